@@ -1,0 +1,538 @@
+"""Due dates (ngày hẹn trả), on-time verdicts and the due-date audit: SPEC §3 and §4.
+
+* :func:`due_at` — the statutory due moment from a receipt moment and a :class:`TimeLimit`.
+* :func:`classify` — the national portal's criterion-2.1 verdict for one dossier.
+* :func:`audit` — whether a recorded due date hides lateness against the statutory one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from .calendar import WorkingCalendar
+from .errors import MissingDataError, PolicyError, RecordError
+from .records import Dossier, Procedure, SupplementRequest, Timeliness, to_local
+from .timelimits import LimitKind, TimeLimit
+
+__all__ = [
+    "AuditResult",
+    "DeadlinePolicy",
+    "Verdict",
+    "audit",
+    "classify",
+    "due_at",
+    "effective_end",
+    "statutory_due_at",
+]
+
+_AFTER_HOURS = ("next_working_day", "same_day")
+_GRANULARITY = ("date", "datetime")
+_SUPPLEMENT_RULES = ("restart", "pause")
+
+
+def _one_of(options: tuple[str, ...]) -> Any:
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value not in options:
+            raise PolicyError(f"must be one of {', '.join(options)}", record="DeadlinePolicy",
+                              field=attribute.name, value=value)
+    return check
+
+
+def _check_office_hours(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    ok = isinstance(value, tuple) and len(value) >= 1
+    if ok:
+        prev: time | None = None
+        for pair in value:
+            if not (isinstance(pair, tuple) and len(pair) == 2
+                    and all(isinstance(t, time) and t.tzinfo is None for t in pair)
+                    and pair[0] < pair[1] and (prev is None or prev <= pair[0])):
+                ok = False
+                break
+            prev = pair[1]
+    if not ok:
+        raise PolicyError("must be a tuple of increasing (open, close) datetime.time pairs",
+                          record="DeadlinePolicy", field="office_hours", value=value)
+
+
+@attrs.define(frozen=True, slots=True)
+class DeadlinePolicy:
+    """The conventions due dates and verdicts are computed with (SPEC §3, §4).
+
+    * ``office_hours`` — default 07:30–11:30 and 13:00–17:00 (8 hours a day).
+    * ``after_hours`` — a dossier received after office close or on a day off starts counting
+      from the next working day (``"next_working_day"``, the one-stop systems' convention) or
+      from its calendar date (``"same_day"``).
+    * ``granularity`` — verdicts compare dates (``"date"``, the portal's rule) or moments
+      (``"datetime"``).
+    * ``supplement_rule`` — for statutory due dates: ``"restart"`` the full limit from the moment
+      the requested papers arrive (Decree 61/2018/NĐ-CP Art. 19.4, "thời hạn giải quyết được tính
+      lại từ đầu sau khi nhận đủ hồ sơ"), or ``"pause"`` the clock while the applicant is asked.
+    """
+
+    office_hours: tuple[tuple[time, time], ...] = attrs.field(
+        default=((time(7, 30), time(11, 30)), (time(13, 0), time(17, 0))),
+        validator=_check_office_hours,
+    )
+    after_hours: str = attrs.field(default="next_working_day", validator=_one_of(_AFTER_HOURS))
+    granularity: str = attrs.field(default="date", validator=_one_of(_GRANULARITY))
+    supplement_rule: str = attrs.field(default="restart", validator=_one_of(_SUPPLEMENT_RULES))
+
+    @property
+    def office_open(self) -> time:
+        return self.office_hours[0][0]
+
+    @property
+    def office_close(self) -> time:
+        return self.office_hours[-1][1]
+
+    @property
+    def hours_per_day(self) -> Fraction:
+        return sum((_span(a, b) for a, b in self.office_hours), Fraction(0)) / 3600
+
+
+DEFAULT_POLICY = DeadlinePolicy()
+
+
+def _span(a: time, b: time) -> Fraction:
+    return Fraction((b.hour - a.hour) * 3600 + (b.minute - a.minute) * 60 + (b.second - a.second))
+
+
+def _seconds_of_day(t: time) -> Fraction:
+    return Fraction(t.hour * 3600 + t.minute * 60 + t.second) + Fraction(t.microsecond, 10**6)
+
+
+def _at(d: date, seconds: Fraction) -> datetime:
+    whole = int(seconds)
+    micro = round((seconds - whole) * 10**6)
+    return datetime.combine(d, time(0)) + timedelta(seconds=whole, microseconds=micro)
+
+
+def _moment(value: Any, field: str) -> datetime:
+    if value is None:
+        raise MissingDataError("a moment is required", record="due_at", field=field, value=None)
+    local: datetime = to_local(value, label="due_at", field=field)
+    return local
+
+
+def _start_day(received: datetime, cal: WorkingCalendar, pol: DeadlinePolicy) -> date:
+    """SPEC §3 rule 1. Not a clause of the decrees: the one-stop systems' convention that a dossier
+    received after office close, or on a day off (online dossiers arrive at any hour), is taken
+    in on the next working day."""
+    d = received.date()
+    if cal.is_working_day(d) and received.time() <= pol.office_close:
+        return d
+    if pol.after_hours == "same_day":
+        return d
+    return cal.next_working_day(d)
+
+
+def _due_from(received: datetime, limit: TimeLimit, cal: WorkingCalendar,
+              pol: DeadlinePolicy) -> datetime:
+    kind = limit.kind
+    close = pol.office_close
+    if kind is LimitKind.WORKING_DAYS:
+        # Civil Code 2015 Art. 147.2–3: the day of the event is not counted.
+        start = _start_day(received, cal, pol)
+        return datetime.combine(cal.add_working_days(start, int(limit.amount)), close)
+    if kind is LimitKind.CALENDAR_DAYS:
+        # Civil Code 2015 Art. 148: a period ending on a day off ends on the next working day.
+        start = _start_day(received, cal, pol)
+        end = start + timedelta(days=int(limit.amount))
+        return datetime.combine(cal.add_working_days(end, 0), close)
+    if kind is LimitKind.SAME_DAY:
+        cutoff = limit.cutoff or time(15, 0)
+        d = received.date()
+        if cal.is_working_day(d) and received.time() <= cutoff:
+            return datetime.combine(d, close)
+        return datetime.combine(cal.next_working_day(d), close)
+    return _add_working_hours(received, limit.amount, cal, pol)
+
+
+def _add_working_hours(received: datetime, hours: Fraction, cal: WorkingCalendar,
+                       pol: DeadlinePolicy) -> datetime:
+    """Move ``received`` into office hours, then consume ``hours`` of office time."""
+    d = received.date()
+    now = _seconds_of_day(received.time())
+    windows = [(_seconds_of_day(a), _seconds_of_day(b)) for a, b in pol.office_hours]
+    if not cal.is_working_day(d) or now >= windows[-1][1]:
+        d = cal.next_working_day(d)
+        now = windows[0][0]
+    remaining = hours * 3600
+    # First (possibly partial) day.
+    for a, b in windows:
+        if now >= b:
+            continue
+        begin = max(now, a)
+        available = b - begin
+        if remaining <= available:
+            return _at(d, begin + remaining)
+        remaining -= available
+    day_len = pol.hours_per_day * 3600
+    # Whole days in between, by the calendar index; the remainder lands in the last day.
+    full = -(-remaining // day_len) - 1
+    remaining -= full * day_len
+    d = cal.add_working_days(d, int(full) + 1)
+    for a, b in windows:
+        if remaining <= b - a:
+            return _at(d, a + remaining)
+        remaining -= b - a
+    raise AssertionError("unreachable: the remainder fits in one working day")  # pragma: no cover
+
+
+def due_at(
+    received_at: datetime | date,
+    limit: TimeLimit,
+    calendar: WorkingCalendar | None = None,
+    policy: DeadlinePolicy | None = None,
+    *,
+    supplements: Sequence[SupplementRequest] = (),
+) -> datetime:
+    """The statutory due moment of a dossier received at ``received_at`` (SPEC §3).
+
+    Working days: the ``n``-th working day after the start day, at office close (the start day
+    itself is not counted, Civil Code 2015 Art. 147). Calendar days: start day + ``n``, moved to
+    the next working day if that is a day off (Art. 148). Working hours: office time consumed
+    from the receipt moment. Same day: the 15:00 cut-off (Law on Civil Status 2014 Art. 5.3;
+    Decree 23/2015/NĐ-CP).
+
+    With ``supplements`` the policy's ``supplement_rule`` applies: ``"restart"`` counts the full
+    limit again from the last answered request's ``supplied_at`` (Decree 61/2018/NĐ-CP
+    Art. 19.4); ``"pause"`` moves the due date later by the working days each request waited.
+    A request still unanswered stops the clock: :class:`MissingDataError`.
+    """
+    cal = calendar if calendar is not None else WorkingCalendar.vietnam()
+    pol = policy if policy is not None else DEFAULT_POLICY
+    if not isinstance(limit, TimeLimit):
+        raise RecordError("must be a TimeLimit", record="due_at", field="limit", value=limit)
+    if not isinstance(cal, WorkingCalendar):
+        raise PolicyError("must be a WorkingCalendar", record="due_at", field="calendar",
+                          value=calendar)
+    if not isinstance(pol, DeadlinePolicy):
+        raise PolicyError("must be a DeadlinePolicy", record="due_at", field="policy",
+                          value=policy)
+    received = _moment(received_at, "received_at")
+    sups = list(supplements)
+    for sup in sups:
+        if not isinstance(sup, SupplementRequest):
+            raise RecordError("must be SupplementRequest records", record="due_at",
+                              field="supplements", value=sup)
+    if any(s.supplied_at is None for s in sups):
+        raise MissingDataError(
+            "the applicant has not brought the requested papers: the clock is stopped until "
+            "they do (Decree 61/2018/NĐ-CP Art. 19.4)",
+            record="due_at", field="supplements", value=len(sups),
+        )
+    if sups and pol.supplement_rule == "restart":
+        last = max(s.supplied_at for s in sups if s.supplied_at is not None)
+        return _due_from(max(last, received), limit, cal, pol)
+    due = _due_from(received, limit, cal, pol)
+    for sup in sups:
+        assert sup.supplied_at is not None
+        waited = cal.working_days_between(sup.requested_at.date(), sup.supplied_at.date())
+        if waited:
+            due = datetime.combine(cal.add_working_days(due.date(), waited), due.time())
+    return due
+
+
+# ---------------------------------------------------------------------------------------------
+# verdicts
+
+
+@attrs.define(frozen=True, slots=True)
+class Verdict:
+    """The on-time verdict for one dossier (SPEC §4), with what it was computed from."""
+
+    dossier_id: str
+    status: Timeliness
+    due_at: datetime
+    due_source: str  #: "recorded" (NgayHenTra) or "statutory" (from the time limit)
+    end_at: datetime  #: end of processing used (the evaluation moment for pending dossiers)
+    end_source: str  #: finished_at, returned_at, stopped_at, supplement_requested_at or as_of
+    adjusted_end_at: datetime  #: end minus the time the applicant took to supplement
+    applicant_time: timedelta
+    supplement_count: int
+    late_working_days: int
+    new_due_at: datetime | None
+    late_against_new_due: bool | None
+    reasons: tuple[str, ...]
+
+    @property
+    def in_time(self) -> bool:
+        return self.status.in_time
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.status.value} — " + "; ".join(self.reasons)
+
+
+def effective_end(dossier: Dossier, as_of: datetime | None = None) -> tuple[datetime | None, str]:
+    """End of processing as criterion 2.1 sees it at ``as_of`` (SPEC §4): the first of finished >
+    returned > stopped that happened by ``as_of``; else, with exactly one supplement request the
+    applicant has not answered, the request moment; else ``None`` (still in progress)."""
+    for name in ("finished_at", "returned_at", "stopped_at"):
+        value = getattr(dossier, name)
+        if value is not None and (as_of is None or value <= as_of):
+            return value, name
+    asked = [s for s in dossier.supplements if as_of is None or s.requested_at <= as_of]
+    if len(asked) == 1:
+        sup = asked[0]
+        if sup.supplied_at is None or (as_of is not None and sup.supplied_at > as_of):
+            return sup.requested_at, "supplement_requested_at"
+    return None, ""
+
+
+def _limit_of(procedure: Procedure | None, time_limit: TimeLimit | None) -> TimeLimit | None:
+    if time_limit is not None:
+        if not isinstance(time_limit, TimeLimit):
+            raise RecordError("must be a TimeLimit", record="classify", field="time_limit",
+                              value=time_limit)
+        return time_limit
+    if procedure is not None:
+        if not isinstance(procedure, Procedure):
+            raise RecordError("must be a Procedure", record="classify", field="procedure",
+                              value=procedure)
+        return procedure.time_limit
+    return None
+
+
+def _check_dossier(dossier: Any, where: str) -> Dossier:
+    if not isinstance(dossier, Dossier):
+        raise RecordError("must be a Dossier", record=where, field="dossier", value=dossier)
+    return dossier
+
+
+def classify(
+    dossier: Dossier,
+    procedure: Procedure | None = None,
+    *,
+    time_limit: TimeLimit | None = None,
+    calendar: WorkingCalendar | None = None,
+    as_of: datetime | date | None = None,
+    policy: DeadlinePolicy | None = None,
+) -> Verdict:
+    """Was ``dossier`` handled on time? The national portal's rule for criterion 2.1 (SPEC §4).
+
+    * Due date: the recorded ``due_at`` (NgayHenTra); if missing, :func:`due_at` from the
+      receipt with the procedure's time limit (no supplement adjustment here).
+    * End: finished > returned > stopped; with exactly one unanswered supplement request and no
+      end, the request moment. Events after ``as_of`` have not happened yet.
+    * More than one supplement request: late whatever the dates (Decree 61/2018/NĐ-CP Art. 15:
+      guidance is given "một lần đầy đủ").
+    * The applicant's time (``supplied_at - requested_at``) is subtracted from the end.
+    * Not ended at ``as_of``: ``PENDING_IN_TIME`` or ``PENDING_LATE`` against ``as_of``.
+    * Compared by date (policy ``granularity``): EARLY before, ON_TIME the same date, LATE after.
+
+    ``as_of`` is required only for a dossier still in progress: no clock is read.
+    """
+    d = _check_dossier(dossier, "classify")
+    cal = calendar if calendar is not None else WorkingCalendar.vietnam()
+    pol = policy if policy is not None else DEFAULT_POLICY
+    if not isinstance(pol, DeadlinePolicy):
+        raise PolicyError("must be a DeadlinePolicy", record="classify", field="policy",
+                          value=policy)
+    if not isinstance(cal, WorkingCalendar):
+        raise PolicyError("must be a WorkingCalendar", record="classify", field="calendar",
+                          value=calendar)
+    moment = None if as_of is None else to_local(as_of, completion=True, label="classify",
+                                                 field="as_of")
+    label = f"Dossier {d.id!r}"
+    reasons: list[str] = []
+
+    if d.due_at is not None:
+        due = d.due_at
+        due_source = "recorded"
+        reasons.append(f"hạn trả ghi nhận (NgayHenTra) {due:%d/%m/%Y %H:%M}")
+    else:
+        limit = _limit_of(procedure, time_limit)
+        if limit is None:
+            raise MissingDataError(
+                "no recorded due date (NgayHenTra) and no time limit to compute one",
+                record=label, field="due_at", value=None,
+            )
+        due = _due_from(d.receipt, limit, cal, pol)
+        due_source = "statutory"
+        reasons.append(f"không có NgayHenTra; hạn tính theo thời hạn {limit}: "
+                       f"{due:%d/%m/%Y %H:%M}")
+
+    asked = [s for s in d.supplements if moment is None or s.requested_at <= moment]
+    applicant = timedelta(0)
+    for sup in asked:
+        if sup.supplied_at is not None and (moment is None or sup.supplied_at <= moment):
+            applicant += sup.supplied_at - sup.requested_at
+
+    end, end_source = effective_end(d, moment)
+    pending = end is None
+    if end is None:
+        if moment is None:
+            raise MissingDataError(
+                "the dossier is still being processed: give as_of (the evaluation moment)",
+                record=label, field="as_of", value=None,
+            )
+        end, end_source = moment, "as_of"
+        reasons.append(f"chưa kết thúc xử lý tại thời điểm đánh giá {moment:%d/%m/%Y %H:%M}")
+    else:
+        reasons.append(f"kết thúc xử lý ({end_source}) {end:%d/%m/%Y %H:%M}")
+    adjusted = end - applicant
+    if applicant:
+        reasons.append(f"trừ thời gian công dân bổ sung hồ sơ {_duration(applicant)}")
+
+    if pol.granularity == "date":
+        late = adjusted.date() > due.date()
+    else:
+        late = adjusted > due
+    if len(asked) > 1:
+        late = True
+        reasons.append(f"yêu cầu bổ sung {len(asked)} lần (quá 1 lần): tính là quá hạn")
+
+    if pending:
+        status = Timeliness.PENDING_LATE if late else Timeliness.PENDING_IN_TIME
+    elif late:
+        status = Timeliness.LATE
+    elif adjusted.date() < due.date():
+        status = Timeliness.EARLY
+    else:
+        status = Timeliness.ON_TIME
+    late_days = 0
+    if late:
+        late_days = max(0, cal.working_days_between(due.date(), adjusted.date()))
+        if late_days:
+            reasons.append(f"trễ {late_days} ngày làm việc")
+
+    late_new: bool | None = None
+    if d.new_due_at is not None:
+        late_new = adjusted.date() > d.new_due_at.date() if pol.granularity == "date" \
+            else adjusted > d.new_due_at
+        reasons.append(
+            f"có văn bản xin lỗi hẹn lại ngày {d.new_due_at:%d/%m/%Y} (không làm hồ sơ trễ thành "
+            "đúng hạn, NĐ 61/2018 Điều 19.9)" + ("; trễ cả so với ngày hẹn lại" if late_new else "")
+        )
+    return Verdict(
+        dossier_id=d.id, status=status, due_at=due, due_source=due_source, end_at=end,
+        end_source=end_source, adjusted_end_at=adjusted, applicant_time=applicant,
+        supplement_count=len(asked), late_working_days=late_days, new_due_at=d.new_due_at,
+        late_against_new_due=late_new, reasons=tuple(reasons),
+    )
+
+
+def _duration(td: timedelta) -> str:
+    days, rest = td.days, td.seconds
+    hours = rest // 3600
+    minutes = rest % 3600 // 60
+    parts = []
+    if days:
+        parts.append(f"{days} ngày")
+    if hours:
+        parts.append(f"{hours} giờ")
+    if minutes or not parts:
+        parts.append(f"{minutes} phút")
+    return " ".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# audit
+
+#: Audit flags.
+MISSING_RECORDED_DUE = "MISSING_RECORDED_DUE"
+RECORDED_LATER_THAN_STATUTORY = "RECORDED_LATER_THAN_STATUTORY"
+NO_TIME_LIMIT = "NO_TIME_LIMIT"
+AWAITING_APPLICANT = "AWAITING_APPLICANT"
+HIDES_LATENESS = "HIDES_LATENESS"
+LATE_AGAINST_NEW_DUE = "LATE_AGAINST_NEW_DUE"
+
+
+def statutory_due_at(
+    dossier: Dossier,
+    limit: TimeLimit | None,
+    calendar: WorkingCalendar | None = None,
+    policy: DeadlinePolicy | None = None,
+) -> datetime | None:
+    """The due moment the law gives ``dossier`` (SPEC §3 with the policy's supplement rule), or
+    ``None`` when there is no limit or the applicant still owes papers."""
+    if limit is None:
+        return None
+    if any(s.supplied_at is None for s in dossier.supplements):
+        return None
+    return due_at(dossier.receipt, limit, calendar, policy, supplements=dossier.supplements)
+
+
+@attrs.define(frozen=True, slots=True)
+class AuditResult:
+    """What :func:`audit` found about one dossier's recorded due date."""
+
+    dossier_id: str
+    recorded_due_at: datetime | None
+    statutory_due_at: datetime | None
+    extra_working_days: int  #: how many working days the recorded date is later (0 if not)
+    flags: tuple[str, ...]
+    messages: tuple[str, ...]
+    end_at: datetime | None
+
+    @property
+    def flagged(self) -> bool:
+        """A recorded due date later than the statutory one, or none recorded."""
+        return MISSING_RECORDED_DUE in self.flags or RECORDED_LATER_THAN_STATUTORY in self.flags
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: " + "; ".join(self.messages or ("không có bất thường",))
+
+
+def audit(
+    dossier: Dossier,
+    procedure: Procedure | None = None,
+    *,
+    time_limit: TimeLimit | None = None,
+    calendar: WorkingCalendar | None = None,
+    policy: DeadlinePolicy | None = None,
+) -> AuditResult:
+    """Compare the recorded due date (NgayHenTra) with the statutory one (SPEC §4 "Audit").
+
+    Flags ``RECORDED_LATER_THAN_STATUTORY`` (and ``HIDES_LATENESS`` when the dossier ended after
+    the statutory date but not after the recorded one: a late dossier that looks on time) and
+    ``MISSING_RECORDED_DUE``. The statutory date uses the policy's supplement rule, by default
+    ``"restart"`` (Decree 61/2018/NĐ-CP Art. 19.4).
+    """
+    d = _check_dossier(dossier, "audit")
+    pol = policy if policy is not None else DEFAULT_POLICY
+    cal = calendar if calendar is not None else WorkingCalendar.vietnam()
+    limit = _limit_of(procedure, time_limit)
+    statutory = statutory_due_at(d, limit, cal, pol)
+    flags: list[str] = []
+    messages: list[str] = []
+    extra = 0
+    recorded = d.due_at
+    end = d.ended_at
+    if recorded is None:
+        flags.append(MISSING_RECORDED_DUE)
+        messages.append("không ghi nhận ngày hẹn trả (NgayHenTra)")
+    if limit is None:
+        flags.append(NO_TIME_LIMIT)
+        messages.append("không có thời hạn giải quyết để tính hạn theo quy định")
+    elif statutory is None:
+        flags.append(AWAITING_APPLICANT)
+        messages.append("đang chờ công dân bổ sung hồ sơ: thời hạn chưa tính lại")
+    if recorded is not None and statutory is not None:
+        later = (recorded.date() > statutory.date()) if pol.granularity == "date" \
+            else recorded > statutory
+        if later:
+            extra = max(0, cal.working_days_between(statutory.date(), recorded.date()))
+            flags.append(RECORDED_LATER_THAN_STATUTORY)
+            messages.append(
+                f"hạn ghi nhận {recorded:%d/%m/%Y} muộn hơn hạn theo quy định "
+                f"{statutory:%d/%m/%Y} ({extra} ngày làm việc)"
+            )
+            if end is not None and end.date() > statutory.date() and end.date() <= recorded.date():
+                flags.append(HIDES_LATENESS)
+                messages.append(
+                    f"kết thúc {end:%d/%m/%Y}: trễ so với quy định nhưng đúng hạn theo ngày ghi nhận"
+                )
+    if d.new_due_at is not None and end is not None and end.date() > d.new_due_at.date():
+        flags.append(LATE_AGAINST_NEW_DUE)
+        messages.append(f"trễ cả so với ngày hẹn lại {d.new_due_at:%d/%m/%Y}")
+    return AuditResult(
+        dossier_id=d.id, recorded_due_at=recorded, statutory_due_at=statutory,
+        extra_working_days=extra, flags=tuple(flags), messages=tuple(messages), end_at=end,
+    )

@@ -1,0 +1,93 @@
+"""The library's exceptions: one small hierarchy rooted in :class:`Chiso766Error`.
+
+Every error carries, as attributes a program can read, the record it is about, the field, the
+offending value and the rule that was broken, and says all four in its message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "CalendarError",
+    "Chiso766Error",
+    "InputError",
+    "MissingDataError",
+    "PolicyError",
+    "RecordError",
+]
+
+_UNSET: Any = object()
+
+
+class Chiso766Error(ValueError):
+    """Root of every error the library raises on purpose.
+
+    It is a :class:`ValueError` so that callers who already catch bad values keep working.
+    """
+
+    def __init__(
+        self,
+        rule: str,
+        *,
+        record: str | None = None,
+        field: str | None = None,
+        value: Any = _UNSET,
+    ) -> None:
+        self.rule = rule
+        self.record = record
+        self.field = field
+        self.value = None if value is _UNSET else value
+        parts = []
+        if record is not None:
+            parts.append(record)
+        if field is not None:
+            parts.append(f"field {field!r}")
+        if value is not _UNSET:
+            parts.append(f"value {_short(value)}")
+        prefix = ", ".join(parts)
+        super().__init__(f"{prefix}: {rule}" if prefix else rule)
+
+
+class RecordError(Chiso766Error):
+    """A record (dossier, procedure, petition…) is inconsistent or has a value of the wrong kind."""
+
+
+class InputError(Chiso766Error):
+    """A row of an input file could not be turned into a record (strict mode), or a file is
+    unusable as a whole."""
+
+    def __init__(
+        self,
+        rule: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        record: str | None = None,
+        field: str | None = None,
+        value: Any = _UNSET,
+    ) -> None:
+        self.file = file
+        self.line = line
+        where = file if file is not None else None
+        if where is not None and line is not None:
+            where = f"{where}:{line}"
+        label = " ".join(p for p in (where, record) if p) or None
+        super().__init__(rule, record=label, field=field, value=value)
+
+
+class CalendarError(Chiso766Error):
+    """A date is outside the range the working calendar can answer for, or is not a date."""
+
+
+class PolicyError(Chiso766Error):
+    """A policy or argument has a value the library does not know."""
+
+
+class MissingDataError(Chiso766Error):
+    """A computation needs a value the records do not have (e.g. no due date and no time limit)."""
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
