@@ -1,0 +1,310 @@
+"""The ``chiso766`` command: argument parsing and output only; everything else is library calls.
+
+Exit status (SPEC §9): 0 on success, 1 when input rows were rejected (the report is still
+written), 2 on unusable arguments or unreadable input — with a one-line message, no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any, NoReturn
+
+from . import __version__
+from .calendar import WorkingCalendar
+from .errors import Chiso766Error
+from .periods import Period
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_REJECTED = 1
+EXIT_USAGE = 2
+
+
+class _UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="chiso766", description="Chấm điểm Chỉ số 766 / HCMC 104 — Vietnamese "
+                "public service delivery scores.")
+    p.add_argument("--version", action="version", version=f"chiso766 {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def common(sp: argparse.ArgumentParser, formats: Sequence[str]) -> None:
+        sp.add_argument("folder", help="folder of exports (dossiers.csv, procedures.csv, …)")
+        sp.add_argument("--format", choices=formats, default="table")
+        sp.add_argument("--output", "-o", help="write the report to this file")
+        sp.add_argument("--lang", choices=("vi", "en"), default="vi")
+        sp.add_argument("--strict", action="store_true",
+                        help="stop at the first bad row instead of listing it as rejected")
+
+    score = sub.add_parser("score", help="Decision 766 scorecards of every unit")
+    common(score, ("table", "json", "csv"))
+    score.add_argument("--period", help="2025, 2025-Q2, 2025-06 or 2025-04-01..2025-05-15 "
+                       "(default: the year of the latest receipt)")
+    score.add_argument("--as-of", dest="as_of", help="evaluation moment, ISO 8601 "
+                       "(default: end of the period)")
+    score.add_argument("--unit", action="append", help="only this unit (repeatable)")
+    score.add_argument("--ids", action="store_true",
+                       help="keep the record ids counted in each numerator and denominator")
+
+    aud = sub.add_parser("audit", help="dossiers whose recorded due date is later than the "
+                         "statutory one, or missing")
+    common(aud, ("table", "json", "csv"))
+    aud.add_argument("--all", action="store_true", help="list every dossier, not only flagged")
+
+    cal = sub.add_parser("calendar", help="a year's days off and working weekend days")
+    cal.add_argument("year", type=int)
+    cal.add_argument("--format", choices=("table", "json"), default="table")
+    cal.add_argument("--output", "-o")
+    return p
+
+
+def _parse_moment(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise _UsageError(f"--as-of: not an ISO 8601 moment: {text!r}") from None
+    return moment
+
+
+def _write(text: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        with open(output, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise _UsageError(f"cannot write {output}: {exc.strerror}") from None
+
+
+def _read(folder: str, strict: bool) -> Any:
+    from .io import read_folder
+
+    return read_folder(folder, strict=strict)
+
+
+def _default_period(dataset: Any) -> Period:
+    latest: datetime | None = None
+    for d in dataset.dossiers:
+        if latest is None or d.receipt > latest:
+            latest = d.receipt
+    if latest is None:
+        raise _UsageError("no dossiers were accepted: give --period or check the input")
+    return Period.year(latest.year)
+
+
+def _status(dataset: Any) -> int:
+    return EXIT_REJECTED if dataset.report.rejected else EXIT_OK
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    from .reports.json_report import dumps, scorecard_to_dict
+    from .reports.table import render_scorecard
+    from .scoring import score_766
+
+    period = Period.parse(args.period) if args.period else None
+    as_of = _parse_moment(args.as_of)
+    dataset = _read(args.folder, args.strict)
+    if period is None:
+        period = _default_period(dataset)
+    card = score_766(dataset, period=period, as_of=as_of, keep_ids=args.ids)
+    units = list(card.units)
+    if args.unit:
+        missing = [u for u in args.unit if u not in card.units]
+        if missing:
+            raise _UsageError(f"--unit: no such unit: {', '.join(missing)}")
+        units = [u for u in units if u in args.unit]
+    if args.format == "json":
+        text = dumps(scorecard_to_dict(card, lang=args.lang, include_ids=args.ids, units=units))
+    elif args.format == "csv":
+        from .reports.csv_report import scorecard_csv
+
+        text = scorecard_csv(card, lang=args.lang, units=units)
+    else:
+        text = render_scorecard(card, lang=args.lang, units=units)
+        if dataset.report.rejected:
+            text += _rejections_text(dataset.report, args.lang)
+    _write(text, args.output)
+    return _status(dataset)
+
+
+def _rejections_text(report: Any, lang: str) -> str:
+    head = "Dòng bị loại" if lang == "vi" else "Rejected rows"
+    lines = [f"\n{head} ({report.rejected}):"]
+    for r in report.rejections[:50]:
+        lines.append(f"- {r.file}:{r.line} [{r.field}] {r.value!r}: {r.reason}")
+    if report.rejected > 50:
+        more = report.rejected - 50
+        lines.append(f"- … {more} nữa (dùng --format json để xem hết)" if lang == "vi"
+                     else f"- … {more} more (use --format json for all)")
+    return "\n".join(lines) + "\n"
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from .deadlines import audit
+
+    dataset = _read(args.folder, args.strict)
+    rows = []
+    for d in dataset.dossiers:
+        result = audit(d, dataset.procedures.get(d.procedure_code))
+        if result.flagged or args.all:
+            rows.append((d, result))
+    rows.sort(key=lambda pair: (pair[0].unit_id, pair[0].id))
+    if args.format == "json":
+        payload = {
+            "dossiers": [_audit_dict(d, r) for d, r in rows],
+            "flagged": sum(1 for _, r in rows if r.flagged),
+            "checked": len(dataset.dossiers),
+            "input": {"read": dataset.report.read, "accepted": dataset.report.accepted,
+                      "rejected": dataset.report.rejected},
+            "rejected": [r.to_dict() for r in dataset.report.rejections],
+        }
+        text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    elif args.format == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["dossier_id", "unit_id", "procedure_code", "received_at", "recorded_due_at",
+                    "statutory_due_at", "extra_working_days", "ended_at", "flags", "message"])
+        for d, r in rows:
+            a = _audit_dict(d, r)
+            w.writerow([a["dossier_id"], a["unit_id"], a["procedure_code"], a["received_at"],
+                        a["recorded_due_at"] or "", a["statutory_due_at"] or "",
+                        a["extra_working_days"], a["ended_at"] or "", " ".join(a["flags"]),
+                        "; ".join(r.messages)])
+        text = buf.getvalue()
+    else:
+        text = _audit_table(rows, len(dataset.dossiers), args.lang)
+        if dataset.report.rejected:
+            text += _rejections_text(dataset.report, args.lang)
+    _write(text, args.output)
+    return _status(dataset)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat(timespec="minutes")
+
+
+def _audit_dict(d: Any, r: Any) -> dict[str, Any]:
+    return {
+        "dossier_id": d.id, "unit_id": d.unit_id, "procedure_code": d.procedure_code,
+        "received_at": _iso(d.receipt), "recorded_due_at": _iso(r.recorded_due_at),
+        "statutory_due_at": _iso(r.statutory_due_at),
+        "extra_working_days": r.extra_working_days, "ended_at": _iso(r.end_at),
+        "flags": list(r.flags), "messages": list(r.messages),
+    }
+
+
+def _audit_table(rows: list[Any], checked: int, lang: str) -> str:
+    vi = lang == "vi"
+    flagged = sum(1 for _, r in rows if r.flagged)
+    title = (f"Kiểm tra ngày hẹn trả: {flagged}/{checked} hồ sơ có bất thường" if vi
+             else f"Due-date audit: {flagged} of {checked} dossiers flagged")
+    head = ("Mã hồ sơ", "Đơn vị", "TTHC", "Tiếp nhận", "Hẹn trả (ghi)", "Hạn luật định",
+            "+NLV", "Kết thúc") if vi else ("Dossier", "Unit", "Procedure", "Received",
+                                             "Recorded due", "Statutory due", "+WD", "Ended")
+    fmt = "{:<28} {:<16} {:<10} {:<10} {:<13} {:<13} {:>4} {:<10}"
+    lines = [title, "", fmt.format(*head)]
+
+    def day(m: datetime | None) -> str:
+        return "—" if m is None else f"{m:%d/%m/%Y}"
+
+    for d, r in rows:
+        lines.append(fmt.format(d.id[:28], d.unit_id[:16], d.procedure_code[:10], day(d.receipt),
+                                day(r.recorded_due_at), day(r.statutory_due_at),
+                                r.extra_working_days, day(r.end_at)))
+        for m in r.messages:
+            lines.append(f"    ↳ {m}")
+    return "\n".join(lines) + "\n"
+
+
+def _cmd_calendar(args: argparse.Namespace) -> int:
+    cal = WorkingCalendar.vietnam()
+    year = args.year
+    off = cal.days_off(year)
+    work = cal.working_weekend_days(year)
+    verified = cal.is_verified(year)
+    if args.format == "json":
+        payload = {
+            "year": year, "verified": verified,
+            "days_off": [{"date": i.date.isoformat(), "reason": i.label, "source": i.source}
+                         for i in off],
+            "working_weekend_days": [{"date": i.date.isoformat(), "reason": i.label,
+                                      "source": i.source} for i in work],
+            "working_days": cal.working_days_between(date(year - 1, 12, 31), date(year, 12, 31)),
+        }
+        text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    else:
+        state = "đã kiểm chứng" if verified else "CHƯA kiểm chứng (chỉ theo gói holidays)"
+        total = cal.working_days_between(date(year - 1, 12, 31), date(year, 12, 31))
+        lines = [f"Lịch làm việc cơ quan nhà nước năm {year} — {state}; {total} ngày làm việc",
+                 "", "Ngày nghỉ (thứ Hai – thứ Sáu):"]
+        lines += [f"  {i.date:%d/%m/%Y} {_WD[i.date.weekday()]:<9} {i.label}" for i in off]
+        lines += ["", "Ngày làm việc vào cuối tuần (làm bù):"]
+        lines += [f"  {i.date:%d/%m/%Y} {_WD[i.date.weekday()]:<9} {i.label}" for i in work] \
+            or ["  (không có)"]
+        sources = sorted({i.source for i in off + work})
+        if sources:
+            lines += ["", "Nguồn: " + "; ".join(sources)]
+        text = "\n".join(lines) + "\n"
+    _write(text, args.output)
+    return EXIT_OK
+
+
+_WD = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``chiso766`` console script."""
+    try:
+        args = _parser().parse_args(argv)
+        if args.command == "score":
+            return _cmd_score(args)
+        if args.command == "audit":
+            return _cmd_audit(args)
+        if args.command == "calendar":
+            return _cmd_calendar(args)
+        if args.command == "hcm104":
+            from .hcm104 import cli_command
+
+            return cli_command(args)
+        raise _UsageError(f"unknown command {args.command!r}")  # pragma: no cover
+    except _UsageError as exc:
+        print(f"chiso766: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except Chiso766Error as exc:
+        print(f"chiso766: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        print(f"chiso766: {exc.strerror or exc}: {getattr(exc, 'filename', '')}".rstrip(": "),
+              file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:  # pragma: no cover
+        print("chiso766: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # pragma: no cover - a bug; the contract is one line, no traceback
+        if os.environ.get("CHISO766_DEBUG"):
+            raise
+        print(f"chiso766: internal error ({type(exc).__name__}: {exc}); rerun with "
+              "CHISO766_DEBUG=1 for the traceback and please report it", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

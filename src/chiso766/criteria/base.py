@@ -1,0 +1,225 @@
+"""What every criterion module shares: the scoring context, the per-unit accumulator the records
+are counted into, and the count a criterion produces.
+
+The accumulator is a mergeable value: each field merges by a rule that is associative and
+commutative (counts add, procedure sets unite, on-time flags AND, online levels take the max), so
+counting records in any split and merging equals counting them together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from ..calendar import WorkingCalendar
+from ..deadlines import DeadlinePolicy
+from ..periods import Period
+from ..records import Procedure
+
+__all__ = ["Acc", "Context", "Count", "Note", "flag_notes"]
+
+
+@attrs.define(frozen=True, slots=True)
+class Note:
+    """A remark on a criterion, in Vietnamese and English."""
+
+    vi: str
+    en: str
+
+    def text(self, lang: str = "vi") -> str:
+        return self.en if lang == "en" else self.vi
+
+
+@attrs.define(frozen=True, slots=True)
+class Context:
+    """Everything a record needs to be counted, shared by every partition of a dataset.
+
+    The lookups (procedures, whether an authorities file exists, the dossiers someone complained
+    about) are small and are "broadcast" to every partition, as in any map-reduce join; the
+    records themselves (dossiers, petitions, announcements, communes, authorities) can be split
+    any way.
+    """
+
+    period: Period
+    as_of: datetime
+    calendar: WorkingCalendar
+    policy: DeadlinePolicy
+    procedures: Mapping[str, Procedure]
+    authorities_given: bool
+    complained: frozenset[str]
+    keep_ids: bool = False
+    reported_received: Mapping[str, int] = attrs.field(factory=dict)
+    last_year_totals: Mapping[str, int] = attrs.field(factory=dict)
+
+
+@attrs.define(frozen=True, slots=True)
+class Count:
+    """A criterion's count for one unit: numerator, denominator and, when the ratio is not
+    simply ``n/d``, a factor (3.3's sync ratio) or the ratio itself (2.2's mean)."""
+
+    numerator: int | Fraction
+    denominator: int | Fraction
+    ratio: Fraction | None = None
+    ratio_given: bool = False
+    factor: Fraction | None = None  #: multiplies n/d (3.3: the sync ratio of 1.4)
+    notes: tuple[Note, ...] = ()
+    no_data: bool = False
+    numerator_ids: tuple[str, ...] | None = None
+    denominator_ids: tuple[str, ...] | None = None
+
+    @property
+    def effective_ratio(self) -> Fraction | None:
+        if self.no_data:
+            return None
+        if self.ratio_given:
+            return self.ratio
+        if self.denominator == 0:
+            return None
+        ratio = Fraction(self.numerator) / Fraction(self.denominator)
+        return ratio if self.factor is None else ratio * self.factor
+
+
+class Acc:
+    """One unit's own counts (not yet rolled up). Mutable while records are fed in."""
+
+    __slots__ = ("authority", "flags", "ids", "misc", "nd", "procs", "sums", "unreported")
+
+    def __init__(self) -> None:
+        self.nd: dict[str, list[int]] = {}
+        self.unreported: dict[str, int] = {}
+        self.authority: dict[str, int] = {}
+        self.procs: dict[str, set[str]] = {}
+        self.flags: dict[str, dict[str, bool]] = {}
+        self.sums: dict[str, list[Any]] = {}
+        self.misc: dict[str, int] = {}
+        self.ids: dict[str, tuple[list[str], list[str]]] = {}
+
+    # -- feeding ------------------------------------------------------------------------------
+
+    def count(self, code: str, hit: bool, ident: str | None = None) -> None:
+        """One more record in ``code``'s denominator, and in its numerator when ``hit``."""
+        pair = self.nd.get(code)
+        if pair is None:
+            pair = self.nd[code] = [0, 0]
+        pair[1] += 1
+        if hit:
+            pair[0] += 1
+        if ident is not None:
+            lists = self.ids.get(code)
+            if lists is None:
+                lists = self.ids[code] = ([], [])
+            lists[1].append(ident)
+            if hit:
+                lists[0].append(ident)
+
+    def missing(self, code: str) -> None:
+        """A record in ``code``'s denominator did not report a field the criterion needs."""
+        self.unreported[code] = self.unreported.get(code, 0) + 1
+
+    def add_proc(self, key: str, code: str) -> None:
+        s = self.procs.get(key)
+        if s is None:
+            s = self.procs[key] = set()
+        s.add(code)
+
+    def flag(self, key: str, code: str, ok: bool) -> None:
+        """Per-procedure flag that stays True only if every record says so (e.g. announced on
+        time: a procedure announced several times is late if any announcement was late)."""
+        table = self.flags.get(key)
+        if table is None:
+            table = self.flags[key] = {}
+        table[code] = table.get(code, True) and ok
+
+    def add_sum(self, key: str, value: Any) -> None:
+        pair = self.sums.get(key)
+        if pair is None:
+            pair = self.sums[key] = [0, 0]
+        pair[0] += value
+        pair[1] += 1
+
+    def bump(self, key: str, by: int = 1) -> None:
+        self.misc[key] = self.misc.get(key, 0) + by
+
+    def authorize(self, code: str, level: int) -> None:
+        if self.authority.get(code, -1) < level:
+            self.authority[code] = level
+
+    # -- merging ------------------------------------------------------------------------------
+
+    def merge_from(self, other: Acc) -> None:
+        for code, (n, d) in other.nd.items():
+            pair = self.nd.setdefault(code, [0, 0])
+            pair[0] += n
+            pair[1] += d
+        for code, k in other.unreported.items():
+            self.unreported[code] = self.unreported.get(code, 0) + k
+        for code, level in other.authority.items():
+            self.authorize(code, level)
+        for key, codes in other.procs.items():
+            self.procs.setdefault(key, set()).update(codes)
+        for key, table in other.flags.items():
+            for code, ok in table.items():
+                self.flag(key, code, ok)
+        for key, (total, k) in other.sums.items():
+            pair = self.sums.setdefault(key, [0, 0])
+            pair[0] += total
+            pair[1] += k
+        for key, k in other.misc.items():
+            self.bump(key, k)
+        for code, (num, den) in other.ids.items():
+            lists = self.ids.setdefault(code, ([], []))
+            lists[0].extend(num)
+            lists[1].extend(den)
+
+    def copy(self) -> Acc:
+        new = Acc()
+        new.merge_from(self)
+        return new
+
+    def snapshot(self) -> dict[str, Any]:
+        """A plain, order-independent view (for equality checks and debugging)."""
+        return {
+            "nd": {k: tuple(v) for k, v in sorted(self.nd.items())},
+            "unreported": dict(sorted(self.unreported.items())),
+            "authority": dict(sorted(self.authority.items())),
+            "procs": {k: sorted(v) for k, v in sorted(self.procs.items())},
+            "flags": {k: dict(sorted(v.items())) for k, v in sorted(self.flags.items())},
+            "sums": {k: tuple(v) for k, v in sorted(self.sums.items())},
+            "misc": dict(sorted(self.misc.items())),
+            "ids": {k: (sorted(a), sorted(b)) for k, (a, b) in sorted(self.ids.items())},
+        }
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def pair(self, code: str) -> tuple[int, int]:
+        n, d = self.nd.get(code, (0, 0))
+        return n, d
+
+    def id_lists(self, code: str) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+        lists = self.ids.get(code)
+        if lists is None:
+            return None, None
+        return tuple(sorted(lists[0])), tuple(sorted(lists[1]))
+
+
+def flag_notes(acc: Acc, code: str, denominator: int | Fraction, field: str) -> tuple[
+        tuple[Note, ...], bool]:
+    """Notes for records that did not report ``field``; ``no_data`` when none of them did.
+
+    Missing data is never silently a zero: when no record in the denominator reported the field
+    the criterion has no score; when some did not, they count as not meeting it and the note says
+    how many.
+    """
+    missing = acc.unreported.get(code, 0)
+    if not missing:
+        return (), False
+    if denominator and missing >= denominator:
+        return (Note(f"không có dữ liệu: không bản ghi nào có trường {field}",
+                     f"no data: no record reports {field}"),), True
+    return (Note(f"{missing}/{denominator} bản ghi không có trường {field} (tính là không đạt)",
+                 f"{missing} of {denominator} records do not report {field} (counted as not "
+                 "meeting the criterion)"),), False

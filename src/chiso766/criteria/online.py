@@ -1,0 +1,166 @@
+"""Group 3 — Cung cấp dịch vụ trực tuyến (online services), 22 points = online services 12
+(3.1–3.3) + online payment 10 (3.4–3.6) (SPEC §5).
+
+Source: QĐ 766/QĐ-TTg, Appendix, group 3; Decree 42/2022/NĐ-CP Art. 11 (online levels); the
+portal's technical description.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from ..records import Channel, Dossier, OnlineLevel, Procedure
+from .base import Acc, Context, Count, Note, flag_notes
+
+__all__ = [
+    "add_dossier",
+    "online_dossiers",
+    "online_paid_dossiers",
+    "online_payment_procedures",
+    "online_service_procedures",
+    "online_services_with_dossiers",
+    "payment_integrated_procedures",
+]
+
+
+def add_dossier(acc: Acc, d: Dossier, proc: Procedure | None, received_in_period: bool,
+                ctx: Context) -> None:
+    if not received_in_period:
+        return
+    ident = d.id if ctx.keep_ids else None
+    code = d.procedure_code
+    online = d.channel is Channel.ONLINE
+    if online:
+        acc.add_proc("online_dossier", code)
+    # 3.3: online, and for procedures requiring a paper result, with an electronic result.
+    paper = proc.requires_paper_result if proc is not None else None
+    if paper is None and online:
+        acc.missing("ONLINE_DOSSIERS")
+    hit = online and (paper is False or (paper is True and d.has_electronic_result is True))
+    acc.count("ONLINE_DOSSIERS", hit, ident)
+    paid = d.paid_online is not None and d.paid_online > 0
+    if paid:
+        acc.add_proc("paid", code)
+    if d.has_fee_data is True:
+        acc.add_proc("fee_data", code)
+    # 3.6: dossiers of fee-charging procedures, minus those whose fees are all 0 (no non-zero fee
+    # list: has_fee_data is False).
+    fee = proc.has_fee if proc is not None else None
+    if fee is None:
+        acc.missing("ONLINE_PAID_DOSSIERS_PROC")
+    elif fee and d.has_fee_data is not False:
+        if d.paid_online is None:
+            acc.missing("ONLINE_PAID_DOSSIERS")
+        acc.count("ONLINE_PAID_DOSSIERS", paid, ident)
+
+
+def _fallback_note(ctx: Context) -> tuple[Note, ...]:
+    if ctx.authorities_given:
+        return ()
+    return (Note("không có tệp thẩm quyền: dùng các TTHC có hồ sơ của đơn vị",
+                 "no authorities file: the unit's procedures are those seen on its dossiers"),)
+
+
+def _counted(ctx: Context, num: Iterable[str], den: Iterable[str],
+             notes: tuple[Note, ...]) -> Count:
+    """A count of distinct procedures, with their codes when explanations are asked for."""
+    numerator = sorted(num)
+    denominator = sorted(den)
+    keep = ctx.keep_ids
+    return Count(len(numerator), len(denominator), notes=notes,
+                 numerator_ids=tuple(numerator) if keep else None,
+                 denominator_ids=tuple(denominator) if keep else None)
+
+
+def online_service_procedures(acc: Acc, ctx: Context, units: Sequence[str],
+                              done: Mapping[str, Count]) -> Count:
+    """3.1 Tỷ lệ TTHC cung cấp DVCTT: procedures offering a partial or full online service /
+    procedures within the unit's authority, each counted once at its highest level; threshold
+    0.8 (QĐ 766 group 3.1; NĐ 42/2022 Art. 11)."""
+    levels = acc.authority
+    online = [c for c, lvl in levels.items() if lvl >= OnlineLevel.PARTIAL]
+    return _counted(ctx, online, levels, _fallback_note(ctx))
+
+
+def online_services_with_dossiers(acc: Acc, ctx: Context, units: Sequence[str],
+                                  done: Mapping[str, Count]) -> Count:
+    """3.2 Tỷ lệ DVCTT có phát sinh hồ sơ: online services with at least one online dossier
+    received in the period / online services (QĐ 766 group 3.2)."""
+    services = {c for c, lvl in acc.authority.items() if lvl >= OnlineLevel.PARTIAL}
+    used = services & acc.procs.get("online_dossier", set())
+    return _counted(ctx, used, services, _fallback_note(ctx))
+
+
+def online_dossiers(acc: Acc, ctx: Context, units: Sequence[str],
+                    done: Mapping[str, Count]) -> Count:
+    """3.3 Tỷ lệ hồ sơ trực tuyến: dossiers received in the period with channel ONLINE (and,
+    for procedures requiring a paper result, with an electronic result) / dossiers received in
+    the period, × the sync ratio of 1.4 when 1.4 has one; threshold 0.5 (QĐ 766 group 3.3)."""
+    n, d = acc.pair("ONLINE_DOSSIERS")
+    notes, no_data = flag_notes(acc, "ONLINE_DOSSIERS", d, "requires_paper_result")
+    num_ids, den_ids = acc.id_lists("ONLINE_DOSSIERS")
+    sync = done.get("DOSSIER_SYNC")
+    sync_ratio = sync.effective_ratio if sync is not None else None
+    if sync_ratio is not None and d:
+        notes = notes + (Note(f"nhân với tỷ lệ đồng bộ 1.4 ({float(sync_ratio) * 100:.2f}%)",
+                              f"multiplied by the 1.4 sync ratio "
+                              f"({float(sync_ratio) * 100:.2f}%)"),)
+    return Count(n, d, factor=sync_ratio, notes=notes, no_data=no_data,
+                 numerator_ids=num_ids, denominator_ids=den_ids)
+
+
+def _fee_procedures(acc: Acc, ctx: Context) -> tuple[set[str], int]:
+    fee: set[str] = set()
+    missing = 0
+    for code in acc.authority:
+        proc = ctx.procedures.get(code)
+        if proc is None or proc.has_fee is None:
+            missing += 1
+        elif proc.has_fee:
+            fee.add(code)
+    return fee, missing
+
+
+def _fee_note(missing: int) -> tuple[Note, ...]:
+    if not missing:
+        return ()
+    return (Note(f"{missing} TTHC không có thông tin phí, lệ phí (has_fee)",
+                 f"{missing} procedures do not report has_fee"),)
+
+
+def online_payment_procedures(acc: Acc, ctx: Context, units: Sequence[str],
+                              done: Mapping[str, Count]) -> Count:
+    """3.4 Tỷ lệ TTHC có giao dịch thanh toán trực tuyến: fee-charging procedures with at least
+    one dossier paid online in the period / fee-charging procedures; threshold 0.8; d = 0 → 0
+    (QĐ 766 group 3.4)."""
+    fee, missing = _fee_procedures(acc, ctx)
+    paid = fee & acc.procs.get("paid", set())
+    return _counted(ctx, paid, fee, _fee_note(missing) + _fallback_note(ctx))
+
+
+def payment_integrated_procedures(acc: Acc, ctx: Context, units: Sequence[str],
+                                  done: Mapping[str, Count]) -> Count:
+    """3.5 Tỷ lệ TTHC có nghĩa vụ tài chính được tích hợp thanh toán trực tuyến: fee-charging
+    procedures whose dossiers in the period carry fee data / fee-charging procedures; threshold
+    0.8; d = 0 → 0 (QĐ 766 group 3.5)."""
+    fee, missing = _fee_procedures(acc, ctx)
+    integrated = fee & acc.procs.get("fee_data", set())
+    return _counted(ctx, integrated, fee, _fee_note(missing) + _fallback_note(ctx))
+
+
+def online_paid_dossiers(acc: Acc, ctx: Context, units: Sequence[str],
+                         done: Mapping[str, Count]) -> Count:
+    """3.6 Tỷ lệ hồ sơ thanh toán trực tuyến: dossiers received in the period paid online /
+    dossiers of fee-charging procedures, minus those whose fees are all 0; d = 0 → 0
+    (QĐ 766 group 3.6)."""
+    n, d = acc.pair("ONLINE_PAID_DOSSIERS")
+    notes, no_data = flag_notes(acc, "ONLINE_PAID_DOSSIERS", d, "paid_online")
+    proc_missing = acc.unreported.get("ONLINE_PAID_DOSSIERS_PROC", 0)
+    if proc_missing:
+        notes = notes + (Note(f"{proc_missing} hồ sơ thuộc TTHC không có thông tin phí "
+                              "(không tính)",
+                              f"{proc_missing} dossiers of procedures without has_fee "
+                              "(left out)"),)
+    num_ids, den_ids = acc.id_lists("ONLINE_PAID_DOSSIERS")
+    return Count(n, d, notes=notes, no_data=no_data, numerator_ids=num_ids,
+                 denominator_ids=den_ids)

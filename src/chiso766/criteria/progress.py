@@ -1,0 +1,80 @@
+"""Group 2 — Tiến độ, kết quả giải quyết (progress and results), 20 points: criteria 2.1 and
+2.2 (SPEC §4, §5).
+
+Source: QĐ 766/QĐ-TTg, Appendix, group 2; Decree 61/2018/NĐ-CP Art. 19; the portal's rule for
+"tỷ lệ hồ sơ xử lý trước hạn, đúng hạn".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+
+from ..deadlines import classify
+from ..errors import MissingDataError
+from ..records import Dossier, Procedure
+from .base import Acc, Context, Count, Note
+
+__all__ = ["add_dossier", "average_processing_time", "dossier_on_time"]
+
+
+def add_dossier(acc: Acc, d: Dossier, proc: Procedure | None, in_population: bool,
+                ended_in_period: bool, ctx: Context) -> bool | None:
+    """Count one dossier for 2.1 and 2.2; returns whether it is in time (``None`` when it is
+    not in the population or cannot be classified)."""
+    in_time: bool | None = None
+    if in_population:
+        try:
+            verdict = classify(d, proc, calendar=ctx.calendar, as_of=ctx.as_of,
+                               policy=ctx.policy)
+        except MissingDataError:
+            acc.bump("unclassified")
+            if ctx.keep_ids:
+                acc.ids.setdefault("unclassified", ([], []))[1].append(d.id)
+        else:
+            in_time = verdict.status.in_time
+            acc.count("DOSSIER_ON_TIME", in_time, d.id if ctx.keep_ids else None)
+            if verdict.status.pending:
+                acc.bump("pending")
+    if ended_in_period and (d.finished_at is not None or d.returned_at is not None):
+        end = d.finished_at if d.finished_at is not None else d.returned_at
+        assert end is not None
+        used = ctx.calendar.working_days_between(d.receipt.date(), end.date())
+        acc.add_sum("AVERAGE_PROCESSING_TIME", max(0, used))
+    return in_time
+
+
+def dossier_on_time(acc: Acc, ctx: Context, units: Sequence[str],
+                    done: Mapping[str, Count]) -> Count:
+    """2.1 Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn: dossiers EARLY, ON_TIME or PENDING_IN_TIME /
+    the period's population — received in the period plus those received earlier that had not
+    ended before it started (SPEC §4; QĐ 766 group 2.1; NĐ 61/2018 Art. 19)."""
+    n, d = acc.pair("DOSSIER_ON_TIME")
+    notes: list[Note] = []
+    skipped = acc.misc.get("unclassified", 0)
+    if skipped:
+        notes.append(Note(
+            f"{skipped} hồ sơ không xác định được hạn (không có NgayHenTra và thời hạn giải quyết)"
+            " — không tính",
+            f"{skipped} dossiers have no due date (no NgayHenTra and no time limit) — left out",
+        ))
+    pending = acc.misc.get("pending", 0)
+    if pending:
+        notes.append(Note(f"gồm {pending} hồ sơ đang xử lý tại thời điểm đánh giá",
+                          f"includes {pending} dossiers still in progress at the evaluation "
+                          "moment"))
+    num_ids, den_ids = acc.id_lists("DOSSIER_ON_TIME")
+    return Count(n, d, notes=tuple(notes), numerator_ids=num_ids, denominator_ids=den_ids)
+
+
+def average_processing_time(acc: Acc, ctx: Context, units: Sequence[str],
+                            done: Mapping[str, Count]) -> Count:
+    """2.2 Thời gian giải quyết TTHC trung bình (analysis only): working days from receipt to
+    finishing, summed over dossiers finished in the period / their number."""
+    total, k = acc.sums.get("AVERAGE_PROCESSING_TIME", (0, 0))
+    mean = Fraction(total, k) if k else None
+    notes: tuple[Note, ...] = ()
+    if mean is not None:
+        notes = (Note(f"bình quân {float(mean):.2f} ngày làm việc/hồ sơ",
+                      f"mean {float(mean):.2f} working days per dossier"),)
+    return Count(total, k, ratio=mean, ratio_given=True, notes=notes)

@@ -1,0 +1,178 @@
+"""Group 5 — Mức độ hài lòng (satisfaction), 18 points: criteria 5.1–5.4 (SPEC §5, §6).
+
+Source: QĐ 766/QĐ-TTg, Appendix, group 5; Decree 20/2008/NĐ-CP on receiving and handling
+petitions (Art. 15–16 time limits) as applied by the national feedback system; the portal's
+technical description.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+import attrs
+
+from ..calendar import WorkingCalendar
+from ..records import Dossier, Petition, PetitionClass
+from .base import Acc, Context, Count, Note, flag_notes
+
+__all__ = [
+    "PetitionVerdict",
+    "add_dossier",
+    "add_petition",
+    "dossier_rating_satisfaction",
+    "petition_classification_staff",
+    "petition_classification_tthc",
+    "petition_handling_satisfaction",
+    "petition_processed_on_time",
+    "petition_verdict",
+]
+
+#: Working-day limits on the national feedback system (SPEC §6).
+REFUSE_WITHIN = 2  #: từ chối tiếp nhận
+SUPPLEMENT_WITHIN = 5  #: yêu cầu bổ sung lần đầu
+HANDLE_WITHIN = 15  #: xử lý xong (chờ công khai / đã công khai)
+PUBLISH_WITHIN = 2  #: công khai kết quả sau khi sẵn sàng
+
+
+@attrs.define(frozen=True, slots=True)
+class PetitionVerdict:
+    """Whether a petition was (or still is) handled in time at the evaluation moment."""
+
+    petition_id: str
+    ended_at: datetime | None
+    on_time: bool
+    reason: str
+
+
+def petition_verdict(p: Petition, as_of: datetime, calendar: WorkingCalendar) -> PetitionVerdict:
+    """SPEC §6: limits counted in working days from the receipt by the unit, or its latest
+    transfer to it: refuse within 2; first supplement request within 5; handle (reach "awaiting
+    publication" or "published") within 15; publish the answer within 2 of being ready. A
+    petition still open is in time while no more than 15 working days have passed."""
+    start = p.clock_start.date()
+
+    def used(moment: datetime) -> int:
+        return calendar.working_days_between(start, moment.date())
+
+    def seen(moment: datetime | None) -> datetime | None:
+        return moment if moment is not None and moment <= as_of else None
+
+    refused = seen(p.refused_at)
+    if refused is not None:
+        ok = used(refused) <= REFUSE_WITHIN
+        return PetitionVerdict(p.id, refused, ok, f"từ chối sau {used(refused)} ngày làm việc")
+    asked = seen(p.supplement_requested_at)
+    if asked is not None and used(asked) > SUPPLEMENT_WITHIN:
+        ended = seen(p.published_at) or seen(p.ready_at)
+        return PetitionVerdict(p.id, ended, False,
+                               f"yêu cầu bổ sung sau {used(asked)} ngày làm việc")
+    ready = seen(p.ready_at)
+    published = seen(p.published_at)
+    if ready is None and published is not None:
+        ready = published
+    if ready is not None:
+        if used(ready) > HANDLE_WITHIN:
+            return PetitionVerdict(p.id, published or ready, False,
+                                   f"xử lý sau {used(ready)} ngày làm việc")
+        lag_end = published if published is not None else as_of
+        lag = calendar.working_days_between(ready.date(), lag_end.date())
+        if lag > PUBLISH_WITHIN:
+            return PetitionVerdict(p.id, published or ready, False,
+                                   f"công khai sau {lag} ngày làm việc kể từ khi sẵn sàng")
+        return PetitionVerdict(p.id, published or ready, True, "đúng hạn")
+    spent = used(as_of)
+    return PetitionVerdict(p.id, None, spent <= HANDLE_WITHIN,
+                           f"đang xử lý, đã {spent} ngày làm việc")
+
+
+def add_petition(acc: Acc, p: Petition, ctx: Context) -> None:
+    if p.received_at > ctx.as_of:
+        return
+    period = ctx.period
+    ident = p.id if ctx.keep_ids else None
+    first_in_period = period.contains(p.received_at)
+    if first_in_period:
+        acc.count("PETITION_CLASSIFICATION_TTHC",
+                  p.classification is PetitionClass.PROCEDURE_REGULATION, ident)
+        acc.count("PETITION_CLASSIFICATION_STAFF",
+                  p.classification is PetitionClass.STAFF_BEHAVIOUR, ident)
+    verdict = petition_verdict(p, ctx.as_of, ctx.calendar)
+    started = p.clock_start
+    in_population = (
+        period.contains(started)
+        or (verdict.ended_at is not None and period.contains(verdict.ended_at))
+        or (started < period.start_moment
+            and (verdict.ended_at is None or verdict.ended_at >= period.start_moment))
+    )
+    if in_population:
+        acc.count("PETITION_PROCESSED_ON_TIME", verdict.on_time, ident)
+    if first_in_period:
+        complaint = p.followed_by_complaint
+        if complaint is None:
+            acc.missing("PETITION_HANDLING_SATISFACTION")
+        unsatisfied = p.dislikes > p.likes or not verdict.on_time or complaint is True
+        acc.count("PETITION_HANDLING_SATISFACTION", not unsatisfied, ident)
+
+
+def add_dossier(acc: Acc, d: Dossier, in_time: bool | None, ctx: Context) -> None:
+    """5.4: a dossier of 2.1's population (classified), satisfied when in time and neither
+    petitioned about nor disliked."""
+    if in_time is None:
+        return
+    ok = in_time and d.id not in ctx.complained
+    acc.count("DOSSIER_RATING_SATISFACTION", ok, d.id if ctx.keep_ids else None)
+
+
+def _pair(acc: Acc, code: str) -> Count:
+    n, d = acc.pair(code)
+    num_ids, den_ids = acc.id_lists(code)
+    return Count(n, d, numerator_ids=num_ids, denominator_ids=den_ids)
+
+
+def petition_classification_tthc(acc: Acc, ctx: Context, units: Sequence[str],
+                                 done: Mapping[str, Count]) -> Count:
+    """5.1 Tỷ lệ PAKN về quy định, TTHC / PAKN first received in the period (analysis only)."""
+    return _pair(acc, "PETITION_CLASSIFICATION_TTHC")
+
+
+def petition_classification_staff(acc: Acc, ctx: Context, units: Sequence[str],
+                                  done: Mapping[str, Count]) -> Count:
+    """5.1 Tỷ lệ PAKN về hành vi, thái độ cán bộ / PAKN first received in the period (analysis
+    only)."""
+    return _pair(acc, "PETITION_CLASSIFICATION_STAFF")
+
+
+def petition_processed_on_time(acc: Acc, ctx: Context, units: Sequence[str],
+                               done: Mapping[str, Count]) -> Count:
+    """5.2 Tiến độ xử lý PAKN: petitions handled on time or still in time / petitions received
+    or handled in the period (including those still open from before it); d = 0 → 6
+    (QĐ 766 group 5.2; SPEC §6)."""
+    count = _pair(acc, "PETITION_PROCESSED_ON_TIME")
+    if count.denominator == 0:
+        return attrs.evolve(count, notes=(Note("không có PAKN: đạt tối đa",
+                                               "no petitions: full points"),))
+    return count
+
+
+def petition_handling_satisfaction(acc: Acc, ctx: Context, units: Sequence[str],
+                                   done: Mapping[str, Count]) -> Count:
+    """5.3 Tỷ lệ hài lòng trong xử lý PAKN: petitions first received in the period minus those
+    rated unsatisfied (more dislikes than likes), handled late, or followed by a new complaint
+    about the result / petitions first received in the period; d = 0 → 6 (QĐ 766 group 5.3)."""
+    count = _pair(acc, "PETITION_HANDLING_SATISFACTION")
+    notes, _ = flag_notes(acc, "PETITION_HANDLING_SATISFACTION", count.denominator,
+                          "followed_by_complaint")
+    if count.denominator == 0:
+        notes = (Note("không có PAKN: đạt tối đa", "no petitions: full points"),)
+    # A petition without the complaint flag is still judged on likes and timeliness.
+    return attrs.evolve(count, notes=notes)
+
+
+def dossier_rating_satisfaction(acc: Acc, ctx: Context, units: Sequence[str],
+                                done: Mapping[str, Count]) -> Count:
+    """5.4 Tỷ lệ hài lòng trong tiếp nhận, giải quyết TTHC: dossiers of 2.1's population that are
+    in 2.1's numerator and have neither a petition about them nor a dislike / 2.1's population
+    (= 100% − late rate − complained-or-disliked rate, each dossier once); threshold 0.9;
+    d = 0 → 0 (QĐ 766 group 5.4; the portal's 5.4 denominator equals its 2.1 denominator)."""
+    return _pair(acc, "DOSSIER_RATING_SATISFACTION")

@@ -1,0 +1,545 @@
+"""Decision 766 scorecards: from counts to points, groups, total and band (SPEC §5, §5.1).
+
+* :func:`score_766` — everything, from a dataset: every unit of the tree, rolled up.
+* :func:`score_tally` — from a (merged) :class:`~chiso766.tally.Tally`.
+* :func:`score_counts` — from numerator/denominator pairs keyed by criterion code.
+
+Units roll up: a unit's counts pool its own and all its descendants'; ratios come from the
+pooled counts, never from averaging children's scores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from .calendar import WorkingCalendar
+from .criteria import COUNTERS
+from .criteria.base import Acc, Context, Count, Note
+from .deadlines import DeadlinePolicy
+from .errors import PolicyError
+from .periods import Period
+from .records import Unit, UnitLevel
+from .rounding import half_up, percent, portal_float_card
+from .rules import QD766, Band, Conversion, Criterion, RuleSet, ZeroRule
+from .tally import Tally, build_context
+
+if TYPE_CHECKING:
+    from .io.dataset import Dataset
+
+__all__ = [
+    "CriterionResult",
+    "GroupResult",
+    "NextBandStep",
+    "PartResult",
+    "Scorecard",
+    "UnitScorecard",
+    "score_766",
+    "score_counts",
+    "score_tally",
+]
+
+_ZERO = Decimal("0.00")
+
+
+@attrs.define(frozen=True, slots=True)
+class CriterionResult:
+    """One criterion's result for one unit, with everything needed to explain it."""
+
+    criterion: Criterion
+    numerator: int | Fraction
+    denominator: int | Fraction
+    ratio: Fraction | None
+    exact: Fraction | None  #: exact points (None: no score)
+    points: Decimal | None  #: as published (rounded half-up to 2 decimals)
+    notes: tuple[Note, ...]
+    numerator_ids: tuple[str, ...] | None = None
+    denominator_ids: tuple[str, ...] | None = None
+    count: Count | None = None
+
+    @property
+    def code(self) -> str:
+        return self.criterion.code
+
+    @property
+    def max_points(self) -> Decimal:
+        return half_up(self.criterion.max_points)
+
+    @property
+    def percent(self) -> Decimal | None:
+        if self.criterion.conversion is Conversion.ANALYSIS and self.code == \
+                "AVERAGE_PROCESSING_TIME":
+            return None
+        return percent(self.ratio)
+
+
+@attrs.define(frozen=True, slots=True)
+class PartResult:
+    code: str
+    name_vi: str
+    name_en: str
+    points: Decimal
+    max_points: Decimal
+    criteria: tuple[str, ...]
+
+
+@attrs.define(frozen=True, slots=True)
+class GroupResult:
+    code: str
+    number: int
+    name_vi: str
+    name_en: str
+    points: Decimal
+    max_points: Decimal
+    criteria: tuple[str, ...]
+    parts: tuple[PartResult, ...] = ()
+
+
+@attrs.define(frozen=True, slots=True)
+class NextBandStep:
+    """What one criterion alone would take to reach the next band (see ``to_next_band``)."""
+
+    code: str
+    more: int | None  #: how many more records of the numerator's kind; None: no amount can
+    new_total: Decimal | None
+    message: str
+
+
+@attrs.define(frozen=True, slots=True)
+class UnitScorecard:
+    """One unit's Decision 766 scorecard."""
+
+    unit_id: str
+    name: str
+    level: UnitLevel | None
+    parent_id: str | None
+    rules: RuleSet
+    criteria: Mapping[str, CriterionResult]
+    groups: Mapping[str, GroupResult]
+    total: Decimal
+    band: Band
+    notes: tuple[Note, ...] = ()
+
+    @property
+    def max_total(self) -> Decimal:
+        return half_up(self.rules.max_total)
+
+    def points(self, code: str) -> Decimal | None:
+        """Rounded points of a group, a part (ONLINE_SERVICES, ONLINE_PAYMENT) or a criterion."""
+        if code in self.groups:
+            return self.groups[code].points
+        for g in self.groups.values():
+            for p in g.parts:
+                if p.code == code:
+                    return p.points
+        if code in self.criteria:
+            return self.criteria[code].points
+        if code == "TOTAL":
+            return self.total
+        raise PolicyError("not a group, part or criterion code of this scorecard",
+                          record=f"Scorecard {self.unit_id}", field="code", value=code)
+
+    def explain(self, code: str, lang: str = "vi") -> str:
+        """Why ``code`` has the points it has, in Vietnamese (default) or English."""
+        from .explain import explain_code
+
+        return explain_code(self, code, lang)
+
+    def to_next_band(self) -> list[NextBandStep]:
+        """Per scored criterion: how many more records of the numerator's kind (taken from the
+        denominator: e.g. late dossiers handled on time instead) would, on their own, lift the
+        total to the next band — or that no amount can."""
+        from .explain import next_band_steps
+
+        return next_band_steps(self)
+
+    def to_dict(self, lang: str = "vi", include_ids: bool = False) -> dict[str, Any]:
+        from .reports.json_report import unit_to_dict
+
+        return unit_to_dict(self, lang=lang, include_ids=include_ids)
+
+    def _repr_html_(self) -> str:
+        from .reports.table import unit_html_table
+
+        return unit_html_table(self)
+
+
+@attrs.define(frozen=True, slots=True)
+class Scorecard:
+    """Decision 766 scorecards of every unit of a dataset for one period.
+
+    ``total``, ``band``, ``points``, ``explain`` and ``to_next_band`` answer for the single
+    top-level unit (or the one picked with :meth:`unit`).
+    """
+
+    rules: RuleSet
+    period: Period | None
+    as_of: datetime | None
+    units: Mapping[str, UnitScorecard]
+    roots: tuple[str, ...]
+    notes: tuple[Note, ...] = ()
+    input: Any = None  #: the readers' ReadReport, when scored from files
+
+    @property
+    def ruleset(self) -> str:
+        return self.rules.name
+
+    def unit(self, unit_id: str) -> UnitScorecard:
+        try:
+            return self.units[unit_id]
+        except (KeyError, TypeError):
+            raise PolicyError("no such unit in this scorecard", record="Scorecard",
+                              field="unit_id", value=unit_id) from None
+
+    @property
+    def root(self) -> UnitScorecard:
+        if len(self.roots) != 1:
+            raise PolicyError(
+                f"this scorecard has {len(self.roots)} top-level units; pick one with .unit(id)",
+                record="Scorecard", field="roots", value=self.roots,
+            )
+        return self.units[self.roots[0]]
+
+    @property
+    def total(self) -> Decimal:
+        return self.root.total
+
+    @property
+    def band(self) -> Band:
+        return self.root.band
+
+    def points(self, code: str) -> Decimal | None:
+        return self.root.points(code)
+
+    def explain(self, code: str, lang: str = "vi") -> str:
+        return self.root.explain(code, lang)
+
+    def to_next_band(self) -> list[NextBandStep]:
+        return self.root.to_next_band()
+
+    def to_dict(self, lang: str = "vi", include_ids: bool = False) -> dict[str, Any]:
+        from .reports.json_report import scorecard_to_dict
+
+        return scorecard_to_dict(self, lang=lang, include_ids=include_ids)
+
+    def _repr_html_(self) -> str:
+        from .reports.table import scorecard_html_table
+
+        return scorecard_html_table(self)
+
+
+# ---------------------------------------------------------------------------------------------
+# assembly: counts → results → groups → total
+
+
+def _zero_note(criterion: Criterion) -> Note:
+    if criterion.zero_rule is ZeroRule.FULL:
+        return Note("không áp dụng (mẫu số bằng 0): đạt tối đa",
+                    "not applicable (denominator 0): full points")
+    if criterion.zero_rule is ZeroRule.ZERO:
+        return Note("mẫu số bằng 0: 0 điểm", "denominator 0: 0 points")
+    return Note("không có dữ liệu (mẫu số bằng 0): không tính điểm",
+                "no data (denominator 0): no score")
+
+
+def _criterion_result(criterion: Criterion, count: Count, extra: tuple[Note, ...]) -> \
+        CriterionResult:
+    ratio = count.effective_ratio
+    notes = count.notes
+    if count.no_data:
+        exact = None
+    else:
+        exact = criterion.points_for_ratio(ratio)
+        if ratio is None and criterion.scored and not notes:
+            notes = notes + (_zero_note(criterion),)
+    if criterion.uses_calendar:
+        notes = notes + extra
+    return CriterionResult(
+        criterion=criterion, numerator=count.numerator, denominator=count.denominator,
+        ratio=ratio, exact=exact, points=None if exact is None else half_up(exact),
+        notes=notes, numerator_ids=count.numerator_ids, denominator_ids=count.denominator_ids,
+        count=count,
+    )
+
+
+def assemble(
+    rules: RuleSet,
+    counts: Mapping[str, Count],
+    *,
+    unit_id: str,
+    name: str = "",
+    level: UnitLevel | None = None,
+    parent_id: str | None = None,
+    calendar_notes: tuple[Note, ...] = (),
+    notes: tuple[Note, ...] = (),
+) -> UnitScorecard:
+    """Turn one unit's counts into its scorecard with the portal's rounding (SPEC §5.1)."""
+    results: dict[str, CriterionResult] = {}
+    for c in rules.criteria:
+        count = counts.get(c.code, Count(0, 0))
+        results[c.code] = _criterion_result(c, count, calendar_notes)
+    groups: dict[str, GroupResult] = {}
+    total = _ZERO
+    for g in rules.groups:
+        members = rules.criteria_of(g.code)
+        parts: list[PartResult] = []
+        if g.parts:
+            points = _ZERO
+            for part in g.parts:
+                part_members = rules.criteria_of(g.code, part.code)
+                if part.rounding == "portal_float":
+                    part_points = _portal_card(part_members, results)
+                else:
+                    part_points = _sum_rounded(part_members, results)
+                parts.append(PartResult(part.code, part.name_vi, part.name_en, part_points,
+                                        half_up(part.max_points),
+                                        tuple(c.code for c in part_members)))
+                points += part_points
+        else:
+            points = _sum_rounded(members, results)
+        groups[g.code] = GroupResult(g.code, g.number, g.name_vi, g.name_en, points,
+                                     half_up(g.max_points), tuple(c.code for c in members),
+                                     tuple(parts))
+        total += points
+    return UnitScorecard(unit_id=unit_id, name=name, level=level, parent_id=parent_id,
+                         rules=rules, criteria=results, groups=groups, total=total,
+                         band=rules.band(Fraction(str(total))), notes=notes)
+
+
+def _sum_rounded(members: Sequence[Criterion], results: Mapping[str, CriterionResult]) -> Decimal:
+    """TRANSPARENCY, PROGRESS, DIGITIZATION, SATISFACTION, online services: the sum of the
+    criteria's rounded points; a null criterion adds nothing."""
+    total = _ZERO
+    for c in members:
+        p = results[c.code].points
+        if p is not None:
+            total += p
+    return total
+
+
+def _portal_card(members: Sequence[Criterion], results: dict[str, CriterionResult]) -> Decimal:
+    """The online-payment card (SPEC §5.1): each ratio rounded to a 2-decimal percentage, each
+    term ``coefficient × p / 100`` in IEEE double, rounded on its binary value, capped; the
+    criteria show these terms as their points."""
+    card = _ZERO
+    for c in members:
+        r = results[c.code]
+        if not c.scored:
+            continue
+        if r.ratio is None:
+            term = r.points  # d = 0 or no data: the criterion's own rule
+        else:
+            _, (term,) = portal_float_card([(r.ratio, c.coefficient, c.max_points)])
+            results[c.code] = attrs.evolve(r, points=term)
+        if term is not None:
+            card += term
+    return card
+
+
+# ---------------------------------------------------------------------------------------------
+# the unit tree
+
+
+@attrs.define(frozen=True, slots=True)
+class _Tree:
+    order: tuple[str, ...]  #: pre-order, roots and children sorted by id
+    children: Mapping[str, tuple[str, ...]]
+    roots: tuple[str, ...]
+    units: Mapping[str, Unit]
+    notes: tuple[Note, ...]
+
+
+def _tree(units: Iterable[Unit], seen_ids: Iterable[str]) -> _Tree:
+    by_id: dict[str, Unit] = {}
+    for u in units:
+        if not isinstance(u, Unit):
+            raise PolicyError("must be Unit records", record="score", field="units", value=u)
+        by_id[u.id] = u
+    notes: list[Note] = []
+    if not by_id:
+        notes.append(Note("không có danh mục đơn vị: mỗi mã đơn vị trên hồ sơ là một đơn vị "
+                          "cấp cao nhất",
+                          "no units file: every unit id on the records is a top-level unit"))
+    extra = sorted(set(seen_ids) - set(by_id))
+    if by_id and extra:
+        notes.append(Note(f"{len(extra)} mã đơn vị không có trong danh mục, coi là cấp cao nhất: "
+                          + ", ".join(extra[:5]),
+                          f"{len(extra)} unit ids not in the units file, taken as top-level: "
+                          + ", ".join(extra[:5])))
+    for uid in extra:
+        by_id[uid] = Unit(uid)
+    parent: dict[str, str | None] = {}
+    for uid, u in by_id.items():
+        p = u.parent_id
+        if p is not None and p not in by_id:
+            notes.append(Note(f"đơn vị {uid}: không tìm thấy đơn vị cha {p}",
+                              f"unit {uid}: parent {p} not found, taken as top-level"))
+            p = None
+        parent[uid] = p
+    # Break cycles: a unit whose ancestry loops back becomes a root.
+    for uid in sorted(by_id):
+        chain = [uid]
+        p = parent[uid]
+        while p is not None and p not in chain and len(chain) <= len(by_id):
+            chain.append(p)
+            p = parent[p]
+        if p is not None:
+            notes.append(Note(f"đơn vị {uid}: vòng lặp đơn vị cha, coi là cấp cao nhất",
+                              f"unit {uid}: parent cycle, taken as top-level"))
+            parent[uid] = None
+    children: dict[str, list[str]] = {uid: [] for uid in by_id}
+    roots: list[str] = []
+    for uid in sorted(by_id):
+        p = parent[uid]
+        if p is None:
+            roots.append(uid)
+        else:
+            children[p].append(uid)
+    order: list[str] = []
+    stack = list(reversed(roots))
+    while stack:
+        uid = stack.pop()
+        order.append(uid)
+        stack.extend(reversed(children[uid]))
+    return _Tree(tuple(order), {k: tuple(v) for k, v in children.items()}, tuple(roots),
+                 by_id, tuple(notes))
+
+
+def _calendar_notes(ctx: Context) -> tuple[Note, ...]:
+    years = range(ctx.period.start.year, max(ctx.period.end.year, ctx.as_of.year) + 1)
+    missing = [y for y in years if not ctx.calendar.is_verified(y)]
+    if not missing:
+        return ()
+    shown = ", ".join(str(y) for y in missing)
+    return (Note(f"lịch làm việc năm {shown} chưa được kiểm chứng",
+                 f"calendar year {shown} not verified"),)
+
+
+def score_tally(
+    tally: Tally,
+    *,
+    units: Iterable[Unit] = (),
+    rules: RuleSet = QD766,
+    notes: Iterable[str | Note] = (),
+    input_report: Any = None,
+) -> Scorecard:
+    """Score every unit of the tree from a tally (roll-up by pooling counts)."""
+    if not isinstance(tally, Tally):
+        raise PolicyError("must be a Tally", record="score_tally", field="tally", value=tally)
+    if not isinstance(rules, RuleSet):
+        raise PolicyError("must be a RuleSet", record="score_tally", field="rules", value=rules)
+    ctx = tally.context
+    tree = _tree(units, tally.units)
+    pooled: dict[str, Acc] = {}
+    for uid in reversed(tree.order):  # children before parents
+        acc = tally.units[uid].copy() if uid in tally.units else Acc()
+        for child in tree.children[uid]:
+            acc.merge_from(pooled[child])
+        pooled[uid] = acc
+    subtree: dict[str, list[str]] = {}
+    for uid in reversed(tree.order):
+        ids = [uid]
+        for child in tree.children[uid]:
+            ids.extend(subtree[child])
+        subtree[uid] = ids
+    cal_notes = _calendar_notes(ctx)
+    cards: dict[str, UnitScorecard] = {}
+    for uid in tree.order:
+        counts: dict[str, Count] = {}
+        for code, fn in COUNTERS.items():
+            counts[code] = fn(pooled[uid], ctx, subtree[uid], counts)
+        u = tree.units[uid]
+        cards[uid] = assemble(rules, counts, unit_id=uid, name=u.name, level=u.level,
+                              parent_id=u.parent_id if u.parent_id in tree.units else None,
+                              calendar_notes=cal_notes)
+    all_notes = tuple(n if isinstance(n, Note) else Note(n, n) for n in notes) + tree.notes
+    if not ctx.authorities_given:
+        all_notes += (Note("không có tệp thẩm quyền (authorities): thẩm quyền của đơn vị là các "
+                           "TTHC có hồ sơ của đơn vị, ở mức độ DVCTT của chính TTHC",
+                           "no authorities file: a unit's authority is the procedures seen on "
+                           "its dossiers, at the procedure's own online level"),)
+    return Scorecard(rules=rules, period=ctx.period, as_of=ctx.as_of, units=cards,
+                     roots=tree.roots, notes=all_notes + cal_notes, input=input_report)
+
+
+def score_766(
+    dataset: Dataset,
+    *,
+    period: Period,
+    as_of: datetime | date | None = None,
+    calendar: WorkingCalendar | None = None,
+    policy: DeadlinePolicy | None = None,
+    rules: RuleSet = QD766,
+    keep_ids: bool = False,
+    reported_received: Mapping[str, int] | None = None,
+    last_year_totals: Mapping[str, int] | None = None,
+) -> Scorecard:
+    """Score every unit of ``dataset`` for ``period`` under Decision 766 (SPEC §5).
+
+    ``as_of`` (default: the end of the period) is the evaluation moment: a current period is
+    scored as it stands then. ``keep_ids`` keeps the record ids counted in each numerator and
+    denominator (memory grows with the data; off by default). ``reported_received`` (per unit,
+    the national reporting system's count of dossiers received) and ``last_year_totals`` feed
+    criterion 1.4's denominator rules.
+    """
+    for name in ("dossiers", "procedures", "petitions", "ratings", "units"):
+        if not hasattr(dataset, name):
+            raise PolicyError("must be a Dataset (see read_folder or Dataset.from_records)",
+                              record="score_766", field="dataset", value=dataset)
+    ctx = build_context(
+        period=period, as_of=as_of, procedures=dataset.procedures,
+        petitions=dataset.petitions, ratings=dataset.ratings,
+        authorities_given=bool(dataset.authorities), calendar=calendar, policy=policy,
+        keep_ids=keep_ids, reported_received=reported_received,
+        last_year_totals=last_year_totals,
+    )
+    tally = Tally.from_dataset(dataset, ctx)
+    return score_tally(tally, units=dataset.units, rules=rules,
+                       notes=getattr(dataset, "notes", ()),
+                       input_report=getattr(dataset, "report", None))
+
+
+def score_counts(
+    counts: Mapping[str, tuple[int, int] | Sequence[int] | Count],
+    *,
+    rules: RuleSet = QD766,
+    unit_id: str = "counts",
+    name: str = "",
+) -> Scorecard:
+    """Score from numerator/denominator pairs keyed by criterion code — counts published by the
+    portal or kept by another system — with the same rounding as :func:`score_766` (SPEC §9).
+    A criterion missing from ``counts`` is 0/0 and gets its d = 0 rule."""
+    if not isinstance(counts, Mapping):
+        raise PolicyError("must be a mapping of criterion code to (numerator, denominator)",
+                          record="score_counts", field="counts", value=counts)
+    if not isinstance(rules, RuleSet):
+        raise PolicyError("must be a RuleSet", record="score_counts", field="rules", value=rules)
+    known = {c.code for c in rules.criteria}
+    parsed: dict[str, Count] = {}
+    for code, value in counts.items():
+        if code not in known:
+            raise PolicyError(f"not a criterion of rule set {rules.name!r}",
+                              record="score_counts", field="code", value=code)
+        if isinstance(value, Count):
+            parsed[code] = value
+            continue
+        if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or len(value) != 2:
+            raise PolicyError("must be a (numerator, denominator) pair", record="score_counts",
+                              field=code, value=value)
+        n, d = value
+        for part, v in (("numerator", n), ("denominator", d)):
+            if isinstance(v, bool) or not isinstance(v, (int, Fraction)) or v < 0:
+                raise PolicyError(f"the {part} must be a number ≥ 0", record="score_counts",
+                                  field=code, value=value)
+        if n > d:
+            raise PolicyError("the numerator exceeds the denominator", record="score_counts",
+                              field=code, value=value)
+        parsed[code] = Count(n, d)
+    card = assemble(rules, parsed, unit_id=unit_id, name=name)
+    return Scorecard(rules=rules, period=None, as_of=None, units={unit_id: card},
+                     roots=(unit_id,))
