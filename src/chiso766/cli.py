@@ -52,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="stop at the first bad row instead of listing it as rejected")
 
     score = sub.add_parser("score", help="Decision 766 scorecards of every unit")
-    common(score, ("table", "json", "csv"))
+    common(score, ("table", "json", "csv", "html"))
     score.add_argument("--period", help="2025, 2025-Q2, 2025-06 or 2025-04-01..2025-05-15 "
                        "(default: the year of the latest receipt)")
     score.add_argument("--as-of", dest="as_of", help="evaluation moment, ISO 8601 "
@@ -60,6 +60,20 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--unit", action="append", help="only this unit (repeatable)")
     score.add_argument("--ids", action="store_true",
                        help="keep the record ids counted in each numerator and denominator")
+
+    hcm = sub.add_parser("hcm104", help="HCMC Decision 104/2024 satisfaction index K = A+B+C+D+E")
+    common(hcm, ("table", "json", "csv"))
+    hcm.add_argument("--period", help="2025, 2025-Q2, 2025-06 or 2025-04-01..2025-05-15 "
+                     "(default: the year of the latest receipt)")
+    hcm.add_argument("--as-of", dest="as_of", help="evaluation moment, ISO 8601")
+    hcm.add_argument("--unit", action="append", help="only this unit (repeatable)")
+    hcm.add_argument("--staff", action="store_true",
+                     help="also score each staff member (internal evaluation)")
+    hcm.add_argument("--late-within-5", dest="late_within_5", choices=("0", "1", "1/2"),
+                     default="0", help="points for a dossier 1–5 working days late (the text "
+                     "is silent; default 0)")
+    hcm.add_argument("--k-equal-20", dest="k_equal_20", choices=("NOT_SATISFIED", "SATISFIED"),
+                     default="NOT_SATISFIED", help="verdict when K is exactly 20")
 
     aud = sub.add_parser("audit", help="dossiers whose recorded due date is later than the "
                          "statutory one, or missing")
@@ -137,12 +151,32 @@ def _cmd_score(args: argparse.Namespace) -> int:
         from .reports.csv_report import scorecard_csv
 
         text = scorecard_csv(card, lang=args.lang, units=units)
+    elif args.format == "html":
+        from .reports.html import render_html
+
+        text = render_html(card, lang=args.lang, units=units,
+                           audits=_flagged(dataset, set(units) if args.unit else None))
     else:
         text = render_scorecard(card, lang=args.lang, units=units)
         if dataset.report.rejected:
             text += _rejections_text(dataset.report, args.lang)
     _write(text, args.output)
     return _status(dataset)
+
+
+def _flagged(dataset: Any, units: set[str] | None) -> list[tuple[Any, Any]]:
+    """Dossiers whose recorded due date is later than the statutory one, or missing."""
+    from .deadlines import audit
+
+    rows = []
+    for d in dataset.dossiers:
+        if units is not None and d.unit_id not in units:
+            continue
+        result = audit(d, dataset.procedures.get(d.procedure_code))
+        if result.flagged:
+            rows.append((d, result))
+    rows.sort(key=lambda pair: (pair[0].unit_id, pair[0].id))
+    return rows
 
 
 def _rejections_text(report: Any, lang: str) -> str:

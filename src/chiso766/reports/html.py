@@ -1,0 +1,275 @@
+"""A self-contained HTML report: no network, no scripts, no external fonts; inline SVG charts;
+Vietnamese by default; readable printed on A4.
+
+Numbers are also carried as ``data-`` attributes (``data-points``, ``data-total``…) so a program
+can check them against the JSON report.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from .json_report import number
+
+if TYPE_CHECKING:
+    from ..scoring import CriterionResult, Scorecard, UnitScorecard
+
+__all__ = ["render_html"]
+
+_T = {
+    "vi": {
+        "title": "Báo cáo Chỉ số phục vụ người dân, doanh nghiệp (QĐ 766/QĐ-TTg)",
+        "period": "Kỳ đánh giá", "as_of": "Thời điểm đánh giá", "ruleset": "Bộ quy tắc",
+        "input": "Dữ liệu đầu vào", "read": "đọc", "accepted": "nhận", "rejected": "bị loại",
+        "total": "Tổng điểm", "band": "Xếp loại", "groups": "Điểm theo nhóm (so với tối đa)",
+        "criterion": "Tiêu chí", "nd": "Tử số / mẫu số", "ratio": "Tỷ lệ", "points": "Điểm",
+        "max": "Tối đa", "notes": "Ghi chú", "audit": "Hồ sơ có ngày hẹn trả bất thường",
+        "dossier": "Mã hồ sơ", "unit": "Đơn vị", "recorded": "Hẹn trả (ghi nhận)",
+        "statutory": "Hạn theo quy định", "extra": "Số ngày làm việc chênh",
+        "flags": "Nhận xét", "hcm": "Chỉ số hài lòng TP.HCM (QĐ 104/2024/QĐ-UBND)",
+        "verdict": "Kết luận", "rejected_rows": "Dòng dữ liệu bị loại", "file": "Tệp",
+        "line": "Dòng", "field": "Trường", "value": "Giá trị", "reason": "Lý do",
+        "general": "Ghi chú chung", "none": "Không có", "more": "và {n} hồ sơ khác",
+        "staff": "Cán bộ",
+    },
+    "en": {
+        "title": "Public service index report (Decision 766/QĐ-TTg)",
+        "period": "Period", "as_of": "Evaluated at", "ruleset": "Rule set",
+        "input": "Input", "read": "read", "accepted": "accepted", "rejected": "rejected",
+        "total": "Total", "band": "Band", "groups": "Points by group (against the cap)",
+        "criterion": "Criterion", "nd": "Numerator / denominator", "ratio": "Ratio",
+        "points": "Points", "max": "Max", "notes": "Notes",
+        "audit": "Dossiers with a questionable recorded due date",
+        "dossier": "Dossier", "unit": "Unit", "recorded": "Recorded due",
+        "statutory": "Statutory due", "extra": "Working days later", "flags": "Findings",
+        "hcm": "HCMC satisfaction index (Decision 104/2024/QĐ-UBND)", "verdict": "Verdict",
+        "rejected_rows": "Rejected input rows", "file": "File", "line": "Line",
+        "field": "Field", "value": "Value", "reason": "Reason", "general": "General notes",
+        "none": "None", "more": "and {n} more dossiers", "staff": "Staff",
+    },
+}
+
+_CSS = """
+@page { size: A4; margin: 14mm 12mm; }
+* { box-sizing: border-box; }
+body { font-family: "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif; font-size: 10.5pt;
+       color: #1b1f24; margin: 0 auto; max-width: 190mm; padding: 8mm 0; line-height: 1.35; }
+h1 { font-size: 16pt; margin: 0 0 4pt; }
+h2 { font-size: 13pt; margin: 16pt 0 4pt; border-bottom: 2px solid #1f5fa8; padding-bottom: 2pt; }
+h3 { font-size: 11pt; margin: 10pt 0 4pt; }
+.meta { color: #4a5560; margin: 0 0 2pt; }
+.unit { break-before: page; }
+.unit:first-of-type { break-before: auto; }
+.headline { display: flex; gap: 12pt; align-items: baseline; margin: 4pt 0 6pt; }
+.total { font-size: 20pt; font-weight: 700; }
+.band { font-weight: 700; padding: 1pt 6pt; border-radius: 3pt; color: #fff; }
+.band-XUAT_SAC { background: #0b7a3e; } .band-TOT { background: #2e8b57; }
+.band-KHA { background: #c28a00; } .band-TRUNG_BINH { background: #d2691e; }
+.band-YEU { background: #b22222; }
+table { border-collapse: collapse; width: 100%; margin: 4pt 0 8pt; font-size: 9.5pt; }
+th, td { border: 1px solid #c9d1d9; padding: 2pt 4pt; vertical-align: top; }
+th { background: #eef3f8; text-align: left; }
+td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+tr.group td { background: #f5f8fb; font-weight: 700; }
+tr.part td { background: #fafbfc; font-style: italic; }
+.note { color: #5a6570; font-size: 8.5pt; }
+svg { display: block; margin: 2pt 0 6pt; }
+tr { break-inside: avoid; }
+"""
+
+
+def _fmt(value: Decimal | Fraction | int | None, lang: str) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
+    text = f"{Decimal(value):.2f}"
+    return text.replace(".", ",") if lang == "vi" else text
+
+
+def _count(value: int | Fraction) -> str:
+    if isinstance(value, int) or value.denominator == 1:
+        return str(int(value))
+    return f"{float(value):.2f}"
+
+
+def _attr(value: Any) -> str:
+    n = number(value) if isinstance(value, (Decimal, Fraction, int)) else value
+    return "" if n is None else html.escape(str(n), quote=True)
+
+
+def _e(text: Any) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _bar_chart(card: UnitScorecard, lang: str) -> str:
+    rows = list(card.groups.values())
+    label_w, bar_w, row_h = 230, 380, 22
+    height = row_h * len(rows) + 8
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 90}" '
+             f'height="{height}" role="img" aria-label="{_e(_T[lang]["groups"])}">']
+    scale = bar_w / 22  # the largest cap is 22
+    for i, g in enumerate(rows):
+        y = 4 + i * row_h
+        name = g.name_en if lang == "en" else g.name_vi
+        cap = float(g.max_points) * scale
+        got = float(g.points) * scale
+        ratio = float(g.points) / float(g.max_points) if g.max_points else 0.0
+        colour = "#2e8b57" if ratio >= 0.8 else "#c28a00" if ratio >= 0.5 else "#b22222"
+        parts.append(f'<text x="0" y="{y + 14}" font-size="11">{g.number}. {_e(name)}</text>')
+        parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{cap:.1f}" height="14" '
+                     f'fill="#e4e9ef"/>')
+        parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{got:.1f}" height="14" '
+                     f'fill="{colour}" data-group="{_e(g.code)}" '
+                     f'data-points="{_attr(g.points)}" data-max="{_attr(g.max_points)}"/>')
+        parts.append(f'<text x="{label_w + cap + 6:.1f}" y="{y + 14}" font-size="11">'
+                     f'{_fmt(g.points, lang)} / {_count(int(g.max_points))}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _criterion_row(r: CriterionResult, lang: str) -> str:
+    c = r.criterion
+    name = c.name_en if lang == "en" else c.name_vi
+    if c.code == "AVERAGE_PROCESSING_TIME":
+        ratio = _fmt(r.ratio, lang) if r.ratio is not None else "—"
+    else:
+        ratio = f"{_fmt(r.percent, lang)}%" if r.percent is not None else "—"
+    notes = "; ".join(n.text(lang) for n in r.notes)
+    note_html = f'<div class="note">{_e(notes)}</div>' if notes else ""
+    points = _fmt(r.points, lang) if c.scored else ""
+    maximum = _count(c.max_points) if c.scored else ""
+    return (f'<tr data-criterion="{_e(c.code)}" data-numerator="{_attr(r.numerator)}" '
+            f'data-denominator="{_attr(r.denominator)}" data-points="{_attr(r.points)}">'
+            f"<td>{_e(c.number)} {_e(name)}{note_html}</td>"
+            f'<td class="num">{_count(r.numerator)} / {_count(r.denominator)}</td>'
+            f'<td class="num">{ratio}</td><td class="num">{points}</td>'
+            f'<td class="num">{maximum}</td></tr>')
+
+
+def _unit_section(card: UnitScorecard, lang: str) -> str:
+    t = _T[lang]
+    band = card.band.label_vi if lang == "vi" else card.band.value
+    out = [f'<section class="unit" data-unit="{_e(card.unit_id)}" '
+           f'data-total="{_attr(card.total)}" data-band="{_e(card.band.value)}">',
+           f"<h2>{_e(card.name or card.unit_id)} <small>({_e(card.unit_id)})</small></h2>",
+           f'<div class="headline"><span>{t["total"]}:</span>'
+           f'<span class="total">{_fmt(card.total, lang)}</span><span>/ 100</span>'
+           f'<span class="band band-{_e(card.band.value)}">{_e(band)}</span></div>',
+           f"<h3>{t['groups']}</h3>", _bar_chart(card, lang),
+           f"<table><thead><tr><th>{t['criterion']}</th><th>{t['nd']}</th><th>{t['ratio']}</th>"
+           f"<th>{t['points']}</th><th>{t['max']}</th></tr></thead><tbody>"]
+    for g in card.groups.values():
+        name = g.name_en if lang == "en" else g.name_vi
+        out.append(f'<tr class="group" data-group="{_e(g.code)}" data-points="{_attr(g.points)}">'
+                   f'<td colspan="3">{g.number}. {_e(name)}</td>'
+                   f'<td class="num">{_fmt(g.points, lang)}</td>'
+                   f'<td class="num">{_count(int(g.max_points))}</td></tr>')
+        if g.parts:
+            for p in g.parts:
+                pname = p.name_en if lang == "en" else p.name_vi
+                out.append(f'<tr class="part" data-part="{_e(p.code)}" '
+                           f'data-points="{_attr(p.points)}"><td colspan="3">{_e(pname)}</td>'
+                           f'<td class="num">{_fmt(p.points, lang)}</td>'
+                           f'<td class="num">{_count(int(p.max_points))}</td></tr>')
+                out.extend(_criterion_row(card.criteria[c], lang) for c in p.criteria)
+        else:
+            out.extend(_criterion_row(card.criteria[c], lang) for c in g.criteria)
+    out.append("</tbody></table></section>")
+    return "".join(out)
+
+
+def _audit_section(audits: Sequence[tuple[Any, Any]], lang: str, limit: int = 500) -> str:
+    t = _T[lang]
+    out = [f'<section class="audit"><h2>{t["audit"]} ({len(audits)})</h2>']
+    if not audits:
+        out.append(f"<p>{t['none']}</p></section>")
+        return "".join(out)
+    out.append(f"<table><thead><tr><th>{t['dossier']}</th><th>{t['unit']}</th>"
+               f"<th>{t['recorded']}</th><th>{t['statutory']}</th><th>{t['extra']}</th>"
+               f"<th>{t['flags']}</th></tr></thead><tbody>")
+
+    def day(m: Any) -> str:
+        return "—" if m is None else f"{m:%d/%m/%Y}"
+
+    for d, r in audits[:limit]:
+        out.append(f'<tr data-dossier="{_e(d.id)}" data-flags="{_e(" ".join(r.flags))}">'
+                   f"<td>{_e(d.id)}</td><td>{_e(d.unit_id)}</td>"
+                   f'<td class="num">{day(r.recorded_due_at)}</td>'
+                   f'<td class="num">{day(r.statutory_due_at)}</td>'
+                   f'<td class="num">{r.extra_working_days}</td>'
+                   f"<td>{_e('; '.join(r.messages))}</td></tr>")
+    out.append("</tbody></table>")
+    if len(audits) > limit:
+        out.append(f"<p>{_e(t['more'].format(n=len(audits) - limit))}</p>")
+    out.append("</section>")
+    return "".join(out)
+
+
+def _hcm_section(hcm: Any, lang: str) -> str:
+    t = _T[lang]
+    data = hcm.to_dict()
+    out = [f'<section class="hcm"><h2>{t["hcm"]}</h2><table><thead><tr><th>{t["unit"]}</th>'
+           "<th>A</th><th>B</th><th>C</th><th>D</th><th>E</th><th>K</th>"
+           f"<th>{t['verdict']}</th></tr></thead><tbody>"]
+    for u in data.get("units", []):
+        cells = "".join(
+            f'<td class="num" data-part="{p}">{_fmt(_dec(u.get(p)), lang)}</td>'
+            for p in ("A", "B", "C", "D", "E", "K"))
+        out.append(f'<tr data-unit="{_e(u.get("unit_id"))}" data-k="{_attr(u.get("K"))}">'
+                   f'<td>{_e(u.get("name") or u.get("unit_id"))}</td>{cells}'
+                   f'<td>{_e(u.get("verdict") or "—")}</td></tr>')
+    out.append("</tbody></table></section>")
+    return "".join(out)
+
+
+def _dec(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def render_html(
+    card: Scorecard,
+    *,
+    lang: str = "vi",
+    units: Sequence[str] | None = None,
+    audits: Sequence[tuple[Any, Any]] | None = None,
+    hcm: Any = None,
+) -> str:
+    """The whole report as one HTML document (a ``str``)."""
+    t = _T[lang]
+    chosen = list(units) if units is not None else list(card.units)
+    head = [f"<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">"
+            f"<title>{_e(t['title'])}</title><style>{_CSS}</style></head><body>",
+            f"<h1>{_e(t['title'])}</h1>"]
+    if card.period is not None and card.as_of is not None:
+        head.append(f'<p class="meta">{t["period"]}: {_e(card.period.label)} '
+                    f"({card.period.start:%d/%m/%Y} – {card.period.end:%d/%m/%Y}); "
+                    f"{t['as_of']}: {card.as_of:%d/%m/%Y %H:%M}; "
+                    f"{t['ruleset']}: {_e(card.rules.name)}</p>")
+    report = card.input
+    if report is not None:
+        head.append(f'<p class="meta" data-read="{report.read}" data-accepted="{report.accepted}"'
+                    f' data-rejected="{report.rejected}">{t["input"]}: {t["read"]} {report.read}'
+                    f", {t['accepted']} {report.accepted}, {t['rejected']} {report.rejected}</p>")
+    body = [_unit_section(card.units[u], lang) for u in chosen]
+    if hcm is not None:
+        body.append(_hcm_section(hcm, lang))
+    if audits is not None:
+        body.append(_audit_section(audits, lang))
+    if report is not None and report.rejected:
+        rows = "".join(
+            f"<tr><td>{_e(r.file)}</td><td class='num'>{r.line}</td><td>{_e(r.field)}</td>"
+            f"<td>{_e(r.value)}</td><td>{_e(r.reason)}</td></tr>"
+            for r in report.rejections[:500])
+        body.append(f'<section class="rejected"><h2>{t["rejected_rows"]} ({report.rejected})</h2>'
+                    f"<table><thead><tr><th>{t['file']}</th><th>{t['line']}</th>"
+                    f"<th>{t['field']}</th><th>{t['value']}</th><th>{t['reason']}</th></tr>"
+                    f"</thead><tbody>{rows}</tbody></table></section>")
+    if card.notes:
+        items = "".join(f"<li>{_e(n.text(lang))}</li>" for n in card.notes)
+        body.append(f"<section class='notes'><h2>{t['general']}</h2><ul>{items}</ul></section>")
+    return "".join(head + body) + "</body></html>\n"
