@@ -729,6 +729,9 @@ def make_dossier(rng: random.Random, unit: UnitDef, prof: Profile, staff: list[S
     member = rng.choices(staff, weights=[s.weight for s in staff])[0]
     statutory = due_at(received, limit, CAL)
     d = Dossier(unit, proc, member.id, channel, submitted, received, statutory, statutory)
+    if received > SNAPSHOT:
+        # Submitted online on the last evening, taken in after the export: no NgayTiepNhan yet.
+        d.received = None
     if channel == 2 and rng.random() < prof.no_receipt:
         d.received = None  # the unit's system did not record NgayTiepNhan
         d.statutory = d.due = due_at(submitted, limit, CAL)

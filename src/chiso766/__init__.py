@@ -5,6 +5,7 @@ Chấm điểm Bộ chỉ số phục vụ người dân, doanh nghiệp theo Qu
 theo Quyết định 104/2024/QĐ-UBND của UBND TP. Hồ Chí Minh.
 """
 
+from . import hcm104
 from .calendar import DayInfo, DayKind, WorkingCalendar
 from .deadlines import (
     AuditResult,
@@ -107,6 +108,7 @@ __all__ = [
     "ZeroRule",
     "__version__",
     "audit",
+    "hcm104",
     "band",
     "build_context",
     "classify",

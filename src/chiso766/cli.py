@@ -62,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="keep the record ids counted in each numerator and denominator")
 
     hcm = sub.add_parser("hcm104", help="HCMC Decision 104/2024 satisfaction index K = A+B+C+D+E")
-    common(hcm, ("table", "json", "csv"))
+    common(hcm, ("table", "json", "csv", "html"))
     hcm.add_argument("--period", help="2025, 2025-Q2, 2025-06 or 2025-04-01..2025-05-15 "
                      "(default: the year of the latest receipt)")
     hcm.add_argument("--as-of", dest="as_of", help="evaluation moment, ISO 8601")
@@ -74,6 +74,11 @@ def _parser() -> argparse.ArgumentParser:
                      "is silent; default 0)")
     hcm.add_argument("--k-equal-20", dest="k_equal_20", choices=("NOT_SATISFIED", "SATISFIED"),
                      default="NOT_SATISFIED", help="verdict when K is exactly 20")
+    hcm.add_argument("--missing-part", dest="missing_part", choices=("none", "zero"),
+                     default="none", help="a part without data: K not computed (none) or the "
+                     "part counted as 0 (zero)")
+    hcm.add_argument("--b-population", dest="b_population", choices=("resolved", "supplemented"),
+                     default="resolved", help="dossiers B is computed over")
 
     aud = sub.add_parser("audit", help="dossiers whose recorded due date is later than the "
                          "statutory one, or missing")
