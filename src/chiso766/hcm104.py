@@ -1048,13 +1048,14 @@ def cli_command(args: argparse.Namespace) -> int:
     raises :class:`~chiso766.errors.Chiso766Error` (exit status 2 in ``main``)."""
     from .io import read_folder
     from .reports.hcm104_report import render_csv, render_json, render_table
+    from .scoring import score_766
 
     lang = getattr(args, "lang", "vi") or "vi"
     if lang not in ("vi", "en"):
         raise PolicyError("must be vi or en", record="hcm104", field="--lang", value=lang)
     fmt = getattr(args, "format", "table") or "table"
-    if fmt not in ("table", "json", "csv"):
-        raise PolicyError("must be table, json or csv", record="hcm104", field="--format",
+    if fmt not in ("table", "json", "csv", "html"):
+        raise PolicyError("must be table, json, csv or html", record="hcm104", field="--format",
                           value=fmt)
     period_text = getattr(args, "period", None)
     period = Period.parse(period_text) if period_text else None
@@ -1069,7 +1070,9 @@ def cli_command(args: argparse.Namespace) -> int:
     if period is None:
         period = _default_period(dataset)
     by_staff = bool(getattr(args, "staff", False))
-    report = score(dataset, period=period, as_of=as_of, policy=policy, by_staff=by_staff)
+    card = score_766(dataset, period=period, as_of=as_of) if fmt == "html" else None
+    report = score(dataset, period=period, as_of=as_of, policy=policy, by_staff=by_staff,
+                   scorecard=card)
     chosen: list[str] | None = None
     wanted = getattr(args, "unit", None)
     if wanted:
@@ -1078,7 +1081,12 @@ def cli_command(args: argparse.Namespace) -> int:
             raise PolicyError("no such unit", record="hcm104", field="--unit",
                               value=", ".join(missing))
         chosen = [u for u in report.units if u in wanted]
-    if fmt == "json":
+    if card is not None:
+        from .reports.html import render_html
+
+        # The HTML page shows the 766 scorecards the D part comes from, then the HCM index.
+        text = render_html(card, lang=lang, units=chosen, hcm=report)
+    elif fmt == "json":
         text = render_json(report, lang=lang, units=chosen)
     elif fmt == "csv":
         text = render_csv(report, lang=lang, units=chosen)
