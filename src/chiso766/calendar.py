@@ -228,8 +228,9 @@ class WorkingCalendar:
                 if 0 <= k < len(self._workdays):
                     return self._workdays[k]
             self._cover_for(d, n)
-        raise CalendarError(  # pragma: no cover - _cover_for raises first
-            "out of the calendar's range", record="WorkingCalendar", field="d", value=d
+        raise CalendarError(
+            f"the result is outside the years {MIN_YEAR}–{MAX_YEAR} the working calendar covers",
+            record="WorkingCalendar", field="n", value=n,
         )
 
     def next_working_day(self, d: date) -> date:
@@ -255,11 +256,16 @@ class WorkingCalendar:
 
     def _cover_for(self, d: date, n: int) -> None:
         # Working days are at least ~60% of days, so n working days need at most ~2n/365+1 years.
+        # Clamped to the supported years: a date late in MAX_YEAR (or early in MIN_YEAR) still
+        # has answers inside the range; one that does not raises in add_working_days.
+        if not MIN_YEAR <= d.year <= MAX_YEAR:
+            raise CalendarError(f"the working calendar covers the years {MIN_YEAR}–{MAX_YEAR}",
+                                record="WorkingCalendar", field="d", value=d)
         span = abs(n) * 2 // 365 + 1
         if n >= 0:
-            self._cover(d.year, d.year + span)
+            self._cover(d.year, min(d.year + span, MAX_YEAR))
         else:
-            self._cover(d.year - span, d.year)
+            self._cover(max(d.year - span, MIN_YEAR), d.year)
 
     def _cover(self, lo: int, hi: int) -> None:
         if self._hi >= self._lo:

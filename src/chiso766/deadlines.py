@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 from typing import Any
@@ -216,6 +216,9 @@ def due_at(
         raise PolicyError("must be a DeadlinePolicy", record="due_at", field="policy",
                           value=policy)
     received = _moment(received_at, "received_at")
+    if isinstance(supplements, (str, bytes)) or not isinstance(supplements, Iterable):
+        raise RecordError("must be a sequence of SupplementRequest", record="due_at",
+                          field="supplements", value=supplements)
     sups = list(supplements)
     for sup in sups:
         if not isinstance(sup, SupplementRequest):
@@ -269,10 +272,15 @@ class Verdict:
         return f"{self.dossier_id}: {self.status.value} — " + "; ".join(self.reasons)
 
 
-def effective_end(dossier: Dossier, as_of: datetime | None = None) -> tuple[datetime | None, str]:
+def effective_end(
+    dossier: Dossier, as_of: datetime | date | None = None
+) -> tuple[datetime | None, str]:
     """End of processing as criterion 2.1 sees it at ``as_of`` (SPEC §4): the first of finished >
     returned > stopped that happened by ``as_of``; else, with exactly one supplement request the
     applicant has not answered, the request moment; else ``None`` (still in progress)."""
+    dossier = _check_dossier(dossier, "effective_end")
+    if as_of is not None:
+        as_of = to_local(as_of, completion=True, label="effective_end", field="as_of")
     for name in ("finished_at", "returned_at", "stopped_at"):
         value = getattr(dossier, name)
         if value is not None and (as_of is None or value <= as_of):
@@ -452,6 +460,7 @@ def statutory_due_at(
 ) -> datetime | None:
     """The due moment the law gives ``dossier`` (SPEC §3 with the policy's supplement rule), or
     ``None`` when there is no limit or the applicant still owes papers."""
+    dossier = _check_dossier(dossier, "statutory_due_at")
     if limit is None:
         return None
     if any(s.supplied_at is None for s in dossier.supplements):

@@ -11,6 +11,7 @@ from typing import Any
 import attrs
 
 from .errors import PolicyError
+from .records import VIETNAM_TZ
 
 __all__ = ["Period"]
 
@@ -109,7 +110,19 @@ class Period:
         """Whether a moment (or date) falls within the period."""
         if moment is None:
             return False
-        d = moment.date() if isinstance(moment, datetime) else moment
+        if isinstance(moment, datetime):
+            if moment.tzinfo is not None:
+                try:
+                    moment = moment.astimezone(VIETNAM_TZ)
+                except (OverflowError, ValueError):
+                    raise PolicyError("the moment cannot be converted to Vietnam time",
+                                      record="Period", field="moment", value=moment) from None
+            d = moment.date()
+        elif isinstance(moment, date):
+            d = moment
+        else:
+            raise PolicyError("must be a datetime, a date or None", record="Period",
+                              field="moment", value=moment)
         return self.start <= d <= self.end
 
     @property
@@ -137,7 +150,12 @@ class Period:
         if self.kind == "month":
             m = self.start.month
             return Period.month(self.start.year - (m == 1), 12 if m == 1 else m - 1)
-        return Period.between(self.start - timedelta(days=self.days), self.start - timedelta(1))
+        try:
+            return Period.between(self.start - timedelta(days=self.days),
+                                  self.start - timedelta(1))
+        except OverflowError:
+            raise PolicyError("no period before this one (before year 1)", record="Period",
+                              field="start", value=self.start) from None
 
     @property
     def label(self) -> str:

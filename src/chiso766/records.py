@@ -142,14 +142,19 @@ def to_local(value: Any, *, completion: bool = False, label: str = "", field: st
     if type(value) is datetime:
         if value.tzinfo is None:
             return value
-        return value.astimezone(VIETNAM_TZ).replace(tzinfo=None)
+        try:
+            return value.astimezone(VIETNAM_TZ).replace(tzinfo=None)
+        except (OverflowError, ValueError):
+            # e.g. 0001-01-01 00:00+08:00 has no UTC+07:00 equivalent.
+            raise RecordError("the moment cannot be converted to Vietnam time (UTC+07:00)",
+                              record=label, field=field, value=value) from None
     if isinstance(value, datetime):
         return to_local(
             datetime(
                 value.year, value.month, value.day, value.hour, value.minute, value.second,
                 value.microsecond, value.tzinfo,
             ),
-            completion=completion,
+            completion=completion, label=label, field=field,
         )
     if isinstance(value, date):
         return datetime.combine(value, _COMPLETION_TIME if completion else _RECEIPT_TIME)
@@ -173,7 +178,8 @@ def _need_str(obj: Any, label: str, name: str, *, optional: bool = False) -> Non
 
 def _need_moment(obj: Any, label: str, name: str, *, completion: bool = False) -> None:
     value = getattr(obj, name)
-    if value is None or (type(value) is datetime and value.tzinfo is None):
+    if value is None or (type(value) is datetime and value.tzinfo is None
+                         and 1900 <= value.year <= 2199):
         return
     local = to_local(value, completion=completion, label=label, field=name)
     if not 1900 <= local.year <= 2199:
@@ -186,7 +192,7 @@ def _need_day(obj: Any, label: str, name: str, *, optional: bool = True) -> None
     if value is None and optional:
         return
     if isinstance(value, datetime):
-        _set(obj, name, to_local(value).date())
+        _set(obj, name, to_local(value, label=label, field=name).date())
         return
     if not isinstance(value, date):
         raise RecordError("must be a date", record=label, field=name, value=value)
@@ -547,7 +553,7 @@ class Commune:
     def __attrs_post_init__(self) -> None:
         label = _label("Commune", self.unit_id)
         _need_str(self, label, "unit_id")
-        if self.offers_electronic_certified_copy not in (True, False):
+        if not isinstance(self.offers_electronic_certified_copy, bool):
             raise RecordError("must be True or False", record=label,
                               field="offers_electronic_certified_copy",
                               value=self.offers_electronic_certified_copy)
@@ -565,6 +571,6 @@ class Posting:
         label = _label("Posting", self.unit_id)
         _need_str(self, label, "unit_id")
         _need_str(self, label, "period")
-        if self.complete not in (True, False):
+        if not isinstance(self.complete, bool):
             raise RecordError("must be True or False", record=label, field="complete",
                               value=self.complete)

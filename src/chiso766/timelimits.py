@@ -59,6 +59,22 @@ def _check_amount(instance: TimeLimit, attribute: attrs.Attribute[Any], value: A
         )
 
 
+def _check_kind(instance: TimeLimit, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, LimitKind):
+        raise RecordError(
+            f"a time limit's kind must be one of {', '.join(k.name for k in LimitKind)}",
+            record="TimeLimit", field="kind", value=value,
+        )
+
+
+def _check_cutoff(instance: TimeLimit, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and not (isinstance(value, time) and value.tzinfo is None):
+        raise RecordError(
+            "the cut-off must be a naive datetime.time (local time) or None",
+            record="TimeLimit", field="cutoff", value=value,
+        )
+
+
 def _to_fraction(value: Any) -> Any:
     if isinstance(value, bool):
         return value  # rejected by the validator with a clear message
@@ -84,9 +100,9 @@ class TimeLimit:
     :meth:`working_hours`, :meth:`same_day`, or :meth:`parse` for the database's text.
     """
 
-    kind: LimitKind = attrs.field(validator=attrs.validators.instance_of(LimitKind))
+    kind: LimitKind = attrs.field(validator=_check_kind)
     amount: Fraction = attrs.field(converter=_to_fraction, validator=_check_amount)
-    cutoff: time | None = attrs.field(default=None)
+    cutoff: time | None = attrs.field(default=None, validator=_check_cutoff)
 
     @classmethod
     def working_days(cls, n: int | Fraction | float | str) -> TimeLimit:
@@ -110,7 +126,7 @@ class TimeLimit:
     def same_day(cls, cutoff: time = time(15, 0)) -> TimeLimit:
         """"Trong ngày": received by the cut-off on a working day, due that day; else the next
         working day (Law on Civil Status 2014 Art. 5.3; Decree 23/2015/NĐ-CP on certification)."""
-        if not isinstance(cutoff, time):
+        if cutoff is None:
             raise RecordError(
                 "the cut-off must be a datetime.time", record="TimeLimit", field="cutoff", value=cutoff
             )
@@ -152,18 +168,17 @@ class TimeLimit:
             )
         amount = Fraction(match["n"].replace(",", "."))
         word = match["unit"]
-        if word in _HOUR_WORDS:
-            return cls.working_hours(amount)
-        if word in _WORKING_DAY_WORDS:
-            return cls.working_days(amount)
-        if amount.denominator != 1:
-            raise RecordError(
-                "a fraction of a calendar day is not a time limit the law uses",
-                record="TimeLimit",
-                field="time_limit",
-                value=text,
-            )
-        return cls.calendar_days(amount)
+        try:
+            if word in _HOUR_WORDS:
+                return cls.working_hours(amount)
+            if word in _WORKING_DAY_WORDS:
+                return cls.working_days(amount)
+            if amount.denominator != 1:
+                raise RecordError("a fraction of a calendar day is not a time limit the law uses")
+            return cls.calendar_days(amount)
+        except RecordError as exc:  # name the text that was read, not the amount taken from it
+            raise RecordError(exc.rule, record="TimeLimit", field="time_limit",
+                              value=text) from None
 
     def __str__(self) -> str:
         n = self.amount
