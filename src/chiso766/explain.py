@@ -27,13 +27,42 @@ def _dec(value: Decimal | Fraction | int | None, lang: str) -> str:
     return text.replace(".", ",") if lang == "vi" else text
 
 
+def _exact(value: Fraction | float, lang: str) -> str:
+    """An exact value in full when it has at most 4 decimals (6 for a float's binary value),
+    else cut there with "…" — never pre-rounded, so "= 5.625 → 5.63" and "= 3.944999… → 3.94"
+    show where the rounding happens."""
+    exact = Decimal(value) if isinstance(value, float) else \
+        Decimal(value.numerator) / Decimal(value.denominator)
+    places = Decimal("0.000001") if isinstance(value, float) else Decimal("0.0001")
+    short = exact.quantize(places, rounding="ROUND_DOWN")
+    text = f"{short.normalize():f}" if short == exact or (
+        isinstance(value, Fraction) and value == Fraction(str(short))) else f"{short:f}…"
+    return text.replace(".", ",") if lang == "vi" else text
+
+
+def _portal_term(r: CriterionResult, lang: str) -> str:
+    """The online-payment card's float pipeline for one criterion (SPEC §5.1)."""
+    from .rounding import half_up
+
+    c = r.criterion
+    pct = half_up((r.ratio or Fraction(0)) * 100)
+    value = float(c.coefficient) * float(pct) / 100
+    coef = _exact(c.coefficient, lang)
+    text = f"{coef} × {_dec(pct, lang)} / 100 = {_exact(value, lang)}"
+    if c.coefficient * Fraction(pct) / 100 > c.max_points:
+        text += f", {'tối đa' if lang != 'en' else 'capped at'} {_dec(c.max_points, lang)}"
+    how = (" (cách tính thẻ thanh toán của Cổng DVCQG, số thực dấu phẩy động)" if lang != "en"
+           else " (the portal's payment-card pipeline, in floating point)")
+    return f"{text} → {_dec(r.points, lang)} " + ("điểm" if lang != "en" else "points") + how
+
+
 def _num(value: int | Fraction, lang: str) -> str:
     if isinstance(value, int) or value.denominator == 1:
         return str(int(value))
     return _dec(value, lang)
 
 
-def _criterion_text(r: CriterionResult, lang: str) -> str:
+def _criterion_line(r: CriterionResult, lang: str, portal: frozenset[str] = frozenset()) -> str:
     c = r.criterion
     vi = lang != "en"
     name = c.name_vi if vi else c.name_en
@@ -49,7 +78,7 @@ def _criterion_text(r: CriterionResult, lang: str) -> str:
         rule = {ZeroRule.NULL: ("không có điểm", "no score"),
                 ZeroRule.ZERO: ("0 điểm", "0 points"),
                 ZeroRule.FULL: ("đạt tối đa", "full points")}[c.zero_rule]
-        if r.exact is None and r.denominator:
+        if r.exact is None and (r.denominator or (r.count is not None and r.count.no_data)):
             parts.append(f"{_num(r.numerator, lang)}/{_num(r.denominator, lang)}: "
                          + ("không có dữ liệu → không tính điểm" if vi else "no data → no score"))
         else:
@@ -61,8 +90,12 @@ def _criterion_text(r: CriterionResult, lang: str) -> str:
         if count is not None and count.factor is not None:
             ratio_text += f" × {_dec(count.factor * 100, lang)}%"
         parts.append(f"{ratio_text} = {_dec(r.percent, lang)}%")
-        parts.append(f"{c.describe_conversion(lang)} = {_dec(r.exact, lang)}"
-                     f" → {_dec(r.points, lang)} " + ("điểm" if vi else "points"))
+        if c.part is not None and c.part in portal:
+            parts.append(_portal_term(r, lang))
+        else:
+            exact = "—" if r.exact is None else _exact(r.exact, lang)
+            parts.append(f"{c.describe_conversion(lang)} = {exact}"
+                         f" → {_dec(r.points, lang)} " + ("điểm" if vi else "points"))
     parts.append(("tối đa " if vi else "max ") + _dec(c.max_points, lang))
     text = f"{head}: " + "; ".join(parts)
     if r.notes:
@@ -75,6 +108,15 @@ def explain_code(card: UnitScorecard, code: str, lang: str = "vi") -> str:
     if lang not in ("vi", "en"):
         raise PolicyError("must be 'vi' or 'en'", record="explain", field="lang", value=lang)
     vi = lang == "vi"
+    if not isinstance(code, str):
+        raise PolicyError("must be a group, part or criterion code (str)",
+                          record=f"Scorecard {card.unit_id}", field="code", value=code)
+    portal = frozenset(p.code for g in card.rules.groups for p in g.parts
+                       if p.rounding == "portal_float")
+
+    def _criterion_text(r: CriterionResult, lang: str) -> str:
+        return _criterion_line(r, lang, portal)
+
     if code in card.criteria:
         return _criterion_text(card.criteria[code], lang)
     for g in card.groups.values():
@@ -125,7 +167,11 @@ def next_band_steps(card: UnitScorecard) -> list[NextBandStep]:
     def total_with(code: str, more: int) -> Decimal:
         base = counts[code]
         changed = dict(counts)
-        changed[code] = attrs.evolve(base, numerator=base.numerator + more)
+        changed[code] = new = attrs.evolve(base, numerator=base.numerator + more)
+        online = changed.get("ONLINE_DOSSIERS")
+        if code == "DOSSIER_SYNC" and online is not None and online.factor is not None:
+            # 3.3 is multiplied by 1.4's ratio: more synced dossiers raise it too.
+            changed["ONLINE_DOSSIERS"] = attrs.evolve(online, factor=new.effective_ratio)
         return assemble(rules, changed, unit_id=card.unit_id).total
 
     for code, r in card.criteria.items():

@@ -133,6 +133,10 @@ class Criterion:
 
     def points_for_ratio(self, ratio: Fraction | None) -> Fraction | None:
         """Exact points for a ratio; ``None`` ratio means d = 0 and follows :attr:`zero_rule`."""
+        if ratio is not None and (isinstance(ratio, bool) or not isinstance(ratio, (int, Fraction))
+                                  or ratio < 0):
+            raise PolicyError("must be a ratio ≥ 0 (int or Fraction) or None",
+                              record=f"criterion {self.code}", field="ratio", value=ratio)
         if self.conversion is Conversion.ANALYSIS:
             return None
         if ratio is None:
@@ -159,7 +163,7 @@ class Criterion:
         if self.conversion is Conversion.THRESHOLD:
             t = _num(self.threshold or Fraction(1))
             return (f"min({m}, {m} × r / {t})" if lang == "en"
-                    else f"min({m}; {m} × tỷ lệ / {t})")
+                    else f"min({m}; {m} × tỷ lệ / {t.replace('.', ',')})")
         return "analysis only, no points" if lang == "en" else "chỉ phân tích, không tính điểm"
 
 
@@ -392,12 +396,20 @@ def criterion(code: str, rules: RuleSet = QD766) -> Criterion:
     if not isinstance(code, str):
         raise PolicyError("must be a criterion code (str)", record="criterion", field="code",
                           value=code)
+    _check_rules(rules, "criterion")
     return rules.criterion(code)
+
+
+def _check_rules(rules: Any, where: str) -> None:
+    if not isinstance(rules, RuleSet):
+        raise PolicyError("must be a RuleSet (e.g. QD766)", record=where, field="rules",
+                          value=rules)
 
 
 def band(total: Any, rules: RuleSet = QD766) -> Band:
     """The band of a 100-point total: ≥ 90 xuất sắc, ≥ 80 tốt, ≥ 70 khá, ≥ 50 trung bình, else
     yếu (SPEC §5)."""
+    _check_rules(rules, "band")
     try:
         value = total if isinstance(total, (int, Fraction)) and not isinstance(total, bool) \
             else Fraction(str(total))

@@ -131,6 +131,9 @@ class UnitScorecard:
 
     def points(self, code: str) -> Decimal | None:
         """Rounded points of a group, a part (ONLINE_SERVICES, ONLINE_PAYMENT) or a criterion."""
+        if not isinstance(code, str):
+            raise PolicyError("must be a group, part or criterion code (str)",
+                              record=f"Scorecard {self.unit_id}", field="code", value=code)
         if code in self.groups:
             return self.groups[code].points
         for g in self.groups.values():
@@ -356,6 +359,9 @@ class _Tree:
 
 def _tree(units: Iterable[Unit], seen_ids: Iterable[str]) -> _Tree:
     by_id: dict[str, Unit] = {}
+    if isinstance(units, (str, bytes)) or not isinstance(units, Iterable):
+        raise PolicyError("must be an iterable of Unit records", record="score", field="units",
+                          value=units)
     for u in units:
         if not isinstance(u, Unit):
             raise PolicyError("must be Unit records", record="score", field="units", value=u)
@@ -467,6 +473,18 @@ def score_tally(
                      roots=tree.roots, notes=all_notes + cal_notes, input=input_report)
 
 
+def _dataset_notes(dataset: Any) -> tuple[str | Note, ...]:
+    """The dataset's notes, minus the no-units / no-authorities fallbacks that the scorecard
+    states itself (in both languages)."""
+    from .io.dataset import NO_AUTHORITIES, NO_UNITS
+
+    notes = getattr(dataset, "notes", ())
+    if isinstance(notes, str) or not isinstance(notes, Iterable):
+        return ()
+    return tuple(n for n in notes if isinstance(n, (str, Note))
+                 and not (isinstance(n, str) and (NO_UNITS in n or NO_AUTHORITIES in n)))
+
+
 def score_766(
     dataset: Dataset,
     *,
@@ -500,8 +518,24 @@ def score_766(
     )
     tally = Tally.from_dataset(dataset, ctx)
     return score_tally(tally, units=dataset.units, rules=rules,
-                       notes=getattr(dataset, "notes", ()),
+                       notes=_dataset_notes(dataset),
                        input_report=getattr(dataset, "report", None))
+
+
+def _check_count(code: str, count: Count) -> None:
+    """A Count given to :func:`score_counts` is checked like a pair (its ratio and factor too)."""
+    n, d = count.numerator, count.denominator
+    ok = n <= d or count.ratio_given
+    for v in (count.ratio, count.factor):
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, Fraction))
+                              or v < 0):
+            ok = False
+    if ok and count.factor is not None and count.factor > 1:
+        ok = False
+    if not ok or not isinstance(count.notes, tuple) or \
+            not all(isinstance(x, Note) for x in count.notes):
+        raise PolicyError("not a valid count (numerator ≤ denominator, ratio and factor ≥ 0)",
+                          record="score_counts", field=code, value=count)
 
 
 def score_counts(
@@ -522,24 +556,37 @@ def score_counts(
     known = {c.code for c in rules.criteria}
     parsed: dict[str, Count] = {}
     for code, value in counts.items():
-        if code not in known:
+        if not isinstance(code, str) or code not in known:
             raise PolicyError(f"not a criterion of rule set {rules.name!r}",
                               record="score_counts", field="code", value=code)
         if isinstance(value, Count):
-            parsed[code] = value
-            continue
-        if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or len(value) != 2:
+            n, d = value.numerator, value.denominator
+        elif isinstance(value, (str, bytes)) or not isinstance(value, Sequence) \
+                or len(value) != 2:
             raise PolicyError("must be a (numerator, denominator) pair", record="score_counts",
                               field=code, value=value)
-        n, d = value
+        else:
+            n, d = value
         for part, v in (("numerator", n), ("denominator", d)):
             if isinstance(v, bool) or not isinstance(v, (int, Fraction)) or v < 0:
                 raise PolicyError(f"the {part} must be a number ≥ 0", record="score_counts",
                                   field=code, value=value)
+        if isinstance(value, Count):
+            _check_count(code, value)
+            parsed[code] = value
+            continue
+        if code == "AVERAGE_PROCESSING_TIME":
+            # 2.2 is a mean (working days / dossiers), not a proportion: n > d is fine.
+            parsed[code] = Count(n, d, ratio=Fraction(n) / d if d else None, ratio_given=True)
+            continue
         if n > d:
             raise PolicyError("the numerator exceeds the denominator", record="score_counts",
                               field=code, value=value)
         parsed[code] = Count(n, d)
+    # SPEC §5: 3.3 is multiplied by 1.4's ratio when 1.4 has one — from counts as from records.
+    sync, online = parsed.get("DOSSIER_SYNC"), parsed.get("ONLINE_DOSSIERS")
+    if sync is not None and online is not None and online.factor is None:
+        parsed["ONLINE_DOSSIERS"] = attrs.evolve(online, factor=sync.effective_ratio)
     card = assemble(rules, parsed, unit_id=unit_id, name=name)
     return Scorecard(rules=rules, period=None, as_of=None, units={unit_id: card},
                      roots=(unit_id,))

@@ -70,20 +70,30 @@ def build_context(
     if not isinstance(pol, DeadlinePolicy):
         raise PolicyError("must be a DeadlinePolicy", record="score", field="policy",
                           value=policy)
+    procs: dict[str, Procedure] = {}
     if isinstance(procedures, Mapping):
-        procs = dict(procedures)
+        for code, p in procedures.items():
+            if not isinstance(p, Procedure) or code != p.code:
+                raise RecordError("must map each procedure code to its Procedure record",
+                                  record="score", field="procedures", value=(code, p))
+            procs[code] = p
     else:
-        procs = {}
-        for p in procedures:
+        for p in _iterable(procedures, "procedures"):
             if not isinstance(p, Procedure):
                 raise RecordError("must be Procedure records", record="score",
                                   field="procedures", value=p)
             procs[p.code] = p
     complained: set[str] = set()
-    for pet in petitions:
+    for pet in _iterable(petitions, "petitions"):
+        if not isinstance(pet, Petition):
+            raise RecordError("must be Petition records", record="score", field="petitions",
+                              value=pet)
         if pet.dossier_id is not None and pet.received_at <= moment:
             complained.add(pet.dossier_id)
-    for r in ratings:
+    for r in _iterable(ratings, "ratings"):
+        if not isinstance(r, Rating):
+            raise RecordError("must be Rating records", record="score", field="ratings",
+                              value=r)
         if r.rating is RatingValue.BAD and r.dossier_id is not None and (
             r.rated_at is None or r.rated_at <= moment
         ):
@@ -94,6 +104,13 @@ def build_context(
         keep_ids=bool(keep_ids), reported_received=_counts(reported_received, "reported_received"),
         last_year_totals=_counts(last_year_totals, "last_year_totals"),
     )
+
+
+def _iterable(value: Any, field: str) -> Iterable[Any]:
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise RecordError("must be an iterable of records", record="score", field=field,
+                          value=value)
+    return value
 
 
 def _counts(value: Mapping[str, int] | None, field: str) -> dict[str, int]:
@@ -164,7 +181,7 @@ class Tally:
                               "Authority records", record="Tally", field="record", value=record)
 
     def update(self, records: Iterable[Any]) -> Tally:
-        for record in records:
+        for record in _iterable(records, "records"):
             self.add(record)
         return self
 

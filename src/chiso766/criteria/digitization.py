@@ -123,12 +123,14 @@ def citizen_data_connected_formality(acc: Acc, ctx: Context, units: Sequence[str
             individual.add(code)
     used = individual & acc.procs.get("population", set())
     notes: tuple[Note, ...] = ()
+    none = not individual and missing > 0
     if missing:
-        notes = (Note(f"{missing} TTHC không rõ đối tượng cá nhân (for_individuals)",
-                      f"{missing} procedures do not report for_individuals"),)
+        notes = (Note(("không có dữ liệu: " if none else "")
+                      + f"{missing} TTHC không rõ đối tượng cá nhân (for_individuals)",
+                      ("no data: " if none else "")
+                      + f"{missing} procedures do not report for_individuals"),)
     keep = ctx.keep_ids
-    return Count(len(used), len(individual), notes=notes,
-                 no_data=not individual and missing > 0,
+    return Count(len(used), len(individual), notes=notes, no_data=none,
                  numerator_ids=tuple(sorted(used)) if keep else None,
                  denominator_ids=tuple(sorted(individual)) if keep else None)
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
+import attrs
+
 from ..records import Channel, Dossier, OnlineLevel, Procedure
 from .base import Acc, Context, Count, Note, flag_notes
 
@@ -39,8 +41,13 @@ def add_dossier(acc: Acc, d: Dossier, proc: Procedure | None, received_in_period
     hit = online and (paper is False or (paper is True and d.has_electronic_result is True))
     acc.count("ONLINE_DOSSIERS", hit, ident)
     paid = d.paid_online is not None and d.paid_online > 0
+    acc.add_proc("received", code)
+    if d.paid_online is not None:
+        acc.add_proc("paid_reported", code)
     if paid:
         acc.add_proc("paid", code)
+    if d.has_fee_data is not None:
+        acc.add_proc("fee_data_reported", code)
     if d.has_fee_data is True:
         acc.add_proc("fee_data", code)
     # 3.6: dossiers of fee-charging procedures, minus those whose fees are all 0 (no non-zero fee
@@ -128,14 +135,32 @@ def _fee_note(missing: int) -> tuple[Note, ...]:
                  f"{missing} procedures do not report has_fee"),)
 
 
+def _fee_count(acc: Acc, ctx: Context, hit_key: str, field: str) -> Count:
+    """3.4 / 3.5: fee-charging procedures with a dossier received in the period that ``hit_key``
+    / fee-charging procedures. No data — not the d = 0 rule's 0 — when no procedure reports
+    has_fee, or when the period's dossiers of fee-charging procedures all leave ``field``
+    unreported."""
+    fee, missing = _fee_procedures(acc, ctx)
+    hit = fee & acc.procs.get(hit_key, set())
+    notes = _fee_note(missing) + _fallback_note(ctx)
+    count = _counted(ctx, hit, fee, notes)
+    seen = fee & acc.procs.get("received", set())
+    reported = fee & acc.procs.get(f"{hit_key}_reported", set())
+    if (not fee and missing) or (seen and not reported):
+        note = Note(f"không có dữ liệu: không hồ sơ nào có trường {field}"
+                    if fee else "không có dữ liệu: không TTHC nào có thông tin phí (has_fee)",
+                    f"no data: no dossier reports {field}"
+                    if fee else "no data: no procedure reports has_fee")
+        return attrs.evolve(count, notes=(note, *notes), no_data=True)
+    return count
+
+
 def online_payment_procedures(acc: Acc, ctx: Context, units: Sequence[str],
                               done: Mapping[str, Count]) -> Count:
     """3.4 Tỷ lệ TTHC có giao dịch thanh toán trực tuyến: fee-charging procedures with at least
     one dossier paid online in the period / fee-charging procedures; threshold 0.8; d = 0 → 0
     (QĐ 766 group 3.4)."""
-    fee, missing = _fee_procedures(acc, ctx)
-    paid = fee & acc.procs.get("paid", set())
-    return _counted(ctx, paid, fee, _fee_note(missing) + _fallback_note(ctx))
+    return _fee_count(acc, ctx, "paid", "paid_online")
 
 
 def payment_integrated_procedures(acc: Acc, ctx: Context, units: Sequence[str],
@@ -143,9 +168,7 @@ def payment_integrated_procedures(acc: Acc, ctx: Context, units: Sequence[str],
     """3.5 Tỷ lệ TTHC có nghĩa vụ tài chính được tích hợp thanh toán trực tuyến: fee-charging
     procedures whose dossiers in the period carry fee data / fee-charging procedures; threshold
     0.8; d = 0 → 0 (QĐ 766 group 3.5)."""
-    fee, missing = _fee_procedures(acc, ctx)
-    integrated = fee & acc.procs.get("fee_data", set())
-    return _counted(ctx, integrated, fee, _fee_note(missing) + _fallback_note(ctx))
+    return _fee_count(acc, ctx, "fee_data", "has_fee_data")
 
 
 def online_paid_dossiers(acc: Acc, ctx: Context, units: Sequence[str],
@@ -157,10 +180,15 @@ def online_paid_dossiers(acc: Acc, ctx: Context, units: Sequence[str],
     notes, no_data = flag_notes(acc, "ONLINE_PAID_DOSSIERS", d, "paid_online")
     proc_missing = acc.unreported.get("ONLINE_PAID_DOSSIERS_PROC", 0)
     if proc_missing:
-        notes = notes + (Note(f"{proc_missing} hồ sơ thuộc TTHC không có thông tin phí "
+        # Every dossier's procedure leaving has_fee unreported is no data, not a silent 0.
+        none = d == 0
+        notes = (*notes, Note(("không có dữ liệu: " if none else "")
+                              + f"{proc_missing} hồ sơ thuộc TTHC không có thông tin phí "
                               "(không tính)",
-                              f"{proc_missing} dossiers of procedures without has_fee "
-                              "(left out)"),)
+                              ("no data: " if none else "")
+                              + f"{proc_missing} dossiers of procedures without has_fee "
+                              "(left out)"))
+        no_data = no_data or none
     num_ids, den_ids = acc.id_lists("ONLINE_PAID_DOSSIERS")
     return Count(n, d, notes=notes, no_data=no_data, numerator_ids=num_ids,
                  denominator_ids=den_ids)

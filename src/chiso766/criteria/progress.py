@@ -53,10 +53,13 @@ def dossier_on_time(acc: Acc, ctx: Context, units: Sequence[str],
     notes: list[Note] = []
     skipped = acc.misc.get("unclassified", 0)
     if skipped:
+        none = "không có dữ liệu: " if d == 0 else ""
+        none_en = "no data: " if d == 0 else ""
         notes.append(Note(
-            f"{skipped} hồ sơ không xác định được hạn (không có NgayHenTra và thời hạn giải quyết)"
-            " — không tính",
-            f"{skipped} dossiers have no due date (no NgayHenTra and no time limit) — left out",
+            f"{none}{skipped} hồ sơ không xác định được hạn (không có NgayHenTra và thời hạn "
+            "giải quyết) — không tính",
+            f"{none_en}{skipped} dossiers have no due date (no NgayHenTra and no time limit) — "
+            "left out",
         ))
     pending = acc.misc.get("pending", 0)
     if pending:
@@ -64,7 +67,10 @@ def dossier_on_time(acc: Acc, ctx: Context, units: Sequence[str],
                           f"includes {pending} dossiers still in progress at the evaluation "
                           "moment"))
     num_ids, den_ids = acc.id_lists("DOSSIER_ON_TIME")
-    return Count(n, d, notes=tuple(notes), numerator_ids=num_ids, denominator_ids=den_ids)
+    # Every dossier of the population left out for lack of a due date: no data, not the d = 0
+    # rule's 0 (that is for a unit with no dossiers at all).
+    return Count(n, d, notes=tuple(notes), no_data=d == 0 and skipped > 0,
+                 numerator_ids=num_ids, denominator_ids=den_ids)
 
 
 def average_processing_time(acc: Acc, ctx: Context, units: Sequence[str],

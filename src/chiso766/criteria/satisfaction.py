@@ -50,7 +50,7 @@ def petition_verdict(p: Petition, as_of: datetime, calendar: WorkingCalendar) ->
     transfer to it: refuse within 2; first supplement request within 5; handle (reach "awaiting
     publication" or "published") within 15; publish the answer within 2 of being ready. A
     petition still open is in time while no more than 15 working days have passed."""
-    start = p.clock_start.date()
+    start = _clock_start(p, as_of).date()
 
     def used(moment: datetime) -> int:
         return calendar.working_days_between(start, moment.date())
@@ -86,6 +86,14 @@ def petition_verdict(p: Petition, as_of: datetime, calendar: WorkingCalendar) ->
                            f"đang xử lý, đã {spent} ngày làm việc")
 
 
+def _clock_start(p: Petition, as_of: datetime) -> datetime:
+    """Receipt by the unit, or its latest transfer to it — a transfer after the evaluation
+    moment has not happened yet."""
+    if p.transferred_at is not None and p.transferred_at <= as_of:
+        return p.transferred_at
+    return p.received_at
+
+
 def add_petition(acc: Acc, p: Petition, ctx: Context) -> None:
     if p.received_at > ctx.as_of:
         return
@@ -98,7 +106,7 @@ def add_petition(acc: Acc, p: Petition, ctx: Context) -> None:
         acc.count("PETITION_CLASSIFICATION_STAFF",
                   p.classification is PetitionClass.STAFF_BEHAVIOUR, ident)
     verdict = petition_verdict(p, ctx.as_of, ctx.calendar)
-    started = p.clock_start
+    started = _clock_start(p, ctx.as_of)
     in_population = (
         period.contains(started)
         or (verdict.ended_at is not None and period.contains(verdict.ended_at))
@@ -175,4 +183,14 @@ def dossier_rating_satisfaction(acc: Acc, ctx: Context, units: Sequence[str],
     in 2.1's numerator and have neither a petition about them nor a dislike / 2.1's population
     (= 100% − late rate − complained-or-disliked rate, each dossier once); threshold 0.9;
     d = 0 → 0 (QĐ 766 group 5.4; the portal's 5.4 denominator equals its 2.1 denominator)."""
-    return _pair(acc, "DOSSIER_RATING_SATISFACTION")
+    count = _pair(acc, "DOSSIER_RATING_SATISFACTION")
+    skipped = acc.misc.get("unclassified", 0)
+    if skipped:
+        # The same dossiers 2.1 leaves out (no due date); all of them: no data.
+        none = count.denominator == 0
+        note = Note(("không có dữ liệu: " if none else "")
+                    + f"{skipped} hồ sơ không xác định được hạn — không tính",
+                    ("no data: " if none else "")
+                    + f"{skipped} dossiers have no due date — left out")
+        return attrs.evolve(count, notes=(note,), no_data=none)
+    return count

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
+import attrs
+
 from ..records import Announcement, Dossier, UnitLevel
 from .base import Acc, Context, Count, Note, flag_notes
 
@@ -45,6 +47,9 @@ def add_announcement(acc: Acc, a: Announcement, ctx: Context) -> None:
                                           -ANNOUNCE_LEAD[a.authority_level])
             ok = a.decision_date <= latest
         acc.flag("PUBLISH_ON_TIME", a.procedure_code, ok)
+        # Whether every announcement of the procedure lacks the date (no data at all).
+        acc.flag("PUBLISH_ON_TIME_UNREPORTED", a.procedure_code,
+                 a.legal_basis_effective_date is None)
     # 1.2: published within 10 / 5 working days of the decision. The population is the
     # procedures announced in the period plus those whose publication fell due in it and had not
     # been published before it started.
@@ -90,13 +95,19 @@ def publish_on_time(acc: Acc, ctx: Context, units: Sequence[str],
     times is late if any announcement was (QĐ 766 group 1.1; NĐ 63/2010 Art. 15)."""
     count = _flags(acc, "PUBLISH_ON_TIME", ctx)
     missing = acc.unreported.get("PUBLISH_ON_TIME", 0)
-    if missing:
-        note = Note(f"{missing} quyết định công bố không có ngày hiệu lực của văn bản QPPL "
-                    "(tính là không đúng hạn)",
-                    f"{missing} announcements lack the legal basis effective date (counted as "
-                    "late)")
-        return _with_notes(count, (note,))
-    return count
+    if not missing:
+        return count
+    unreported = acc.flags.get("PUBLISH_ON_TIME_UNREPORTED", {})
+    if unreported and all(unreported.values()):
+        # No announcement in the period gives the date: no data, never a silent 0.
+        note = Note("không có dữ liệu: không quyết định công bố nào có ngày hiệu lực của văn bản "
+                    "QPPL", "no data: no announcement reports legal_basis_effective_date")
+        return attrs.evolve(count, notes=(*count.notes, note), no_data=True)
+    note = Note(f"{missing} quyết định công bố không có ngày hiệu lực của văn bản QPPL "
+                "(tính là không đúng hạn)",
+                f"{missing} announcements lack the legal basis effective date (counted as "
+                "late)")
+    return attrs.evolve(count, notes=(*count.notes, note))
 
 
 def public_update_on_time(acc: Acc, ctx: Context, units: Sequence[str],
@@ -130,11 +141,18 @@ def public_content_full(acc: Acc, ctx: Context, units: Sequence[str],
             n += 1
             num_ids.append(code)
     notes: tuple[Note, ...] = ()
-    if missing:
-        notes = (Note(f"{missing} TTHC thiếu thông tin công khai/đầy đủ bộ phận (tính là không đạt)",
+    # No data when no procedure of the denominator reports complete_elements (or none reports
+    # whether it is published): never a silent 0.
+    no_data = missing > 0 and (d == 0 or not any(
+        ctx.procedures[c].complete_elements is not None for c in den_ids))
+    if no_data:
+        notes = (Note("không có dữ liệu: không TTHC nào có thông tin công khai/đầy đủ bộ phận",
+                      "no data: no procedure reports published/complete_elements"),)
+    elif missing:
+        notes = (Note(f"{missing} TTHC thiếu thông tin công khai/đầy đủ bộ phận "
+                      "(tính là không đạt)",
                       f"{missing} procedures lack published/complete_elements (counted as not "
                       "meeting the criterion)"),)
-    no_data = d == 0 and missing > 0
     return Count(n, d, notes=notes, no_data=no_data,
                  numerator_ids=tuple(sorted(num_ids)) if ctx.keep_ids else None,
                  denominator_ids=tuple(sorted(den_ids)) if ctx.keep_ids else None)
@@ -167,7 +185,3 @@ def dossier_sync(acc: Acc, ctx: Context, units: Sequence[str],
     return Count(n, denominator, notes=tuple(notes) + flag, no_data=no_data,
                  numerator_ids=num_ids, denominator_ids=den_ids)
 
-
-def _with_notes(count: Count, notes: tuple[Note, ...]) -> Count:
-    return Count(count.numerator, count.denominator, count.ratio, count.ratio_given,
-                 count.notes + notes, count.no_data, count.numerator_ids, count.denominator_ids)

@@ -6,6 +6,7 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
+from ..rounding import half_up
 from .json_report import number
 
 if TYPE_CHECKING:
@@ -41,6 +42,8 @@ def scorecard_csv(card: Scorecard, lang: str = "vi", units: list[str] | None = N
                 r = u.criteria[code]
                 c = r.criterion
                 ratio = r.percent
+                if c.code == "AVERAGE_PROCESSING_TIME" and r.ratio is not None:
+                    ratio = half_up(r.ratio)  # the mean, as in the JSON report
                 w.writerow([u.unit_id, u.name, "criterion", c.code, c.number,
                             c.name_en if lang == "en" else c.name_vi,
                             _cell(number(r.numerator)), _cell(number(r.denominator)),

@@ -1,0 +1,231 @@
+"""Junk in, library errors out — scoring side: ``criterion()``, ``band()``, ``score_counts()``,
+``score_766()``, ``build_context()``, ``Tally.add/merge``, ``Scorecard.points/explain`` either
+work or raise a :class:`Chiso766Error` subclass, never a bare TypeError, AttributeError,
+KeyError or ValueError from inside. Naive and aware moments and the years 1900 and 2100 work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chiso766 import (
+    QD766,
+    Announcement,
+    Chiso766Error,
+    Dossier,
+    Period,
+    Petition,
+    Procedure,
+    Rating,
+    RatingValue,
+    Tally,
+    TimeLimit,
+    build_context,
+    criterion,
+    score_766,
+    score_counts,
+    score_tally,
+)
+from chiso766.criteria.base import Count
+from chiso766.io import Dataset
+from chiso766.rules import band
+
+Q2 = Period.quarter(2025, 2)
+JUNK: list[Any] = [
+    None, "", "abc", "  ", float("nan"), float("inf"), -float("inf"), 10**30, -(10**30), -1, 0,
+    1.5, True, False, [], {}, (1,), (1, 2, 3), b"x", object(), Decimal("NaN"), Fraction(1, 3),
+    datetime(2025, 1, 1), datetime(2025, 1, 1, tzinfo=UTC), date(1900, 1, 1), date(2100, 1, 1),
+    1 + 2j, Dossier, "DOSSIER_ON_TIME", {"a": 1}, {1, 2},
+]
+IDS = [f"{type(j).__name__}:{j!r}"[:40] for j in JUNK]
+
+
+def at(month: int, day: int, hour: int = 9, year: int = 2025) -> datetime:
+    return datetime(year, month, day, hour)
+
+
+DATASET = Dataset.from_records(
+    procedures=[Procedure("P1", time_limit=TimeLimit.working_days(3), has_fee=True)],
+    dossiers=[Dossier("D1", "P1", "U1", received_at=at(4, 1), finished_at=at(4, 3),
+                      paid_online=1, synced_to_portal=True)],
+    petitions=[Petition("K1", "U1", at(4, 2), dossier_id="D1")],
+    ratings=[Rating("U1", RatingValue.BAD, dossier_id="D1")],
+    announcements=[Announcement("P1", "U1", date(2025, 4, 2))],
+)
+CARD = score_766(DATASET, period=Q2)
+CTX = build_context(period=Q2, procedures=DATASET.procedures)
+
+
+class Pairs(Mapping[Any, Any]):
+    """A mapping that accepts any key, even an unhashable one (junk keys for the API)."""
+
+    def __init__(self, key: Any, value: Any) -> None:
+        self.key, self.value = key, value
+
+    def __getitem__(self, key: Any) -> Any:
+        if key is self.key:
+            return self.value
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter([self.key])
+
+    def __len__(self) -> int:
+        return 1
+
+
+def survives(fn: Callable[[], Any]) -> None:
+    """``fn`` works or raises the library's own error; anything else fails the test."""
+    try:
+        fn()
+    except Chiso766Error as exc:
+        assert str(exc)
+
+
+CALLS: dict[str, Callable[[Any], Any]] = {
+    "criterion(code)": lambda j: criterion(j),
+    "criterion(code, rules)": lambda j: criterion("DOSSIER_ON_TIME", j),
+    "points(n, 1)": lambda j: criterion("DOSSIER_ON_TIME").points(j, 1),
+    "points(1, d)": lambda j: criterion("DOSSIER_ON_TIME").points(1, j),
+    "points_for_ratio": lambda j: criterion("DOSSIER_ON_TIME").points_for_ratio(j),
+    "band": lambda j: band(j),
+    "band(rules)": lambda j: band(50, j),
+    "score_counts(counts)": lambda j: score_counts(j),
+    "score_counts(value)": lambda j: score_counts({"DOSSIER_ON_TIME": j}),
+    "score_counts(n)": lambda j: score_counts({"DOSSIER_ON_TIME": (j, 5)}),
+    "score_counts(d)": lambda j: score_counts({"DOSSIER_ON_TIME": (1, j)}),
+    "score_counts(2.2)": lambda j: score_counts({"AVERAGE_PROCESSING_TIME": (j, 2)}),
+    "score_counts(key)": lambda j: score_counts(Pairs(j, (1, 5))),
+    "score_counts(Count)": lambda j: score_counts({"DOSSIER_ON_TIME": Count(j, 5)}),
+    "score_counts(Count factor)": lambda j: score_counts({"ONLINE_DOSSIERS": Count(1, 5,
+                                                                                  factor=j)}),
+    "score_counts(rules)": lambda j: score_counts({}, rules=j),
+    "score_766(dataset)": lambda j: score_766(j, period=Q2),
+    "score_766(period)": lambda j: score_766(DATASET, period=j),
+    "score_766(as_of)": lambda j: score_766(DATASET, period=Q2, as_of=j),
+    "score_766(calendar)": lambda j: score_766(DATASET, period=Q2, calendar=j),
+    "score_766(policy)": lambda j: score_766(DATASET, period=Q2, policy=j),
+    "score_766(rules)": lambda j: score_766(DATASET, period=Q2, rules=j),
+    "score_766(reported)": lambda j: score_766(DATASET, period=Q2, reported_received=j),
+    "score_766(reported value)": lambda j: score_766(DATASET, period=Q2,
+                                                     reported_received={"U1": j}),
+    "score_766(last year)": lambda j: score_766(DATASET, period=Q2, last_year_totals=j),
+    "score_766(last year key)": lambda j: score_766(DATASET, period=Q2,
+                                                    last_year_totals=Pairs(j, 3)),
+    "build_context(period)": lambda j: build_context(period=j),
+    "build_context(as_of)": lambda j: build_context(period=Q2, as_of=j),
+    "build_context(procedures)": lambda j: build_context(period=Q2, procedures=j),
+    "build_context([procedure])": lambda j: build_context(period=Q2, procedures=[j]),
+    "build_context({code: procedure})":
+        lambda j: Tally(build_context(period=Q2, procedures={"P1": j})).add(DATASET.dossiers[0]),
+    "build_context(petitions)": lambda j: build_context(period=Q2, petitions=j),
+    "build_context([petition])": lambda j: build_context(period=Q2, petitions=[j]),
+    "build_context(ratings)": lambda j: build_context(period=Q2, ratings=j),
+    "build_context([rating])": lambda j: build_context(period=Q2, ratings=[j]),
+    "build_context(calendar)": lambda j: build_context(period=Q2, calendar=j),
+    "build_context(policy)": lambda j: build_context(period=Q2, policy=j),
+    "Tally(context)": lambda j: Tally(j),
+    "Tally.add": lambda j: Tally(CTX).add(j),
+    "Tally.update": lambda j: Tally(CTX).update(j),
+    "Tally.update([x])": lambda j: Tally(CTX).update([j]),
+    "Tally.merge": lambda j: Tally(CTX).merge(j),
+    "Tally + x": lambda j: Tally(CTX) + j,
+    "score_tally(tally)": lambda j: score_tally(j),
+    "score_tally(units)": lambda j: score_tally(Tally(CTX), units=j),
+    "score_tally(rules)": lambda j: score_tally(Tally(CTX), rules=j),
+    "Scorecard.points": lambda j: CARD.points(j),
+    "Scorecard.explain(code)": lambda j: CARD.explain(j),
+    "Scorecard.explain(lang)": lambda j: CARD.explain("TOTAL", j),
+    "Scorecard.unit": lambda j: CARD.unit(j),
+    "UnitScorecard.points": lambda j: CARD.root.points(j),
+    "UnitScorecard.explain": lambda j: CARD.root.explain(j, "en"),
+    "Scorecard.to_dict(lang)": lambda j: CARD.to_dict(lang=j),
+}
+
+
+@pytest.mark.parametrize("call", sorted(CALLS))
+@pytest.mark.parametrize("junk", JUNK, ids=IDS)
+def test_junk_gives_library_errors(call: str, junk: Any) -> None:
+    survives(lambda: CALLS[call](junk))
+
+
+def test_merge_of_tallies_with_different_contexts_is_refused() -> None:
+    other = build_context(period=Period.quarter(2025, 3))
+    with pytest.raises(Chiso766Error):
+        Tally(CTX).merge(Tally(other))
+
+
+def test_score_counts_refuses_numerator_over_denominator() -> None:
+    with pytest.raises(Chiso766Error):
+        score_counts({"DOSSIER_ON_TIME": (6, 5)})
+    with pytest.raises(Chiso766Error):
+        score_counts({"DOSSIER_ON_TIME": Count(6, 5)})
+    # 2.2 is a mean: more working days than dossiers is fine
+    card = score_counts({"AVERAGE_PROCESSING_TIME": (12, 5)})
+    assert card.root.criteria["AVERAGE_PROCESSING_TIME"].ratio == Fraction(12, 5)
+
+
+@pytest.mark.parametrize(
+    "as_of",
+    [None, datetime(2025, 5, 1, 12), datetime(2025, 5, 1, 5, tzinfo=UTC),
+     datetime(2025, 5, 1, 23, tzinfo=timezone(timedelta(hours=-10))), date(2025, 5, 1),
+     datetime(2025, 9, 1)],
+)
+def test_naive_and_aware_as_of(as_of: Any) -> None:
+    card = score_766(DATASET, period=Q2, as_of=as_of)
+    assert card.as_of is not None and card.as_of.tzinfo is None
+    assert 0 <= card.total <= 100
+
+
+def test_aware_as_of_equals_its_local_time() -> None:
+    aware = score_766(DATASET, period=Q2, as_of=datetime(2025, 4, 2, 1, tzinfo=UTC))
+    naive = score_766(DATASET, period=Q2, as_of=datetime(2025, 4, 2, 8))
+    assert aware.as_of == naive.as_of == datetime(2025, 4, 2, 8)
+    assert aware.to_dict() == naive.to_dict()
+
+
+@pytest.mark.parametrize("year", [1900, 2100, 2199])
+def test_extreme_years(year: int) -> None:
+    ds = Dataset.from_records(
+        procedures=[Procedure("P1", time_limit=TimeLimit.working_days(3))],
+        dossiers=[Dossier("D1", "P1", "U1", received_at=at(2, 3, year=year)),
+                  Dossier("D2", "P1", "U1", received_at=at(1, 2, year=year),
+                          finished_at=at(2, 20, year=year))],
+        petitions=[Petition("K1", "U1", at(1, 5, year=year))],
+        announcements=[Announcement("P1", "U1", date(year, 1, 10),
+                                    legal_basis_effective_date=date(year, 2, 28))],
+    )
+    for period in (Period.year(year), Period.quarter(year, 1), Period.month(year, 2)):
+        card = score_766(ds, period=period)
+        assert 0 <= card.total <= 100
+        # years outside the verified table are scored, and the report says so
+        assert any("not verified" in n.en for n in card.notes)
+        survives(lambda card=card: card.explain("TOTAL", "en"))
+        survives(lambda card=card: card.to_next_band())
+
+
+junk = st.one_of(st.none(), st.integers(-5, 10**20), st.floats(allow_nan=True),
+                 st.text(max_size=5), st.fractions(), st.decimals(allow_nan=True),
+                 st.booleans(), st.lists(st.integers(), max_size=3),
+                 st.tuples(st.integers(-3, 9), st.integers(-3, 9)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.sampled_from([c.code for c in QD766.criteria] + ["X", "TOTAL"]),
+                       junk, max_size=6))
+def test_score_counts_fuzz(counts: dict[str, Any]) -> None:
+    survives(lambda: score_counts(counts))
+
+
+@settings(max_examples=100, deadline=None)
+@given(junk)
+def test_band_fuzz(value: Any) -> None:
+    survives(lambda: band(value))
