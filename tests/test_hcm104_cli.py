@@ -265,19 +265,12 @@ def test_no_dossiers_accepted_without_period_gives_status_2(
     assert x["A"] is None and x["K"] is None and x["E"] == 1
 
 
-def test_cli_command_directly_raises_library_errors(tmp_path: Path) -> None:
-    import argparse
-
-    from chiso766.errors import Chiso766Error
-    from chiso766.hcm104 import cli_command
+def test_bad_as_of_and_policy_values_exit_2_with_one_line(tmp_path: Path, capsys) -> None:
+    from chiso766.cli import main
 
     folder = write_folder(tmp_path / "d")
-    ns = argparse.Namespace(folder=str(folder), format="json", output=None, lang="vi",
-                            strict=False, period="2025-Q2", as_of="not a date", unit=None,
-                            staff=False, late_within_5="0", k_equal_20="NOT_SATISFIED")
-    with pytest.raises(Chiso766Error):
-        cli_command(ns)
-    ns.as_of = None
-    ns.late_within_5 = "3"
-    with pytest.raises(Chiso766Error):
-        cli_command(ns)
+    assert main(["hcm104", str(folder), "--period", "2025-Q2", "--as-of", "not a date"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--as-of" in err
+    assert main(["hcm104", str(folder), "--period", "2025-Q2", "--late-within-5", "3"]) == 2
+    assert capsys.readouterr().err.count("\n") == 1

@@ -92,14 +92,18 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _parse_moment(text: str | None) -> datetime | None:
+def _parse_moment(text: str | None) -> datetime | date | None:
+    """``--as-of``: a bare date is handed to the library as a date, which reads it as office
+    close that day (SPEC §3), exactly as ``score_766(as_of=date(...))`` does."""
     if text is None:
         return None
+    text = text.strip()
     try:
-        moment = datetime.fromisoformat(text.strip())
+        if len(text) == 10:
+            return date.fromisoformat(text)
+        return datetime.fromisoformat(text)
     except ValueError:
-        raise _UsageError(f"--as-of: not an ISO 8601 moment: {text!r}") from None
-    return moment
+        raise _UsageError(f"--as-of: not an ISO 8601 date or moment: {text!r}") from None
 
 
 def _write(text: str, output: str | None) -> None:
@@ -165,6 +169,44 @@ def _cmd_score(args: argparse.Namespace) -> int:
         text = render_scorecard(card, lang=args.lang, units=units)
         if dataset.report.rejected:
             text += _rejections_text(dataset.report, args.lang)
+    _write(text, args.output)
+    return _status(dataset)
+
+
+def _cmd_hcm104(args: argparse.Namespace) -> int:
+    from .hcm104 import Hcm104Policy, score
+    from .reports.hcm104_report import render_csv, render_json, render_table
+    from .scoring import score_766
+
+    period = Period.parse(args.period) if args.period else None
+    as_of = _parse_moment(args.as_of)
+    policy = Hcm104Policy(
+        late_within_5_working_days=args.late_within_5, k_equal_20=args.k_equal_20,
+        missing_part=args.missing_part, b_population=args.b_population,
+    )
+    dataset = _read(args.folder, args.strict)
+    if period is None:
+        period = _default_period(dataset)
+    card = score_766(dataset, period=period, as_of=as_of) if args.format == "html" else None
+    report = score(dataset, period=period, as_of=as_of, policy=policy, by_staff=args.staff,
+                   scorecard=card)
+    chosen: list[str] | None = None
+    if args.unit:
+        missing = [u for u in args.unit if u not in report.units]
+        if missing:
+            raise _UsageError(f"--unit: no such unit: {', '.join(missing)}")
+        chosen = [u for u in report.units if u in args.unit]
+    if card is not None:
+        from .reports.html import render_html
+
+        # The page shows the 766 scorecards part D comes from, then the HCM index.
+        text = render_html(card, lang=args.lang, units=chosen, hcm=report)
+    elif args.format == "json":
+        text = render_json(report, lang=args.lang, units=chosen)
+    elif args.format == "csv":
+        text = render_csv(report, lang=args.lang, units=chosen)
+    else:
+        text = render_table(report, lang=args.lang, units=chosen)
     _write(text, args.output)
     return _status(dataset)
 
@@ -320,9 +362,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "calendar":
             return _cmd_calendar(args)
         if args.command == "hcm104":
-            from .hcm104 import cli_command
-
-            return cli_command(args)
+            return _cmd_hcm104(args)
         raise _UsageError(f"unknown command {args.command!r}")  # pragma: no cover
     except _UsageError as exc:
         print(f"chiso766: {exc}", file=sys.stderr)

@@ -61,7 +61,6 @@ __all__ = [
     "PartScore",
     "PartValue",
     "Satisfaction",
-    "cli_command",
     "combine",
     "score",
 ]
@@ -1000,97 +999,3 @@ def score(
     return Hcm104Report(period=period, as_of=moment, policy=pol, units=units, roots=tree.roots,
                         staff=staff_results, notes=tuple(notes),
                         input=getattr(dataset, "report", None), depth=depth)
-
-
-# ---------------------------------------------------------------------------------------------
-# command line
-
-
-def _default_period(dataset: Any) -> Period:
-    """The year of the latest dossier receipt, as ``chiso766 score`` does."""
-    latest: datetime | None = None
-    for d in dataset.dossiers:
-        if latest is None or d.receipt > latest:
-            latest = d.receipt
-    if latest is None:
-        raise PolicyError("no dossiers were accepted: give --period or check the input",
-                          record="hcm104", field="period", value=None)
-    return Period.year(latest.year)
-
-
-def _parse_moment(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        return datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise PolicyError("not an ISO 8601 moment", record="hcm104", field="--as-of",
-                          value=text) from None
-
-
-def _write(text: str, output: str | None) -> None:
-    import sys
-
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        with open(output, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-    except OSError as exc:
-        raise PolicyError(f"cannot write the report: {exc.strerror}", record="hcm104",
-                          field="--output", value=output) from None
-
-
-def cli_command(args: argparse.Namespace) -> int:
-    """``chiso766 hcm104 FOLDER``: read the folder, score, write a table (default), JSON or
-    CSV. Returns 0, or 1 when input rows were rejected (the report is still written); bad input
-    raises :class:`~chiso766.errors.Chiso766Error` (exit status 2 in ``main``)."""
-    from .io import read_folder
-    from .reports.hcm104_report import render_csv, render_json, render_table
-    from .scoring import score_766
-
-    lang = getattr(args, "lang", "vi") or "vi"
-    if lang not in ("vi", "en"):
-        raise PolicyError("must be vi or en", record="hcm104", field="--lang", value=lang)
-    fmt = getattr(args, "format", "table") or "table"
-    if fmt not in ("table", "json", "csv", "html"):
-        raise PolicyError("must be table, json, csv or html", record="hcm104", field="--format",
-                          value=fmt)
-    period_text = getattr(args, "period", None)
-    period = Period.parse(period_text) if period_text else None
-    as_of = _parse_moment(getattr(args, "as_of", None))
-    policy = Hcm104Policy(
-        late_within_5_working_days=getattr(args, "late_within_5", "0"),
-        k_equal_20=getattr(args, "k_equal_20", "NOT_SATISFIED"),
-        missing_part=getattr(args, "missing_part", "none") or "none",
-        b_population=getattr(args, "b_population", "resolved") or "resolved",
-    )
-    dataset = read_folder(args.folder, strict=bool(getattr(args, "strict", False)))
-    if period is None:
-        period = _default_period(dataset)
-    by_staff = bool(getattr(args, "staff", False))
-    card = score_766(dataset, period=period, as_of=as_of) if fmt == "html" else None
-    report = score(dataset, period=period, as_of=as_of, policy=policy, by_staff=by_staff,
-                   scorecard=card)
-    chosen: list[str] | None = None
-    wanted = getattr(args, "unit", None)
-    if wanted:
-        missing = [u for u in wanted if u not in report.units]
-        if missing:
-            raise PolicyError("no such unit", record="hcm104", field="--unit",
-                              value=", ".join(missing))
-        chosen = [u for u in report.units if u in wanted]
-    if card is not None:
-        from .reports.html import render_html
-
-        # The HTML page shows the 766 scorecards the D part comes from, then the HCM index.
-        text = render_html(card, lang=lang, units=chosen, hcm=report)
-    elif fmt == "json":
-        text = render_json(report, lang=lang, units=chosen)
-    elif fmt == "csv":
-        text = render_csv(report, lang=lang, units=chosen)
-    else:
-        text = render_table(report, lang=lang, units=chosen)
-    _write(text, getattr(args, "output", None))
-    return 1 if dataset.report.rejected else 0
