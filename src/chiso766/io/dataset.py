@@ -1,0 +1,274 @@
+"""A folder of input files read into one :class:`Dataset` (SPEC §8).
+
+A folder holds one file per record kind, ``<kind>.csv``, ``<kind>.jsonl`` or ``<kind>.json``.
+Lookups are read before the records that use them (units, procedures, authorities, communes,
+supplements, then dossiers…, :data:`~chiso766.io.columns.KINDS`), so that a dossier naming an
+unknown unit or procedure can be rejected and each dossier gets its supplement requests.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ..errors import InputError, RecordError
+from ..records import (
+    Announcement,
+    Authority,
+    Commune,
+    Dossier,
+    OnlineLevel,
+    Petition,
+    Posting,
+    Procedure,
+    Rating,
+    Unit,
+)
+from .columns import KINDS
+from .readers import (
+    FORMATS,
+    ReadReport,
+    Rejection,
+    ReportBuilder,
+    StrPath,
+    SupplementRow,
+    iter_records,
+)
+
+__all__ = ["Dataset", "read_folder"]
+
+NO_UNITS = "every unit id on the dossiers is a top-level unit"
+NO_AUTHORITIES = ("a unit's authority is the procedures seen on its dossiers, at the procedure's "
+                  "own online level")
+
+
+@attrs.frozen(eq=True)
+class Dataset:
+    """Everything read from one folder (or built in Python): the records and the read report.
+
+    ``procedures`` is a dict keyed by procedure code; treat it as read-only. ``notes`` says which
+    fallbacks of SPEC §1.1/§8 apply (no units file, no authorities file…); file-level notes
+    (ignored columns, empty rows) are in ``report.notes``.
+    """
+
+    units: tuple[Unit, ...] = ()
+    procedures: Mapping[str, Procedure] = attrs.field(factory=dict)
+    authorities: tuple[Authority, ...] = ()
+    communes: tuple[Commune, ...] = ()
+    dossiers: tuple[Dossier, ...] = ()
+    petitions: tuple[Petition, ...] = ()
+    ratings: tuple[Rating, ...] = ()
+    announcements: tuple[Announcement, ...] = ()
+    postings: tuple[Posting, ...] = ()
+    report: ReadReport = attrs.field(factory=ReadReport)
+    folder: str | None = None
+    notes: tuple[str, ...] = ()
+
+    @classmethod
+    def from_records(
+        cls,
+        *,
+        units: Iterable[Unit] = (),
+        procedures: Iterable[Procedure] = (),
+        authorities: Iterable[Authority] = (),
+        communes: Iterable[Commune] = (),
+        dossiers: Iterable[Dossier] = (),
+        petitions: Iterable[Petition] = (),
+        ratings: Iterable[Rating] = (),
+        announcements: Iterable[Announcement] = (),
+        postings: Iterable[Posting] = (),
+        notes: Iterable[str] = (),
+    ) -> Dataset:
+        """A dataset from records built in Python.
+
+        Raises :class:`~chiso766.errors.RecordError` for a record of the wrong type and for the
+        duplicates a reader would reject (SPEC §8): dossier ids, procedure codes, unit ids,
+        petition ids, commune unit ids, unit+procedure authorities, unit+period postings.
+        """
+        got = {
+            "units": _typed(units, Unit, "units"),
+            "procedures": _typed(procedures, Procedure, "procedures"),
+            "authorities": _typed(authorities, Authority, "authorities"),
+            "communes": _typed(communes, Commune, "communes"),
+            "dossiers": _typed(dossiers, Dossier, "dossiers"),
+            "petitions": _typed(petitions, Petition, "petitions"),
+            "ratings": _typed(ratings, Rating, "ratings"),
+            "announcements": _typed(announcements, Announcement, "announcements"),
+            "postings": _typed(postings, Posting, "postings"),
+        }
+        for kind, key, label in _UNIQUE:
+            seen: set[Any] = set()
+            for record in got[kind]:
+                value = key(record)
+                if value in seen:
+                    raise RecordError(f"duplicate {label}: each may appear once",
+                                      record=f"Dataset.{kind}", field=label, value=value)
+                seen.add(value)
+        procs = {p.code: p for p in got["procedures"]}
+        fallback = _fallback_notes(bool(got["units"]), bool(got["authorities"]), "given")
+        return cls(
+            units=got["units"], procedures=procs, authorities=got["authorities"],
+            communes=got["communes"], dossiers=got["dossiers"], petitions=got["petitions"],
+            ratings=got["ratings"], announcements=got["announcements"],
+            postings=got["postings"], notes=(*fallback, *notes),
+        )
+
+    def unit_ids(self) -> tuple[str, ...]:
+        """The units' ids, or, without units (SPEC §8), the distinct unit ids of the dossiers
+        in first-seen order."""
+        if self.units:
+            return tuple(u.id for u in self.units)
+        return tuple(dict.fromkeys(d.unit_id for d in self.dossiers))
+
+    def effective_authorities(self) -> tuple[Authority, ...]:
+        """The authorities, or, without any (SPEC §1.1), one per distinct (unit, procedure) seen
+        on the dossiers at the procedure's own online level (NONE for an unknown procedure)."""
+        if self.authorities:
+            return self.authorities
+        pairs = dict.fromkeys((d.unit_id, d.procedure_code) for d in self.dossiers)
+        out = []
+        for unit_id, code in pairs:
+            proc = self.procedures.get(code)
+            out.append(Authority(unit_id, code,
+                                 proc.online_level if proc is not None else OnlineLevel.NONE))
+        return tuple(out)
+
+
+def _typed(records: Iterable[Any], cls: type, kind: str) -> tuple[Any, ...]:
+    out = tuple(records)
+    for record in out:
+        if not isinstance(record, cls):
+            raise RecordError(f"must hold {cls.__name__} records", record=f"Dataset.{kind}",
+                              field=kind, value=record)
+    return out
+
+
+_UNIQUE: tuple[tuple[str, Any, str], ...] = (
+    ("dossiers", lambda r: r.id, "dossier id"),
+    ("procedures", lambda r: r.code, "procedure code"),
+    ("units", lambda r: r.id, "unit id"),
+    ("petitions", lambda r: r.id, "petition id"),
+    ("communes", lambda r: r.unit_id, "commune unit id"),
+    ("authorities", lambda r: (r.unit_id, r.procedure_code), "unit and procedure"),
+    ("postings", lambda r: (r.unit_id, r.period), "unit and period"),
+)
+
+
+def _fallback_notes(has_units: bool, has_authorities: bool, how: str) -> tuple[str, ...]:
+    notes = []
+    if not has_units:
+        notes.append(f"no units {how}: {NO_UNITS}")
+    if not has_authorities:
+        notes.append(f"no authorities {how}: {NO_AUTHORITIES}")
+    return tuple(notes)
+
+
+def _kind_files(folder: Path) -> tuple[dict[str, Path], list[str]]:
+    """``kind → file`` for the folder, and the names of other files (ignored, but noted)."""
+    found: dict[str, list[Path]] = {}
+    others: list[str] = []
+    for entry in sorted(folder.iterdir()):
+        stem, dot, suffix = entry.name.rpartition(".")
+        if entry.is_file() and dot and stem.lower() in KINDS and f".{suffix.lower()}" in FORMATS:
+            found.setdefault(stem.lower(), []).append(entry)
+        elif entry.is_file() and not entry.name.startswith("."):
+            others.append(entry.name)
+    for kind, paths in found.items():
+        if len(paths) > 1:
+            raise InputError(f"two files for {kind} ({', '.join(p.name for p in paths)}): keep "
+                             "one", file=os.fspath(folder))
+    return {kind: paths[0] for kind, paths in found.items()}, others
+
+
+def read_folder(path: StrPath, *, strict: bool = False) -> Dataset:
+    """Read every record file of a folder (SPEC §8) into a :class:`Dataset`.
+
+    One file per kind: ``units``, ``procedures``, ``authorities``, ``communes``, ``supplements``,
+    ``dossiers`` (required), ``petitions``, ``ratings``, ``announcements``, ``postings``, each as
+    ``.csv``, ``.jsonl`` or ``.json``. Bad rows are rejected into ``dataset.report`` (never
+    guessed, never dropped); a supplement whose dossier is missing or rejected is rejected too.
+    With a units file, records naming another unit are rejected; with a procedures file,
+    dossiers and authorities naming another procedure are rejected.
+
+    Raises :class:`~chiso766.errors.InputError` for a missing folder, no dossiers file, two
+    files for one kind, or a file that cannot be read at all; with ``strict=True``, also for the
+    first rejected row.
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        raise InputError(f"no such folder: {folder}", file=os.fspath(folder))
+    files, others = _kind_files(folder)
+    if "dossiers" not in files:
+        raise InputError(f"no dossiers file (dossiers.csv, dossiers.jsonl or dossiers.json) in "
+                         f"{folder}", file=os.fspath(folder))
+    builder = ReportBuilder()
+    if others:
+        builder.note(f"ignored files that are not record files: {', '.join(others)}")
+
+    def read(kind: str, **checks: Any) -> list[Any]:
+        if kind not in files:
+            return []
+        return list(iter_records(files[kind], kind, report_builder=builder, strict=strict,
+                                 **checks))
+
+    units: list[Unit] = read("units")
+    unit_ids = {u.id for u in units} if "units" in files else None
+    if unit_ids is not None:
+        orphans = sorted({u.parent_id for u in units
+                          if u.parent_id is not None and u.parent_id not in unit_ids})
+        if orphans:
+            builder.note(f"{files['units'].name}: parent_id not in the file (treated as no "
+                         f"parent by the tree): {', '.join(orphans)}")
+    procedures = {p.code: p for p in read("procedures")}
+    known_codes = procedures if "procedures" in files else None
+    checks = {"unit_ids": unit_ids, "procedures": known_codes}
+    authorities: list[Authority] = read("authorities", **checks)
+    communes: list[Commune] = read("communes", **checks)
+    rows: list[SupplementRow] = read("supplements")
+    grouped: dict[str, list[SupplementRow]] = {}
+    for row in rows:
+        grouped.setdefault(row.dossier_id, []).append(row)
+    requests = {k: tuple(r.request for r in group) for k, group in grouped.items()}
+    dossiers: list[Dossier] = read("dossiers", supplements=requests, **checks)
+    if grouped:
+        _reject_orphan_supplements(builder, files, grouped, dossiers, strict)
+    petitions: list[Petition] = read("petitions", **checks)
+    ratings: list[Rating] = read("ratings", **checks)
+    announcements: list[Announcement] = read("announcements", **checks)
+    postings: list[Posting] = read("postings", **checks)
+    return Dataset(
+        units=tuple(units), procedures=procedures, authorities=tuple(authorities),
+        communes=tuple(communes), dossiers=tuple(dossiers), petitions=tuple(petitions),
+        ratings=tuple(ratings), announcements=tuple(announcements), postings=tuple(postings),
+        report=builder.build(), folder=os.fspath(folder),
+        notes=_fallback_notes("units" in files, "authorities" in files, "file"),
+    )
+
+
+def _reject_orphan_supplements(builder: ReportBuilder, files: Mapping[str, Path],
+                               grouped: Mapping[str, list[SupplementRow]],
+                               dossiers: list[Dossier], strict: bool) -> None:
+    """SPEC §8: a supplement request belongs to a dossier; without one it is rejected, and the
+    counts move it from accepted to rejected so that read == accepted + rejected."""
+    accepted = {d.id for d in dossiers}
+    dossier_file = files["dossiers"].name
+    rejected_at = {r.record_id: r.line for r in builder.rejections
+                   if r.file == dossier_file and r.record_id is not None}
+    sup_file = files["supplements"].name
+    for dossier_id, group in grouped.items():
+        if dossier_id in accepted:
+            continue
+        line = rejected_at.get(dossier_id)
+        reason = (f"its dossier '{dossier_id}' ({dossier_file} line {line}) was rejected"
+                  if line is not None else f"no dossier '{dossier_id}' in {dossier_file}")
+        for row in group:
+            rejection = Rejection(sup_file, row.line, "dossier_id", dossier_id, reason,
+                                  dossier_id, None)
+            builder.reject(rejection)
+            if strict:
+                raise InputError(reason, file=sup_file, line=row.line, record=dossier_id,
+                                 field="dossier_id", value=dossier_id)

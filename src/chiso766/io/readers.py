@@ -1,0 +1,1179 @@
+"""Streaming readers: one record at a time from a CSV, JSON Lines or JSON file (SPEC §8).
+
+:func:`iter_records` is the one entry point. It yields the records of one file as it reads them
+and keeps nothing but what checking needs (the ids seen so far, to reject duplicates), so a caller
+that folds records into tallies can read millions of dossiers in constant memory.
+:func:`~chiso766.io.dataset.read_folder` is built on it.
+
+Every data row ends up either yielded (accepted) or described by a :class:`Rejection` (file,
+line, field, raw value, reason) in a :class:`ReportBuilder`, so ``read == accepted + rejected``
+(SPEC §8: bad input is rejected or flagged, never guessed, never dropped). Only a file that cannot
+be read at all (no such file, not UTF-8 text, a header without a column the records need, a JSON
+file that is not an array of objects) raises :class:`~chiso766.errors.InputError`; with
+``strict=True`` the first rejected row raises it too, with the same details.
+
+CSV rows take a compiled fast path: the header is resolved once into a small function that pulls
+each needed cell by position and converts it inline (dict lookups for words, position-based date
+parsing). Any exception there, or any unusual row, sends the row through the general path, which
+converts cell by cell and says exactly which cell was wrong. The two paths give the same result
+for every row the fast path accepts, because the fast lookup tables are built by running the
+general converters.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import itertools
+import json
+import os
+from collections.abc import Callable, Container, Generator, Iterator, Mapping, Sequence
+from operator import attrgetter
+from pathlib import Path
+from typing import IO, Any, Final, Literal, TypeVar, overload
+
+import attrs
+
+from ..errors import InputError, PolicyError, RecordError
+from ..records import (
+    Announcement,
+    Authority,
+    Commune,
+    Dossier,
+    Petition,
+    Posting,
+    Procedure,
+    Rating,
+    SupplementRequest,
+    Unit,
+)
+from ..timelimits import TimeLimit
+from . import values as v
+from .columns import FIELDS, KINDS, fold_name
+
+__all__ = [
+    "FORMATS",
+    "FileCount",
+    "ReadReport",
+    "RecordStream",
+    "Rejection",
+    "ReportBuilder",
+    "SupplementRow",
+    "detect_format",
+    "iter_records",
+]
+
+StrPath = str | os.PathLike[str]
+Kind = Literal["units", "procedures", "authorities", "communes", "supplements", "dossiers",
+               "petitions", "ratings", "announcements", "postings"]
+Format = Literal["csv", "jsonl", "json"]
+T = TypeVar("T")
+#: What :func:`iter_records` returns: a generator, so a caller may ``close()`` it early.
+RecordStream = Generator[T, None, None]
+
+#: File name suffix → format.
+FORMATS: Final[Mapping[str, Format]] = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl",
+                                        ".json": "json"}
+
+_BLOCK = 1 << 20
+_SHOW_LIMIT = 200
+
+
+# ---------------------------------------------------------------------------------------------
+# the report
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= _SHOW_LIMIT else text[:_SHOW_LIMIT - 1] + "…"
+
+
+@attrs.frozen
+class Rejection:
+    """One input row that did not become a record (SPEC §8).
+
+    ``line`` is the 1-based physical line of a CSV file (the header is line 1; a row spanning
+    several lines is named by its first), the 1-based line of a JSON Lines file, or the 1-based
+    position of the element in a JSON array. ``field`` is the record's English field name (``None``
+    when the whole row is unreadable), ``column`` the column or key as the file spells it,
+    ``value`` the raw text of the cell.
+    """
+
+    file: str
+    line: int
+    field: str | None
+    value: str
+    reason: str
+    record_id: str | None = None
+    column: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form used in reports: file, line, field, value, reason, record_id, column."""
+        return {"file": self.file, "line": self.line, "field": self.field, "value": self.value,
+                "reason": self.reason, "record_id": self.record_id, "column": self.column}
+
+
+@attrs.frozen
+class FileCount:
+    """Rows read, accepted and rejected in one file (``read == accepted + rejected``)."""
+
+    read: int = 0
+    accepted: int = 0
+    rejected: int = 0
+
+    def to_dict(self) -> dict[str, int]:
+        return {"read": self.read, "accepted": self.accepted, "rejected": self.rejected}
+
+
+@attrs.frozen
+class ReadReport:
+    """What reading the input did: counts (always ``read == accepted + rejected``), every
+    rejection, per-file counts keyed by file name, and notes about the files (ignored columns,
+    skipped empty rows…)."""
+
+    read: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    rejections: tuple[Rejection, ...] = ()
+    files: Mapping[str, FileCount] = attrs.field(factory=dict)
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form: counts, ``files``, ``rejected`` (the rejections) and ``notes``."""
+        return {
+            "read": self.read, "accepted": self.accepted, "rejected": self.rejected,
+            "files": {name: count.to_dict() for name, count in self.files.items()},
+            "rejections": [r.to_dict() for r in self.rejections],
+            "notes": list(self.notes),
+        }
+
+
+class ReportBuilder:
+    """Collects counts, rejections and notes while files are read; :meth:`build` freezes them.
+
+    Pass one builder to several :func:`iter_records` calls to get one report for all of them.
+    A file's ``read`` count is added when its iterator finishes or is closed.
+    """
+
+    def __init__(self) -> None:
+        self._read: dict[str, int] = {}
+        self._rejected: dict[str, int] = {}
+        self.rejections: list[Rejection] = []
+        self.notes: list[str] = []
+
+    def add_read(self, file: str, rows: int) -> None:
+        """Count ``rows`` data rows read from ``file`` (registers the file even for 0)."""
+        self._read[file] = self._read.get(file, 0) + rows
+        self._rejected.setdefault(file, 0)
+
+    def reject(self, rejection: Rejection) -> None:
+        """Record a rejected row (a row already counted as read, or about to be)."""
+        self.rejections.append(rejection)
+        self._rejected[rejection.file] = self._rejected.get(rejection.file, 0) + 1
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def build(self) -> ReadReport:
+        files = {
+            name: FileCount(read, read - self._rejected.get(name, 0),
+                            self._rejected.get(name, 0))
+            for name, read in self._read.items()
+        }
+        read = sum(c.read for c in files.values())
+        rejected = sum(c.rejected for c in files.values())
+        return ReadReport(read, read - rejected, rejected, tuple(self.rejections), files,
+                          tuple(self.notes))
+
+
+# ---------------------------------------------------------------------------------------------
+# what each kind of file holds
+
+
+@attrs.frozen
+class SupplementRow:
+    """A row of the supplements file: the request and the dossier it belongs to (SPEC §8).
+
+    The supplements file is read before the dossiers so that each dossier can be built with its
+    requests; ``line`` lets a request whose dossier never appears be rejected afterwards.
+    """
+
+    dossier_id: str
+    request: SupplementRequest
+    line: int = 0
+
+
+def _supplement_row(dossier_id: Any = None, requested_at: Any = None, supplied_at: Any = None,
+                    line: int = 0) -> SupplementRow:
+    if not isinstance(dossier_id, str) or not dossier_id.strip():
+        raise RecordError("must be a non-empty string", record="SupplementRequest",
+                          field="dossier_id", value=dossier_id)
+    return SupplementRow(dossier_id, SupplementRequest(requested_at, supplied_at), line)
+
+
+@attrs.frozen
+class _Field:
+    name: str
+    conv: v.Converter
+    default: Any
+    is_flag: bool
+    passed: bool  # False for helper columns that only feed another field
+    required: bool  # the record has no default: passed as None when absent, and refused there
+
+
+@attrs.frozen
+class _Kind:
+    name: str
+    make: Callable[..., Any]
+    fields: tuple[_Field, ...]
+    aliases: Mapping[str, str]  # folded column name → field
+    required: tuple[tuple[str, ...], ...]  # each: at least one of these columns must exist
+    key: tuple[str, ...]  # duplicate rows (same key) are rejected; () for none
+    key_label: str
+    id_fields: tuple[str, ...]
+    unit_ref: str | None  # checked against the units file when there is one
+    procedure_ref: str | None  # checked against the procedures file when there is one
+    fast: bool  # the CSV fast path applies
+    line_arg: bool  # make() takes the line number
+
+    def spelled(self, field: str) -> str:
+        names = FIELDS[self.name][field]
+        return field if len(names) == 1 else f"{field} ({'/'.join(names[1:])})"
+
+
+_TEXT = v.text
+_CONVERTERS: dict[str, dict[str, v.Converter]] = {
+    "units": {"id": _TEXT, "name": _TEXT, "level": v.unit_level, "parent_id": _TEXT},
+    "procedures": {
+        "code": _TEXT, "name": _TEXT, "time_limit": _TEXT, "time_limit_unit": _TEXT,
+        "online_level": v.online_level, "has_fee": v.flag, "requires_paper_result": v.flag,
+        "for_individuals": v.flag, "published": v.flag, "complete_elements": v.flag,
+    },
+    "authorities": {"unit_id": _TEXT, "procedure_code": _TEXT, "online_level": v.online_level},
+    "communes": {"unit_id": _TEXT, "offers_electronic_certified_copy": v.flag},
+    "supplements": {"dossier_id": _TEXT, "requested_at": v.moment, "supplied_at": v.moment},
+    "dossiers": {
+        "id": _TEXT, "procedure_code": _TEXT, "unit_id": _TEXT, "staff_id": _TEXT,
+        "channel": v.channel, "submitted_at": v.moment, "received_at": v.moment,
+        "due_at": v.moment, "finished_at": v.moment, "returned_at": v.moment,
+        "stopped_at": v.moment, "new_due_at": v.moment, "synced_to_portal": v.flag,
+        "submitted_via_portal": v.flag, "has_fee_data": v.flag, "paid_online": v.paid_online,
+        "has_electronic_result": v.flag, "result_code": _TEXT, "result_file": _TEXT,
+        "components_digitized": v.flag, "reuses_digitized_data": v.flag,
+        "uses_personal_data_store": v.flag, "uses_population_data": v.flag,
+    },
+    "petitions": {
+        "id": _TEXT, "unit_id": _TEXT, "dossier_id": _TEXT, "classification": v.petition_class,
+        "received_at": v.moment, "transferred_at": v.moment, "refused_at": v.moment,
+        "supplement_requested_at": v.moment, "ready_at": v.moment, "published_at": v.moment,
+        "likes": v.count, "dislikes": v.count, "followed_by_complaint": v.flag,
+    },
+    "ratings": {"dossier_id": _TEXT, "unit_id": _TEXT, "staff_id": _TEXT, "rated_at": v.moment,
+                "rating": v.rating_value},
+    "announcements": {
+        "procedure_code": _TEXT, "unit_id": _TEXT, "decision_no": _TEXT,
+        "decision_date": v.moment, "kind": v.announcement_kind,
+        "legal_basis_effective_date": v.moment, "published_at": v.moment,
+        "authority_level": v.unit_level,
+    },
+    "postings": {"unit_id": _TEXT, "period": _TEXT, "complete": v.flag},
+}
+_MAKERS: dict[str, Callable[..., Any]] = {
+    "units": Unit, "procedures": Procedure, "authorities": Authority, "communes": Commune,
+    "supplements": _supplement_row, "dossiers": Dossier, "petitions": Petition, "ratings": Rating,
+    "announcements": Announcement, "postings": Posting,
+}
+_HELPERS = {"result_code", "result_file", "time_limit_unit"}
+
+
+def _kind(name: str, *, required: tuple[tuple[str, ...], ...], key: tuple[str, ...] = (),
+          key_label: str = "", id_fields: tuple[str, ...] = (), unit_ref: str | None = None,
+          procedure_ref: str | None = None, fast: bool = True) -> _Kind:
+    make = _MAKERS[name]
+    defaults = ({a.name: a.default for a in attrs.fields(make)}
+                if isinstance(make, type) and attrs.has(make) else {})
+    fields = []
+    aliases: dict[str, str] = {}
+    # A field in columns.FIELDS without a converter here is read as an unknown column.
+    for field, names in FIELDS[name].items():
+        conv = _CONVERTERS[name].get(field)
+        if conv is None:
+            continue
+        default = defaults.get(field)
+        no_default = default is attrs.NOTHING
+        if no_default:
+            default = None
+        fields.append(_Field(field, conv, default, conv is v.flag, field not in _HELPERS,
+                             no_default))
+        for alias in names:
+            aliases.setdefault(fold_name(alias), field)
+    return _Kind(name, make, tuple(fields), aliases, required, key, key_label, id_fields,
+                 unit_ref, procedure_ref, fast, name == "supplements")
+
+
+_KINDS: dict[str, _Kind] = {
+    "units": _kind("units", required=(("id",),), key=("id",), key_label="unit id",
+                   id_fields=("id",)),
+    "procedures": _kind("procedures", required=(("code",),), key=("code",),
+                        key_label="procedure code", id_fields=("code",), fast=False),
+    "authorities": _kind("authorities", required=(("unit_id",), ("procedure_code",)),
+                         key=("unit_id", "procedure_code"), key_label="unit and procedure",
+                         id_fields=("unit_id", "procedure_code"), unit_ref="unit_id",
+                         procedure_ref="procedure_code"),
+    "communes": _kind("communes", required=(("unit_id",), ("offers_electronic_certified_copy",)),
+                      key=("unit_id",), key_label="commune unit id", id_fields=("unit_id",),
+                      unit_ref="unit_id"),
+    "supplements": _kind("supplements", required=(("dossier_id",), ("requested_at",)),
+                         id_fields=("dossier_id",), fast=False),
+    "dossiers": _kind("dossiers", required=(("id",), ("procedure_code",), ("unit_id",),
+                                            ("received_at", "submitted_at")),
+                      key=("id",), key_label="dossier id", id_fields=("id",),
+                      unit_ref="unit_id", procedure_ref="procedure_code"),
+    "petitions": _kind("petitions", required=(("id",), ("unit_id",), ("received_at",)),
+                       key=("id",), key_label="petition id", id_fields=("id",),
+                       unit_ref="unit_id"),
+    "ratings": _kind("ratings", required=(("unit_id",), ("rating",)),
+                     id_fields=("dossier_id", "unit_id"), unit_ref="unit_id"),
+    "announcements": _kind("announcements",
+                           required=(("procedure_code",), ("unit_id",), ("decision_date",)),
+                           id_fields=("decision_no", "procedure_code"), unit_ref="unit_id"),
+    "postings": _kind("postings", required=(("unit_id",), ("period",), ("complete",)),
+                      key=("unit_id", "period"), key_label="unit and period",
+                      id_fields=("unit_id", "period"), unit_ref="unit_id"),
+}
+assert tuple(_KINDS) == KINDS
+
+
+def detect_format(path: StrPath) -> Format:
+    """``csv``, ``jsonl`` or ``json`` from the file name; InputError for anything else."""
+    fmt = FORMATS.get(Path(path).suffix.lower())
+    if fmt is None:
+        raise InputError("cannot tell the format from the file name (expected .csv, .jsonl or "
+                         ".json)", file=os.fspath(path))
+    return fmt
+
+
+# ---------------------------------------------------------------------------------------------
+# building one record
+
+
+class _Blank:
+    """A row with no value at all (a spreadsheet's empty line): skipped, counted in a note."""
+
+
+_BLANK: Final = _Blank()
+_UNSET: Final[Any] = object()
+Cells = dict[str, list[tuple[str, Any]]]  # field → [(column as spelled, raw value)]
+
+
+def _raw_text(raw: Any) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, str):
+        return _clip(raw)
+    return _clip(json.dumps(raw, ensure_ascii=False, default=str))
+
+
+def _time_limit(text: str, unit: str | None) -> TimeLimit:
+    """SPEC §8: the database's text, or a number with its DonViTinh unit."""
+    if unit:
+        try:
+            return TimeLimit.parse(text, unit)
+        except RecordError as first:
+            # The text may carry its own unit ("15 ngày làm việc") next to a DonViTinh column.
+            try:
+                return TimeLimit.parse(text)
+            except RecordError:
+                raise v.CellError(first.rule) from None
+    try:
+        return TimeLimit.parse(text)
+    except RecordError as exc:
+        raise v.CellError(exc.rule) from None
+
+
+class _Reader:
+    """State for reading one file: where rejections go, what to check, the ids seen so far."""
+
+    def __init__(self, kind: _Kind, file: str, builder: ReportBuilder, strict: bool,
+                 procedures: Container[str] | None, unit_ids: Container[str] | None,
+                 supplements: Mapping[str, Sequence[SupplementRequest]] | None) -> None:
+        self.kind = kind
+        self.file = file
+        self.builder = builder
+        self.strict = strict
+        self.procedures = procedures if kind.procedure_ref else None
+        self.unit_ids = unit_ids if kind.unit_ref else None
+        self.supplements = supplements if kind.name == "dossiers" else None
+        self.seen: dict[Any, int] = {}
+        self.columns: dict[str, str] = {}  # field → column as spelled, for rejections
+        self.read = 0
+        self.blank = 0
+        self.unknown: dict[str, None] = {}
+        self.procedure_of = attrgetter(kind.procedure_ref or "")
+        self.unit_of = attrgetter(kind.unit_ref or "")
+        self.key_of = attrgetter(*kind.key) if kind.key else None
+
+    # -- rejections ---------------------------------------------------------------------------
+
+    def reject(self, line: int, field: str | None, value: str, reason: str,
+               record_id: str | None = None, column: str | None = None) -> None:
+        rejection = Rejection(self.file, line, field, value, reason, record_id,
+                              column if column is not None else self.columns.get(field or ""))
+        self.builder.reject(rejection)
+        if self.strict:
+            raise InputError(reason, file=self.file, line=line, record=record_id, field=field,
+                             value=value)
+
+    def record_id(self, cells: Cells) -> str | None:
+        parts = []
+        for field in self.kind.id_fields:
+            for _, raw in cells.get(field, ()):
+                text = raw.strip() if isinstance(raw, str) else "" if raw is None else str(raw)
+                if text:
+                    parts.append(text)
+                    break
+        return "/".join(parts) or None
+
+    # -- checks after the record is built -----------------------------------------------------
+
+    def accept(self, record: Any, line: int) -> bool:
+        """Duplicate and reference checks (SPEC §8); False when the record is rejected.
+
+        The key is claimed first, so a row rejected for naming an unknown unit still makes a
+        later row with the same id a duplicate, as a row rejected for a bad cell does.
+        """
+        if self.key_of is not None:
+            key = self.key_of(record)
+            first = self.seen.setdefault(key, line)
+            if first != line:
+                shown = key if isinstance(key, str) else "/".join(key)
+                self.reject(line, self.kind.key[0], shown,
+                            f"duplicate {self.kind.key_label} '{shown}': first seen on line "
+                            f"{first}", self._id_of(record))
+                return False
+        if self.procedures is not None:
+            code = self.procedure_of(record)
+            if code not in self.procedures:
+                self.reject(line, self.kind.procedure_ref, code,
+                            f"unknown procedure code '{code}': not in the procedures file",
+                            self._id_of(record))
+                return False
+        if self.unit_ids is not None:
+            unit = self.unit_of(record)
+            if unit not in self.unit_ids:
+                self.reject(line, self.kind.unit_ref, unit,
+                            f"unknown unit id '{unit}': not in the units file",
+                            self._id_of(record))
+                return False
+        return True
+
+    def _id_of(self, record: Any) -> str | None:
+        parts = [getattr(record, f) for f in self.kind.id_fields]
+        return "/".join(str(p) for p in parts if p) or None
+
+    def _remember(self, cells: Cells, line: int) -> None:
+        """A rejected row still claims its key, so a later row with the same key is flagged
+        as a duplicate rather than silently winning."""
+        if not self.kind.key:
+            return
+        parts = []
+        for field in self.kind.key:
+            entries = cells.get(field)
+            raw = entries[0][1] if entries else None
+            if not isinstance(raw, str) or not raw.strip():
+                return
+            parts.append(raw.strip())
+        self.seen.setdefault(parts[0] if len(parts) == 1 else tuple(parts), line)
+
+    # -- the general path ---------------------------------------------------------------------
+
+    def build(self, cells: Cells, line: int) -> Any:
+        """Convert cell by cell and build the record; None when the row was rejected."""
+        kind = self.kind
+        kw: dict[str, Any] = {}
+        raws: dict[str, tuple[str | None, Any]] = {}
+        for fs in kind.fields:
+            entries = cells.get(fs.name)
+            if entries is None:
+                if fs.required:
+                    kw[fs.name] = None  # so the record says what is missing
+                continue
+            value = _UNSET
+            null = False
+            for column, raw in entries:
+                if raw is None:
+                    null = True
+                    continue
+                if isinstance(raw, str):
+                    item: Any = raw.strip()
+                    if not item:
+                        continue
+                else:
+                    item = raw
+                try:
+                    converted = fs.conv(item)
+                except v.CellError as exc:
+                    self._remember(cells, line)
+                    self.reject(line, fs.name, _raw_text(raw), exc.reason, self.record_id(cells),
+                                column)
+                    return None
+                if converted is v.ABSENT:
+                    null = True
+                elif value is _UNSET:
+                    value = converted
+                    raws[fs.name] = (column, raw)
+                elif converted != value:
+                    first_column, first_raw = raws[fs.name]
+                    self._remember(cells, line)
+                    self.reject(line, fs.name, _raw_text(raw),
+                                f"columns {first_column} ({_raw_text(first_raw)!r}) and {column} "
+                                f"({_raw_text(raw)!r}) disagree", self.record_id(cells), column)
+                    return None
+            if value is _UNSET:
+                # SPEC §8: a flag column that exists but is empty means False; an explicit
+                # null/"n/a" means not reported, as if the column were missing.
+                value = False if fs.is_flag and not null else fs.default
+            kw[fs.name] = value
+        where: tuple[str | None, Any]
+        try:
+            self._finish(kw, cells, line)
+        except v.CellError as exc:
+            where = raws.get("time_limit", (None, ""))
+            self._remember(cells, line)
+            self.reject(line, "time_limit", _raw_text(where[1]), exc.reason,
+                        self.record_id(cells), where[0])
+            return None
+        try:
+            return kind.make(**kw)
+        except RecordError as exc:
+            field = exc.field
+            if field is not None and field in raws:
+                where = raws[field]
+                shown = _raw_text(where[1])
+            else:
+                where = (None, None)
+                shown = "" if exc.value is None else _raw_text(
+                    exc.value.isoformat() if hasattr(exc.value, "isoformat") else exc.value)
+            reason = exc.rule
+            if field == "supplements":
+                reason += " (a row of the supplements file for this dossier)"
+            self._remember(cells, line)
+            self.reject(line, field, shown, reason, self.record_id(cells), where[0])
+            return None
+        except (TypeError, ValueError, OverflowError) as exc:
+            self._remember(cells, line)
+            self.reject(line, None, "", f"could not build the record: {exc}",
+                        self.record_id(cells))
+            return None
+
+    def _finish(self, kw: dict[str, Any], cells: Cells, line: int) -> None:
+        name = self.kind.name
+        if name == "dossiers":
+            code = kw.pop("result_code", None)
+            path = kw.pop("result_file", None)
+            # SPEC §1: the result is electronic when both MaKetQua and DuongDanTepTinKetQua are
+            # filled; an explicit has_electronic_result column wins.
+            if ("has_electronic_result" not in cells and "result_code" in cells
+                    and "result_file" in cells):
+                kw["has_electronic_result"] = bool(code and path)
+            if self.supplements is not None:
+                kw["supplements"] = self.supplements.get(kw.get("id") or "", ())
+        elif name == "procedures":
+            text = kw.pop("time_limit", None)
+            unit = kw.pop("time_limit_unit", None)
+            if text is not None:
+                kw["time_limit"] = _time_limit(text, unit)
+        elif self.kind.line_arg:
+            kw["line"] = line
+
+    # -- bookkeeping --------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.builder.add_read(self.file, self.read)
+        if self.blank:
+            self.builder.note(f"{self.file}: {self.blank} empty row(s) skipped")
+        if self.unknown:
+            self.builder.note(f"{self.file}: ignored unknown column(s) "
+                              f"{', '.join(self.unknown)}")
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV
+
+
+def _split_exact(text: str) -> list[str]:
+    """Lines ending at '\\n' only (str.splitlines also splits at '\\r', '\\x1c', U+2028…)."""
+    parts = text.split("\n")
+    lines = [p + "\n" for p in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
+def _decode_block(block: bytes, first_line: int, bad: set[int]) -> list[str]:
+    try:
+        text = block.decode("utf-8")
+    except UnicodeDecodeError:
+        lines = []
+        for offset, piece in enumerate(_split_exact_bytes(block)):
+            try:
+                lines.append(piece.decode("utf-8"))
+            except UnicodeDecodeError:
+                bad.add(first_line + offset)
+                lines.append(piece.decode("utf-8", "replace"))
+        return lines
+    lines = text.splitlines(keepends=True)
+    if len(lines) != block.count(b"\n") + (not block.endswith(b"\n")):
+        lines = _split_exact(text)
+    return lines
+
+
+def _split_exact_bytes(block: bytes) -> list[bytes]:
+    parts = block.split(b"\n")
+    lines = [p + b"\n" for p in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
+def _decoded_blocks(f: IO[bytes], file: str, bad: set[int]) -> Iterator[list[str]]:
+    """The file's physical lines, a block at a time, decoded as UTF-8 (a BOM is dropped).
+
+    Undecodable lines are decoded with replacement characters and their numbers put in ``bad``
+    so the row they belong to can be rejected, instead of failing the whole file.
+    """
+    line = 1
+    carry = b""
+    block = f.read(_BLOCK)
+    if block.startswith(codecs.BOM_UTF8):
+        block = block[len(codecs.BOM_UTF8):]
+    if b"\x00" in block:
+        raise InputError("not a UTF-8 text file (it contains NUL bytes: binary, or UTF-16?)",
+                         file=file)
+    while block:
+        if carry:
+            block = carry + block
+        cut = block.rfind(b"\n") + 1
+        carry = block[cut:]
+        if cut:
+            block = block[:cut]
+            yield _decode_block(block, line, bad)
+            line += block.count(b"\n")
+        block = f.read(_BLOCK)
+    if carry:
+        yield _decode_block(carry, line, bad)
+
+
+def _iter_csv(reader: _Reader, path: Path) -> RecordStream[Any]:
+    bad: set[int] = set()
+    read = 0
+    try:
+        with path.open("rb") as f:
+            lines = itertools.chain.from_iterable(_decoded_blocks(f, reader.file, bad))
+            header_no = 0
+            header = ""
+            for header in lines:
+                header_no += 1
+                if header.strip():
+                    break
+            if not header.strip():
+                reader.builder.note(f"{reader.file}: empty file")
+                return
+            if header_no in bad:
+                raise InputError("the header line is not UTF-8 text (save the file as UTF-8)",
+                                 file=reader.file, line=header_no)
+            delimiter = max((",", ";", "\t"), key=header.count)
+            names = next(csv.reader([header], delimiter=delimiter))
+            plan = _plan(reader, names)
+            ncols = len(names)
+            fast = _compile_fast(reader, plan.columns)
+            rows = csv.reader(lines, delimiter=delimiter)
+            # The checks of _Reader.accept, inlined for the common case of a record that passes
+            # them; any failure goes to accept(), which names it.
+            key_of, claim = reader.key_of, reader.seen.setdefault
+            procedures, procedure_of = reader.procedures, reader.procedure_of
+            unit_ids, unit_of = reader.unit_ids, reader.unit_of
+            last = header_no
+            while True:
+                try:
+                    for row in rows:
+                        start = last + 1
+                        last = header_no + rows.line_num
+                        if not row:
+                            continue
+                        read += 1
+                        record = None
+                        if fast is not None and len(row) == ncols and not bad:
+                            try:
+                                record = fast(row)
+                            except Exception:
+                                record = None
+                        if record is None:
+                            record = _slow_csv_row(reader, plan, row, ncols, start, last, bad,
+                                                   delimiter)
+                            if record is None:
+                                continue
+                            if record is _BLANK:
+                                read -= 1
+                                reader.blank += 1
+                                continue
+                        if (((key_of is None or claim(key_of(record), start) == start)
+                                and (procedures is None or procedure_of(record) in procedures)
+                                and (unit_ids is None or unit_of(record) in unit_ids))
+                                or reader.accept(record, start)):
+                            yield record
+                    break
+                except csv.Error as exc:
+                    start = last + 1
+                    last = header_no + rows.line_num
+                    read += 1
+                    reader.reject(start, None, "", f"unreadable CSV row: {exc}")
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}",
+                         file=reader.file) from None
+    finally:
+        reader.read += read
+        reader.close()
+
+
+@attrs.frozen
+class _Plan:
+    columns: dict[str, list[tuple[Any, str]]]  # field → [(index, column as spelled)]
+
+
+def _plan(reader: _Reader, names: list[str]) -> _Plan:
+    """Resolve the header once (SPEC §8: English or national names, folded)."""
+    kind = reader.kind
+    columns: dict[str, list[tuple[Any, str]]] = {}
+    for index, name in enumerate(names):
+        field = kind.aliases.get(fold_name(name))
+        if field is None:
+            reader.unknown[name.strip() or f"(unnamed column {index + 1})"] = None
+            continue
+        columns.setdefault(field, []).append((index, name.strip()))
+    for options in kind.required:
+        if not any(option in columns for option in options):
+            wanted = " or ".join(kind.spelled(o) for o in options)
+            raise InputError(f"no {wanted} column: the {kind.name} file cannot be read without "
+                             "it", file=reader.file, line=1, field=options[0])
+    for field, found in columns.items():
+        reader.columns[field] = found[0][1]
+        if len(found) > 1:
+            reader.builder.note(
+                f"{reader.file}: columns {', '.join(n for _, n in found)} all give {field}; "
+                "the first non-empty one is used and rows where they disagree are rejected")
+    if kind.name == "dossiers" and "has_electronic_result" not in columns:
+        has_code, has_file = "result_code" in columns, "result_file" in columns
+        if has_code != has_file:
+            reader.builder.note(
+                f"{reader.file}: has_electronic_result needs both MaKetQua and "
+                "DuongDanTepTinKetQua; with only one of them it is left as not reported")
+    return _Plan(columns)
+
+
+def _slow_csv_row(reader: _Reader, plan: _Plan, row: list[str], ncols: int, start: int,
+                  end: int, bad: set[int], delimiter: str) -> Any:
+    if bad and any(n in bad for n in range(start, end + 1)):
+        reader.reject(start, None, _clip(delimiter.join(row)),
+                      "the line is not UTF-8 text (save the file as UTF-8)")
+        return None
+    if len(row) != ncols and (len(row) < ncols or any(cell.strip() for cell in row[ncols:])):
+        if not any(cell.strip() for cell in row):
+            return _BLANK
+        reader.reject(start, None, _clip(delimiter.join(row)),
+                      f"the row has {len(row)} cells but the header has {ncols}")
+        return None
+    cells: Cells = {field: [(name, row[index]) for index, name in found]
+                    for field, found in plan.columns.items()}
+    if not any(cell.strip() for cell in row):
+        return _BLANK
+    return reader.build(cells, start)
+
+
+def _compile_fast(reader: _Reader, columns: Mapping[str, list[tuple[Any, str]]],
+                  json_mode: bool = False) -> Callable[[Any], Any] | None:
+    """Generate ``row -> record`` for one header (a CSV row by position) or one key set (a JSON
+    object by key), each needed cell converted inline.
+
+    Only when each field has one column. The generated code raises on anything unusual (an
+    unknown word, an odd date, a number where text is expected, a record error) and the row is
+    then redone by the general path, which names the cell; so the fast path never decides a
+    rejection, and gives the general path's answer whenever it answers.
+    """
+    kind = reader.kind
+    if not kind.fast or any(len(found) > 1 for found in columns.values()):
+        return None
+    ns: dict[str, Any] = {"_make": kind.make, "_pm": v.parse_moment, "_txt": _json_text,
+                          "_mom": _json_moment, "_other": _json_other}
+    body: list[str] = []
+    args: dict[str, str] = {}
+
+    def cell(n: int, where: Any) -> str:
+        if json_mode:
+            ns[f"_k{n}"] = where  # keys come from the file: passed as values, never as code
+            return f"o[_k{n}]"
+        return f"r[{int(where)}]"
+
+    for n, fs in enumerate(kind.fields):
+        found = columns.get(fs.name)
+        if not found:
+            continue
+        src = cell(n, found[0][0])
+        ns[f"_d{n}"] = fs.default
+        if fs.conv is v.text:
+            expr = f"_txt({src}, _d{n})" if json_mode else f"({src}.strip() or _d{n})"
+        elif fs.conv is v.moment:
+            expr = f"_mom({src})" if json_mode else f"(_pm(c) if (c := {src}) else None)"
+        elif table := _fast_table(fs, json_mode):
+            ns[f"_t{n}"] = table
+            expr = f"_t{n}[{src}]"
+        else:
+            ns[f"_c{n}"] = fs.conv
+            expr = (f"_other(_c{n}, {src}, _d{n})" if json_mode
+                    else f"(_c{n}(c) if (c := {src}) else _d{n})")
+        # Helper columns are converted too, so a bad value there fails here as it does in the
+        # general path, even when it is not used.
+        body.append(f"    v{n} = {expr}")
+        if fs.passed:
+            args[fs.name] = f"v{n}"
+    if kind.name == "dossiers":
+        if ("has_electronic_result" not in columns and "result_code" in columns
+                and "result_file" in columns):
+            a, b = (f"v{n}" for n, fs in enumerate(kind.fields)
+                    if fs.name in ("result_code", "result_file"))
+            args["has_electronic_result"] = f"bool({a} and {b})"
+        if reader.supplements is not None:
+            ns["_sup"] = reader.supplements.get
+            id_var = next(f"v{n}" for n, fs in enumerate(kind.fields) if fs.name == "id")
+            args["supplements"] = f"_sup({id_var} or '', ())"
+    param = "o" if json_mode else "r"
+    source = (f"def _fast({param}):\n" + "\n".join(body)
+              + f"\n    return _make({_call_args(kind.make, args, ns)})\n")
+    exec(compile(source, f"<chiso766 fast reader for {kind.name}>", "exec"), ns)
+    fast: Callable[[Any], Any] = ns["_fast"]
+    return fast
+
+
+def _call_args(make: Callable[..., Any], args: Mapping[str, str], ns: dict[str, Any]) -> str:
+    """Positional arguments for an attrs record (keyword matching is a measurable share of the
+    cost of building a dossier), keywords otherwise."""
+    if isinstance(make, type) and attrs.has(make):
+        fields = attrs.fields(make)
+        if all(f.init and not f.kw_only and not hasattr(f.default, "factory") for f in fields):
+            out = []
+            for n, f in enumerate(fields):
+                if f.name in args:
+                    out.append(args[f.name])
+                else:
+                    ns[f"_z{n}"] = None if f.default is attrs.NOTHING else f.default
+                    out.append(f"_z{n}")
+            return ", ".join(out)
+    return ", ".join(f"{name}={expr}" for name, expr in args.items())
+
+
+def _json_text(value: Any, default: Any) -> Any:
+    # A number where text is expected raises here (no .strip) and goes the general way.
+    return default if value is None else (value.strip() or default)
+
+
+def _json_moment(value: Any) -> Any:
+    return None if value is None or value == "" else v.parse_moment(value)
+
+
+def _json_other(conv: v.Converter, value: Any, default: Any) -> Any:
+    if value is None or value == "":
+        return default
+    result = conv(value)
+    if result is v.ABSENT:
+        raise ValueError(value)
+    return result
+
+
+def _fast_table(fs: _Field, json_mode: bool = False) -> dict[Any, Any] | None:
+    """Exact spelling → value, computed by the general converter so both paths agree.
+
+    For JSON, ``null`` is in the table too (a flag not reported, an enum's default) and a flag
+    takes JSON ``true``/``false`` (which also match the numbers 1 and 0, as the converter does).
+    """
+    table: dict[Any, Any] = {}
+    for spelling in v.spellings(fs.conv):
+        try:
+            value = fs.conv(spelling)
+        except v.CellError:
+            continue
+        if value is not v.ABSENT:
+            table[spelling] = value
+    if not table:
+        return None
+    table[""] = False if fs.is_flag else fs.default
+    if json_mode:
+        table[None] = fs.default
+        if fs.is_flag:
+            table[True], table[False] = True, False
+    return table
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON Lines and JSON arrays
+
+
+def _object_cells(reader: _Reader, obj: dict[str, Any], keys: dict[str, str | None]) -> Cells:
+    cells: Cells = {}
+    for key, raw in obj.items():
+        field = keys.get(key, "")
+        if field == "":
+            field = reader.kind.aliases.get(fold_name(key))
+            keys[key] = field
+            if field is None:
+                reader.unknown[key] = None
+        if field is not None:
+            cells.setdefault(field, []).append((key, raw))
+    return cells
+
+
+class _JsonRows:
+    """Builds records from JSON objects, with one compiled fast path per distinct key set
+    (objects of one file nearly always share theirs)."""
+
+    _MAX_SHAPES = 64
+
+    def __init__(self, reader: _Reader) -> None:
+        self.reader = reader
+        self.keys: dict[str, str | None] = {}
+        self.shapes: dict[tuple[str, ...], Callable[[Any], Any] | None] = {}
+
+    def _compile(self, shape: tuple[str, ...], obj: dict[str, Any]) -> Callable[[Any], Any] | None:
+        fast = None
+        if len(self.shapes) < self._MAX_SHAPES:
+            columns: dict[str, list[tuple[Any, str]]] = {}
+            for field, entries in _object_cells(self.reader, obj, self.keys).items():
+                columns[field] = [(key, key) for key, _ in entries]
+            fast = _compile_fast(self.reader, columns, json_mode=True)
+            self.shapes[shape] = fast
+        return fast
+
+    def build(self, obj: Any, line: int) -> Any:
+        reader = self.reader
+        if type(obj) is dict:
+            shape = tuple(obj)
+            fast = self.shapes.get(shape, _UNSET)
+            if fast is _UNSET:
+                fast = self._compile(shape, obj)
+            if fast is not None:
+                try:
+                    return fast(obj)
+                except Exception:
+                    pass
+        elif not isinstance(obj, dict):
+            reader.reject(line, None, _raw_text(obj), "expected a JSON object (one record)")
+            return None
+        if all(raw is None or (isinstance(raw, str) and not raw.strip())
+               for raw in obj.values()):
+            return _BLANK
+        return reader.build(_object_cells(reader, obj, self.keys), line)
+
+
+def _iter_jsonl(reader: _Reader, path: Path) -> RecordStream[Any]:
+    rows = _JsonRows(reader)
+    read = 0
+    try:
+        with path.open("rb") as f:
+            head = f.read(4096)
+            if b"\x00" in head:
+                raise InputError("not a UTF-8 text file (it contains NUL bytes: binary, or "
+                                 "UTF-16?)", file=reader.file)
+            f.seek(0)
+            for line, raw in enumerate(f, 1):
+                if line == 1 and raw.startswith(codecs.BOM_UTF8):
+                    raw = raw[len(codecs.BOM_UTF8):]
+                if not raw.strip():
+                    continue
+                read += 1
+                try:
+                    obj = json.loads(raw.decode("utf-8"))
+                except UnicodeDecodeError:
+                    reader.reject(line, None, _clip(raw.decode("utf-8", "replace").strip()),
+                                  "the line is not UTF-8 text (save the file as UTF-8)")
+                    continue
+                except (ValueError, RecursionError) as exc:
+                    # RecursionError: nesting deeper than the json module can follow.
+                    reader.reject(line, None, _clip(raw.decode("utf-8").strip()),
+                                  f"not valid JSON: {exc}")
+                    continue
+                record = rows.build(obj, line)
+                if record is None:
+                    continue
+                if record is _BLANK:
+                    read -= 1
+                    reader.blank += 1
+                    continue
+                if reader.accept(record, line):
+                    yield record
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}",
+                         file=reader.file) from None
+    finally:
+        reader.read += read
+        reader.close()
+
+
+def _iter_json(reader: _Reader, path: Path) -> RecordStream[Any]:
+    read = 0
+    try:
+        data = path.read_bytes()
+        if data.startswith(codecs.BOM_UTF8):
+            data = data[len(codecs.BOM_UTF8):]
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8",
+                             file=reader.file) from None
+        if not text.strip():
+            reader.builder.note(f"{reader.file}: empty file")
+            return
+        try:
+            items = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            raise InputError(f"not valid JSON: {exc}", file=reader.file) from None
+        del data, text
+        if not isinstance(items, list):
+            raise InputError("a .json file must hold an array of objects (use .jsonl for one "
+                             "object per line)", file=reader.file)
+        rows = _JsonRows(reader)
+        for line, obj in enumerate(items, 1):
+            read += 1
+            record = rows.build(obj, line)
+            if record is None:
+                continue
+            if record is _BLANK:
+                read -= 1
+                reader.blank += 1
+                continue
+            if reader.accept(record, line):
+                yield record
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}",
+                         file=reader.file) from None
+    finally:
+        reader.read += read
+        reader.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# the entry point
+
+
+@overload
+def iter_records(path: StrPath, kind: Literal["units"], *, report_builder: ReportBuilder | None
+                 = ..., strict: bool = ..., procedures: Container[str] | None = ...,
+                 unit_ids: Container[str] | None = ...,
+                 supplements: Mapping[str, Sequence[SupplementRequest]] | None = ...,
+                 format: Format | None = ...) -> RecordStream[Unit]: ...
+@overload
+def iter_records(path: StrPath, kind: Literal["procedures"], *,
+                 report_builder: ReportBuilder | None = ..., strict: bool = ...,
+                 procedures: Container[str] | None = ..., unit_ids: Container[str] | None = ...,
+                 supplements: Mapping[str, Sequence[SupplementRequest]] | None = ...,
+                 format: Format | None = ...) -> RecordStream[Procedure]: ...
+@overload
+def iter_records(path: StrPath, kind: Literal["authorities"], *,
+                 report_builder: ReportBuilder | None = ..., strict: bool = ...,
+                 procedures: Container[str] | None = ..., unit_ids: Container[str] | None = ...,
+                 supplements: Mapping[str, Sequence[SupplementRequest]] | None = ...,
+                 format: Format | None = ...) -> RecordStream[Authority]: ...
+@overload
+def iter_records(path: StrPath, kind: Literal["communes"], *,
+                 report_builder: ReportBuilder | None = ..., strict: bool = ...,
+                 procedures: Container[str] | None = ..., unit_ids: Container[str] | None = ...,
+                 supplements: Mapping[str, Sequence[SupplementRequest]] | None = ...,
+                 format: Format | None = ...) -> RecordStream[Commune]: ...
+@overload
+def iter_records(path: StrPath, kind: Literal["supplements"], *,
+                 report_builder: ReportBuilder | None = ..., strict: bool = ...,
+                 procedures: Container[str] | None = ..., unit_ids: Container[str] | None = ...,
+                 supplements: Mapping[str, Sequence[SupplementRequest]] | None = ...,
+                 format: Format | None = ...) -> RecordStream[SupplementRow]: ...
+@overload
+def iter_records(path: StrPath, kind: Literal["dossiers"], *,
+                 report_builder: ReportBuilder | None = ..., strict: bool = ...,
+                 procedures: Container[str] | None = ..., unit_ids: Container[str] | None = ...,
+                 supplements: Mapping[str, Sequence[SupplementRequest]] | None = ...,
+                 format: Format | None = ...) -> RecordStream[Dossier]: ...
+@overload
+def iter_records(path: StrPath, kind: Literal["petitions"], *,
+                 report_builder: ReportBuilder | None = ..., strict: bool = ...,
+                 procedures: Container[str] | None = ..., unit_ids: Container[str] | None = ...,
+                 supplements: Mapping[str, Sequence[SupplementRequest]] | None = ...,
+                 format: Format | None = ...) -> RecordStream[Petition]: ...
+@overload
+def iter_records(path: StrPath, kind: Literal["ratings"], *,
+                 report_builder: ReportBuilder | None = ..., strict: bool = ...,
+                 procedures: Container[str] | None = ..., unit_ids: Container[str] | None = ...,
+                 supplements: Mapping[str, Sequence[SupplementRequest]] | None = ...,
+                 format: Format | None = ...) -> RecordStream[Rating]: ...
+@overload
+def iter_records(path: StrPath, kind: Literal["announcements"], *,
+                 report_builder: ReportBuilder | None = ..., strict: bool = ...,
+                 procedures: Container[str] | None = ..., unit_ids: Container[str] | None = ...,
+                 supplements: Mapping[str, Sequence[SupplementRequest]] | None = ...,
+                 format: Format | None = ...) -> RecordStream[Announcement]: ...
+@overload
+def iter_records(path: StrPath, kind: Literal["postings"], *,
+                 report_builder: ReportBuilder | None = ..., strict: bool = ...,
+                 procedures: Container[str] | None = ..., unit_ids: Container[str] | None = ...,
+                 supplements: Mapping[str, Sequence[SupplementRequest]] | None = ...,
+                 format: Format | None = ...) -> RecordStream[Posting]: ...
+@overload
+def iter_records(path: StrPath, kind: str, *, report_builder: ReportBuilder | None = ...,
+                 strict: bool = ..., procedures: Container[str] | None = ...,
+                 unit_ids: Container[str] | None = ...,
+                 supplements: Mapping[str, Sequence[SupplementRequest]] | None = ...,
+                 format: Format | None = ...) -> RecordStream[Any]: ...
+
+
+def iter_records(
+    path: StrPath,
+    kind: str,
+    *,
+    report_builder: ReportBuilder | None = None,
+    strict: bool = False,
+    procedures: Container[str] | None = None,
+    unit_ids: Container[str] | None = None,
+    supplements: Mapping[str, Sequence[SupplementRequest]] | None = None,
+    format: Format | None = None,
+) -> RecordStream[Any]:
+    """Yield the records of one file of ``kind`` (SPEC §8), one at a time.
+
+    ``kind`` is one of :data:`~chiso766.io.columns.KINDS`; for ``"supplements"`` the items are
+    :class:`SupplementRow` (a request and its dossier id). The format comes from the file name
+    (``.csv``, ``.jsonl``, ``.json``) unless ``format`` is given. Column names are any of
+    :data:`~chiso766.io.columns.FIELDS`, case- and accent-insensitive.
+
+    Rows that cannot become records are added to ``report_builder`` as :class:`Rejection`
+    (and its counts) instead of being yielded. Checks that need other files are made only when
+    the caller passes what they need: ``procedures`` (the known procedure codes; dossiers and
+    authorities with another code are rejected), ``unit_ids`` (the units file's ids; any record
+    naming another unit is rejected), ``supplements`` (dossier id → its requests, attached to
+    each dossier). Duplicate keys (dossier id, unit id, procedure code, petition id, commune,
+    unit+procedure authority, unit+period posting) are rejected after the first, naming its line.
+
+    Raises :class:`~chiso766.errors.InputError` at once for a missing file or an unknown format,
+    and when iteration starts for a file that cannot be read at all; with ``strict=True``, also
+    on the first rejected row. A JSON array is parsed whole (``json`` has no streaming parser);
+    CSV and JSON Lines are read a block or a line at a time.
+    """
+    spec = _KINDS.get(kind)
+    if spec is None:
+        raise PolicyError(f"unknown record kind (expected one of {', '.join(KINDS)})",
+                          field="kind", value=kind)
+    file_path = Path(path)
+    fmt = format if format is not None else detect_format(file_path)
+    if fmt not in ("csv", "jsonl", "json"):
+        raise PolicyError("unknown format (expected csv, jsonl or json)", field="format",
+                          value=fmt)
+    if not file_path.is_file():
+        raise InputError("no such file", file=os.fspath(file_path))
+    builder = report_builder if report_builder is not None else ReportBuilder()
+    reader = _Reader(spec, file_path.name, builder, strict, procedures, unit_ids, supplements)
+    iterate = {"csv": _iter_csv, "jsonl": _iter_jsonl, "json": _iter_json}[fmt]
+    return iterate(reader, file_path)
