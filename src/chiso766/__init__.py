@@ -71,6 +71,7 @@ from .timelimits import LimitKind, TimeLimit
 __version__ = "0.1.0"
 
 __all__ = [
+    "QD766",
     "Announcement",
     "AnnouncementKind",
     "AuditResult",
@@ -100,7 +101,6 @@ __all__ = [
     "PolicyError",
     "Posting",
     "Procedure",
-    "QD766",
     "Rating",
     "RatingValue",
     "ReadReport",

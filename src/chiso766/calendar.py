@@ -345,7 +345,7 @@ class WorkingCalendar:
             return DayInfo(d, False, DayKind.OVERRIDE_DAY_OFF,
                            self._off[d] or "ngày nghỉ bổ sung", "caller override")
         entry = self._table.get(d.year)
-        hol = self._holidays_for(d.year) if self._use_holidays else {}
+        hol: Any = self._holidays_for(d.year) if self._use_holidays else {}
         if entry is not None:
             source = f"verified {d.year}: {entry[0]}"
             if d in entry[1]:

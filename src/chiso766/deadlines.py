@@ -536,7 +536,8 @@ def audit(
             if end is not None and end.date() > statutory.date() and end.date() <= recorded.date():
                 flags.append(HIDES_LATENESS)
                 messages.append(
-                    f"kết thúc {end:%d/%m/%Y}: trễ so với quy định nhưng đúng hạn theo ngày ghi nhận"
+                    f"kết thúc {end:%d/%m/%Y}: trễ so với quy định "
+                    "nhưng đúng hạn theo ngày ghi nhận"
                 )
     if d.new_due_at is not None and end is not None and end.date() > d.new_due_at.date():
         flags.append(LATE_AGAINST_NEW_DUE)

@@ -47,7 +47,6 @@ from .records import Dossier, Posting, Procedure, Rating, RatingValue, Unit, Uni
 from .rounding import half_up
 
 if TYPE_CHECKING:
-    import argparse
 
     from .io.dataset import Dataset
     from .scoring import Scorecard

@@ -13,6 +13,7 @@ field and office close (17:00) for a completion-type field.
 from __future__ import annotations
 
 import enum
+import itertools
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, TypeVar
@@ -24,9 +25,9 @@ from .timelimits import TimeLimit
 
 __all__ = [
     "VIETNAM_TZ",
+    "Announcement",
     "AnnouncementKind",
     "Authority",
-    "Announcement",
     "Channel",
     "Commune",
     "Dossier",
@@ -183,7 +184,8 @@ def _need_moment(obj: Any, label: str, name: str, *, completion: bool = False) -
         return
     local = to_local(value, completion=completion, label=label, field=name)
     if not 1900 <= local.year <= 2199:
-        raise RecordError("year must be between 1900 and 2199", record=label, field=name, value=value)
+        raise RecordError("year must be between 1900 and 2199", record=label, field=name,
+                          value=value)
     _set(obj, name, local)
 
 
@@ -426,7 +428,7 @@ class Dossier:
                     record=label, field="supplements", value=sup.requested_at,
                 )
         if len(sups) > 1 and any(
-            a.requested_at > b.requested_at for a, b in zip(sups, sups[1:], strict=False)
+            a.requested_at > b.requested_at for a, b in itertools.pairwise(sups)
         ):
             _set(self, "supplements", tuple(sorted(sups, key=lambda s: s.requested_at)))
         for name in _DOSSIER_FLAGS:

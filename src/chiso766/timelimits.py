@@ -37,7 +37,8 @@ class LimitKind(enum.Enum):
 def _check_amount(instance: TimeLimit, attribute: attrs.Attribute[Any], value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, Fraction):
         raise RecordError(
-            "a time limit's amount must be a number", record="TimeLimit", field="amount", value=value
+            "a time limit's amount must be a number", record="TimeLimit", field="amount",
+            value=value,
         )
     if value < 0:
         raise RecordError(
@@ -50,7 +51,8 @@ def _check_amount(instance: TimeLimit, attribute: attrs.Attribute[Any], value: A
             field="amount",
             value=value,
         )
-    if instance.kind in (LimitKind.WORKING_DAYS, LimitKind.CALENDAR_DAYS) and value.denominator != 1:
+    in_days = instance.kind in (LimitKind.WORKING_DAYS, LimitKind.CALENDAR_DAYS)
+    if in_days and value.denominator != 1:
         raise RecordError(
             "a limit in days must be a whole number (a fraction of a working day is working hours)",
             record="TimeLimit",
@@ -128,7 +130,8 @@ class TimeLimit:
         working day (Law on Civil Status 2014 Art. 5.3; Decree 23/2015/NĐ-CP on certification)."""
         if cutoff is None:
             raise RecordError(
-                "the cut-off must be a datetime.time", record="TimeLimit", field="cutoff", value=cutoff
+                "the cut-off must be a datetime.time", record="TimeLimit", field="cutoff",
+                value=cutoff,
             )
         return cls(LimitKind.SAME_DAY, Fraction(0), cutoff)
 

@@ -91,7 +91,7 @@ def render_unit(card: UnitScorecard, lang: str = "vi") -> list[str]:
 def render_scorecard(card: Scorecard, lang: str = "vi", units: list[str] | None = None) -> str:
     """The text report: a header, then one block per unit (pre-order of the unit tree)."""
     lab = _LABELS[lang]
-    out = [lab["title"], f"Rule set: {card.rules.name}" if lang == "en"
+    out: list[str] = [str(lab["title"]), f"Rule set: {card.rules.name}" if lang == "en"
            else f"Bộ quy tắc: {card.rules.name}"]
     if card.period is not None and card.as_of is not None:
         out.append(f"{lab['period']} {card.period.label} "
