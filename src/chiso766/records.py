@@ -392,6 +392,63 @@ class Dossier:
     uses_population_data: bool | None = None
 
     def __attrs_post_init__(self) -> None:
+        # The readers build millions of dossiers: the well-formed case is checked inline and
+        # anything unusual goes through _validate, which raises the precise error.
+        if not self._well_formed():
+            self._validate()
+
+    def _well_formed(self) -> bool:
+        for text in (self.id, self.procedure_code, self.unit_id):
+            if type(text) is not str or not text or text.isspace():
+                return False
+        staff = self.staff_id
+        if staff is not None and (type(staff) is not str or not staff or staff.isspace()):
+            return False
+        if type(self.channel) is not Channel:
+            return False
+        paid = self.paid_online
+        if paid is not None and type(paid) is not OnlinePayment:
+            return False
+        for name, completion in _DOSSIER_MOMENTS:
+            moment = getattr(self, name)
+            if moment is None:
+                continue
+            kind = type(moment)
+            if kind is date and 1900 <= moment.year <= 2199:
+                # A bare date: 00:00 for a receipt, office close for a completion (SPEC §3).
+                _set(self, name, datetime.combine(
+                    moment, _COMPLETION_TIME if completion else _RECEIPT_TIME))
+            elif kind is not datetime or moment.tzinfo is not None \
+                    or not 1900 <= moment.year <= 2199:
+                return False
+        receipt = self.received_at if self.received_at is not None else self.submitted_at
+        if receipt is None:
+            return False
+        for moment in (self.due_at, self.finished_at, self.returned_at, self.stopped_at,
+                       self.new_due_at):
+            if moment is not None and moment < receipt:
+                return False
+        for flag in (self.synced_to_portal, self.submitted_via_portal, self.has_fee_data,
+                     self.has_electronic_result, self.components_digitized,
+                     self.reuses_digitized_data, self.uses_personal_data_store,
+                     self.uses_population_data):
+            if flag is not None and flag is not True and flag is not False:
+                return False
+        sups = self.supplements
+        if sups == ():
+            return True
+        if type(sups) is not tuple:
+            return False
+        previous = receipt
+        for sup in sups:
+            if type(sup) is not SupplementRequest or sup.requested_at < previous:
+                return False
+            previous = sup.requested_at
+        return True
+
+    def _validate(self) -> None:
+        """Every check, with the precise error; also normalises what it may (aware times,
+        dates, enum values, unsorted supplements)."""
         label = _label("Dossier", self.id)
         _need_str(self, label, "id")
         _need_str(self, label, "procedure_code")
@@ -407,7 +464,7 @@ class Dossier:
             raise RecordError("a dossier needs received_at or submitted_at", record=label,
                               field="received_at", value=None)
         receipt = self.received_at if self.received_at is not None else self.submitted_at
-        for name in ("finished_at", "returned_at", "stopped_at", "due_at"):
+        for name in ("finished_at", "returned_at", "stopped_at", "due_at", "new_due_at"):
             _not_before(self, label, name, receipt, "received_at",
                         "no dossier ends, or falls due, before it is received")
         sups = self.supplements

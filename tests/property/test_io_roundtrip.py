@@ -82,7 +82,7 @@ def dossier(draw: Any, ident: str, codes: list[str], units: list[str]) -> Dossie
         received_at=receipt if received else None,
         due_at=_after(draw, receipt), finished_at=_after(draw, receipt),
         returned_at=_after(draw, receipt), stopped_at=_after(draw, receipt),
-        supplements=tuple(supplements), new_due_at=draw(st.none() | moment),
+        supplements=tuple(supplements), new_due_at=_after(draw, receipt),
         synced_to_portal=draw(flag), submitted_via_portal=draw(flag), has_fee_data=draw(flag),
         paid_online=draw(st.none() | st.sampled_from(OnlinePayment)),
         has_electronic_result=draw(flag), components_digitized=draw(flag),
