@@ -20,6 +20,7 @@ from . import __version__
 from .calendar import WorkingCalendar
 from .errors import Chiso766Error
 from .periods import Period
+from .reports.table import rejections_text
 
 __all__ = ["main"]
 
@@ -168,7 +169,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     else:
         text = render_scorecard(card, lang=args.lang, units=units)
         if dataset.report.rejected:
-            text += _rejections_text(dataset.report, args.lang)
+            text += rejections_text(dataset.report, args.lang)
     _write(text, args.output)
     return _status(dataset)
 
@@ -226,18 +227,6 @@ def _flagged(dataset: Any, units: set[str] | None) -> list[tuple[Any, Any]]:
     return rows
 
 
-def _rejections_text(report: Any, lang: str) -> str:
-    head = "Dòng bị loại" if lang == "vi" else "Rejected rows"
-    lines = [f"\n{head} ({report.rejected}):"]
-    for r in report.rejections[:50]:
-        lines.append(f"- {r.file}:{r.line} [{r.field}] {r.value!r}: {r.reason}")
-    if report.rejected > 50:
-        more = report.rejected - 50
-        lines.append(f"- … {more} nữa (dùng --format json để xem hết)" if lang == "vi"
-                     else f"- … {more} more (use --format json for all)")
-    return "\n".join(lines) + "\n"
-
-
 def _cmd_audit(args: argparse.Namespace) -> int:
     from .deadlines import audit
 
@@ -273,7 +262,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     else:
         text = _audit_table(rows, len(dataset.dossiers), args.lang)
         if dataset.report.rejected:
-            text += _rejections_text(dataset.report, args.lang)
+            text += rejections_text(dataset.report, args.lang)
     _write(text, args.output)
     return _status(dataset)
 

@@ -34,6 +34,7 @@ def add_dossier(acc: Acc, d: Dossier, proc: Procedure | None, received_in_period
     online = d.channel is Channel.ONLINE
     if online:
         acc.add_proc("online_dossier", code)
+        acc.bump("online_dossiers")
     # 3.3: online, and for procedures requiring a paper result, with an electronic result.
     paper = proc.requires_paper_result if proc is not None else None
     if paper is None and online:
@@ -104,7 +105,9 @@ def online_dossiers(acc: Acc, ctx: Context, units: Sequence[str],
     for procedures requiring a paper result, with an electronic result) / dossiers received in
     the period, × the sync ratio of 1.4 when 1.4 has one; threshold 0.5 (QĐ 766 group 3.3)."""
     n, d = acc.pair("ONLINE_DOSSIERS")
-    notes, no_data = flag_notes(acc, "ONLINE_DOSSIERS", d, "requires_paper_result")
+    # Only online dossiers need requires_paper_result: "no data" when none of them has it.
+    notes, no_data = flag_notes(acc, "ONLINE_DOSSIERS", acc.misc.get("online_dossiers", 0),
+                                "requires_paper_result")
     num_ids, den_ids = acc.id_lists("ONLINE_DOSSIERS")
     sync = done.get("DOSSIER_SYNC")
     sync_ratio = sync.effective_ratio if sync is not None else None

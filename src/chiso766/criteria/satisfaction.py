@@ -14,7 +14,7 @@ import attrs
 
 from ..calendar import WorkingCalendar
 from ..records import Dossier, Petition, PetitionClass
-from .base import Acc, Context, Count, Note, flag_notes
+from .base import Acc, Context, Count, Note
 
 __all__ = [
     "PetitionVerdict",
@@ -169,11 +169,17 @@ def petition_handling_satisfaction(acc: Acc, ctx: Context, units: Sequence[str],
     rated unsatisfied (more dislikes than likes), handled late, or followed by a new complaint
     about the result / petitions first received in the period; d = 0 → 6 (QĐ 766 group 5.3)."""
     count = _pair(acc, "PETITION_HANDLING_SATISFACTION")
-    notes, _ = flag_notes(acc, "PETITION_HANDLING_SATISFACTION", count.denominator,
-                          "followed_by_complaint")
+    # A petition without the complaint flag is still judged on likes and timeliness, so the
+    # criterion keeps its score and the note says what it could not see.
+    missing = acc.unreported.get("PETITION_HANDLING_SATISFACTION", 0)
+    notes: tuple[Note, ...] = ()
+    if missing:
+        notes = (Note(f"{missing}/{count.denominator} PAKN không có trường followed_by_complaint"
+                      " (chỉ xét lượt thích/không thích và tiến độ)",
+                      f"{missing} of {count.denominator} petitions do not report "
+                      "followed_by_complaint (judged on likes and timeliness only)"),)
     if count.denominator == 0:
         notes = (Note("không có PAKN: đạt tối đa", "no petitions: full points"),)
-    # A petition without the complaint flag is still judged on likes and timeliness.
     return attrs.evolve(count, notes=notes)
 
 

@@ -7,7 +7,7 @@ import io
 from typing import TYPE_CHECKING
 
 from ..rounding import half_up
-from .json_report import number
+from .json_report import number, whole
 
 if TYPE_CHECKING:
     from ..scoring import Scorecard
@@ -29,15 +29,15 @@ def scorecard_csv(card: Scorecard, lang: str = "vi", units: list[str] | None = N
     for uid in units if units is not None else list(card.units):
         u = card.units[uid]
         w.writerow([u.unit_id, u.name, "total", "TOTAL", "", "", "", "", "",
-                    number(u.total), number(u.max_total), u.band.value, ""])
+                    number(u.total), whole(u.max_total), u.band.value, ""])
         for g in u.groups.values():
             name = g.name_en if lang == "en" else g.name_vi
             w.writerow([u.unit_id, u.name, "group", g.code, g.number, name, "", "", "",
-                        number(g.points), number(g.max_points), "", ""])
+                        number(g.points), whole(g.max_points), "", ""])
             for p in g.parts:
                 pname = p.name_en if lang == "en" else p.name_vi
                 w.writerow([u.unit_id, u.name, "part", p.code, "", pname, "", "", "",
-                            number(p.points), number(p.max_points), "", ""])
+                            number(p.points), whole(p.max_points), "", ""])
             for code in g.criteria:
                 r = u.criteria[code]
                 c = r.criterion

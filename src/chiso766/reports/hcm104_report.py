@@ -11,7 +11,7 @@ import io
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .json_report import dumps, number
+from .json_report import dumps, number, rejection_dict
 
 if TYPE_CHECKING:
     from ..hcm104 import Hcm104Report, Hcm104Result
@@ -80,7 +80,7 @@ def report_to_dict(report: Hcm104Report, lang: str = "vi",
     inp = report.input
     if inp is not None:
         out["input"] = {"read": inp.read, "accepted": inp.accepted, "rejected": inp.rejected}
-        out["rejected"] = [r.to_dict() for r in inp.rejections]
+        out["rejected"] = [rejection_dict(r) for r in inp.rejections]
     return out
 
 
@@ -230,9 +230,9 @@ def render_table(report: Hcm104Report, lang: str = "vi", units: list[str] | None
         out.append(f"{lab['notes']}:")
         out.extend(f"- {n.text(lang)}" for n in report.notes)
     if inp is not None and inp.rejected:
-        from ..cli import _rejections_text
+        from .table import rejections_text
 
-        out.append(_rejections_text(inp, lang).rstrip("\n"))
+        out.append(rejections_text(inp, lang).rstrip("\n"))
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ..scoring import CriterionResult, Scorecard, UnitScorecard
 
-__all__ = ["dumps", "number", "scorecard_to_dict", "unit_to_dict", "whole"]
+__all__ = ["dumps", "number", "rejection_dict", "scorecard_to_dict", "unit_to_dict", "whole"]
 
 
 def number(value: Decimal | Fraction | int | None) -> float | int | None:
@@ -120,12 +120,14 @@ def scorecard_to_dict(
     if report is not None:
         out["input"] = {"read": report.read, "accepted": report.accepted,
                         "rejected": report.rejected}
-        out["rejected"] = [
-            {"file": r.file, "line": r.line, "field": r.field, "value": r.value,
-             "reason": r.reason}
-            for r in report.rejections
-        ]
+        out["rejected"] = [rejection_dict(r) for r in report.rejections]
     return out
+
+
+def rejection_dict(r: Any) -> dict[str, Any]:
+    """A rejected row as the SPEC §9 envelope lists it: file, line, field, value, reason."""
+    return {"file": r.file, "line": r.line, "field": r.field, "value": r.value,
+            "reason": r.reason}
 
 
 def dumps(data: dict[str, Any]) -> str:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import html
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..scoring import CriterionResult, Scorecard, UnitScorecard
 
-__all__ = ["render_scorecard", "scorecard_html_table", "unit_html_table"]
+__all__ = ["rejections_text", "render_scorecard", "scorecard_html_table", "unit_html_table"]
 
 _NAME = 56
 _LABELS = {
@@ -133,3 +133,16 @@ def unit_html_table(card: UnitScorecard) -> str:
 
 def scorecard_html_table(card: Scorecard) -> str:
     return "".join(unit_html_table(u) for u in card.units.values())
+
+
+def rejections_text(report: Any, lang: str) -> str:
+    """The rejected input rows, at most 50, as lines under the text report."""
+    head = "Dòng bị loại" if lang == "vi" else "Rejected rows"
+    lines = [f"\n{head} ({report.rejected}):"]
+    for r in report.rejections[:50]:
+        lines.append(f"- {r.file}:{r.line} [{r.field}] {r.value!r}: {r.reason}")
+    if report.rejected > 50:
+        more = report.rejected - 50
+        lines.append(f"- … {more} nữa (dùng --format json để xem hết)" if lang == "vi"
+                     else f"- … {more} more (use --format json for all)")
+    return "\n".join(lines) + "\n"
