@@ -51,9 +51,12 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--lang", choices=("vi", "en"), default="vi")
         sp.add_argument("--strict", action="store_true",
                         help="stop at the first bad row instead of listing it as rejected")
+        sp.add_argument("--progress", action="store_true", default=None,
+                        help="show a progress line on stderr (default: when stderr is a "
+                        "terminal)")
 
     score = sub.add_parser("score", help="Decision 766 scorecards of every unit")
-    common(score, ("table", "json", "csv", "html"))
+    common(score, ("table", "json", "csv", "html", "xlsx"))
     score.add_argument("--period", help="2025, 2025-Q2, 2025-06 or 2025-04-01..2025-05-15 "
                        "(default: the year of the latest receipt)")
     score.add_argument("--as-of", dest="as_of", help="evaluation moment, ISO 8601 "
@@ -63,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="keep the record ids counted in each numerator and denominator")
 
     hcm = sub.add_parser("hcm104", help="HCMC Decision 104/2024 satisfaction index K = A+B+C+D+E")
-    common(hcm, ("table", "json", "csv", "html"))
+    common(hcm, ("table", "json", "csv", "html", "xlsx"))
     hcm.add_argument("--period", help="2025, 2025-Q2, 2025-06 or 2025-04-01..2025-05-15 "
                      "(default: the year of the latest receipt)")
     hcm.add_argument("--as-of", dest="as_of", help="evaluation moment, ISO 8601")
@@ -118,10 +121,32 @@ def _write(text: str, output: str | None) -> None:
         raise _UsageError(f"cannot write {output}: {exc.strerror}") from None
 
 
-def _read(folder: str, strict: bool) -> Any:
+def _write_bytes(data: bytes, output: str | None) -> None:
+    if output is None:
+        raise _UsageError("--format xlsx needs --output FILE.xlsx")
+    try:
+        with open(output, "wb") as fh:
+            fh.write(data)
+    except OSError as exc:
+        raise _UsageError(f"cannot write {output}: {exc.strerror}") from None
+
+
+def _read(folder: str, strict: bool, progress: bool | None = None) -> Any:
     from .io import read_folder
 
-    return read_folder(folder, strict=strict)
+    show = sys.stderr.isatty() if progress is None else progress
+    if not show:
+        return read_folder(folder, strict=strict)
+
+    def report(kind: str, rows: int) -> None:
+        # stderr only: the report on stdout (JSON included) is never touched.
+        sys.stderr.write(f"\rchiso766: đọc {kind}: {rows:,} dòng".ljust(60))
+        sys.stderr.flush()
+
+    try:
+        return read_folder(folder, strict=strict, progress=report)
+    finally:
+        sys.stderr.write("\n")
 
 
 def _default_period(dataset: Any) -> Period:
@@ -145,7 +170,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
     period = Period.parse(args.period) if args.period else None
     as_of = _parse_moment(args.as_of)
-    dataset = _read(args.folder, args.strict)
+    dataset = _read(args.folder, args.strict, args.progress)
     if period is None:
         period = _default_period(dataset)
     card = score_766(dataset, period=period, as_of=as_of, keep_ids=args.ids)
@@ -166,6 +191,13 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
         text = render_html(card, lang=args.lang, units=units,
                            audits=_flagged(dataset, set(units) if args.unit else None))
+    elif args.format == "xlsx":
+        from .reports.xlsx import render_xlsx
+
+        _write_bytes(render_xlsx(card, lang=args.lang, units=units,
+                                 audits=_flagged(dataset, set(units) if args.unit else None)),
+                     args.output)
+        return _status(dataset)
     else:
         text = render_scorecard(card, lang=args.lang, units=units)
         if dataset.report.rejected:
@@ -185,10 +217,11 @@ def _cmd_hcm104(args: argparse.Namespace) -> int:
         late_within_5_working_days=args.late_within_5, k_equal_20=args.k_equal_20,
         missing_part=args.missing_part, b_population=args.b_population,
     )
-    dataset = _read(args.folder, args.strict)
+    dataset = _read(args.folder, args.strict, args.progress)
     if period is None:
         period = _default_period(dataset)
-    card = score_766(dataset, period=period, as_of=as_of) if args.format == "html" else None
+    with_766 = args.format in ("html", "xlsx")
+    card = score_766(dataset, period=period, as_of=as_of) if with_766 else None
     report = score(dataset, period=period, as_of=as_of, policy=policy, by_staff=args.staff,
                    scorecard=card)
     chosen: list[str] | None = None
@@ -197,6 +230,11 @@ def _cmd_hcm104(args: argparse.Namespace) -> int:
         if missing:
             raise _UsageError(f"--unit: no such unit: {', '.join(missing)}")
         chosen = [u for u in report.units if u in args.unit]
+    if card is not None and args.format == "xlsx":
+        from .reports.xlsx import render_xlsx
+
+        _write_bytes(render_xlsx(card, lang=args.lang, units=chosen, hcm=report), args.output)
+        return _status(dataset)
     if card is not None:
         from .reports.html import render_html
 
@@ -230,7 +268,7 @@ def _flagged(dataset: Any, units: set[str] | None) -> list[tuple[Any, Any]]:
 def _cmd_audit(args: argparse.Namespace) -> int:
     from .deadlines import audit
 
-    dataset = _read(args.folder, args.strict)
+    dataset = _read(args.folder, args.strict, args.progress)
     rows = []
     for d in dataset.dossiers:
         result = audit(d, dataset.procedures.get(d.procedure_code))

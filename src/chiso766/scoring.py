@@ -171,6 +171,26 @@ class UnitScorecard:
 
         return unit_html_table(self)
 
+    def rows(self, lang: str = "vi") -> list[dict[str, Any]]:
+        """One plain row per criterion (unit, group, part, code, n, d, ratio %, points, max)."""
+        out = []
+        for code, r in self.criteria.items():
+            c = r.criterion
+            ratio = r.ratio if code == "AVERAGE_PROCESSING_TIME" else r.percent
+            out.append({
+                "unit_id": self.unit_id, "group": c.group, "part": c.part, "code": code,
+                "number": c.number, "name": c.name_en if lang == "en" else c.name_vi,
+                "numerator": _plain(r.numerator), "denominator": _plain(r.denominator),
+                "ratio": _plain(ratio), "points": _plain(r.points),
+                "max": _plain(c.max_points) if c.scored else None,
+                "note": "; ".join(n.text(lang) for n in r.notes) or None,
+            })
+        return out
+
+    def to_frame(self, lang: str = "vi") -> Any:
+        """The criteria as a pandas DataFrame (needs the ``pandas`` extra)."""
+        return _frame(self.rows(lang))
+
 
 @attrs.define(frozen=True, slots=True)
 class Scorecard:
@@ -234,6 +254,25 @@ class Scorecard:
         from .reports.table import scorecard_html_table
 
         return scorecard_html_table(self)
+
+    def to_frame(self, lang: str = "vi") -> Any:
+        """Every unit's criteria as one pandas DataFrame (needs the ``pandas`` extra)."""
+        return _frame([row for u in self.units.values() for row in u.rows(lang)])
+
+
+def _plain(value: Decimal | Fraction | int | None) -> float | int | None:
+    from .reports.json_report import number
+
+    return number(value)
+
+
+def _frame(rows: list[dict[str, Any]]) -> Any:
+    try:
+        import pandas as pd
+    except ImportError:
+        raise PolicyError("to_frame() needs pandas: pip install 'chiso766[pandas]'",
+                          record="Scorecard", field="to_frame", value="pandas") from None
+    return pd.DataFrame(rows)
 
 
 # ---------------------------------------------------------------------------------------------

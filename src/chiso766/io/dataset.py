@@ -9,7 +9,7 @@ unknown unit or procedure can be rejected and each dossier gets its supplement r
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -184,7 +184,8 @@ def _kind_files(folder: Path) -> tuple[dict[str, Path], list[str]]:
     return {kind: paths[0] for kind, paths in found.items()}, others
 
 
-def read_folder(path: StrPath, *, strict: bool = False) -> Dataset:
+def read_folder(path: StrPath, *, strict: bool = False,
+                progress: Callable[[str, int], None] | None = None) -> Dataset:
     """Read every record file of a folder (SPEC §8) into a :class:`Dataset`.
 
     One file per kind: ``units``, ``procedures``, ``authorities``, ``communes``, ``supplements``,
@@ -193,6 +194,9 @@ def read_folder(path: StrPath, *, strict: bool = False) -> Dataset:
     guessed, never dropped); a supplement whose dossier is missing or rejected is rejected too.
     With a units file, records naming another unit are rejected; with a procedures file,
     dossiers and authorities naming another procedure are rejected.
+
+    ``progress(kind, rows)`` is called every 50,000 rows of a file and when it is done (the
+    command line uses it for its progress line on stderr).
 
     Raises :class:`~chiso766.errors.InputError` for a missing folder, no dossiers file, two
     files for one kind, or a file that cannot be read at all; with ``strict=True``, also for the
@@ -212,8 +216,17 @@ def read_folder(path: StrPath, *, strict: bool = False) -> Dataset:
     def read(kind: str, **checks: Any) -> list[Any]:
         if kind not in files:
             return []
-        return list(iter_records(files[kind], kind, report_builder=builder, strict=strict,
-                                 **checks))
+        records = iter_records(files[kind], kind, report_builder=builder, strict=strict,
+                               **checks)
+        if progress is None:
+            return list(records)
+        out: list[Any] = []
+        for record in records:
+            out.append(record)
+            if len(out) % 50_000 == 0:
+                progress(kind, len(out))
+        progress(kind, len(out))
+        return out
 
     units: list[Unit] = read("units")
     unit_ids = {u.id for u in units} if "units" in files else None
