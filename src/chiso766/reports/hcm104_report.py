@@ -8,9 +8,9 @@ from __future__ import annotations
 import csv
 import html
 import io
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from .fmt import cut, fmt
 from .json_report import dumps, number, rejection_dict
 
 if TYPE_CHECKING:
@@ -159,22 +159,13 @@ _LABELS: dict[str, dict[str, Any]] = {
 _NAME = 44
 
 
-def _fmt(value: Decimal | None, lang: str) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:.2f}"
-    return text.replace(".", ",") if lang == "vi" else text
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _line(label: str, r: Hcm104Result, lang: str) -> str:
-    cells = [_fmt(r.parts[c].rounded, lang) for c in _PARTS]
+    cells = [fmt(r.parts[c].rounded, lang) for c in _PARTS]
     verdict = "—" if r.verdict is None else r.verdict.label(lang)
-    return (f"{_cut(label, _NAME):<{_NAME}} {cells[0]:>6} {cells[1]:>6} {cells[2]:>6} "
-            f"{cells[3]:>6} {cells[4]:>5} {_fmt(r.combined.rounded, lang):>6}  "
+    return (f"{cut(label, _NAME):<{_NAME}} {cells[0]:>6} {cells[1]:>6} {cells[2]:>6} "
+            f"{cells[3]:>6} {cells[4]:>5} {fmt(r.combined.rounded, lang):>6}  "
             f"{verdict:<15} {r.late_within_5_working_days:>6}")
 
 
@@ -241,13 +232,13 @@ def report_html(report: Hcm104Report) -> str:
     head = "".join(f"<th>{h}</th>" for h in ("Đơn vị", *_PARTS, "K", "Xếp loại", "Trễ≤5"))
     rows = []
     for uid, r in report.units.items():
-        cells = [_fmt(r.parts[c].rounded, "vi") for c in _PARTS]
+        cells = [fmt(r.parts[c].rounded, "vi") for c in _PARTS]
         verdict = "—" if r.verdict is None else r.verdict.label_vi
         pad = "&nbsp;" * 2 * report.depth.get(uid, 0)
         rows.append(
             f"<tr><td style='text-align:left'>{pad}{html.escape(uid)} {html.escape(r.name)}</td>"
             + "".join(f"<td>{c}</td>" for c in cells)
-            + f"<td>{_fmt(r.combined.rounded, 'vi')}</td><td>{html.escape(verdict)}</td>"
+            + f"<td>{fmt(r.combined.rounded, 'vi')}</td><td>{html.escape(verdict)}</td>"
             f"<td>{r.late_within_5_working_days}</td></tr>"
         )
     caption = (f"Chỉ số hài lòng QĐ 104/2024/QĐ-UBND — kỳ {html.escape(report.period.label)}")

@@ -13,6 +13,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from .fmt import count, fmt
 from .json_report import number
 
 if TYPE_CHECKING:
@@ -82,19 +83,6 @@ tr { break-inside: avoid; }
 """
 
 
-def _fmt(value: Decimal | Fraction | int | None, lang: str) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, Fraction):
-        value = Decimal(value.numerator) / Decimal(value.denominator)
-    text = f"{Decimal(value):.2f}"
-    return text.replace(".", ",") if lang == "vi" else text
-
-
-def _count(value: int | Fraction) -> str:
-    if isinstance(value, int) or value.denominator == 1:
-        return str(int(value))
-    return f"{float(value):.2f}"
 
 
 def _attr(value: Any) -> str:
@@ -127,7 +115,7 @@ def _bar_chart(card: UnitScorecard, lang: str) -> str:
                      f'fill="{colour}" data-group="{_e(g.code)}" '
                      f'data-points="{_attr(g.points)}" data-max="{_attr(g.max_points)}"/>')
         parts.append(f'<text x="{label_w + cap + 6:.1f}" y="{y + 14}" font-size="11">'
-                     f'{_fmt(g.points, lang)} / {_count(int(g.max_points))}</text>')
+                     f'{fmt(g.points, lang)} / {count(int(g.max_points), lang)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -136,17 +124,17 @@ def _criterion_row(r: CriterionResult, lang: str) -> str:
     c = r.criterion
     name = c.name_en if lang == "en" else c.name_vi
     if c.code == "AVERAGE_PROCESSING_TIME":
-        ratio = _fmt(r.ratio, lang) if r.ratio is not None else "—"
+        ratio = fmt(r.ratio, lang) if r.ratio is not None else "—"
     else:
-        ratio = f"{_fmt(r.percent, lang)}%" if r.percent is not None else "—"
+        ratio = f"{fmt(r.percent, lang)}%" if r.percent is not None else "—"
     notes = "; ".join(n.text(lang) for n in r.notes)
     note_html = f'<div class="note">{_e(notes)}</div>' if notes else ""
-    points = _fmt(r.points, lang) if c.scored else ""
-    maximum = _count(c.max_points) if c.scored else ""
+    points = fmt(r.points, lang) if c.scored else ""
+    maximum = count(c.max_points, lang) if c.scored else ""
     return (f'<tr data-criterion="{_e(c.code)}" data-numerator="{_attr(r.numerator)}" '
             f'data-denominator="{_attr(r.denominator)}" data-points="{_attr(r.points)}">'
             f"<td>{_e(c.number)} {_e(name)}{note_html}</td>"
-            f'<td class="num">{_count(r.numerator)} / {_count(r.denominator)}</td>'
+            f'<td class="num">{count(r.numerator, lang)} / {count(r.denominator, lang)}</td>'
             f'<td class="num">{ratio}</td><td class="num">{points}</td>'
             f'<td class="num">{maximum}</td></tr>')
 
@@ -158,7 +146,7 @@ def _unit_section(card: UnitScorecard, lang: str) -> str:
            f'data-total="{_attr(card.total)}" data-band="{_e(card.band.value)}">',
            f"<h2>{_e(card.name or card.unit_id)} <small>({_e(card.unit_id)})</small></h2>",
            f'<div class="headline"><span>{t["total"]}:</span>'
-           f'<span class="total">{_fmt(card.total, lang)}</span><span>/ 100</span>'
+           f'<span class="total">{fmt(card.total, lang)}</span><span>/ 100</span>'
            f'<span class="band band-{_e(card.band.value)}">{_e(band)}</span></div>',
            f"<h3>{t['groups']}</h3>", _bar_chart(card, lang),
            f"<table><thead><tr><th>{t['criterion']}</th><th>{t['nd']}</th><th>{t['ratio']}</th>"
@@ -167,15 +155,15 @@ def _unit_section(card: UnitScorecard, lang: str) -> str:
         name = g.name_en if lang == "en" else g.name_vi
         out.append(f'<tr class="group" data-group="{_e(g.code)}" data-points="{_attr(g.points)}">'
                    f'<td colspan="3">{g.number}. {_e(name)}</td>'
-                   f'<td class="num">{_fmt(g.points, lang)}</td>'
-                   f'<td class="num">{_count(int(g.max_points))}</td></tr>')
+                   f'<td class="num">{fmt(g.points, lang)}</td>'
+                   f'<td class="num">{count(int(g.max_points), lang)}</td></tr>')
         if g.parts:
             for p in g.parts:
                 pname = p.name_en if lang == "en" else p.name_vi
                 out.append(f'<tr class="part" data-part="{_e(p.code)}" '
                            f'data-points="{_attr(p.points)}"><td colspan="3">{_e(pname)}</td>'
-                           f'<td class="num">{_fmt(p.points, lang)}</td>'
-                           f'<td class="num">{_count(int(p.max_points))}</td></tr>')
+                           f'<td class="num">{fmt(p.points, lang)}</td>'
+                           f'<td class="num">{count(int(p.max_points), lang)}</td></tr>')
                 out.extend(_criterion_row(card.criteria[c], lang) for c in p.criteria)
         else:
             out.extend(_criterion_row(card.criteria[c], lang) for c in g.criteria)
@@ -218,7 +206,7 @@ def _hcm_section(hcm: Any, lang: str) -> str:
            f"<th>{t['verdict']}</th></tr></thead><tbody>"]
     for u in data.get("units", []):
         cells = "".join(
-            f'<td class="num" data-part="{p}">{_fmt(_dec(u.get(p)), lang)}</td>'
+            f'<td class="num" data-part="{p}">{fmt(_dec(u.get(p)), lang)}</td>'
             for p in ("A", "B", "C", "D", "E", "K"))
         out.append(f'<tr data-unit="{_e(u.get("unit_id"))}" data-k="{_attr(u.get("K"))}">'
                    f'<td>{_e(u.get("name") or u.get("unit_id"))}</td>{cells}'

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import html
-from decimal import Decimal
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any
+
+from .fmt import count, cut, fmt
 
 if TYPE_CHECKING:
     from ..scoring import CriterionResult, Scorecard, UnitScorecard
@@ -27,35 +27,19 @@ _LABELS = {
 }
 
 
-def _fmt(value: Decimal | Fraction | int | None, lang: str, places: int = 2) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, Fraction):
-        value = Decimal(value.numerator) / Decimal(value.denominator)
-    text = f"{Decimal(value):.{places}f}"
-    return text.replace(".", ",") if lang == "vi" else text
 
-
-def _count(value: int | Fraction, lang: str) -> str:
-    if isinstance(value, int) or value.denominator == 1:
-        return str(int(value))
-    return _fmt(value, lang)
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _criterion_line(r: CriterionResult, lang: str, indent: str) -> list[str]:
     c = r.criterion
-    name = _cut(f"{indent}{c.number} {c.name_en if lang == 'en' else c.name_vi}", _NAME)
-    nd = f"{_count(r.numerator, lang)}/{_count(r.denominator, lang)}"
+    name = cut(f"{indent}{c.number} {c.name_en if lang == 'en' else c.name_vi}", _NAME)
+    nd = f"{count(r.numerator, lang)}/{count(r.denominator, lang)}"
     if c.code == "AVERAGE_PROCESSING_TIME":
-        ratio = _fmt(r.ratio, lang) if r.ratio is not None else "—"
+        ratio = fmt(r.ratio, lang) if r.ratio is not None else "—"
     else:
-        ratio = (_fmt(r.percent, lang) + "%") if r.percent is not None else "—"
-    points = _fmt(r.points, lang) if c.scored else ""
-    maximum = _count(c.max_points, lang) if c.scored else ""
+        ratio = (fmt(r.percent, lang) + "%") if r.percent is not None else "—"
+    points = fmt(r.points, lang) if c.scored else ""
+    maximum = count(c.max_points, lang) if c.scored else ""
     lines = [f"{name:<{_NAME}} {nd:>13} {ratio:>9} {points:>7} {maximum:>6}"]
     for n in r.notes:
         lines.append(f"{'':{len(indent) + 4}}↳ {n.text(lang)}")
@@ -66,20 +50,20 @@ def render_unit(card: UnitScorecard, lang: str = "vi") -> list[str]:
     lab = _LABELS[lang]
     band = card.band.label_vi if lang == "vi" else card.band.value
     name = f"{card.unit_id}  {card.name}".rstrip()
-    total = f"{lab['total']}: {_fmt(card.total, lang)}/{_count(int(card.max_total), lang)} — {band}"
+    total = f"{lab['total']}: {fmt(card.total, lang)}/{count(int(card.max_total), lang)} — {band}"
     width = _NAME + 39
-    lines = [f"{_cut(name, width - len(total) - 2):<{width - len(total)}}{total}", "─" * width]
+    lines = [f"{cut(name, width - len(total) - 2):<{width - len(total)}}{total}", "─" * width]
     h = lab["head"]
     lines.append(f"{h[0]:<{_NAME}} {h[1]:>13} {h[2]:>9} {h[3]:>7} {h[4]:>6}")
     for g in card.groups.values():
-        gname = _cut(f"{g.number}. {g.name_en if lang == 'en' else g.name_vi}", _NAME)
-        lines.append(f"{gname:<{_NAME}} {'':>13} {'':>9} {_fmt(g.points, lang):>7} "
-                     f"{_count(int(g.max_points), lang):>6}")
+        gname = cut(f"{g.number}. {g.name_en if lang == 'en' else g.name_vi}", _NAME)
+        lines.append(f"{gname:<{_NAME}} {'':>13} {'':>9} {fmt(g.points, lang):>7} "
+                     f"{count(int(g.max_points), lang):>6}")
         if g.parts:
             for p in g.parts:
-                pname = _cut(f"  {p.name_en if lang == 'en' else p.name_vi}", _NAME)
-                lines.append(f"{pname:<{_NAME}} {'':>13} {'':>9} {_fmt(p.points, lang):>7} "
-                             f"{_count(int(p.max_points), lang):>6}")
+                pname = cut(f"  {p.name_en if lang == 'en' else p.name_vi}", _NAME)
+                lines.append(f"{pname:<{_NAME}} {'':>13} {'':>9} {fmt(p.points, lang):>7} "
+                             f"{count(int(p.max_points), lang):>6}")
                 for code in p.criteria:
                     lines.extend(_criterion_line(card.criteria[code], lang, "    "))
         else:
@@ -115,20 +99,20 @@ def unit_html_table(card: UnitScorecard) -> str:
     rows = []
     for g in card.groups.values():
         rows.append(f"<tr><th colspan='4' style='text-align:left'>{g.number}. "
-                    f"{html.escape(g.name_vi)}</th><th>{_fmt(g.points, 'vi')}/"
-                    f"{_count(int(g.max_points), 'vi')}</th></tr>")
+                    f"{html.escape(g.name_vi)}</th><th>{fmt(g.points, 'vi')}/"
+                    f"{count(int(g.max_points), 'vi')}</th></tr>")
         codes = [c for p in g.parts for c in p.criteria] if g.parts else list(g.criteria)
         for code in codes:
             r = card.criteria[code]
             c = r.criterion
             rows.append(
                 f"<tr><td>{c.number}</td><td>{html.escape(c.name_vi)}</td>"
-                f"<td>{_count(r.numerator, 'vi')}/{_count(r.denominator, 'vi')}</td>"
-                f"<td>{_fmt(r.percent, 'vi')}%</td><td>{_fmt(r.points, 'vi')}</td></tr>"
+                f"<td>{count(r.numerator, 'vi')}/{count(r.denominator, 'vi')}</td>"
+                f"<td>{fmt(r.percent, 'vi')}%</td><td>{fmt(r.points, 'vi')}</td></tr>"
             )
     band = card.band.label_vi
     return (f"<table><caption>{html.escape(card.unit_id)} {html.escape(card.name)} — "
-            f"{_fmt(card.total, 'vi')}/100 ({band})</caption>{''.join(rows)}</table>")
+            f"{fmt(card.total, 'vi')}/100 ({band})</caption>{''.join(rows)}</table>")
 
 
 def scorecard_html_table(card: Scorecard) -> str:
