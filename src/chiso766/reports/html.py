@@ -117,7 +117,7 @@ def _bar_chart(card: UnitScorecard, lang: str) -> str:
         parts.append(f'<text x="{label_w + cap + 6:.1f}" y="{y + 14}" font-size="11">'
                      f'{fmt(g.points, lang)} / {count(int(g.max_points), lang)}</text>')
     parts.append("</svg>")
-    return "".join(parts)
+    return "\n".join(parts)
 
 
 def _criterion_row(r: CriterionResult, lang: str) -> str:
@@ -168,7 +168,7 @@ def _unit_section(card: UnitScorecard, lang: str) -> str:
         else:
             out.extend(_criterion_row(card.criteria[c], lang) for c in g.criteria)
     out.append("</tbody></table></section>")
-    return "".join(out)
+    return "\n".join(out)
 
 
 def _audit_section(audits: Sequence[tuple[Any, Any]], lang: str, limit: int = 500) -> str:
@@ -176,7 +176,7 @@ def _audit_section(audits: Sequence[tuple[Any, Any]], lang: str, limit: int = 50
     out = [f'<section class="audit"><h2>{t["audit"]} ({len(audits)})</h2>']
     if not audits:
         out.append(f"<p>{t['none']}</p></section>")
-        return "".join(out)
+        return "\n".join(out)
     out.append(f"<table><thead><tr><th>{t['dossier']}</th><th>{t['unit']}</th>"
                f"<th>{t['recorded']}</th><th>{t['statutory']}</th><th>{t['extra']}</th>"
                f"<th>{t['flags']}</th></tr></thead><tbody>")
@@ -195,7 +195,7 @@ def _audit_section(audits: Sequence[tuple[Any, Any]], lang: str, limit: int = 50
     if len(audits) > limit:
         out.append(f"<p>{_e(t['more'].format(n=len(audits) - limit))}</p>")
     out.append("</section>")
-    return "".join(out)
+    return "\n".join(out)
 
 
 def _hcm_section(hcm: Any, lang: str) -> str:
@@ -212,7 +212,7 @@ def _hcm_section(hcm: Any, lang: str) -> str:
                    f'<td>{_e(u.get("name") or u.get("unit_id"))}</td>{cells}'
                    f'<td>{_e(u.get("verdict") or "—")}</td></tr>')
     out.append("</tbody></table></section>")
-    return "".join(out)
+    return "\n".join(out)
 
 
 def _dec(value: Any) -> Decimal | None:
@@ -249,7 +249,7 @@ def render_html(
     if audits is not None:
         body.append(_audit_section(audits, lang))
     if report is not None and report.rejected:
-        rows = "".join(
+        rows = "\n".join(
             f"<tr><td>{_e(r.file)}</td><td class='num'>{r.line}</td><td>{_e(r.field)}</td>"
             f"<td>{_e(r.value)}</td><td>{_e(r.reason)}</td></tr>"
             for r in report.rejections[:500])
@@ -258,6 +258,7 @@ def render_html(
                     f"<th>{t['field']}</th><th>{t['value']}</th><th>{t['reason']}</th></tr>"
                     f"</thead><tbody>{rows}</tbody></table></section>")
     if card.notes:
-        items = "".join(f"<li>{_e(n.text(lang))}</li>" for n in card.notes)
+        items = "\n".join(f"<li>{_e(n.text(lang))}</li>" for n in card.notes)
         body.append(f"<section class='notes'><h2>{t['general']}</h2><ul>{items}</ul></section>")
-    return "".join(head + body) + "</body></html>\n"
+    # One element per line, so that a changed number is a one-line diff in a golden file.
+    return "\n".join(head + body) + "\n</body></html>\n"
