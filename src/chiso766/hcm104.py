@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .calendar import WorkingCalendar
-from .criteria.base import Note
+from .criteria.base import Note, calendar_notes
 from .deadlines import DeadlinePolicy, classify, effective_end
 from .errors import Chiso766Error, MissingDataError, PolicyError
 from .periods import Period
@@ -788,16 +788,6 @@ def _moment(as_of: object, period: Period) -> datetime:
     return moment
 
 
-def _calendar_notes(cal: WorkingCalendar, period: Period, as_of: datetime) -> tuple[Note, ...]:
-    years = range(period.start.year, max(period.end.year, as_of.year) + 1)
-    missing = [y for y in years if not cal.is_verified(y)]
-    if not missing:
-        return ()
-    shown = ", ".join(str(y) for y in missing)
-    return (Note(f"lịch làm việc năm {shown} chưa được kiểm chứng",
-                 f"calendar year {shown} not verified"),)
-
-
 def score(
     dataset: Dataset,
     *,
@@ -962,7 +952,7 @@ def score(
         notes.append(Note(f"không có dữ liệu niêm yết công khai (postings) cho kỳ {label}: E "
                           "không có dữ liệu",
                           f"no posting records for {label}: E has no data"))
-    notes.extend(_calendar_notes(cal, period, moment))
+    notes.extend(calendar_notes(cal, period, moment))
 
     units: dict[str, Hcm104Result] = {}
     staff_results: dict[str, tuple[Hcm104Result, ...]] | None = {} if by_staff else None

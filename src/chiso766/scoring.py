@@ -20,7 +20,7 @@ import attrs
 
 from .calendar import WorkingCalendar
 from .criteria import COUNTERS
-from .criteria.base import Acc, Context, Count, Note
+from .criteria.base import Acc, Count, Note, calendar_notes
 from .deadlines import DeadlinePolicy
 from .errors import PolicyError
 from .periods import Period
@@ -455,16 +455,6 @@ def _tree(units: Iterable[Unit], seen_ids: Iterable[str]) -> _Tree:
                  by_id, tuple(notes))
 
 
-def _calendar_notes(ctx: Context) -> tuple[Note, ...]:
-    years = range(ctx.period.start.year, max(ctx.period.end.year, ctx.as_of.year) + 1)
-    missing = [y for y in years if not ctx.calendar.is_verified(y)]
-    if not missing:
-        return ()
-    shown = ", ".join(str(y) for y in missing)
-    return (Note(f"lịch làm việc năm {shown} chưa được kiểm chứng",
-                 f"calendar year {shown} not verified"),)
-
-
 def score_tally(
     tally: Tally,
     *,
@@ -492,7 +482,7 @@ def score_tally(
         for child in tree.children[uid]:
             ids.extend(subtree[child])
         subtree[uid] = ids
-    cal_notes = _calendar_notes(ctx)
+    cal_notes = calendar_notes(ctx.calendar, ctx.period, ctx.as_of)
     cards: dict[str, UnitScorecard] = {}
     for uid in tree.order:
         counts: dict[str, Count] = {}

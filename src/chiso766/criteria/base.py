@@ -20,7 +20,7 @@ from ..deadlines import DeadlinePolicy
 from ..periods import Period
 from ..records import Procedure
 
-__all__ = ["Acc", "Context", "Count", "Note", "flag_notes"]
+__all__ = ["Acc", "Context", "Count", "Note", "authority_with", "calendar_notes", "flag_notes"]
 
 
 @attrs.define(frozen=True, slots=True)
@@ -223,3 +223,30 @@ def flag_notes(acc: Acc, code: str, denominator: int | Fraction, field: str) -> 
     return (Note(f"{missing}/{denominator} bản ghi không có trường {field} (tính là không đạt)",
                  f"{missing} of {denominator} records do not report {field} (counted as not "
                  "meeting the criterion)"),), False
+
+
+def authority_with(acc: Acc, ctx: Context, flag: str) -> tuple[set[str], int]:
+    """The unit's authority procedures whose ``flag`` (``has_fee``, ``for_individuals``…) is
+    True, and how many did not report it (or are unknown procedures)."""
+    chosen: set[str] = set()
+    missing = 0
+    for code in acc.authority:
+        proc = ctx.procedures.get(code)
+        value = None if proc is None else getattr(proc, flag)
+        if value is None:
+            missing += 1
+        elif value:
+            chosen.add(code)
+    return chosen, missing
+
+
+def calendar_notes(calendar: WorkingCalendar, period: Period, as_of: datetime) -> tuple[
+        Note, ...]:
+    """A note when a year the evaluation touches is not in the verified calendar table."""
+    years = range(period.start.year, max(period.end.year, as_of.year) + 1)
+    missing = [y for y in years if not calendar.is_verified(y)]
+    if not missing:
+        return ()
+    shown = ", ".join(str(y) for y in missing)
+    return (Note(f"lịch làm việc năm {shown} chưa được kiểm chứng",
+                 f"calendar year {shown} not verified"),)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ..records import Commune, Dossier, Procedure
-from .base import Acc, Context, Count, Note, flag_notes
+from .base import Acc, Context, Count, Note, authority_with, flag_notes
 
 __all__ = [
     "add_commune",
@@ -113,14 +113,7 @@ def citizen_data_connected_formality(acc: Acc, ctx: Context, units: Sequence[str
     """4.5a Tỷ lệ TTHC ứng dụng dữ liệu dân cư: procedures for individuals (within the unit's
     authority) with at least one dossier received in the period using population data /
     procedures whose applicants include individuals (QĐ 766 group 4.5; Project 06)."""
-    individual: set[str] = set()
-    missing = 0
-    for code in acc.authority:
-        proc = ctx.procedures.get(code)
-        if proc is None or proc.for_individuals is None:
-            missing += 1
-        elif proc.for_individuals:
-            individual.add(code)
+    individual, missing = authority_with(acc, ctx, "for_individuals")
     used = individual & acc.procs.get("population", set())
     notes: tuple[Note, ...] = ()
     none = not individual and missing > 0

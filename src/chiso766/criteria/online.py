@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import attrs
 
 from ..records import Channel, Dossier, OnlineLevel, Procedure
-from .base import Acc, Context, Count, Note, flag_notes
+from .base import Acc, Context, Count, Note, authority_with, flag_notes
 
 __all__ = [
     "add_dossier",
@@ -120,15 +120,7 @@ def online_dossiers(acc: Acc, ctx: Context, units: Sequence[str],
 
 
 def _fee_procedures(acc: Acc, ctx: Context) -> tuple[set[str], int]:
-    fee: set[str] = set()
-    missing = 0
-    for code in acc.authority:
-        proc = ctx.procedures.get(code)
-        if proc is None or proc.has_fee is None:
-            missing += 1
-        elif proc.has_fee:
-            fee.add(code)
-    return fee, missing
+    return authority_with(acc, ctx, "has_fee")
 
 
 def _fee_note(missing: int) -> tuple[Note, ...]:
