@@ -15,19 +15,21 @@ from typing import TYPE_CHECKING, Any
 
 from .calendar import WorkingCalendar
 from .criteria import digitization, online, progress, satisfaction, transparency
-from .criteria.base import Acc, Context
-from .deadlines import DEFAULT_POLICY, DeadlinePolicy, effective_end
-from .errors import PolicyError, RecordError
+from .criteria.base import Acc, Context, DossierShape, Verdict
+from .deadlines import DEFAULT_POLICY, DeadlinePolicy, classify, effective_end
+from .errors import MissingDataError, PolicyError, RecordError
 from .periods import Period
 from .records import (
     Announcement,
     Authority,
+    Channel,
     Commune,
     Dossier,
     Petition,
     Procedure,
     Rating,
     RatingValue,
+    Timeliness,
     to_local,
 )
 
@@ -128,17 +130,104 @@ def _counts(value: Mapping[str, int] | None, field: str) -> dict[str, int]:
     return out
 
 
-class Tally:
-    """Per-unit counts for Decision 766, fed record by record and mergeable."""
+#: The per-procedure sets a dossier can put its procedure in, as bits: the unit's authority
+#: (when there is no authorities file) and the marks of the online and digitization criteria.
+_MARKS = ("authority", "received", "online_dossier", "paid_reported", "paid",
+          "fee_data_reported", "fee_data", "population")
+_BIT = {name: 1 << i for i, name in enumerate(_MARKS)}
+AUTHORITY_BIT = _BIT["authority"]
 
-    __slots__ = ("context", "units")
+
+def count_shape(acc: Acc, shape: DossierShape, ident: str | None = None) -> None:
+    """Count one dossier of this shape in every dossier criterion (SPEC §5, groups 1–5)."""
+    transparency.add_dossier(acc, shape, ident)
+    progress.add_dossier(acc, shape, ident)
+    online.add_dossier(acc, shape, ident)
+    digitization.add_dossier(acc, shape, ident)
+    satisfaction.add_dossier(acc, shape, ident)
+
+
+def shape_marks(shape: DossierShape) -> int:
+    """The per-procedure sets (as :data:`_MARKS` bits) a dossier of this shape marks."""
+    bits = 0
+    for name in online.procedure_marks(shape) + digitization.procedure_marks(shape):
+        bits |= _BIT[name]
+    return bits
+
+
+def dossier_shape(d: Dossier, ctx: Context) -> tuple[DossierShape, int | None]:
+    """What the criteria count about ``d`` at ``ctx.as_of``, and, when it was resolved in the
+    period, its processing time in working days (criterion 2.2).
+
+    The population rules of SPEC §4–§5: received in the period (1.4, 3.x, 4.3–4.5); resolved —
+    finished or returned — in the period (2.2, 4.1, 4.2); 2.1's population is the dossiers
+    received in the period plus those received earlier that had not ended before it started.
+    """
+    period = ctx.period
+    start = period.start_moment
+    receipt = d.receipt
+    received = start <= receipt and receipt.date() <= period.end
+    end, _ = effective_end(d, ctx.as_of)
+    in_population = received or (receipt < start and (end is None or end >= start))
+    result = d.finished_at if d.finished_at is not None else d.returned_at
+    resolved = result is not None and result <= ctx.as_of and period.contains(result)
+    proc = ctx.procedures.get(d.procedure_code)
+    verdict = Verdict.OUT
+    if in_population:
+        try:
+            status = classify(d, proc, calendar=ctx.calendar, as_of=ctx.as_of,
+                              policy=ctx.policy).status
+        except MissingDataError:
+            verdict = Verdict.UNCLASSIFIED
+        else:
+            verdict = _VERDICTS[status]
+    days = None
+    if resolved:
+        assert result is not None
+        days = max(0, ctx.calendar.working_days_between(receipt.date(), result.date()))
+    paid = d.paid_online
+    shape = DossierShape(
+        received=received, resolved=resolved, verdict=verdict,
+        complained=d.id in ctx.complained, online=d.channel is Channel.ONLINE,
+        paper=proc.requires_paper_result if proc is not None else None,
+        fee=proc.has_fee if proc is not None else None, synced=d.synced_to_portal,
+        electronic_result=d.has_electronic_result, paid=None if paid is None else int(paid),
+        fee_data=d.has_fee_data, digitized=d.components_digitized,
+        reuses=d.reuses_digitized_data, personal_store=d.uses_personal_data_store,
+        population=d.uses_population_data,
+    )
+    return shape, days
+
+
+_VERDICTS = {
+    Timeliness.EARLY: Verdict.IN_TIME, Timeliness.ON_TIME: Verdict.IN_TIME,
+    Timeliness.LATE: Verdict.LATE, Timeliness.PENDING_IN_TIME: Verdict.PENDING_IN_TIME,
+    Timeliness.PENDING_LATE: Verdict.PENDING_LATE,
+}
+
+
+class Tally:
+    """Per-unit counts for Decision 766, fed record by record and mergeable.
+
+    Dossiers are kept as counts of :class:`~chiso766.criteria.base.DossierShape` per unit (plus
+    per-procedure marks and the 2.2 day sums) and folded into the per-unit accumulators when
+    the counts are read; with ``keep_ids`` every dossier is counted at once, with its id. Memory
+    depends on the number of units, procedures and distinct shapes, not on the number of
+    records.
+    """
+
+    __slots__ = ("_accs", "_cells", "_contrib", "_days", "_marks", "context")
 
     def __init__(self, context: Context) -> None:
         if not isinstance(context, Context):
             raise PolicyError("must be a Context (see build_context)", record="Tally",
                               field="context", value=context)
         self.context = context
-        self.units: dict[str, Acc] = {}
+        self._accs: dict[str, Acc] = {}
+        self._cells: dict[str, dict[tuple[Any, ...], int]] = {}
+        self._marks: dict[str, dict[str, int]] = {}
+        self._days: dict[str, list[int]] = {}
+        self._contrib: dict[tuple[Any, ...], tuple[Acc, int]] = {}
 
     @classmethod
     def empty(cls, context: Context) -> Tally:
@@ -155,10 +244,16 @@ class Tally:
         tally.update(dataset.petitions)
         return tally
 
+    @property
+    def units(self) -> dict[str, Acc]:
+        """Each unit's own counts (not rolled up), with every dossier fed so far folded in."""
+        self._fold()
+        return self._accs
+
     def _acc(self, unit_id: str) -> Acc:
-        acc = self.units.get(unit_id)
+        acc = self._accs.get(unit_id)
         if acc is None:
-            acc = self.units[unit_id] = Acc()
+            acc = self._accs[unit_id] = Acc()
         return acc
 
     # -- feeding ---------------------------------------------------------------------------------
@@ -186,28 +281,88 @@ class Tally:
         return self
 
     def add_dossier(self, d: Dossier) -> None:
+        if not isinstance(d, Dossier):
+            raise RecordError("must be a Dossier", record="Tally", field="dossier", value=d)
         ctx = self.context
-        receipt = d.receipt
-        if receipt > ctx.as_of:
+        if d.receipt > ctx.as_of:
             return  # not yet received at the evaluation moment
-        acc = self._acc(d.unit_id)
-        proc = ctx.procedures.get(d.procedure_code)
-        if not ctx.authorities_given:
-            # SPEC §1.1: without an authorities file a unit's authority is the procedures seen on
-            # its dossiers, at the procedure's own online level.
-            acc.authorize(d.procedure_code, int(proc.online_level) if proc is not None else 0)
-        period = ctx.period
-        start = period.start_moment
-        received = start <= receipt and receipt.date() <= period.end
-        end, _ = effective_end(d, ctx.as_of)
-        in_population = received or (receipt < start and (end is None or end >= start))
-        result = d.finished_at if d.finished_at is not None else d.returned_at
-        resolved = result is not None and result <= ctx.as_of and period.contains(result)
-        transparency.add_dossier(acc, d, received, ctx)
-        in_time = progress.add_dossier(acc, d, proc, in_population, resolved, ctx)
-        online.add_dossier(acc, d, proc, received, ctx)
-        digitization.add_dossier(acc, d, proc, received, resolved, ctx)
-        satisfaction.add_dossier(acc, d, in_time, ctx)
+        shape, days = dossier_shape(d, ctx)
+        self.add_shape(d.unit_id, d.procedure_code, shape, days,
+                       d.id if ctx.keep_ids else None)
+
+    def add_shape(self, unit_id: str, procedure_code: str, shape: tuple[Any, ...],
+                  days: int | None = None, ident: str | None = None) -> None:
+        """Count one dossier already reduced to its shape (the readers' row path does this)."""
+        contrib = self._contrib.get(shape)
+        if contrib is None:
+            contrib = self._contribution(shape)
+        bits = contrib[1]
+        if not self.context.authorities_given:
+            bits |= AUTHORITY_BIT
+        if bits:
+            codes = self._marks.get(unit_id)
+            if codes is None:
+                codes = self._marks[unit_id] = {}
+            codes[procedure_code] = codes.get(procedure_code, 0) | bits
+        if days is not None:
+            pair = self._days.get(unit_id)
+            if pair is None:
+                pair = self._days[unit_id] = [0, 0]
+            pair[0] += days
+            pair[1] += 1
+        if ident is not None:
+            count_shape(self._acc(unit_id), DossierShape(*shape), ident)
+            return
+        cells = self._cells.get(unit_id)
+        if cells is None:
+            cells = self._cells[unit_id] = {}
+        cells[shape] = cells.get(shape, 0) + 1
+
+    def _contribution(self, shape: tuple[Any, ...]) -> tuple[Acc, int]:
+        typed = DossierShape(*shape)
+        scratch = Acc()
+        count_shape(scratch, typed)
+        contrib = self._contrib[shape] = (scratch, shape_marks(typed))
+        return contrib
+
+    def add_counted(self, unit_id: str, cells: Mapping[tuple[Any, ...], int],
+                    marks: Mapping[str, int], days: tuple[int, int]) -> None:
+        """Add counts made elsewhere for one unit: dossiers per shape, per-procedure mark bits
+        and the 2.2 day sum (the readers' row path counts into plain dictionaries)."""
+        mine = self._cells.setdefault(unit_id, {})
+        for shape, n in cells.items():
+            mine[shape] = mine.get(shape, 0) + n
+        codes = self._marks.setdefault(unit_id, {})
+        for code, bits in marks.items():
+            codes[code] = codes.get(code, 0) | bits
+        if days[1]:
+            pair = self._days.setdefault(unit_id, [0, 0])
+            pair[0] += days[0]
+            pair[1] += days[1]
+
+    def _fold(self) -> None:
+        if not (self._cells or self._marks or self._days):
+            return
+        ctx = self.context
+        for unit_id, cells in self._cells.items():
+            acc = self._acc(unit_id)
+            for shape, n in cells.items():
+                contrib = self._contrib.get(shape)
+                if contrib is None:
+                    contrib = self._contribution(shape)
+                acc.add_scaled(contrib[0], n)
+        for unit_id, codes in self._marks.items():
+            acc = self._acc(unit_id)
+            for code, bits in codes.items():
+                if bits & AUTHORITY_BIT:
+                    proc = ctx.procedures.get(code)
+                    acc.authorize(code, int(proc.online_level) if proc is not None else 0)
+                for name in _MARKS[1:]:
+                    if bits & _BIT[name]:
+                        acc.add_proc(name, code)
+        for unit_id, (days, k) in self._days.items():
+            progress.add_processing_days(self._acc(unit_id), days, k)
+        self._cells, self._marks, self._days = {}, {}, {}
 
     def add_petition(self, p: Petition) -> None:
         satisfaction.add_petition(self._acc(p.unit_id), p, self.context)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -20,7 +20,62 @@ from ..deadlines import DeadlinePolicy
 from ..periods import Period
 from ..records import Procedure
 
-__all__ = ["Acc", "Context", "Count", "Note", "authority_with", "calendar_notes", "flag_notes"]
+__all__ = [
+    "IN_TIME",
+    "PENDING",
+    "Acc",
+    "Context",
+    "Count",
+    "DossierShape",
+    "Note",
+    "Verdict",
+    "authority_with",
+    "calendar_notes",
+    "flag_notes",
+]
+
+
+class Verdict:
+    """Where a dossier stands for criterion 2.1, as a small int (a :class:`DossierShape` field):
+    outside the period's population, without a due date (left out), or its SPEC §4 status."""
+
+    OUT = 0
+    UNCLASSIFIED = 1
+    IN_TIME = 2  #: EARLY or ON_TIME
+    LATE = 3
+    PENDING_IN_TIME = 4
+    PENDING_LATE = 5
+
+
+IN_TIME = frozenset({Verdict.IN_TIME, Verdict.PENDING_IN_TIME})
+PENDING = frozenset({Verdict.PENDING_IN_TIME, Verdict.PENDING_LATE})
+
+
+class DossierShape(NamedTuple):
+    """Everything the dossier criteria count about one dossier, without its ids or dates.
+
+    Two dossiers with the same shape count the same way in every criterion, so a tally keeps,
+    per unit, how many dossiers had each shape (a few thousand distinct shapes, whatever the
+    number of dossiers), and the criteria functions run once per distinct shape. The readers'
+    row path builds these tuples straight from the cells; :meth:`Tally.add_dossier` builds them
+    from :class:`~chiso766.records.Dossier` records. Flags are ``None`` when not reported.
+    """
+
+    received: bool  #: received in the period
+    resolved: bool  #: finished or returned in the period (by the evaluation moment)
+    verdict: int  #: a :class:`Verdict` value
+    complained: bool  #: petitioned about or disliked (criterion 5.4)
+    online: bool  #: channel ONLINE
+    paper: bool | None  #: the procedure requires a paper result
+    fee: bool | None  #: the procedure charges a fee
+    synced: bool | None
+    electronic_result: bool | None
+    paid: int | None  #: DuocThanhToanTrucTuyen (0 not paid online)
+    fee_data: bool | None
+    digitized: bool | None
+    reuses: bool | None
+    personal_store: bool | None
+    population: bool | None
 
 
 @attrs.define(frozen=True, slots=True)
@@ -174,6 +229,20 @@ class Acc:
             lists = self.ids.setdefault(code, ([], []))
             lists[0].extend(num)
             lists[1].extend(den)
+
+    def add_scaled(self, other: Acc, n: int) -> None:
+        """Add ``n`` times the counts of ``other`` (the contribution of one dossier shape, see
+        :class:`DossierShape`): counts, unreported fields and bumps; never sets or ids."""
+        for code, (hits, total) in other.nd.items():
+            pair = self.nd.get(code)
+            if pair is None:
+                pair = self.nd[code] = [0, 0]
+            pair[0] += hits * n
+            pair[1] += total * n
+        for code, k in other.unreported.items():
+            self.unreported[code] = self.unreported.get(code, 0) + k * n
+        for key, k in other.misc.items():
+            self.misc[key] = self.misc.get(key, 0) + k * n
 
     def copy(self) -> Acc:
         new = Acc()

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from ..records import Commune, Dossier, Procedure
-from .base import Acc, Context, Count, Note, authority_with, flag_notes
+from ..records import Commune
+from .base import Acc, Context, Count, DossierShape, Note, authority_with, flag_notes
 
 __all__ = [
     "add_commune",
@@ -18,6 +18,7 @@ __all__ = [
     "citizen_data_connected_dossier",
     "citizen_data_connected_formality",
     "electronic_certified_copy",
+    "procedure_marks",
     "original_result_available",
     "reused_digitized_data",
     "so_hoa_giay_to_giai_quyet",
@@ -31,29 +32,30 @@ def _flag(acc: Acc, code: str, value: bool | None, ident: str | None) -> None:
     acc.count(code, value is True, ident)
 
 
-def add_dossier(acc: Acc, d: Dossier, proc: Procedure | None, received_in_period: bool,
-                resolved_in_period: bool, ctx: Context) -> None:
+def add_dossier(acc: Acc, s: DossierShape, ident: str | None) -> None:
     """4.1 and 4.2 count dossiers that got their result in the period (an electronic result
     exists only once a dossier is resolved); 4.3–4.5 count dossiers received in the period."""
-    ident = d.id if ctx.keep_ids else None
-    paper = proc.requires_paper_result if proc is not None else None
-    if resolved_in_period:
+    paper = s.paper
+    if s.resolved:
         if paper is True:
-            _flag(acc, "ORIGINAL_RESULT_AVAILABLE", d.has_electronic_result, ident)
+            _flag(acc, "ORIGINAL_RESULT_AVAILABLE", s.electronic_result, ident)
         elif paper is None:
             acc.missing("ORIGINAL_RESULT_AVAILABLE_PROC")
-        digitized = d.components_digitized
+        digitized = s.digitized
         result_ok: bool | None = True if paper is False else (
-            d.has_electronic_result if paper is True else None)
+            s.electronic_result if paper is True else None)
         if digitized is None or result_ok is None:
             acc.missing("SO_HOA_GIAY_TO_GIAI_QUYET")
         acc.count("SO_HOA_GIAY_TO_GIAI_QUYET", digitized is True and result_ok is True, ident)
-    if received_in_period:
-        _flag(acc, "REUSED_DIGITIZED_DATA", d.reuses_digitized_data, ident)
-        _flag(acc, "SYNCED_WITH_DVCQG_PERSONAL_STORAGE", d.uses_personal_data_store, ident)
-        _flag(acc, "CITIZEN_DATA_CONNECTED_DOSSIER", d.uses_population_data, ident)
-        if d.uses_population_data is True:
-            acc.add_proc("population", d.procedure_code)
+    if s.received:
+        _flag(acc, "REUSED_DIGITIZED_DATA", s.reuses, ident)
+        _flag(acc, "SYNCED_WITH_DVCQG_PERSONAL_STORAGE", s.personal_store, ident)
+        _flag(acc, "CITIZEN_DATA_CONNECTED_DOSSIER", s.population, ident)
+
+
+def procedure_marks(s: DossierShape) -> tuple[str, ...]:
+    """4.5a: the procedure had a dossier received in the period using population data."""
+    return ("population",) if s.received and s.population is True else ()
 
 
 def add_commune(acc: Acc, c: Commune, ctx: Context) -> None:

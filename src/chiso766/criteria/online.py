@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
-from ..records import Channel, Dossier, OnlineLevel, Procedure
-from .base import Acc, Context, Count, Note, authority_with, flag_notes
+from ..records import OnlineLevel
+from .base import Acc, Context, Count, DossierShape, Note, authority_with, flag_notes
 
 __all__ = [
     "add_dossier",
@@ -22,44 +22,50 @@ __all__ = [
     "online_service_procedures",
     "online_services_with_dossiers",
     "payment_integrated_procedures",
+    "procedure_marks",
 ]
 
 
-def add_dossier(acc: Acc, d: Dossier, proc: Procedure | None, received_in_period: bool,
-                ctx: Context) -> None:
-    if not received_in_period:
+def add_dossier(acc: Acc, s: DossierShape, ident: str | None) -> None:
+    """3.3 and 3.6: a dossier received in the period."""
+    if not s.received:
         return
-    ident = d.id if ctx.keep_ids else None
-    code = d.procedure_code
-    online = d.channel is Channel.ONLINE
+    online = s.online
     if online:
-        acc.add_proc("online_dossier", code)
         acc.bump("online_dossiers")
     # 3.3: online, and for procedures requiring a paper result, with an electronic result.
-    paper = proc.requires_paper_result if proc is not None else None
+    paper = s.paper
     if paper is None and online:
         acc.missing("ONLINE_DOSSIERS")
-    hit = online and (paper is False or (paper is True and d.has_electronic_result is True))
+    hit = online and (paper is False or (paper is True and s.electronic_result is True))
     acc.count("ONLINE_DOSSIERS", hit, ident)
-    paid = d.paid_online is not None and d.paid_online > 0
-    acc.add_proc("received", code)
-    if d.paid_online is not None:
-        acc.add_proc("paid_reported", code)
-    if paid:
-        acc.add_proc("paid", code)
-    if d.has_fee_data is not None:
-        acc.add_proc("fee_data_reported", code)
-    if d.has_fee_data is True:
-        acc.add_proc("fee_data", code)
     # 3.6: dossiers of fee-charging procedures, minus those whose fees are all 0 (no non-zero fee
     # list: has_fee_data is False).
-    fee = proc.has_fee if proc is not None else None
+    fee = s.fee
     if fee is None:
         acc.missing("ONLINE_PAID_DOSSIERS_PROC")
-    elif fee and d.has_fee_data is not False:
-        if d.paid_online is None:
+    elif fee and s.fee_data is not False:
+        if s.paid is None:
             acc.missing("ONLINE_PAID_DOSSIERS")
-        acc.count("ONLINE_PAID_DOSSIERS", paid, ident)
+        acc.count("ONLINE_PAID_DOSSIERS", s.paid is not None and s.paid > 0, ident)
+
+
+def procedure_marks(s: DossierShape) -> tuple[str, ...]:
+    """The per-procedure sets a dossier puts its procedure in (3.2, 3.4, 3.5)."""
+    if not s.received:
+        return ()
+    marks = ["received"]
+    if s.online:
+        marks.append("online_dossier")
+    if s.paid is not None:
+        marks.append("paid_reported")
+        if s.paid > 0:
+            marks.append("paid")
+    if s.fee_data is not None:
+        marks.append("fee_data_reported")
+        if s.fee_data:
+            marks.append("fee_data")
+    return tuple(marks)
 
 
 def _fallback_note(ctx: Context) -> tuple[Note, ...]:

@@ -10,38 +10,38 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
-from ..deadlines import classify
-from ..errors import MissingDataError
-from ..records import Dossier, Procedure
-from .base import Acc, Context, Count, Note
+from .base import IN_TIME, PENDING, Acc, Context, Count, DossierShape, Note, Verdict
 
-__all__ = ["add_dossier", "average_processing_time", "dossier_on_time"]
+__all__ = [
+    "add_dossier",
+    "add_processing_days",
+    "average_processing_time",
+    "dossier_on_time",
+]
 
 
-def add_dossier(acc: Acc, d: Dossier, proc: Procedure | None, in_population: bool,
-                ended_in_period: bool, ctx: Context) -> bool | None:
-    """Count one dossier for 2.1 and 2.2; returns whether it is in time (``None`` when it is
-    not in the population or cannot be classified)."""
-    in_time: bool | None = None
-    if in_population:
-        try:
-            verdict = classify(d, proc, calendar=ctx.calendar, as_of=ctx.as_of,
-                               policy=ctx.policy)
-        except MissingDataError:
-            acc.bump("unclassified")
-            if ctx.keep_ids:
-                acc.ids.setdefault("unclassified", ([], []))[1].append(d.id)
-        else:
-            in_time = verdict.status.in_time
-            acc.count("DOSSIER_ON_TIME", in_time, d.id if ctx.keep_ids else None)
-            if verdict.status.pending:
-                acc.bump("pending")
-    if ended_in_period and (d.finished_at is not None or d.returned_at is not None):
-        end = d.finished_at if d.finished_at is not None else d.returned_at
-        assert end is not None
-        used = ctx.calendar.working_days_between(d.receipt.date(), end.date())
-        acc.add_sum("AVERAGE_PROCESSING_TIME", max(0, used))
-    return in_time
+def add_dossier(acc: Acc, s: DossierShape, ident: str | None) -> None:
+    """Count one dossier of the period's population for 2.1 (the processing time of 2.2 is
+    summed by the tally, it is not part of a shape)."""
+    verdict = s.verdict
+    if verdict == Verdict.UNCLASSIFIED:
+        acc.bump("unclassified")
+        if ident is not None:
+            acc.ids.setdefault("unclassified", ([], []))[1].append(ident)
+    elif verdict != Verdict.OUT:
+        acc.count("DOSSIER_ON_TIME", verdict in IN_TIME, ident)
+        if verdict in PENDING:
+            acc.bump("pending")
+
+
+def add_processing_days(acc: Acc, days: int, dossiers: int = 1) -> None:
+    """2.2: ``days`` working days (receipt to result, never negative) over ``dossiers``
+    resolved in the period."""
+    pair = acc.sums.get("AVERAGE_PROCESSING_TIME")
+    if pair is None:
+        pair = acc.sums["AVERAGE_PROCESSING_TIME"] = [0, 0]
+    pair[0] += days
+    pair[1] += dossiers
 
 
 def dossier_on_time(acc: Acc, ctx: Context, units: Sequence[str],

@@ -13,8 +13,8 @@ from datetime import datetime
 import attrs
 
 from ..calendar import WorkingCalendar
-from ..records import Dossier, Petition, PetitionClass
-from .base import Acc, Context, Count, Note
+from ..records import Petition, PetitionClass
+from .base import IN_TIME, Acc, Context, Count, DossierShape, Note, Verdict
 
 __all__ = [
     "PetitionVerdict",
@@ -123,13 +123,12 @@ def add_petition(acc: Acc, p: Petition, ctx: Context) -> None:
         acc.count("PETITION_HANDLING_SATISFACTION", not unsatisfied, ident)
 
 
-def add_dossier(acc: Acc, d: Dossier, in_time: bool | None, ctx: Context) -> None:
+def add_dossier(acc: Acc, s: DossierShape, ident: str | None) -> None:
     """5.4: a dossier of 2.1's population (classified), satisfied when in time and neither
     petitioned about nor disliked."""
-    if in_time is None:
+    if s.verdict == Verdict.OUT or s.verdict == Verdict.UNCLASSIFIED:
         return
-    ok = in_time and d.id not in ctx.complained
-    acc.count("DOSSIER_RATING_SATISFACTION", ok, d.id if ctx.keep_ids else None)
+    acc.count("DOSSIER_RATING_SATISFACTION", s.verdict in IN_TIME and not s.complained, ident)
 
 
 def _pair(acc: Acc, code: str) -> Count:

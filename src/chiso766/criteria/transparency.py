@@ -10,8 +10,8 @@ from fractions import Fraction
 
 import attrs
 
-from ..records import Announcement, Dossier, UnitLevel
-from .base import Acc, Context, Count, Note, flag_notes
+from ..records import Announcement, UnitLevel
+from .base import Acc, Context, Count, DossierShape, Note, flag_notes
 
 __all__ = [
     "add_announcement",
@@ -69,13 +69,12 @@ def add_announcement(acc: Acc, a: Announcement, ctx: Context) -> None:
         acc.flag("PUBLIC_UPDATE_ON_TIME", a.procedure_code, ok)
 
 
-def add_dossier(acc: Acc, d: Dossier, received_in_period: bool, ctx: Context) -> None:
+def add_dossier(acc: Acc, s: DossierShape, ident: str | None) -> None:
     """1.4: a dossier received in the period, synced to the national portal or not."""
-    if received_in_period:
-        synced = d.synced_to_portal
-        if synced is None:
+    if s.received:
+        if s.synced is None:
             acc.missing("DOSSIER_SYNC")
-        acc.count("DOSSIER_SYNC", synced is True, d.id if ctx.keep_ids else None)
+        acc.count("DOSSIER_SYNC", s.synced is True, ident)
 
 
 def _flags(acc: Acc, key: str, ctx: Context) -> Count:
