@@ -20,7 +20,7 @@ from __future__ import annotations
 import enum
 import functools
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from importlib import resources
 from typing import Any
@@ -251,6 +251,14 @@ class WorkingCalendar:
             ia = a.toordinal() - self._base
             ib = b.toordinal() - self._base
         return self._cum[ib] - self._cum[ia]
+
+    def cumulative_index(self, first_year: int, last_year: int) -> tuple[int, Sequence[int]]:
+        """``(base, cum)``: for a day with ordinal ``o`` in the covered years, ``cum[o - base]``
+        is the number of working days from the start of the index to it, so
+        ``working_days_between(a, b) == cum[b - base] - cum[a - base]``. For callers that count
+        millions of day spans by ordinal (the streaming row path) without building dates."""
+        self._cover(first_year, last_year)
+        return self._base, self._cum
 
     # -- the index ----------------------------------------------------------------------------
 

@@ -58,7 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     score = sub.add_parser("score", help="Decision 766 scorecards of every unit")
     common(score, ("table", "json", "csv", "html", "xlsx"))
     score.add_argument("--period", help="2025, 2025-Q2, 2025-06 or 2025-04-01..2025-05-15 "
-                       "(default: the year of the latest receipt)")
+                       "(default: the year of the latest receipt, which needs the whole "
+                       "folder in memory; with --period the dossiers are streamed)")
     score.add_argument("--as-of", dest="as_of", help="evaluation moment, ISO 8601 "
                        "(default: end of the period)")
     score.add_argument("--unit", action="append", help="only this unit (repeatable)")
@@ -149,6 +150,24 @@ def _read(folder: str, strict: bool, progress: bool | None = None) -> Any:
         sys.stderr.write("\n")
 
 
+def _stream(folder: str, period: Period, as_of: datetime | date | None, strict: bool,
+            progress: bool | None) -> Any:
+    from .streaming import score_folder
+
+    show = sys.stderr.isatty() if progress is None else progress
+    if not show:
+        return score_folder(folder, period=period, as_of=as_of, strict=strict)
+
+    def report(kind: str, rows: int) -> None:
+        sys.stderr.write(f"\rchiso766: đọc {kind}: {rows:,} dòng".ljust(60))
+        sys.stderr.flush()
+
+    try:
+        return score_folder(folder, period=period, as_of=as_of, strict=strict, progress=report)
+    finally:
+        sys.stderr.write("\n")
+
+
 def _default_period(dataset: Any) -> Period:
     latest: datetime | None = None
     for d in dataset.dossiers:
@@ -170,10 +189,17 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
     period = Period.parse(args.period) if args.period else None
     as_of = _parse_moment(args.as_of)
-    dataset = _read(args.folder, args.strict, args.progress)
-    if period is None:
-        period = _default_period(dataset)
-    card = score_766(dataset, period=period, as_of=as_of, keep_ids=args.ids)
+    # Streaming (flat memory) whenever nothing needs the records themselves: the period is
+    # known, no ids are kept, and no report lists the due-date audit of single dossiers.
+    if period is not None and not args.ids and args.format in ("table", "json", "csv"):
+        card = _stream(args.folder, period, as_of, args.strict, args.progress)
+        report = card.input
+    else:
+        dataset = _read(args.folder, args.strict, args.progress)
+        if period is None:
+            period = _default_period(dataset)
+        card = score_766(dataset, period=period, as_of=as_of, keep_ids=args.ids)
+        report = dataset.report
     units = list(card.units)
     if args.unit:
         missing = [u for u in args.unit if u not in card.units]
@@ -197,13 +223,13 @@ def _cmd_score(args: argparse.Namespace) -> int:
         _write_bytes(render_xlsx(card, lang=args.lang, units=units,
                                  audits=_flagged(dataset, set(units) if args.unit else None)),
                      args.output)
-        return _status(dataset)
+        return EXIT_REJECTED if report.rejected else EXIT_OK
     else:
         text = render_scorecard(card, lang=args.lang, units=units)
-        if dataset.report.rejected:
-            text += rejections_text(dataset.report, args.lang)
+        if report.rejected:
+            text += rejections_text(report, args.lang)
     _write(text, args.output)
-    return _status(dataset)
+    return EXIT_REJECTED if report.rejected else EXIT_OK
 
 
 def _cmd_hcm104(args: argparse.Namespace) -> int:

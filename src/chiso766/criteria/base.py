@@ -65,9 +65,9 @@ class DossierShape(NamedTuple):
     resolved: bool  #: finished or returned in the period (by the evaluation moment)
     verdict: int  #: a :class:`Verdict` value
     complained: bool  #: petitioned about or disliked (criterion 5.4)
-    online: bool  #: channel ONLINE
     paper: bool | None  #: the procedure requires a paper result
     fee: bool | None  #: the procedure charges a fee
+    online: bool  #: channel ONLINE
     synced: bool | None
     electronic_result: bool | None
     paid: int | None  #: DuocThanhToanTrucTuyen (0 not paid online)

@@ -1,0 +1,842 @@
+"""The streaming row path: CSV cells straight into tallies, for millions of dossiers.
+
+:func:`~chiso766.io.readers.iter_records` builds a validated record per row; at national scale
+that object is most of the cost. The row path reads the same files with the same rules but, for
+a row whose every cell is plain (a known word, a date and time in a shape already seen, ids that
+need no trimming…), goes from cells to the few facts the criteria count (a
+:class:`~chiso766.criteria.base.DossierShape`) with dictionary look-ups and integer arithmetic:
+moments are microseconds since 0001-01-01 (day ordinal × 86 400 000 000 + time of day), built
+from two caches, one for the date part and one for the time of day, that are filled by running
+the general parser (:func:`~chiso766.io.values.parse_moment`), so a cached part means exactly
+what the parser says it means. Any row that is not plain — or that the general path would
+reject — is handed to the general path, which builds the record, names the bad cell, and feeds
+:meth:`~chiso766.tally.Tally.add_dossier`. Both paths give the same counts for every row (a
+property the test suite checks on generated rows).
+
+Memory stays flat: nothing per row is kept. Duplicate dossier ids are caught with
+:class:`IdClaims`, a table of 32-bit fingerprints (4 bytes a slot); a row whose fingerprint was
+seen before is held aside and settled exactly at the end by a second pass over the file's ids
+(only when there is such a row). Supplement requests are held in :class:`SupplementIndex`,
+parallel arrays keyed by the dossier id's 64-bit hash checked with its CRC-32 (a false match
+needs both 96 bits to agree).
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import zlib
+from array import array
+from collections.abc import Callable, Container, Iterator, Mapping
+from datetime import datetime, timedelta
+from operator import itemgetter
+from pathlib import Path
+from typing import Any
+
+from ..criteria.base import DossierShape, Verdict
+from ..errors import InputError
+from ..records import Channel, RatingValue, SupplementRequest
+from ..tally import AUTHORITY_BIT, Tally, shape_marks
+from . import values as v
+from .readers import (
+    _BLANK,
+    _KINDS,
+    Rejection,
+    ReportBuilder,
+    SupplementRow,
+    _decoded_blocks,
+    _fast_table,
+    _plan,
+    _Reader,
+    _slow_csv_row,
+)
+
+__all__ = ["IdClaims", "MomentCells", "SupplementIndex", "complained_from_ratings",
+           "read_supplement_index", "tally_dossier_csv"]
+
+DAY_US = 86_400_000_000
+_EPOCH = datetime(1, 1, 1)  # ordinal 1: ordinal o starts at o * DAY_US
+_PROGRESS_EVERY = 50_000
+
+
+def to_us(moment: datetime) -> int:
+    """A naive local datetime as microseconds on the row path's scale."""
+    return (moment.toordinal() * 86_400 + moment.hour * 3600 + moment.minute * 60
+            + moment.second) * 1_000_000 + moment.microsecond
+
+
+def from_us(us: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=us - DAY_US)
+
+
+class MomentCells:
+    """Cell text → microseconds, for the ``dd/MM/yyyy HH:mm:ss`` and ``yyyy-MM-dd HH:mm:ss``
+    shapes (and ``…HH:mm``), from a cache of date parts and one of times of day.
+
+    A part enters a cache only after the general parser read the whole cell to a naive local
+    time with no fraction of a second and the cell is exactly the canonical spelling of that
+    value, so any cached date part followed by any cached time part spells one moment and means
+    what the parser would say.
+    """
+
+    __slots__ = ("days", "times")
+
+    def __init__(self) -> None:
+        self.days: dict[str, int] = {}
+        self.times: dict[str, int] = {}
+
+    def __call__(self, text: str) -> int | None:
+        """The moment, or ``None`` when the cell is not a plain full moment."""
+        day = self.days.get(text[:11])
+        if day is not None:
+            tod = self.times.get(text[11:])
+            if tod is not None:
+                return day + tod
+        return self.learn(text)
+
+    def learn(self, text: str) -> int | None:
+        try:
+            value = v.parse_moment(text)
+        except ValueError:
+            return None
+        if type(value) is not datetime or value.tzinfo is not None or value.microsecond:
+            return None
+        n = len(text)
+        if text[2:3] == "/":
+            canonical = f"{value:%d/%m/%Y %H:%M:%S}" if n == 19 else f"{value:%d/%m/%Y %H:%M}"
+        elif text[4:5] == "-" and n in (16, 19):
+            spec = "%Y-%m-%d" + text[10] + ("%H:%M:%S" if n == 19 else "%H:%M")
+            canonical = value.strftime(spec)
+        else:
+            return None
+        if canonical != text or len(self.days) > 100_000 or len(self.times) > 100_000:
+            return None
+        self.days[text[:11]] = value.toordinal() * DAY_US
+        self.times[text[11:]] = (value.hour * 3600 + value.minute * 60 + value.second) * 1_000_000
+        return to_us(value)
+
+
+class IdClaims:
+    """Which ids were seen, in 4 bytes a slot: open-addressing tables of 32-bit fingerprints of
+    the ids' 64-bit hashes. ``claim`` answers "new" exactly; "seen" may be a fingerprint
+    collision, which the caller settles exactly (:func:`tally_dossier_csv` re-reads the ids)."""
+
+    __slots__ = ("_full", "_mask", "_older", "_table", "count")
+
+    def __init__(self, expected: int) -> None:
+        size = 1 << 10
+        while size * 3 < expected * 4:
+            size <<= 1
+        self._older: list[tuple[array[int], int]] = []
+        self._new_table(size)
+
+    def _new_table(self, size: int) -> None:
+        self._table = array("I", bytes(4 * size))
+        self._mask = size - 1
+        self._full = size * 3 // 4
+        self.count = 0
+
+    def claim(self, h: int) -> bool:
+        """Record the id with hash ``h``; ``False`` when its fingerprint was already there."""
+        fp = (h >> 32) & 0xFFFFFFFF or 1
+        for table, mask in self._older:
+            # Fingerprints do not hold the slot bits, so a full table is kept as it is and a
+            # new, larger one takes the new ids (rare: the first is sized from the file size).
+            i = h & mask
+            while True:
+                slot = table[i]
+                if slot == 0:
+                    break
+                if slot == fp:
+                    return False
+                i = (i + 1) & mask
+        table = self._table
+        mask = self._mask
+        i = h & mask
+        while True:
+            slot = table[i]
+            if slot == 0:
+                table[i] = fp
+                self.count += 1
+                if self.count >= self._full:
+                    self._older.append((table, mask))
+                    self._new_table(len(table) * 2)
+                return True
+            if slot == fp:
+                return False
+            i = (i + 1) & mask
+
+
+class SupplementIndex(Mapping[str, tuple[SupplementRequest, ...]]):
+    """Supplement requests by dossier id, in parallel arrays (about 40 bytes a request).
+
+    ``slots`` is an open-addressing table of request positions + 1 keyed by the id's hash; the
+    requests of one dossier are chained through ``nxt`` in file order. Also a ``Mapping`` of id →
+    ``SupplementRequest`` tuple, which is what the general reader attaches to a dossier.
+    """
+
+    def __init__(self) -> None:
+        self.hashes = array("q")
+        self.crcs = array("I")
+        self.requested = array("q")
+        self.supplied = array("q")  # -1: not supplied
+        self.lines = array("q")
+        self.nxt = array("q")  # next request of the same dossier, -1 at the end
+        self.used = bytearray()
+        self._slots = array("q", bytes(8 * 1024))
+        self._mask = 1023
+        self._last: dict[int, int] = {}
+
+    def add(self, dossier_id: str, requested: int, supplied: int | None, line: int) -> None:
+        h = hash(dossier_id)
+        crc = zlib.crc32(dossier_id.encode("utf-8", "surrogatepass"))
+        k = len(self.hashes)
+        self.hashes.append(h)
+        self.crcs.append(crc)
+        self.requested.append(requested)
+        self.supplied.append(-1 if supplied is None else supplied)
+        self.lines.append(line)
+        self.nxt.append(-1)
+        self.used.append(0)
+        first = self._find(h, crc)
+        if first < 0:
+            self._insert(h, k)
+        else:
+            j = first
+            while self.nxt[j] >= 0:
+                j = self.nxt[j]
+            self.nxt[j] = k
+
+    def _insert(self, h: int, k: int) -> None:
+        if (len(self.hashes) + 1) * 2 > len(self._slots):
+            self._rehash()
+        slots, mask = self._slots, self._mask
+        i = h & mask
+        while slots[i]:
+            i = (i + 1) & mask
+        slots[i] = k + 1
+
+    def _rehash(self) -> None:
+        size = len(self._slots) * 2
+        slots = array("q", bytes(8 * size))
+        mask = size - 1
+        for k1 in self._slots:
+            if k1:
+                i = self.hashes[k1 - 1] & mask
+                while slots[i]:
+                    i = (i + 1) & mask
+                slots[i] = k1
+        self._slots, self._mask = slots, mask
+
+    def _find(self, h: int, crc: int) -> int:
+        """Position of the first request of the dossier, or -1."""
+        slots, mask, hashes = self._slots, self._mask, self.hashes
+        i = h & mask
+        while True:
+            k1 = slots[i]
+            if not k1:
+                return -1
+            if hashes[k1 - 1] == h and self.crcs[k1 - 1] == crc:
+                return k1 - 1
+            i = (i + 1) & mask
+
+    def first(self, dossier_id: str, h: int) -> int:
+        """Position of the first request of ``dossier_id`` (hash ``h``), or -1: one look-up in
+        the slot table for the (usual) dossier without requests."""
+        if not self._slots[h & self._mask]:
+            return -1
+        return self._find(h, zlib.crc32(dossier_id.encode("utf-8", "surrogatepass")))
+
+    def chain(self, k: int) -> list[int]:
+        out = []
+        while k >= 0:
+            out.append(k)
+            k = self.nxt[k]
+        return out
+
+    def requests(self, k: int) -> tuple[SupplementRequest, ...]:
+        return tuple(SupplementRequest(from_us(self.requested[j]),
+                                       None if self.supplied[j] < 0 else from_us(self.supplied[j]))
+                     for j in self.chain(k))
+
+    # -- Mapping, for the general reader ---------------------------------------------------------
+
+    def __getitem__(self, dossier_id: str) -> tuple[SupplementRequest, ...]:
+        k = self.first(dossier_id, hash(dossier_id))
+        if k < 0:
+            raise KeyError(dossier_id)
+        return self.requests(k)
+
+    def __iter__(self) -> Iterator[str]:
+        raise TypeError("a SupplementIndex is looked up by id, not iterated")
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+    def mark_used(self, k: int) -> None:
+        for j in self.chain(k):
+            self.used[j] = 1
+
+
+# ---------------------------------------------------------------------------------------------
+# plain rows of the small files
+
+
+def _plain_rows(reader: _Reader, path: Path, progress: Callable[[int], None] | None = None,
+                ) -> Iterator[tuple[int, Any, list[int] | None]]:
+    """Rows of a CSV file as ``(line, row, index)`` where ``index`` gives each field's column
+    (``None`` when the row is not plain and was built by the general path: ``row`` is then the
+    record). Rejections, blank rows and CSV errors are handled here, as ``_iter_csv`` does."""
+    bad: set[int] = set()
+    read = 0
+    try:
+        with path.open("rb") as f:
+            lines = itertools.chain.from_iterable(_decoded_blocks(f, reader.file, bad))
+            header_no = 0
+            header = ""
+            for header in lines:
+                header_no += 1
+                if header.strip():
+                    break
+            if not header.strip():
+                reader.builder.note(f"{reader.file}: empty file")
+                return
+            if header_no in bad:
+                raise InputError("the header line is not UTF-8 text (save the file as UTF-8)",
+                                 file=reader.file, line=header_no)
+            delimiter = max((",", ";", "\t"), key=header.count)
+            names = next(csv.reader([header], delimiter=delimiter))
+            plan = _plan(reader, names)
+            ncols = len(names)
+            single = all(len(found) == 1 for found in plan.columns.values())
+            index = [ncols] * len(reader.kind.fields)
+            for n, fs in enumerate(reader.kind.fields):
+                found = plan.columns.get(fs.name)
+                if found:
+                    index[n] = found[0][0]
+            rows = csv.reader(lines, delimiter=delimiter)
+            last = header_no
+            while True:
+                try:
+                    for row in rows:
+                        start = last + 1
+                        last = header_no + rows.line_num
+                        if not row:
+                            continue
+                        read += 1
+                        if progress is not None and read % _PROGRESS_EVERY == 0:
+                            progress(read)
+                        if single and len(row) == ncols and not bad:
+                            yield start, row, index
+                            continue
+                        record = _slow_csv_row(reader, plan, row, ncols, start, last, bad,
+                                               delimiter)
+                        if record is _BLANK:
+                            read -= 1
+                            reader.blank += 1
+                        elif record is not None:
+                            yield start, record, None
+                    break
+                except csv.Error as exc:
+                    start = last + 1
+                    last = header_no + rows.line_num
+                    read += 1
+                    reader.reject(start, None, "", f"unreadable CSV row: {exc}")
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}",
+                         file=reader.file) from None
+    finally:
+        reader.read += read
+        reader.close()
+
+
+def _rebuild(reader: _Reader, row: list[str], index: list[int], line: int) -> Any:
+    """The general path for a plain-looking row the row path could not take."""
+    cells = {fs.name: [(reader.columns.get(fs.name, fs.name), row[i])]
+             for fs, i in zip(reader.kind.fields, index, strict=True) if i < len(row)}
+    if not any(cell.strip() for cell in row):
+        return _BLANK
+    return reader.build(cells, line)
+
+
+def read_supplement_index(path: Path, builder: ReportBuilder, strict: bool,
+                          moments: MomentCells) -> SupplementIndex:
+    """Read a supplements file (SPEC §8) into a :class:`SupplementIndex`."""
+    reader = _Reader(_KINDS["supplements"], path.name, builder, strict, None, None, None)
+    index = SupplementIndex()
+    names = [fs.name for fs in reader.kind.fields]
+    pos = {name: n for n, name in enumerate(names)}
+    for line, row, cols in _plain_rows(reader, path):
+        if cols is not None:
+            ident = row[cols[pos["dossier_id"]]].strip()
+            req_text = row[cols[pos["requested_at"]]] if cols[pos["requested_at"]] < len(row) \
+                else ""
+            sup_i = cols[pos["supplied_at"]]
+            sup_text = row[sup_i] if sup_i < len(row) else ""
+            req = moments(req_text) if req_text else None
+            sup = moments(sup_text) if sup_text else None
+            if ident and req is not None and (not sup_text or (sup is not None and sup >= req)):
+                index.add(ident, req, sup, line)
+                continue
+            record = _rebuild(reader, row, cols, line)
+            if record is None or record is _BLANK:
+                if record is _BLANK:
+                    reader.read -= 1
+                    reader.blank += 1
+                continue
+        else:
+            record = row
+        assert isinstance(record, SupplementRow)
+        req_m = record.request.requested_at
+        sup_m = record.request.supplied_at
+        index.add(record.dossier_id, to_us(req_m), None if sup_m is None else to_us(sup_m),
+                  line)
+    return index
+
+
+def complained_from_ratings(path: Path, builder: ReportBuilder, strict: bool,
+                            unit_ids: Container[str] | None, as_of: datetime,
+                            moments: MomentCells, into: set[str]) -> None:
+    """Read a ratings file (SPEC §8) for what the index needs of it: the dossiers disliked by
+    ``as_of`` (criterion 5.4), added to ``into``. Every row is accepted or rejected as by
+    :func:`~chiso766.io.readers.iter_records`."""
+    kind = _KINDS["ratings"]
+    reader = _Reader(kind, path.name, builder, strict, None, unit_ids, None)
+    pos = {fs.name: n for n, fs in enumerate(kind.fields)}
+    table = _fast_table(kind.fields[pos["rating"]]) or {}
+    limit = to_us(as_of)
+    for line, row, cols in _plain_rows(reader, path):
+        if cols is not None:
+            unit = row[cols[pos["unit_id"]]]
+            rating = table.get(row[cols[pos["rating"]]])
+            rated_i = cols[pos["rated_at"]]
+            rated_text = row[rated_i] if rated_i < len(row) else ""
+            rated = moments(rated_text) if rated_text else None
+            ident_i = cols[pos["dossier_id"]]
+            ident = row[ident_i].strip() if ident_i < len(row) else ""
+            if (rating is not None and unit and unit.strip() is unit
+                    and (unit_ids is None or unit in unit_ids)
+                    and (not rated_text or rated is not None)):
+                if rating is RatingValue.BAD and ident and (rated is None or rated <= limit):
+                    into.add(ident)
+                continue
+            record = _rebuild(reader, row, cols, line)
+            if record is None or record is _BLANK:
+                if record is _BLANK:
+                    reader.read -= 1
+                    reader.blank += 1
+                continue
+            if not reader.accept(record, line):
+                continue
+        else:
+            record = row
+            if not reader.accept(record, line):
+                continue
+        if record.rating is RatingValue.BAD and record.dossier_id is not None and (
+                record.rated_at is None or record.rated_at <= as_of):
+            into.add(record.dossier_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# dossiers
+
+
+class _Claims(dict[Any, int]):
+    """The general reader's duplicate check, routed to :class:`IdClaims`: a row the general
+    path rejects still claims its id (as ``_Reader._remember`` does). Never reports a duplicate
+    itself: the row path claims each id before a row is counted and settles collisions."""
+
+    def __init__(self, claims: IdClaims) -> None:
+        super().__init__()
+        self.claims = claims
+        self.skip = False
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        if not self.skip and isinstance(key, str):
+            self.claims.claim(hash(key))
+        return default
+
+
+class _FirstLines(dict[Any, int]):
+    """The second pass's record of the first line claiming each wanted id."""
+
+    def __init__(self, wanted: Container[str]) -> None:
+        super().__init__()
+        self.wanted = wanted
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        if key in self.wanted:
+            return super().setdefault(key, default)
+        return default
+
+
+_FLAG_FIELDS = ("channel", "synced_to_portal", "has_electronic_result", "paid_online",
+                "has_fee_data", "components_digitized", "reuses_digitized_data",
+                "uses_personal_data_store", "uses_population_data")
+_MOMENT_FIELDS = ("received_at", "submitted_at", "due_at", "finished_at", "returned_at",
+                  "stopped_at", "new_due_at")
+_PICKED = ("id", "procedure_code", "unit_id", *_MOMENT_FIELDS, "result_code", "result_file",
+           *_FLAG_FIELDS)
+_FLAG_MEMO_LIMIT = 50_000
+
+
+def tally_dossier_csv(
+    path: Path,
+    tally: Tally,
+    builder: ReportBuilder,
+    *,
+    strict: bool,
+    procedures: Mapping[str, Any] | None,
+    unit_ids: Container[str] | None,
+    supplements: SupplementIndex,
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Count every row of a dossiers CSV file into ``tally`` (SPEC §8 checks, §4–§5 counting).
+
+    The same rows are accepted and rejected, with the same messages, as
+    :func:`~chiso766.io.readers.iter_records` with ``procedures``, ``unit_ids`` and
+    ``supplements``; the accepted ones are counted as :meth:`Tally.add_dossier` would count them.
+    """
+    kind = _KINDS["dossiers"]
+    reader = _Reader(kind, path.name, builder, strict, procedures, unit_ids, supplements)
+    claims = IdClaims(max(1024, path.stat().st_size // 200))
+    adapter = reader.seen = _Claims(claims)
+    ctx = tally.context
+    counter = _RowCounter(tally, procedures, unit_ids, supplements)
+    pos = {fs.name: n for n, fs in enumerate(kind.fields)}
+    fast_ok = ctx.policy.granularity == "date" and not ctx.keep_ids
+    held: list[tuple[int, str, Any, Any, int]] = []
+    run = _Rows(reader, counter, adapter, fast_ok, pos)
+
+    for line, row, cols in _plain_rows(reader, path, progress):
+        if cols is None:  # built by the general path (an unusual row)
+            ident = row.id
+        else:
+            ident = row[cols[pos["id"]]].strip()
+            if not ident:
+                run.rebuild(row, cols, line, claimed=False)
+                continue
+        h = hash(ident)
+        if not claims.claim(h):
+            held.append((line, ident, row, cols, h))
+            continue
+        run.one(line, ident, row, cols, h)
+    if held:
+        _settle(path, reader, held, run, pos)
+    counter.flush()
+    builder.rejections[:] = _in_line_order(builder.rejections, path.name)
+
+
+class _Rows:
+    """One accepted-so-far row: counted by the row path, or built and fed by the general one."""
+
+    def __init__(self, reader: _Reader, counter: _RowCounter, adapter: _Claims, fast_ok: bool,
+                 pos: Mapping[str, int]) -> None:
+        self.reader = reader
+        self.counter = counter
+        self.adapter = adapter
+        self.fast_ok = fast_ok
+        self.pos = pos
+        self.picker: Callable[[list[Any]], tuple[Any, ...]] | None = None
+        self.flag_parts: tuple[tuple[dict[Any, Any], ...], bool] | None = None
+
+    def one(self, line: int, ident: str, row: Any, cols: list[int] | None, h: int) -> None:
+        if cols is None:
+            self.feed(row, line)
+            return
+        if self.fast_ok:
+            if self.picker is None:
+                self.picker = itemgetter(*(cols[self.pos[name]] for name in _PICKED))
+                self.flag_parts = _flag_tables(self.reader.kind, cols, self.pos)
+            assert self.flag_parts is not None
+            if self.counter.count(self.picker(row + [None]), ident, h, self.flag_parts):
+                return
+        self.rebuild(row, cols, line, claimed=True)
+
+    def rebuild(self, row: list[str], cols: list[int], line: int, *, claimed: bool) -> None:
+        self.adapter.skip = claimed
+        try:
+            record = _rebuild(self.reader, row, cols, line)
+            if record is _BLANK:
+                self.reader.read -= 1
+                self.reader.blank += 1
+            elif record is not None:
+                self.feed(record, line)
+        finally:
+            self.adapter.skip = False
+
+    def feed(self, record: Any, line: int) -> None:
+        skip, self.adapter.skip = self.adapter.skip, True
+        try:
+            if not self.reader.accept(record, line):
+                return
+        finally:
+            self.adapter.skip = skip
+        sups = self.counter.supplements
+        k = sups.first(record.id, hash(record.id)) if len(sups) else -1
+        if k >= 0:
+            sups.mark_used(k)
+        self.counter.tally.add_dossier(record)
+
+
+def _in_line_order(rejections: list[Rejection], file: str) -> list[Rejection]:
+    """This file's rejections in line order (a held row is settled after the pass), the
+    others where they were."""
+    mine = sorted((r for r in rejections if r.file == file), key=lambda r: r.line)
+    it = iter(mine)
+    return [next(it) if r.file == file else r for r in rejections]
+
+
+def _settle(path: Path, reader: _Reader, held: list[tuple[int, str, Any, Any, int]],
+            run: _Rows, pos: Mapping[str, int]) -> None:
+    """Decide the held rows exactly: a second pass finds the first line that claimed each of
+    their ids; a row that is not that line is a duplicate (SPEC §8), the others are counted."""
+    wanted = {ident for _, ident, _, _, _ in held}
+    shadow = _Reader(reader.kind, reader.file, ReportBuilder(), False, None, None, None)
+    first = shadow.seen = _FirstLines(wanted)
+    for line, row, cols in _plain_rows(shadow, path):
+        ident = row.id if cols is None else row[cols[pos["id"]]].strip()
+        if ident:
+            first.setdefault(ident, line)
+    for line, ident, row, cols, h in held:
+        if first.get(ident, line) != line:
+            reader.reject(line, "id", ident,
+                          f"duplicate dossier id '{ident}': first seen on line {first[ident]}",
+                          ident)
+            continue
+        run.one(line, ident, row, cols, h)
+
+
+def _flag_tables(kind: Any, cols: list[int], pos: Mapping[str, int],
+                 ) -> tuple[tuple[dict[Any, Any], ...], bool]:
+    """Exact spelling → value for each word and flag column (from the general converters), the
+    missing column (``None``) meaning not reported; and whether has_electronic_result comes from
+    MaKetQua + DuongDanTepTinKetQua."""
+    ncols_marker = max(cols)
+    tables = []
+    for name in _FLAG_FIELDS:
+        fs = kind.fields[pos[name]]
+        table = dict(_fast_table(fs) or {})
+        table[None] = fs.default  # no such column: not reported (channel: DIRECT)
+        tables.append(table)
+    derived = (cols[pos["has_electronic_result"]] == ncols_marker
+               and cols[pos["result_code"]] != ncols_marker
+               and cols[pos["result_file"]] != ncols_marker)
+    return tuple(tables), derived
+
+
+class _RowCounter:
+    """Counts plain dossier rows into per-unit dictionaries, then hands them to the tally."""
+
+    def __init__(self, tally: Tally, procedures: Mapping[str, Any] | None,
+                 unit_ids: Container[str] | None, supplements: SupplementIndex) -> None:
+        ctx = tally.context
+        self.tally = tally
+        self.ctx = ctx
+        self.procedures = procedures
+        self.unit_ids = unit_ids
+        self.supplements = supplements
+        self.moments = MomentCells()
+        self.any_supplements = len(supplements) > 0
+        self.units: dict[str, tuple[str, dict[tuple[Any, ...], int], dict[str, int],
+                                    list[int]]] = {}
+        self.by_id: dict[str, tuple[str, dict[tuple[Any, ...], int], dict[str, int],
+                                    list[int]]] = {}
+        self.procs: dict[str, tuple[str, tuple[Any, Any]]] = {}
+        self.flags: dict[tuple[Any, ...], tuple[Any, ...] | None] = {}
+        self.bits: dict[tuple[Any, ...], int] = {}
+        period = ctx.period
+        self.start = period.start.toordinal() * DAY_US
+        self.end = (period.end.toordinal() + 1) * DAY_US  # exclusive
+        self.as_of = to_us(ctx.as_of)
+        years = (min(period.start.year, ctx.as_of.year) - 2, max(period.end.year,
+                                                                   ctx.as_of.year) + 1)
+        self.base, self.cum = ctx.calendar.cumulative_index(max(years[0], 1900),
+                                                            min(years[1], 2199))
+        self.complained = ctx.complained
+        self.auth = 0 if ctx.authorities_given else AUTHORITY_BIT
+
+    def _unit(self, raw: str) -> tuple[str, dict[tuple[Any, ...], int], dict[str, int],
+                                       list[int]] | None:
+        unit = raw.strip()
+        if not unit or (self.unit_ids is not None and unit not in self.unit_ids):
+            return None
+        state = self.by_id.get(unit)
+        if state is None:
+            state = self.by_id[unit] = (unit, {}, {}, [0, 0])
+        self.units[raw] = state
+        return state
+
+    def _proc(self, raw: str) -> tuple[str, tuple[Any, Any]] | None:
+        code = raw.strip()
+        if not code or (self.procedures is not None and code not in self.procedures):
+            return None
+        proc = self.ctx.procedures.get(code)
+        info = self.procs[raw] = (code, (proc.requires_paper_result, proc.has_fee)
+                                  if proc is not None else (None, None))
+        return info
+
+    def count(self, cells: tuple[Any, ...], ident: str, h: int,
+              flag_parts: tuple[tuple[dict[Any, Any], ...], bool]) -> bool:
+        """Count one plain row; ``False`` (nothing counted) when it needs the general path."""
+        (_, code_raw, unit_raw, rec, sub, due, fin, ret, stop, new_due, rcode, rfile,
+         *flag_cells) = cells
+        unit = self.units.get(unit_raw)
+        if unit is None:
+            unit = self._unit(unit_raw) if unit_raw is not None else None
+            if unit is None:
+                return False
+        proc = self.procs.get(code_raw)
+        if proc is None:
+            proc = self._proc(code_raw) if code_raw is not None else None
+            if proc is None:
+                return False
+        key = tuple(flag_cells)
+        if flag_parts[1]:
+            key += (bool(rcode and rcode.strip() and rfile and rfile.strip()),)
+        flags = self.flags.get(key, False)
+        if flags is False:
+            flags = self._flags(key, flag_parts)
+        if flags is None:
+            return False
+        # Moments: the date part and the time of day from the caches (MomentCells inlined:
+        # five cells a row make this the hottest code of the library).
+        day_part = self.moments.days
+        time_part = self.moments.times
+        learn = self.moments.learn
+        moment: list[int | None] = []
+        for text in (rec, sub, due, fin, ret, stop, new_due):
+            if text:
+                day = day_part.get(text[:11])
+                tod = time_part.get(text[11:]) if day is not None else None
+                if tod is None:
+                    m = learn(text)
+                    if m is None:
+                        return False
+                    moment.append(m)
+                else:
+                    moment.append(day + tod)  # type: ignore[operator]
+            else:
+                moment.append(None)
+        receipt, submitted, due_m, fin_m, ret_m, stop_m, new_due_m = moment
+        if receipt is None:
+            receipt = submitted
+            if receipt is None:
+                return False
+        for m in (due_m, fin_m, ret_m, stop_m, new_due_m):
+            if m is not None and m < receipt:
+                return False
+        sups = self.supplements
+        k = sups.first(ident, h) if self.any_supplements and sups._slots[h & sups._mask] else -1
+        chain: list[int] = []
+        if k >= 0:
+            chain = sups.chain(k)
+            previous = receipt
+            for j in chain:
+                if sups.requested[j] < previous:
+                    return False  # unsorted or before receipt: the record path normalises
+                previous = sups.requested[j]
+        # -- everything below is Tally.add_dossier / dossier_shape on integers ----------------
+        as_of = self.as_of
+        if receipt > as_of:
+            if k >= 0:
+                sups.mark_used(k)
+            return True  # accepted, not yet received at the evaluation moment
+        start = self.start
+        received = start <= receipt < self.end
+        end = None
+        if fin_m is not None and fin_m <= as_of:
+            end = fin_m
+        elif ret_m is not None and ret_m <= as_of:
+            end = ret_m
+        elif stop_m is not None and stop_m <= as_of:
+            end = stop_m
+        asked = 0
+        applicant = 0
+        if chain:
+            open_ask = False
+            for j in chain:
+                req = sups.requested[j]
+                if req <= as_of:
+                    asked += 1
+                    supplied = sups.supplied[j]
+                    if 0 <= supplied <= as_of:
+                        applicant += supplied - req
+                    else:
+                        open_ask = True
+                        last_req = req
+            if end is None and asked == 1 and open_ask:
+                end = last_req
+        in_population = received or (receipt < start and (end is None or end >= start))
+        result = fin_m if fin_m is not None else ret_m
+        resolved = result is not None and result <= as_of and start <= result < self.end
+        verdict = Verdict.OUT
+        if in_population:
+            if due_m is None:
+                return False  # statutory due date: the record path computes it
+            pending = end is None
+            adjusted = (as_of if pending else end) - applicant  # type: ignore[operator]
+            late = adjusted // DAY_US > due_m // DAY_US or asked > 1
+            if pending:
+                verdict = Verdict.PENDING_LATE if late else Verdict.PENDING_IN_TIME
+            else:
+                verdict = Verdict.LATE if late else Verdict.IN_TIME
+        days = -1
+        if resolved:
+            assert result is not None
+            i = receipt // DAY_US - self.base
+            j2 = result // DAY_US - self.base
+            cum = self.cum
+            if not (0 <= i < len(cum) and 0 <= j2 < len(cum)):
+                return False
+            days = max(0, cum[j2] - cum[i])
+        if k >= 0:
+            sups.mark_used(k)
+        shape = (received, resolved, verdict, ident in self.complained, *proc[1], *flags)  # type: ignore[misc]
+        _, cells_of, marks, day_sum = unit
+        cells_of[shape] = cells_of.get(shape, 0) + 1
+        bits = self.bits.get(shape)
+        if bits is None:
+            bits = self.bits[shape] = shape_marks(DossierShape(*shape)) | self.auth
+        if bits:
+            code = proc[0]
+            old = marks.get(code, 0)
+            if old | bits != old:
+                marks[code] = old | bits
+        if days >= 0:
+            day_sum[0] += days
+            day_sum[1] += 1
+        return True
+
+    def _flags(self, key: tuple[Any, ...], parts: tuple[tuple[dict[Any, Any], ...], bool],
+               ) -> tuple[Any, ...] | None:
+        tables, derived = parts
+        values = []
+        for cell, table in zip(key, tables, strict=False):
+            value = table.get(cell, _MISSING)
+            if value is _MISSING:
+                value = None if cell is None else _MISSING
+            if value is _MISSING:
+                if len(self.flags) < _FLAG_MEMO_LIMIT:
+                    self.flags[key] = None
+                return None
+            values.append(value)
+        channel, synced, eresult, paid, fee_data, digitized, reuses, personal, population = \
+            values
+        if derived:
+            eresult = key[-1]
+        flags = (channel is Channel.ONLINE, synced, eresult,
+                 None if paid is None else int(paid), fee_data, digitized, reuses, personal,
+                 population)
+        if len(self.flags) < _FLAG_MEMO_LIMIT:
+            self.flags[key] = flags
+        return flags
+
+    def flush(self) -> None:
+        for unit, cells, marks, day_sum in self.by_id.values():
+            self.tally.add_counted(unit, cells, marks, (day_sum[0], day_sum[1]))
+        self.units.clear()
+        self.by_id.clear()
+
+
+_MISSING = object()

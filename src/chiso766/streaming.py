@@ -1,0 +1,218 @@
+"""Score a folder of exports without holding its dossiers: the streaming form of
+``score_766(read_folder(folder), …)``, in flat memory.
+
+The small files — units, procedures, authorities, communes, petitions, announcements, postings —
+are read into records as :func:`~chiso766.io.read_folder` reads them; the supplement requests
+into a compact index; the ratings only for the dossiers someone disliked (criterion 5.4). With
+those the scoring context is built, and the dossiers file is folded row by row into a
+:class:`~chiso766.tally.Tally` by the row path (:mod:`chiso766.io.rowpath`); a JSON Lines or JSON
+dossiers file goes record by record through :func:`~chiso766.io.iter_records`. Every row is
+accepted or rejected exactly as :func:`~chiso766.io.read_folder` would, and the scorecard —
+input report included — is the same, byte for byte once written.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import attrs
+
+from .calendar import WorkingCalendar
+from .criteria.base import Context
+from .deadlines import DeadlinePolicy
+from .errors import InputError, PolicyError
+from .io.dataset import _fallback_notes, _kind_files
+from .io.readers import Rejection, ReportBuilder, iter_records
+from .io.rowpath import (
+    MomentCells,
+    SupplementIndex,
+    complained_from_ratings,
+    read_supplement_index,
+    tally_dossier_csv,
+)
+from .periods import Period
+from .records import Petition, Procedure, Unit
+from .rules import QD766, RuleSet
+from .scoring import Scorecard, _dataset_notes, score_tally
+from .tally import Tally, build_context
+
+__all__ = ["score_folder"]
+
+Progress = Callable[[str, int], None]
+
+
+def score_folder(
+    path: str | os.PathLike[str],
+    *,
+    period: Period,
+    as_of: datetime | date | None = None,
+    calendar: WorkingCalendar | None = None,
+    policy: DeadlinePolicy | None = None,
+    rules: RuleSet = QD766,
+    strict: bool = False,
+    reported_received: Mapping[str, int] | None = None,
+    last_year_totals: Mapping[str, int] | None = None,
+    progress: Progress | None = None,
+) -> Scorecard:
+    """Score every unit of the exports in ``path`` for ``period`` under Decision 766, streaming
+    the dossiers (SPEC §5, §8).
+
+    Same arguments and same result as ``score_766(read_folder(path, strict=strict), …)`` —
+    the scorecard's ``input_report`` lists every rejected row — but memory does not grow with
+    the number of dossiers. Record ids are not kept (explanations down to the dossier need
+    :func:`~chiso766.score_766` with ``keep_ids=True``). ``progress(kind, rows)`` is called
+    every 50,000 rows of the dossiers file and when each file is done.
+    """
+    if not isinstance(period, Period):
+        raise PolicyError("must be a Period (e.g. Period.quarter(2025, 2))", record="score",
+                          field="period", value=period)
+    folder = Path(path)
+    if not folder.is_dir():
+        raise InputError(f"no such folder: {folder}", file=os.fspath(folder))
+    files, others = _kind_files(folder)
+    if "dossiers" not in files:
+        raise InputError(f"no dossiers file (dossiers.csv, dossiers.jsonl or dossiers.json) in "
+                         f"{folder}", file=os.fspath(folder))
+    # One builder per step, joined at the end in read_folder's order, so the report (files,
+    # rejections, notes) comes out exactly as read_folder's although ratings and petitions are
+    # read before the dossiers here (the context needs them).
+    head, sup_builder, dossier_builder, orphan_builder, tail = (ReportBuilder() for _ in range(5))
+    if others:
+        head.note(f"ignored files that are not record files: {', '.join(others)}")
+
+    def read(kind: str, builder: ReportBuilder, **checks: Any) -> list[Any]:
+        if kind not in files:
+            return []
+        out = list(iter_records(files[kind], kind, report_builder=builder, strict=strict,
+                                **checks))
+        if progress is not None:
+            progress(kind, len(out))
+        return out
+
+    units: list[Unit] = read("units", head)
+    unit_ids = {u.id for u in units} if "units" in files else None
+    if unit_ids is not None:
+        orphans = sorted({u.parent_id for u in units
+                          if u.parent_id is not None and u.parent_id not in unit_ids})
+        if orphans:
+            head.note(f"{files['units'].name}: parent_id not in the file (treated as no "
+                      f"parent by the tree): {', '.join(orphans)}")
+    procedures: dict[str, Procedure] = {p.code: p for p in read("procedures", head)}
+    known_codes = procedures if "procedures" in files else None
+    checks: dict[str, Any] = {"unit_ids": unit_ids, "procedures": known_codes}
+    authorities = read("authorities", head, **checks)
+    communes = read("communes", head, **checks)
+    moments = MomentCells()
+    supplements = (read_supplement_index(files["supplements"], sup_builder, strict, moments)
+                   if "supplements" in files else SupplementIndex())
+    if progress is not None and "supplements" in files:
+        progress("supplements", len(supplements))
+    petitions: list[Petition] = read("petitions", tail, **checks)
+    disliked: set[str] = set()
+    ctx_as_of = build_context(period=period, as_of=as_of).as_of
+    if "ratings" in files:
+        complained_from_ratings(files["ratings"], tail, strict, unit_ids, ctx_as_of, moments,
+                                disliked)
+    ctx = build_context(
+        period=period, as_of=as_of, procedures=procedures, petitions=petitions,
+        authorities_given=bool(authorities), calendar=calendar, policy=policy,
+        reported_received=reported_received, last_year_totals=last_year_totals,
+    )
+    ctx = _with_dislikes(ctx, disliked)
+    tally = Tally(ctx)
+    tally.update(authorities)
+    tally.update(communes)
+    dossiers = files["dossiers"]
+    if dossiers.suffix.lower() == ".csv":
+        def rows_done(rows: int) -> None:
+            if progress is not None:
+                progress("dossiers", rows)
+
+        tally_dossier_csv(dossiers, tally, dossier_builder, strict=strict,
+                          procedures=known_codes, unit_ids=unit_ids, supplements=supplements,
+                          progress=rows_done if progress is not None else None)
+    else:
+        for record in iter_records(dossiers, "dossiers", report_builder=dossier_builder,
+                                   strict=strict, supplements=supplements,
+                                   procedures=known_codes, unit_ids=unit_ids):
+            k = supplements.first(record.id, hash(record.id)) if len(supplements) else -1
+            if k >= 0:
+                supplements.mark_used(k)
+            tally.add_dossier(record)
+    if progress is not None:
+        progress("dossiers", dossier_builder.build().read)
+    if "supplements" in files:
+        _reject_orphans(supplements, orphan_builder, files["supplements"], dossiers.name,
+                        dossier_builder, strict)
+    announcements = read("announcements", tail, **checks)
+    read("postings", tail, **checks)
+    tally.update(announcements)
+    tally.update(petitions)
+    report = _joined(head, sup_builder, dossier_builder, orphan_builder, tail)
+    notes = _fallback_notes("units" in files, "authorities" in files, "file")
+    return score_tally(tally, units=units, rules=rules,
+                       notes=_dataset_notes(SimpleNamespace(notes=notes)),
+                       input_report=report.build())
+
+
+def _with_dislikes(ctx: Context, disliked: set[str]) -> Context:
+    if not disliked:
+        return ctx
+    return attrs.evolve(ctx, complained=ctx.complained | frozenset(disliked))
+
+
+def _reject_orphans(index: SupplementIndex, builder: ReportBuilder, sup_path: Path,
+                    dossier_file: str, dossier_builder: ReportBuilder, strict: bool) -> None:
+    """SPEC §8: a supplement request whose dossier is missing or rejected is rejected, in the
+    order ``read_folder`` lists them (by dossier, in order of first appearance)."""
+    unused = [k for k in range(len(index)) if not index.used[k]]
+    if not unused:
+        return
+    ids = _orphan_ids(sup_path, unused_lines := {index.lines[k]: k for k in unused})
+    del unused_lines
+    sup_file = sup_path.name
+    rejected_at = {r.record_id: r.line for r in dossier_builder.rejections
+                   if r.file == dossier_file and r.record_id is not None}
+    groups: dict[str, list[int]] = {}
+    for k in sorted(unused, key=lambda j: index.lines[j]):
+        groups.setdefault(ids[k], []).append(k)
+    for dossier_id, group in groups.items():
+        line = rejected_at.get(dossier_id)
+        reason = (f"its dossier '{dossier_id}' ({dossier_file} line {line}) was rejected"
+                  if line is not None else f"no dossier '{dossier_id}' in {dossier_file}")
+        for k in group:
+            builder.reject(Rejection(sup_file, index.lines[k], "dossier_id", dossier_id, reason,
+                                     dossier_id, None))
+            if strict:
+                raise InputError(reason, file=sup_file, line=index.lines[k], record=dossier_id,
+                                 field="dossier_id", value=dossier_id)
+        builder.add_read(sup_file, 0)
+
+
+def _orphan_ids(path: Path, wanted: Mapping[int, int]) -> dict[int, str]:
+    """The dossier ids of the unused requests, by request position: the index keeps hashes,
+    not ids, so the supplements file is read again (only when some request is unused)."""
+    ids: dict[int, str] = {}
+    for record in iter_records(path, "supplements", report_builder=ReportBuilder()):
+        k = wanted.get(record.line)
+        if k is not None:
+            ids[k] = record.dossier_id
+    return ids
+
+
+def _joined(head: ReportBuilder, sups: ReportBuilder, dossiers: ReportBuilder,
+            orphans: ReportBuilder, tail: ReportBuilder) -> ReportBuilder:
+    out = ReportBuilder()
+    for part in (head, sups, dossiers, orphans, tail):
+        for name, rows in part._read.items():
+            out.add_read(name, rows)
+        for rejection in part.rejections:
+            out.reject(rejection)
+        for note in part.notes:
+            out.note(note)
+    return out
