@@ -134,6 +134,7 @@ def _counted_with(tally: Tally, context: Context) -> Iterator[Tally]:
 
 
 def _merge_two(a: Tally, b: Tally, context: Context) -> Tally:
+    """``a.merge(b)`` with both counted as with ``context`` (already checked equivalent)."""
     with _counted_with(a, context), _counted_with(b, context):
         return a.merge(b)
 
@@ -186,15 +187,18 @@ def merge_tallies(tallies: Iterable[Tally], *, context: Context | None = None) -
 
 
 def _tally_list(records: Iterable[Any], context: Context) -> list[Tally]:
+    """A bag partition's records to a partition holding their one tally."""
     return [tally_partition(records, context)]
 
 
 def _only(partition: Sequence[Tally]) -> Tally:
+    """The one tally of a partition made by :func:`_tally_list`."""
     (tally,) = partition
     return tally
 
 
 def _compute(dask: Any, client: Any, *collections: Any) -> tuple[Any, ...]:
+    """Compute on ``client`` when given, else on dask's current default scheduler."""
     if client is not None:
         return tuple(dask.compute(*collections, scheduler=client))
     return tuple(dask.compute(*collections))
@@ -314,6 +318,8 @@ def _tally_file(path: str, shared: _Shared) -> _FileResult:
 
 
 def _dossier_paths(dossier_files: Iterable[StrPath]) -> list[Path]:
+    """The dossier files, checked on the client before any task starts: existing, of a known
+    format, one name each (the report counts rows per file name)."""
     if isinstance(dossier_files, (str, bytes, os.PathLike)) or \
             not isinstance(dossier_files, Iterable):
         raise PolicyError("must be a list of dossier files (e.g. [\"dossiers-000.csv\", …])",
@@ -348,6 +354,7 @@ def _fold_notes(notes: Iterable[str]) -> tuple[str, ...]:
 
 
 def _lookups_from_dataset(data: Dataset) -> _Lookups:
+    """The lookups of a dataset built without dossiers (its report is the lookups' report)."""
     if data.dossiers:
         raise PolicyError("a lookups dataset must not hold dossiers (they are the dossier "
                           "files); pass its folder instead", record="score_files",
@@ -416,6 +423,7 @@ def _lookups_from_folder(path: StrPath, dossier_paths: Sequence[Path], strict: b
 
 
 def _add_report(builder: ReportBuilder, report: ReadReport) -> None:
+    """Add a finished report's files, rejections and notes to ``builder``, in order."""
     for name, count in report.files.items():
         builder.add_read(name, count.read)
     for rejection in report.rejections:

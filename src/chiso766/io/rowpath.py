@@ -599,12 +599,25 @@ def _settle(path: Path, reader: _Reader, held: list[tuple[int, str, Any, Any, in
         if ident:
             first.setdefault(ident, line)
     for line, ident, row, cols, h in held:
-        if first.get(ident, line) != line:
+        if first.get(ident, line) == line:
+            run.one(line, ident, row, cols, h)
+            continue
+        # A row the general path cannot build is rejected for that cell, as iter_records does
+        # (its duplicate check comes after building); the others as duplicates.
+        record = row
+        if cols is not None:
+            run.adapter.skip = True
+            try:
+                record = _rebuild(reader, row, cols, line)
+            finally:
+                run.adapter.skip = False
+        if record is _BLANK:
+            reader.read -= 1
+            reader.blank += 1
+        elif record is not None:
             reader.reject(line, "id", ident,
                           f"duplicate dossier id '{ident}': first seen on line {first[ident]}",
                           ident)
-            continue
-        run.one(line, ident, row, cols, h)
 
 
 def _flag_tables(kind: Any, cols: list[int], pos: Mapping[str, int],

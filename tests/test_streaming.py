@@ -1,0 +1,179 @@
+"""The streaming score (row path) gives the in-memory score, byte for byte, on any folder.
+
+Rows are generated as raw cells — well-formed moments in both national and ISO shapes, odd and
+bad ones, every flag spelling, blanks, unknown codes and units, duplicate ids, supplements that
+are unsorted, orphaned or unanswered, dislikes — so both the row path and its hand-offs to the
+general reader are exercised, and the report (counts, every rejection, notes) must match too.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from chiso766 import Period
+from chiso766.io import read_folder
+from chiso766.io.rowpath import IdClaims, MomentCells, from_us, to_us
+from chiso766.reports.json_report import dumps, scorecard_to_dict
+from chiso766.scoring import score_766
+from chiso766.streaming import score_folder
+
+BASE = datetime(2025, 3, 1, 0, 0, 0)
+UNITS = ("U1", "U2", "U3")
+PROCS = ("P1", "P2", "P3")
+DOSSIER_HEADER = ["MaHoSo", "MaTTHC", "MaDonVi", "KenhThucHien", "NgayNopHoSo", "NgayTiepNhan",
+                  "NgayHenTra", "NgayKetThucXuLy", "NgayTra", "NgayDungXuLy", "synced_to_portal",
+                  "has_fee_data", "DuocThanhToanTrucTuyen", "MaKetQua", "DuongDanTepTinKetQua",
+                  "components_digitized", "HoSoCoThanhPhanSoHoa", "DuocLayTuKhoDMQG",
+                  "TaiKhoanDuocXacThucVoiVNeID"]
+
+
+def _spell(moment: datetime, shape: int) -> str:
+    if shape == 0:
+        return f"{moment:%d/%m/%Y %H:%M:%S}"
+    if shape == 1:
+        return f"{moment:%Y-%m-%d %H:%M:%S}"
+    if shape == 2:
+        return f"{moment:%d/%m/%Y}"  # a bare date: the general path
+    return f"{moment:%Y-%m-%dT%H:%M}"
+
+
+moments = st.builds(lambda minutes, shape: (BASE + timedelta(minutes=minutes), shape),
+                    st.integers(0, 60 * 24 * 150), st.sampled_from([0, 0, 0, 1, 2, 3]))
+odd = st.sampled_from(["", "", "", "31/02/2025 08:00:00", "n/a", " 01/04/2025 08:00:00",
+                       "01/04/2025 25:00:00"])
+flag = st.sampled_from(["1", "0", "", "1", "0", "true", "có", "x", "null", "maybe"])
+
+
+@st.composite
+def dossier_row(draw: st.DrawFn, n: int) -> list[str]:
+    ident = draw(st.sampled_from([f"HS{n}", f"HS{n}", f"HS{n}", f"HS{n % 3}", "", f" HS{n} "]))
+    receipt, rshape = draw(moments)
+
+    def later() -> str:
+        if draw(st.integers(0, 9)) == 0:
+            return draw(odd)
+        if draw(st.booleans()):
+            return ""
+        delta = draw(st.integers(-60 * 24, 60 * 24 * 40))
+        return _spell(receipt + timedelta(minutes=delta), draw(st.sampled_from([0, 0, 1, 2])))
+
+    return [
+        ident,
+        draw(st.sampled_from(PROCS + ("P1", "PX", " P2"))),
+        draw(st.sampled_from(UNITS + ("U1", "UX", "U2 "))),
+        draw(st.sampled_from(["1", "2", "3", "", "2", "trực tuyến", "9"])),
+        _spell(receipt, rshape) if draw(st.booleans()) else "",
+        _spell(receipt, rshape) if draw(st.integers(0, 5)) else draw(odd),
+        later(), later(), later(), later(),
+        draw(flag), draw(flag), draw(st.sampled_from(["0", "1", "2", "", "3"])),
+        draw(st.sampled_from(["KQ1", "", " "])), draw(st.sampled_from(["f.pdf", ""])),
+        draw(flag), draw(flag), draw(flag), draw(flag),
+    ]
+
+
+@st.composite
+def folders(draw: st.DrawFn) -> dict[str, list[list[str]]]:
+    n = draw(st.integers(0, 40))
+    dossiers = [draw(dossier_row(i)) for i in range(n)]
+    sups = []
+    for _ in range(draw(st.integers(0, 12))):
+        who = draw(st.sampled_from([f"HS{i}" for i in range(max(n, 1))] + ["HSX"]))
+        asked, shape = draw(moments)
+        answered = "" if draw(st.booleans()) else _spell(
+            asked + timedelta(minutes=draw(st.integers(-100, 60 * 24 * 10))), shape)
+        sups.append([who, _spell(asked, shape), answered])
+    ratings = [[draw(st.sampled_from([f"HS{i}" for i in range(max(n, 1))])),
+                draw(st.sampled_from(UNITS + ("UX",))),
+                draw(st.sampled_from(["", "05/06/2025 10:00:00", "2026-01-05 10:00:00",
+                                      "bad date"])),
+                draw(st.sampled_from(["tốt", "không tốt", "bình thường", "??"]))]
+               for _ in range(draw(st.integers(0, 8)))]
+    return {"dossiers": dossiers, "supplements": sups, "ratings": ratings}
+
+
+def _write(folder: Path, data: dict[str, list[list[str]]]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    tables = {
+        "units.csv": (["MaDonVi", "TenDonVi", "level", "parent_id"],
+                      [["U1", "Tỉnh", "PROVINCE", ""], ["U2", "Sở", "DEPARTMENT", "U1"],
+                       ["U3", "Huyện", "DISTRICT", "U1"]]),
+        "procedures.csv": (["MaTTHC", "TenTTHC", "ThoiHanGiaiQuyet", "online_level", "has_fee",
+                            "requires_paper_result", "for_individuals", "published",
+                            "complete_elements"],
+                           [["P1", "A", "5 ngày làm việc", "FULL", "1", "1", "1", "1", "1"],
+                            ["P2", "B", "10 ngày", "PARTIAL", "0", "0", "1", "1", "0"],
+                            ["P3", "C", "", "NONE", "", "", "", "", ""]]),
+        "dossiers.csv": (DOSSIER_HEADER, data["dossiers"]),
+        "supplements.csv": (["MaHoSo", "NgayYeuCauBoSung", "NgayCongDanBoSung"],
+                            data["supplements"]),
+        "ratings.csv": (["dossier_id", "unit_id", "rated_at", "rating"], data["ratings"]),
+    }
+    for name, (header, rows) in tables.items():
+        with open(folder / name, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(header)
+            writer.writerows(rows)
+
+
+def _both(folder: Path, period: Period, as_of: datetime | None = None) -> tuple[str, str]:
+    streamed = dumps(scorecard_to_dict(score_folder(folder, period=period, as_of=as_of)))
+    whole = dumps(scorecard_to_dict(score_766(read_folder(folder), period=period, as_of=as_of)))
+    return streamed, whole
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=folders(), as_of_days=st.one_of(st.none(), st.integers(0, 200)))
+def test_streaming_equals_in_memory(tmp_path_factory: pytest.TempPathFactory,
+                                    data: dict[str, list[list[str]]],
+                                    as_of_days: int | None) -> None:
+    folder = tmp_path_factory.mktemp("f")
+    _write(folder, data)
+    as_of = None if as_of_days is None else BASE + timedelta(days=as_of_days, hours=9)
+    streamed, whole = _both(folder, Period.quarter(2025, 2), as_of)
+    assert streamed == whole
+
+
+@pytest.mark.parametrize("name", ["province", "messy"])
+def test_examples_stream_identically(name: str) -> None:
+    folder = Path(__file__).resolve().parent.parent / "examples" / name
+    streamed, whole = _both(folder, Period.quarter(2025, 2))
+    assert streamed == whole
+
+
+def test_moment_cells_agree_with_the_parser() -> None:
+    cells = MomentCells()
+    for text in ("01/04/2025 08:15:30", "2025-04-01 08:15:30", "2025-04-01T08:15",
+                 "01/04/2025 08:15"):
+        assert cells(text) == to_us(datetime(2025, 4, 1, 8, 15, 30 if text.count(":") == 2
+                                             else 0))
+        assert cells(text) == cells(text)  # now from the caches
+    for text in ("31/02/2025 08:00:00", "01/04/2025", "01/04/2025 08:15:30+07:00",
+                 "2025-04-01 08:15:30.5", "1/4/2025 08:15:30", "01/04/1899 08:00:00"):
+        assert cells(text) is None
+    assert from_us(to_us(datetime(2025, 4, 1, 8, 15, 30, 7))) == datetime(2025, 4, 1, 8, 15,
+                                                                            30, 7)
+
+
+def test_id_claims_never_forget_and_grow() -> None:
+    claims = IdClaims(10)
+    ids = [f"HS{i}" for i in range(5000)]
+    assert all(claims.claim(hash(i)) for i in ids)  # far past the first table's size
+    assert not any(claims.claim(hash(i)) for i in ids)
+
+
+def test_duplicate_ids_are_rejected_in_line_order(tmp_path: Path) -> None:
+    rows = [[f"HS{i % 7}", "P1", "U1", "1", "", "02/04/2025 08:00:00", "09/04/2025 17:00:00",
+             "03/04/2025 09:00:00", "", "", "1", "1", "0", "", "", "1", "1", "1", "1"]
+            for i in range(30)]
+    _write(tmp_path, {"dossiers": rows, "supplements": [], "ratings": []})
+    streamed, whole = _both(tmp_path, Period.quarter(2025, 2))
+    assert streamed == whole
+    card = score_folder(tmp_path, period=Period.quarter(2025, 2))
+    assert card.input.rejected == 23
+    assert [r.line for r in card.input.rejections] == list(range(9, 32))
