@@ -375,6 +375,21 @@ class WorkingCalendar:
             return DayInfo(d, False, DayKind.WEEKEND, label, source)
         return DayInfo(d, True, DayKind.WORKING_DAY, "", source)
 
+    def _key(self) -> tuple[Any, ...]:
+        return (tuple(sorted(self._off.items())), tuple(sorted(self._work.items())),
+                bool(self._table), self._use_holidays)
+
+    def __eq__(self, other: object) -> bool:
+        """Calendars are equal when they are configured alike (same overrides, same sources),
+        so a copy sent to another process still counts the same days (merging tallies
+        compares their contexts)."""
+        if not isinstance(other, WorkingCalendar):
+            return NotImplemented
+        return other is self or self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
     def __repr__(self) -> str:
         return (f"WorkingCalendar(extra_days_off={len(self._off)}, "
                 f"extra_working_days={len(self._work)}, verified_years={sorted(self._table)})")

@@ -23,8 +23,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -97,58 +96,12 @@ def tally_partition(records: Iterable[Any], context: Context) -> Tally:
     return Tally.empty(context).merge(tally)
 
 
-def _same_calendar(a: WorkingCalendar, b: WorkingCalendar, years: range) -> bool:
-    """Whether ``b`` is a copy of ``a`` (unpickling makes one: calendars compare by identity).
-
-    Judged on what a copy must share: the same description and the same days off and working
-    weekend days in the years around the period.
-    """
-    if a is b:
-        return True
-    if type(a) is not type(b) or repr(a) != repr(b):
-        return False
-    return all(a.days_off(y) == b.days_off(y)
-               and a.working_weekend_days(y) == b.working_weekend_days(y) for y in years)
-
-
-def _same_context(a: Context, b: Context) -> bool:
-    """Whether tallies counted with ``a`` and ``b`` may be merged: equal contexts, or equal but
-    for the calendar being a copy."""
-    if a is b or a == b:
-        return True
-    if not isinstance(b, Context) or attrs.evolve(b, calendar=a.calendar) != a:
-        return False
-    years = range(a.period.start.year - 1, max(a.period.end.year, a.as_of.year) + 2)
-    return _same_calendar(a.calendar, b.calendar, years)
-
-
-@contextmanager
-def _counted_with(tally: Tally, context: Context) -> Iterator[Tally]:
-    """``tally`` with its context temporarily set to the canonical ``context``."""
-    own = tally.context
-    tally.context = context
-    try:
-        yield tally
-    finally:
-        tally.context = own
-
-
-def _merge_two(a: Tally, b: Tally, context: Context) -> Tally:
-    """``a.merge(b)`` with both counted as with ``context`` (already checked equivalent)."""
-    with _counted_with(a, context), _counted_with(b, context):
-        return a.merge(b)
-
-
 def merge_tallies(tallies: Iterable[Tally], *, context: Context | None = None) -> Tally:
-    """Merge tallies into one new tally, counted with ``context`` (default: the first tally's).
-
-    Tallies that crossed a process boundary each carry their own unpickled copy of the context,
-    and a copied :class:`~chiso766.calendar.WorkingCalendar` does not compare equal to the
-    original, so :meth:`Tally.merge` refuses them; this function accepts a context that equals
-    ``context`` but for a copied calendar (same description, same days off and working weekend
-    days around the period) and merges as if it were the same. Tallies built with a different
-    context still raise :class:`~chiso766.errors.PolicyError`. The merge is a balanced tree;
-    the inputs are left as they were. With no tallies, the result is ``Tally.empty(context)``.
+    """Merge tallies into one new tally counted with ``context`` (default: the first tally's),
+    as a balanced tree of :meth:`Tally.merge`; the inputs are left as they were. Tallies from
+    other processes carry copies of the context, which compare equal (calendars compare by
+    their configuration). With no tallies, the result is ``Tally.empty(context)``; tallies
+    built with a different context raise :class:`~chiso766.errors.PolicyError`.
     """
     if isinstance(tallies, Tally):
         raise PolicyError("must be an iterable of tallies (e.g. [a, b])", record="merge_tallies",
@@ -166,24 +119,18 @@ def merge_tallies(tallies: Iterable[Tally], *, context: Context | None = None) -
     elif not isinstance(context, Context):
         raise PolicyError("must be a Context (see build_context)", record="merge_tallies",
                           field="context", value=context)
-    checked: dict[int, bool] = {}
-    for t in items:
-        ok = checked.get(id(t.context))
-        if ok is None:
-            ok = checked[id(t.context)] = _same_context(context, t.context)
-        if not ok:
-            raise PolicyError("tallies built with different contexts cannot be merged",
-                              record="merge_tallies", field="context", value=t.context.period)
-    level = items or [Tally.empty(context)]
-    if len(level) == 1:
-        return _merge_two(Tally.empty(context), level[0], context)
+    level = [Tally.empty(context).merge(t) for t in items[:1]] + items[1:]
+    if not level:
+        return Tally.empty(context)
     while len(level) > 1:
-        merged = [_merge_two(level[i], level[i + 1], context)
-                  for i in range(0, len(level) - 1, 2)]
+        merged = [level[i].merge(level[i + 1]) for i in range(0, len(level) - 1, 2)]
         if len(level) % 2:
             merged.append(level[-1])
         level = merged
-    return level[0]
+    result = level[0]
+    if result.context is not context:
+        result = Tally.empty(context).merge(result)  # raises for a different context
+    return result
 
 
 def _tally_list(records: Iterable[Any], context: Context) -> list[Tally]:

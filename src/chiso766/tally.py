@@ -395,6 +395,14 @@ class Tally:
 
     __add__ = merge
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Shipped between processes folded, without the per-shape cache (rebuilt on demand).
+        return {"context": self.context, "units": self.units}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["context"])  # type: ignore[misc]
+        self._accs = state["units"]
+
     def snapshot(self) -> dict[str, Any]:
         """An order-independent plain view of the counts (equal for equal tallies)."""
         return {u: acc.snapshot() for u, acc in sorted(self.units.items())}
