@@ -94,6 +94,13 @@ def folders(draw: st.DrawFn) -> dict[str, list[list[str]]]:
                                       "bad date"])),
                 draw(st.sampled_from(["tốt", "không tốt", "bình thường", "??"]))]
                for _ in range(draw(st.integers(0, 8)))]
+    # Any column order, and optional columns left out (not reported, or the result columns
+    # that make has_electronic_result).
+    order = draw(st.permutations(range(len(DOSSIER_HEADER))))
+    drop = draw(st.sets(st.sampled_from(range(3, len(DOSSIER_HEADER))), max_size=4))
+    keep = [i for i in order if i not in drop]
+    header = [DOSSIER_HEADER[i] for i in keep]
+    dossiers = [header] + [[row[i] for i in keep] for row in dossiers]
     return {"dossiers": dossiers, "supplements": sups, "ratings": ratings}
 
 
@@ -109,7 +116,7 @@ def _write(folder: Path, data: dict[str, list[list[str]]]) -> None:
                            [["P1", "A", "5 ngày làm việc", "FULL", "1", "1", "1", "1", "1"],
                             ["P2", "B", "10 ngày", "PARTIAL", "0", "0", "1", "1", "0"],
                             ["P3", "C", "", "NONE", "", "", "", "", ""]]),
-        "dossiers.csv": (DOSSIER_HEADER, data["dossiers"]),
+        "dossiers.csv": (data["dossiers"][0], data["dossiers"][1:]),
         "supplements.csv": (["MaHoSo", "NgayYeuCauBoSung", "NgayCongDanBoSung"],
                             data["supplements"]),
         "ratings.csv": (["dossier_id", "unit_id", "rated_at", "rating"], data["ratings"]),
@@ -171,7 +178,7 @@ def test_duplicate_ids_are_rejected_in_line_order(tmp_path: Path) -> None:
     rows = [[f"HS{i % 7}", "P1", "U1", "1", "", "02/04/2025 08:00:00", "09/04/2025 17:00:00",
              "03/04/2025 09:00:00", "", "", "1", "1", "0", "", "", "1", "1", "1", "1"]
             for i in range(30)]
-    _write(tmp_path, {"dossiers": rows, "supplements": [], "ratings": []})
+    _write(tmp_path, {"dossiers": [DOSSIER_HEADER, *rows], "supplements": [], "ratings": []})
     streamed, whole = _both(tmp_path, Period.quarter(2025, 2))
     assert streamed == whole
     card = score_folder(tmp_path, period=Period.quarter(2025, 2))

@@ -260,7 +260,7 @@ class LiveTally:
             return
         # Every event of d has happened by `last`: its shape at `last` is its shape at any
         # later moment, but for the complaints, which are tracked apart.
-        shape, days = dossier_shape(d, attrs.evolve(self._context, as_of=last))
+        shape, days = dossier_shape(d, self._context)
         if self._complained(d.id):
             shape = shape._replace(complained=True)
         bits = shape_marks(shape)
@@ -404,7 +404,7 @@ class LiveTally:
         """A complaint about ``dossier_id`` came or went: a closed dossier's counts follow (an
         open one is classified at each query with the complaints of the moment)."""
         entry = self._closed.get(dossier_id)
-        if True:
+        if entry is None:
             return
         complained = self._complained(dossier_id)
         if entry.shape.complained == complained:

@@ -508,17 +508,27 @@ def tally_dossier_csv(
     held: list[tuple[int, str, Any, Any, int]] = []
     run = _Rows(reader, counter, adapter, fast_ok, pos)
 
+    claim = claims.claim
+    count = counter.count
+    id_at = -1
     for line, row, cols in _plain_rows(reader, path, progress):
         if cols is None:  # built by the general path (an unusual row)
             ident = row.id
         else:
-            ident = row[cols[pos["id"]]].strip()
+            if id_at < 0:
+                id_at = cols[pos["id"]]
+            ident = row[id_at].strip()
             if not ident:
                 run.rebuild(row, cols, line, claimed=False)
                 continue
         h = hash(ident)
-        if not claims.claim(h):
+        if not claim(h):
             held.append((line, ident, row, cols, h))
+            continue
+        # The common case inline; anything else (and the first row, which sets up the picker)
+        # through _Rows.one.
+        if cols is not None and run.picker is not None and count(run.picker(row), ident, h,
+                                                                 run.flag_parts):
             continue
         run.one(line, ident, row, cols, h)
     if held:
@@ -538,7 +548,7 @@ class _Rows:
         self.fast_ok = fast_ok
         self.pos = pos
         self.picker: Callable[[list[Any]], tuple[Any, ...]] | None = None
-        self.flag_parts: tuple[tuple[dict[Any, Any], ...], bool] | None = None
+        self.flag_parts: tuple[tuple[dict[Any, Any], ...], bool] = ((), False)
 
     def one(self, line: int, ident: str, row: Any, cols: list[int] | None, h: int) -> None:
         if cols is None:
@@ -546,10 +556,10 @@ class _Rows:
             return
         if self.fast_ok:
             if self.picker is None:
-                self.picker = itemgetter(*(cols[self.pos[name]] for name in _PICKED))
-                self.flag_parts = _flag_tables(self.reader.kind, cols, self.pos)
-            assert self.flag_parts is not None
-            if self.counter.count(self.picker(row + [None]), ident, h, self.flag_parts):
+                absent = len(row)  # a plain row has exactly the header's cells
+                self.flag_parts = _flag_tables(self.reader.kind, cols, self.pos, absent)
+                self.picker = _picker([cols[self.pos[name]] for name in _PICKED], absent)
+            if self.counter.count(self.picker(row), ident, h, self.flag_parts):
                 return
         self.rebuild(row, cols, line, claimed=True)
 
@@ -577,6 +587,15 @@ class _Rows:
         if k >= 0:
             sups.mark_used(k)
         self.counter.tally.add_dossier(record)
+
+
+def _picker(columns: list[int], absent: int) -> Callable[[list[Any]], tuple[Any, ...]]:
+    """The cells the row path reads, by position; a column the file lacks reads as ``None``
+    (index ``absent``, one past the last column)."""
+    get = itemgetter(*columns)
+    if absent not in columns:
+        return get
+    return lambda row: get([*row, None])
 
 
 def _in_line_order(rejections: list[Rejection], file: str) -> list[Rejection]:
@@ -620,12 +639,12 @@ def _settle(path: Path, reader: _Reader, held: list[tuple[int, str, Any, Any, in
                           ident)
 
 
-def _flag_tables(kind: Any, cols: list[int], pos: Mapping[str, int],
+def _flag_tables(kind: Any, cols: list[int], pos: Mapping[str, int], absent: int,
                  ) -> tuple[tuple[dict[Any, Any], ...], bool]:
     """Exact spelling → value for each word and flag column (from the general converters), the
     missing column (``None``) meaning not reported; and whether has_electronic_result comes from
     MaKetQua + DuongDanTepTinKetQua."""
-    ncols_marker = max(cols)
+    ncols_marker = absent
     tables = []
     for name in _FLAG_FIELDS:
         fs = kind.fields[pos[name]]
