@@ -65,6 +65,7 @@ from .scoring import (
     score_counts,
     score_tally,
 )
+from .streaming import score_folder
 from .tally import Tally, build_context
 from .timelimits import LimitKind, TimeLimit
 
@@ -131,6 +132,7 @@ __all__ = [
     "iter_records",
     "read_folder",
     "score_766",
+    "score_folder",
     "score_counts",
     "score_tally",
     "statutory_due_at",
