@@ -83,7 +83,17 @@ class MomentCells:
 
     def __init__(self) -> None:
         self.days: dict[str, int] = {}
+        # Every time of day up front: rare seconds (night-time online submissions) would
+        # otherwise keep missing the cache for millions of rows. "HH:MM:SS" and "HH:MM" after a
+        # date part are both shapes the parser reads, with these values.
         self.times: dict[str, int] = {}
+        for hour in range(24):
+            for minute in range(60):
+                base = (hour * 3600 + minute * 60) * 1_000_000
+                head = f"{hour:02d}:{minute:02d}"
+                self.times[head] = base
+                for second in range(60):
+                    self.times[f"{head}:{second:02d}"] = base + second * 1_000_000
 
     def __call__(self, text: str) -> int | None:
         """The moment, or ``None`` when the cell is not a plain full moment."""
@@ -109,10 +119,9 @@ class MomentCells:
             canonical = value.strftime(spec)
         else:
             return None
-        if canonical != text or len(self.days) > 100_000 or len(self.times) > 100_000:
+        if canonical != text or len(self.days) > 100_000:
             return None
         self.days[text[:11]] = value.toordinal() * DAY_US
-        self.times[text[11:]] = (value.hour * 3600 + value.minute * 60 + value.second) * 1_000_000
         return to_us(value)
 
 
