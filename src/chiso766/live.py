@@ -260,7 +260,7 @@ class LiveTally:
             return
         # Every event of d has happened by `last`: its shape at `last` is its shape at any
         # later moment, but for the complaints, which are tracked apart.
-        shape, days = dossier_shape(d, self._context)
+        shape, days = dossier_shape(d, attrs.evolve(self._context, as_of=last))
         if self._complained(d.id):
             shape = shape._replace(complained=True)
         bits = shape_marks(shape)
@@ -362,7 +362,7 @@ class LiveTally:
             for code, by_bits in self._marks.get(unit_id, {}).items():
                 bits = 0
                 for b in by_bits:
-                    bits |= b
+                    bits = b
                 marks[code] = bits
             pair = self._days.get(unit_id)
             tally.add_counted(unit_id, cells, marks,
