@@ -189,10 +189,10 @@ class SupplementIndex(Mapping[str, tuple[SupplementRequest, ...]]):
         self.crcs = array("I")
         self.requested = array("q")
         self.supplied = array("q")  # -1: not supplied
-        self.lines = array("q")
-        self.nxt = array("q")  # next request of the same dossier, -1 at the end
+        self.lines = array("i")
+        self.nxt = array("i")  # next request of the same dossier, -1 at the end
         self.used = bytearray()
-        self._slots = array("q", bytes(8 * 1024))
+        self._slots = array("i", bytes(4 * 1024))
         self._mask = 1023
         self._last: dict[int, int] = {}
 
@@ -227,7 +227,7 @@ class SupplementIndex(Mapping[str, tuple[SupplementRequest, ...]]):
 
     def _rehash(self) -> None:
         size = len(self._slots) * 2
-        slots = array("q", bytes(8 * size))
+        slots = array("i", bytes(4 * size))
         mask = size - 1
         for k1 in self._slots:
             if k1:
@@ -487,6 +487,8 @@ _MOMENT_FIELDS = ("received_at", "submitted_at", "due_at", "finished_at", "retur
 _PICKED = ("id", "procedure_code", "unit_id", *_MOMENT_FIELDS, "result_code", "result_file",
            *_FLAG_FIELDS)
 _FLAG_MEMO_LIMIT = 50_000
+#: Distinct (unit, shape) pairs counted before they are folded into the tally.
+_PAIRS_LIMIT = 100_000
 
 
 def tally_dossier_csv(
@@ -678,6 +680,7 @@ class _RowCounter:
         self.unit_ids = unit_ids
         self.supplements = supplements
         self.moments = MomentCells()
+        self.pairs = 0
         self.any_supplements = len(supplements) > 0
         self.units: dict[str, tuple[str, dict[tuple[Any, ...], int], dict[str, int],
                                     list[int]]] = {}
@@ -835,7 +838,14 @@ class _RowCounter:
             sups.mark_used(k)
         shape = (received, resolved, verdict, ident in self.complained, *proc[1], *flags)  # type: ignore[misc]
         _, cells_of, marks, day_sum = unit
-        cells_of[shape] = cells_of.get(shape, 0) + 1
+        seen = cells_of.get(shape)
+        if seen is None:
+            cells_of[shape] = 1
+            self.pairs += 1
+            if self.pairs > _PAIRS_LIMIT:
+                self.flush()
+        else:
+            cells_of[shape] = seen + 1
         bits = self.bits.get(shape)
         if bits is None:
             bits = self.bits[shape] = shape_marks(DossierShape(*shape)) | self.auth
@@ -874,10 +884,15 @@ class _RowCounter:
         return flags
 
     def flush(self) -> None:
+        """Hand the counts to the tally and fold them (also when the distinct (unit, shape)
+        pairs reach :data:`_PAIRS_LIMIT`, which keeps memory flat whatever the data)."""
         for unit, cells, marks, day_sum in self.by_id.values():
             self.tally.add_counted(unit, cells, marks, (day_sum[0], day_sum[1]))
-        self.units.clear()
-        self.by_id.clear()
+            cells.clear()
+            marks.clear()
+            day_sum[0] = day_sum[1] = 0
+        self.pairs = 0
+        self.tally.units  # noqa: B018 - reading folds the handed counts into the accumulators
 
 
 _MISSING = object()
