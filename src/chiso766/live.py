@@ -362,7 +362,7 @@ class LiveTally:
             for code, by_bits in self._marks.get(unit_id, {}).items():
                 bits = 0
                 for b in by_bits:
-                    bits = b
+                    bits |= b
                 marks[code] = bits
             pair = self._days.get(unit_id)
             tally.add_counted(unit_id, cells, marks,
