@@ -388,8 +388,6 @@ def test_fed_as_it_happens_scores_as_score_766_at_each_moment(
         check_equal(live, known, t)
 
 
-@pytest.mark.xfail(strict=True, reason="tally.dossier_shape takes finished_at as the result "
-                   "even when only returned_at had happened by as_of")
 def test_score_766_at_a_moment_ignores_what_happened_after_it() -> None:
     # Returned Wed 2/4, finished Thu 3/4. At 2/4 12:00 the dossier has been returned: 2.1 sees
     # it ended (effective_end), and 2.2/4.1/4.2 should see it resolved, as they do for the

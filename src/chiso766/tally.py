@@ -169,8 +169,10 @@ def dossier_shape(d: Dossier, ctx: Context) -> tuple[DossierShape, int | None]:
     received = start <= receipt and receipt.date() <= period.end
     end, _ = effective_end(d, ctx.as_of)
     in_population = received or (receipt < start and (end is None or end >= start))
-    result = d.finished_at if d.finished_at is not None else d.returned_at
-    resolved = result is not None and result <= ctx.as_of and period.contains(result)
+    # The result: finished, else returned — whichever had happened by the evaluation moment.
+    result = next((m for m in (d.finished_at, d.returned_at) if m is not None and m <= ctx.as_of),
+                  None)
+    resolved = result is not None and period.contains(result)
     proc = ctx.procedures.get(d.procedure_code)
     verdict = Verdict.OUT
     if in_population:

@@ -130,50 +130,51 @@ class IdClaims:
     the ids' 64-bit hashes. ``claim`` answers "new" exactly; "seen" may be a fingerprint
     collision, which the caller settles exactly (:func:`tally_dossier_csv` re-reads the ids)."""
 
-    __slots__ = ("_full", "_mask", "_older", "_table", "count")
+    __slots__ = ("_full", "_older", "_size", "_table", "count")
 
     def __init__(self, expected: int) -> None:
-        size = 1 << 10
-        while size * 3 < expected * 4:
-            size <<= 1
         self._older: list[tuple[array[int], int]] = []
-        self._new_table(size)
+        self._new_table(max(1024, expected * 5 // 4))  # 80 % full as expected
 
     def _new_table(self, size: int) -> None:
         self._table = array("I", bytes(4 * size))
-        self._mask = size - 1
-        self._full = size * 3 // 4
+        self._size = size
+        self._full = size * 9 // 10
         self.count = 0
 
     def claim(self, h: int) -> bool:
         """Record the id with hash ``h``; ``False`` when its fingerprint was already there."""
         fp = (h >> 32) & 0xFFFFFFFF or 1
-        for table, mask in self._older:
-            # Fingerprints do not hold the slot bits, so a full table is kept as it is and a
-            # new, larger one takes the new ids (rare: the first is sized from the file size).
-            i = h & mask
+        for table, size in self._older:
+            # Fingerprints do not hold the slot, so a full table is kept as it is and a new,
+            # larger one takes the new ids (rare: the first is sized from the file).
+            i = h % size
             while True:
                 slot = table[i]
                 if slot == 0:
                     break
                 if slot == fp:
                     return False
-                i = (i + 1) & mask
+                i += 1
+                if i == size:
+                    i = 0
         table = self._table
-        mask = self._mask
-        i = h & mask
+        size = self._size
+        i = h % size
         while True:
             slot = table[i]
             if slot == 0:
                 table[i] = fp
                 self.count += 1
                 if self.count >= self._full:
-                    self._older.append((table, mask))
-                    self._new_table(len(table) * 2)
+                    self._older.append((table, size))
+                    self._new_table(size * 2)
                 return True
             if slot == fp:
                 return False
-            i = (i + 1) & mask
+            i += 1
+            if i == size:
+                i = 0
 
 
 class SupplementIndex(Mapping[str, tuple[SupplementRequest, ...]]):
@@ -488,7 +489,7 @@ _PICKED = ("id", "procedure_code", "unit_id", *_MOMENT_FIELDS, "result_code", "r
            *_FLAG_FIELDS)
 _FLAG_MEMO_LIMIT = 50_000
 #: Distinct (unit, shape) pairs counted before they are folded into the tally.
-_PAIRS_LIMIT = 100_000
+_PAIRS_LIMIT = 25_000
 
 
 def tally_dossier_csv(
@@ -510,7 +511,7 @@ def tally_dossier_csv(
     """
     kind = _KINDS["dossiers"]
     reader = _Reader(kind, path.name, builder, strict, procedures, unit_ids, supplements)
-    claims = IdClaims(max(1024, path.stat().st_size // 200))
+    claims = IdClaims(_expected_rows(path))
     adapter = reader.seen = _Claims(claims)
     ctx = tally.context
     counter = _RowCounter(tally, procedures, unit_ids, supplements)
@@ -598,6 +599,16 @@ class _Rows:
         if k >= 0:
             sups.mark_used(k)
         self.counter.tally.add_dossier(record)
+
+
+def _expected_rows(path: Path) -> int:
+    """Rows to size the id table for: the file size over the mean length of its first lines."""
+    with path.open("rb") as f:
+        head = f.read(1 << 20)
+    lines = head.count(b"\n")
+    if lines < 2:
+        return 1024
+    return max(1024, path.stat().st_size * lines // len(head) + 1)
 
 
 def _picker(columns: list[int], absent: int) -> Callable[[list[Any]], tuple[Any, ...]]:
@@ -812,8 +823,9 @@ class _RowCounter:
             if end is None and asked == 1 and open_ask:
                 end = last_req
         in_population = received or (receipt < start and (end is None or end >= start))
-        result = fin_m if fin_m is not None else ret_m
-        resolved = result is not None and result <= as_of and start <= result < self.end
+        result = fin_m if fin_m is not None and fin_m <= as_of else (
+            ret_m if ret_m is not None and ret_m <= as_of else None)
+        resolved = result is not None and start <= result < self.end
         verdict = Verdict.OUT
         if in_population:
             if due_m is None:
