@@ -189,3 +189,14 @@ def test_duplicate_ids_are_rejected_in_line_order(tmp_path: Path) -> None:
     card = score_folder(tmp_path, period=Period.quarter(2025, 2))
     assert card.input.rejected == 23
     assert [r.line for r in card.input.rejections] == list(range(9, 32))
+
+
+@pytest.mark.parametrize("junk", [None, 42, "no/such/folder", b"bytes", ["a"]])
+def test_score_folder_refuses_junk_loudly(junk: object, tmp_path: Path) -> None:
+    from chiso766.errors import Chiso766Error
+
+    with pytest.raises(Chiso766Error):
+        score_folder(junk if not isinstance(junk, int) else tmp_path,  # type: ignore[arg-type]
+                     period=Period.quarter(2025, 2) if junk != 42 else junk)  # type: ignore[arg-type]
+    with pytest.raises(Chiso766Error):
+        score_folder(tmp_path, period=Period.quarter(2025, 2))  # a folder without dossiers

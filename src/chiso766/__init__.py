@@ -34,6 +34,7 @@ from .io import (
     read_folder,
     write_folder,
 )
+from .live import LiveTally
 from .periods import Period
 from .records import (
     Announcement,
@@ -92,6 +93,7 @@ __all__ = [
     "Dossier",
     "InputError",
     "LimitKind",
+    "LiveTally",
     "MissingDataError",
     "NextBandStep",
     "OnlineLevel",

@@ -71,6 +71,8 @@ def score_folder(
     if not isinstance(period, Period):
         raise PolicyError("must be a Period (e.g. Period.quarter(2025, 2))", record="score",
                           field="period", value=period)
+    if not isinstance(path, (str, os.PathLike)) or isinstance(os.fspath(path), bytes):
+        raise InputError("must be a folder path (str or os.PathLike)", field="path", value=path)
     folder = Path(path)
     if not folder.is_dir():
         raise InputError(f"no such folder: {folder}", file=os.fspath(folder))
