@@ -79,29 +79,27 @@ class MomentCells:
     what the parser would say.
     """
 
-    __slots__ = ("days", "times")
+    __slots__ = ("days", "minutes", "seconds")
 
     def __init__(self) -> None:
         self.days: dict[str, int] = {}
-        # Every time of day up front: rare seconds (night-time online submissions) would
-        # otherwise keep missing the cache for millions of rows. "HH:MM:SS" and "HH:MM" after a
-        # date part are both shapes the parser reads, with these values.
-        self.times: dict[str, int] = {}
-        for hour in range(24):
-            for minute in range(60):
-                base = (hour * 3600 + minute * 60) * 1_000_000
-                head = f"{hour:02d}:{minute:02d}"
-                self.times[head] = base
-                for second in range(60):
-                    self.times[f"{head}:{second:02d}"] = base + second * 1_000_000
+        # The time of day in two small tables ("HH:MM" and ":SS" or nothing), filled up front:
+        # small enough to stay in the CPU caches, and complete, so no rare second misses. Both
+        # "HH:MM:SS" and "HH:MM" after a date part are shapes the parser reads, with these values.
+        self.minutes = {f"{h:02d}:{m:02d}": (h * 3600 + m * 60) * 1_000_000
+                        for h in range(24) for m in range(60)}
+        self.seconds = {f":{s:02d}": s * 1_000_000 for s in range(60)}
+        self.seconds[""] = 0
 
     def __call__(self, text: str) -> int | None:
         """The moment, or ``None`` when the cell is not a plain full moment."""
         day = self.days.get(text[:11])
         if day is not None:
-            tod = self.times.get(text[11:])
-            if tod is not None:
-                return day + tod
+            hm = self.minutes.get(text[11:16])
+            if hm is not None:
+                sec = self.seconds.get(text[16:])
+                if sec is not None:
+                    return day + hm + sec
         return self.learn(text)
 
     def learn(self, text: str) -> int | None:
@@ -757,20 +755,22 @@ class _RowCounter:
         # Moments: the date part and the time of day from the caches (MomentCells inlined:
         # five cells a row make this the hottest code of the library).
         day_part = self.moments.days
-        time_part = self.moments.times
+        minute_part = self.moments.minutes
+        second_part = self.moments.seconds
         learn = self.moments.learn
         moment: list[int | None] = []
         for text in (rec, sub, due, fin, ret, stop, new_due):
             if text:
                 day = day_part.get(text[:11])
-                tod = time_part.get(text[11:]) if day is not None else None
-                if tod is None:
+                hm = minute_part.get(text[11:16]) if day is not None else None
+                sec = second_part.get(text[16:]) if hm is not None else None
+                if sec is None:
                     m = learn(text)
                     if m is None:
                         return False
                     moment.append(m)
                 else:
-                    moment.append(day + tod)  # type: ignore[operator]
+                    moment.append(day + hm + sec)  # type: ignore[operator]
             else:
                 moment.append(None)
         receipt, submitted, due_m, fin_m, ret_m, stop_m, new_due_m = moment
