@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .calendar import WorkingCalendar
 from .criteria import digitization, online, progress, satisfaction, transparency
-from .criteria.base import Acc, Context, DossierShape, Verdict
+from .criteria.base import Acc, Context, Contribution, DossierShape, Verdict
 from .deadlines import DEFAULT_POLICY, DeadlinePolicy, classify, effective_end
 from .errors import MissingDataError, PolicyError, RecordError
 from .periods import Period
@@ -229,7 +229,7 @@ class Tally:
         self._cells: dict[str, dict[tuple[Any, ...], int]] = {}
         self._marks: dict[str, dict[str, int]] = {}
         self._days: dict[str, list[int]] = {}
-        self._contrib: dict[tuple[Any, ...], tuple[Acc, int]] = {}
+        self._contrib: dict[tuple[Any, ...], tuple[Contribution, int]] = {}
 
     @classmethod
     def empty(cls, context: Context) -> Tally:
@@ -320,11 +320,11 @@ class Tally:
             cells = self._cells[unit_id] = {}
         cells[shape] = cells.get(shape, 0) + 1
 
-    def _contribution(self, shape: tuple[Any, ...]) -> tuple[Acc, int]:
+    def _contribution(self, shape: tuple[Any, ...]) -> tuple[Contribution, int]:
         typed = DossierShape(*shape)
         scratch = Acc()
         count_shape(scratch, typed)
-        contrib = self._contrib[shape] = (scratch, shape_marks(typed))
+        contrib = self._contrib[shape] = (scratch.contribution(), shape_marks(typed))
         return contrib
 
     def add_counted(self, unit_id: str, cells: Mapping[tuple[Any, ...], int],

@@ -138,6 +138,12 @@ class Count:
         return ratio if self.factor is None else ratio * self.factor
 
 
+#: What one dossier shape adds to an accumulator: (code, hits, total) counts, unreported fields
+#: and bumps (see :meth:`Acc.contribution`).
+Contribution = tuple[tuple[tuple[str, int, int], ...], tuple[tuple[str, int], ...],
+                     tuple[tuple[str, int], ...]]
+
+
 class Acc:
     """One unit's own counts (not yet rolled up). Mutable while records are fed in."""
 
@@ -230,18 +236,24 @@ class Acc:
             lists[0].extend(num)
             lists[1].extend(den)
 
-    def add_scaled(self, other: Acc, n: int) -> None:
-        """Add ``n`` times the counts of ``other`` (the contribution of one dossier shape, see
-        :class:`DossierShape`): counts, unreported fields and bumps; never sets or ids."""
-        for code, (hits, total) in other.nd.items():
+    def contribution(self) -> Contribution:
+        """These counts as a compact, immutable value for :meth:`add_scaled` (the contribution of
+        one dossier shape, see :class:`DossierShape`): counts, unreported fields and bumps."""
+        return (tuple((code, hits, total) for code, (hits, total) in self.nd.items()),
+                tuple(self.unreported.items()), tuple(self.misc.items()))
+
+    def add_scaled(self, contrib: Contribution, n: int) -> None:
+        """Add ``n`` times a :meth:`contribution`."""
+        nd_items, unreported, misc = contrib
+        for code, hits, total in nd_items:
             pair = self.nd.get(code)
             if pair is None:
                 pair = self.nd[code] = [0, 0]
             pair[0] += hits * n
             pair[1] += total * n
-        for code, k in other.unreported.items():
+        for code, k in unreported:
             self.unreported[code] = self.unreported.get(code, 0) + k * n
-        for key, k in other.misc.items():
+        for key, k in misc:
             self.misc[key] = self.misc.get(key, 0) + k * n
 
     def copy(self) -> Acc:

@@ -183,7 +183,7 @@ class SupplementIndex(Mapping[str, tuple[SupplementRequest, ...]]):
     ``SupplementRequest`` tuple, which is what the general reader attaches to a dossier.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, expected: int = 0) -> None:
         self.hashes = array("q")
         self.crcs = array("I")
         self.requested = array("q")
@@ -191,9 +191,11 @@ class SupplementIndex(Mapping[str, tuple[SupplementRequest, ...]]):
         self.lines = array("i")
         self.nxt = array("i")  # next request of the same dossier, -1 at the end
         self.used = bytearray()
-        self._slots = array("i", bytes(4 * 1024))
-        self._mask = 1023
-        self._last: dict[int, int] = {}
+        size = 1024
+        while size < 2 * expected:  # sized from the file: no rehash, no second table at once
+            size <<= 1
+        self._slots = array("i", bytes(4 * size))
+        self._mask = size - 1
 
     def add(self, dossier_id: str, requested: int, supplied: int | None, line: int) -> None:
         h = hash(dossier_id)
@@ -371,7 +373,7 @@ def read_supplement_index(path: Path, builder: ReportBuilder, strict: bool,
                           moments: MomentCells) -> SupplementIndex:
     """Read a supplements file (SPEC §8) into a :class:`SupplementIndex`."""
     reader = _Reader(_KINDS["supplements"], path.name, builder, strict, None, None, None)
-    index = SupplementIndex()
+    index = SupplementIndex(_expected_rows(path))
     names = [fs.name for fs in reader.kind.fields]
     pos = {name: n for n, name in enumerate(names)}
     for line, row, cols in _plain_rows(reader, path):
