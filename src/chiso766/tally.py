@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .calendar import WorkingCalendar
 from .criteria import digitization, online, progress, satisfaction, transparency
-from .criteria.base import Acc, Context, Contribution, DossierShape, Verdict
+from .criteria.base import PROCEDURE_SETS, Acc, Context, Contribution, DossierShape, Verdict
 from .deadlines import DEFAULT_POLICY, DeadlinePolicy, classify, effective_end
 from .errors import MissingDataError, PolicyError, RecordError
 from .periods import Period
@@ -136,6 +136,7 @@ _MARKS = ("authority", "received", "online_dossier", "paid_reported", "paid",
           "fee_data_reported", "fee_data", "population")
 _BIT = {name: 1 << i for i, name in enumerate(_MARKS)}
 AUTHORITY_BIT = _BIT["authority"]
+_SET_BITS = {name: 1 << PROCEDURE_SETS.index(name) for name in _MARKS[1:]}
 
 
 def count_shape(acc: Acc, shape: DossierShape, ident: str | None = None) -> None:
@@ -359,9 +360,12 @@ class Tally:
                 if bits & AUTHORITY_BIT:
                     proc = ctx.procedures.get(code)
                     acc.authorize(code, int(proc.online_level) if proc is not None else 0)
+                sets = 0
                 for name in _MARKS[1:]:
                     if bits & _BIT[name]:
-                        acc.add_proc(name, code)
+                        sets |= _SET_BITS[name]
+                if sets:
+                    acc.add_marks(code, sets)
         for unit_id, (days, k) in self._days.items():
             progress.add_processing_days(self._acc(unit_id), days, k)
         self._cells, self._marks, self._days = {}, {}, {}

@@ -23,6 +23,7 @@ from ..records import Procedure
 __all__ = [
     "IN_TIME",
     "PENDING",
+    "PROCEDURE_SETS",
     "Acc",
     "Context",
     "Count",
@@ -144,16 +145,24 @@ Contribution = tuple[tuple[tuple[str, int, int], ...], tuple[tuple[str, int], ..
                      tuple[tuple[str, int], ...]]
 
 
+#: The per-procedure sets the dossier criteria keep (3.2, 3.4, 3.5, 4.5a).
+PROCEDURE_SETS = ("received", "online_dossier", "paid_reported", "paid", "fee_data_reported",
+                  "fee_data", "population")
+_SET_BIT = {key: 1 << i for i, key in enumerate(PROCEDURE_SETS)}
+
+
 class Acc:
     """One unit's own counts (not yet rolled up). Mutable while records are fed in."""
 
-    __slots__ = ("authority", "flags", "ids", "misc", "nd", "procs", "sums", "unreported")
+    __slots__ = ("authority", "flags", "ids", "marks", "misc", "nd", "sums", "unreported")
 
     def __init__(self) -> None:
         self.nd: dict[str, list[int]] = {}
         self.unreported: dict[str, int] = {}
         self.authority: dict[str, int] = {}
-        self.procs: dict[str, set[str]] = {}
+        # Per procedure code, which procedure sets it is in (bits over PROCEDURE_SETS): one small
+        # dict per unit instead of a set per kind, read as sets through ``procs``.
+        self.marks: dict[str, int] = {}
         self.flags: dict[str, dict[str, bool]] = {}
         self.sums: dict[str, list[Any]] = {}
         self.misc: dict[str, int] = {}
@@ -182,10 +191,24 @@ class Acc:
         self.unreported[code] = self.unreported.get(code, 0) + 1
 
     def add_proc(self, key: str, code: str) -> None:
-        s = self.procs.get(key)
-        if s is None:
-            s = self.procs[key] = set()
-        s.add(code)
+        """Put ``code`` in the procedure set ``key`` (one of :data:`PROCEDURE_SETS`)."""
+        self.add_marks(code, _SET_BIT[key])
+
+    def add_marks(self, code: str, bits: int) -> None:
+        """Put ``code`` in the procedure sets whose bits are set in ``bits``."""
+        old = self.marks.get(code, 0)
+        if old | bits != old:
+            self.marks[code] = old | bits
+
+    @property
+    def procs(self) -> dict[str, set[str]]:
+        """The procedure sets by kind (``"received"``, ``"online_dossier"``…), non-empty only."""
+        out: dict[str, set[str]] = {}
+        for code, bits in self.marks.items():
+            for key, bit in _SET_BIT.items():
+                if bits & bit:
+                    out.setdefault(key, set()).add(code)
+        return out
 
     def flag(self, key: str, code: str, ok: bool) -> None:
         """Per-procedure flag that stays True only if every record says so (e.g. announced on
@@ -220,8 +243,8 @@ class Acc:
             self.unreported[code] = self.unreported.get(code, 0) + k
         for code, level in other.authority.items():
             self.authorize(code, level)
-        for key, codes in other.procs.items():
-            self.procs.setdefault(key, set()).update(codes)
+        for code, bits in other.marks.items():
+            self.add_marks(code, bits)
         for key, table in other.flags.items():
             for code, ok in table.items():
                 self.flag(key, code, ok)
