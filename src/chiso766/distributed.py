@@ -21,6 +21,7 @@ gives the scorecard of the whole.
 
 from __future__ import annotations
 
+import functools
 import os
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -34,7 +35,7 @@ from .calendar import WorkingCalendar
 from .criteria.base import Context, Note
 from .deadlines import DeadlinePolicy
 from .errors import InputError, PolicyError
-from .io.dataset import NO_AUTHORITIES, NO_UNITS, Dataset, _kind_files
+from .io.dataset import NO_AUTHORITIES, NO_UNITS, Dataset, _kind_files, read_reference
 from .io.readers import (
     ReadReport,
     Rejection,
@@ -338,19 +339,11 @@ def _lookups_from_folder(path: StrPath, dossier_paths: Sequence[Path], strict: b
         return list(iter_records(files[kind], kind, report_builder=builder, strict=strict,
                                  **checks))
 
-    units: list[Unit] = read("units", before)
-    unit_ids = frozenset(u.id for u in units) if "units" in files else None
-    if unit_ids is not None:
-        orphans = sorted({u.parent_id for u in units
-                          if u.parent_id is not None and u.parent_id not in unit_ids})
-        if orphans:
-            before.note(f"{files['units'].name}: parent_id not in the file (treated as no "
-                        f"parent by the tree): {', '.join(orphans)}")
-    procedures = {p.code: p for p in read("procedures", before)}
-    checks = {"unit_ids": unit_ids,
-              "procedures": procedures if "procedures" in files else None}
-    authorities: list[Authority] = read("authorities", before, **checks)
-    communes: list[Commune] = read("communes", before, **checks)
+    ref = read_reference(files, functools.partial(read, builder=before), before.note)
+    units, procedures, authorities, communes = (ref.units, ref.procedures, ref.authorities,
+                                                ref.communes)
+    checks = ref.checks
+    unit_ids = None if checks["unit_ids"] is None else frozenset(checks["unit_ids"])
     grouped: dict[str, list[SupplementRow]] = {}
     for row in read("supplements", before):
         grouped.setdefault(row.dossier_id, []).append(row)

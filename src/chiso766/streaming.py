@@ -13,6 +13,7 @@ input report included — is the same, byte for byte once written.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
@@ -26,7 +27,7 @@ from .calendar import WorkingCalendar
 from .criteria.base import Context
 from .deadlines import DeadlinePolicy
 from .errors import InputError, PolicyError
-from .io.dataset import _fallback_notes, _kind_files
+from .io.dataset import _fallback_notes, _kind_files, read_reference
 from .io.readers import Rejection, ReportBuilder, iter_records
 from .io.rowpath import (
     MomentCells,
@@ -36,7 +37,7 @@ from .io.rowpath import (
     tally_dossier_csv,
 )
 from .periods import Period
-from .records import Petition, Procedure, Unit
+from .records import Petition
 from .rules import QD766, RuleSet
 from .scoring import Scorecard, _dataset_notes, score_tally
 from .tally import Tally, build_context
@@ -96,19 +97,11 @@ def score_folder(
             progress(kind, len(out))
         return out
 
-    units: list[Unit] = read("units", head)
-    unit_ids = {u.id for u in units} if "units" in files else None
-    if unit_ids is not None:
-        orphans = sorted({u.parent_id for u in units
-                          if u.parent_id is not None and u.parent_id not in unit_ids})
-        if orphans:
-            head.note(f"{files['units'].name}: parent_id not in the file (treated as no "
-                      f"parent by the tree): {', '.join(orphans)}")
-    procedures: dict[str, Procedure] = {p.code: p for p in read("procedures", head)}
-    known_codes = procedures if "procedures" in files else None
-    checks: dict[str, Any] = {"unit_ids": unit_ids, "procedures": known_codes}
-    authorities = read("authorities", head, **checks)
-    communes = read("communes", head, **checks)
+    ref = read_reference(files, functools.partial(read, builder=head), head.note)
+    units, procedures, authorities, communes = (ref.units, ref.procedures, ref.authorities,
+                                                ref.communes)
+    checks = ref.checks
+    unit_ids, known_codes = checks["unit_ids"], checks["procedures"]
     moments = MomentCells()
     supplements = (read_supplement_index(files["supplements"], sup_builder, strict, moments)
                    if "supplements" in files else SupplementIndex())

@@ -228,19 +228,10 @@ def read_folder(path: StrPath, *, strict: bool = False,
         progress(kind, len(out))
         return out
 
-    units: list[Unit] = read("units")
-    unit_ids = {u.id for u in units} if "units" in files else None
-    if unit_ids is not None:
-        orphans = sorted({u.parent_id for u in units
-                          if u.parent_id is not None and u.parent_id not in unit_ids})
-        if orphans:
-            builder.note(f"{files['units'].name}: parent_id not in the file (treated as no "
-                         f"parent by the tree): {', '.join(orphans)}")
-    procedures = {p.code: p for p in read("procedures")}
-    known_codes = procedures if "procedures" in files else None
-    checks = {"unit_ids": unit_ids, "procedures": known_codes}
-    authorities: list[Authority] = read("authorities", **checks)
-    communes: list[Commune] = read("communes", **checks)
+    ref = read_reference(files, read, builder.note)
+    units, procedures, authorities, communes = (ref.units, ref.procedures, ref.authorities,
+                                                ref.communes)
+    checks = ref.checks
     rows: list[SupplementRow] = read("supplements")
     grouped: dict[str, list[SupplementRow]] = {}
     for row in rows:
@@ -260,6 +251,40 @@ def read_folder(path: StrPath, *, strict: bool = False,
         report=builder.build(), folder=os.fspath(folder),
         notes=_fallback_notes("units" in files, "authorities" in files, "file"),
     )
+
+
+@attrs.frozen
+class Reference:
+    """The reference files every dossier is checked against (SPEC §8), read first."""
+
+    units: list[Unit]
+    procedures: dict[str, Procedure]
+    authorities: list[Authority]
+    communes: list[Commune]
+    checks: dict[str, Any]  #: ``unit_ids`` and ``procedures`` for the readers of the rest
+
+
+def read_reference(files: Mapping[str, Path], read: Callable[..., list[Any]],
+                   note: Callable[[str], None]) -> Reference:
+    """Units, procedures, authorities and communes, in that order, as every folder reader
+    (``read_folder``, the streaming score, the Dask one) reads them; ``read(kind, **checks)``
+    reads one kind's file (``[]`` when absent). With a units file, records naming another unit
+    are rejected, and parents outside it are noted; with a procedures file, authorities (and
+    later the dossiers) naming another procedure are rejected."""
+    units: list[Unit] = read("units")
+    unit_ids = {u.id for u in units} if "units" in files else None
+    if unit_ids is not None:
+        orphans = sorted({u.parent_id for u in units
+                          if u.parent_id is not None and u.parent_id not in unit_ids})
+        if orphans:
+            note(f"{files['units'].name}: parent_id not in the file (treated as no parent by "
+                 f"the tree): {', '.join(orphans)}")
+    procedures = {p.code: p for p in read("procedures")}
+    checks: dict[str, Any] = {"unit_ids": unit_ids,
+                              "procedures": procedures if "procedures" in files else None}
+    authorities: list[Authority] = read("authorities", **checks)
+    communes: list[Commune] = read("communes", **checks)
+    return Reference(units, procedures, authorities, communes, checks)
 
 
 def _reject_orphan_supplements(builder: ReportBuilder, files: Mapping[str, Path],
