@@ -6,9 +6,9 @@ a row whose every cell is plain (a known word, a date and time in a shape alread
 need no trimming…), goes from cells to the few facts the criteria count (a
 :class:`~chiso766.criteria.base.DossierShape`) with dictionary look-ups and integer arithmetic:
 moments are microseconds since 0001-01-01 (day ordinal × 86 400 000 000 + time of day), built
-from two caches, one for the date part and one for the time of day, that are filled by running
-the general parser (:func:`~chiso766.io.values.parse_moment`), so a cached part means exactly
-what the parser says it means. Any row that is not plain — or that the general path would
+from a cache of date parts, filled by running the general parser
+(:func:`~chiso766.io.values.parse_moment`) so that a cached part means exactly what the parser
+says, and two complete tables of times of day (``HH:MM`` and ``:SS``). Any row that is not plain — or that the general path would
 reject — is handed to the general path, which builds the record, names the bad cell, and feeds
 :meth:`~chiso766.tally.Tally.add_dossier`. Both paths give the same counts for every row (a
 property the test suite checks on generated rows).
@@ -71,12 +71,13 @@ def from_us(us: int) -> datetime:
 
 class MomentCells:
     """Cell text → microseconds, for the ``dd/MM/yyyy HH:mm:ss`` and ``yyyy-MM-dd HH:mm:ss``
-    shapes (and ``…HH:mm``), from a cache of date parts and one of times of day.
+    shapes (and ``…HH:mm``), from a cache of date parts and complete tables of times of day.
 
-    A part enters a cache only after the general parser read the whole cell to a naive local
-    time with no fraction of a second and the cell is exactly the canonical spelling of that
-    value, so any cached date part followed by any cached time part spells one moment and means
-    what the parser would say.
+    A date part enters the cache only after the general parser read the whole cell to a naive
+    local time with no fraction of a second and the cell is exactly the canonical spelling of
+    that value; every ``HH:MM`` and ``:SS`` (or nothing) is a time the parser reads after such a
+    date part, so any cached date part followed by a time from the tables spells one moment and
+    means what the parser would say.
     """
 
     __slots__ = ("days", "minutes", "seconds")
