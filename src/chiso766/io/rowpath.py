@@ -8,8 +8,8 @@ need no trimming…), goes from cells to the few facts the criteria count (a
 moments are microseconds since 0001-01-01 (day ordinal × 86 400 000 000 + time of day), built
 from a cache of date parts, filled by running the general parser
 (:func:`~chiso766.io.values.parse_moment`) so that a cached part means exactly what the parser
-says, and two complete tables of times of day (``HH:MM`` and ``:SS``). Any row that is not plain — or that the general path would
-reject — is handed to the general path, which builds the record, names the bad cell, and feeds
+says, and two complete tables of times of day (``HH:MM`` and ``:SS``). Any row that is not
+plain — or that the general path would reject — is handed to the general path, which builds the record, names the bad cell, and feeds
 :meth:`~chiso766.tally.Tally.add_dossier`. Both paths give the same counts for every row (a
 property the test suite checks on generated rows).
 
