@@ -9,9 +9,9 @@ moments are microseconds since 0001-01-01 (day ordinal × 86 400 000 000 + time 
 from a cache of date parts, filled by running the general parser
 (:func:`~chiso766.io.values.parse_moment`) so that a cached part means exactly what the parser
 says, and two complete tables of times of day (``HH:MM`` and ``:SS``). Any row that is not
-plain — or that the general path would reject — is handed to the general path, which builds the record, names the bad cell, and feeds
-:meth:`~chiso766.tally.Tally.add_dossier`. Both paths give the same counts for every row (a
-property the test suite checks on generated rows).
+plain — or that the general path would reject — is handed to the general path, which builds
+the record, names the bad cell, and feeds :meth:`~chiso766.tally.Tally.add_dossier`. Both
+paths give the same counts for every row (a property the test suite checks on generated rows).
 
 Memory stays flat: nothing per row is kept. Duplicate dossier ids are caught with
 :class:`IdClaims`, a table of 32-bit fingerprints (4 bytes a slot); a row whose fingerprint was
