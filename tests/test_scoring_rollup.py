@@ -199,3 +199,21 @@ def test_empty_subtree_units_are_scored() -> None:
     # X2 has no dossiers: its 2.1 is 0/0 → 0 (the d = 0 rule), not missing from the output
     card = score_766(dataset(), period=Q2)
     assert card.unit("X2").points("DOSSIER_ON_TIME") == Decimal("0.00")
+
+
+def test_a_unit_known_only_by_records_after_as_of_gets_no_scorecard() -> None:
+    # Without a units file the tree is the units on the records; a petition or an announcement
+    # not yet received/decided at the evaluation moment has not happened, so its unit (here UX,
+    # seen on nothing else) must not appear, as a dossier received later does not make it appear.
+    from chiso766 import Announcement
+
+    later = datetime(2025, 7, 2, 9, 0)
+    data = Dataset.from_records(
+        dossiers=[Dossier("D1", "P1", "S1", received_at=datetime(2025, 4, 2, 9, 0),
+                          due_at=datetime(2025, 4, 9, 17, 0))],
+        petitions=[Petition("PK1", "UX", later)],
+        announcements=[Announcement("P1", "UY", later.date())],
+    )
+    card = score_766(data, period=Q2)
+    assert set(card.units) == {"S1"}
+    assert "UX" in score_766(data, period=Q2, as_of=later).units

@@ -371,9 +371,13 @@ class Tally:
         self._cells, self._marks, self._days = {}, {}, {}
 
     def add_petition(self, p: Petition) -> None:
+        if p.received_at > self.context.as_of:
+            return  # not yet received: no unit entry either (a unit is known by what it did)
         satisfaction.add_petition(self._acc(p.unit_id), p, self.context)
 
     def add_announcement(self, a: Announcement) -> None:
+        if a.decision_date > self.context.as_of.date():
+            return  # not yet decided at the evaluation moment
         transparency.add_announcement(self._acc(a.unit_id), a, self.context)
 
     def add_commune(self, c: Commune) -> None:
