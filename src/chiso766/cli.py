@@ -132,20 +132,20 @@ def _write_bytes(data: bytes, output: str | None) -> None:
         raise _UsageError(f"cannot write {output}: {exc.strerror}") from None
 
 
+def _progress_line(kind: str, rows: int) -> None:
+    # stderr only: the report on stdout (JSON included) is never touched.
+    sys.stderr.write(f"\rchiso766: đọc {kind}: {rows:,} dòng".ljust(60))
+    sys.stderr.flush()
+
+
 def _read(folder: str, strict: bool, progress: bool | None = None) -> Any:
     from .io import read_folder
 
     show = sys.stderr.isatty() if progress is None else progress
     if not show:
         return read_folder(folder, strict=strict)
-
-    def report(kind: str, rows: int) -> None:
-        # stderr only: the report on stdout (JSON included) is never touched.
-        sys.stderr.write(f"\rchiso766: đọc {kind}: {rows:,} dòng".ljust(60))
-        sys.stderr.flush()
-
     try:
-        return read_folder(folder, strict=strict, progress=report)
+        return read_folder(folder, strict=strict, progress=_progress_line)
     finally:
         sys.stderr.write("\n")
 
@@ -157,13 +157,9 @@ def _stream(folder: str, period: Period, as_of: datetime | date | None, strict: 
     show = sys.stderr.isatty() if progress is None else progress
     if not show:
         return score_folder(folder, period=period, as_of=as_of, strict=strict)
-
-    def report(kind: str, rows: int) -> None:
-        sys.stderr.write(f"\rchiso766: đọc {kind}: {rows:,} dòng".ljust(60))
-        sys.stderr.flush()
-
     try:
-        return score_folder(folder, period=period, as_of=as_of, strict=strict, progress=report)
+        return score_folder(folder, period=period, as_of=as_of, strict=strict,
+                            progress=_progress_line)
     finally:
         sys.stderr.write("\n")
 
