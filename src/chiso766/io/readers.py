@@ -664,28 +664,37 @@ def _decoded_blocks(f: IO[bytes], file: str, bad: set[int]) -> Iterator[list[str
         yield _decode_block(carry, line, bad)
 
 
+def _csv_header(reader: _Reader, lines: Iterator[str], bad: set[int],
+                ) -> tuple[int, str, _Plan, int] | None:
+    """Read up to the header (the first non-blank line) and resolve it: ``(header line number,
+    delimiter, plan, number of columns)``, or ``None`` (noted) for an empty file."""
+    header_no = 0
+    header = ""
+    for header in lines:
+        header_no += 1
+        if header.strip():
+            break
+    if not header.strip():
+        reader.builder.note(f"{reader.file}: empty file")
+        return None
+    if header_no in bad:
+        raise InputError("the header line is not UTF-8 text (save the file as UTF-8)",
+                         file=reader.file, line=header_no)
+    delimiter = max((",", ";", "\t"), key=header.count)
+    names = next(csv.reader([header], delimiter=delimiter))
+    return header_no, delimiter, _plan(reader, names), len(names)
+
+
 def _iter_csv(reader: _Reader, path: Path) -> RecordStream[Any]:
     bad: set[int] = set()
     read = 0
     try:
         with path.open("rb") as f:
             lines = itertools.chain.from_iterable(_decoded_blocks(f, reader.file, bad))
-            header_no = 0
-            header = ""
-            for header in lines:
-                header_no += 1
-                if header.strip():
-                    break
-            if not header.strip():
-                reader.builder.note(f"{reader.file}: empty file")
+            head = _csv_header(reader, lines, bad)
+            if head is None:
                 return
-            if header_no in bad:
-                raise InputError("the header line is not UTF-8 text (save the file as UTF-8)",
-                                 file=reader.file, line=header_no)
-            delimiter = max((",", ";", "\t"), key=header.count)
-            names = next(csv.reader([header], delimiter=delimiter))
-            plan = _plan(reader, names)
-            ncols = len(names)
+            header_no, delimiter, plan, ncols = head
             fast = _compile_fast(reader, plan.columns)
             rows = csv.reader(lines, delimiter=delimiter)
             # The checks of _Reader.accept, inlined for the common case of a record that passes

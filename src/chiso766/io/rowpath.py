@@ -44,9 +44,9 @@ from .readers import (
     Rejection,
     ReportBuilder,
     SupplementRow,
+    _csv_header,
     _decoded_blocks,
     _fast_table,
-    _plan,
     _Reader,
     _slow_csv_row,
 )
@@ -303,22 +303,10 @@ def _plain_rows(reader: _Reader, path: Path, progress: Callable[[int], None] | N
     try:
         with path.open("rb") as f:
             lines = itertools.chain.from_iterable(_decoded_blocks(f, reader.file, bad))
-            header_no = 0
-            header = ""
-            for header in lines:
-                header_no += 1
-                if header.strip():
-                    break
-            if not header.strip():
-                reader.builder.note(f"{reader.file}: empty file")
+            head = _csv_header(reader, lines, bad)
+            if head is None:
                 return
-            if header_no in bad:
-                raise InputError("the header line is not UTF-8 text (save the file as UTF-8)",
-                                 file=reader.file, line=header_no)
-            delimiter = max((",", ";", "\t"), key=header.count)
-            names = next(csv.reader([header], delimiter=delimiter))
-            plan = _plan(reader, names)
-            ncols = len(names)
+            header_no, delimiter, plan, ncols = head
             single = all(len(found) == 1 for found in plan.columns.values())
             index = [ncols] * len(reader.kind.fields)
             for n, fs in enumerate(reader.kind.fields):
