@@ -200,6 +200,11 @@ class Acc:
         if old | bits != old:
             self.marks[code] = old | bits
 
+    def proc_set(self, key: str) -> set[str]:
+        """The procedure set ``key`` (one of :data:`PROCEDURE_SETS`); empty when none."""
+        bit = _SET_BIT[key]
+        return {code for code, bits in self.marks.items() if bits & bit}
+
     @property
     def procs(self) -> dict[str, set[str]]:
         """The procedure sets by kind (``"received"``, ``"online_dossier"``…), non-empty only."""

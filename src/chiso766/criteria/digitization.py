@@ -116,7 +116,7 @@ def citizen_data_connected_formality(acc: Acc, ctx: Context, units: Sequence[str
     authority) with at least one dossier received in the period using population data /
     procedures whose applicants include individuals (QĐ 766 group 4.5; Project 06)."""
     individual, missing = authority_with(acc, ctx, "for_individuals")
-    used = individual & acc.procs.get("population", set())
+    used = individual & acc.proc_set("population")
     notes: tuple[Note, ...] = ()
     none = not individual and missing > 0
     if missing:

@@ -101,7 +101,7 @@ def online_services_with_dossiers(acc: Acc, ctx: Context, units: Sequence[str],
     """3.2 Tỷ lệ DVCTT có phát sinh hồ sơ: online services with at least one online dossier
     received in the period / online services (QĐ 766 group 3.2)."""
     services = {c for c, lvl in acc.authority.items() if lvl >= OnlineLevel.PARTIAL}
-    used = services & acc.procs.get("online_dossier", set())
+    used = services & acc.proc_set("online_dossier")
     return _counted(ctx, used, services, _fallback_note(ctx))
 
 
@@ -142,11 +142,11 @@ def _fee_count(acc: Acc, ctx: Context, hit_key: str, field: str) -> Count:
     has_fee, or when the period's dossiers of fee-charging procedures all leave ``field``
     unreported."""
     fee, missing = _fee_procedures(acc, ctx)
-    hit = fee & acc.procs.get(hit_key, set())
+    hit = fee & acc.proc_set(hit_key)
     notes = _fee_note(missing) + _fallback_note(ctx)
     count = _counted(ctx, hit, fee, notes)
-    seen = fee & acc.procs.get("received", set())
-    reported = fee & acc.procs.get(f"{hit_key}_reported", set())
+    seen = fee & acc.proc_set("received")
+    reported = fee & acc.proc_set(f"{hit_key}_reported")
     if (not fee and missing) or (seen and not reported):
         note = Note(f"không có dữ liệu: không hồ sơ nào có trường {field}"
                     if fee else "không có dữ liệu: không TTHC nào có thông tin phí (has_fee)",
