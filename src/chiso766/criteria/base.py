@@ -161,7 +161,8 @@ class Acc:
         self.unreported: dict[str, int] = {}
         self.authority: dict[str, int] = {}
         # Per procedure code, which procedure sets it is in (bits over PROCEDURE_SETS): one small
-        # dict per unit instead of a set per kind, read as sets through ``procs``.
+        # dict per unit instead of a set per kind, read as sets through ``proc_set`` (one) or
+        # ``procs`` (all).
         self.marks: dict[str, int] = {}
         self.flags: dict[str, dict[str, bool]] = {}
         self.sums: dict[str, list[Any]] = {}
