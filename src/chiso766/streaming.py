@@ -34,8 +34,8 @@ from .io.rowpath import (
     SupplementIndex,
     complained_from_ratings,
     read_supplement_index,
-    tally_dossier_csv,
 )
+from .io.blockpath import tally_dossier_blocks
 from .periods import Period
 from .records import Petition
 from .rules import QD766, RuleSet
@@ -128,9 +128,10 @@ def score_folder(
             if progress is not None:
                 progress("dossiers", rows)
 
-        tally_dossier_csv(dossiers, tally, dossier_builder, strict=strict,
-                          procedures=known_codes, unit_ids=unit_ids, supplements=supplements,
-                          progress=rows_done if progress is not None else None)
+        tally = tally_dossier_blocks(dossiers, tally, dossier_builder, strict=strict,
+                                     procedures=known_codes, unit_ids=unit_ids,
+                                     supplements=supplements,
+                                     progress=rows_done if progress is not None else None)
     else:
         for record in iter_records(dossiers, "dossiers", report_builder=dossier_builder,
                                    strict=strict, supplements=supplements,

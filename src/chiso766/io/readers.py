@@ -636,20 +636,22 @@ def _split_exact_bytes(block: bytes) -> list[bytes]:
     return lines
 
 
-def _decoded_blocks(f: IO[bytes], file: str, bad: set[int]) -> Iterator[list[str]]:
+def _decoded_blocks(f: IO[bytes], file: str, bad: set[int], line: int = 1,
+                    carry: bytes = b"") -> Iterator[list[str]]:
     """The file's physical lines, a block at a time, decoded as UTF-8 (a BOM is dropped).
 
     Undecodable lines are decoded with replacement characters and their numbers put in ``bad``
-    so the row they belong to can be rejected, instead of failing the whole file.
+    so the row they belong to can be rejected, instead of failing the whole file. ``line`` and
+    ``carry`` continue a file read up to here: the number of the next line and the bytes of it
+    already read.
     """
-    line = 1
-    carry = b""
     block = f.read(_BLOCK)
-    if block.startswith(codecs.BOM_UTF8):
-        block = block[len(codecs.BOM_UTF8):]
-    if b"\x00" in block:
-        raise InputError("not a UTF-8 text file (it contains NUL bytes: binary, or UTF-16?)",
-                         file=file)
+    if line == 1 and not carry:
+        if block.startswith(codecs.BOM_UTF8):
+            block = block[len(codecs.BOM_UTF8):]
+        if b"\x00" in block:
+            raise InputError("not a UTF-8 text file (it contains NUL bytes: binary, or "
+                             "UTF-16?)", file=file)
     while block:
         if carry:
             block = carry + block

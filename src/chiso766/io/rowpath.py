@@ -299,54 +299,84 @@ def _plain_rows(reader: _Reader, path: Path, progress: Callable[[int], None] | N
     (``None`` when the row is not plain and was built by the general path: ``row`` is then the
     record). Rejections, blank rows and CSV errors are handled here, as ``_iter_csv`` does."""
     bad: set[int] = set()
-    read = 0
+    tick = _Ticker(progress)
     try:
         with path.open("rb") as f:
             lines = itertools.chain.from_iterable(_decoded_blocks(f, reader.file, bad))
             head = _csv_header(reader, lines, bad)
             if head is None:
                 return
-            header_no, delimiter, plan, ncols = head
-            single = all(len(found) == 1 for found in plan.columns.values())
-            index = [ncols] * len(reader.kind.fields)
-            for n, fs in enumerate(reader.kind.fields):
-                found = plan.columns.get(fs.name)
-                if found:
-                    index[n] = found[0][0]
-            rows = csv.reader(lines, delimiter=delimiter)
-            last = header_no
-            while True:
-                try:
-                    for row in rows:
-                        start = last + 1
-                        last = header_no + rows.line_num
-                        if not row:
-                            continue
-                        read += 1
-                        if progress is not None and read % _PROGRESS_EVERY == 0:
-                            progress(read)
-                        if single and len(row) == ncols and not bad:
-                            yield start, row, index
-                            continue
-                        record = _slow_csv_row(reader, plan, row, ncols, start, last, bad,
-                                               delimiter)
-                        if record is _BLANK:
-                            read -= 1
-                            reader.blank += 1
-                        elif record is not None:
-                            yield start, record, None
-                    break
-                except csv.Error as exc:
-                    start = last + 1
-                    last = header_no + rows.line_num
-                    read += 1
-                    reader.reject(start, None, "", f"unreadable CSV row: {exc}")
+            layout = _FileLayout(reader, head)
+            yield from _row_items(reader, layout, lines, layout.header_no, bad, tick)
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}",
                          file=reader.file) from None
     finally:
-        reader.read += read
+        reader.read += tick.read
         reader.close()
+
+
+class _Ticker:
+    """Rows read so far, with the progress callback every :data:`_PROGRESS_EVERY` rows."""
+
+    __slots__ = ("progress", "read")
+
+    def __init__(self, progress: Callable[[int], None] | None) -> None:
+        self.progress = progress
+        self.read = 0
+
+    def add(self, rows: int) -> None:
+        before = self.read
+        self.read += rows
+        if self.progress is not None and \
+                self.read // _PROGRESS_EVERY != before // _PROGRESS_EVERY:
+            self.progress(self.read - self.read % _PROGRESS_EVERY)
+
+
+class _FileLayout:
+    """A CSV file's header resolved: delimiter, plan, column count, and each field's column."""
+
+    def __init__(self, reader: _Reader, head: tuple[int, str, Any, int]) -> None:
+        self.header_no, self.delimiter, self.plan, self.ncols = head
+        self.single = all(len(found) == 1 for found in self.plan.columns.values())
+        self.index = [self.ncols] * len(reader.kind.fields)
+        for n, fs in enumerate(reader.kind.fields):
+            found = self.plan.columns.get(fs.name)
+            if found:
+                self.index[n] = found[0][0]
+
+
+def _row_items(reader: _Reader, layout: _FileLayout, lines: Iterator[str], base: int,
+               bad: set[int], tick: _Ticker) -> Iterator[tuple[int, Any, list[int] | None]]:
+    """The rows of ``lines`` (whose first is line ``base + 1``) as :func:`_plain_rows` yields
+    them."""
+    ncols, delimiter, plan, index = layout.ncols, layout.delimiter, layout.plan, layout.index
+    single = layout.single
+    rows = csv.reader(lines, delimiter=delimiter)
+    last = base
+    while True:
+        try:
+            for row in rows:
+                start = last + 1
+                last = base + rows.line_num
+                if not row:
+                    continue
+                tick.add(1)
+                if single and len(row) == ncols and not bad:
+                    yield start, row, index
+                    continue
+                record = _slow_csv_row(reader, plan, row, ncols, start, last, bad, delimiter)
+                if record is _BLANK:
+                    tick.read -= 1
+                    reader.blank += 1
+                elif record is not None:
+                    yield start, record, None
+            break
+        except csv.Error as exc:
+            start = last + 1
+            last = base + rows.line_num
+            tick.add(1)
+            reader.reject(start, None, "", f"unreadable CSV row: {exc}")
 
 
 def _rebuild(reader: _Reader, row: list[str], index: list[int], line: int) -> Any:
@@ -445,14 +475,14 @@ class _Claims(dict[Any, int]):
     path rejects still claims its id (as ``_Reader._remember`` does). Never reports a duplicate
     itself: the row path claims each id before a row is counted and settles collisions."""
 
-    def __init__(self, claims: IdClaims) -> None:
+    def __init__(self, claim: Callable[[int], object]) -> None:
         super().__init__()
-        self.claims = claims
+        self.claim = claim
         self.skip = False
 
     def setdefault(self, key: Any, default: Any = None) -> Any:
         if not self.skip and isinstance(key, str):
-            self.claims.claim(hash(key))
+            self.claim(hash(key))
         return default
 
 
@@ -501,7 +531,7 @@ def tally_dossier_csv(
     kind = _KINDS["dossiers"]
     reader = _Reader(kind, path.name, builder, strict, procedures, unit_ids, supplements)
     claims = IdClaims(_expected_rows(path))
-    adapter = reader.seen = _Claims(claims)
+    adapter = reader.seen = _Claims(claims.claim)
     ctx = tally.context
     counter = _RowCounter(tally, procedures, unit_ids, supplements)
     pos = {fs.name: n for n, fs in enumerate(kind.fields)}
