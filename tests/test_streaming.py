@@ -9,6 +9,8 @@ general reader are exercised, and the report (counts, every rejection, notes) mu
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -17,8 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chiso766 import Period
-from chiso766.io import blockpath, read_folder
-from chiso766.io.rowpath import IdClaims, MomentCells, from_us, to_us
+from chiso766 import streaming
+from chiso766.io import read_folder
+from chiso766.io.rowpath import IdClaims, MomentCells, from_us, tally_dossier_csv, to_us
 from chiso766.reports.json_report import dumps, scorecard_to_dict
 from chiso766.scoring import score_766
 from chiso766.streaming import score_folder
@@ -79,10 +82,11 @@ def dossier_row(draw: st.DrawFn, n: int, unique: bool = False) -> list[str]:
 
 
 @st.composite
-def folders(draw: st.DrawFn, unique: bool = False) -> dict[str, list[list[str]]]:
+def folders(draw: st.DrawFn, unique: bool = False, odd_lines: bool = False,
+            ) -> dict[str, list[list[str]]]:
     n = draw(st.integers(0, 40))
     dossiers = [draw(dossier_row(i, unique)) for i in range(n)]
-    if unique and dossiers and draw(st.booleans()):
+    if odd_lines and dossiers and draw(st.booleans()):
         # A blank line, or a quoted cell (the rest of the file is then read row by row).
         at = draw(st.integers(0, len(dossiers) - 1))
         if draw(st.booleans()):
@@ -143,36 +147,78 @@ def _both(folder: Path, period: Period, as_of: datetime | None = None) -> tuple[
     return streamed, whole
 
 
+@contextmanager
+def _counting_with(path: str, block_bytes: int = 1 << 22) -> Iterator[None]:
+    """Score folders with the row path ("rows") or the block path ("blocks", numpy)."""
+    saved = streaming._dossier_counter
+    if path == "rows":
+        streaming._dossier_counter = lambda: tally_dossier_csv
+    else:
+        pytest.importorskip("numpy")
+        from chiso766.io import blockpath
+
+        streaming._dossier_counter = lambda: blockpath.tally_dossier_blocks
+        saved_bytes, blockpath._BLOCK_BYTES = blockpath._BLOCK_BYTES, block_bytes
+    try:
+        yield
+    finally:
+        streaming._dossier_counter = saved
+        if path != "rows":
+            blockpath._BLOCK_BYTES = saved_bytes
+
+
+@pytest.mark.parametrize("path", ["rows", "blocks"])
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=folders(), as_of_days=st.one_of(st.none(), st.integers(0, 200)))
-def test_streaming_equals_in_memory(tmp_path_factory: pytest.TempPathFactory,
+def test_streaming_equals_in_memory(tmp_path_factory: pytest.TempPathFactory, path: str,
                                     data: dict[str, list[list[str]]],
                                     as_of_days: int | None) -> None:
     folder = tmp_path_factory.mktemp("f")
     _write(folder, data)
     as_of = None if as_of_days is None else BASE + timedelta(days=as_of_days, hours=9)
-    streamed, whole = _both(folder, Period.quarter(2025, 2), as_of)
+    with _counting_with(path):
+        streamed, whole = _both(folder, Period.quarter(2025, 2), as_of)
     assert streamed == whole
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=folders(unique=True), as_of_days=st.one_of(st.none(), st.integers(0, 200)),
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=folders(odd_lines=True), as_of_days=st.one_of(st.none(), st.integers(0, 200)),
        block_bytes=st.sampled_from([64, 700, 1 << 22]))
 def test_block_path_equals_in_memory(tmp_path_factory: pytest.TempPathFactory,
                                      data: dict[str, list[list[str]]], as_of_days: int | None,
                                      block_bytes: int) -> None:
-    # Unique ids, so the block path's counts are kept (a duplicate id sends the file to the
-    # row path); small blocks so rows cross block boundaries.
+    # Small blocks so rows cross block boundaries; a blank line sends its block row by row, a
+    # quoted cell the rest of the file; repeated ids are held and settled at the end.
     folder = tmp_path_factory.mktemp("f")
     _write(folder, data)
     as_of = None if as_of_days is None else BASE + timedelta(days=as_of_days, hours=9)
-    saved = blockpath._BLOCK_BYTES
-    blockpath._BLOCK_BYTES = block_bytes
-    try:
+    with _counting_with("blocks", block_bytes):
         streamed, whole = _both(folder, Period.quarter(2025, 2), as_of)
-    finally:
-        blockpath._BLOCK_BYTES = saved
     assert streamed == whole
+
+
+@given(moment=st.datetimes(datetime(1900, 1, 1), datetime(2199, 12, 31, 23, 59, 59)),
+       noise=st.lists(st.tuples(st.integers(0, 18), st.sampled_from("0123456789/: x")),
+                      max_size=2))
+def test_block_moments_read_as_the_row_path_does(moment: datetime,
+                                                 noise: list[tuple[int, str]]) -> None:
+    # Every 19-character cell: the block path's word arithmetic (day of month, leap years,
+    # 1900-2199, separators) accepts exactly what MomentCells reads, with the same value.
+    np = pytest.importorskip("numpy")
+    from chiso766.io import blockpath
+
+    text = list(f"{moment.replace(microsecond=0):%d/%m/%Y %H:%M:%S}")
+    for at, char in noise:
+        text[at] = char
+    cell = "".join(text)
+    raw = (cell + "\n").encode()
+    block = blockpath._Block(raw, np.array([[0]]), np.array([[19]]))
+    us, other = blockpath._moments(block, np.array([0]), np.array([19]))
+    expected = MomentCells()(cell)
+    if other[0]:
+        assert expected is None or cell[2] != "/"
+    else:
+        assert int(us[0]) == expected
 
 
 @pytest.mark.parametrize("name", ["province", "messy"])

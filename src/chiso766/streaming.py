@@ -4,8 +4,10 @@
 The small files — units, procedures, authorities, communes, petitions, announcements, postings —
 are read into records as :func:`~chiso766.io.read_folder` reads them; the supplement requests
 into a compact index; the ratings only for the dossiers someone disliked (criterion 5.4). With
-those the scoring context is built, and the dossiers file is folded row by row into a
-:class:`~chiso766.tally.Tally` by the row path (:mod:`chiso766.io.rowpath`); a JSON Lines or JSON
+those the scoring context is built, and the dossiers file is folded into a
+:class:`~chiso766.tally.Tally` by the block path (:mod:`chiso766.io.blockpath`, many thousand
+rows at a time, when numpy is installed) or else row by row by the row path
+(:mod:`chiso766.io.rowpath`); a JSON Lines or JSON
 dossiers file goes record by record through :func:`~chiso766.io.iter_records`. Every row is
 accepted or rejected exactly as :func:`~chiso766.io.read_folder` would, and the scorecard —
 input report included — is the same, byte for byte once written.
@@ -14,6 +16,7 @@ input report included — is the same, byte for byte once written.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import os
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
@@ -34,8 +37,8 @@ from .io.rowpath import (
     SupplementIndex,
     complained_from_ratings,
     read_supplement_index,
+    tally_dossier_csv,
 )
-from .io.blockpath import tally_dossier_blocks
 from .periods import Period
 from .records import Petition
 from .rules import QD766, RuleSet
@@ -43,6 +46,15 @@ from .scoring import Scorecard, _dataset_notes, score_tally
 from .tally import Tally, build_context
 
 __all__ = ["score_folder"]
+
+
+def _dossier_counter() -> Callable[..., None]:
+    """The block path when numpy is installed (the ``fast`` extra), else the row path: the same
+    counts and rejections either way."""
+    if importlib.util.find_spec("numpy") is None:
+        return tally_dossier_csv
+    from .io.blockpath import tally_dossier_blocks
+    return tally_dossier_blocks
 
 Progress = Callable[[str, int], None]
 
@@ -128,10 +140,9 @@ def score_folder(
             if progress is not None:
                 progress("dossiers", rows)
 
-        tally = tally_dossier_blocks(dossiers, tally, dossier_builder, strict=strict,
-                                     procedures=known_codes, unit_ids=unit_ids,
-                                     supplements=supplements,
-                                     progress=rows_done if progress is not None else None)
+        _dossier_counter()(dossiers, tally, dossier_builder, strict=strict,
+                           procedures=known_codes, unit_ids=unit_ids, supplements=supplements,
+                           progress=rows_done if progress is not None else None)
     else:
         for record in iter_records(dossiers, "dossiers", report_builder=dossier_builder,
                                    strict=strict, supplements=supplements,
