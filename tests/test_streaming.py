@@ -18,8 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chiso766 import Period
-from chiso766 import streaming
+from chiso766 import Period, streaming
 from chiso766.io import read_folder
 from chiso766.io.rowpath import IdClaims, MomentCells, from_us, tally_dossier_csv, to_us
 from chiso766.reports.json_report import dumps, scorecard_to_dict

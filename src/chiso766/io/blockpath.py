@@ -73,10 +73,12 @@ Ints = npt.NDArray[np.int64]
 Words = npt.NDArray[np.uint64]
 Bools = npt.NDArray[np.bool_]
 
-#: Bytes read per block (about 18 000 rows of a national export).
-_BLOCK_BYTES = 1 << 22
-#: Distinct (unit, shape) pairs kept before they are handed to the tally.
-_PAIRS_LIMIT = 200_000
+#: Bytes read per block (about 4 500 rows of a national export): small enough that a block's
+#: working arrays stay a few MB (memory at 10M rows), large enough to spread numpy's per-call cost.
+_BLOCK_BYTES = 1 << 20
+#: Distinct (unit, shape) pairs — or (unit, procedure, marks) — kept before they are handed to
+#: the tally (memory: 16 bytes each, twice over while compacting).
+_PAIRS_LIMIT = 100_000
 #: A missing moment: later than any real one, so "happened by as_of" is False.
 _ABSENT = 1 << 62
 #: Longest cell looked up by its bytes (three 8-byte words); longer ones go by text.
@@ -158,6 +160,7 @@ def _count_blocks(path: Path, tally: Tally, builder: ReportBuilder,
             head = _csv_header(reader, lines, bad)
             if head is None:
                 return True
+            del lines  # the first block's text: the header is all that was wanted of it
             layout = _FileLayout(reader, head)
             at = dict(zip((fs.name for fs in kind.fields), layout.index, strict=True))
             if not layout.single or len(layout.delimiter) != 1 or any(
@@ -483,8 +486,10 @@ class _KeyCounts:
             keys, counts = np.unique(keys, return_counts=True)
         self.parts.append((keys, counts.astype(np.int64)))
         self.size += len(keys)
-        if self.size > 4 * _PAIRS_LIMIT:
-            self.compact()
+
+    def full(self) -> bool:
+        """Past :data:`_PAIRS_LIMIT` distinct keys, even once compacted."""
+        return self.size > 2 * _PAIRS_LIMIT and len(self.compact()[0]) > _PAIRS_LIMIT
 
     def compact(self) -> tuple[Ints, Ints]:
         if not self.parts:
@@ -731,6 +736,7 @@ class _BlockCounter:
                 complained[i] = ident in self.counter.complained
         if chains is not None:
             chains.used.append(chain[~special & claimed & (chain >= 0)])
+            chains.mark_used()
         shapes = core | (complained << 3) | ((procs & 15) << 6) | (fids << 10)
         self._add(units[counted], procs[counted], shapes[counted], use[counted],
                   days[counted])
@@ -869,7 +875,7 @@ class _BlockCounter:
         some = bits != 0
         self.marks.add((units[some] << 40) | ((procs[some] >> 4) << 16) | bits[some])
         self.days.add((units[resolved] << 20) | days[resolved])
-        if self.pairs.size > _PAIRS_LIMIT and self.pairs.compact()[0].size > _PAIRS_LIMIT:
+        if self.pairs.full() or self.marks.full() or self.days.full():
             self.flush()
 
     def flush(self) -> None:
