@@ -196,6 +196,23 @@ def test_block_path_equals_in_memory(tmp_path_factory: pytest.TempPathFactory,
     assert streamed == whole
 
 
+@pytest.mark.parametrize("path", ["rows", "blocks"])
+def test_repeated_column_reads_as_in_memory(tmp_path: Path, path: str) -> None:
+    # A repeated column (and an unknown one): the block path hands the file to the row path
+    # before reading a row; scores, counts and notes are read_folder's.
+    header = [*DOSSIER_HEADER, "MaDonVi", "cot_la"]
+    rows = [["HS1", "P1", "U1", "2", "", "03/03/2025 08:00:00", "10/03/2025 17:00:00",
+             "05/03/2025 09:00:00", "", "", "1", "1", "0", "KQ1", "f.pdf", "1", "1", "0", "0",
+             "U1", "x"]]
+    _write(tmp_path, {"dossiers": [header, *rows], "supplements": [], "ratings": []})
+    with _counting_with(path):
+        streamed, whole = _both(tmp_path, Period.quarter(2025, 1))
+        notes = score_folder(tmp_path, period=Period.quarter(2025, 1)).input.notes
+    assert streamed == whole
+    assert sum("cot_la" in note for note in notes) == 1
+    assert notes == read_folder(tmp_path).report.notes
+
+
 @given(moment=st.datetimes(datetime(1900, 1, 1), datetime(2199, 12, 31, 23, 59, 59)),
        noise=st.lists(st.tuples(st.integers(0, 18), st.sampled_from("0123456789/: x")),
                       max_size=2))

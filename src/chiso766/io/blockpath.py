@@ -34,8 +34,9 @@ the rest of the file to the row path; a blank or ragged line sends its block onl
 from __future__ import annotations
 
 import codecs
+import itertools
 import zlib
-from collections.abc import Callable, Container, Iterator, Mapping
+from collections.abc import Callable, Container, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -140,6 +141,7 @@ def _count_blocks(path: Path, tally: Tally, builder: ReportBuilder,
     bad: set[int] = set()
     tick = _Ticker(progress)
     held: list[tuple[int, str, Any, Any, int]] = []
+    suited = False  # until the header is known to suit: then the reader reports, once
     try:
         with path.open("rb") as f:
             first = f.read(_BLOCK_BYTES)
@@ -159,14 +161,15 @@ def _count_blocks(path: Path, tally: Tally, builder: ReportBuilder,
             lines = iter(_decode_block(first[:cut], 1, bad))
             head = _csv_header(reader, lines, bad)
             if head is None:
+                suited = True
                 return True
             del lines  # the first block's text: the header is all that was wanted of it
             layout = _FileLayout(reader, head)
             at = dict(zip((fs.name for fs in kind.fields), layout.index, strict=True))
             if not layout.single or len(layout.delimiter) != 1 or any(
                     at[name] >= layout.ncols for name in ("id", "unit_id", "procedure_code")):
-                reader.close()
-                return False
+                return False  # the row path reads the file, and reports on it
+            suited = True
             blocks = _BlockCounter(counter, run, layout, at, claims, held, pos)
             skip = 0
             for _ in range(layout.header_no):
@@ -178,7 +181,8 @@ def _count_blocks(path: Path, tally: Tally, builder: ReportBuilder,
                     if not blocks.block(raw, line, bad, tick):  # from here on, row by row
                         later = _decoded_blocks(f, reader.file, bad, line + raw.count(b"\n"),
                                                 carry)
-                        rest = _chain(_decode_block(raw, line, bad), later)
+                        rest = itertools.chain(_decode_block(raw, line, bad),
+                                               itertools.chain.from_iterable(later))
                         for item in _row_items(reader, layout, rest, line - 1, bad, tick):
                             blocks.row(*item)
                         carry = b""
@@ -201,16 +205,16 @@ def _count_blocks(path: Path, tally: Tally, builder: ReportBuilder,
         raise InputError(f"cannot read the file: {exc.strerror or exc}",
                          file=reader.file) from None
     finally:
-        reader.read += tick.read
-        reader.close()
+        if suited:
+            reader.read += tick.read
+            reader.close()
     builder.rejections[:] = _in_line_order(builder.rejections, path.name)
     return True
 
 
-def _chain(first: list[str], rest: Iterator[list[str]]) -> Iterator[str]:
-    yield from first
-    for lines in rest:
-        yield from lines
+def _text(ident: bytes | str) -> str:
+    """An id as text: the block path holds plain ASCII ids as bytes, the others as text."""
+    return ident if isinstance(ident, str) else ident.decode("ascii")
 
 
 class _Block:
@@ -249,9 +253,7 @@ class _Coder:
         self.keys: Words = np.zeros(0, dtype=_U64)
         self.reps: Words = np.zeros((0, _WORDS + 1), dtype=_U64)
         self.codes: Ints = np.zeros(0, dtype=np.int64)
-        self.short: dict[int, int] = {}
-        self.short_keys: Words = np.zeros(0, dtype=_U64)
-        self.short_codes: Ints = np.zeros(0, dtype=np.int64)
+        self.short = _Lookup(self._learn_word)  # cells of up to 8 bytes, by their one word
 
     def code(self, block: _Block, s: Ints, length: Ints) -> Ints:
         if int(length.max(initial=0)) <= 8:
@@ -284,25 +286,13 @@ class _Coder:
         return out
 
     def _short_codes(self, block: _Block, s: Ints, length: Ints) -> Ints:
-        key = block.words[s] & _MASKS[length]
-        out = self._short_find(key)
-        missing = np.flatnonzero(out == -2)
-        if len(missing):
-            _, first = np.unique(key[missing], return_index=True)
-            for i in missing[first].tolist():
-                found = self.learn(block.text(int(s[i]), int(length[i])))
-                self.short[int(key[i])] = -1 if found is None else found
-            self.short_keys = np.array(sorted(self.short), dtype=_U64)
-            self.short_codes = np.array([self.short[k] for k in self.short_keys.tolist()],
-                                        dtype=np.int64)
-            out[missing] = self._short_find(key[missing])
-        return out
+        words = block.words[s] & _MASKS[length]
+        return self.short(words.view(np.int64))
 
-    def _short_find(self, key: Words) -> Ints:
-        if not len(self.short_keys):
-            return np.full(len(key), -2, dtype=np.int64)
-        at = np.minimum(np.searchsorted(self.short_keys, key), len(self.short_keys) - 1)
-        return np.where(self.short_keys[at] == key, self.short_codes[at], -2)
+    def _learn_word(self, word: int) -> int:
+        text = (word & 0xFFFF_FFFF_FFFF_FFFF).to_bytes(8, "little").rstrip(b"\0")
+        found = self.learn(text.decode("utf-8"))
+        return -1 if found is None else found
 
     def _find(self, key: Words, cells: Words) -> Ints:
         if not len(self.keys):
@@ -410,7 +400,6 @@ class _Chains:
         self.requested = np.frombuffer(sups.requested, dtype=np.int64)
         self.supplied = np.frombuffer(sups.supplied, dtype=np.int64)
         self.following = np.frombuffer(sups.nxt, dtype=np.int32)
-        self.used: list[Ints] = []
 
     def maybe(self, hashes: Ints) -> Bools:
         """Rows whose id may have requests (its hash's first slot is taken)."""
@@ -460,16 +449,15 @@ class _Chains:
             live, current = live[more], after[more]
         return first, ordered, asked, applicant, open_ask
 
-    def mark_used(self) -> None:
-        """Mark every request of the dossiers counted so far as used (SPEC §8: the others are
-        orphans)."""
+    def mark_used(self, heads: Ints) -> None:
+        """Mark every request of the dossiers with these first requests as used (SPEC §8: the
+        others are orphans)."""
         flags = np.frombuffer(self.sups.used, dtype=np.uint8)
-        current = np.concatenate(self.used) if self.used else np.zeros(0, dtype=np.int64)
+        current = heads
         while len(current):
             flags[current] = 1
             current = self.following[current].astype(np.int64)
             current = current[current >= 0]
-        self.used = []
 
 
 class _KeyCounts:
@@ -479,11 +467,10 @@ class _KeyCounts:
         self.parts: list[tuple[Ints, Ints]] = []
         self.size = 0
 
-    def add(self, keys: Ints, counts: Ints | None = None) -> None:
+    def add(self, keys: Ints) -> None:
         if not len(keys):
             return
-        if counts is None:
-            keys, counts = np.unique(keys, return_counts=True)
+        keys, counts = np.unique(keys, return_counts=True)
         self.parts.append((keys, counts.astype(np.int64)))
         self.size += len(keys)
 
@@ -732,11 +719,10 @@ class _BlockCounter:
             at = np.minimum(np.searchsorted(known, hashes), len(known) - 1)
             maybe = np.flatnonzero(counted & (known[at] == hashes))
             for i in maybe.tolist():
-                ident = ids[i] if type(ids[i]) is str else ids[i].decode("ascii")
+                ident = _text(ids[i])
                 complained[i] = ident in self.counter.complained
         if chains is not None:
-            chains.used.append(chain[~special & claimed & (chain >= 0)])
-            chains.mark_used()
+            chains.mark_used(chain[~special & claimed & (chain >= 0)])
         shapes = core | (complained << 3) | ((procs & 15) << 6) | (fids << 10)
         self._add(units[counted], procs[counted], shapes[counted], use[counted],
                   days[counted])
@@ -747,11 +733,11 @@ class _BlockCounter:
             if nameless[i]:
                 run.rebuild(row, index, line + i, claimed=False)
                 continue
-            ident = ids[i] if type(ids[i]) is str else ids[i].decode("ascii")
+            ident = _text(ids[i])
             if claimed[i]:
                 run.one(line + i, ident, row, index, int(hashes[i]))
         for i in np.flatnonzero(~claimed & ~nameless).tolist():
-            ident = ids[i] if type(ids[i]) is str else ids[i].decode("ascii")
+            ident = _text(ids[i])
             self.held.append((line + i, ident, block.row(i, self.delimiter), index,
                               int(hashes[i])))
 
@@ -898,8 +884,6 @@ class _BlockCounter:
         self.pairs.clear()
         self.marks.clear()
         self.days.clear()
-        if self.chains is not None:
-            self.chains.mark_used()
         self.counter.flush()
 
     # -- learning cells --------------------------------------------------------------------------
