@@ -20,7 +20,15 @@ from hypothesis import strategies as st
 
 from chiso766 import Period, streaming
 from chiso766.io import read_folder
-from chiso766.io.rowpath import IdClaims, MomentCells, from_us, tally_dossier_csv, to_us
+from chiso766.io.rowpath import (
+    IdClaims,
+    MomentCells,
+    complained_from_ratings,
+    from_us,
+    read_supplement_index,
+    tally_dossier_csv,
+    to_us,
+)
 from chiso766.reports.json_report import dumps, scorecard_to_dict
 from chiso766.scoring import score_766
 from chiso766.streaming import score_folder
@@ -94,7 +102,8 @@ def folders(draw: st.DrawFn, unique: bool = False, odd_lines: bool = False,
             dossiers[at][3] = 'a "quoted" channel'
     sups = []
     for _ in range(draw(st.integers(0, 12))):
-        who = draw(st.sampled_from([f"HS{i}" for i in range(max(n, 1))] + ["HSX"]))
+        who = draw(st.sampled_from([f"HS{i}" for i in range(max(n, 1))] +
+                                   ["HSX", " HS0", "", "HSĐ"]))
         asked, shape = draw(moments)
         answered = "" if draw(st.booleans()) else _spell(
             asked + timedelta(minutes=draw(st.integers(-100, 60 * 24 * 10))), shape)
@@ -105,6 +114,12 @@ def folders(draw: st.DrawFn, unique: bool = False, odd_lines: bool = False,
                                       "bad date"])),
                 draw(st.sampled_from(["tốt", "không tốt", "bình thường", "??"]))]
                for _ in range(draw(st.integers(0, 8)))]
+    for rows in (sups, ratings):
+        if odd_lines and rows and draw(st.booleans()):
+            # A blank line, a ragged row or a quoted cell in the smaller files too.
+            at = draw(st.integers(0, len(rows) - 1))
+            rows[at] = draw(st.sampled_from([[], [*rows[at], "extra"],
+                                             [f'"{rows[at][0]}"', *rows[at][1:]]]))
     # Any column order, and optional columns left out (not reported, or the result columns
     # that make has_electronic_result).
     order = draw(st.permutations(range(len(DOSSIER_HEADER))))
@@ -149,21 +164,26 @@ def _both(folder: Path, period: Period, as_of: datetime | None = None) -> tuple[
 @contextmanager
 def _counting_with(path: str, block_bytes: int = 1 << 22) -> Iterator[None]:
     """Score folders with the row path ("rows") or the block path ("blocks", numpy)."""
-    saved = streaming._dossier_counter
+    saved = streaming._file_readers
     if path == "rows":
-        streaming._dossier_counter = lambda: tally_dossier_csv
+        readers = streaming._FileReaders(read_supplement_index, complained_from_ratings,
+                                         tally_dossier_csv)
+        streaming._file_readers = lambda: readers
     else:
         pytest.importorskip("numpy")
-        from chiso766.io import blockpath
+        from chiso766.io import blockfiles, blockpath, blocks
 
-        streaming._dossier_counter = lambda: blockpath.tally_dossier_blocks
-        saved_bytes, blockpath._BLOCK_BYTES = blockpath._BLOCK_BYTES, block_bytes
+        readers = streaming._FileReaders(blockfiles.read_supplement_blocks,
+                                         blockfiles.complained_from_rating_blocks,
+                                         blockpath.tally_dossier_blocks)
+        streaming._file_readers = lambda: readers
+        saved_bytes, blocks.BLOCK_BYTES = blocks.BLOCK_BYTES, block_bytes
     try:
         yield
     finally:
-        streaming._dossier_counter = saved
+        streaming._file_readers = saved
         if path != "rows":
-            blockpath._BLOCK_BYTES = saved_bytes
+            blocks.BLOCK_BYTES = saved_bytes
 
 
 @pytest.mark.parametrize("path", ["rows", "blocks"])
@@ -221,15 +241,15 @@ def test_block_moments_read_as_the_row_path_does(moment: datetime,
     # Every 19-character cell: the block path's word arithmetic (day of month, leap years,
     # 1900-2199, separators) accepts exactly what MomentCells reads, with the same value.
     np = pytest.importorskip("numpy")
-    from chiso766.io import blockpath
+    from chiso766.io import blocks
 
     text = list(f"{moment.replace(microsecond=0):%d/%m/%Y %H:%M:%S}")
     for at, char in noise:
         text[at] = char
     cell = "".join(text)
     raw = (cell + "\n").encode()
-    block = blockpath._Block(raw, np.array([[0]]), np.array([[19]]))
-    us, other = blockpath._moments(block, np.array([0]), np.array([19]))
+    block = blocks.Block(raw, np.array([[0]]), np.array([[19]]), ",")
+    us, other = blocks._moments(block, np.array([0]), np.array([19]))
     expected = MomentCells()(cell)
     if other[0]:
         assert expected is None or cell[2] != "/"

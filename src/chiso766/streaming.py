@@ -6,7 +6,8 @@ are read into records as :func:`~chiso766.io.read_folder` reads them; the supple
 into a compact index; the ratings only for the dossiers someone disliked (criterion 5.4). With
 those the scoring context is built, and the dossiers file is folded into a
 :class:`~chiso766.tally.Tally` by the block path (:mod:`chiso766.io.blockpath`, many thousand
-rows at a time, when numpy is installed) or else row by row by the row path
+rows at a time, when numpy is installed — the supplement requests and ratings too, by
+:mod:`chiso766.io.blockfiles`) or else row by row by the row path
 (:mod:`chiso766.io.rowpath`); a JSON Lines or JSON
 dossiers file goes record by record through :func:`~chiso766.io.iter_records`. Every row is
 accepted or rejected exactly as :func:`~chiso766.io.read_folder` would, and the scorecard —
@@ -22,7 +23,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -48,13 +49,21 @@ from .tally import Tally, build_context
 __all__ = ["score_folder"]
 
 
-def _dossier_counter() -> Callable[..., None]:
+class _FileReaders(NamedTuple):
+    supplements: Callable[..., SupplementIndex]
+    ratings: Callable[..., None]
+    dossiers: Callable[..., None]
+
+
+def _file_readers() -> _FileReaders:
     """The block path when numpy is installed (the ``fast`` extra), else the row path: the same
     counts and rejections either way."""
     if importlib.util.find_spec("numpy") is None:
-        return tally_dossier_csv
+        return _FileReaders(read_supplement_index, complained_from_ratings, tally_dossier_csv)
+    from .io.blockfiles import complained_from_rating_blocks, read_supplement_blocks
     from .io.blockpath import tally_dossier_blocks
-    return tally_dossier_blocks
+    return _FileReaders(read_supplement_blocks, complained_from_rating_blocks,
+                        tally_dossier_blocks)
 
 Progress = Callable[[str, int], None]
 
@@ -115,7 +124,8 @@ def score_folder(
     checks = ref.checks
     unit_ids, known_codes = checks["unit_ids"], checks["procedures"]
     moments = MomentCells()
-    supplements = (read_supplement_index(files["supplements"], sup_builder, strict, moments)
+    readers = _file_readers()
+    supplements = (readers.supplements(files["supplements"], sup_builder, strict, moments)
                    if "supplements" in files else SupplementIndex())
     if progress is not None and "supplements" in files:
         progress("supplements", len(supplements))
@@ -123,8 +133,7 @@ def score_folder(
     disliked: set[str] = set()
     ctx_as_of = build_context(period=period, as_of=as_of).as_of
     if "ratings" in files:
-        complained_from_ratings(files["ratings"], tail, strict, unit_ids, ctx_as_of, moments,
-                                disliked)
+        readers.ratings(files["ratings"], tail, strict, unit_ids, ctx_as_of, moments, disliked)
     ctx = build_context(
         period=period, as_of=as_of, procedures=procedures, petitions=petitions,
         authorities_given=bool(authorities), calendar=calendar, policy=policy,
@@ -140,9 +149,9 @@ def score_folder(
             if progress is not None:
                 progress("dossiers", rows)
 
-        _dossier_counter()(dossiers, tally, dossier_builder, strict=strict,
-                           procedures=known_codes, unit_ids=unit_ids, supplements=supplements,
-                           progress=rows_done if progress is not None else None)
+        readers.dossiers(dossiers, tally, dossier_builder, strict=strict,
+                         procedures=known_codes, unit_ids=unit_ids, supplements=supplements,
+                         progress=rows_done if progress is not None else None)
     else:
         for record in iter_records(dossiers, "dossiers", report_builder=dossier_builder,
                                    strict=strict, supplements=supplements,

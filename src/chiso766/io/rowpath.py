@@ -288,6 +288,24 @@ class SupplementIndex(Mapping[str, tuple[SupplementRequest, ...]]):
         for j in self.chain(k):
             self.used[j] = 1
 
+    @classmethod
+    def from_columns(cls, hashes: memoryview, crcs: memoryview, requested: memoryview,
+                     supplied: memoryview, lines: memoryview, nxt: memoryview,
+                     slots: memoryview) -> SupplementIndex:
+        """An index whose columns were built whole elsewhere (the block reader of
+        :mod:`.blockfiles`), as buffers of the arrays' item types; ``slots`` is a power of two
+        long and at most half full."""
+        index = cls()
+        for column, data in ((index.hashes, hashes), (index.crcs, crcs),
+                             (index.requested, requested), (index.supplied, supplied),
+                             (index.lines, lines), (index.nxt, nxt)):
+            column.frombytes(data.cast("B"))
+        index.used = bytearray(len(index.hashes))
+        index._slots = array("i")
+        index._slots.frombytes(slots.cast("B"))
+        index._mask = len(index._slots) - 1
+        return index
+
 
 # ---------------------------------------------------------------------------------------------
 # plain rows of the small files
@@ -393,9 +411,21 @@ def read_supplement_index(path: Path, builder: ReportBuilder, strict: bool,
     """Read a supplements file (SPEC §8) into a :class:`SupplementIndex`."""
     reader = _Reader(_KINDS["supplements"], path.name, builder, strict, None, None, None)
     index = SupplementIndex(_expected_rows(path))
-    names = [fs.name for fs in reader.kind.fields]
-    pos = {name: n for n, name in enumerate(names)}
-    for line, row, cols in _plain_rows(reader, path):
+    take = supplement_rows(reader, moments, index.add)
+    for item in _plain_rows(reader, path):
+        take(*item)
+    return index
+
+
+def supplement_rows(reader: _Reader, moments: MomentCells,
+                    add: Callable[[str, int, int | None, int], None],
+                    ) -> Callable[[int, Any, list[int] | None], None]:
+    """What the row path does with one row of a supplements file, as :func:`_plain_rows`
+    yields it: ``add(dossier_id, requested, supplied, line)`` for a request (microseconds;
+    ``None``: not supplied), the reader's rejection otherwise."""
+    pos = {fs.name: n for n, fs in enumerate(reader.kind.fields)}
+
+    def take(line: int, row: Any, cols: list[int] | None) -> None:
         if cols is not None:
             ident = row[cols[pos["dossier_id"]]].strip()
             req_text = row[cols[pos["requested_at"]]] if cols[pos["requested_at"]] < len(row) \
@@ -405,22 +435,22 @@ def read_supplement_index(path: Path, builder: ReportBuilder, strict: bool,
             req = moments(req_text) if req_text else None
             sup = moments(sup_text) if sup_text else None
             if ident and req is not None and (not sup_text or (sup is not None and sup >= req)):
-                index.add(ident, req, sup, line)
-                continue
+                add(ident, req, sup, line)
+                return
             record = _rebuild(reader, row, cols, line)
             if record is None or record is _BLANK:
                 if record is _BLANK:
                     reader.read -= 1
                     reader.blank += 1
-                continue
+                return
         else:
             record = row
         assert isinstance(record, SupplementRow)
         req_m = record.request.requested_at
         sup_m = record.request.supplied_at
-        index.add(record.dossier_id, to_us(req_m), None if sup_m is None else to_us(sup_m),
-                  line)
-    return index
+        add(record.dossier_id, to_us(req_m), None if sup_m is None else to_us(sup_m), line)
+
+    return take
 
 
 def complained_from_ratings(path: Path, builder: ReportBuilder, strict: bool,
@@ -429,12 +459,24 @@ def complained_from_ratings(path: Path, builder: ReportBuilder, strict: bool,
     """Read a ratings file (SPEC §8) for what the index needs of it: the dossiers disliked by
     ``as_of`` (criterion 5.4), added to ``into``. Every row is accepted or rejected as by
     :func:`~chiso766.io.readers.iter_records`."""
-    kind = _KINDS["ratings"]
-    reader = _Reader(kind, path.name, builder, strict, None, unit_ids, None)
+    reader = _Reader(_KINDS["ratings"], path.name, builder, strict, None, unit_ids, None)
+    take = rating_rows(reader, unit_ids, as_of, moments, into)
+    for item in _plain_rows(reader, path):
+        take(*item)
+
+
+def rating_rows(reader: _Reader, unit_ids: Container[str] | None, as_of: datetime,
+                moments: MomentCells, into: set[str],
+                ) -> Callable[[int, Any, list[int] | None], None]:
+    """What the row path does with one row of a ratings file, as :func:`_plain_rows` yields
+    it: the dossier added to ``into`` when disliked by ``as_of`` (criterion 5.4), the reader's
+    rejection when the row is bad."""
+    kind = reader.kind
     pos = {fs.name: n for n, fs in enumerate(kind.fields)}
     table = _fast_table(kind.fields[pos["rating"]]) or {}
     limit = to_us(as_of)
-    for line, row, cols in _plain_rows(reader, path):
+
+    def take(line: int, row: Any, cols: list[int] | None) -> None:
         if cols is not None:
             unit = row[cols[pos["unit_id"]]]
             rating = table.get(row[cols[pos["rating"]]])
@@ -448,22 +490,24 @@ def complained_from_ratings(path: Path, builder: ReportBuilder, strict: bool,
                     and (not rated_text or rated is not None)):
                 if rating is RatingValue.BAD and ident and (rated is None or rated <= limit):
                     into.add(ident)
-                continue
+                return
             record = _rebuild(reader, row, cols, line)
             if record is None or record is _BLANK:
                 if record is _BLANK:
                     reader.read -= 1
                     reader.blank += 1
-                continue
+                return
             if not reader.accept(record, line):
-                continue
+                return
         else:
             record = row
             if not reader.accept(record, line):
-                continue
+                return
         if record.rating is RatingValue.BAD and record.dossier_id is not None and (
                 record.rated_at is None or record.rated_at <= as_of):
             into.add(record.dossier_id)
+
+    return take
 
 
 # ---------------------------------------------------------------------------------------------
