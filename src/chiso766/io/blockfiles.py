@@ -108,6 +108,9 @@ class _SupplementBlocks:
         # strewn with the sizes they outgrew (memory at 10M rows).
         self.n = 0
         self.heads = 0
+        # Per first request of a dossier, the last one so far (while the file is read).
+        self.tails = np.zeros(0, dtype=np.int32)
+        self.size = 0
         self._resize(expected * 9 // 8 + 1024)
 
     def _resize(self, size: int) -> None:
@@ -121,8 +124,7 @@ class _SupplementBlocks:
             else:  # made at its size: a copy would leave a hole of that size in the heap
                 setattr(index, name, array(code, [0]) * more)
         index.used.extend(bytes(more))
-        # Per first request of a dossier, the last one so far (while the file is read).
-        tails: Ints = np.full(size, -1, dtype=np.int32)
+        tails = np.full(size, -1, dtype=np.int32)
         if n:
             tails[:n] = self.tails[:n]
         self.tails = tails
