@@ -343,6 +343,20 @@ class Tally:
             pair[0] += days[0]
             pair[1] += days[1]
 
+    def shape_contribution(self, shape: tuple[Any, ...]) -> Contribution:
+        """What one dossier of this shape (the fields of :class:`DossierShape`) adds to its
+        unit's counts, for readers that sum many shapes at once (:meth:`add_contribution`)."""
+        contrib = self._contrib.get(shape)
+        if contrib is None:
+            contrib = self._contribution(shape)
+        return contrib[0]
+
+    def add_contribution(self, unit_id: str, contrib: Contribution) -> None:
+        """Add counts summed elsewhere over many dossiers of one unit, as a contribution
+        (:meth:`shape_contribution` times each shape's count, added up); the procedure sets and
+        2.2 day sums of those dossiers go through :meth:`add_counted`."""
+        self._acc(unit_id).add_scaled(contrib, 1)
+
     def _fold(self) -> None:
         if not (self._cells or self._marks or self._days):
             return

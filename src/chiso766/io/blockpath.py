@@ -456,13 +456,10 @@ class _BlockCounter:
             self.flush()
 
     def flush(self) -> None:
-        """Hand the counts to the row path's per-unit dictionaries, and those to the tally."""
-        states, shapes, codes = self.states, self.shapes, self.codes
-        keys, counts = self.pairs.compact()
-        for key, k in zip(keys.tolist(), counts.tolist(), strict=True):
-            cells = states[key >> 32][1]
-            shape = shapes[key & 0xFFFF_FFFF]
-            cells[shape] = cells.get(shape, 0) + k
+        """Hand the counts to the tally: dossiers by shape summed per unit here, procedure
+        marks and day sums through the row path's per-unit dictionaries."""
+        states, codes = self.states, self.codes
+        self._fold_shapes(*self.pairs.compact())
         for key in self.marks.compact()[0].tolist():
             marks = states[key >> 40][2]
             code = codes[(key >> 16) & 0xFF_FFFF]
@@ -476,6 +473,55 @@ class _BlockCounter:
         self.marks.clear()
         self.days.clear()
         self.counter.flush()
+
+    def _fold_shapes(self, keys: Ints, counts: Ints) -> None:
+        """Add ``counts[i]`` dossiers of unit ``keys[i] >> 32`` and shape ``keys[i] & 0xFFFFFFFF``
+        (keys sorted) to the tally: each distinct shape's contribution as a row of a table over
+        the codes it counts, summed per unit a column at a time — what folding each (unit,
+        shape) count into the unit's accumulator would add, and the same codes present."""
+        if not len(keys):
+            return
+        tally = self.counter.tally
+        sids, at = np.unique(keys & 0xFFFF_FFFF, return_inverse=True)
+        columns: dict[tuple[int, str], int] = {}
+        cells: tuple[list[int], list[int], list[int]] = ([], [], [])
+        for row, sid in enumerate(sids.tolist()):
+            counted, blanks, bumps = tally.shape_contribution(self.shapes[sid])
+            parts = [((0, code), hits) for code, hits, _ in counted] + [
+                ((1, code), total) for code, _, total in counted] + [
+                ((2, code), k) for code, k in blanks] + [((3, key), k) for key, k in bumps]
+            for name, value in parts:
+                cells[0].append(row)
+                cells[1].append(columns.setdefault(name, len(columns)))
+                cells[2].append(value)
+        table = np.zeros((len(sids), len(columns)), dtype=np.int64)
+        table[cells[0], cells[1]] = cells[2]
+        present = np.zeros((len(sids), len(columns)), dtype=np.int64)
+        present[cells[0], cells[1]] = 1
+        units = keys >> 32
+        starts = np.flatnonzero(np.concatenate(([True], units[1:] != units[:-1])))
+        sums = np.empty((len(starts), len(columns)), dtype=np.int64)
+        seen = np.empty((len(starts), len(columns)), dtype=np.bool_)
+        for column in range(len(columns)):
+            sums[:, column] = np.add.reduceat(table[at, column] * counts, starts)
+            seen[:, column] = np.maximum.reduceat(present[at, column], starts) > 0
+        names = list(columns)
+        for unit, total, has in zip(units[starts].tolist(), sums.tolist(), seen.tolist(),
+                                    strict=True):
+            got = {name: value for name, value, yes in zip(names, total, has, strict=True)
+                   if yes}
+            nd: list[tuple[str, int, int]] = []
+            unreported: list[tuple[str, int]] = []
+            misc: list[tuple[str, int]] = []
+            for (part, code), value in got.items():
+                if part == 0:
+                    nd.append((code, value, got[1, code]))
+                elif part == 2:
+                    unreported.append((code, value))
+                elif part == 3:
+                    misc.append((code, value))
+            tally.add_contribution(self.states[unit][0],
+                                   (tuple(nd), tuple(unreported), tuple(misc)))
 
     # -- learning cells --------------------------------------------------------------------------
 
