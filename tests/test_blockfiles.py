@@ -44,16 +44,19 @@ def _index(index: SupplementIndex) -> list[tuple[int, int, int, int, int, tuple[
             for k in range(len(index))]
 
 
-rows = st.lists(st.lists(st.integers(0, 7), min_size=3, max_size=3), max_size=60)
+# A dossier id (the odd ones above, or one of 40 plain ones), a request, an answer.
+rows = st.lists(st.tuples(st.integers(0, 47), st.integers(0, 7), st.integers(0, 7)),
+                max_size=60)
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(picks=rows, block_bytes=st.sampled_from([40, 300, 1 << 20]), small=st.booleans(),
        odd=st.sampled_from(["", "blank", "quote", "ragged"]), end=st.sampled_from(["\n", "\r\n"]))
 def test_supplement_index_as_the_row_path_builds_it(
-        tmp_path_factory: pytest.TempPathFactory, picks: list[list[int]], block_bytes: int,
-        small: bool, odd: str, end: str) -> None:
-    table = [[IDS[a], MOMENTS[b], MOMENTS[(b + c) % 8]] for a, b, c in picks]
+        tmp_path_factory: pytest.TempPathFactory, picks: list[tuple[int, int, int]],
+        block_bytes: int, small: bool, odd: str, end: str) -> None:
+    table = [[IDS[a] if a < 8 else f"HS{a}", MOMENTS[b], MOMENTS[(b + c) % 8]]
+             for a, b, c in picks]
     if odd and table:
         table.insert(len(table) // 2, {"blank": [], "quote": ['"HS1"', MOMENTS[0], ""],
                                        "ragged": ["HS2", MOMENTS[1]]}[odd])
@@ -96,3 +99,19 @@ def test_disliked_dossiers_as_the_row_path_reads_them(
         blocks.BLOCK_BYTES = saved
     assert got == expected
     assert got_builder.build() == expected_builder.build()  # rejections, counts, notes
+
+
+def test_supplement_index_grows_past_what_the_first_lines_foretold(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 300 requests of 170 dossiers where the first lines foretold 2: the columns and the slot
+    # table grow (twice over), and every dossier keeps its requests in file order.
+    rows = [[f"HS{i % 170}", f"{1 + i % 28:02d}/03/2025 08:00:00", ""] for i in range(300)]
+    path = tmp_path / "supplements.csv"
+    _write(path, ["MaHoSo", "NgayYeuCauBoSung", "NgayCongDanBoSung"], rows, "\n")
+    monkeypatch.setattr(blockfiles, "_expected_rows", lambda _: 2)
+    monkeypatch.setattr(blocks, "BLOCK_BYTES", 2000)
+    got = blockfiles.read_supplement_blocks(path, ReportBuilder(), False, MomentCells())
+    expected = read_supplement_index(path, ReportBuilder(), False, MomentCells())
+    assert len(got) == 300
+    assert len(got._slots) > 3 * 170 // 2  # grown, at most two thirds full
+    assert _index(got) == _index(expected)

@@ -179,7 +179,11 @@ def score_folder(
 def _with_dislikes(ctx: Context, disliked: set[str]) -> Context:
     if not disliked:
         return ctx
-    return attrs.evolve(ctx, complained=ctx.complained | frozenset(disliked))
+    # One set of ids kept, not three (memory: 100k+ disliked dossiers at 10M rows).
+    disliked.update(ctx.complained)
+    complained = frozenset(disliked)
+    disliked.clear()
+    return attrs.evolve(ctx, complained=complained)
 
 
 def _reject_orphans(index: SupplementIndex, builder: ReportBuilder, sup_path: Path,

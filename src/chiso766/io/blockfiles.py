@@ -100,7 +100,7 @@ class _SupplementBlocks:
         self.at = at
         self.moments = moments
         self.take = supplement_rows(reader, moments, self._one)
-        self.index = SupplementIndex(expected)
+        self.index = SupplementIndex()
         # The requests the row path took, until they join the index in file order.
         self.ones: list[tuple[int, int, int, int, int]] = []
         # The index's columns are made once at the size the file foretells and cut to the
@@ -111,7 +111,11 @@ class _SupplementBlocks:
         # Per first request of a dossier, the last one so far (while the file is read).
         self.tails = np.zeros(0, dtype=np.int32)
         self.size = 0
-        self._resize(expected * 9 // 8 + 1024)
+        self._resize(expected * 9 // 8 + 16)
+        # The slot table at most two thirds full even if every request is a different
+        # dossier's (the row path's is at most half full, in a power of two).
+        self.index._slots = array("i", [0]) * (self.size * 3 // 2)
+        self.index._size = len(self.index._slots)
 
     def _resize(self, size: int) -> None:
         index, n = self.index, self.n
@@ -198,7 +202,7 @@ class _SupplementBlocks:
         tails[heads[old]] = last[old]
         new = first[~old]
         tails[new] = last[~old]
-        if (self.heads + len(new) + 1) * 2 > len(index._slots):
+        if (self.heads + len(new) + 1) * 3 > len(index._slots) * 2:
             self._grow(self.heads + len(new))
             view = _SlotView(index)
         view.insert(new)
@@ -208,12 +212,12 @@ class _SupplementBlocks:
         """A larger slot table (the file held more dossiers than its first lines foretold)."""
         index = self.index
         size = len(index._slots)
-        while size < 2 * (heads + 1):
+        while size * 2 < 3 * (heads + 1):
             size *= 2
         taken = np.frombuffer(index._slots, dtype=np.int32)
         taken = taken[taken != 0].astype(np.int64) - 1
         index._slots = array("i", [0]) * size
-        index._mask = size - 1
+        index._size = size
         _SlotView(index).insert(taken)
 
     def finish(self) -> None:
@@ -230,13 +234,13 @@ class _SlotView:
 
     def __init__(self, index: SupplementIndex) -> None:
         self.slots = np.frombuffer(index._slots, dtype=np.int32)
-        self.mask = index._mask
+        self.size = index._size
         self.hashes = np.frombuffer(index.hashes, dtype=np.int64)
         self.crcs = np.frombuffer(index.crcs, dtype=np.uint32)
 
     def maybe(self, hashes: Ints) -> Bools:
         """Which of these ids may have requests (its hash's first slot is taken)."""
-        taken: Bools = self.slots[hashes & self.mask] != 0
+        taken: Bools = self.slots[hashes % self.size] != 0
         return taken
 
     def find(self, hashes: Ints, crcs: Ints) -> Ints:
@@ -244,14 +248,14 @@ class _SlotView:
         or -1."""
         out = np.full(len(hashes), -1, dtype=np.int64)
         todo = np.arange(len(hashes))
-        at = hashes & self.mask
+        at = hashes % self.size
         while len(todo):
             k1 = self.slots[at].astype(np.int64)
             k = np.maximum(k1 - 1, 0)
             hit = (k1 != 0) & (self.hashes[k] == hashes[todo]) & (self.crcs[k] == crcs[todo])
             out[todo[hit]] = k[hit]
             go = (k1 != 0) & ~hit
-            todo, at = todo[go], (at[go] + 1) & self.mask
+            todo, at = todo[go], (at[go] + 1) % self.size
         return out
 
     def insert(self, heads: Ints) -> None:
@@ -259,9 +263,9 @@ class _SlotView:
         linear probing, as :meth:`~.rowpath.SupplementIndex.add`; of the requests that reach
         one empty slot, one takes it and the others step on, which leaves each findable from
         its hash's slot."""
-        slots, mask = self.slots, self.mask
+        slots, size = self.slots, self.size
         todo = heads.astype(np.int64)
-        at = self.hashes[todo] & mask
+        at = self.hashes[todo] % size
         while len(todo):
             empty = np.flatnonzero(slots[at] == 0)
             _, first = np.unique(at[empty], return_index=True)
@@ -269,7 +273,7 @@ class _SlotView:
             slots[at[take]] = todo[take] + 1
             keep = np.ones(len(todo), dtype=np.bool_)
             keep[take] = False
-            todo, at = todo[keep], (at[keep] + 1) & mask
+            todo, at = todo[keep], (at[keep] + 1) % size
 
 
 class Chains(_SlotView):

@@ -196,7 +196,7 @@ class SupplementIndex(Mapping[str, tuple[SupplementRequest, ...]]):
         while size < 2 * expected:  # sized from the file: no rehash, no second table at once
             size <<= 1
         self._slots = array("i", bytes(4 * size))
-        self._mask = size - 1
+        self._size = size
 
     def add(self, dossier_id: str, requested: int, supplied: int | None, line: int) -> None:
         h = hash(dossier_id)
@@ -221,40 +221,39 @@ class SupplementIndex(Mapping[str, tuple[SupplementRequest, ...]]):
     def _insert(self, h: int, k: int) -> None:
         if (len(self.hashes) + 1) * 2 > len(self._slots):
             self._rehash()
-        slots, mask = self._slots, self._mask
-        i = h & mask
+        slots, size = self._slots, self._size
+        i = h % size
         while slots[i]:
-            i = (i + 1) & mask
+            i = (i + 1) % size
         slots[i] = k + 1
 
     def _rehash(self) -> None:
         size = len(self._slots) * 2
         slots = array("i", bytes(4 * size))
-        mask = size - 1
         for k1 in self._slots:
             if k1:
-                i = self.hashes[k1 - 1] & mask
+                i = self.hashes[k1 - 1] % size
                 while slots[i]:
-                    i = (i + 1) & mask
+                    i = (i + 1) % size
                 slots[i] = k1
-        self._slots, self._mask = slots, mask
+        self._slots, self._size = slots, size
 
     def _find(self, h: int, crc: int) -> int:
         """Position of the first request of the dossier, or -1."""
-        slots, mask, hashes = self._slots, self._mask, self.hashes
-        i = h & mask
+        slots, size, hashes = self._slots, self._size, self.hashes
+        i = h % size
         while True:
             k1 = slots[i]
             if not k1:
                 return -1
             if hashes[k1 - 1] == h and self.crcs[k1 - 1] == crc:
                 return k1 - 1
-            i = (i + 1) & mask
+            i = (i + 1) % size
 
     def first(self, dossier_id: str, h: int) -> int:
         """Position of the first request of ``dossier_id`` (hash ``h``), or -1: one look-up in
         the slot table for the (usual) dossier without requests."""
-        if not self._slots[h & self._mask]:
+        if not self._slots[h % self._size]:
             return -1
         return self._find(h, zlib.crc32(dossier_id.encode("utf-8", "surrogatepass")))
 
@@ -293,8 +292,8 @@ class SupplementIndex(Mapping[str, tuple[SupplementRequest, ...]]):
                      supplied: memoryview, lines: memoryview, nxt: memoryview,
                      slots: memoryview) -> SupplementIndex:
         """An index whose columns were built whole elsewhere (the block reader of
-        :mod:`.blockfiles`), as buffers of the arrays' item types; ``slots`` is a power of two
-        long and at most half full."""
+        :mod:`.blockfiles`), as buffers of the arrays' item types; ``slots`` at most two
+        thirds full."""
         index = cls()
         for column, data in ((index.hashes, hashes), (index.crcs, crcs),
                              (index.requested, requested), (index.supplied, supplied),
@@ -303,7 +302,7 @@ class SupplementIndex(Mapping[str, tuple[SupplementRequest, ...]]):
         index.used = bytearray(len(index.hashes))
         index._slots = array("i")
         index._slots.frombytes(slots.cast("B"))
-        index._mask = len(index._slots) - 1
+        index._size = len(index._slots)
         return index
 
 
@@ -847,7 +846,7 @@ class _RowCounter:
             if m is not None and m < receipt:
                 return False
         sups = self.supplements
-        k = sups.first(ident, h) if self.any_supplements and sups._slots[h & sups._mask] else -1
+        k = sups.first(ident, h) if self.any_supplements and sups._slots[h % sups._size] else -1
         chain: list[int] = []
         if k >= 0:
             chain = sups.chain(k)
