@@ -9,6 +9,7 @@ counting records in any split and merging equals counting them together.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from datetime import datetime
 from fractions import Fraction
 from typing import Any, NamedTuple
@@ -106,7 +107,7 @@ class Context:
     policy: DeadlinePolicy
     procedures: Mapping[str, Procedure]
     authorities_given: bool
-    complained: frozenset[str]
+    complained: AbstractSet[str]  #: a frozenset, or an IdSet in a streaming run
     keep_ids: bool = False
     reported_received: Mapping[str, int] = attrs.field(factory=dict)
     last_year_totals: Mapping[str, int] = attrs.field(factory=dict)

@@ -65,7 +65,7 @@ __all__ = ["tally_dossier_blocks"]
 
 #: Distinct (unit, shape) pairs — or (unit, procedure, marks) — kept before they are handed to
 #: the tally (memory: 16 bytes each, twice over while compacting).
-_PAIRS_LIMIT = 100_000
+_PAIRS_LIMIT = 30_000
 _VERDICTS = (Verdict.OUT, Verdict.IN_TIME, Verdict.LATE, Verdict.PENDING_IN_TIME,
              Verdict.PENDING_LATE, Verdict.UNCLASSIFIED)
 
@@ -202,6 +202,13 @@ class _BlockCounter:
         self.flag_index: dict[tuple[Any, ...], int] = {}
         self.shapes: dict[int, tuple[Any, ...]] = {}  # shape id -> DossierShape fields
         self.bits: dict[int, int] = {}  # shape id -> its procedure marks
+        # The fold table (see _fold_shapes): a row per shape id, a column per code counted.
+        self.fold_rows = Lookup(self._fold_row)
+        self.fold_cells: list[int] = []  # shape id of each row
+        self.fold_columns: dict[tuple[int, str], int] = {}
+        self.pending: tuple[list[int], list[int], list[int]] = ([], [], [])
+        self.table = np.zeros((0, 0), dtype=np.int32)
+        self.present: Bools = np.zeros((0, 0), dtype=np.bool_)
         self.pairs = _KeyCounts()  # unit << 32 | shape id -> dossiers
         self.marks = _KeyCounts()  # unit << 40 | procedure << 16 | marks
         self.days = _KeyCounts()  # unit << 20 | 2.2 days -> dossiers
@@ -483,28 +490,24 @@ class _BlockCounter:
             return
         tally = self.counter.tally
         sids, at = np.unique(keys & 0xFFFF_FFFF, return_inverse=True)
-        columns: dict[tuple[int, str], int] = {}
-        cells: tuple[list[int], list[int], list[int]] = ([], [], [])
-        for row, sid in enumerate(sids.tolist()):
-            counted, blanks, bumps = tally.shape_contribution(self.shapes[sid])
-            parts = [((0, code), hits) for code, hits, _ in counted] + [
-                ((1, code), total) for code, _, total in counted] + [
-                ((2, code), k) for code, k in blanks] + [((3, key), k) for key, k in bumps]
-            for name, value in parts:
-                cells[0].append(row)
-                cells[1].append(columns.setdefault(name, len(columns)))
-                cells[2].append(value)
-        table = np.zeros((len(sids), len(columns)), dtype=np.int64)
-        table[cells[0], cells[1]] = cells[2]
-        present = np.zeros((len(sids), len(columns)), dtype=np.int64)
-        present[cells[0], cells[1]] = 1
+        rows = self.fold_rows(sids)  # each shape's row, made once per run
+        if len(self.fold_cells) > len(self.table) or self.pending[0]:
+            table = np.zeros((len(self.fold_cells), len(self.fold_columns)), dtype=np.int32)
+            table[:len(self.table), :self.table.shape[1]] = self.table
+            table[self.pending[0], self.pending[1]] = self.pending[2]
+            present = np.zeros(table.shape, dtype=np.bool_)
+            present[:len(self.present), :self.present.shape[1]] = self.present
+            present[self.pending[0], self.pending[1]] = True
+            self.table, self.present = table, present
+            self.pending = ([], [], [])
+        table, present, columns = self.table[rows], self.present[rows], self.fold_columns
         units = keys >> 32
         starts = np.flatnonzero(np.concatenate(([True], units[1:] != units[:-1])))
         sums = np.empty((len(starts), len(columns)), dtype=np.int64)
         seen = np.empty((len(starts), len(columns)), dtype=np.bool_)
         for column in range(len(columns)):
             sums[:, column] = np.add.reduceat(table[at, column] * counts, starts)
-            seen[:, column] = np.maximum.reduceat(present[at, column], starts) > 0
+            seen[:, column] = np.logical_or.reduceat(present[at, column], starts)
         names = list(columns)
         for unit, total, has in zip(units[starts].tolist(), sums.tolist(), seen.tolist(),
                                     strict=True):
@@ -522,6 +525,20 @@ class _BlockCounter:
                     misc.append((code, value))
             tally.add_contribution(self.states[unit][0],
                                    (tuple(nd), tuple(unreported), tuple(misc)))
+
+    def _fold_row(self, sid: int) -> int:
+        """A new shape's row of the fold table: its contribution over the codes it counts."""
+        row = len(self.fold_cells)
+        counted, blanks, bumps = self.counter.tally.shape_contribution(self.shapes[sid])
+        parts = [((0, code), hits) for code, hits, _ in counted] + [
+            ((1, code), total) for code, _, total in counted] + [
+            ((2, code), k) for code, k in blanks] + [((3, key), k) for key, k in bumps]
+        for name, value in parts:
+            self.pending[0].append(row)
+            self.pending[1].append(self.fold_columns.setdefault(name, len(self.fold_columns)))
+            self.pending[2].append(value)
+        self.fold_cells.append(sid)
+        return row
 
     # -- learning cells --------------------------------------------------------------------------
 
