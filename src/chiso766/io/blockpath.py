@@ -65,7 +65,7 @@ __all__ = ["tally_dossier_blocks"]
 
 #: Distinct (unit, shape) pairs — or (unit, procedure, marks) — kept before they are handed to
 #: the tally (memory: 16 bytes each, twice over while compacting).
-_PAIRS_LIMIT = 30_000
+_PAIRS_LIMIT = 60_000
 _VERDICTS = (Verdict.OUT, Verdict.IN_TIME, Verdict.LATE, Verdict.PENDING_IN_TIME,
              Verdict.PENDING_LATE, Verdict.UNCLASSIFIED)
 
