@@ -119,14 +119,14 @@ class _SupplementBlocks:
 
     def _resize(self, size: int) -> None:
         index, n = self.index, self.n
-        more = size - n
+        more = size - self.size  # the columns are self.size long, the first n in use
         for name, code in (("hashes", "q"), ("crcs", "I"), ("requested", "q"),
                            ("supplied", "q"), ("lines", "i"), ("nxt", "i")):
             column = getattr(index, name)
-            if n:
+            if self.size:
                 column.extend(array(code, [0]) * more)
             else:  # made at its size: a copy would leave a hole of that size in the heap
-                setattr(index, name, array(code, [0]) * more)
+                setattr(index, name, array(code, [0]) * size)
         index.used.extend(bytes(more))
         tails = np.full(size, -1, dtype=np.int32)
         if n:
@@ -140,7 +140,8 @@ class _SupplementBlocks:
 
     def row(self, line: int, row: Any, index: list[int] | None) -> None:
         self.take(line, row, index)
-        self._append_ones(np.zeros((5, 0), dtype=np.int64))
+        if self.ones:
+            self._append_ones(np.zeros((5, 0), dtype=np.int64))
 
     def count(self, block: Block, line: int) -> None:
         ncols = self.layout.ncols

@@ -204,7 +204,7 @@ class _BlockCounter:
         self.bits: dict[int, int] = {}  # shape id -> its procedure marks
         # The fold table (see _fold_shapes): a row per shape id, a column per code counted.
         self.fold_rows = Lookup(self._fold_row)
-        self.fold_cells: list[int] = []  # shape id of each row
+        self.fold_sids: list[int] = []  # the shape id of each row
         self.fold_columns: dict[tuple[int, str], int] = {}
         self.pending: tuple[list[int], list[int], list[int]] = ([], [], [])
         self.table = np.zeros((0, 0), dtype=np.int32)
@@ -491,8 +491,8 @@ class _BlockCounter:
         tally = self.counter.tally
         sids, at = np.unique(keys & 0xFFFF_FFFF, return_inverse=True)
         rows = self.fold_rows(sids)  # each shape's row, made once per run
-        if len(self.fold_cells) > len(self.table) or self.pending[0]:
-            table = np.zeros((len(self.fold_cells), len(self.fold_columns)), dtype=np.int32)
+        if len(self.fold_sids) > len(self.table) or self.pending[0]:
+            table = np.zeros((len(self.fold_sids), len(self.fold_columns)), dtype=np.int32)
             table[:len(self.table), :self.table.shape[1]] = self.table
             table[self.pending[0], self.pending[1]] = self.pending[2]
             present = np.zeros(table.shape, dtype=np.bool_)
@@ -500,14 +500,14 @@ class _BlockCounter:
             present[self.pending[0], self.pending[1]] = True
             self.table, self.present = table, present
             self.pending = ([], [], [])
-        table, present, columns = self.table[rows], self.present[rows], self.fold_columns
+        row_of, columns = rows[at], self.fold_columns
         units = keys >> 32
         starts = np.flatnonzero(np.concatenate(([True], units[1:] != units[:-1])))
         sums = np.empty((len(starts), len(columns)), dtype=np.int64)
         seen = np.empty((len(starts), len(columns)), dtype=np.bool_)
         for column in range(len(columns)):
-            sums[:, column] = np.add.reduceat(table[at, column] * counts, starts)
-            seen[:, column] = np.logical_or.reduceat(present[at, column], starts)
+            sums[:, column] = np.add.reduceat(self.table[row_of, column] * counts, starts)
+            seen[:, column] = np.logical_or.reduceat(self.present[row_of, column], starts)
         names = list(columns)
         for unit, total, has in zip(units[starts].tolist(), sums.tolist(), seen.tolist(),
                                     strict=True):
@@ -528,7 +528,7 @@ class _BlockCounter:
 
     def _fold_row(self, sid: int) -> int:
         """A new shape's row of the fold table: its contribution over the codes it counts."""
-        row = len(self.fold_cells)
+        row = len(self.fold_sids)
         counted, blanks, bumps = self.counter.tally.shape_contribution(self.shapes[sid])
         parts = [((0, code), hits) for code, hits, _ in counted] + [
             ((1, code), total) for code, _, total in counted] + [
@@ -537,7 +537,7 @@ class _BlockCounter:
             self.pending[0].append(row)
             self.pending[1].append(self.fold_columns.setdefault(name, len(self.fold_columns)))
             self.pending[2].append(value)
-        self.fold_cells.append(sid)
+        self.fold_sids.append(sid)
         return row
 
     # -- learning cells --------------------------------------------------------------------------

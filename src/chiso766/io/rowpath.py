@@ -287,24 +287,6 @@ class SupplementIndex(Mapping[str, tuple[SupplementRequest, ...]]):
         for j in self.chain(k):
             self.used[j] = 1
 
-    @classmethod
-    def from_columns(cls, hashes: memoryview, crcs: memoryview, requested: memoryview,
-                     supplied: memoryview, lines: memoryview, nxt: memoryview,
-                     slots: memoryview) -> SupplementIndex:
-        """An index whose columns were built whole elsewhere (the block reader of
-        :mod:`.blockfiles`), as buffers of the arrays' item types; ``slots`` at most two
-        thirds full."""
-        index = cls()
-        for column, data in ((index.hashes, hashes), (index.crcs, crcs),
-                             (index.requested, requested), (index.supplied, supplied),
-                             (index.lines, lines), (index.nxt, nxt)):
-            column.frombytes(data.cast("B"))
-        index.used = bytearray(len(index.hashes))
-        index._slots = array("i")
-        index._slots.frombytes(slots.cast("B"))
-        index._size = len(index._slots)
-        return index
-
 
 # ---------------------------------------------------------------------------------------------
 # plain rows of the small files
