@@ -47,6 +47,8 @@ BLOCK_BYTES = 1 << 20
 ABSENT = 1 << 62
 #: Longest cell looked up by its bytes (three 8-byte words); longer ones go by text.
 _WORDS = 3
+#: Bytes after a block's last line that reading a cell's words may touch.
+_PAD = 8 * _WORDS + 8
 #: Bytes that make a block not "one row a line" for the CSV reader: a quote, the line breaks of
 #: str.splitlines other than "\n", NUL.
 _AWKWARD = (b'"', b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x00")
@@ -116,29 +118,41 @@ def read_blocks(path: Path, reader: _Reader, start: Callable[[_FileLayout], Bloc
             skip = 0
             for _ in range(layout.header_no):
                 skip = first.index(b"\n", skip) + 1
-            raw, carry = first[skip:cut], first[cut:]
+            # One buffer for the whole file, refilled in place: a fresh megabyte per block
+            # (and its copies) would leave the heap strewn with them (memory at 10M rows).
+            held = len(first) - skip  # bytes of lines not yet handed over, at the front
+            buf = bytearray(max(held, BLOCK_BYTES) + _PAD)
+            buf[:held] = memoryview(first)[skip:]
+            del first
             line = layout.header_no + 1
             while True:
-                if raw:
-                    if not _split(raw, line, bad, tick, reader, layout, target):
-                        # From here on, row by row.
-                        later = _decoded_blocks(f, reader.file, bad, line + raw.count(b"\n"),
-                                                carry)
-                        rest = itertools.chain(_decode_block(raw, line, bad),
-                                               itertools.chain.from_iterable(later))
-                        _rows(reader, layout, rest, line, bad, tick, target)
-                        carry = b""
-                        break
-                    line += raw.count(b"\n")
-                chunk = f.read(BLOCK_BYTES)
-                if not chunk:
+                want = BLOCK_BYTES - held if held < BLOCK_BYTES else BLOCK_BYTES
+                if len(buf) < held + want + _PAD:  # a line longer than a block: room for it
+                    buf = _larger(buf, held, held + want + _PAD)
+                end = held + f.readinto(memoryview(buf)[held:held + want])
+                if end == held:
                     break
-                chunk = carry + chunk
-                cut = chunk.rfind(b"\n") + 1
-                raw, carry = chunk[:cut], chunk[cut:]
-            if carry:
-                _rows(reader, layout, iter(_decode_block(carry, line, bad)), line, bad, tick,
-                      target)
+                cut = buf.rfind(b"\n", 0, end) + 1
+                if not cut:
+                    held = end
+                    continue
+                if not _split(buf, cut, line, bad, tick, reader, layout, target):
+                    # From here on, row by row.
+                    raw, carry = bytes(buf[:cut]), bytes(buf[cut:end])
+                    del buf
+                    later = _decoded_blocks(f, reader.file, bad, line + raw.count(b"\n"),
+                                            carry)
+                    rest = itertools.chain(_decode_block(raw, line, bad),
+                                           itertools.chain.from_iterable(later))
+                    _rows(reader, layout, rest, line, bad, tick, target)
+                    held = 0
+                    break
+                line += buf.count(b"\n", 0, cut)
+                buf[:end - cut] = buf[cut:end]
+                held = end - cut
+            if held:  # the last line, with no line break after it
+                _rows(reader, layout, iter(_decode_block(bytes(buf[:held]), line, bad)), line,
+                      bad, tick, target)
             target.finish()
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}",
@@ -158,32 +172,45 @@ def _rows(reader: _Reader, layout: _FileLayout, lines: Iterator[str], line: int,
         target.row(*item)
 
 
-def _split(raw: bytes, line: int, bad: set[int], tick: _Ticker, reader: _Reader,
+def _larger(buf: bytearray, held: int, size: int) -> bytearray:
+    """A new buffer of at least ``size`` bytes starting with the ``held`` of ``buf`` (a new
+    one, not ``buf`` resized: numpy views of it may still be alive)."""
+    larger = bytearray(max(size, 2 * len(buf)))
+    larger[:held] = memoryview(buf)[:held]
+    return larger
+
+
+def _split(buf: bytearray, size: int, line: int, bad: set[int], tick: _Ticker, reader: _Reader,
            layout: _FileLayout, target: BlockReader) -> bool:
-    """Hand the rows of ``raw`` (whole lines, the first is ``line``) to ``target``: as a
+    """Hand the rows of ``buf[:size]`` (whole lines, the first is ``line``) to ``target``: as a
     :class:`Block` when every line is one row, else row by row; ``False`` when the rest of the
     file must be read row by row (a quote, a lone carriage return, a bad byte)."""
-    if bad or any(c in raw for c in _AWKWARD):
+    if bad or any(buf.find(c, 0, size) >= 0 for c in _AWKWARD):
         return False
-    if b"\r" in raw:
-        if raw.count(b"\r\n") != raw.count(b"\r"):
+    data = buf
+    if buf.find(b"\r", 0, size) >= 0:
+        if buf.count(b"\r\n", 0, size) != buf.count(b"\r", 0, size):
             return False
-        raw = raw.replace(b"\r\n", b"\n")
-    if not raw.isascii():
+        data = bytearray(buf[:size].replace(b"\r\n", b"\n"))
+        size = len(data)
+        data += bytes(_PAD)
+    a = np.frombuffer(data, dtype=np.uint8, count=size)
+    if a.max(initial=0) >= 0x80:
         try:
-            text = raw.decode("utf-8")
+            text = str(memoryview(data)[:size], "utf-8")
         except UnicodeDecodeError:
             return False
         if "\x85" in text or "\u2028" in text or "\u2029" in text:
             return False
-    a = np.frombuffer(raw, dtype=np.uint8)
+        del text
     ends = np.flatnonzero(a == 10)
     marks = np.flatnonzero(a == ord(layout.delimiter))
     n, per = len(ends), layout.ncols - 1
     # One row a line: each line has exactly the header's delimiters.
     if len(marks) != n * per or (n and per and not (
             (np.searchsorted(marks, ends) == np.arange(1, n + 1) * per).all())):
-        _rows(reader, layout, iter(_decode_block(raw, line, bad)), line, bad, tick, target)
+        _rows(reader, layout, iter(_decode_block(bytes(data[:size]), line, bad)), line, bad,
+              tick, target)
         return True
     starts = np.empty((n, per + 1), dtype=np.int64)
     stops = np.empty((n, per + 1), dtype=np.int64)
@@ -193,8 +220,9 @@ def _split(raw: bytes, line: int, bad: set[int], tick: _Ticker, reader: _Reader,
     starts[:, 1:] = grid + 1
     stops[:, :-1] = grid
     stops[:, -1] = ends
+    del grid, marks  # not needed while the block is counted
     tick.add(n)
-    target.count(Block(raw, starts, stops, layout.delimiter), line)
+    target.count(Block(data, starts, stops, layout.delimiter), line)
     return True
 
 
@@ -204,18 +232,22 @@ def text_of(ident: bytes | str) -> str:
 
 
 class Block:
-    """One block's bytes and where each cell of each row starts and ends."""
+    """One block's bytes and where each cell of each row starts and ends. ``raw`` may go on
+    past the block's last line (the reading buffer); word reads look up to :data:`_PAD` bytes
+    past a cell's end, so a shorter ``raw`` is copied with that many zeros after it."""
 
-    def __init__(self, raw: bytes, starts: Ints, ends: Ints, delimiter: str) -> None:
+    def __init__(self, raw: bytes | bytearray, starts: Ints, ends: Ints,
+                 delimiter: str) -> None:
+        if len(raw) < (int(ends[-1, -1]) if len(ends) else 0) + _PAD:
+            raw = bytes(raw) + bytes(_PAD)  # so every word read stays inside the buffer
         self.raw = raw
         self.delimiter = delimiter
         self.starts = starts
         self.ends = ends
         self.n = len(starts)
-        padded = raw + bytes(8 * _WORDS + 8)  # so every word read stays inside the buffer
-        self.bytes = np.frombuffer(padded, dtype=np.uint8)
+        self.bytes = np.frombuffer(raw, dtype=np.uint8)
         # Every 8 bytes from every offset, unaligned: words[i] holds bytes i..i+7.
-        self.words: Words = np.ndarray((len(padded) - 7,), dtype="<u8", buffer=padded,
+        self.words: Words = np.ndarray((len(raw) - 7,), dtype="<u8", buffer=raw,
                                        strides=(1,))
 
     def cell(self, column: int) -> tuple[Ints, Ints]:
