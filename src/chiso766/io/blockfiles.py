@@ -24,11 +24,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from ..records import RatingValue
 from .blocks import ABSENT, Block, Bools, Coder, Ints, block_ids, block_moments, read_blocks
 from .readers import _KINDS, ReportBuilder, _fast_table, _Reader
 from .rowpath import (
+    ASIDE,
+    NOT_SUPPLIED,
+    SECONDS_BASE,
     MomentCells,
     SupplementIndex,
     _expected_rows,
@@ -41,6 +45,8 @@ from .rowpath import (
 )
 
 __all__ = ["Chains", "complained_from_rating_blocks", "read_supplement_blocks"]
+
+Seconds = npt.NDArray[np.int32]
 
 
 def read_supplement_blocks(path: Path, builder: ReportBuilder, strict: bool,
@@ -120,8 +126,8 @@ class _SupplementBlocks:
     def _resize(self, size: int) -> None:
         index, n = self.index, self.n
         more = size - self.size  # the columns are self.size long, the first n in use
-        for name, code in (("hashes", "q"), ("crcs", "I"), ("requested", "q"),
-                           ("supplied", "q"), ("lines", "i"), ("nxt", "i")):
+        for name, code in (("hashes", "q"), ("crcs", "I"), ("requested", "i"),
+                           ("supplied", "i"), ("nxt", "i")):
             column = getattr(index, name)
             if self.size:
                 column.extend(array(code, [0]) * more)
@@ -181,11 +187,20 @@ class _SupplementBlocks:
         index = self.index
         for column, values, dtype in ((index.hashes, hashes, np.int64),
                                       (index.crcs, crcs, np.uint32),
-                                      (index.requested, requested, np.int64),
-                                      (index.supplied, supplied, np.int64),
-                                      (index.lines, lines, np.int32),
+                                      (index.requested, self._seconds(requested, k0, 0),
+                                       np.int32),
+                                      (index.supplied, self._seconds(supplied, k0, 1),
+                                       np.int32),
                                       (index.nxt, np.full(m, -1), np.int32)):
             np.frombuffer(column, dtype=dtype)[k0:k0 + m] = values
+        # Where a line is not the previous one's plus one (a row not taken), a new step.
+        shift = lines - np.arange(k0, k0 + m)
+        step = np.ones(m, dtype=np.bool_)
+        step[1:] = shift[1:] != shift[:-1]
+        step[0] = not index.line_shift or index.line_shift[-1] != shift[0]
+        at = np.flatnonzero(step)
+        index.line_from.extend((k0 + at).tolist())
+        index.line_shift.extend(shift[at].tolist())
         self.n += m
         # This block's requests by dossier, each dossier's in file order (a stable sort).
         order = np.lexsort((crcs, hashes))
@@ -209,6 +224,17 @@ class _SupplementBlocks:
         view.insert(new)
         self.heads += len(new)
 
+    def _seconds(self, us: Ints, k0: int, part: int) -> Ints:
+        """:meth:`~.rowpath.SupplementIndex._seconds` for requests ``k0…`` (``part`` 0: when
+        made, 1: when answered, -1 for no answer)."""
+        since = us - SECONDS_BASE
+        seconds = since // 1_000_000
+        none = us < 0 if part else np.zeros(len(us), dtype=np.bool_)
+        aside = ~none & ((since % 1_000_000 != 0) | (seconds <= ASIDE) | (seconds >= 1 << 31))
+        for i in np.flatnonzero(aside).tolist():
+            self.index.aside[2 * (k0 + i) + part] = int(us[i])
+        return np.where(none, NOT_SUPPLIED, np.where(aside, ASIDE, seconds))
+
     def _grow(self, heads: int) -> None:
         """A larger slot table (the file held more dossiers than its first lines foretold)."""
         index = self.index
@@ -223,8 +249,8 @@ class _SupplementBlocks:
 
     def finish(self) -> None:
         index, n = self.index, self.n
-        for column in (index.hashes, index.crcs, index.requested, index.supplied, index.lines,
-                       index.nxt, index.used):
+        for column in (index.hashes, index.crcs, index.requested, index.supplied, index.nxt,
+                       index.used):
             del column[n:]
         del self.tails
 
@@ -286,9 +312,20 @@ class Chains(_SlotView):
         super().__init__(sups)
         self.sups = sups
         self.as_of = as_of
-        self.requested = np.frombuffer(sups.requested, dtype=np.int64)
-        self.supplied = np.frombuffer(sups.supplied, dtype=np.int64)
+        self.requested = np.frombuffer(sups.requested, dtype=np.int32)
+        self.supplied = np.frombuffer(sups.supplied, dtype=np.int32)
         self.following = np.frombuffer(sups.nxt, dtype=np.int32)
+
+    def _us(self, column: Seconds, at: Ints, part: int) -> Ints:
+        """Requests ``at`` of a moment column (``part`` 0: requested, 1: supplied, -1 for no
+        answer) in microseconds, as :meth:`~.rowpath.SupplementIndex.requested_us`."""
+        seconds = column[at]
+        us: Ints = SECONDS_BASE + seconds.astype(np.int64) * 1_000_000
+        if part:
+            us[seconds == NOT_SUPPLIED] = -1
+        for i in np.flatnonzero(seconds == ASIDE).tolist():
+            us[i] = self.sups.aside[2 * int(at[i]) + part]
+        return us
 
     def walk(self, heads: Ints) -> tuple[Ints, Bools, Ints, Ints, Ints]:
         """For dossiers with these first requests: the first request moment, whether the
@@ -296,7 +333,7 @@ class Chains(_SlotView):
         answered ones, and the last unanswered one (-1: none) — what the row path works out
         request by request (SPEC §4)."""
         m = len(heads)
-        first = self.requested[heads]
+        first = self._us(self.requested, heads, 0)
         ordered = np.ones(m, dtype=np.bool_)
         asked = np.zeros(m, dtype=np.int64)
         applicant = np.zeros(m, dtype=np.int64)
@@ -305,7 +342,8 @@ class Chains(_SlotView):
         live = np.arange(m)
         current = heads
         while len(live):  # one step along every chain at once
-            req, sup = self.requested[current], self.supplied[current]
+            req = self._us(self.requested, current, 0)
+            sup = self._us(self.supplied, current, 1)
             ordered[live] &= req >= previous[live]
             previous[live] = req
             made = req <= self.as_of

@@ -23,6 +23,7 @@ needs both 96 bits to agree).
 
 from __future__ import annotations
 
+import bisect
 import csv
 import itertools
 import zlib
@@ -67,6 +68,14 @@ def to_us(moment: datetime) -> int:
 
 def from_us(us: int) -> datetime:
     return _EPOCH + timedelta(microseconds=us - DAY_US)
+
+
+#: Supplement moments are kept as whole seconds from 2000-01-01 in 32 bits (1932-2068: the
+#: moments of a national export, SPEC §8, have no fraction of a second); any other moment is
+#: kept exactly, aside.
+SECONDS_BASE = to_us(datetime(2000, 1, 1))
+NOT_SUPPLIED = -(1 << 31)
+ASIDE = NOT_SUPPLIED + 1
 
 
 class MomentCells:
@@ -177,19 +186,25 @@ class IdClaims:
 
 
 class SupplementIndex(Mapping[str, tuple[SupplementRequest, ...]]):
-    """Supplement requests by dossier id, in parallel arrays (about 40 bytes a request).
+    """Supplement requests by dossier id, in parallel arrays (about 25 bytes a request).
 
     ``slots`` is an open-addressing table of request positions + 1 keyed by the id's hash; the
-    requests of one dossier are chained through ``nxt`` in file order. Also a ``Mapping`` of id →
+    requests of one dossier are chained through ``nxt`` in file order. Moments are seconds from
+    :data:`SECONDS_BASE` (:data:`ASIDE`: the exact microseconds are in ``aside``, keyed by
+    ``2 * position`` for the request and ``2 * position + 1`` for the answer). Lines are not
+    kept one a request: from position ``line_from[i]`` on, a request's line is its position
+    plus ``line_shift[i]`` (a step at each row not taken). Also a ``Mapping`` of id →
     ``SupplementRequest`` tuple, which is what the general reader attaches to a dossier.
     """
 
     def __init__(self, expected: int = 0) -> None:
         self.hashes = array("q")
         self.crcs = array("I")
-        self.requested = array("q")
-        self.supplied = array("q")  # -1: not supplied
-        self.lines = array("i")
+        self.requested = array("i")
+        self.supplied = array("i")  # NOT_SUPPLIED: no answer
+        self.aside: dict[int, int] = {}
+        self.line_from = array("q")
+        self.line_shift = array("q")
         self.nxt = array("i")  # next request of the same dossier, -1 at the end
         self.used = bytearray()
         size = 1024
@@ -204,9 +219,12 @@ class SupplementIndex(Mapping[str, tuple[SupplementRequest, ...]]):
         k = len(self.hashes)
         self.hashes.append(h)
         self.crcs.append(crc)
-        self.requested.append(requested)
-        self.supplied.append(-1 if supplied is None else supplied)
-        self.lines.append(line)
+        self.requested.append(self._seconds(requested, 2 * k))
+        self.supplied.append(NOT_SUPPLIED if supplied is None
+                             else self._seconds(supplied, 2 * k + 1))
+        if not self.line_shift or self.line_shift[-1] != line - k:
+            self.line_from.append(k)
+            self.line_shift.append(line - k)
         self.nxt.append(-1)
         self.used.append(0)
         first = self._find(h, crc)
@@ -217,6 +235,29 @@ class SupplementIndex(Mapping[str, tuple[SupplementRequest, ...]]):
             while self.nxt[j] >= 0:
                 j = self.nxt[j]
             self.nxt[j] = k
+
+    def _seconds(self, us: int, key: int) -> int:
+        seconds, fraction = divmod(us - SECONDS_BASE, 1_000_000)
+        if fraction or not ASIDE < seconds < 1 << 31:
+            self.aside[key] = us
+            return ASIDE
+        return seconds
+
+    def requested_us(self, k: int) -> int:
+        """When request ``k`` was made, in microseconds."""
+        seconds = self.requested[k]
+        return self.aside[2 * k] if seconds == ASIDE else SECONDS_BASE + seconds * 1_000_000
+
+    def supplied_us(self, k: int) -> int:
+        """When request ``k`` was answered, in microseconds (-1: not answered)."""
+        seconds = self.supplied[k]
+        if seconds == NOT_SUPPLIED:
+            return -1
+        return self.aside[2 * k + 1] if seconds == ASIDE else SECONDS_BASE + seconds * 1_000_000
+
+    def line(self, k: int) -> int:
+        """The line of request ``k`` in its file."""
+        return k + self.line_shift[bisect.bisect_right(self.line_from, k) - 1]
 
     def _insert(self, h: int, k: int) -> None:
         if (len(self.hashes) + 1) * 2 > len(self._slots):
@@ -265,8 +306,8 @@ class SupplementIndex(Mapping[str, tuple[SupplementRequest, ...]]):
         return out
 
     def requests(self, k: int) -> tuple[SupplementRequest, ...]:
-        return tuple(SupplementRequest(from_us(self.requested[j]),
-                                       None if self.supplied[j] < 0 else from_us(self.supplied[j]))
+        return tuple(SupplementRequest(from_us(self.requested_us(j)),
+                                       None if (us := self.supplied_us(j)) < 0 else from_us(us))
                      for j in self.chain(k))
 
     # -- Mapping, for the general reader ---------------------------------------------------------
@@ -834,9 +875,9 @@ class _RowCounter:
             chain = sups.chain(k)
             previous = receipt
             for j in chain:
-                if sups.requested[j] < previous:
+                if sups.requested_us(j) < previous:
                     return False  # unsorted or before receipt: the record path normalises
-                previous = sups.requested[j]
+                previous = sups.requested_us(j)
         # -- everything below is Tally.add_dossier / dossier_shape on integers ----------------
         as_of = self.as_of
         if receipt > as_of:
@@ -857,10 +898,10 @@ class _RowCounter:
         if chain:
             open_ask = False
             for j in chain:
-                req = sups.requested[j]
+                req = sups.requested_us(j)
                 if req <= as_of:
                     asked += 1
-                    supplied = sups.supplied[j]
+                    supplied = sups.supplied_us(j)
                     if 0 <= supplied <= as_of:
                         applicant += supplied - req
                     else:
