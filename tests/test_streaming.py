@@ -257,6 +257,34 @@ def test_block_moments_read_as_the_row_path_does(moment: datetime,
         assert int(us[0]) == expected
 
 
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("01/01/1900 00:00:00", datetime(1900, 1, 1)),  # the first day the table holds
+    ("31/12/2199 23:59:59", datetime(2199, 12, 31, 23, 59, 59)),  # and its last second
+    ("29/02/2000 12:00:00", datetime(2000, 2, 29, 12)),  # 2000: divisible by 400, leap
+    ("29/02/2024 08:30:05", datetime(2024, 2, 29, 8, 30, 5)),
+    ("29/02/2100 12:00:00", None),  # 2100: divisible by 100, not leap
+    ("31/04/2025 12:00:00", None),  # April has 30 days
+    ("00/01/2025 12:00:00", None), ("01/00/2025 12:00:00", None), ("01/13/2025 12:00:00", None),
+    ("31/12/1899 23:59:59", None), ("01/01/2200 00:00:00", None),
+    ("01/01/2025 24:00:00", None), ("01/01/2025 23:60:00", None), ("01/01/2025 23:59:60", None),
+])
+def test_block_moments_at_the_edges_of_the_national_shape(cell: str,
+                                                          expected: datetime | None) -> None:
+    # Cells the block arithmetic reads itself, or hands to the text reader (other = True).
+    np = pytest.importorskip("numpy")
+    from chiso766.io import blocks
+
+    raw = f"x,{cell}\n".encode()
+    block = blocks.Block(raw, np.array([[0, 2]]), np.array([[1, 21]]), ",")
+    us, other = blocks._moments(block, np.array([2]), np.array([19]))
+    if expected is None:
+        assert other.tolist() == [True]
+        assert MomentCells()(cell) is None
+    else:
+        assert other.tolist() == [False]
+        assert int(us[0]) == to_us(expected) == MomentCells()(cell)
+
+
 @pytest.mark.parametrize("name", ["province", "messy"])
 @pytest.mark.parametrize("pairs_limit", [3, 100_000])
 def test_examples_stream_identically(name: str, pairs_limit: int,

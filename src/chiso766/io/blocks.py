@@ -34,7 +34,7 @@ import numpy.typing as npt
 
 from ..errors import InputError
 from .readers import _csv_header, _decode_block, _decoded_blocks, _Reader
-from .rowpath import _FileLayout, _in_line_order, _row_items, _Ticker
+from .rowpath import DAY_US, _FileLayout, _in_line_order, _row_items, _Ticker
 
 Ints = npt.NDArray[np.int64]
 Words = npt.NDArray[np.uint64]
@@ -60,8 +60,6 @@ _MIX = (_U64(0x9E37_79B9_7F4A_7C15), _U64(0xC2B2_AE3D_27D4_EB4F), _U64(0x1656_67
 #: Whitespace that str.strip removes, in ASCII.
 SPACE = np.zeros(256, dtype=np.bool_)
 SPACE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
-#: Days in each month (index 1-12) of a common year.
-_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
 
 class BlockReader(Protocol):
@@ -336,44 +334,54 @@ class Coder:
         self.codes = np.array(list(self.known.values()), dtype=np.int64)[order]
 
 
+def _midnights() -> Ints:
+    """Microseconds (the row path's scale) at the start of each civil day of 1900-2199, at
+    ``((year - 1900) * 13 + month) * 32 + day``; -1 where no such day (31/02, month 0…)."""
+    days = np.arange(np.datetime64("1900-01-01"), np.datetime64("2200-01-01"))
+    year = days.astype("datetime64[Y]").astype(np.int64) + 1970
+    month_start = days.astype("datetime64[M]")
+    month = month_start.astype(np.int64) % 12 + 1
+    day = (days - month_start).astype(np.int64) + 1
+    table = np.full(300 * 13 * 32, -1, dtype=np.int64)
+    # datetime64 days are proleptic Gregorian, as date.toordinal; 1900-01-01 is ordinal 693 596.
+    table[((year - 1900) * 13 + month) * 32 + day] = (np.arange(len(days)) + 693_596) * DAY_US
+    return table
+
+
+_MIDNIGHTS = _midnights()
+
+
 def _moments(block: Block, s: Ints, length: Ints) -> tuple[Ints, Bools]:
     """Microseconds of cells in the shape ``dd/MM/yyyy HH:mm:ss`` (SPEC §8), :data:`ABSENT`
     for empty cells, and which cells are neither (to be read by text)."""
-    words = block.words
-    plain = length == 19
-    s19 = np.where(plain, s, 0)
-    # Bytes 0-7 "dd/MM/yy", 8-10 "yy ", 11-18 "HH:mm:ss": XOR with the expected text leaves
-    # digits 0-9 and zero separators; "+ 0x76" sets a byte's high bit when it is above 9
-    # ("+ 0x7F" for a separator above 0), with no carry as every byte is below 0x80.
-    a = words[s19] ^ _U64(0x3030_2F30_302F_3030)
-    b = (words[s19 + 8] & _U64(0xFF_FFFF)) ^ _U64(0x20_3030)
-    c = words[s19 + 11] ^ _U64(0x3030_3A30_303A_3030)
-    bad = ((a | b | c) & _HIGH) | ((a + _U64(0x7676_7F76_767F_7676)) & _HIGH) | (
-        (b + _U64(0x7F_7676)) & _HIGH) | ((c + _U64(0x7676_7F76_767F_7676)) & _HIGH)
-    plain &= bad == 0
-
-    def digit(word: Words, byte: int) -> Ints:
-        return ((word >> _U64(8 * byte)) & _U64(0xFF)).astype(np.int64)
-
-    day = digit(a, 0) * 10 + digit(a, 1)
-    month = digit(a, 3) * 10 + digit(a, 4)
-    year = digit(a, 6) * 1000 + digit(a, 7) * 100 + digit(b, 0) * 10 + digit(b, 1)
-    hour = digit(c, 0) * 10 + digit(c, 1)
-    minute = digit(c, 3) * 10 + digit(c, 4)
-    second = digit(c, 6) * 10 + digit(c, 7)
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    month_ok = (month >= 1) & (month <= 12)
-    last_day = _MONTH_DAYS[np.where(month_ok, month, 1)] + (leap & (month == 2))
-    plain &= month_ok & (day >= 1) & (day <= last_day) & (year >= 1900) & (year <= 2199) & (
-        hour <= 23) & (minute <= 59) & (second <= 59)
-    # The proleptic Gregorian ordinal (date.toordinal) from the civil date.
-    a14 = (14 - month) // 12
-    y = year + 4800 - a14
-    m = month + 12 * a14 - 3
-    ordinal = day + (153 * m + 2) // 5 + 365 * y + y // 4 - y // 100 + y // 400 - 1_753_470
-    us = (ordinal * 86_400 + hour * 3600 + minute * 60 + second) * 1_000_000
-    us = np.where(plain, us, ABSENT)
-    return us, ~plain & (length != 0)
+    us = np.full(len(s), ABSENT, dtype=np.int64)
+    at = np.flatnonzero(length == 19)  # only those: some columns are mostly empty
+    if len(at):
+        start = s[at]
+        words = block.words
+        # Bytes 0-7 "dd/MM/yy", 8-10 "yy ", 11-18 "HH:mm:ss": XOR with the expected text
+        # leaves digits 0-9 and zero separators; "+ 0x76" sets a byte's high bit when it is
+        # above 9 ("+ 0x7F" for a separator above 0), with no carry as every byte is below 0x80.
+        a = words[start] ^ _U64(0x3030_2F30_302F_3030)
+        b = (words[start + 8] & _U64(0xFF_FFFF)) ^ _U64(0x20_3030)
+        c = words[start + 11] ^ _U64(0x3030_3A30_303A_3030)
+        bad = ((a | b | c) & _HIGH) | ((a + _U64(0x7676_7F76_767F_7676)) & _HIGH) | (
+            (b + _U64(0x7F_7676)) & _HIGH) | ((c + _U64(0x7676_7F76_767F_7676)) & _HIGH)
+        # The digits, a byte each (little-endian words: byte k of the cell is column k).
+        d = a.view(np.uint8).reshape(-1, 8).astype(np.int64)
+        e = b.view(np.uint8).reshape(-1, 8).astype(np.int64)
+        t = c.view(np.uint8).reshape(-1, 8).astype(np.int64)
+        day = d[:, 0] * 10 + d[:, 1]
+        month = d[:, 3] * 10 + d[:, 4]
+        year = d[:, 6] * 1000 + d[:, 7] * 100 + e[:, 0] * 10 + e[:, 1]
+        seconds = (t[:, 0] * 10 + t[:, 1]) * 3600 + (t[:, 3] * 10 + t[:, 4]) * 60 + (
+            t[:, 6] * 10 + t[:, 7])
+        ok = (bad == 0) & (month <= 12) & (day <= 31) & (year >= 1900) & (year <= 2199) & (
+            t[:, 0] * 10 + t[:, 1] <= 23) & (t[:, 3] <= 5) & (t[:, 6] <= 5)
+        midnight = _MIDNIGHTS[np.where(ok, ((year - 1900) * 13 + month) * 32 + day, 0)]
+        ok &= midnight >= 0  # a day that month has (leap years included)
+        us[at[ok]] = midnight[ok] + seconds[ok] * 1_000_000
+    return us, (us == ABSENT) & (length != 0)
 
 
 class Lookup:
