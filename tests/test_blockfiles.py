@@ -6,6 +6,7 @@ must grow because the file's first lines foretold fewer requests."""
 from __future__ import annotations
 
 import csv
+import zlib
 from datetime import datetime
 from pathlib import Path
 
@@ -55,10 +56,11 @@ rows = st.lists(st.tuples(st.integers(0, 47), st.integers(0, len(MOMENTS) - 1),
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(picks=rows, block_bytes=st.sampled_from([40, 300, 1 << 20]), small=st.booleans(),
-       odd=st.sampled_from(["", "blank", "quote", "ragged"]), end=st.sampled_from(["\n", "\r\n"]))
+       odd=st.sampled_from(["", "blank", "quote", "ragged"]), end=st.sampled_from(["\n", "\r\n"]),
+       few=st.sampled_from([0, 2, 64]))
 def test_supplement_index_as_the_row_path_builds_it(
         tmp_path_factory: pytest.TempPathFactory, picks: list[tuple[int, int, int]],
-        block_bytes: int, small: bool, odd: str, end: str) -> None:
+        block_bytes: int, small: bool, odd: str, end: str, few: int) -> None:
     table = [[IDS[a] if a < 8 else f"HS{a}", MOMENTS[b], MOMENTS[(b + c) % len(MOMENTS)]]
              for a, b, c in picks]
     if odd and table:
@@ -68,14 +70,20 @@ def test_supplement_index_as_the_row_path_builds_it(
     _write(path, ["MaHoSo", "NgayYeuCauBoSung", "NgayCongDanBoSung"], table, end)
     expected_builder, got_builder = ReportBuilder(), ReportBuilder()
     expected = read_supplement_index(path, expected_builder, False, MomentCells())
-    saved = blocks.BLOCK_BYTES, blockfiles._expected_rows
-    blocks.BLOCK_BYTES = block_bytes
+    saved = blocks.BLOCK_BYTES, blockfiles._expected_rows, blockfiles._FEW
+    blocks.BLOCK_BYTES, blockfiles._FEW = block_bytes, few  # few: probes left one at a time
     if small:  # columns and slot table sized for 2 requests: both must grow
         blockfiles._expected_rows = lambda _: 2  # type: ignore[assignment]
     try:
         got = blockfiles.read_supplement_blocks(path, got_builder, False, MomentCells())
+        # Every id of the file (and one never seen) found as the row path finds it.
+        ids = [IDS[a] if a < 8 else f"HS{a}" for a, _, _ in picks] + ["HS-none"]
+        hashes = np.array([hash(i) for i in ids], dtype=np.int64)
+        crcs = np.array([zlib.crc32(i.encode()) for i in ids], dtype=np.int64)
+        found = blockfiles._SlotView(got).find(hashes, crcs).tolist()
     finally:
-        blocks.BLOCK_BYTES, blockfiles._expected_rows = saved
+        blocks.BLOCK_BYTES, blockfiles._expected_rows, blockfiles._FEW = saved
+    assert found == [expected._find(int(h), int(c)) for h, c in zip(hashes, crcs, strict=True)]
     assert _index(got) == _index(expected)
     assert got.aside == expected.aside
     assert got_builder.build() == expected_builder.build()  # rejections, counts, notes

@@ -162,8 +162,10 @@ def _both(folder: Path, period: Period, as_of: datetime | None = None) -> tuple[
 
 
 @contextmanager
-def _counting_with(path: str, block_bytes: int = 1 << 22) -> Iterator[None]:
-    """Score folders with the row path ("rows") or the block path ("blocks", numpy)."""
+def _counting_with(path: str, block_bytes: int = 1 << 22, few: int | None = None,
+                   ) -> Iterator[None]:
+    """Score folders with the row path ("rows") or the block path ("blocks", numpy); ``few``:
+    how many ids are left to probe one at a time (0: all probing done with numpy)."""
     saved = streaming._file_readers
     if path == "rows":
         readers = streaming._FileReaders(read_supplement_index, complained_from_ratings,
@@ -178,12 +180,16 @@ def _counting_with(path: str, block_bytes: int = 1 << 22) -> Iterator[None]:
                                          blockpath.tally_dossier_blocks)
         streaming._file_readers = lambda: readers
         saved_bytes, blocks.BLOCK_BYTES = blocks.BLOCK_BYTES, block_bytes
+        saved_few = blockpath._FEW, blockfiles._FEW
+        if few is not None:
+            blockpath._FEW = blockfiles._FEW = few
     try:
         yield
     finally:
         streaming._file_readers = saved
         if path != "rows":
             blocks.BLOCK_BYTES = saved_bytes
+            blockpath._FEW, blockfiles._FEW = saved_few
 
 
 @pytest.mark.parametrize("path", ["rows", "blocks"])
@@ -202,16 +208,16 @@ def test_streaming_equals_in_memory(tmp_path_factory: pytest.TempPathFactory, pa
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=folders(odd_lines=True), as_of_days=st.one_of(st.none(), st.integers(0, 200)),
-       block_bytes=st.sampled_from([64, 700, 1 << 22]))
+       block_bytes=st.sampled_from([64, 700, 1 << 22]), few=st.sampled_from([0, 2, 64]))
 def test_block_path_equals_in_memory(tmp_path_factory: pytest.TempPathFactory,
                                      data: dict[str, list[list[str]]], as_of_days: int | None,
-                                     block_bytes: int) -> None:
+                                     block_bytes: int, few: int) -> None:
     # Small blocks so rows cross block boundaries; a blank line sends its block row by row, a
     # quoted cell the rest of the file; repeated ids are held and settled at the end.
     folder = tmp_path_factory.mktemp("f")
     _write(folder, data)
     as_of = None if as_of_days is None else BASE + timedelta(days=as_of_days, hours=9)
-    with _counting_with("blocks", block_bytes):
+    with _counting_with("blocks", block_bytes, few):
         streamed, whole = _both(folder, Period.quarter(2025, 2), as_of)
     assert streamed == whole
 

@@ -47,6 +47,8 @@ from .rowpath import (
 __all__ = ["Chains", "complained_from_rating_blocks", "read_supplement_blocks"]
 
 Seconds = npt.NDArray[np.int32]
+#: Ids left when a look-up goes on one id at a time (a numpy step costs as much as ~30 ids).
+_FEW = 64
 
 
 def read_supplement_blocks(path: Path, builder: ReportBuilder, strict: bool,
@@ -260,6 +262,7 @@ class _SlotView:
     numpy views (no copy): look-ups and insertions many requests at a time."""
 
     def __init__(self, index: SupplementIndex) -> None:
+        self.index = index
         self.slots = np.frombuffer(index._slots, dtype=np.int32)
         self.size = index._size
         self.hashes = np.frombuffer(index.hashes, dtype=np.int64)
@@ -274,9 +277,14 @@ class _SlotView:
         """:meth:`~.rowpath.SupplementIndex.first` for many ids: each one's first request,
         or -1."""
         out = np.full(len(hashes), -1, dtype=np.int64)
-        todo = np.arange(len(hashes))
-        at = hashes % self.size
+        todo = np.arange(len(hashes) if len(self.hashes) else 0)
+        at = hashes[todo] % self.size
         while len(todo):
+            if len(todo) <= _FEW:  # the last few long probes, one at a time
+                index = self.index
+                for i, j in zip(todo.tolist(), at.tolist(), strict=True):
+                    out[i] = index._probe(int(hashes[i]), int(crcs[i]), j)
+                break
             k1 = self.slots[at].astype(np.int64)
             k = np.maximum(k1 - 1, 0)
             hit = (k1 != 0) & (self.hashes[k] == hashes[todo]) & (self.crcs[k] == crcs[todo])

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from ..criteria.base import DossierShape, Verdict
 from ..deadlines import _due_from
@@ -66,6 +67,8 @@ __all__ = ["tally_dossier_blocks"]
 #: Distinct (unit, shape) pairs — or (unit, procedure, marks) — kept before they are handed to
 #: the tally (memory: 16 bytes each, twice over while compacting).
 _PAIRS_LIMIT = 60_000
+#: Rows left when probing goes on one row at a time (a numpy step costs as much as ~30 rows).
+_FEW = 64
 _VERDICTS = (Verdict.OUT, Verdict.IN_TIME, Verdict.LATE, Verdict.PENDING_IN_TIME,
              Verdict.PENDING_LATE, Verdict.UNCLASSIFIED)
 
@@ -211,6 +214,7 @@ class _BlockCounter:
         self.present: Bools = np.zeros((0, 0), dtype=np.bool_)
         self.pairs = _KeyCounts()  # unit << 32 | shape id -> dossiers
         self.marks = _KeyCounts()  # unit << 40 | procedure << 16 | marks
+        self.handed: Ints = np.zeros(0, dtype=np.int64)  # marks the tally has, sorted
         self.days = _KeyCounts()  # unit << 20 | 2.2 days -> dossiers
 
     # -- rows that are not in a clean block ------------------------------------------------------
@@ -365,6 +369,9 @@ class _BlockCounter:
         todo = np.flatnonzero(fresh)
         at = hashes[todo] % size
         while len(todo):
+            if len(todo) <= _FEW:
+                self._claim_each(todo, at, fp, fresh)
+                break
             found = slots[at]
             seen = found == fp[todo]
             fresh[todo[seen]] = False
@@ -381,6 +388,28 @@ class _BlockCounter:
             at = np.where(step, (at + 1) % size, at)
             todo, at = todo[keep], at[keep]
         return fresh
+
+    def _claim_each(self, todo: Ints, at: Ints, fp: npt.NDArray[np.uint32],
+                    fresh: Bools) -> None:
+        """The last few rows of :meth:`_claim` one at a time, in line order, each from the slot
+        it had reached: linear probing as :meth:`IdClaims.claim`, without a numpy step per
+        slot for the few long probes at a full table."""
+        claims = self.claims
+        table, size = claims._table, claims._size
+        for i, j in zip(todo.tolist(), at.tolist(), strict=True):
+            mine = int(fp[i])
+            while True:
+                slot = table[j]
+                if slot == mine:
+                    fresh[i] = False
+                    break
+                if not slot:
+                    table[j] = mine
+                    claims.count += 1
+                    break
+                j += 1
+                if j == size:
+                    j = 0
 
     def _flags(self, block: Block, special: Bools) -> Ints:
         """Each row's flag values as an index into :attr:`flag_values` (-1: special)."""
@@ -457,7 +486,11 @@ class _BlockCounter:
         self.pairs.add((units << 32) | shapes)
         bits = self.bit_lookup(shapes)
         some = bits != 0
-        self.marks.add((units[some] << 40) | ((procs[some] >> 4) << 16) | bits[some])
+        marks = (units[some] << 40) | ((procs[some] >> 4) << 16) | bits[some]
+        if len(self.handed):  # marks are or-ed in: one the tally has is not handed again
+            at = np.minimum(np.searchsorted(self.handed, marks), len(self.handed) - 1)
+            marks = marks[self.handed[at] != marks]
+        self.marks.add(marks)
         self.days.add((units[resolved] << 20) | days[resolved])
         if self.pairs.full() or self.marks.full() or self.days.full():
             self.flush()
@@ -467,7 +500,9 @@ class _BlockCounter:
         marks and day sums through the row path's per-unit dictionaries."""
         states, codes = self.states, self.codes
         self._fold_shapes(*self.pairs.compact())
-        for key in self.marks.compact()[0].tolist():
+        new = self.marks.compact()[0]
+        self.handed = np.union1d(self.handed, new)
+        for key in new.tolist():
             marks = states[key >> 40][2]
             code = codes[(key >> 16) & 0xFF_FFFF]
             marks[code] = marks.get(code, 0) | (key & 0xFFFF)

@@ -281,8 +281,11 @@ class SupplementIndex(Mapping[str, tuple[SupplementRequest, ...]]):
 
     def _find(self, h: int, crc: int) -> int:
         """Position of the first request of the dossier, or -1."""
+        return self._probe(h, crc, h % self._size)
+
+    def _probe(self, h: int, crc: int, i: int) -> int:
+        """:meth:`_find` from slot ``i`` on (the slots before it were not the dossier's)."""
         slots, size, hashes = self._slots, self._size, self.hashes
-        i = h % size
         while True:
             k1 = slots[i]
             if not k1:
