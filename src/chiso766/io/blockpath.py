@@ -214,7 +214,6 @@ class _BlockCounter:
         self.present: Bools = np.zeros((0, 0), dtype=np.bool_)
         self.pairs = _KeyCounts()  # unit << 32 | shape id -> dossiers
         self.marks = _KeyCounts()  # unit << 40 | procedure << 16 | marks
-        self.handed: Ints = np.zeros(0, dtype=np.int64)  # marks the tally has, sorted
         self.days = _KeyCounts()  # unit << 20 | 2.2 days -> dossiers
 
     # -- rows that are not in a clean block ------------------------------------------------------
@@ -486,11 +485,7 @@ class _BlockCounter:
         self.pairs.add((units << 32) | shapes)
         bits = self.bit_lookup(shapes)
         some = bits != 0
-        marks = (units[some] << 40) | ((procs[some] >> 4) << 16) | bits[some]
-        if len(self.handed):  # marks are or-ed in: one the tally has is not handed again
-            at = np.minimum(np.searchsorted(self.handed, marks), len(self.handed) - 1)
-            marks = marks[self.handed[at] != marks]
-        self.marks.add(marks)
+        self.marks.add((units[some] << 40) | ((procs[some] >> 4) << 16) | bits[some])
         self.days.add((units[resolved] << 20) | days[resolved])
         if self.pairs.full() or self.marks.full() or self.days.full():
             self.flush()
@@ -500,9 +495,7 @@ class _BlockCounter:
         marks and day sums through the row path's per-unit dictionaries."""
         states, codes = self.states, self.codes
         self._fold_shapes(*self.pairs.compact())
-        new = self.marks.compact()[0]
-        self.handed = np.union1d(self.handed, new)
-        for key in new.tolist():
+        for key in self.marks.compact()[0].tolist():
             marks = states[key >> 40][2]
             code = codes[(key >> 16) & 0xFF_FFFF]
             marks[code] = marks.get(code, 0) | (key & 0xFFFF)
