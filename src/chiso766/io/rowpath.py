@@ -18,7 +18,8 @@ Memory stays flat: nothing per row is kept. Duplicate dossier ids are caught wit
 seen before is held aside and settled exactly at the end by a second pass over the file's ids
 (only when there is such a row). Supplement requests are held in :class:`SupplementIndex`,
 parallel arrays keyed by the dossier id's 64-bit hash checked with its CRC-32 (a false match
-needs both 96 bits to agree).
+needs both 96 bits to agree), the moments as 32-bit seconds and the line numbers as steps
+(about 25 bytes a request).
 """
 
 from __future__ import annotations
