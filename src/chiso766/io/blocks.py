@@ -367,10 +367,10 @@ def _moments(block: Block, s: Ints, length: Ints) -> tuple[Ints, Bools]:
         c = words[start + 11] ^ _U64(0x3030_3A30_303A_3030)
         bad = ((a | b | c) & _HIGH) | ((a + _U64(0x7676_7F76_767F_7676)) & _HIGH) | (
             (b + _U64(0x7F_7676)) & _HIGH) | ((c + _U64(0x7676_7F76_767F_7676)) & _HIGH)
-        # The digits, a byte each (little-endian words: byte k of the cell is column k).
-        d = a.view(np.uint8).reshape(-1, 8).astype(np.int64)
-        e = b.view(np.uint8).reshape(-1, 8).astype(np.int64)
-        t = c.view(np.uint8).reshape(-1, 8).astype(np.int64)
+        # The digits, a byte each: as little-endian words (no copy on such a machine), byte k
+        # of the cell is column k.
+        d, e, t = (w.astype("<u8", copy=False).view(np.uint8).reshape(-1, 8).astype(np.int64)
+                   for w in (a, b, c))
         day = d[:, 0] * 10 + d[:, 1]
         month = d[:, 3] * 10 + d[:, 4]
         year = d[:, 6] * 1000 + d[:, 7] * 100 + e[:, 0] * 10 + e[:, 1]
