@@ -124,12 +124,17 @@ def test_open_dossier_asked_at_two_moments() -> None:
     assert live.scorecard().to_dict() == expected(Q2.end_moment, dossiers=[d]).to_dict()
 
 
-def test_dislike_after_the_dossier_closed_still_counts() -> None:
+def two_closed_dossiers() -> tuple[Dossier, Dossier, LiveTally]:
+    """D1 and D2 of unit U, both finished on time early in April, fed to a Q2 live tally."""
     d = Dossier("D1", "P1", U, received_at=at(4, 1), due_at=at(4, 8, 17),
                 finished_at=at(4, 4, 10))
     other = Dossier("D2", "P1", U, received_at=at(4, 2), due_at=at(4, 9, 17),
                     finished_at=at(4, 3, 10))
-    live = live_q2().update([d, other])
+    return d, other, live_q2().update([d, other])
+
+
+def test_dislike_after_the_dossier_closed_still_counts() -> None:
+    d, other, live = two_closed_dossiers()
     assert pair(live.scorecard(at(4, 5)), "DOSSIER_RATING_SATISFACTION") == (2, 2)
     dislike = Rating(U, RatingValue.BAD, dossier_id="D1", rated_at=at(4, 20))
     live.add(dislike)
@@ -142,11 +147,7 @@ def test_dislike_after_the_dossier_closed_still_counts() -> None:
 
 
 def test_petition_naming_a_closed_dossier_and_its_correction() -> None:
-    d = Dossier("D1", "P1", U, received_at=at(4, 1), due_at=at(4, 8, 17),
-                finished_at=at(4, 4, 10))
-    other = Dossier("D2", "P1", U, received_at=at(4, 2), due_at=at(4, 9, 17),
-                    finished_at=at(4, 3, 10))
-    live = live_q2().update([d, other])
+    d, other, live = two_closed_dossiers()
     k = Petition("K1", U, at(4, 10), dossier_id="D1")
     live.add(k)
     t = at(4, 11)

@@ -194,23 +194,24 @@ def _reject_orphans(index: SupplementIndex, builder: ReportBuilder, sup_path: Pa
     unused = [k for k in range(len(index)) if not index.used[k]]
     if not unused:
         return
-    ids = _orphan_ids(sup_path, unused_lines := {index.line(k): k for k in unused})
-    del unused_lines
+    # Requests are kept in file order, so these lines ascend as the positions do.
+    lines = {k: index.line(k) for k in unused}
+    ids = _orphan_ids(sup_path, {line: k for k, line in lines.items()})
     sup_file = sup_path.name
     rejected_at = {r.record_id: r.line for r in dossier_builder.rejections
                    if r.file == dossier_file and r.record_id is not None}
     groups: dict[str, list[int]] = {}
-    for k in sorted(unused, key=index.line):
+    for k in unused:
         groups.setdefault(ids[k], []).append(k)
     for dossier_id, group in groups.items():
         line = rejected_at.get(dossier_id)
         reason = (f"its dossier '{dossier_id}' ({dossier_file} line {line}) was rejected"
                   if line is not None else f"no dossier '{dossier_id}' in {dossier_file}")
         for k in group:
-            builder.reject(Rejection(sup_file, index.line(k), "dossier_id", dossier_id, reason,
+            builder.reject(Rejection(sup_file, lines[k], "dossier_id", dossier_id, reason,
                                      dossier_id, None))
             if strict:
-                raise InputError(reason, file=sup_file, line=index.line(k), record=dossier_id,
+                raise InputError(reason, file=sup_file, line=lines[k], record=dossier_id,
                                  field="dossier_id", value=dossier_id)
         builder.add_read(sup_file, 0)
 

@@ -131,12 +131,11 @@ def _counts(value: Mapping[str, int] | None, field: str) -> dict[str, int]:
 
 
 #: The per-procedure sets a dossier can put its procedure in, as bits: the unit's authority
-#: (when there is no authorities file) and the marks of the online and digitization criteria.
-_MARKS = ("authority", "received", "online_dossier", "paid_reported", "paid",
-          "fee_data_reported", "fee_data", "population")
+#: (when there is no authorities file) and the procedure sets of the online and digitization
+#: criteria, in the order of ``PROCEDURE_SETS`` — so ``bits >> 1`` are the ``Acc`` marks.
+_MARKS = ("authority", *PROCEDURE_SETS)
 _BIT = {name: 1 << i for i, name in enumerate(_MARKS)}
 AUTHORITY_BIT = _BIT["authority"]
-_SET_BITS = {name: 1 << PROCEDURE_SETS.index(name) for name in _MARKS[1:]}
 
 
 def count_shape(acc: Acc, shape: DossierShape, ident: str | None = None) -> None:
@@ -296,9 +295,7 @@ class Tally:
     def add_shape(self, unit_id: str, procedure_code: str, shape: tuple[Any, ...],
                   days: int | None = None, ident: str | None = None) -> None:
         """Count one dossier already reduced to its shape (the readers' row path does this)."""
-        contrib = self._contrib.get(shape)
-        if contrib is None:
-            contrib = self._contribution(shape)
+        contrib = self._contribution(shape)
         bits = contrib[1]
         if not self.context.authorities_given:
             bits |= AUTHORITY_BIT
@@ -322,6 +319,11 @@ class Tally:
         cells[shape] = cells.get(shape, 0) + 1
 
     def _contribution(self, shape: tuple[Any, ...]) -> tuple[Contribution, int]:
+        """What one dossier of this shape adds to its unit's counts, and its procedure marks
+        (worked out once per distinct shape)."""
+        contrib = self._contrib.get(shape)
+        if contrib is not None:
+            return contrib
         typed = DossierShape(*shape)
         scratch = Acc()
         count_shape(scratch, typed)
@@ -346,10 +348,7 @@ class Tally:
     def shape_contribution(self, shape: tuple[Any, ...]) -> Contribution:
         """What one dossier of this shape (the fields of :class:`DossierShape`) adds to its
         unit's counts, for readers that sum many shapes at once (:meth:`add_contribution`)."""
-        contrib = self._contrib.get(shape)
-        if contrib is None:
-            contrib = self._contribution(shape)
-        return contrib[0]
+        return self._contribution(shape)[0]
 
     def add_contribution(self, unit_id: str, contrib: Contribution) -> None:
         """Add counts summed elsewhere over many dossiers of one unit, as a contribution
@@ -364,22 +363,15 @@ class Tally:
         for unit_id, cells in self._cells.items():
             acc = self._acc(unit_id)
             for shape, n in cells.items():
-                contrib = self._contrib.get(shape)
-                if contrib is None:
-                    contrib = self._contribution(shape)
-                acc.add_scaled(contrib[0], n)
+                acc.add_scaled(self._contribution(shape)[0], n)
         for unit_id, codes in self._marks.items():
             acc = self._acc(unit_id)
             for code, bits in codes.items():
                 if bits & AUTHORITY_BIT:
                     proc = ctx.procedures.get(code)
                     acc.authorize(code, int(proc.online_level) if proc is not None else 0)
-                sets = 0
-                for name in _MARKS[1:]:
-                    if bits & _BIT[name]:
-                        sets |= _SET_BITS[name]
-                if sets:
-                    acc.add_marks(code, sets)
+                if bits >> 1:
+                    acc.add_marks(code, bits >> 1)
         for unit_id, (days, k) in self._days.items():
             progress.add_processing_days(self._acc(unit_id), days, k)
         self._cells, self._marks, self._days = {}, {}, {}
