@@ -26,9 +26,13 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import holidays
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _checkout  # noqa: F401  (this checkout's src/ first)
 
 from chiso766 import WorkingCalendar
 

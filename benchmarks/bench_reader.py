@@ -31,10 +31,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from chiso766.io import ReportBuilder, iter_records
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _checkout  # noqa: F401  (this checkout's src/ first)
 import generate
+
+from chiso766.io import ReportBuilder, iter_records
 
 TARGET_RATIO = 4.0
 

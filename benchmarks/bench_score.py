@@ -4,8 +4,8 @@
     python benchmarks/bench_score.py --dossiers 1000000
     python benchmarks/bench_score.py --folder /tmp/chiso766-bench/dossiers-1000000 --repeat 1
 
-Runs the command as a subprocess (the installed ``chiso766`` script, else ``python -m
-chiso766.cli``), output to a file, and times it wall clock; its peak resident memory comes from
+Runs the command as a subprocess (``python -m chiso766`` from this checkout's ``src/``), output
+to a file, and times it wall clock; its peak resident memory comes from
 ``os.wait4`` (the child's own ``ru_maxrss``, so several runs in one process do not mix). The
 floor is a ``csv.reader`` pass over the same ``dossiers.csv`` in this process (best of 3), as in
 bench_reader.py; a pass over every CSV file of the folder is printed too, for information.
@@ -21,7 +21,6 @@ import argparse
 import csv
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -31,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _checkout  # noqa: F401  (this checkout's src/ first)
 import generate
 
 TARGET_RATIO = 2.5
@@ -38,8 +38,9 @@ TARGET_RSS_MB = 200
 
 
 def command() -> list[str]:
-    script = shutil.which("chiso766")
-    return [script] if script else [sys.executable, "-m", "chiso766.cli"]
+    # This checkout's code (benchmarks/_checkout.py puts its src/ on PYTHONPATH), never a
+    # `chiso766` installed elsewhere on PATH.
+    return [sys.executable, "-m", "chiso766"]
 
 
 def csv_pass(paths: Sequence[Path]) -> int:

@@ -34,6 +34,9 @@ from datetime import date, timedelta
 from itertools import accumulate
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _checkout  # noqa: F401  (this checkout's src/ first)
+
 from chiso766 import WorkingCalendar
 
 SEED = 766

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _checkout  # noqa: F401  (this checkout's src/ first)
 import bench_calendar
 import bench_reader
 import bench_score
@@ -49,6 +50,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     temporary = args.workdir is None and args.tiny
     workdir = Path(tempfile.mkdtemp(prefix="chiso766-bench-")) if temporary else (
         args.workdir or generate.WORKDIR)
+    import chiso766
+
+    print(f"chiso766 {chiso766.__version__} from {Path(chiso766.__file__).parent}")
     t0 = time.perf_counter()
     try:
         cal = bench_calendar.run(calls, repeat, holidays_calls)

@@ -1,7 +1,8 @@
 """The benchmarks still run: ``python benchmarks/run_all.py --tiny`` exits 0 and prints ratios.
 
 No timing is asserted (a shared CI machine says nothing about speed); the figures live in
-docs/performance.md. Skipped when the run would take more than a minute.
+docs/performance.md. The benchmarks measure this checkout's own ``src/`` (benchmarks/_checkout.py),
+never a ``chiso766`` installed elsewhere or first on ``PATH``.
 """
 
 from __future__ import annotations
@@ -15,20 +16,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 RUN_ALL = ROOT / "benchmarks" / "run_all.py"
-TIME_LIMIT_S = 60
 
 
 @pytest.mark.skipif(not RUN_ALL.is_file(), reason="benchmarks/ is not in this checkout")
 def test_run_all_tiny(tmp_path: Path) -> None:
-    try:
-        done = subprocess.run(
-            [sys.executable, str(RUN_ALL), "--tiny", "--workdir", str(tmp_path)],
-            capture_output=True, text=True, encoding="utf-8", timeout=TIME_LIMIT_S, cwd=ROOT,
-        )
-    except subprocess.TimeoutExpired:
-        pytest.skip(f"run_all.py --tiny took more than {TIME_LIMIT_S} s on this machine")
+    done = subprocess.run(
+        [sys.executable, str(RUN_ALL), "--tiny", "--workdir", str(tmp_path)],
+        capture_output=True, text=True, encoding="utf-8", cwd=tmp_path, check=False,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     out = done.stdout
+    assert f"from {ROOT / 'src' / 'chiso766'}" in out, out[:500]
     for label in ("add_working_days ratio:", "working_days_between ratio:", "reader ratio:",
                   "score ratio:", "peak RSS of the score process:"):
         assert label in out, f"{label!r} missing from:\n{out}"

@@ -25,6 +25,7 @@ from chiso766.errors import InputError, PolicyError
 from chiso766.io import Dataset
 from chiso766.reports.json_report import dumps, scorecard_to_dict
 from chiso766.scoring import Scorecard
+from tests.extras import need
 
 ROOT = Path(__file__).resolve().parents[1]
 PROVINCE = ROOT / "examples" / "province"
@@ -75,14 +76,14 @@ def split_dossiers(folder: Path, target: Path, parts: int) -> list[Path]:
 
 @pytest.fixture(scope="module")
 def dask() -> Any:
-    return pytest.importorskip("dask")
+    return need("dask", "dask")
 
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[Any]:
     """A local cluster of two worker processes (one thread each)."""
-    pytest.importorskip("dask.bag")
-    distributed = pytest.importorskip("distributed")
+    need("dask.bag", "dask")
+    distributed = need("distributed", "dask")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster, \
             distributed.Client(cluster, set_as_default=False) as c:
@@ -90,7 +91,7 @@ def client() -> Iterator[Any]:
 
 
 def task_stream(client: Any) -> Any:
-    distributed = pytest.importorskip("distributed")
+    distributed = need("distributed", "dask")
     return distributed.get_task_stream(client)
 
 
@@ -170,7 +171,7 @@ def test_without_dask_the_error_says_how_to_install_it(monkeypatch: pytest.Monke
 
 
 def test_cluster_score_bag_is_byte_identical(client: Any) -> None:
-    db: Any = pytest.importorskip("dask.bag")
+    db: Any = need("dask.bag", "dask")
     assert len(client.scheduler_info()["workers"]) == 2
     ds = province()
     bag = db.from_sequence(province_records(), npartitions=9)
@@ -218,7 +219,7 @@ def test_cluster_score_files_rejects_and_strict_raises(client: Any, tmp_path: Pa
 
 
 def test_score_bag_with_the_synchronous_scheduler(dask: Any) -> None:
-    db: Any = pytest.importorskip("dask.bag")
+    db: Any = need("dask.bag", "dask")
     ds = province()
     with dask.config.set(scheduler="synchronous"):
         card = score_bag(db.from_sequence(province_records(), npartitions=4),

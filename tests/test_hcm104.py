@@ -45,6 +45,7 @@ from chiso766.hcm104 import (
     score,
 )
 from chiso766.io import Dataset
+from tests.extras import need
 
 Q2 = Period.quarter(2025, 2)
 RECEIVED = datetime(2025, 6, 2, 9, 0)
@@ -613,7 +614,7 @@ def test_to_frame_names_the_pandas_extra(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 def test_to_frame_with_pandas() -> None:
-    pytest.importorskip("pandas")
+    need("pandas", "pandas")
     report = score(dataset(ten_dossiers()), period=Q2, d_values={"U1": 18})
     frame = report.to_frame()
     assert list(frame["unit_id"]) == ["U1"]

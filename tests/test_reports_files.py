@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from chiso766.cli import main
+from tests.extras import need
 
 ROOT = Path(__file__).resolve().parent.parent
 PROVINCE = str(ROOT / "examples" / "province")
@@ -83,7 +84,7 @@ def test_hcm_html_has_the_index(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_xlsx_round_trip(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    openpyxl = pytest.importorskip("openpyxl")
+    openpyxl = need("openpyxl", "excel")
     data = json.loads(_run(capsys, "score", PROVINCE, *Q2, "--format", "json"))
     target = tmp_path / "s.xlsx"
     assert main(["score", PROVINCE, *Q2, "--format", "xlsx", "--output", str(target)]) == 0
@@ -102,7 +103,7 @@ def test_xlsx_round_trip(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> 
 
 
 def test_xlsx_needs_an_output_file(capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("openpyxl")
+    need("openpyxl", "excel")
     assert main(["score", PROVINCE, *Q2, "--format", "xlsx"]) == 2
     assert "--output" in capsys.readouterr().err
 
@@ -115,7 +116,7 @@ def test_progress_goes_to_stderr_only(capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_to_frame_has_one_row_per_unit_and_criterion() -> None:
-    pytest.importorskip("pandas")
+    need("pandas", "pandas")
     from chiso766 import Period, read_folder, score_766
 
     card = score_766(read_folder(PROVINCE), period=Period.quarter(2025, 2))

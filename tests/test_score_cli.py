@@ -91,7 +91,7 @@ def test_console_script_has_no_traceback() -> None:
     proc = subprocess.run(
         [sys.executable, "-c", "import sys; from chiso766.cli import main; sys.exit(main())",
          "score", str(ROOT / "examples" / "no-such-folder")],
-        capture_output=True, text=True, timeout=60, check=False)
+        capture_output=True, text=True, check=False)
     assert proc.returncode == 2
     assert proc.stdout == ""
     one_line(proc.stderr)
