@@ -1,0 +1,189 @@
+"""Differential fuzzing of the reading paths: mutated example folders, every path, one answer.
+
+A base folder (the example province, cut to its first dossiers so each case is quick) is mutated
+by a seeded generator — cells truncated, emptied, replaced by junk, made huge or hostile, rows
+duplicated or cut short, line ends changed — and scored by every entry point that reads a folder:
+
+* ``score_766(read_folder(folder), period=…)`` (the in-memory records path),
+* ``score_folder(folder, period=…)`` (the streaming path, on the columnar engine when installed),
+* ``chiso766 score FOLDER --period … --format json`` (streaming) and the same with ``--ids``
+  (in memory);
+* ``chiso766 hcm104`` and ``chiso766 audit`` (only: no internal error, exit 0, 1 or 2).
+
+Invariants, for every mutated folder:
+
+1. no path fails with anything but a library error (``Chiso766Error``), and the command never
+   exits with an internal error;
+2. either every path refuses the folder (the same kind of one-line error), or none does;
+3. the input report adds up: read = accepted + rejected, file by file;
+4. every path accepts and rejects the same rows, for the same reasons;
+5. every path gives the same scorecard.
+
+Seeded and bounded by count (``CASES`` folders), never by time: a red run replays exactly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+import shutil
+from collections.abc import Callable
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chiso766 import Chiso766Error, Period, read_folder, score_766, score_folder
+from chiso766.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+PROVINCE = ROOT / "examples" / "province"
+PERIOD = "2025-Q2"
+CASES = 48
+BASE_DOSSIERS = 160
+
+#: Replacement cells: what real exports and hostile users put in a cell.
+JUNK = [
+    "", " ", "zzz", "-1", "1.5", "NaN", "null", "0", "2", "99",
+    "02/06/2025 08", "31/02/2025 08:00:00", "2025-13-01", "20250601", "2025-06-01T08:00:00+09:00",
+    "01/06/2025", "=HYPERLINK(\"http://x\",\"y\")", "\x1b[2J", "a\nb", "ở đây", "\u202e",
+    "x" * 5000, "1e9", "true", "có", "không",
+]
+
+
+def _base(tmp: Path) -> Path:
+    folder = tmp / "base"
+    folder.mkdir()
+    for f in PROVINCE.iterdir():
+        if f.name == "dossiers.csv":
+            with f.open(encoding="utf-8", newline="") as src:
+                rows = list(csv.reader(src))[: BASE_DOSSIERS + 1]
+            with (folder / f.name).open("w", encoding="utf-8", newline="") as dst:
+                csv.writer(dst).writerows(rows)
+        else:
+            shutil.copy(f, folder / f.name)
+    return folder
+
+
+def _mutate(folder: Path, rnd: random.Random) -> list[str]:
+    """Apply 1–3 seeded mutations to the CSV files of ``folder``; what was done, for messages."""
+    done = []
+    files = sorted(p for p in folder.iterdir() if p.suffix == ".csv")
+    for _ in range(rnd.randint(1, 3)):
+        # Half the mutations hit the dossiers, where the paths differ most.
+        path = folder / "dossiers.csv" if rnd.random() < 0.5 else rnd.choice(files)
+        text = path.read_text(encoding="utf-8")
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+        if len(rows) < 2:
+            continue
+        kind = rnd.choice(["cell", "cell", "cell", "duplicate", "short", "long", "line-ends"])
+        i = rnd.randrange(1, len(rows))
+        if kind == "cell":
+            j = rnd.randrange(len(rows[i])) if rows[i] else 0
+            value = rnd.choice(JUNK)
+            if rows[i]:
+                old = rows[i][j]
+                rows[i][j] = value if rnd.random() < 0.8 else old[: rnd.randrange(len(old) + 1)]
+            done.append(f"{path.name} row {i} cell {j} -> {rows[i][j][:30]!r}")
+        elif kind == "duplicate":
+            rows.insert(rnd.randrange(1, len(rows) + 1), list(rows[i]))
+            done.append(f"{path.name} row {i} duplicated")
+        elif kind == "short":
+            rows[i] = rows[i][: rnd.randrange(len(rows[i]) + 1)]
+            done.append(f"{path.name} row {i} cut to {len(rows[i])} cells")
+        elif kind == "long":
+            rows[i] = [*rows[i], "extra"]
+            done.append(f"{path.name} row {i} one cell too many")
+        buf = io.StringIO(newline="")
+        csv.writer(buf, lineterminator="\r\n" if rnd.random() < 0.2 else "\n").writerows(rows)
+        out = buf.getvalue()
+        if kind == "line-ends":
+            out = out.replace("\r\n", "\n").replace("\n", rnd.choice(["\r\n", "\r"]))
+            done.append(f"{path.name} line ends changed")
+        path.write_text(out, encoding="utf-8", newline="")
+    return done
+
+
+def _outcome(run: Callable[[], dict[str, Any]]) -> tuple[str, Any]:
+    try:
+        return "ok", run()
+    except Chiso766Error as exc:
+        return "error", type(exc).__name__
+
+
+def _in_memory(folder: Path) -> dict[str, Any]:
+    return score_766(read_folder(folder), period=Period.parse(PERIOD)).to_dict()
+
+
+def _streaming(folder: Path) -> dict[str, Any]:
+    return score_folder(folder, period=Period.parse(PERIOD)).to_dict()
+
+
+def _run(*argv: str) -> tuple[int, str]:
+    err = io.StringIO()
+    with redirect_stdout(io.StringIO()), redirect_stderr(err):
+        status = main(list(argv))
+    return status, err.getvalue()
+
+
+def _command(folder: Path, out: Path, *extra: str) -> tuple[int, dict[str, Any] | None, str]:
+    status, err = _run("score", str(folder), "--period", PERIOD, "--format", "json",
+                       "--output", str(out), *extra)
+    data = json.loads(out.read_text(encoding="utf-8")) if status in (0, 1) else None
+    return status, data, err
+
+
+def _rows(card: dict[str, Any]) -> list[tuple[Any, ...]]:
+    return [(r["file"], r["line"], r["field"], r["reason"]) for r in card["rejected"]]
+
+
+def _without_ids(card: dict[str, Any]) -> str:
+    """The scorecard with the dossier ids ``--ids`` adds taken out."""
+    def strip(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if not k.endswith("_ids")}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+    return json.dumps(strip(card), sort_keys=True, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("seed", range(CASES))
+def test_every_path_gives_one_answer(tmp_path: Path, seed: int) -> None:
+    folder = _base(tmp_path)
+    what = _mutate(folder, random.Random(seed))
+    memory = _outcome(lambda: _in_memory(folder))
+    streaming = _outcome(lambda: _streaming(folder))
+    status, cli, err = _command(folder, tmp_path / "stream.json")
+    status_ids, cli_ids, err_ids = _command(folder, tmp_path / "ids.json", "--ids")
+    others = [_run("hcm104", str(folder), "--period", PERIOD, "--format", "json", "--output",
+                   str(tmp_path / "hcm.json")),
+              _run("audit", str(folder), "--output", str(tmp_path / "audit.txt"))]
+    context = f"seed {seed}: {what}"
+    # 1. library errors only; the command's errors are one line, never "internal error"
+    for code, message in [(status, err), (status_ids, err_ids), *others]:
+        assert code in (0, 1, 2) and "internal error" not in message, f"{context}\n{message}"
+        assert code != 2 or message.count("\n") == 1, f"{context}\n{message}"
+    # 2. all refuse, or none does
+    refused = {memory[0] == "error", streaming[0] == "error", status == 2, status_ids == 2}
+    assert len(refused) == 1, f"{context}: {memory[0]} {streaming[0]} {status} {status_ids}"
+    if memory[0] == "error":
+        assert memory == streaming, context
+        return
+    mem, stream = memory[1], streaming[1]
+    assert cli is not None and cli_ids is not None
+    # 3. read = accepted + rejected
+    for card in (mem, stream, cli, cli_ids):
+        counts = card["input"]
+        assert counts["read"] == counts["accepted"] + counts["rejected"], context
+        assert counts["rejected"] == len(card["rejected"]), context
+    # 4. the same rows rejected, for the same reasons
+    assert _rows(stream) == _rows(mem), context
+    assert _rows(cli) == _rows(mem) == _rows(cli_ids), context
+    assert status == status_ids == (1 if mem["rejected"] else 0), context
+    # 5. the same scorecard
+    assert stream == mem, context
+    assert _without_ids(cli) == _without_ids(cli_ids), context
