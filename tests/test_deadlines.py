@@ -402,7 +402,7 @@ def test_classify_by_datetime() -> None:
 
 def test_classify_statutory_due_when_recorded_missing() -> None:
     # No NgayHenTra; 5 working days from Monday 3/3 09:00 → 10/3 17:00
-    proc = Procedure("1.001234", time_limit="5 ngày làm việc")
+    proc = Procedure("1.001234", time_limit=TimeLimit.working_days(5))
     v = classify(dossier(finished_at=at(11, 9)), proc)
     assert (v.due_at, v.due_source) == (at(10, 17), "statutory")
     assert (v.status, v.late_working_days) == (Timeliness.LATE, 1)

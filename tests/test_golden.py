@@ -36,7 +36,8 @@ REGEN = _regenerate()
 
 @pytest.fixture(scope="module")
 def output() -> str:
-    status, text, err = REGEN.render()
+    result: tuple[int, str, str] = REGEN.render()
+    status, text, err = result
     assert status == 0, err
     assert err == ""
     return text
@@ -129,8 +130,8 @@ def test_province_counts_recounted_from_the_records(root: dict[str, Any]) -> Non
                                           for c in ds.communes), len(ds.communes)),
     }
     got = criteria(root)
-    for code, (n, d) in expected.items():
-        assert (got[code]["numerator"], got[code]["denominator"]) == (n, d), code
+    for code, (num, den) in expected.items():
+        assert (got[code]["numerator"], got[code]["denominator"]) == (num, den), code
 
 
 def test_golden_is_internally_consistent(root: dict[str, Any]) -> None:

@@ -78,7 +78,8 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any]]:
     status, out, err = run(capsys, *argv, "--format", "json")
     assert err == ""
-    return status, json.loads(out)
+    data: dict[str, Any] = json.loads(out)
+    return status, data
 
 
 @pytest.fixture
@@ -87,7 +88,8 @@ def folder(tmp_path: Path) -> Path:
 
 
 def unit_of(data: dict[str, Any], unit_id: str) -> dict[str, Any]:
-    (unit,) = [u for u in data["units"] if u["unit_id"] == unit_id]
+    units: list[dict[str, Any]] = [u for u in data["units"] if u["unit_id"] == unit_id]
+    (unit,) = units
     return unit
 
 
@@ -265,7 +267,8 @@ def test_no_dossiers_accepted_without_period_gives_status_2(
     assert x["A"] is None and x["K"] is None and x["E"] == 1
 
 
-def test_bad_as_of_and_policy_values_exit_2_with_one_line(tmp_path: Path, capsys) -> None:
+def test_bad_as_of_and_policy_values_exit_2_with_one_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from chiso766.cli import main
 
     folder = write_folder(tmp_path / "d")

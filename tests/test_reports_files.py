@@ -124,4 +124,6 @@ def test_to_frame_has_one_row_per_unit_and_criterion() -> None:
     assert len(frame) == len(card.units) * len(card.rules.criteria)
     root = card.root
     row = frame[(frame.unit_id == root.unit_id) & (frame.code == "DOSSIER_ON_TIME")].iloc[0]
-    assert row["points"] == float(root.points("DOSSIER_ON_TIME"))
+    points = root.points("DOSSIER_ON_TIME")
+    assert points is not None
+    assert row["points"] == float(points)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, timezone
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import pytest
@@ -98,10 +98,10 @@ def leaks(call: Callable[[Any], object]) -> list[str]:
 
 
 def record_field_calls(cls: type, base: dict[str, Any]) -> dict[str, Callable[[Any], object]]:
-    return {
-        f"{cls.__name__}.{f.name}": (lambda junk, name=f.name: cls(**{**base, name: junk}))
-        for f in attrs.fields(cls)
-    }
+    def with_field(name: str) -> Callable[[Any], object]:
+        return lambda junk: cls(**{**base, name: junk})
+
+    return {f"{cls.__name__}.{f.name}": with_field(f.name) for f in attrs.fields(cls)}
 
 
 def _period_methods(junk: Any) -> None:
@@ -203,7 +203,7 @@ CALLS: dict[str, Callable[[Any], object]] = {
     **record_field_calls(Dossier, {"id": "HS-1", "procedure_code": "1.001234",
                                    "unit_id": "H44", "received_at": RECEIVED}),
     "Dossier.supplements[junk]": lambda j: Dossier("HS-1", "P", "U", received_at=RECEIVED,
-                                                   supplements=[j]),
+                                                   supplements=cast(Any, [j])),
     **record_field_calls(SupplementRequest, {"requested_at": RECEIVED}),
     **record_field_calls(Unit, {"id": "H44"}),
     **record_field_calls(Procedure, {"code": "1.001234"}),

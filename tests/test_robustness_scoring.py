@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from fractions import Fraction
+from functools import partial
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from chiso766 import (
     Announcement,
     Chiso766Error,
     Dossier,
+    OnlinePayment,
     Period,
     Petition,
     Procedure,
@@ -55,7 +57,8 @@ def at(month: int, day: int, hour: int = 9, year: int = 2025) -> datetime:
 DATASET = Dataset.from_records(
     procedures=[Procedure("P1", time_limit=TimeLimit.working_days(3), has_fee=True)],
     dossiers=[Dossier("D1", "P1", "U1", received_at=at(4, 1), finished_at=at(4, 3),
-                      paid_online=1, synced_to_portal=True)],
+                      paid_online=OnlinePayment.NATIONAL_PORTAL,
+                      synced_to_portal=True)],
     petitions=[Petition("K1", "U1", at(4, 2), dossier_id="D1")],
     ratings=[Rating("U1", RatingValue.BAD, dossier_id="D1")],
     announcements=[Announcement("P1", "U1", date(2025, 4, 2))],
@@ -208,8 +211,8 @@ def test_extreme_years(year: int) -> None:
         assert 0 <= card.total <= 100
         # years outside the verified table are scored, and the report says so
         assert any("not verified" in n.en for n in card.notes)
-        survives(lambda card=card: card.explain("TOTAL", "en"))
-        survives(lambda card=card: card.to_next_band())
+        survives(partial(card.explain, "TOTAL", "en"))
+        survives(card.to_next_band)
 
 
 junk = st.one_of(st.none(), st.integers(-5, 10**20), st.floats(allow_nan=True),

@@ -376,7 +376,9 @@ def test_3_6_online_paid_dossiers() -> None:
     check(card, "ONLINE_PAID_DOSSIERS", 1, 4, "1.50")
     # payment card: 0.83 + 1.67 + 1.50 = 4.00; ONLINE = services + payment
     assert card.points("ONLINE_PAYMENT") == Decimal("4.00")
-    assert card.points("ONLINE") == card.points("ONLINE_SERVICES") + Decimal("4.00")
+    services = card.points("ONLINE_SERVICES")
+    assert services is not None
+    assert card.points("ONLINE") == services + Decimal("4.00")
 
 
 # ---------------------------------------------------------------------------------------------

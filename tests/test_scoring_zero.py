@@ -18,6 +18,7 @@ from chiso766 import (
     Band,
     Channel,
     Dossier,
+    OnlinePayment,
     Period,
     Procedure,
     Scorecard,
@@ -97,8 +98,8 @@ def check_all_zero(card: Scorecard) -> None:
         r = card.root.criteria[code]
         assert r.denominator == 0, code
         assert card.points(code) == dec(value), code
-    for code, value in GROUPS_AT_ZERO.items():
-        assert card.points(code) == Decimal(value), code
+    for code, points in GROUPS_AT_ZERO.items():
+        assert card.points(code) == Decimal(points), code
     # group maxima stay as they are (a null criterion does not shrink its group)
     assert [g.max_points for g in card.root.groups.values()] == [18, 20, 22, 22, 18]
     assert card.total == Decimal("14.00") and card.band is Band.YEU
@@ -121,7 +122,7 @@ def test_dossiers_outside_the_period_give_d_zero_for_period_criteria() -> None:
     # Only a dossier finished in 2024: period-bound criteria have d = 0.
     d = Dossier("D1", "P1", U, received_at=datetime(2024, 3, 1, 9),
                 due_at=datetime(2024, 3, 5, 17), finished_at=datetime(2024, 3, 4, 9),
-                synced_to_portal=True, paid_online=0, has_fee_data=True,
+                synced_to_portal=True, paid_online=OnlinePayment.NONE, has_fee_data=True,
                 reuses_digitized_data=True)
     card = score_766(Dataset.from_records(procedures=[Procedure("P1", has_fee=True)],
                                           dossiers=[d]), period=Q2)

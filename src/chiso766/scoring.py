@@ -568,7 +568,7 @@ def _check_count(code: str, count: Count) -> None:
 
 
 def score_counts(
-    counts: Mapping[str, tuple[int, int] | Sequence[int] | Count],
+    counts: Mapping[str, Sequence[int | Fraction] | Count],
     *,
     rules: RuleSet = QD766,
     unit_id: str = "counts",
