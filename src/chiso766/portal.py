@@ -530,8 +530,7 @@ class _Builder:
                 raise doc.error(f"{key}.{pts_name}", "missing (the card's points)", show=False)
             if max_name not in entry and "maxScore" in entry:
                 max_name = "maxScore"
-            params = tuple((name, self._param(doc, entry, name, key)) for name in entry
-                           if name not in _IDENTITY)
+            params = self._params(entry)
             published = False
             for code, nums, den in _TREE_PAIRS[card]:
                 if not all(n in entry for n in nums) and den not in entry:
@@ -552,13 +551,17 @@ class _Builder:
                                   doc.number(entry, max_name, key), doc.number(entry, "ratio", key),
                                   doc.file, key, params, published))
 
-    def _param(self, doc: _Doc, entry: dict[str, Any], name: str, key: str) -> Number | None:
-        value = entry[name]
-        if value is None or (isinstance(value, (int, Decimal)) and not isinstance(value, bool)):
-            return value  # type: ignore[no-any-return]
-        if isinstance(value, (str, list, dict, bool)):
-            return None  # not a number the library uses; kept out of the parameters
-        raise doc.error(f"{key}.{name}", "must be a number or null", value)
+    @staticmethod
+    def _params(entry: dict[str, Any]) -> tuple[tuple[str, Number | None], ...]:
+        """The entry's raw parameters (numbers and nulls), as given; texts and lists are left
+        out (they are identity or charts, not parameters)."""
+        out: list[tuple[str, Number | None]] = []
+        for name, value in entry.items():
+            if name in _IDENTITY or isinstance(value, bool):
+                continue
+            if value is None or isinstance(value, (int, Decimal)):
+                out.append((name, value))
+        return tuple(out)
 
     # -- shape 2: overview + evaluation[].metrics[] -----------------------------------------
 
@@ -603,8 +606,7 @@ class _Builder:
         for unit, entry, key, values in parsed:
             for v in values:
                 self._value(attrs.evolve(v, card=card))
-            params = tuple((name, self._param(doc, entry, name, key)) for name in entry
-                           if name not in _IDENTITY)
+            params = self._params(entry)
             self._card(PortalCard(unit.department_id, card, CARDS[card],
                                   doc.number(entry, "totalScore", key),
                                   doc.number(entry, "totalMaxScore", key),
@@ -713,12 +715,12 @@ def _verify(snap: PortalSnapshot) -> Verification:
             f"{name}: {len(keys)} units publish only the card's total, no numerators or "
             f"denominators ({shown}): not recomputed, not guessed"))
     for code, keys in no_counts.items():
-        c = QD766.criterion(code)
+        number = QD766.criterion(code).number
         notes.append(Note(
-            f"{c.number} {code}: Cổng không công bố tử số, mẫu số ({len(keys)} đơn vị); điểm "
+            f"{number} {code}: Cổng không công bố tử số, mẫu số ({len(keys)} đơn vị); điểm "
             "được so với quy tắc mẫu số 0 của thư viện"
             + (" (đạt tối đa, như Cổng hiển thị)" if code == "ELECTRONIC_CERTIFIED_COPY" else ""),
-            f"{c.number} {code}: the portal publishes no numerator or denominator ({len(keys)} "
+            f"{number} {code}: the portal publishes no numerator or denominator ({len(keys)} "
             "units); the points are compared with the library's d = 0 rule"
             + (" (full points, as the portal shows)" if code == "ELECTRONIC_CERTIFIED_COPY"
                else "")))
