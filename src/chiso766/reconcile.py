@@ -117,6 +117,7 @@ _DENOMINATOR: dict[str, tuple[str, str, str, str, str, str]] = {
 }
 
 _TOP_ONLY = frozenset({"PUBLISH_ON_TIME", "PUBLIC_UPDATE_ON_TIME", "PUBLIC_CONTENT_FULL"})
+_DOSSIER_KINDS = frozenset({"P", "received", "fee"})
 
 
 @attrs.define(frozen=True, slots=True)
@@ -342,7 +343,8 @@ def _compare(card: UnitScorecard, pu: PortalUnit, v: PortalValue, r: CriterionRe
                                   f"Cổng — {den[4]}",
                                   f"your records have {_n(k)} more {den[1]} than the portal "
                                   f"counts — {den[5]}"))
-                ids, side = r.denominator_ids, "denominator"
+                ids, side = _extra_dossiers(card, r) if kind in _DOSSIER_KINDS else \
+                    (r.denominator_ids, "denominator")
         if dn != 0:
             differs = True
             k = abs(dn)
@@ -407,6 +409,24 @@ def _compare(card: UnitScorecard, pu: PortalUnit, v: PortalValue, r: CriterionRe
                           "the portal has no aggregated report data for this unit"))
     return _row(card, pu, code, c.number, v, r, "different" if differs else "same",
                 tuple(notes), ids if differs else None, side if differs else None)
+
+
+def _extra_dossiers(card: UnitScorecard, r: CriterionResult) -> \
+        tuple[tuple[str, ...] | None, str]:
+    """The office's dossiers behind "your records have more dossiers than the portal": the ones
+    of the denominator that 1.4 shows as not synced to the national portal, when there are any
+    (the likeliest reason); otherwise the whole denominator."""
+    ids = r.denominator_ids
+    sync = card.criteria.get("DOSSIER_SYNC")
+    if ids is None or sync is None or sync.numerator_ids is None or \
+            sync.denominator_ids is None:
+        return ids, "denominator"
+    synced = set(sync.numerator_ids)
+    unsynced = {i for i in sync.denominator_ids if i not in synced}
+    narrowed = tuple(i for i in ids if i in unsynced)
+    if narrowed:
+        return narrowed, "denominator_not_synced"
+    return ids, "denominator"
 
 
 def _card_row(card: UnitScorecard, pu: PortalUnit, pc: PortalCard) -> ReconciliationRow:
