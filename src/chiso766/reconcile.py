@@ -372,9 +372,9 @@ def _compare(card: UnitScorecard, pu: PortalUnit, v: PortalValue, r: CriterionRe
                     ids, side = r.numerator_ids, "numerator"
             else:
                 more = "Cổng" if dn < 0 else "dữ liệu của đơn vị"
-                more_en = "the portal" if dn < 0 else "your records"
+                more_en = "the portal has" if dn < 0 else "your records have"
                 notes.append(Note(f"tử số: {more} có nhiều hơn {_n(k)} {num_vi}",
-                                  f"numerator: {more_en} has {_n(k)} more {num_en}"))
+                                  f"numerator: {more_en} {_n(k)} more {num_en}"))
                 if dn > 0 and ids is None:
                     ids, side = r.numerator_ids, "numerator"
     elif code == "ELECTRONIC_CERTIFIED_COPY":
