@@ -32,7 +32,9 @@ _L = {
     "vi": {
         "verify": "Kiểm tra số liệu Cổng DVCQG: tính lại điểm từ tử số, mẫu số đã công bố",
         "files": "Phản hồi đã đọc", "units": "đơn vị", "checked": "số đã so",
-        "diffs": "chênh lệch", "none": "Không có chênh lệch: mọi điểm Cổng công bố khớp với phép tính lại (đến 0,01 điểm).",
+        "diffs": "chênh lệch",
+        "none": "Không có chênh lệch: mọi điểm Cổng công bố khớp với phép tính lại (đến 0,01 "
+        "điểm).",
         "notes": "Ghi chú", "recon": "Đối chiếu số liệu Cổng DVCQG với dữ liệu của đơn vị",
         "period": "Kỳ", "head": ("Tiêu chí", "Cổng t/m", "Đơn vị t/m", "Cổng", "Đơn vị", ""),
         "only_portal": "Đơn vị chỉ có trên Cổng", "only_library": "Đơn vị chỉ có trong dữ liệu",
