@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import attrs
@@ -141,8 +142,8 @@ class ReconciliationRow:
     portal_numerator: int | None
     portal_denominator: int | None
     portal_points: Decimal | None
-    library_numerator: int | Any
-    library_denominator: int | Any
+    library_numerator: int | Fraction | None
+    library_denominator: int | Fraction | None
     library_points: Decimal | None
     status: str  #: "same", "different", "not_published" (the portal has no number for it)
     notes: tuple[Note, ...] = ()
