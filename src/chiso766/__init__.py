@@ -23,6 +23,7 @@ from .errors import (
     InputError,
     MissingDataError,
     PolicyError,
+    PortalError,
     RecordError,
 )
 from .io import (
@@ -36,6 +37,8 @@ from .io import (
 )
 from .live import LiveTally
 from .periods import Period
+from .portal import PortalSnapshot, read_portal
+from .reconcile import Reconciliation, reconcile
 from .records import (
     Announcement,
     AnnouncementKind,
@@ -102,11 +105,14 @@ __all__ = [
     "Petition",
     "PetitionClass",
     "PolicyError",
+    "PortalError",
+    "PortalSnapshot",
     "Posting",
     "Procedure",
     "Rating",
     "RatingValue",
     "ReadReport",
+    "Reconciliation",
     "RecordError",
     "Rejection",
     "ReportBuilder",
@@ -133,6 +139,8 @@ __all__ = [
     "hcm104",
     "iter_records",
     "read_folder",
+    "read_portal",
+    "reconcile",
     "score_766",
     "score_counts",
     "score_folder",

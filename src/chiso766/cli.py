@@ -90,6 +90,30 @@ def _parser() -> argparse.ArgumentParser:
     common(aud, ("table", "json", "csv"))
     aud.add_argument("--all", action="store_true", help="list every dossier, not only flagged")
 
+    portal = sub.add_parser("portal", help="read saved national portal responses and check "
+                            "their published points against their published counts")
+    portal.add_argument("paths", nargs="+", help="a folder of saved responses (*.json), or files")
+    portal.add_argument("--format", choices=("table", "json"), default="table")
+    portal.add_argument("--output", "-o", help="write the report to this file")
+    portal.add_argument("--lang", choices=("vi", "en"), default="vi")
+
+    rec = sub.add_parser("reconcile", help="the portal's published numbers beside the ones "
+                         "from your records, each difference explained")
+    common(rec, ("table", "json", "csv", "html", "xlsx"))
+    rec.add_argument("--portal", required=True, action="append",
+                     help="folder (or file) of saved portal responses (repeatable)")
+    rec.add_argument("--period", required=True,
+                     help="the period the portal responses are for: 2026-08, 2026-Q3, 2026")
+    rec.add_argument("--as-of", dest="as_of", help="evaluation moment, ISO 8601 "
+                     "(default: end of the period)")
+    rec.add_argument("--ids", action="store_true",
+                     help="name the records of yours behind each difference")
+    rec.add_argument("--match", action="append", metavar="UNIT=CODE",
+                     help="match your unit id UNIT to the portal's departmentCode or "
+                     "departmentId CODE (repeatable; default: equal ids)")
+    rec.add_argument("--differences", action="store_true",
+                     help="table: list only the rows that differ")
+
     cal = sub.add_parser("calendar", help="a year's days off and working weekend days")
     cal.add_argument("year", type=int)
     cal.add_argument("--format", choices=("table", "json"), default="table")
@@ -397,6 +421,66 @@ def _cmd_calendar(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_portal(args: argparse.Namespace) -> int:
+    """Exit 0 when every published number checks, 1 when some differ (the report is still
+    written), 2 when a response cannot be read."""
+    from .portal import read_portal
+    from .reports.json_report import dumps
+    from .reports.reconcile_report import verification_table, verification_to_dict
+
+    snapshot = read_portal(args.paths)
+    check = snapshot.verify()
+    if args.format == "json":
+        text = dumps(verification_to_dict(check, args.lang, snapshot))
+    else:
+        text = verification_table(check, snapshot, args.lang)
+    _write(text, args.output)
+    return EXIT_OK if check.ok else EXIT_REJECTED
+
+
+def _cmd_reconcile(args: argparse.Namespace) -> int:
+    from .portal import read_portal
+    from .reconcile import reconcile
+    from .reports import reconcile_report as rr
+    from .reports.json_report import dumps
+    from .scoring import score_766
+
+    period = Period.parse(args.period)
+    as_of = _parse_moment(args.as_of)
+    match: dict[str, str] = {}
+    for item in args.match or ():
+        unit, sep, code = item.partition("=")
+        if not sep or not unit.strip() or not code.strip():
+            raise _UsageError(f"--match: expected UNIT=CODE, got {item!r}")
+        match[unit.strip()] = code.strip()
+    snapshot = read_portal(args.portal)
+    dataset = _read(args.folder, args.strict, args.progress)
+    card = score_766(dataset, period=period, as_of=as_of, keep_ids=args.ids)
+    missing = sorted(u for u in match if u not in card.units)
+    if missing:
+        raise _UsageError(f"--match: no such unit in your records: {', '.join(missing)}")
+    result = reconcile(card, snapshot, units=match or None)
+    if args.format == "xlsx":
+        _write_bytes(rr.reconciliation_xlsx(result, args.lang, args.ids), args.output)
+        return _status(dataset)
+    if args.format == "json":
+        out = rr.reconciliation_to_dict(result, args.lang, args.ids)
+        out["input"] = {"read": dataset.report.read, "accepted": dataset.report.accepted,
+                        "rejected": dataset.report.rejected}
+        text = dumps(out)
+    elif args.format == "csv":
+        text = rr.reconciliation_csv(result, args.lang, args.ids)
+    elif args.format == "html":
+        text = rr.reconciliation_html(result, args.lang, args.ids)
+    else:
+        text = rr.reconciliation_table(result, args.lang, args.ids,
+                                       all_rows=not args.differences)
+        if dataset.report.rejected:
+            text += rejections_text(dataset.report, args.lang)
+    _write(text, args.output)
+    return _status(dataset)
+
+
 _WD = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 
 
@@ -412,6 +496,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_calendar(args)
         if args.command == "hcm104":
             return _cmd_hcm104(args)
+        if args.command == "portal":
+            return _cmd_portal(args)
+        if args.command == "reconcile":
+            return _cmd_reconcile(args)
         raise _UsageError(f"unknown command {args.command!r}")  # pragma: no cover
     except _UsageError as exc:
         print(f"chiso766: {exc}", file=sys.stderr)

@@ -14,6 +14,7 @@ __all__ = [
     "InputError",
     "MissingDataError",
     "PolicyError",
+    "PortalError",
     "RecordError",
 ]
 
@@ -91,3 +92,8 @@ class MissingDataError(Chiso766Error):
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+class PortalError(InputError):
+    """A saved portal response cannot be read: the message names the file and the key (its JSON
+    path, e.g. ``data.evaluation[2].metrics[0].numerator``)."""

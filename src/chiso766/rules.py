@@ -23,6 +23,7 @@ import attrs
 from .errors import PolicyError
 
 __all__ = [
+    "PORTAL_CODES",
     "QD766",
     "Band",
     "Conversion",
@@ -388,6 +389,14 @@ QD766 = RuleSet(
         (Fraction(0), Band.YEU),
     ),
 )
+
+
+#: The national portal's API names two criteria differently from the library (SPEC §5 (r2),
+#: docs/rules.md): portal code → library code. The one table every reader of portal codes uses.
+PORTAL_CODES: dict[str, str] = {
+    "PETITION_PROCESSING_ON_TIME": "PETITION_PROCESSED_ON_TIME",  # 5.2
+    "DOSSIER_RECEIVING_SATISFACTION": "DOSSIER_RATING_SATISFACTION",  # 5.4
+}
 
 
 def criterion(code: str, rules: RuleSet = QD766) -> Criterion:
