@@ -36,6 +36,7 @@ from chiso766 import (
     UnitLevel,
     score_766,
 )
+from chiso766.criteria.policy import CountingPolicy
 from chiso766.io import Dataset
 
 Q2 = Period.quarter(2025, 2)
@@ -422,16 +423,26 @@ def digitization_dataset() -> Dataset:
 
 def test_4_1_original_result_available() -> None:
     card = score_766(digitization_dataset(), period=Q2)
-    # resolved in the period, paper result required: {E1, E2, E3}; e-result {E1, E3} → 2/3;
-    # 6 × 2/3 = 4
+    # the period's population P (SPEC §4 r2) = {E1, E2, E3, E6, E5} (E4, E7 ended in March);
+    # e-result {E1, E3}; E6 and E5 do not report it (counted as not meeting, noted) → 2/5;
+    # 6 × 2/5 = 2.4
+    check(card, "ORIGINAL_RESULT_AVAILABLE", 2, 5, "2.40")
+
+
+def test_4_1_paper_result_filter() -> None:
+    card = score_766(digitization_dataset(), period=Q2,
+                     counting=CountingPolicy(paper_result_filter=True))
+    # P limited to procedures requiring a paper result: {E1, E2, E3} (PP); e-result {E1, E3}
+    # → 2/3; 6 × 2/3 = 4
     check(card, "ORIGINAL_RESULT_AVAILABLE", 2, 3, "4.00")
 
 
 def test_4_2_so_hoa_giay_to_giai_quyet() -> None:
     card = score_766(digitization_dataset(), period=Q2)
-    # resolved in the period {E1, E2, E3, E6}; digitized and (no paper result or e-result):
-    # E1 yes, E2 no (no e-result), E3 no (not digitized), E6 yes → 2/4; 4 × 1/2 = 2
-    check(card, "SO_HOA_GIAY_TO_GIAI_QUYET", 2, 4, "2.00")
+    # P = {E1, E2, E3, E6, E5}; digitized and (no paper result or e-result): E1 yes, E2 no (no
+    # e-result), E3 no (not digitized), E6 yes, E5 no (digitization not reported) → 2/5;
+    # 4 × 2/5 = 1.6
+    check(card, "SO_HOA_GIAY_TO_GIAI_QUYET", 2, 5, "1.60")
 
 
 def test_4_3_reused_digitized_data() -> None:
@@ -465,11 +476,17 @@ def test_4_6_electronic_certified_copy() -> None:
     units = [Unit("H", level=UnitLevel.DISTRICT), Unit("X1", parent_id="H"),
              Unit("X2", parent_id="H"), Unit("X3", parent_id="H")]
     communes = [Commune("X1", True), Commune("X2", False), Commune("X3", True)]
-    card = score(units=units, communes=communes)
-    # communes under H offering e-certified copies {X1, X3} / {X1, X2, X3} → 2/3;
-    # 2 × 2/3 = 1.33
+    card = score_766(Dataset.from_records(units=units, communes=communes), period=Q2,
+                     keep_ids=True, counting=CountingPolicy(certified_copy="computed"))
+    # policy "computed": communes under H offering e-certified copies {X1, X3} / {X1, X2, X3}
+    # → 2/3; 2 × 2/3 = 1.33
     check(card, "ELECTRONIC_CERTIFIED_COPY", 2, 3, "1.33")
     assert card.unit("X2").points("ELECTRONIC_CERTIFIED_COPY") == Decimal("0.00")
+    # default "portal": full points on every unit, no counts, whatever the communes file says
+    portal = score(units=units, communes=communes)
+    for uid in ("H", "X1", "X2", "X3"):
+        r = portal.unit(uid).criteria["ELECTRONIC_CERTIFIED_COPY"]
+        assert (r.numerator, r.denominator, r.points) == (0, 0, Decimal("2.00"))
 
 
 # ---------------------------------------------------------------------------------------------
