@@ -516,7 +516,8 @@ def petitions() -> list[Petition]:
         Petition("K7", U, at(6, 2)),
         # ended before the period → not counted
         Petition("K8", U, at(3, 10), ready_at=at(3, 18), published_at=at(3, 20)),
-        # supplement asked after 6 WD (2, 3, 4, 8, 9, 10) > 5 → late
+        # supplement asked after 6 WD (2, 3, 4, 8, 9, 10) > 5; still open on 30/6, far more
+        # than 15 WD since 1/4 → late (late under either petition_on_time policy)
         Petition("K9", U, at(4, 1), supplement_requested_at=at(4, 10)),
         # refused the same day, but followed by a new complaint about the result
         Petition("K10", U, at(4, 2), refused_at=at(4, 3), followed_by_complaint=True),

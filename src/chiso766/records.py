@@ -526,6 +526,13 @@ class Petition:
     likes: int = 0
     dislikes: int = 0
     followed_by_complaint: bool | None = None
+    #: "Ngày gửi PAKN": when the citizen or business sent it (SPEC §1.1 r2); the 5.2 clock of a
+    #: petition sent directly to the unit starts here.
+    sent_at: datetime | None = None
+    #: Start of the latest "awaiting receipt" state (it restarts when the citizen answers a
+    #: supplement request); when not given: ``transferred_at``, else ``sent_at``, else
+    #: ``received_at`` (SPEC §1.1 r2).
+    awaiting_since: datetime | None = None
 
     def __attrs_post_init__(self) -> None:
         label = _label("Petition", self.id)
@@ -546,11 +553,18 @@ class Petition:
         _need_count(self, label, "likes")
         _need_count(self, label, "dislikes")
         _need_bool(self, label, "followed_by_complaint")
+        _need_moment(self, label, "sent_at")
+        _need_moment(self, label, "awaiting_since")
+        if self.awaiting_since is None:
+            _set(self, "awaiting_since", self.transferred_at or self.sent_at or self.received_at)
 
     @property
     def clock_start(self) -> datetime:
-        """Receipt by the unit, or its latest transfer to the unit (SPEC §6)."""
-        return self.transferred_at if self.transferred_at is not None else self.received_at
+        """When the 5.2 limits start (SPEC §6 r2): the latest transfer to the unit, else the
+        citizen's send date ``sent_at``, else the receipt by the unit."""
+        if self.transferred_at is not None:
+            return self.transferred_at
+        return self.sent_at if self.sent_at is not None else self.received_at
 
 
 @attrs.define(frozen=True, slots=True)

@@ -28,7 +28,7 @@ from .errors import PolicyError
 from .periods import Period
 from .records import Unit, UnitLevel
 from .rounding import half_up, percent, portal_float_card
-from .rules import QD766, Band, Conversion, Criterion, RuleSet, ZeroRule
+from .rules import QD766, Band, Conversion, Criterion, RuleSet, ZeroRule, canonical_code
 from .tally import Tally, build_context
 
 if TYPE_CHECKING:
@@ -142,8 +142,8 @@ class UnitScorecard:
             for p in g.parts:
                 if p.code == code:
                     return p.points
-        if code in self.criteria:
-            return self.criteria[code].points
+        if canonical_code(code) in self.criteria:
+            return self.criteria[canonical_code(code)].points
         if code == "TOTAL":
             return self.total
         raise PolicyError("not a group, part or criterion code of this scorecard",
@@ -639,10 +639,18 @@ def score_counts(
         raise PolicyError("must be a RuleSet", record="score_counts", field="rules", value=rules)
     known = {c.code for c in rules.criteria}
     parsed: dict[str, Count] = {}
-    for code, value in counts.items():
+    given: dict[str, str] = {}
+    for key, value in counts.items():
+        # The portal's codes (PETITION_PROCESSING_ON_TIME, DOSSIER_RECEIVING_SATISFACTION) are
+        # aliases of the library's (SPEC §5 r2).
+        code = canonical_code(key) if isinstance(key, str) else key
         if not isinstance(code, str) or code not in known:
             raise PolicyError(f"not a criterion of rule set {rules.name!r}",
+                              record="score_counts", field="code", value=key)
+        if code in given:
+            raise PolicyError(f"given twice, as {given[code]} and as {key}",
                               record="score_counts", field="code", value=code)
+        given[code] = key
         if isinstance(value, Count):
             n, d = value.numerator, value.denominator
         elif isinstance(value, (str, bytes)) or not isinstance(value, Sequence) \

@@ -81,6 +81,10 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "likes": ("likes", "LuotThich"),
         "dislikes": ("dislikes", "LuotKhongThich"),
         "followed_by_complaint": ("followed_by_complaint", "CoKhieuNaiTiep"),
+        # SPEC §1.1 r2. No national sample names these columns: "Ngày gửi PAKN" written as the
+        # sync names are (docs/inputs.md).
+        "sent_at": ("sent_at", "NgayGuiPAKN", "NgayGui"),
+        "awaiting_since": ("awaiting_since", "NgayChoTiepNhan"),
     },
     "ratings": {
         "dossier_id": ("dossier_id", "MaHoSo"),

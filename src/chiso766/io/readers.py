@@ -267,6 +267,7 @@ _CONVERTERS: dict[str, dict[str, v.Converter]] = {
         "received_at": v.moment, "transferred_at": v.moment, "refused_at": v.moment,
         "supplement_requested_at": v.moment, "ready_at": v.moment, "published_at": v.moment,
         "likes": v.count, "dislikes": v.count, "followed_by_complaint": v.flag,
+        "sent_at": v.moment, "awaiting_since": v.moment,
     },
     "ratings": {"dossier_id": _TEXT, "unit_id": _TEXT, "staff_id": _TEXT, "rated_at": v.moment,
                 "rating": v.rating_value},
