@@ -16,6 +16,8 @@ import enum
 import itertools
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any, TypeVar
 
 import attrs
@@ -390,6 +392,9 @@ class Dossier:
     reuses_digitized_data: bool | None = None
     uses_personal_data_store: bool | None = None
     uses_population_data: bool | None = None
+    #: ``ThoiGianGiaiQuyet``: the dossier's own processing time as the sending system computed
+    #: it (a number, in that system's unit) — never the procedure's time limit (SPEC §1.1 r2).
+    processing_time: Fraction | None = None
 
     def __attrs_post_init__(self) -> None:
         # The readers build millions of dossiers: the well-formed case is checked inline and
@@ -434,6 +439,9 @@ class Dossier:
                      self.uses_population_data):
             if flag is not None and flag is not True and flag is not False:
                 return False
+        spent = self.processing_time
+        if spent is not None and (type(spent) is not Fraction or spent < 0):
+            return False
         sups = self.supplements
         if sups == ():
             return True
@@ -491,6 +499,19 @@ class Dossier:
         for name in _DOSSIER_FLAGS:
             _need_bool(self, label, name)
         _need_enum(self, label, "paid_online", OnlinePayment, optional=True)
+        spent = self.processing_time
+        if spent is not None:
+            try:
+                if isinstance(spent, bool) or not isinstance(spent, (int, Fraction, Decimal, str)):
+                    raise ValueError(spent)
+                value = Fraction(spent)
+            except (ValueError, ZeroDivisionError):
+                raise RecordError("must be a number ≥ 0 (ThoiGianGiaiQuyet) or None",
+                                  record=label, field="processing_time", value=spent) from None
+            if value < 0:
+                raise RecordError("must be a number ≥ 0 (ThoiGianGiaiQuyet) or None",
+                                  record=label, field="processing_time", value=spent)
+            _set(self, "processing_time", value)
 
     @property
     def receipt(self) -> datetime:

@@ -61,6 +61,8 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "reuses_digitized_data": ("reuses_digitized_data", "HoSoCoThanhPhanSoHoa", "DuocSoHoa"),
         "uses_personal_data_store": ("uses_personal_data_store", "DuocLayTuKhoDMQG"),
         "uses_population_data": ("uses_population_data", "TaiKhoanDuocXacThucVoiVNeID"),
+        # SPEC §8 r2: the dossier's own processing time, never the procedure's limit.
+        "processing_time": ("processing_time", "ThoiGianGiaiQuyet"),
     },
     "supplements": {
         "dossier_id": ("dossier_id", "MaHoSo"),
