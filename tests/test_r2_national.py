@@ -166,8 +166,8 @@ def test_months_limit() -> None:
 
 def test_months_in_a_procedures_file(tmp_path: Path) -> None:
     path = tmp_path / "procedures.csv"
-    path.write_text("MaTTHC,ThoiHanGiaiQuyet,DonViTinh\n1.000001,2,tháng\n1.000002,15,ngày làm việc\n",
-                    encoding="utf-8")
+    path.write_text("MaTTHC,ThoiHanGiaiQuyet,DonViTinh\n1.000001,2,tháng\n"
+                    "1.000002,15,ngày làm việc\n", encoding="utf-8")
     procs = {p.code: p.time_limit for p in iter_records(path, "procedures")}
     assert procs == {"1.000001": TimeLimit.months(2), "1.000002": TimeLimit.working_days(15)}
 
