@@ -125,7 +125,9 @@ def test_province_counts_recounted_from_the_records(root: dict[str, Any]) -> Non
         # group 4 counts the period's population P (SPEC §4 r2), classified or not
         "REUSED_DIGITIZED_DATA": (sum(d.reuses_digitized_data is True for d in population),
                                   len(population)),
+        # 4.5b: VNeID, or a component from the personal data store
         "CITIZEN_DATA_CONNECTED_DOSSIER": (sum(d.uses_population_data is True
+                                               or d.uses_personal_data_store is True
                                                for d in population), len(population)),
         "ONLINE_SERVICE_PROCEDURES": (sum(v >= 1 for v in levels.values()), len(levels)),
         # 4.6 as the portal shows it (policy certified_copy="portal"): no counts, full points

@@ -120,6 +120,25 @@ def test_group_4_denominator_is_p(population_card: Scorecard) -> None:
     assert nd(card, U, "DOSSIER_SYNC") == (2, 2)
 
 
+def test_4_5b_counts_a_personal_data_store_component() -> None:
+    # SPEC §5 4.5b: VNeID / MaCSDL (uses_population_data) or a DuocLayTuKhoDMQG component
+    # (uses_personal_data_store). H1 only the store, H2 only VNeID, H3 neither, H4 reports
+    # neither field → 2/4 (H4 counted as not meeting, noted); 2 × 1/2 = 1
+    def d(ident: str, **kw: object) -> Dossier:
+        return Dossier(ident, "PP", U, received_at=at(4, 1), due_at=at(4, 4, 17), **kw)  # type: ignore[arg-type]
+
+    dossiers = [d("H1", uses_personal_data_store=True, uses_population_data=False),
+                d("H2", uses_personal_data_store=False, uses_population_data=True),
+                d("H3", uses_personal_data_store=False, uses_population_data=False), d("H4")]
+    card = score_766(Dataset.from_records(
+        procedures=[Procedure("PP", for_individuals=True)], authorities=[Authority(U, "PP")],
+        dossiers=dossiers), period=Q2)
+    assert nd(card, U, "CITIZEN_DATA_CONNECTED_DOSSIER") == (2, 4)
+    assert pts(card, U, "CITIZEN_DATA_CONNECTED_DOSSIER") == Decimal("1.00")
+    assert any("1 of 4 records" in n.en
+               for n in card.root.criteria["CITIZEN_DATA_CONNECTED_DOSSIER"].notes)
+
+
 def test_5_4_follows_2_1_population(population_card: Scorecard) -> None:
     card = population_card
     # 2.1 judges G1 (LATE) and G2 (EARLY); G3 has no due date and is left out (noted) → 1/2

@@ -46,8 +46,8 @@ COMPONENT = {"TenTepDinhKem": "to khai.pdf", "MaThanhPhanHoSo": "TP1",
 @pytest.mark.parametrize("name", ["dossiers.json", "dossiers.jsonl"])
 def test_nested_lists_give_the_flat_fields(tmp_path: Path, name: str) -> None:
     objs = [
-        # N1: a component file attached, re-used digitized data, taken from the data store (so
-        # also population data); fees 0 and 50000 → a non-zero fee; a result file with code and
+        # N1: a component file attached, re-used digitized data, taken from the data store
+        # (which criterion 4.5b counts as population data, not the reader); fees 0 and 50000 → a non-zero fee; a result file with code and
         # path → an electronic result
         base("N1", TaiLieuNop=[COMPONENT, {**COMPONENT, "DuocSoHoa": "1",
                                            "DuocLayTuKhoDMQG": "1"}],
@@ -72,7 +72,7 @@ def test_nested_lists_give_the_flat_fields(tmp_path: Path, name: str) -> None:
                   d.uses_population_data, d.has_fee_data, d.has_electronic_result)
            for d in dossiers}
     assert got == {
-        "N1": (True, True, True, True, True, True),
+        "N1": (True, True, True, None, True, True),
         "N2": (False, False, False, True, False, False),
         "N3": (True, True, False, True, None, None),
         "N4": (None, None, None, None, None, None),

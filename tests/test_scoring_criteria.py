@@ -460,16 +460,17 @@ def test_4_4_synced_with_personal_storage() -> None:
 
 def test_4_5a_citizen_data_connected_formality() -> None:
     card = score_766(digitization_dataset(), period=Q2)
-    # for individuals {PP, PN, PX}; with a dossier in the period using population data:
-    # PP (E1) yes, PN no, PX only in March; PB (E5) is not for individuals → 1/3;
-    # 2 × 1/3 = 0.666… → 0.67
-    check(card, "CITIZEN_DATA_CONNECTED_FORMALITY", 1, 3, "0.67")
+    # for individuals {PP, PN, PX}; with a dossier of P using population data (VNeID, or a
+    # component from the personal data store): PP (E1) yes, PN (E6's data store) yes, PX only
+    # in March; PB (E5) is not for individuals → 2/3; 2 × 2/3 = 1.333… → 1.33
+    check(card, "CITIZEN_DATA_CONNECTED_FORMALITY", 2, 3, "1.33")
 
 
 def test_4_5b_citizen_data_connected_dossier() -> None:
     card = score_766(digitization_dataset(), period=Q2)
-    # population data {E1, E5} / received in the period 5 → 2/5; 2 × 2/5 = 0.8
-    check(card, "CITIZEN_DATA_CONNECTED_DOSSIER", 2, 5, "0.80")
+    # population data {E1, E5}, or a personal data store component {E1, E6} → {E1, E5, E6}
+    # / P 5 → 3/5; 2 × 3/5 = 1.2
+    check(card, "CITIZEN_DATA_CONNECTED_DOSSIER", 3, 5, "1.20")
 
 
 def test_4_6_electronic_certified_copy() -> None:

@@ -54,7 +54,17 @@ def add_dossier(acc: Acc, s: DossierShape, ident: str | None) -> None:
     acc.count("SO_HOA_GIAY_TO_GIAI_QUYET", digitized is True and result_ok is True, ident)
     _flag(acc, "REUSED_DIGITIZED_DATA", s.reuses, ident)
     _flag(acc, "SYNCED_WITH_DVCQG_PERSONAL_STORAGE", s.personal_store, ident)
-    _flag(acc, "CITIZEN_DATA_CONNECTED_DOSSIER", s.population, ident)
+    _flag(acc, "CITIZEN_DATA_CONNECTED_DOSSIER", _population(s), ident)
+
+
+def _population(s: DossierShape) -> bool | None:
+    """4.5b: population data — a VNeID-authenticated account or a ``MaCSDL`` naming the
+    population database (``uses_population_data``), or a component taken from the personal data
+    store (``uses_personal_data_store``, ``DuocLayTuKhoDMQG``) (SPEC §5 4.5b r2). Not reported
+    when neither says yes and the first is not reported."""
+    if s.population is True or s.personal_store is True:
+        return True
+    return s.population
 
 
 #: 4.1 counted over procedures requiring a paper result only (policy ``paper_result_filter``).
@@ -63,7 +73,7 @@ _PAPER_ONLY = "ORIGINAL_RESULT_AVAILABLE_PAPER"
 
 def procedure_marks(s: DossierShape) -> tuple[str, ...]:
     """4.5a: the procedure had a dossier of the period's population P using population data."""
-    return ("population",) if s.verdict != Verdict.OUT and s.population is True else ()
+    return ("population",) if s.verdict != Verdict.OUT and _population(s) is True else ()
 
 
 def add_commune(acc: Acc, c: Commune, ctx: Context) -> None:

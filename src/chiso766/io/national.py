@@ -17,8 +17,9 @@ A dossier exported as the national portal's sync JSON carries lists instead of f
 ``components_digitized``    some component has a file attached
 ``reuses_digitized_data``   ``HoSoCoThanhPhanSoHoa`` = 1, or some ``DuocSoHoa`` = 1
 ``uses_personal_data_store``  some ``DuocLayTuKhoDMQG`` = 1 (or the flat column)
-``uses_population_data``    ``TaiKhoanDuocXacThucVoiVNeID`` = 1, or a ``DuocLayTuKhoDMQG``
-                            component, or a ``MaCSDL`` naming the population database
+``uses_population_data``    ``TaiKhoanDuocXacThucVoiVNeID`` = 1, or a ``MaCSDL`` naming the
+                            population database (criterion 4.5b also counts a
+                            ``DuocLayTuKhoDMQG`` component, whichever form the file has)
 ``has_fee_data``            some ``Gia`` > 0
 ``has_electronic_result``   some result file with both its code and its path
 ==========================  ===============================================================
@@ -106,9 +107,8 @@ def flatten(obj: Mapping[str, Any],
             _text(item, "DuongDanTaiTepTin", f"{key}[{i}]") for i, item in items)
         derived["reuses_digitized_data"] = any(
             _yes(item, "DuocSoHoa", f"{key}[{i}]") for i, item in items)
-        store = any(_yes(item, "DuocLayTuKhoDMQG", f"{key}[{i}]") for i, item in items)
-        derived["uses_personal_data_store"] = store
-        derived["uses_population_data"] = store
+        derived["uses_personal_data_store"] = any(
+            _yes(item, "DuocLayTuKhoDMQG", f"{key}[{i}]") for i, item in items)
         codes += [c for i, item in items if (c := _text(item, "MaCSDL", f"{key}[{i}]"))]
     if _DATABASES in nested:
         key = nested[_DATABASES]
@@ -116,7 +116,7 @@ def flatten(obj: Mapping[str, Any],
     if codes:
         wanted = {str(c).strip() for c in population_databases}
         found = any(c in wanted for c in codes)
-        derived["uses_population_data"] = derived.get("uses_population_data", False) or found
+        derived["uses_population_data"] = found
     fees = [nested[k] for k in _FEES if k in nested]
     if fees:
         derived["has_fee_data"] = any(_price(item, f"{key}[{i}]") > 0
