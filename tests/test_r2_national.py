@@ -47,8 +47,8 @@ COMPONENT = {"TenTepDinhKem": "to khai.pdf", "MaThanhPhanHoSo": "TP1",
 def test_nested_lists_give_the_flat_fields(tmp_path: Path, name: str) -> None:
     objs = [
         # N1: a component file attached, re-used digitized data, taken from the data store
-        # (which criterion 4.5b counts as population data, not the reader); fees 0 and 50000 → a non-zero fee; a result file with code and
-        # path → an electronic result
+        # (which criterion 4.5b counts as population data, not the reader); fees 0 and 50000
+        # → a non-zero fee; a result file with code and path → an electronic result
         base("N1", TaiLieuNop=[COMPONENT, {**COMPONENT, "DuocSoHoa": "1",
                                            "DuocLayTuKhoDMQG": "1"}],
              DanhSachPhiLePhi=[{"TenPhiLePhi": "Phí", "Gia": "0"},
