@@ -220,5 +220,6 @@ def dossiers(
         new_due_at=new_due,
         paid_online=draw(st.one_of(st.none(), st.sampled_from(list(OnlinePayment)))),
         synced_to_portal=draw(st.one_of(st.none(), st.booleans())),
-        **ends,
+        finished_at=ends["finished_at"], returned_at=ends["returned_at"],
+        stopped_at=ends["stopped_at"],
     )
