@@ -285,6 +285,7 @@ def test_portal_codes_are_aliases() -> None:
     assert card.points("PETITION_PROCESSING_ON_TIME") == Decimal("3.00")
     assert card.points("DOSSIER_RECEIVING_SATISFACTION") == Decimal("5.63")
     assert card.root.criteria["DOSSIER_RATING_SATISFACTION"].numerator == 351
+    assert "351/416" in card.explain("DOSSIER_RECEIVING_SATISFACTION", "en")
     with pytest.raises(PolicyError, match="given twice"):
         score_counts({"PETITION_PROCESSING_ON_TIME": (1, 2),
                       "PETITION_PROCESSED_ON_TIME": (1, 2)})
