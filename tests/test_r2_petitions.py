@@ -14,7 +14,17 @@ from __future__ import annotations
 from datetime import datetime
 from fractions import Fraction
 
-from chiso766 import CountingPolicy, Period, Petition, Scorecard, WorkingCalendar, score_766
+import pytest
+
+from chiso766 import (
+    CountingPolicy,
+    Period,
+    Petition,
+    RecordError,
+    Scorecard,
+    WorkingCalendar,
+    score_766,
+)
 from chiso766.criteria.satisfaction import petition_verdict
 from chiso766.io import Dataset
 
@@ -126,3 +136,9 @@ def test_petition_population_policy() -> None:
     card = score(before, inside, counting=CountingPolicy(petition_population="first_received"))
     assert nd(card) == (1, 1)
     assert card.root.criteria["PETITION_PROCESSED_ON_TIME"].denominator_ids == ("T9",)
+
+
+def test_a_petition_is_not_received_before_it_is_sent() -> None:
+    with pytest.raises(RecordError, match="before the citizen sends it") as exc:
+        Petition("T10", U, at(4, 1), sent_at=at(4, 2))
+    assert exc.value.field == "received_at"

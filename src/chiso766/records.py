@@ -576,6 +576,8 @@ class Petition:
         _need_bool(self, label, "followed_by_complaint")
         _need_moment(self, label, "sent_at")
         _need_moment(self, label, "awaiting_since")
+        _not_before(self, label, "received_at", self.sent_at, "sent_at",
+                    "a petition is not received before the citizen sends it")
         if self.awaiting_since is None:
             _set(self, "awaiting_since", self.transferred_at or self.sent_at or self.received_at)
 
