@@ -109,13 +109,18 @@ def same_day_limits() -> st.SearchStrategy[TimeLimit]:
     return st.one_of(st.just(TimeLimit.same_day()), cutoffs.map(TimeLimit.same_day))
 
 
+def month_limits(max_n: int = 24) -> st.SearchStrategy[TimeLimit]:
+    return st.integers(0, max_n).map(TimeLimit.months)
+
+
 def time_limits(kinds: tuple[LimitKind, ...] = tuple(LimitKind)) -> st.SearchStrategy[TimeLimit]:
-    """A limit of one of ``kinds`` (all four by default)."""
+    """A limit of one of ``kinds`` (every kind by default)."""
     by_kind = {
         LimitKind.WORKING_DAYS: working_day_limits(),
         LimitKind.CALENDAR_DAYS: calendar_day_limits(),
         LimitKind.WORKING_HOURS: working_hour_limits(),
         LimitKind.SAME_DAY: same_day_limits(),
+        LimitKind.MONTHS: month_limits(),
     }
     return st.one_of(*(by_kind[k] for k in kinds))
 

@@ -123,11 +123,16 @@ def test_province_counts_recounted_from_the_records(root: dict[str, Any]) -> Non
             procs[d.procedure_code].requires_paper_result is False
             or d.has_electronic_result is True) for d in received), len(received)),
         "ONLINE_PAID_DOSSIERS": (sum((d.paid_online or 0) > 0 for d in fee), len(fee)),
-        "REUSED_DIGITIZED_DATA": (sum(d.reuses_digitized_data is True for d in received),
-                                  len(received)),
+        # group 4 counts the period's population P (SPEC §4 r2), classified or not
+        "REUSED_DIGITIZED_DATA": (sum(d.reuses_digitized_data is True for d in population),
+                                  len(population)),
+        # 4.5b: VNeID, or a component from the personal data store
+        "CITIZEN_DATA_CONNECTED_DOSSIER": (sum(d.uses_population_data is True
+                                               or d.uses_personal_data_store is True
+                                               for d in population), len(population)),
         "ONLINE_SERVICE_PROCEDURES": (sum(v >= 1 for v in levels.values()), len(levels)),
-        "ELECTRONIC_CERTIFIED_COPY": (sum(c.offers_electronic_certified_copy
-                                          for c in ds.communes), len(ds.communes)),
+        # 4.6 as the portal shows it (policy certified_copy="portal"): no counts, full points
+        "ELECTRONIC_CERTIFIED_COPY": (0, 0),
     }
     got = criteria(root)
     for code, (num, den) in expected.items():

@@ -36,6 +36,7 @@ from chiso766 import (
     UnitLevel,
     score_766,
 )
+from chiso766.criteria.policy import CountingPolicy
 from chiso766.io import Dataset
 
 Q2 = Period.quarter(2025, 2)
@@ -424,16 +425,26 @@ def digitization_dataset() -> Dataset:
 
 def test_4_1_original_result_available() -> None:
     card = score_766(digitization_dataset(), period=Q2)
-    # resolved in the period, paper result required: {E1, E2, E3}; e-result {E1, E3} → 2/3;
-    # 6 × 2/3 = 4
+    # the period's population P (SPEC §4 r2) = {E1, E2, E3, E6, E5} (E4, E7 ended in March);
+    # e-result {E1, E3}; E6 and E5 do not report it (counted as not meeting, noted) → 2/5;
+    # 6 × 2/5 = 2.4
+    check(card, "ORIGINAL_RESULT_AVAILABLE", 2, 5, "2.40")
+
+
+def test_4_1_paper_result_filter() -> None:
+    card = score_766(digitization_dataset(), period=Q2,
+                     counting=CountingPolicy(paper_result_filter=True))
+    # P limited to procedures requiring a paper result: {E1, E2, E3} (PP); e-result {E1, E3}
+    # → 2/3; 6 × 2/3 = 4
     check(card, "ORIGINAL_RESULT_AVAILABLE", 2, 3, "4.00")
 
 
 def test_4_2_so_hoa_giay_to_giai_quyet() -> None:
     card = score_766(digitization_dataset(), period=Q2)
-    # resolved in the period {E1, E2, E3, E6}; digitized and (no paper result or e-result):
-    # E1 yes, E2 no (no e-result), E3 no (not digitized), E6 yes → 2/4; 4 × 1/2 = 2
-    check(card, "SO_HOA_GIAY_TO_GIAI_QUYET", 2, 4, "2.00")
+    # P = {E1, E2, E3, E6, E5}; digitized and (no paper result or e-result): E1 yes, E2 no (no
+    # e-result), E3 no (not digitized), E6 yes, E5 no (digitization not reported) → 2/5;
+    # 4 × 2/5 = 1.6
+    check(card, "SO_HOA_GIAY_TO_GIAI_QUYET", 2, 5, "1.60")
 
 
 def test_4_3_reused_digitized_data() -> None:
@@ -451,27 +462,34 @@ def test_4_4_synced_with_personal_storage() -> None:
 
 def test_4_5a_citizen_data_connected_formality() -> None:
     card = score_766(digitization_dataset(), period=Q2)
-    # for individuals {PP, PN, PX}; with a dossier in the period using population data:
-    # PP (E1) yes, PN no, PX only in March; PB (E5) is not for individuals → 1/3;
-    # 2 × 1/3 = 0.666… → 0.67
-    check(card, "CITIZEN_DATA_CONNECTED_FORMALITY", 1, 3, "0.67")
+    # for individuals {PP, PN, PX}; with a dossier of P using population data (VNeID, or a
+    # component from the personal data store): PP (E1) yes, PN (E6's data store) yes, PX only
+    # in March; PB (E5) is not for individuals → 2/3; 2 × 2/3 = 1.333… → 1.33
+    check(card, "CITIZEN_DATA_CONNECTED_FORMALITY", 2, 3, "1.33")
 
 
 def test_4_5b_citizen_data_connected_dossier() -> None:
     card = score_766(digitization_dataset(), period=Q2)
-    # population data {E1, E5} / received in the period 5 → 2/5; 2 × 2/5 = 0.8
-    check(card, "CITIZEN_DATA_CONNECTED_DOSSIER", 2, 5, "0.80")
+    # population data {E1, E5}, or a personal data store component {E1, E6} → {E1, E5, E6}
+    # / P 5 → 3/5; 2 × 3/5 = 1.2
+    check(card, "CITIZEN_DATA_CONNECTED_DOSSIER", 3, 5, "1.20")
 
 
 def test_4_6_electronic_certified_copy() -> None:
     units = [Unit("H", level=UnitLevel.DISTRICT), Unit("X1", parent_id="H"),
              Unit("X2", parent_id="H"), Unit("X3", parent_id="H")]
     communes = [Commune("X1", True), Commune("X2", False), Commune("X3", True)]
-    card = score(units=units, communes=communes)
-    # communes under H offering e-certified copies {X1, X3} / {X1, X2, X3} → 2/3;
-    # 2 × 2/3 = 1.33
+    card = score_766(Dataset.from_records(units=units, communes=communes), period=Q2,
+                     keep_ids=True, counting=CountingPolicy(certified_copy="computed"))
+    # policy "computed": communes under H offering e-certified copies {X1, X3} / {X1, X2, X3}
+    # → 2/3; 2 × 2/3 = 1.33
     check(card, "ELECTRONIC_CERTIFIED_COPY", 2, 3, "1.33")
     assert card.unit("X2").points("ELECTRONIC_CERTIFIED_COPY") == Decimal("0.00")
+    # default "portal": full points on every unit, no counts, whatever the communes file says
+    portal = score(units=units, communes=communes)
+    for uid in ("H", "X1", "X2", "X3"):
+        r = portal.unit(uid).criteria["ELECTRONIC_CERTIFIED_COPY"]
+        assert (r.numerator, r.denominator, r.points) == (0, 0, Decimal("2.00"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -501,7 +519,8 @@ def petitions() -> list[Petition]:
         Petition("K7", U, at(6, 2)),
         # ended before the period → not counted
         Petition("K8", U, at(3, 10), ready_at=at(3, 18), published_at=at(3, 20)),
-        # supplement asked after 6 WD (2, 3, 4, 8, 9, 10) > 5 → late
+        # supplement asked after 6 WD (2, 3, 4, 8, 9, 10) > 5; still open on 30/6, far more
+        # than 15 WD since 1/4 → late (late under either petition_on_time policy)
         Petition("K9", U, at(4, 1), supplement_requested_at=at(4, 10)),
         # refused the same day, but followed by a new complaint about the result
         Petition("K10", U, at(4, 2), refused_at=at(4, 3), followed_by_complaint=True),

@@ -29,6 +29,7 @@ from chiso766 import (
     score_766,
     score_counts,
 )
+from chiso766.criteria.policy import CountingPolicy
 from chiso766.io import Dataset
 
 Q2 = Period.quarter(2025, 2)
@@ -136,8 +137,9 @@ def test_distinct_procedures_counted_once_at_highest_level(card: Scorecard) -> N
     assert card.root.criteria["ONLINE_SERVICE_PROCEDURES"].denominator_ids == ("P1", "P2", "P3")
 
 
-def test_communes_pool_into_district_and_province(card: Scorecard) -> None:
-    # X1 offers electronic certified copies, X2 does not → D and H: 1/2 → 1.00
+def test_communes_pool_into_district_and_province() -> None:
+    card = score_766(dataset(), period=Q2, counting=CountingPolicy(certified_copy="computed"))
+    # policy "computed": X1 offers electronic certified copies, X2 does not → D and H: 1/2 → 1.00
     assert nd(card, "D", "ELECTRONIC_CERTIFIED_COPY") == (1, 2)
     assert card.unit("D").points("ELECTRONIC_CERTIFIED_COPY") == Decimal("1.00")
     assert card.points("ELECTRONIC_CERTIFIED_COPY") == Decimal("1.00")

@@ -92,7 +92,7 @@ def test_parse_number_with_don_vi_tinh(
         "15",
         "ngày làm việc",
         "15 tuần",
-        "2 tháng",
+        "2,5 tháng",  # months are whole (SPEC §8 r2)
         "-5 ngày",
         "-5 ngày làm việc",
         # a fraction of a calendar day is not a limit the law uses
@@ -118,7 +118,7 @@ def test_parse_rejects_anything_else(text: str) -> None:
 
 
 @pytest.mark.parametrize(("number", "unit"), [(15, None), ("15", ""), (15, "tuần"),
-                                              (15, "months"), ("abc", "ngày")])
+                                              ("1,5", "tháng"), ("abc", "ngày")])
 def test_parse_number_and_bad_unit_rejected(number: object, unit: object) -> None:
     with pytest.raises(RecordError):
         TimeLimit.parse(number, unit)

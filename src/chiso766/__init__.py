@@ -7,6 +7,7 @@ theo Quyết định 104/2024/QĐ-UBND của UBND TP. Hồ Chí Minh.
 
 from . import hcm104
 from .calendar import DayInfo, DayKind, WorkingCalendar
+from .criteria.policy import CountingPolicy
 from .deadlines import (
     AuditResult,
     DeadlinePolicy,
@@ -59,7 +60,17 @@ from .records import (
     Unit,
     UnitLevel,
 )
-from .rules import QD766, Band, Conversion, Criterion, RuleSet, ZeroRule, band, criterion
+from .rules import (
+    PORTAL_CODES,
+    QD766,
+    Band,
+    Conversion,
+    Criterion,
+    RuleSet,
+    ZeroRule,
+    band,
+    criterion,
+)
 from .scoring import (
     CriterionResult,
     NextBandStep,
@@ -76,6 +87,7 @@ from .timelimits import LimitKind, TimeLimit
 __version__ = "0.1.0"
 
 __all__ = [
+    "PORTAL_CODES",
     "QD766",
     "Announcement",
     "AnnouncementKind",
@@ -87,6 +99,7 @@ __all__ = [
     "Chiso766Error",
     "Commune",
     "Conversion",
+    "CountingPolicy",
     "Criterion",
     "CriterionResult",
     "Dataset",

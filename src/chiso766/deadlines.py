@@ -144,6 +144,11 @@ def _due_from(received: datetime, limit: TimeLimit, cal: WorkingCalendar,
         start = _start_day(received, cal, pol)
         end = start + timedelta(days=int(limit.amount))
         return datetime.combine(cal.add_working_days(end, 0), close)
+    if kind is LimitKind.MONTHS:
+        # Civil Code 2015 Art. 148: the same day of the last month (its last day when it has
+        # none); a period ending on a day off ends on the next working day.
+        start = _start_day(received, cal, pol)
+        return datetime.combine(cal.add_working_days(limit.months_after(start), 0), close)
     if kind is LimitKind.SAME_DAY:
         cutoff = limit.cutoff or time(15, 0)
         d = received.date()

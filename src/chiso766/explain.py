@@ -10,7 +10,7 @@ import attrs
 
 from .criteria.base import Count
 from .errors import PolicyError
-from .rules import Conversion, ZeroRule
+from .rules import Conversion, ZeroRule, canonical_code
 
 if TYPE_CHECKING:
     from .scoring import CriterionResult, NextBandStep, UnitScorecard
@@ -111,6 +111,7 @@ def explain_code(card: UnitScorecard, code: str, lang: str = "vi") -> str:
     if not isinstance(code, str):
         raise PolicyError("must be a group, part or criterion code (str)",
                           record=f"Scorecard {card.unit_id}", field="code", value=code)
+    code = canonical_code(code)  # the portal's 5.2 / 5.4 codes (docs/rules.md "Portal codes")
     portal = frozenset(p.code for g in card.rules.groups for p in g.parts
                        if p.rounding == "portal_float")
 

@@ -16,6 +16,8 @@ import enum
 import itertools
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any, TypeVar
 
 import attrs
@@ -390,6 +392,9 @@ class Dossier:
     reuses_digitized_data: bool | None = None
     uses_personal_data_store: bool | None = None
     uses_population_data: bool | None = None
+    #: ``ThoiGianGiaiQuyet``: the dossier's own processing time as the sending system computed
+    #: it (a number, in that system's unit) — never the procedure's time limit (SPEC §1.1 r2).
+    processing_time: Fraction | None = None
 
     def __attrs_post_init__(self) -> None:
         # The readers build millions of dossiers: the well-formed case is checked inline and
@@ -434,6 +439,9 @@ class Dossier:
                      self.uses_population_data):
             if flag is not None and flag is not True and flag is not False:
                 return False
+        spent = self.processing_time
+        if spent is not None and (type(spent) is not Fraction or spent < 0):
+            return False
         sups = self.supplements
         if sups == ():
             return True
@@ -491,6 +499,19 @@ class Dossier:
         for name in _DOSSIER_FLAGS:
             _need_bool(self, label, name)
         _need_enum(self, label, "paid_online", OnlinePayment, optional=True)
+        spent = self.processing_time
+        if spent is not None:
+            try:
+                if isinstance(spent, bool) or not isinstance(spent, (int, Fraction, Decimal, str)):
+                    raise ValueError(spent)
+                value = Fraction(spent)
+            except (ValueError, ZeroDivisionError):
+                raise RecordError("must be a number ≥ 0 (ThoiGianGiaiQuyet) or None",
+                                  record=label, field="processing_time", value=spent) from None
+            if value < 0:
+                raise RecordError("must be a number ≥ 0 (ThoiGianGiaiQuyet) or None",
+                                  record=label, field="processing_time", value=spent)
+            _set(self, "processing_time", value)
 
     @property
     def receipt(self) -> datetime:
@@ -526,6 +547,13 @@ class Petition:
     likes: int = 0
     dislikes: int = 0
     followed_by_complaint: bool | None = None
+    #: "Ngày gửi PAKN": when the citizen or business sent it (SPEC §1.1 r2); the 5.2 clock of a
+    #: petition sent directly to the unit starts here.
+    sent_at: datetime | None = None
+    #: Start of the latest "awaiting receipt" state (it restarts when the citizen answers a
+    #: supplement request); when not given: ``transferred_at``, else ``sent_at``, else
+    #: ``received_at`` (SPEC §1.1 r2).
+    awaiting_since: datetime | None = None
 
     def __attrs_post_init__(self) -> None:
         label = _label("Petition", self.id)
@@ -546,11 +574,20 @@ class Petition:
         _need_count(self, label, "likes")
         _need_count(self, label, "dislikes")
         _need_bool(self, label, "followed_by_complaint")
+        _need_moment(self, label, "sent_at")
+        _need_moment(self, label, "awaiting_since")
+        _not_before(self, label, "received_at", self.sent_at, "sent_at",
+                    "a petition is not received before the citizen sends it")
+        if self.awaiting_since is None:
+            _set(self, "awaiting_since", self.transferred_at or self.sent_at or self.received_at)
 
     @property
     def clock_start(self) -> datetime:
-        """Receipt by the unit, or its latest transfer to the unit (SPEC §6)."""
-        return self.transferred_at if self.transferred_at is not None else self.received_at
+        """When the 5.2 limits start (SPEC §6 r2): the latest transfer to the unit, else the
+        citizen's send date ``sent_at``, else the receipt by the unit."""
+        if self.transferred_at is not None:
+            return self.transferred_at
+        return self.sent_at if self.sent_at is not None else self.received_at
 
 
 @attrs.define(frozen=True, slots=True)

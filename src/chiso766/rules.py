@@ -33,8 +33,23 @@ __all__ = [
     "RuleSet",
     "ZeroRule",
     "band",
+    "canonical_code",
     "criterion",
 ]
+
+#: The national portal's API names two criteria differently from the library (SPEC §5 r2;
+#: docs/rules.md "Portal codes"): portal code → library code. Accepted wherever a criterion code
+#: is.
+PORTAL_CODES: dict[str, str] = {
+    "PETITION_PROCESSING_ON_TIME": "PETITION_PROCESSED_ON_TIME",  # 5.2
+    "DOSSIER_RECEIVING_SATISFACTION": "DOSSIER_RATING_SATISFACTION",  # 5.4
+}
+
+
+def canonical_code(code: str) -> str:
+    """The library's code for ``code``: a portal alias (:data:`PORTAL_CODES`) becomes the
+    library's code; any other string is returned unchanged."""
+    return PORTAL_CODES.get(code, code)
 
 
 class Conversion(enum.Enum):
@@ -219,6 +234,8 @@ class RuleSet:
                                   record=f"Criterion {c.code}", field="group", value=c.group)
 
     def criterion(self, code: str) -> Criterion:
+        """The criterion ``code`` (the library's code or the portal's alias)."""
+        code = canonical_code(code) if isinstance(code, str) else code
         for c in self.criteria:
             if c.code == code:
                 return c
@@ -250,7 +267,7 @@ class RuleSet:
     def evolve_criterion(self, code: str, *, name: str | None = None, **changes: Any) -> RuleSet:
         """A new rule set with one criterion changed (``threshold=``, ``max_points=``,
         ``conversion=``, ``zero_rule=``…), named ``name`` (default ``<name>-custom``)."""
-        self.criterion(code)
+        code = self.criterion(code).code
         try:
             criteria = tuple(attrs.evolve(c, **changes) if c.code == code else c
                              for c in self.criteria)

@@ -21,12 +21,14 @@ import attrs
 from .calendar import WorkingCalendar
 from .criteria import COUNTERS
 from .criteria.base import Acc, Count, Note, calendar_notes
+from .criteria.digitization import formality_count
+from .criteria.policy import CountingPolicy
 from .deadlines import DeadlinePolicy
 from .errors import PolicyError
 from .periods import Period
 from .records import Unit, UnitLevel
 from .rounding import half_up, percent, portal_float_card
-from .rules import QD766, Band, Conversion, Criterion, RuleSet, ZeroRule
+from .rules import QD766, Band, Conversion, Criterion, RuleSet, ZeroRule, canonical_code
 from .tally import Tally, build_context
 
 if TYPE_CHECKING:
@@ -140,8 +142,8 @@ class UnitScorecard:
             for p in g.parts:
                 if p.code == code:
                     return p.points
-        if code in self.criteria:
-            return self.criteria[code].points
+        if canonical_code(code) in self.criteria:
+            return self.criteria[canonical_code(code)].points
         if code == "TOTAL":
             return self.total
         raise PolicyError("not a group, part or criterion code of this scorecard",
@@ -455,6 +457,41 @@ def _tree(units: Iterable[Unit], seen_ids: Iterable[str]) -> _Tree:
                  by_id, tuple(notes))
 
 
+#: Criteria computed once for the top-level unit (province or ministry) and shown unchanged on
+#: every unit below it: "Chỉ thống kê theo cấp Tỉnh, Bộ Ngành, không tính cấp con" (SPEC §5
+#: 1.1–1.3; docs/rules.md "Roll-up").
+TOP_LEVEL_ONLY = ("PUBLISH_ON_TIME", "PUBLIC_UPDATE_ON_TIME", "PUBLIC_CONTENT_FULL")
+
+
+def _top_levels(tree: _Tree) -> dict[str, str]:
+    """Each unit's top-level ancestor (itself for a root)."""
+    top: dict[str, str] = {}
+    for root in tree.roots:
+        stack = [root]
+        while stack:
+            uid = stack.pop()
+            top[uid] = root
+            stack.extend(tree.children[uid])
+    return top
+
+
+def _copied_down(count: Count, root: str) -> Count:
+    note = Note(f"giá trị của đơn vị cấp cao nhất {root} (chỉ tính cho cấp tỉnh, bộ, ngành)",
+                f"the top-level unit {root}'s value (computed for the province or ministry "
+                "only)")
+    return attrs.evolve(count, notes=(*count.notes, note))
+
+
+def _commune_catalogue(tree: _Tree, tally: Tally) -> frozenset[str]:
+    """4.5a's denominator for a commune: the commune-level procedures of the catalogue — every
+    procedure some commune has authority over — the same for every commune (SPEC §5 4.5a;
+    docs/rules.md "4.5a")."""
+    accs = tally.units
+    return frozenset(code for uid, u in tree.units.items()
+                     if u.level is UnitLevel.COMMUNE and uid in accs
+                     for code in accs[uid].authority)
+
+
 def score_tally(
     tally: Tally,
     *,
@@ -483,12 +520,23 @@ def score_tally(
             ids.extend(subtree[child])
         subtree[uid] = ids
     cal_notes = calendar_notes(ctx.calendar, ctx.period, ctx.as_of)
+    top = _top_levels(tree)
+    catalogue = _commune_catalogue(tree, tally) if ctx.authorities_given else None
     cards: dict[str, UnitScorecard] = {}
-    for uid in tree.order:
+    unit_counts: dict[str, dict[str, Count]] = {}
+    for uid in tree.order:  # parents before children: a root's counts exist when copied down
         counts: dict[str, Count] = {}
+        root = top[uid]
         for code, fn in COUNTERS.items():
-            counts[code] = fn(pooled[uid], ctx, subtree[uid], counts)
+            if code in TOP_LEVEL_ONLY and root != uid:
+                counts[code] = _copied_down(unit_counts[root][code], root)
+            else:
+                counts[code] = fn(pooled[uid], ctx, subtree[uid], counts)
         u = tree.units[uid]
+        if catalogue is not None and u.level is UnitLevel.COMMUNE:
+            counts["CITIZEN_DATA_CONNECTED_FORMALITY"] = formality_count(pooled[uid], ctx,
+                                                                         catalogue)
+        unit_counts[uid] = counts
         cards[uid] = assemble(rules, counts, unit_id=uid, name=u.name, level=u.level,
                               parent_id=u.parent_id if u.parent_id in tree.units else None,
                               calendar_notes=cal_notes)
@@ -525,6 +573,7 @@ def score_766(
     keep_ids: bool = False,
     reported_received: Mapping[str, int] | None = None,
     last_year_totals: Mapping[str, int] | None = None,
+    counting: CountingPolicy | None = None,
 ) -> Scorecard:
     """Score every unit of ``dataset`` for ``period`` under Decision 766 (SPEC §5).
 
@@ -532,7 +581,8 @@ def score_766(
     scored as it stands then. ``keep_ids`` keeps the record ids counted in each numerator and
     denominator (memory grows with the data; off by default). ``reported_received`` (per unit,
     the national reporting system's count of dossiers received) and ``last_year_totals`` feed
-    criterion 1.4's denominator rules.
+    criterion 1.4's denominator rules. ``counting`` picks the Decision 766 counting policies
+    (:class:`~chiso766.criteria.policy.CountingPolicy`; docs/rules.md "Decision 766 counting").
     """
     for name in ("dossiers", "procedures", "petitions", "ratings", "units"):
         if not hasattr(dataset, name):
@@ -545,6 +595,11 @@ def score_766(
         keep_ids=keep_ids, reported_received=reported_received,
         last_year_totals=last_year_totals,
     )
+    if counting is not None:
+        if not isinstance(counting, CountingPolicy):
+            raise PolicyError("must be a CountingPolicy", record="score_766", field="counting",
+                              value=counting)
+        ctx = attrs.evolve(ctx, counting=counting)
     tally = Tally.from_dataset(dataset, ctx)
     return score_tally(tally, units=dataset.units, rules=rules,
                        notes=_dataset_notes(dataset),
@@ -584,10 +639,18 @@ def score_counts(
         raise PolicyError("must be a RuleSet", record="score_counts", field="rules", value=rules)
     known = {c.code for c in rules.criteria}
     parsed: dict[str, Count] = {}
-    for code, value in counts.items():
+    given: dict[str, str] = {}
+    for key, value in counts.items():
+        # The portal's codes (PETITION_PROCESSING_ON_TIME, DOSSIER_RECEIVING_SATISFACTION) are
+        # aliases of the library's (SPEC §5 r2).
+        code = canonical_code(key) if isinstance(key, str) else key
         if not isinstance(code, str) or code not in known:
             raise PolicyError(f"not a criterion of rule set {rules.name!r}",
+                              record="score_counts", field="code", value=key)
+        if code in given:
+            raise PolicyError(f"given twice, as {given[code]} and as {key}",
                               record="score_counts", field="code", value=code)
+        given[code] = key
         if isinstance(value, Count):
             n, d = value.numerator, value.denominator
         elif isinstance(value, (str, bytes)) or not isinstance(value, Sequence) \

@@ -1,8 +1,8 @@
 """Statutory time limits of procedures (thời hạn giải quyết) and the parser for the national
 procedure database's wording.
 
-SPEC §3 and §8: a limit is a number of working days, calendar days or working hours, or "trong
-ngày" (same day, with a cut-off hour).
+SPEC §3 and §8: a limit is a number of working days, calendar days, months or working hours, or
+"trong ngày" (same day, with a cut-off hour).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
-from datetime import time
+from datetime import date, time
 from fractions import Fraction
 from typing import Any
 
@@ -32,6 +32,7 @@ class LimitKind(enum.Enum):
     CALENDAR_DAYS = "calendar_days"
     WORKING_HOURS = "working_hours"
     SAME_DAY = "same_day"
+    MONTHS = "months"
 
 
 def _check_amount(instance: TimeLimit, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -51,10 +52,11 @@ def _check_amount(instance: TimeLimit, attribute: attrs.Attribute[Any], value: A
             field="amount",
             value=value,
         )
-    in_days = instance.kind in (LimitKind.WORKING_DAYS, LimitKind.CALENDAR_DAYS)
+    in_days = instance.kind in (LimitKind.WORKING_DAYS, LimitKind.CALENDAR_DAYS, LimitKind.MONTHS)
     if in_days and value.denominator != 1:
         raise RecordError(
-            "a limit in days must be a whole number (a fraction of a working day is working hours)",
+            "a limit in days or months must be a whole number (a fraction of a working day is "
+            "working hours)",
             record="TimeLimit",
             field="amount",
             value=value,
@@ -120,6 +122,24 @@ class TimeLimit:
         return cls(LimitKind.CALENDAR_DAYS, _to_fraction(n))
 
     @classmethod
+    def months(cls, n: int | Fraction | float | str) -> TimeLimit:
+        """``n`` months ("3 tháng", ``DonViTinh`` in months): the same day of the month ``n``
+        months later, the last day of that month when it has no such day, then — a period
+        ending on a day off — the next working day (Civil Code 2015 Art. 148; SPEC §8 r2)."""
+        return cls(LimitKind.MONTHS, _to_fraction(n))
+
+    def months_after(self, start: date) -> date:
+        """For a limit in months, the calendar date it ends on counted from ``start`` (before
+        moving off a day off): ``31/1 + 1 month = 28/2`` (29/2 in a leap year)."""
+        if self.kind is not LimitKind.MONTHS:
+            raise RecordError("only a limit in months ends n months later", record="TimeLimit",
+                              field="kind", value=self.kind)
+        from dateutil.relativedelta import relativedelta
+
+        end: date = start + relativedelta(months=int(self.amount))
+        return end
+
+    @classmethod
     def working_hours(cls, h: int | Fraction | float | str) -> TimeLimit:
         """``h`` hours of office time."""
         return cls(LimitKind.WORKING_HOURS, _to_fraction(h))
@@ -142,8 +162,9 @@ class TimeLimit:
         ``"15 ngày làm việc"`` → 15 working days; ``"30 ngày"`` → 30 calendar days;
         ``"4 giờ làm việc"``/``"4 giờ"`` → 4 working hours; ``"0,5 ngày làm việc"`` → 4 working
         hours; ``"trong ngày"`` → same day; and the English forms (``"15 working days"``,
-        ``"30 days"``, ``"4 hours"``, ``"same day"``). With ``unit`` (the ``DonViTinh`` column),
-        ``text`` is just the number. Anything else raises :class:`RecordError`.
+        ``"30 days"``, ``"4 hours"``, ``"same day"``); ``"3 tháng"``/``"3 months"`` → 3 months.
+        With ``unit`` (the ``DonViTinh`` column), ``text`` is just the number. Anything else
+        raises :class:`RecordError`.
         """
         if isinstance(text, TimeLimit):
             return text
@@ -176,6 +197,10 @@ class TimeLimit:
                 return cls.working_hours(amount)
             if word in _WORKING_DAY_WORDS:
                 return cls.working_days(amount)
+            if word in _MONTH_WORDS:
+                if amount.denominator != 1:
+                    raise RecordError("a limit in months must be a whole number")
+                return cls.months(amount)
             if amount.denominator != 1:
                 raise RecordError("a fraction of a calendar day is not a time limit the law uses")
             return cls.calendar_days(amount)
@@ -192,6 +217,8 @@ class TimeLimit:
             return f"{shown} ngày"
         if self.kind is LimitKind.WORKING_HOURS:
             return f"{shown} giờ làm việc"
+        if self.kind is LimitKind.MONTHS:
+            return f"{shown} tháng"
         cutoff = self.cutoff or time(15, 0)
         return f"trong ngày (trước {cutoff:%H:%M})"
 
@@ -214,13 +241,15 @@ def _fold(text: str) -> str:
 _SAME_DAY_WORDS = {"trong ngay", "same day", "same-day", "within the day", "in the day"}
 _HOUR_WORDS = {"gio", "gio lam viec", "working hours", "working hour", "hours", "hour", "h"}
 _WORKING_DAY_WORDS = {"ngay lam viec", "working days", "working day", "business days"}
+_MONTH_WORDS = {"thang", "months", "month"}
 _CALENDAR_DAY_WORDS = {"ngay", "days", "day", "calendar days", "calendar day", "ngay (lich)"}
 _LIMIT_RE = re.compile(
     r"(?P<n>\d{1,6}(?:[.,]\d{1,4})?)\s*(?P<unit>"
     + "|".join(
         re.escape(w)
         for w in sorted(
-            _HOUR_WORDS | _WORKING_DAY_WORDS | _CALENDAR_DAY_WORDS, key=len, reverse=True
+            _HOUR_WORDS | _WORKING_DAY_WORDS | _CALENDAR_DAY_WORDS | _MONTH_WORDS, key=len,
+            reverse=True
         )
     )
     + r")"

@@ -8,7 +8,7 @@ counting records in any split and merging equals counting them together.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from datetime import datetime
 from fractions import Fraction
@@ -20,6 +20,7 @@ from ..calendar import WorkingCalendar
 from ..deadlines import DeadlinePolicy
 from ..periods import Period
 from ..records import Procedure
+from .policy import DEFAULT_COUNTING, CountingPolicy
 
 __all__ = [
     "IN_TIME",
@@ -111,6 +112,7 @@ class Context:
     keep_ids: bool = False
     reported_received: Mapping[str, int] = attrs.field(factory=dict)
     last_year_totals: Mapping[str, int] = attrs.field(factory=dict)
+    counting: CountingPolicy = DEFAULT_COUNTING
 
 
 @attrs.define(frozen=True, slots=True)
@@ -336,12 +338,13 @@ def flag_notes(acc: Acc, code: str, denominator: int | Fraction, field: str) -> 
                  "meeting the criterion)"),), False
 
 
-def authority_with(acc: Acc, ctx: Context, flag: str) -> tuple[set[str], int]:
-    """The unit's authority procedures whose ``flag`` (``has_fee``, ``for_individuals``…) is
-    True, and how many did not report it (or are unknown procedures)."""
+def authority_with(acc: Acc, ctx: Context, flag: str,
+                   codes: Iterable[str] | None = None) -> tuple[set[str], int]:
+    """The unit's authority procedures (or ``codes``) whose ``flag`` (``has_fee``,
+    ``for_individuals``…) is True, and how many did not report it (or are unknown procedures)."""
     chosen: set[str] = set()
     missing = 0
-    for code in acc.authority:
+    for code in acc.authority if codes is None else codes:
         proc = ctx.procedures.get(code)
         value = None if proc is None else getattr(proc, flag)
         if value is None:

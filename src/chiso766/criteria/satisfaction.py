@@ -37,20 +37,32 @@ PUBLISH_WITHIN = 2  #: công khai kết quả sau khi sẵn sàng
 
 @attrs.define(frozen=True, slots=True)
 class PetitionVerdict:
-    """Whether a petition was (or still is) handled in time at the evaluation moment."""
+    """Whether a petition was (or still is) handled in time at the evaluation moment.
+
+    ``started_at`` is when its limits started; ``start_fallback`` is True when a petition sent
+    directly to the unit had no ``sent_at`` and its receipt stood in for it.
+    """
 
     petition_id: str
     ended_at: datetime | None
     on_time: bool
     reason: str
+    started_at: datetime | None = None
+    start_fallback: bool = False
 
 
-def petition_verdict(p: Petition, as_of: datetime, calendar: WorkingCalendar) -> PetitionVerdict:
-    """SPEC §6: limits counted in working days from the receipt by the unit, or its latest
-    transfer to it: refuse within 2; first supplement request within 5; handle (reach "awaiting
-    publication" or "published") within 15; publish the answer within 2 of being ready. A
-    petition still open is in time while no more than 15 working days have passed."""
-    start = _clock_start(p, as_of).date()
+def petition_verdict(p: Petition, as_of: datetime, calendar: WorkingCalendar,
+                     rule: str = "ending_step") -> PetitionVerdict:
+    """SPEC §6 (docs/rules.md "Petitions on time"): working-day limits counted from the latest
+    transfer to the unit, else from the citizen's send date ``sent_at`` (else the receipt, noted):
+    refuse within 2; first supplement request within 5; handle (reach "awaiting publication" or
+    "published") within 15; publish within 2 of being ready — a ready petition not yet published
+    is measured to ``as_of``. A petition that ended is on time when its ending step met its limit
+    (``rule="ending_step"``, the default) or, with ``rule="all_steps"``, when every step it went
+    through did; one still open is in time while no more than 15 working days have passed since
+    ``awaiting_since``. Events after ``as_of`` have not happened."""
+    started, fallback = _clock_start(p, as_of)
+    start = started.date()
 
     def used(moment: datetime) -> int:
         return calendar.working_days_between(start, moment.date())
@@ -58,37 +70,51 @@ def petition_verdict(p: Petition, as_of: datetime, calendar: WorkingCalendar) ->
     def seen(moment: datetime | None) -> datetime | None:
         return moment if moment is not None and moment <= as_of else None
 
+    def verdict(ended: datetime | None, ok: bool, reason: str) -> PetitionVerdict:
+        if ok and late_request is not None and rule == "all_steps":
+            ok, reason = False, late_request
+        return PetitionVerdict(p.id, ended, ok, reason, started, fallback)
+
+    asked = seen(p.supplement_requested_at)
+    late_request = (f"yêu cầu bổ sung sau {used(asked)} ngày làm việc"
+                    if asked is not None and used(asked) > SUPPLEMENT_WITHIN else None)
     refused = seen(p.refused_at)
     if refused is not None:
-        ok = used(refused) <= REFUSE_WITHIN
-        return PetitionVerdict(p.id, refused, ok, f"từ chối sau {used(refused)} ngày làm việc")
-    asked = seen(p.supplement_requested_at)
-    if asked is not None and used(asked) > SUPPLEMENT_WITHIN:
-        ended = seen(p.published_at) or seen(p.ready_at)
-        return PetitionVerdict(p.id, ended, False,
-                               f"yêu cầu bổ sung sau {used(asked)} ngày làm việc")
+        return verdict(refused, used(refused) <= REFUSE_WITHIN,
+                       f"từ chối sau {used(refused)} ngày làm việc")
     ready = seen(p.ready_at)
     published = seen(p.published_at)
     if ready is None and published is not None:
         ready = published
     if ready is not None:
         if used(ready) > HANDLE_WITHIN:
-            return PetitionVerdict(p.id, published or ready, False,
-                                   f"xử lý sau {used(ready)} ngày làm việc")
+            return verdict(published or ready, False, f"xử lý sau {used(ready)} ngày làm việc")
+        # Not yet published: measured to the evaluation moment (SPEC §6 r2).
         lag_end = published if published is not None else as_of
         lag = calendar.working_days_between(ready.date(), lag_end.date())
         if lag > PUBLISH_WITHIN:
-            return PetitionVerdict(p.id, published or ready, False,
-                                   f"công khai sau {lag} ngày làm việc kể từ khi sẵn sàng")
-        return PetitionVerdict(p.id, published or ready, True, "đúng hạn")
-    spent = used(as_of)
-    return PetitionVerdict(p.id, None, spent <= HANDLE_WITHIN,
-                           f"đang xử lý, đã {spent} ngày làm việc")
+            shown = (f"công khai sau {lag} ngày làm việc kể từ khi sẵn sàng" if published
+                     else f"chưa công khai sau {lag} ngày làm việc kể từ khi sẵn sàng")
+            return verdict(published or ready, False, shown)
+        return verdict(published or ready, True, "đúng hạn")
+    since = p.awaiting_since if p.awaiting_since is not None and p.awaiting_since <= as_of \
+        else started
+    spent = calendar.working_days_between(since.date(), as_of.date())
+    return verdict(None, spent <= HANDLE_WITHIN, f"đang xử lý, đã {spent} ngày làm việc")
 
 
-def _clock_start(p: Petition, as_of: datetime) -> datetime:
-    """Receipt by the unit, or its latest transfer to it — a transfer after the evaluation
-    moment has not happened yet."""
+def _clock_start(p: Petition, as_of: datetime) -> tuple[datetime, bool]:
+    """The latest transfer to the unit (a transfer after the evaluation moment has not happened
+    yet), else the citizen's send date, else — with a note — the receipt by the unit."""
+    if p.transferred_at is not None and p.transferred_at <= as_of:
+        return p.transferred_at, False
+    if p.sent_at is not None:
+        return p.sent_at, False
+    return p.received_at, True
+
+
+def _arrived(p: Petition, as_of: datetime) -> datetime:
+    """When the petition came to the unit: its latest transfer, else its receipt."""
     if p.transferred_at is not None and p.transferred_at <= as_of:
         return p.transferred_at
     return p.received_at
@@ -105,16 +131,22 @@ def add_petition(acc: Acc, p: Petition, ctx: Context) -> None:
                   p.classification is PetitionClass.PROCEDURE_REGULATION, ident)
         acc.count("PETITION_CLASSIFICATION_STAFF",
                   p.classification is PetitionClass.STAFF_BEHAVIOUR, ident)
-    verdict = petition_verdict(p, ctx.as_of, ctx.calendar)
-    started = _clock_start(p, ctx.as_of)
-    in_population = (
-        period.contains(started)
-        or (verdict.ended_at is not None and period.contains(verdict.ended_at))
-        or (started < period.start_moment
-            and (verdict.ended_at is None or verdict.ended_at >= period.start_moment))
-    )
+    counting = ctx.counting
+    verdict = petition_verdict(p, ctx.as_of, ctx.calendar, counting.petition_on_time)
+    if counting.petition_population == "first_received":
+        in_population = first_in_period
+    else:
+        arrived = _arrived(p, ctx.as_of)
+        in_population = (
+            period.contains(arrived)
+            or (verdict.ended_at is not None and period.contains(verdict.ended_at))
+            or (arrived < period.start_moment
+                and (verdict.ended_at is None or verdict.ended_at >= period.start_moment))
+        )
     if in_population:
         acc.count("PETITION_PROCESSED_ON_TIME", verdict.on_time, ident)
+        if verdict.start_fallback:
+            acc.bump("petition_no_sent_at")
     if first_in_period:
         complaint = p.followed_by_complaint
         if complaint is None:
@@ -153,12 +185,19 @@ def petition_classification_staff(acc: Acc, ctx: Context, units: Sequence[str],
 def petition_processed_on_time(acc: Acc, ctx: Context, units: Sequence[str],
                                done: Mapping[str, Count]) -> Count:
     """5.2 Tiến độ xử lý PAKN: petitions handled on time or still in time / petitions received
-    or handled in the period (including those still open from before it); d = 0 → 6
-    (QĐ 766 group 5.2; SPEC §6)."""
+    or handled in the period, including those still open from before it (policy
+    ``petition_population``; ``"first_received"``: 5.3's population); d = 0 → 6 (QĐ 766 group
+    5.2; docs/rules.md "Petitions on time")."""
     count = _pair(acc, "PETITION_PROCESSED_ON_TIME")
     if count.denominator == 0:
         return attrs.evolve(count, notes=(Note("không có PAKN: đạt tối đa",
                                                "no petitions: full points"),))
+    fallback = acc.misc.get("petition_no_sent_at", 0)
+    if fallback:
+        # SPEC §6 r2: a direct petition's clock starts at sent_at; without it, at the receipt.
+        return attrs.evolve(count, notes=(Note(
+            f"{fallback} PAKN không có ngày gửi (sent_at): tính hạn từ ngày tiếp nhận",
+            f"{fallback} petitions without sent_at: limits counted from the receipt"),))
     return count
 
 

@@ -61,6 +61,8 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "reuses_digitized_data": ("reuses_digitized_data", "HoSoCoThanhPhanSoHoa", "DuocSoHoa"),
         "uses_personal_data_store": ("uses_personal_data_store", "DuocLayTuKhoDMQG"),
         "uses_population_data": ("uses_population_data", "TaiKhoanDuocXacThucVoiVNeID"),
+        # SPEC §8 r2: the dossier's own processing time, never the procedure's limit.
+        "processing_time": ("processing_time", "ThoiGianGiaiQuyet"),
     },
     "supplements": {
         "dossier_id": ("dossier_id", "MaHoSo"),
@@ -81,6 +83,10 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "likes": ("likes", "LuotThich"),
         "dislikes": ("dislikes", "LuotKhongThich"),
         "followed_by_complaint": ("followed_by_complaint", "CoKhieuNaiTiep"),
+        # SPEC §1.1 r2. No national sample names these columns: "Ngày gửi PAKN" written as the
+        # sync names are (docs/inputs.md).
+        "sent_at": ("sent_at", "NgayGuiPAKN", "NgayGui"),
+        "awaiting_since": ("awaiting_since", "NgayChoTiepNhan"),
     },
     "ratings": {
         "dossier_id": ("dossier_id", "MaHoSo"),

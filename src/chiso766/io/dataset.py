@@ -9,7 +9,7 @@ unknown unit or procedure can be rejected and each dossier gets its supplement r
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -185,7 +185,8 @@ def _kind_files(folder: Path) -> tuple[dict[str, Path], list[str]]:
 
 
 def read_folder(path: StrPath, *, strict: bool = False,
-                progress: Callable[[str, int], None] | None = None) -> Dataset:
+                progress: Callable[[str, int], None] | None = None,
+                population_databases: Collection[str] | None = None) -> Dataset:
     """Read every record file of a folder (SPEC §8) into a :class:`Dataset`.
 
     One file per kind: ``units``, ``procedures``, ``authorities``, ``communes``, ``supplements``,
@@ -194,6 +195,10 @@ def read_folder(path: StrPath, *, strict: bool = False,
     guessed, never dropped); a supplement whose dossier is missing or rejected is rejected too.
     With a units file, records naming another unit are rejected; with a procedures file,
     dossiers and authorities naming another procedure are rejected.
+
+    A JSON or JSON Lines dossiers file may be the national sync format with its nested lists
+    (:mod:`chiso766.io.national`); ``population_databases`` are the ``MaCSDL`` codes read as
+    the national population database (default ``{"7"}``, docs/inputs.md).
 
     ``progress(kind, rows)`` is called every 50,000 rows of a file and when it is done (the
     command line uses it for its progress line on stderr).
@@ -237,7 +242,8 @@ def read_folder(path: StrPath, *, strict: bool = False,
     for row in rows:
         grouped.setdefault(row.dossier_id, []).append(row)
     requests = {k: tuple(r.request for r in group) for k, group in grouped.items()}
-    dossiers: list[Dossier] = read("dossiers", supplements=requests, **checks)
+    dossiers: list[Dossier] = read("dossiers", supplements=requests,
+                                   population_databases=population_databases, **checks)
     if grouped:
         _reject_orphan_supplements(builder, files, grouped, dossiers, strict)
     petitions: list[Petition] = read("petitions", **checks)

@@ -27,7 +27,15 @@ import csv
 import itertools
 import json
 import os
-from collections.abc import Callable, Container, Generator, Iterator, Mapping, Sequence
+from collections.abc import (
+    Callable,
+    Collection,
+    Container,
+    Generator,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from operator import attrgetter
 from pathlib import Path
 from typing import IO, Any, Final, Literal, TypeVar, overload
@@ -48,6 +56,7 @@ from ..records import (
     Unit,
 )
 from ..timelimits import TimeLimit
+from . import national
 from . import values as v
 from .columns import FIELDS, KINDS, fold_name
 
@@ -261,12 +270,14 @@ _CONVERTERS: dict[str, dict[str, v.Converter]] = {
         "has_electronic_result": v.flag, "result_code": _TEXT, "result_file": _TEXT,
         "components_digitized": v.flag, "reuses_digitized_data": v.flag,
         "uses_personal_data_store": v.flag, "uses_population_data": v.flag,
+        "processing_time": v.amount,
     },
     "petitions": {
         "id": _TEXT, "unit_id": _TEXT, "dossier_id": _TEXT, "classification": v.petition_class,
         "received_at": v.moment, "transferred_at": v.moment, "refused_at": v.moment,
         "supplement_requested_at": v.moment, "ready_at": v.moment, "published_at": v.moment,
         "likes": v.count, "dislikes": v.count, "followed_by_complaint": v.flag,
+        "sent_at": v.moment, "awaiting_since": v.moment,
     },
     "ratings": {"dossier_id": _TEXT, "unit_id": _TEXT, "staff_id": _TEXT, "rated_at": v.moment,
                 "rating": v.rating_value},
@@ -344,6 +355,14 @@ _KINDS: dict[str, _Kind] = {
 assert tuple(_KINDS) == KINDS
 
 
+def _codes(value: Any) -> frozenset[str]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Collection) or not all(
+            isinstance(c, str) and c.strip() for c in value):
+        raise PolicyError("must be a collection of MaCSDL codes (non-empty strings)",
+                          field="population_databases", value=value)
+    return frozenset(c.strip() for c in value)
+
+
 def detect_format(path: StrPath) -> Format:
     """``csv``, ``jsonl`` or ``json`` from the file name; InputError for anything else."""
     fmt = FORMATS.get(Path(path).suffix.lower())
@@ -404,6 +423,7 @@ class _Reader:
         self.procedures = procedures if kind.procedure_ref else None
         self.unit_ids = unit_ids if kind.unit_ref else None
         self.supplements = supplements if kind.name == "dossiers" else None
+        self.population_databases: Collection[str] = national.POPULATION_DATABASES
         self.seen: dict[Any, int] = {}
         self.columns: dict[str, str] = {}  # field → column as spelled, for rejections
         self.read = 0
@@ -952,6 +972,7 @@ class _JsonRows:
         self.reader = reader
         self.keys: dict[str, str | None] = {}
         self.shapes: dict[tuple[str, ...], Callable[[Any], Any] | None] = {}
+        self.nested = reader.kind.name == "dossiers"  # SPEC §8 r2: national nested lists
 
     def _compile(self, shape: tuple[str, ...], obj: dict[str, Any]) -> Callable[[Any], Any] | None:
         fast = None
@@ -965,6 +986,17 @@ class _JsonRows:
 
     def build(self, obj: Any, line: int) -> Any:
         reader = self.reader
+        if self.nested and type(obj) is dict:
+            try:
+                obj = national.flatten(obj, reader.population_databases)
+            except national.NestedError as exc:
+                cells = _object_cells(reader, {k: x for k, x in obj.items()
+                                               if fold_name(k) not in national.NESTED_KEYS},
+                                      self.keys)
+                reader._remember(cells, line)
+                reader.reject(line, exc.field, _raw_text(exc.value), exc.reason,
+                              reader.record_id(cells), exc.key)
+                return None
         if type(obj) is dict:
             shape = tuple(obj)
             fast = self.shapes.get(shape, _UNSET)
@@ -1079,67 +1111,80 @@ def iter_records(path: StrPath, kind: Literal["units"], *, report_builder: Repor
                  = ..., strict: bool = ..., procedures: Container[str] | None = ...,
                  unit_ids: Container[str] | None = ...,
                  supplements: Mapping[str, Sequence[SupplementRequest]] | None = ...,
-                 format: Format | None = ...) -> RecordStream[Unit]: ...
+                 format: Format | None = ...,
+                 population_databases: Collection[str] | None = ...) -> RecordStream[Unit]: ...
 @overload
 def iter_records(path: StrPath, kind: Literal["procedures"], *,
                  report_builder: ReportBuilder | None = ..., strict: bool = ...,
                  procedures: Container[str] | None = ..., unit_ids: Container[str] | None = ...,
                  supplements: Mapping[str, Sequence[SupplementRequest]] | None = ...,
-                 format: Format | None = ...) -> RecordStream[Procedure]: ...
+                 format: Format | None = ...,
+                 population_databases: Collection[str] | None = ...) -> RecordStream[Procedure]: ...
 @overload
 def iter_records(path: StrPath, kind: Literal["authorities"], *,
                  report_builder: ReportBuilder | None = ..., strict: bool = ...,
                  procedures: Container[str] | None = ..., unit_ids: Container[str] | None = ...,
                  supplements: Mapping[str, Sequence[SupplementRequest]] | None = ...,
-                 format: Format | None = ...) -> RecordStream[Authority]: ...
+                 format: Format | None = ...,
+                 population_databases: Collection[str] | None = ...) -> RecordStream[Authority]: ...
 @overload
 def iter_records(path: StrPath, kind: Literal["communes"], *,
                  report_builder: ReportBuilder | None = ..., strict: bool = ...,
                  procedures: Container[str] | None = ..., unit_ids: Container[str] | None = ...,
                  supplements: Mapping[str, Sequence[SupplementRequest]] | None = ...,
-                 format: Format | None = ...) -> RecordStream[Commune]: ...
+                 format: Format | None = ...,
+                 population_databases: Collection[str] | None = ...) -> RecordStream[Commune]: ...
 @overload
 def iter_records(path: StrPath, kind: Literal["supplements"], *,
                  report_builder: ReportBuilder | None = ..., strict: bool = ...,
                  procedures: Container[str] | None = ..., unit_ids: Container[str] | None = ...,
                  supplements: Mapping[str, Sequence[SupplementRequest]] | None = ...,
-                 format: Format | None = ...) -> RecordStream[SupplementRow]: ...
+                 format: Format | None = ...,
+                 population_databases: Collection[str] | None = ...,
+                 ) -> RecordStream[SupplementRow]: ...
 @overload
 def iter_records(path: StrPath, kind: Literal["dossiers"], *,
                  report_builder: ReportBuilder | None = ..., strict: bool = ...,
                  procedures: Container[str] | None = ..., unit_ids: Container[str] | None = ...,
                  supplements: Mapping[str, Sequence[SupplementRequest]] | None = ...,
-                 format: Format | None = ...) -> RecordStream[Dossier]: ...
+                 format: Format | None = ...,
+                 population_databases: Collection[str] | None = ...) -> RecordStream[Dossier]: ...
 @overload
 def iter_records(path: StrPath, kind: Literal["petitions"], *,
                  report_builder: ReportBuilder | None = ..., strict: bool = ...,
                  procedures: Container[str] | None = ..., unit_ids: Container[str] | None = ...,
                  supplements: Mapping[str, Sequence[SupplementRequest]] | None = ...,
-                 format: Format | None = ...) -> RecordStream[Petition]: ...
+                 format: Format | None = ...,
+                 population_databases: Collection[str] | None = ...) -> RecordStream[Petition]: ...
 @overload
 def iter_records(path: StrPath, kind: Literal["ratings"], *,
                  report_builder: ReportBuilder | None = ..., strict: bool = ...,
                  procedures: Container[str] | None = ..., unit_ids: Container[str] | None = ...,
                  supplements: Mapping[str, Sequence[SupplementRequest]] | None = ...,
-                 format: Format | None = ...) -> RecordStream[Rating]: ...
+                 format: Format | None = ...,
+                 population_databases: Collection[str] | None = ...) -> RecordStream[Rating]: ...
 @overload
 def iter_records(path: StrPath, kind: Literal["announcements"], *,
                  report_builder: ReportBuilder | None = ..., strict: bool = ...,
                  procedures: Container[str] | None = ..., unit_ids: Container[str] | None = ...,
                  supplements: Mapping[str, Sequence[SupplementRequest]] | None = ...,
-                 format: Format | None = ...) -> RecordStream[Announcement]: ...
+                 format: Format | None = ...,
+                 population_databases: Collection[str] | None = ...,
+                 ) -> RecordStream[Announcement]: ...
 @overload
 def iter_records(path: StrPath, kind: Literal["postings"], *,
                  report_builder: ReportBuilder | None = ..., strict: bool = ...,
                  procedures: Container[str] | None = ..., unit_ids: Container[str] | None = ...,
                  supplements: Mapping[str, Sequence[SupplementRequest]] | None = ...,
-                 format: Format | None = ...) -> RecordStream[Posting]: ...
+                 format: Format | None = ...,
+                 population_databases: Collection[str] | None = ...) -> RecordStream[Posting]: ...
 @overload
 def iter_records(path: StrPath, kind: str, *, report_builder: ReportBuilder | None = ...,
                  strict: bool = ..., procedures: Container[str] | None = ...,
                  unit_ids: Container[str] | None = ...,
                  supplements: Mapping[str, Sequence[SupplementRequest]] | None = ...,
-                 format: Format | None = ...) -> RecordStream[Any]: ...
+                 format: Format | None = ...,
+                 population_databases: Collection[str] | None = ...) -> RecordStream[Any]: ...
 
 
 def iter_records(
@@ -1152,6 +1197,7 @@ def iter_records(
     unit_ids: Container[str] | None = None,
     supplements: Mapping[str, Sequence[SupplementRequest]] | None = None,
     format: Format | None = None,
+    population_databases: Collection[str] | None = None,
 ) -> RecordStream[Any]:
     """Yield the records of one file of ``kind`` (SPEC §8), one at a time.
 
@@ -1170,8 +1216,11 @@ def iter_records(
 
     Raises :class:`~chiso766.errors.InputError` at once for a missing file or an unknown format,
     and when iteration starts for a file that cannot be read at all; with ``strict=True``, also
-    on the first rejected row. A JSON array is parsed whole (``json`` has no streaming parser);
-    CSV and JSON Lines are read a block or a line at a time.
+    on the first rejected row. A JSON or JSON Lines dossiers file may carry the national sync
+    format's nested lists (``TaiLieuNop``, ``DanhSachPhiLePhi``…, :mod:`chiso766.io.national`);
+    ``population_databases`` are the ``MaCSDL`` codes read as the national population database
+    (default :data:`~chiso766.io.national.POPULATION_DATABASES`). A JSON array is parsed whole
+    (``json`` has no streaming parser); CSV and JSON Lines are read a block or a line at a time.
     """
     spec = _KINDS.get(kind)
     if spec is None:
@@ -1186,5 +1235,7 @@ def iter_records(
         raise InputError("no such file", file=os.fspath(file_path))
     builder = report_builder if report_builder is not None else ReportBuilder()
     reader = _Reader(spec, file_path.name, builder, strict, procedures, unit_ids, supplements)
+    if population_databases is not None:
+        reader.population_databases = _codes(population_databases)
     iterate = {"csv": _iter_csv, "jsonl": _iter_jsonl, "json": _iter_json}[fmt]
     return iterate(reader, file_path)

@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
+from fractions import Fraction
 from typing import Any, Final
 
 from ..records import (
@@ -38,6 +39,7 @@ __all__ = [
     "ABSENT",
     "CellError",
     "Converter",
+    "amount",
     "announcement_kind",
     "channel",
     "count",
@@ -128,6 +130,31 @@ def count(value: Any) -> Any:
     elif isinstance(value, float) and value.is_integer() and value >= 0:
         return int(value)
     raise CellError(f"expected a whole number ≥ 0, got {_show(value)}")
+
+
+def amount(value: Any) -> Any:
+    """A number ≥ 0, whole or decimal (``1.5``, ``"1,5"``), as an exact Fraction (the dossier's
+    own processing time ``ThoiGianGiaiQuyet``)."""
+    if isinstance(value, bool):
+        raise CellError(f"expected a number ≥ 0, got {_show(value)}")
+    if isinstance(value, int):
+        number = Fraction(value)
+    elif isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise CellError(f"expected a number ≥ 0, got {_show(value)}")
+        number = Fraction(str(value))
+    elif isinstance(value, str):
+        if _is_absent_word(value):
+            return ABSENT
+        try:
+            number = Fraction(value.replace(",", "."))
+        except (ValueError, ZeroDivisionError):
+            raise CellError(f"expected a number ≥ 0, got {_show(value)}") from None
+    else:
+        raise CellError(f"expected a number ≥ 0, got {_show(value)}")
+    if number < 0 or number > 10**9:
+        raise CellError(f"expected a number between 0 and 10⁹, got {_show(value)}")
+    return number
 
 
 # ---------------------------------------------------------------------------------------------

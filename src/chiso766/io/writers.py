@@ -19,6 +19,7 @@ import json
 import os
 from collections.abc import Iterable
 from datetime import date
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
 
@@ -64,6 +65,11 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, TimeLimit):
         return value.to_text()
+    if isinstance(value, Fraction):  # processing_time: read back exactly by values.amount
+        if value.denominator == 1:
+            return value.numerator
+        shown = str(float(value))
+        return shown if Fraction(shown) == value else str(value)
     return value
 
 
