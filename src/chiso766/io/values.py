@@ -178,8 +178,9 @@ def _parse_new(s: str) -> date | datetime:
                 raise ValueError(s)
             value = _fromiso_datetime(s)
         elif s[2] == "/":
-            if s[5] != "/" or s[10] != " " or s[13] != ":" or (n != 16 and
-                                                               (n != 19 or s[16] != ":")):
+            # The length first: a truncated "02/06/2025 08" must not index past its end.
+            if (n != 16 and n != 19) or s[5] != "/" or s[10] != " " or s[13] != ":" or (
+                    n == 19 and s[16] != ":"):
                 raise ValueError(s)
             value = _fromiso_datetime(f"{s[6:10]}-{s[3:5]}-{s[0:2]}T{s[11:]}")
         elif n == 14 and s.isascii() and s.isdigit():
