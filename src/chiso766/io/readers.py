@@ -1178,10 +1178,13 @@ def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _iter_table(reader: _Reader, rows: Iterator[TableRow]) -> RecordStream[Any]:
+def _iter_table(reader: _Reader, rows: Iterator[TableRow], missing: Any = None,
+                ) -> RecordStream[Any]:
     """Records from rows whose first non-empty row is the header, as a CSV file's: the same
     column names, the same cell parsers (typed cells made plain first, :mod:`.cells`), the same
-    checks and rejections. Every source other than CSV and JSON comes this way."""
+    checks and rejections. Every source other than CSV and JSON comes this way. A row shorter
+    than the header is completed with ``missing`` (``None``: not reported; a spreadsheet, which
+    leaves out empty cells at the end of a row, gives ``""``)."""
     read = 0
     try:
         with contextlib.closing(rows):  # type: ignore[type-var]
@@ -1211,7 +1214,7 @@ def _iter_table(reader: _Reader, rows: Iterator[TableRow]) -> RecordStream[Any]:
                     read -= 1
                     reader.blank += 1
                     continue
-                values.extend([None] * (ncols - len(values)))
+                values.extend([missing] * (ncols - len(values)))
                 by_field: Cells = {field: [(name, values[index]) for index, name in found]
                                    for field, found in plan.columns.items()}
                 bad = next(((field, column, cell) for field, entries in by_field.items()
@@ -1260,7 +1263,7 @@ def iter_rows(
 def _iter_xlsx(reader: _Reader, source: Path | FileObject) -> RecordStream[Any]:
     from .excel import xlsx_rows
 
-    return _iter_table(reader, xlsx_rows(source, reader.file, reader.builder.note))
+    return _iter_table(reader, xlsx_rows(source, reader.file, reader.builder.note), "")
 
 
 def _iter_parquet(reader: _Reader, source: Path | FileObject) -> RecordStream[Any]:
