@@ -10,6 +10,7 @@ import io
 import re
 import sqlite3
 import sys
+import zipfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -548,6 +549,21 @@ def test_a_long_jsonl_file_object_is_read_past_its_first_block() -> None:
     data = "".join(line % n for n in range(200)).encode()  # ~16 KB: crosses the 4 KB head
     records = list(iter_records(io.BytesIO(data), "dossiers", format="jsonl"))
     assert [d.id for d in records] == [f"HS{n}" for n in range(200)]
+
+
+def test_read_files_reads_a_member_of_a_zip_archive(tmp_path: Path) -> None:
+    archive_path = tmp_path / "exports.zip"
+    with zipfile.ZipFile(archive_path, "w") as archive:
+        archive.write(PROVINCE / "dossiers.csv", "dossiers.csv")
+        archive.write(PROVINCE / "units.csv", "units.csv")
+    with zipfile.ZipFile(archive_path) as archive, archive.open("dossiers.csv") as dossiers, \
+            archive.open("units.csv") as units:
+        dataset = read_files({"dossiers": dossiers, "units": units})
+    # The same two files given as paths.
+    paths = read_files({"dossiers": PROVINCE / "dossiers.csv", "units": PROVINCE / "units.csv"})
+    assert scorecard_json(dataset) == scorecard_json(paths)
+    assert dataset.report.files == paths.report.files
+    assert set(dataset.report.files) == {"dossiers.csv", "units.csv"}
 
 
 def test_read_files_mixes_paths_and_file_objects(tmp_path: Path) -> None:

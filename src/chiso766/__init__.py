@@ -31,7 +31,11 @@ from .io import (
     Rejection,
     ReportBuilder,
     iter_records,
+    iter_rows,
+    read_database,
+    read_files,
     read_folder,
+    read_tables,
     write_folder,
 )
 from .live import LiveTally
@@ -132,7 +136,11 @@ __all__ = [
     "effective_end",
     "hcm104",
     "iter_records",
+    "iter_rows",
+    "read_database",
+    "read_files",
     "read_folder",
+    "read_tables",
     "score_766",
     "score_counts",
     "score_folder",

@@ -1,6 +1,12 @@
-"""Streaming readers: one record at a time from a CSV, JSON Lines or JSON file (SPEC §8).
+"""Streaming readers: one record at a time from a CSV, JSON Lines, JSON, Excel or Parquet file,
+or from any rows (SPEC §8).
 
-:func:`iter_records` is the one entry point. It yields the records of one file as it reads them
+:func:`iter_records` is the entry point for a file; :func:`iter_rows` for rows from anywhere else
+(DataFrames, databases: :mod:`.frames`, :mod:`.sql`). Excel and Parquet files are rows too
+(:mod:`.excel`, :mod:`.parquet`): every source that is not CSV or JSON text is turned into
+``(row number, cells)`` rows, typed cells made plain (:mod:`.cells`), and those rows go through
+the same header resolution, cell parsers and record checks as a CSV row, so a rule about a row
+is written once. It yields the records of one file as it reads them
 and keeps nothing but what checking needs (the ids seen so far, to reject duplicates), so a caller
 that folds records into tallies can read millions of dossiers in constant memory.
 :func:`~chiso766.io.dataset.read_folder` is built on it.
@@ -100,10 +106,12 @@ class Rejection:
     """One input row that did not become a record (SPEC §8).
 
     ``line`` is the 1-based physical line of a CSV file (the header is line 1; a row spanning
-    several lines is named by its first), the 1-based line of a JSON Lines file, or the 1-based
-    position of the element in a JSON array. ``field`` is the record's English field name (``None``
-    when the whole row is unreadable), ``column`` the column or key as the file spells it,
-    ``value`` the raw text of the cell.
+    several lines is named by its first), the 1-based line of a JSON Lines file, the 1-based
+    position of the element in a JSON array, the row number of an Excel sheet (the first sheet:
+    the read report's notes name it), or the 1-based data row of a Parquet file, a table or a
+    query result (``file`` is then the kind, or the label given). ``field`` is the record's
+    English field name (``None`` when the whole row is unreadable), ``column`` the column or key
+    as the file spells it, ``value`` the raw text of the cell.
     """
 
     file: str
@@ -1360,8 +1368,12 @@ def iter_records(
 
     ``kind`` is one of :data:`~chiso766.io.columns.KINDS`; for ``"supplements"`` the items are
     :class:`SupplementRow` (a request and its dossier id). The format comes from the file name
-    (``.csv``, ``.jsonl``, ``.json``) unless ``format`` is given. Column names are any of
-    :data:`~chiso766.io.columns.FIELDS`, case- and accent-insensitive.
+    (``.csv``, ``.jsonl``/``.ndjson``, ``.json``, ``.xlsx``/``.xlsm``, ``.parquet``) unless
+    ``format`` is given. ``path`` may also be an open file object: binary for every format, or
+    text for CSV and JSON; its format comes from ``format`` or its ``name``, rejections name its
+    base name (or ``kind``), and it is read from where it stands and left open. ``.xlsx`` needs
+    the extra ``excel`` (openpyxl), ``.parquet`` the extra ``parquet`` (pyarrow) or polars.
+    Column names are any of :data:`~chiso766.io.columns.FIELDS`, case- and accent-insensitive.
 
     Rows that cannot become records are added to ``report_builder`` as :class:`Rejection`
     (and its counts) instead of being yielded. Checks that need other files are made only when
@@ -1371,10 +1383,12 @@ def iter_records(
     each dossier). Duplicate keys (dossier id, unit id, procedure code, petition id, commune,
     unit+procedure authority, unit+period posting) are rejected after the first, naming its line.
 
-    Raises :class:`~chiso766.errors.InputError` at once for a missing file or an unknown format,
-    and when iteration starts for a file that cannot be read at all; with ``strict=True``, also
-    on the first rejected row. A JSON array is parsed whole (``json`` has no streaming parser);
-    CSV and JSON Lines are read a block or a line at a time.
+    Raises :class:`~chiso766.errors.InputError` at once for a missing file (or a broken link, a
+    folder, a device) or an unknown format, and when iteration starts for a file that cannot be
+    read at all (an ``.xlsx`` without openpyxl among them); with ``strict=True``, also on the
+    first rejected row, which is the first bad row in file order. A JSON array is parsed whole
+    (``json`` has no streaming parser); CSV and JSON Lines are read a block or a line at a time,
+    Excel a row and Parquet a batch of rows at a time.
     """
     spec = _KINDS.get(kind)
     if spec is None:
