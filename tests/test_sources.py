@@ -483,6 +483,17 @@ def test_old_mac_line_ends_are_read(tmp_path: Path) -> None:
     assert got[0] == got[1] == (["HS1", "HS2"], [(4, "received_at", "bad")])
 
 
+def test_old_mac_line_ends_on_the_command_line(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    rows = [H, "HS1,P1,U1,02/06/2025 08:00:00", "HS2,P1,U1,02/06/2025 08"]
+    (tmp_path / "dossiers.csv").write_bytes(("\r".join(rows) + "\r").encode("utf-8"))
+    for extra in ([], ["--period", "2025-Q2"]):
+        assert main(["score", str(tmp_path), "--format", "json", *extra]) == 1
+        out, err = capsys.readouterr()
+        assert '"input": {\n    "read": 2,\n    "accepted": 1,\n    "rejected": 1' in out
+        assert "internal error" not in err
+
+
 def test_a_header_csv_cannot_read_is_a_one_line_error(tmp_path: Path) -> None:
     # A header cell longer than the csv module's field limit (131,072 characters).
     (tmp_path / "dossiers.csv").write_text(f"{H},{'x' * 200_000}\nHS1,P1,U1,02/06/2025,\n",
@@ -517,6 +528,51 @@ def test_strict_mode_stops_at_the_first_bad_row_in_file_order(tmp_path: Path) ->
     with pytest.raises(InputError) as caught:
         read_tables({"dossiers": table}, strict=True)
     assert (caught.value.file, caught.value.line) == ("dossiers", 2)
+
+
+def test_parquet_is_read_with_polars_when_pyarrow_is_missing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = [H.split(","), ["HS1", "P1", "U1", "02/06/2025 08:00:00"], ["HS2", "P1", "U1", "x"]]
+    pq.write_table(pa.table({name: [row[i] for row in rows[1:]]
+                             for i, name in enumerate(rows[0])}), tmp_path / "dossiers.parquet")
+    with_arrow = read_folder(tmp_path)
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
+    with_polars = read_folder(tmp_path)
+    assert with_polars.dossiers == with_arrow.dossiers and len(with_arrow.dossiers) == 1
+    assert with_polars.report == with_arrow.report
+    (bad,) = with_arrow.report.rejections
+    assert (bad.file, bad.line, bad.field) == ("dossiers.parquet", 2, "received_at")
+    monkeypatch.setitem(sys.modules, "polars", None)
+    with pytest.raises(InputError, match=r"dossiers\.parquet: reading Parquet files needs "
+                                         "pyarrow"):
+        read_folder(tmp_path)
+
+
+def test_a_parquet_file_that_cannot_be_read_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "dossiers.parquet").write_bytes(b"PAR1 broken")
+    with pytest.raises(InputError, match=r"dossiers\.parquet: not a readable Parquet file"):
+        read_folder(tmp_path)
+
+
+def test_a_polars_lazy_frame_and_an_arrow_record_batch(
+        province: dict[str, list[list[str]]]) -> None:
+    table = arrow_table(province["dossiers"])
+    lazy = read_tables({"dossiers": pl.from_arrow(table).lazy()})  # type: ignore[union-attr]
+    batch = read_tables({"dossiers": table.combine_chunks().to_batches()[0]})
+    assert lazy.dossiers == batch.dossiers and len(lazy.dossiers) == 4193
+
+
+def test_what_is_not_a_table_is_an_error() -> None:
+    with pytest.raises(InputError, match="dossiers: expected a pandas or polars DataFrame"):
+        read_tables({"dossiers": "dossiers.csv"})
+    with pytest.raises(PolicyError, match="unknown record kind"):
+        read_tables({"dossiers": [], "hoso": []})
+    rows: list[Any] = [{"MaHoSo": "HS1", "MaTTHC": "P1", "MaDonVi": "U1",
+                        "NgayTiepNhan": "02/06/2025"}, ["HS2", "P1"]]
+    dataset = read_tables({"dossiers": rows})
+    (bad,) = dataset.report.rejections
+    assert (bad.line, bad.field) == (2, None)
+    assert bad.reason == "expected a mapping of column names to values, got list"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -739,8 +739,11 @@ def _decoded_blocks(f: IO[bytes], file: str, bad: set[int], line: int = 1,
     Undecodable lines are decoded with replacement characters and their numbers put in ``bad``
     so the row they belong to can be rejected, instead of failing the whole file. ``line`` and
     ``carry`` continue a file read up to here: the number of the next line and the bytes of it
-    already read.
+    already read. A file whose lines end with a lone CR is read as if they ended with LF
+    (:class:`_LineEnds`).
     """
+    if line == 1 and not carry:
+        f = _LineEnds.wrap(f)
     block = f.read(_BLOCK)
     if line == 1 and not carry:
         if block.startswith(codecs.BOM_UTF8):
@@ -791,8 +794,7 @@ def _iter_csv(reader: _Reader, path: Path | FileObject) -> RecordStream[Any]:
     bad: set[int] = set()
     read = 0
     try:
-        with _binary(path) as raw:
-            f = _LineEnds.wrap(raw)
+        with _binary(path) as f:
             lines = itertools.chain.from_iterable(_decoded_blocks(f, reader.file, bad))
             head = _csv_header(reader, lines, bad)
             if head is None:
