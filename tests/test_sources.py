@@ -469,6 +469,15 @@ def test_every_truncation_of_a_moment_is_a_cell_error_never_a_crash(shape: str) 
             moment(shape[:end])
 
 
+@pytest.mark.parametrize("cell", ["²", "²⁰²⁵-06-02", "02/06/²⁰²⁵"])
+def test_a_superscript_digit_in_a_moment_is_a_cell_error(cell: str) -> None:
+    # str.isdigit() is true for "²" but int("²") fails: found by the sources property test.
+    from chiso766.io.values import CellError, moment
+
+    with pytest.raises(CellError, match="not a date or time the library reads"):
+        moment(cell)
+
+
 def test_old_mac_line_ends_are_read(tmp_path: Path) -> None:
     rows = [H, "HS1,P1,U1,02/06/2025 08:00:00", '"HS2",P1,U1,03/06/2025', "HS3,P1,U1,bad"]
     (tmp_path / "unix.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")

@@ -1197,47 +1197,49 @@ def _iter_table(reader: _Reader, rows: Iterator[TableRow], missing: Any = None,
     leaves out empty cells at the end of a row, gives ``""``)."""
     read = 0
     try:
-        with contextlib.closing(rows):  # type: ignore[type-var]
-            names: list[str] | None = None
-            for _, cells in rows:
-                if isinstance(cells, BadCell):
-                    continue
-                if any(not _empty(plain(c)) for c in cells):
-                    names = ["" if c is None else str(plain(c)) for c in cells]
-                    break
-            if names is None:
-                reader.builder.note(f"{reader.file}: empty file")
-                return
-            plan = _plan(reader, names)
-            ncols = len(names)
-            for line, row in rows:
-                read += 1
-                if isinstance(row, BadCell):
-                    reader.reject(line, None, _clip(row.value), row.reason)
-                    continue
-                values = [plain(c) for c in row]
-                if len(values) > ncols and any(not _empty(c) for c in values[ncols:]):
-                    reader.reject(line, None, _clip(", ".join(_raw_text(c) for c in values)),
-                                  f"the row has {len(values)} cells but the header has {ncols}")
-                    continue
-                if all(_empty(c) for c in values):
-                    read -= 1
-                    reader.blank += 1
-                    continue
-                values.extend([missing] * (ncols - len(values)))
-                by_field: Cells = {field: [(name, values[index]) for index, name in found]
-                                   for field, found in plan.columns.items()}
-                bad = next(((field, column, cell) for field, entries in by_field.items()
-                            for column, cell in entries if isinstance(cell, BadCell)), None)
-                if bad is not None:
-                    reader._remember(by_field, line)
-                    reader.reject(line, bad[0], _clip(bad[2].value), bad[2].reason,
-                                  reader.record_id(by_field), bad[1])
-                    continue
-                record = reader.build(by_field, line)
-                if record is not None and reader.accept(record, line):
-                    yield record
+        names: list[str] | None = None
+        for _, cells in rows:
+            if isinstance(cells, BadCell):
+                continue
+            if any(not _empty(plain(c)) for c in cells):
+                names = ["" if c is None else str(plain(c)) for c in cells]
+                break
+        if names is None:
+            reader.builder.note(f"{reader.file}: empty file")
+            return
+        plan = _plan(reader, names)
+        ncols = len(names)
+        for line, row in rows:
+            read += 1
+            if isinstance(row, BadCell):
+                reader.reject(line, None, _clip(row.value), row.reason)
+                continue
+            values = [plain(c) for c in row]
+            if len(values) > ncols and any(not _empty(c) for c in values[ncols:]):
+                reader.reject(line, None, _clip(", ".join(_raw_text(c) for c in values)),
+                              f"the row has {len(values)} cells but the header has {ncols}")
+                continue
+            if all(_empty(c) for c in values):
+                read -= 1
+                reader.blank += 1
+                continue
+            values.extend([missing] * (ncols - len(values)))
+            by_field: Cells = {field: [(name, values[index]) for index, name in found]
+                               for field, found in plan.columns.items()}
+            bad = next(((field, column, cell) for field, entries in by_field.items()
+                        for column, cell in entries if isinstance(cell, BadCell)), None)
+            if bad is not None:
+                reader._remember(by_field, line)
+                reader.reject(line, bad[0], _clip(bad[2].value), bad[2].reason,
+                              reader.record_id(by_field), bad[1])
+                continue
+            record = reader.build(by_field, line)
+            if record is not None and reader.accept(record, line):
+                yield record
     finally:
+        close = getattr(rows, "close", None)
+        if close is not None:  # a generator's files and connections are let go at once
+            close()
         reader.read += read
         reader.close()
 
@@ -1270,16 +1272,25 @@ def iter_rows(
     return _iter_table(reader, iter(rows))
 
 
+def _seekable(source: Path | FileObject) -> Any:
+    """A path, or a file object a zip or Parquet reader can seek in (a stream is read whole)."""
+    if isinstance(source, Path) or (callable(getattr(source, "seekable", None))
+                                    and source.seekable()):
+        return source
+    return io.BytesIO(source.read())  # type: ignore[arg-type]
+
+
 def _iter_xlsx(reader: _Reader, source: Path | FileObject) -> RecordStream[Any]:
     from .excel import xlsx_rows
 
-    return _iter_table(reader, xlsx_rows(source, reader.file, reader.builder.note), "")
+    return _iter_table(reader, xlsx_rows(_seekable(source), reader.file, reader.builder.note),
+                       "")
 
 
 def _iter_parquet(reader: _Reader, source: Path | FileObject) -> RecordStream[Any]:
     from .parquet import parquet_rows
 
-    return _iter_table(reader, parquet_rows(source, reader.file))
+    return _iter_table(reader, parquet_rows(_seekable(source), reader.file))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -213,7 +213,7 @@ def moment(value: Any) -> Any:
     if _is_absent_word(value):
         return ABSENT
     year = value[:4] if value[4:5] == "-" else value[6:10] if value[2:3] == "/" else value[:4]
-    if year.isdigit() and not _MIN_YEAR <= int(year) <= _MAX_YEAR:
+    if year.isascii() and year.isdigit() and not _MIN_YEAR <= int(year) <= _MAX_YEAR:
         raise CellError(f"year must be between {_MIN_YEAR} and {_MAX_YEAR}")
     raise CellError(f"not a date or time the library reads (expected {_MOMENT_SHAPES})")
 
