@@ -680,6 +680,14 @@ def test_a_failing_query_is_an_error_naming_its_kind() -> None:
         read_database(db, {"dossiers": "SELECT * FROM d", "hoso": "SELECT 1"})
 
 
+def test_a_database_url_that_cannot_be_used_is_an_error_without_its_password() -> None:
+    with pytest.raises(InputError, match="cannot use the database URL") as caught:
+        read_database("postgresql+nosuchdriver://motcua:secret@db.example/motcua",
+                      {"dossiers": "SELECT 1"})
+    assert "secret" not in str(caught.value)
+    assert "motcua:***@db.example" in str(caught.value)
+
+
 # ---------------------------------------------------------------------------------------------
 # typed cells made plain
 

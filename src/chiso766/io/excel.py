@@ -21,6 +21,7 @@ read-only, cached formula results) and made plain by :func:`~chiso766.io.cells.p
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import IO, Any
@@ -64,7 +65,10 @@ def xlsx_rows(source: Any | IO[bytes], file: str,
         raise InputError("reading .xlsx files needs openpyxl: pip install 'chiso766[excel]' "
                          "(or save the sheet as CSV UTF-8)", file=file) from None
     try:
-        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
+        with warnings.catch_warnings():
+            # "no default style", "extension not supported": nothing the reader acts on.
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile, KeyError, XML and its own errors
         raise InputError(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})",
                          file=file) from None

@@ -42,7 +42,11 @@ def query_rows(connection: Any, query: Any, label: str,
     cursor = connection.cursor()
     try:
         try:
-            cursor.execute(query, () if params is None else params)
+            # No parameters, no placeholder parsing (a '%' in a LIKE stays as written).
+            if params is None:
+                cursor.execute(query)
+            else:
+                cursor.execute(query, params)
             names = [str(d[0]) for d in cursor.description or ()]
         except Exception as exc:  # every driver has its own error classes
             raise InputError(f"the query failed ({type(exc).__name__}: {exc})",
@@ -73,6 +77,7 @@ def _sqlalchemy_rows(connection: Any, query: Any, label: str,
     statement = sqlalchemy.text(query) if isinstance(query, str) else query
     engine = connection if isinstance(connection, sqlalchemy.engine.Engine) else None
     conn = engine.connect() if engine is not None else connection
+    result = None
     try:
         try:
             result = conn.execute(statement, params or {})
@@ -95,8 +100,9 @@ def _sqlalchemy_rows(connection: Any, query: Any, label: str,
             for row in batch:
                 number += 1
                 yield number, list(row)
-        result.close()
     finally:
+        if result is not None:
+            result.close()
         if engine is not None:
             conn.close()
 
