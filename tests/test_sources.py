@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import json
 import re
 import sqlite3
 import sys
@@ -25,7 +26,7 @@ import pyarrow.parquet as pq
 import pytest
 import sqlalchemy
 
-from chiso766 import Period, read_folder, score_766
+from chiso766 import Period, hcm104, read_folder, score_766
 from chiso766.cli import main
 from chiso766.errors import InputError, PolicyError
 from chiso766.io import Dataset, ReportBuilder, iter_records
@@ -108,16 +109,22 @@ def scorecard_json(dataset: Dataset) -> str:
     return dumps(scorecard_to_dict(score_766(dataset, period=YEAR)))
 
 
+def hcm104_json(dataset: Dataset) -> str:
+    return json.dumps(hcm104.score(dataset, period=Period.quarter(2025, 2)).to_dict(),
+                      sort_keys=True)
+
+
 @pytest.fixture(scope="module")
 def province() -> dict[str, list[list[str]]]:
     return province_rows()
 
 
 @pytest.fixture(scope="module")
-def expected() -> tuple[str, tuple[int, int, int]]:
+def expected() -> tuple[str, tuple[int, int, int], str]:
     dataset = read_folder(PROVINCE)
     report = dataset.report
-    return scorecard_json(dataset), (report.read, report.accepted, report.rejected)
+    return (scorecard_json(dataset), (report.read, report.accepted, report.rejected),
+            hcm104_json(dataset))
 
 
 def sqlite_file(path: Path, tables: dict[str, list[list[str]]]) -> Path:
@@ -176,12 +183,13 @@ SOURCES: dict[str, Callable[[Path, dict[str, list[list[str]]]], Dataset]] = {
 @pytest.mark.parametrize("source", sorted(SOURCES))
 def test_every_source_gives_the_csv_folders_scorecard(
         tmp_path: Path, province: dict[str, list[list[str]]],
-        expected: tuple[str, tuple[int, int, int]], source: str) -> None:
+        expected: tuple[str, tuple[int, int, int], str], source: str) -> None:
     dataset = SOURCES[source](tmp_path, province)
     report = dataset.report
     # 7,075 rows in the ten files of the example province, all accepted.
     assert (report.read, report.accepted, report.rejected) == expected[1] == (7075, 7075, 0)
     assert scorecard_json(dataset) == expected[0]
+    assert hcm104_json(dataset) == expected[2]
 
 
 def test_xlsx_folder_scores_the_same_on_the_command_line(
