@@ -206,9 +206,12 @@ def _kind_files(folder: Path) -> tuple[dict[str, Path], list[str]]:
             continue
         suffix = name[len(kind):].lower()
         if suffix not in FORMATS:
-            raise InputError(f"a {kind} file in a format the library cannot read (expected "
-                             f"{kind}{', '.join(sorted(FORMATS))}): convert it, or move it out "
-                             "of the folder", file=os.fspath(entry))
+            hint = ("the old binary Excel format: save it as .xlsx or CSV UTF-8"
+                    if suffix == ".xls" else
+                    f"expected {kind}{', '.join(sorted(FORMATS))}: convert it, or move it out "
+                    "of the folder")
+            raise InputError(f"a {kind} file in a format the library cannot read ({hint})",
+                             file=os.fspath(entry))
         _check_file(entry)
         found.setdefault(kind, []).append(entry)
     for kind, paths in found.items():
