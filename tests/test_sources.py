@@ -311,6 +311,69 @@ def test_junk_rows_in_every_table_form(form: str) -> None:
     assert dataset.dossiers[-1].id == ("7" if typed_cells else "7.0")
 
 
+TEXT_JUNK = [
+    ["HS1", "P1", "U1", "02/06/2025 08:00:00", "2", "1"],
+    ["HS2", "P1", "U1", "02/06/2025 08", "1", "1"],        # truncated moment
+    ["HS3", "P1", "U1", "31/02/2025", "1", "0"],           # no such day
+    ["HS4", "P1", "U1", "02/06/2025", "qua Zalo", "0"],    # unknown channel
+    ["HS5", "P1", "U1", "02/06/2025", "1", "có lẽ"],       # not a yes/no word
+    ["HS1", "P1", "U1", "03/06/2025", "1", "1"],           # duplicate id
+    ["", "P1", "U1", "02/06/2025", "1", "1"],              # no id
+    ["HS6", "P1", "U1", "2025-06-02T08:00:00+07:00", "", ""],
+]
+
+
+def _rows_of(rejections: Any, first: int) -> list[tuple[Any, ...]]:
+    """Rejections with their lines (and the lines their reasons name) as data row numbers."""
+    def row(line: int) -> int:
+        return line - first + 1
+
+    return [(row(r.line), r.field, r.column, r.value,
+             re.sub(r"on line (\d+)", lambda m: f"on row {row(int(m[1]))}", r.reason))
+            for r in rejections]
+
+
+def _text_junk_in(form: str, tmp: Path) -> tuple[Dataset, int]:
+    """The text rows in one form, read; and the line of the first data row."""
+    rows = [JUNK_HEADER, *TEXT_JUNK]
+    tmp.mkdir(exist_ok=True)
+    if form == "csv":
+        with (tmp / "dossiers.csv").open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerows(rows)
+        return read_folder(tmp), 2
+    if form == "xlsx":
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        assert sheet is not None
+        for row in rows:  # text cells, as a sheet formatted as Text holds them
+            sheet.append(row)
+        workbook.save(tmp / "dossiers.xlsx")
+        return read_folder(tmp), 2
+    columns = {name: [row[i] for row in TEXT_JUNK] for i, name in enumerate(JUNK_HEADER)}
+    if form == "parquet":
+        pq.write_table(pa.table(columns), tmp / "dossiers.parquet")
+        return read_folder(tmp), 1
+    if form == "sqlite":
+        db = sqlite3.connect(":memory:")
+        db.execute(f"CREATE TABLE d ({', '.join(JUNK_HEADER)})")
+        db.executemany(f"INSERT INTO d VALUES ({', '.join('?' * len(JUNK_HEADER))})", TEXT_JUNK)
+        return read_database(db, {"dossiers": "SELECT * FROM d"}), 1
+    return read_tables({"dossiers": pd.DataFrame(columns)}), 1
+
+
+@pytest.mark.parametrize("form", ["csv", "xlsx", "parquet", "sqlite", "pandas"])
+def test_the_same_junk_is_rejected_alike_in_every_form(tmp_path: Path, form: str) -> None:
+    dataset, first = _text_junk_in(form, tmp_path)
+    report = dataset.report
+    assert (report.read, report.accepted, report.rejected) == (8, 2, 6)
+    want, _ = _text_junk_in("csv", tmp_path / "csv") if form != "csv" else (dataset, 2)
+    got = _rows_of(report.rejections, first)
+    assert got == _rows_of(want.report.rejections, 2)
+    assert [row for row, *_ in got] == [2, 3, 4, 5, 6, 7]
+    assert got[4][4] == "duplicate dossier id 'HS1': first seen on row 1"
+    assert [d.id for d in dataset.dossiers] == ["HS1", "HS6"]
+
+
 def test_junk_in_an_xlsx_sheet(tmp_path: Path) -> None:
     path = tmp_path / "dossiers.xlsx"
     workbook = openpyxl.Workbook()
