@@ -808,6 +808,19 @@ def test_plain_marks_undecodable_bytes() -> None:
     assert isinstance(got, BadCell) and got.reason == "the bytes are not UTF-8 text"
 
 
+def test_undecodable_bytes_reject_their_row_only_in_a_field_column() -> None:
+    rows: list[dict[str, Any]] = [
+        {"MaHoSo": b"HS1", "MaTTHC": "P1", "MaDonVi": "U1", "NgayTiepNhan": "02/06/2025",
+         "GhiChu": b"\xff"},  # an unknown column: ignored, bytes and all
+        {"MaHoSo": b"HS\xff", "MaTTHC": "P1", "MaDonVi": "U1", "NgayTiepNhan": "02/06/2025"},
+    ]
+    dataset = read_tables({"dossiers": rows})
+    assert [d.id for d in dataset.dossiers] == ["HS1"]
+    (bad,) = dataset.report.rejections
+    assert (bad.line, bad.field, bad.column, bad.value) == (2, "id", "MaHoSo", "b'HS\\xff'")
+    assert bad.reason == "the bytes are not UTF-8 text"
+
+
 def test_a_dossier_read_from_every_form_is_the_same_record() -> None:
     row = {"MaHoSo": "HS1", "MaTTHC": "P1", "MaDonVi": "U1", "KenhThucHien": 2,
            "NgayTiepNhan": datetime(2025, 6, 2, 8, 5), "NgayHenTra": date(2025, 6, 16)}

@@ -39,8 +39,15 @@ def frame_rows(frame: Any, label: str) -> Iterator[tuple[int, list[Any]]]:
     kind = type(frame).__name__
     if library == "pandas" and kind == "DataFrame":
         yield 0, [str(c) for c in frame.columns]
-        for number, row in enumerate(frame.itertuples(index=False, name=None), 1):
-            yield number, list(row)
+        number = 0
+        # A batch of rows at a time, each column as a Python list (several times faster than
+        # itertuples on Arrow-backed columns).
+        for start in range(0, len(frame), _BATCH):
+            part = frame.iloc[start:start + _BATCH]
+            columns = [part.iloc[:, i].tolist() for i in range(part.shape[1])]
+            for row in zip(*columns, strict=True):
+                number += 1
+                yield number, list(row)
         return
     if library == "polars" and kind in ("DataFrame", "LazyFrame"):
         if kind == "LazyFrame":

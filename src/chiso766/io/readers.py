@@ -1226,8 +1226,9 @@ def _iter_table(reader: _Reader, rows: Iterator[TableRow], missing: Any = None,
             values.extend([missing] * (ncols - len(values)))
             by_field: Cells = {field: [(name, values[index]) for index, name in found]
                                for field, found in plan.columns.items()}
-            bad = next(((field, column, cell) for field, entries in by_field.items()
-                        for column, cell in entries if isinstance(cell, BadCell)), None)
+            bad = None if BadCell not in map(type, values) else next(
+                ((field, column, cell) for field, entries in by_field.items()
+                 for column, cell in entries if isinstance(cell, BadCell)), None)
             if bad is not None:
                 reader._remember(by_field, line)
                 reader.reject(line, bad[0], _clip(bad[2].value), bad[2].reason,
