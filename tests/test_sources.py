@@ -787,7 +787,7 @@ def test_a_database_url_that_cannot_be_used_is_an_error_without_its_password() -
 
 @pytest.mark.parametrize(("value", "expected"), [
     (None, None), ("x", "x"), (True, True), (3, 3),
-    (1.0, 1), (2.5, 2.5), (float("nan"), None),
+    (1.0, 1), (2.5, 2.5), (float("nan"), None), (2.0**53, 2**53), (1e20, 1e20),
     (Decimal("2"), 2), (Decimal("1.000100"), "1.000100"), (Decimal("NaN"), None),
     (date(2025, 6, 2), "2025-06-02"),
     (datetime(2025, 6, 2, 8, 5), "2025-06-02T08:05:00"),

@@ -10,8 +10,8 @@ written once:
 - a date becomes its ISO text (``2025-06-02``: a date, so 00:00 or 17:00 by field, as in a
   file); a date and time becomes ISO text with its offset if it has one; a moment without an
   offset is Vietnam local time, as in a file;
-- a whole float (``1.0``, what pandas makes of an integer column with a gap) becomes the
-  integer ``1``, so an id ``1.0`` reads as ``"1"``; a float with a fraction stays a float and is
+- a whole float (``1.0``, what pandas makes of an integer column with a gap) up to 2**53 becomes
+  the integer ``1``, so an id ``1.0`` reads as ``"1"``; a float with a fraction stays a float and is
   refused where text is expected (``1.000100`` would come back as ``1.0001``, so a code typed
   into a number cell cannot be trusted);
 - a ``Decimal`` (SQL ``NUMERIC``) keeps its digits: whole → ``int``, else its text;
@@ -44,6 +44,11 @@ class BadCell:
     reason: str
 
 
+#: Above 2**53 a float no longer holds every whole number: it cannot be trusted to be the digits
+#: that were typed, so it is left a float (refused as text).
+_EXACT = 2**53
+
+
 def plain(value: Any) -> Any:
     """The JSON-like value of one typed cell (see the module docstring)."""
     kind = type(value)
@@ -52,7 +57,7 @@ def plain(value: Any) -> Any:
     if isinstance(value, float):
         if value != value:  # NaN
             return None
-        if value.is_integer():
+        if value.is_integer() and abs(value) <= _EXACT:
             return int(value)
         return float(value)
     if isinstance(value, datetime):
