@@ -101,8 +101,17 @@ def score_folder(
         raise InputError(f"no such folder: {folder}", file=os.fspath(folder))
     files, others = _kind_files(folder)
     if "dossiers" not in files:
-        raise InputError(f"no dossiers file (dossiers.csv, dossiers.jsonl or dossiers.json) in "
-                         f"{folder}", file=os.fspath(folder))
+        raise InputError(f"no dossiers file (dossiers.csv, .jsonl, .json, .xlsx or .parquet) "
+                         f"in {folder}", file=os.fspath(folder))
+    if any(files[k].suffix.lower() != ".csv" for k in ("supplements", "ratings") if k in files):
+        # The streaming readers of these two files read CSV only: the record path reads every
+        # format, to the same scorecard (memory then grows with the dossiers).
+        from .io.dataset import read_folder
+        from .scoring import score_766
+
+        return score_766(read_folder(folder, strict=strict, progress=progress), period=period,
+                         as_of=as_of, calendar=calendar, policy=policy, rules=rules,
+                         reported_received=reported_received, last_year_totals=last_year_totals)
     # One builder per step, joined at the end in read_folder's order, so the report (files,
     # rejections, notes) comes out exactly as read_folder's although ratings and petitions are
     # read before the dossiers here (the context needs them).

@@ -9,13 +9,13 @@ unknown unit or procedure can be rejected and each dossier gets its supplement r
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from ..errors import InputError, RecordError
+from ..errors import InputError, PolicyError, RecordError
 from ..records import (
     Announcement,
     Authority,
@@ -31,15 +31,19 @@ from ..records import (
 from .columns import KINDS
 from .readers import (
     FORMATS,
+    FileObject,
+    Format,
     ReadReport,
     Rejection,
     ReportBuilder,
     StrPath,
     SupplementRow,
+    _check_file,
     iter_records,
+    iter_rows,
 )
 
-__all__ = ["Dataset", "read_folder"]
+__all__ = ["Dataset", "read_database", "read_files", "read_folder", "read_tables"]
 
 NO_UNITS = "every unit id on the dossiers is a top-level unit"
 NO_AUTHORITIES = ("a unit's authority is the procedures seen on its dossiers, at the procedure's "
@@ -117,6 +121,14 @@ class Dataset:
             postings=got["postings"], notes=(*fallback, *notes),
         )
 
+    @classmethod
+    def from_frames(cls, frames: Mapping[str, Any], *, strict: bool = False,
+                    labels: Mapping[str, str] | None = None) -> Dataset:
+        """A dataset from tables held in memory, one per record kind (SPEC §8 (r2)):
+        ``Dataset.from_frames({"dossiers": df, "units": units_df})``. Same as
+        :func:`read_tables`, which says what a table may be."""
+        return read_tables(frames, strict=strict, labels=labels)
+
     def unit_ids(self) -> tuple[str, ...]:
         """The units' ids, or, without units (SPEC §8), the distinct unit ids of the dossiers
         in first-seen order."""
@@ -168,15 +180,40 @@ def _fallback_notes(has_units: bool, has_authorities: bool, how: str) -> tuple[s
 
 
 def _kind_files(folder: Path) -> tuple[dict[str, Path], list[str]]:
-    """``kind → file`` for the folder, and the names of other files (ignored, but noted)."""
+    """``kind → file`` for the folder, and the names of other files (ignored, but noted).
+
+    SPEC §8 (r2): a file named for a record kind (``dossiers.xlsx``, ``Units.csv``,
+    ``dossiers.csv.gz``) is a record file: one the library cannot read is an error naming it,
+    never skipped, since scoring without it would give other numbers. So is a record file name
+    that is a folder, a broken or looping link, or not a regular file. Hidden files and other
+    names are ignored (and noted by the caller).
+    """
     found: dict[str, list[Path]] = {}
     others: list[str] = []
-    for entry in sorted(folder.iterdir()):
-        stem, dot, suffix = entry.name.rpartition(".")
-        if entry.is_file() and dot and stem.lower() in KINDS and f".{suffix.lower()}" in FORMATS:
-            found.setdefault(stem.lower(), []).append(entry)
-        elif entry.is_file() and not entry.name.startswith("."):
-            others.append(entry.name)
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        raise InputError(f"cannot list the folder: {exc.strerror or exc}",
+                         file=os.fspath(folder)) from None
+    for entry in entries:
+        name = entry.name
+        if name.startswith("."):
+            continue
+        kind = name.split(".", 1)[0].lower()
+        if kind not in KINDS or "." not in name:
+            if entry.is_file():
+                others.append(name)
+            continue
+        suffix = name[len(kind):].lower()
+        if suffix not in FORMATS:
+            hint = ("the old binary Excel format: save it as .xlsx or CSV UTF-8"
+                    if suffix == ".xls" else
+                    f"expected {kind}{', '.join(sorted(FORMATS))}: convert it, or move it out "
+                    "of the folder")
+            raise InputError(f"a {kind} file in a format the library cannot read ({hint})",
+                             file=os.fspath(entry))
+        _check_file(entry)
+        found.setdefault(kind, []).append(entry)
     for kind, paths in found.items():
         if len(paths) > 1:
             raise InputError(f"two files for {kind} ({', '.join(p.name for p in paths)}): keep "
@@ -191,7 +228,8 @@ def read_folder(path: StrPath, *, strict: bool = False,
 
     One file per kind: ``units``, ``procedures``, ``authorities``, ``communes``, ``supplements``,
     ``dossiers`` (required), ``petitions``, ``ratings``, ``announcements``, ``postings``, each as
-    ``.csv``, ``.jsonl`` or ``.json``. Bad rows are rejected into ``dataset.report`` (never
+    ``.csv``, ``.jsonl``, ``.json``, ``.xlsx`` (first sheet; the extra ``excel``) or
+    ``.parquet`` (the extra ``parquet``). Bad rows are rejected into ``dataset.report`` (never
     guessed, never dropped); a supplement whose dossier is missing or rejected is rejected too.
     With a units file, records naming another unit are rejected; with a procedures file,
     dossiers and authorities naming another procedure are rejected.
@@ -204,29 +242,151 @@ def read_folder(path: StrPath, *, strict: bool = False,
     command line uses it for its progress line on stderr).
 
     Raises :class:`~chiso766.errors.InputError` for a missing folder, no dossiers file, two
-    files for one kind, or a file that cannot be read at all; with ``strict=True``, also for the
-    first rejected row.
+    files for one kind, a file named for a kind that cannot be read at all (a format the library
+    does not read, ``.xlsx`` without openpyxl, a broken link, a folder); with ``strict=True``,
+    also for the first rejected row.
     """
     folder = Path(path)
     if not folder.is_dir():
         raise InputError(f"no such folder: {folder}", file=os.fspath(folder))
     files, others = _kind_files(folder)
     if "dossiers" not in files:
-        raise InputError(f"no dossiers file (dossiers.csv, dossiers.jsonl or dossiers.json) in "
-                         f"{folder}", file=os.fspath(folder))
+        raise InputError(f"no dossiers file (dossiers.csv, .jsonl, .json, .xlsx or .parquet) "
+                         f"in {folder}", file=os.fspath(folder))
     builder = ReportBuilder()
     if others:
         builder.note(f"ignored files that are not record files: {', '.join(others)}")
 
+    def records(kind: str, **checks: Any) -> Iterator[Any]:
+        return iter_records(files[kind], kind, report_builder=builder, strict=strict,
+                            population_databases=population_databases, **checks)
+
+    return _assemble({kind: path.name for kind, path in files.items()}, records, builder,
+                     strict=strict, progress=progress, folder=os.fspath(folder), how="file")
+
+
+def _check_kinds(kinds: Iterable[str], what: str) -> None:
+    for kind in kinds:
+        if kind not in KINDS:
+            raise PolicyError(f"unknown record kind (expected one of {', '.join(KINDS)})",
+                              field=what, value=kind)
+
+
+def read_files(files: Mapping[str, StrPath | FileObject], *, strict: bool = False,
+               formats: Mapping[str, Format] | None = None,
+               progress: Callable[[str, int], None] | None = None) -> Dataset:
+    """Read one file per record kind, each a path or an open file object, into a
+    :class:`Dataset`, as :func:`read_folder` reads a folder: ``read_files({"dossiers":
+    upload, "units": "units.xlsx"})``.
+
+    A file object may be binary, or text for CSV and JSON; its format comes from ``formats``
+    (kind → ``"csv"``, ``"jsonl"``, ``"json"``, ``"xlsx"``, ``"parquet"``) or from its ``name``.
+    It is read from where it stands and left open. Rejections name the file's base name (or the
+    kind, for a file object without a name).
+    """
+    _check_kinds(files, "files")
+    if "dossiers" not in files:
+        raise InputError("no dossiers file given", field="files")
+    formats = formats or {}
+    builder = ReportBuilder()
+    labels = {kind: _source_name(source, kind) for kind, source in files.items()}
+
+    def records(kind: str, **checks: Any) -> Iterator[Any]:
+        return iter_records(files[kind], kind, report_builder=builder, strict=strict,
+                            format=formats.get(kind), **checks)
+
+    return _assemble(labels, records, builder, strict=strict, progress=progress, folder=None,
+                     how="file")
+
+
+def _source_name(source: Any, kind: str) -> str:
+    if isinstance(source, str | os.PathLike):
+        return Path(source).name
+    name = getattr(source, "name", None)
+    return Path(name).name if isinstance(name, str) and name else kind
+
+
+def read_tables(tables: Mapping[str, Any], *, strict: bool = False,
+                labels: Mapping[str, str] | None = None,
+                progress: Callable[[str, int], None] | None = None) -> Dataset:
+    """Read tables held in memory, one per record kind, into a :class:`Dataset` (SPEC §8 (r2)).
+
+    A table is a pandas or polars DataFrame, a pyarrow Table or RecordBatch, or an iterable of
+    mappings (``list[dict]``). Its columns are named as a file's (English or national names,
+    case- and accent-insensitive) and every row is parsed, checked and accepted or rejected as a
+    CSV row is (:mod:`chiso766.io.frames`): the "file" of a rejection is the kind (or
+    ``labels[kind]``), its "line" the 1-based row number. ``None``/``NaN`` means "not
+    reported". pandas, polars and pyarrow are not imported by the library: it uses the objects
+    given.
+    """
+    from .frames import frame_rows
+
+    _check_kinds(tables, "tables")
+    if "dossiers" not in tables:
+        raise InputError("no dossiers table given", field="tables")
+    names = {kind: (labels or {}).get(kind, kind) for kind in tables}
+    builder = ReportBuilder()
+
+    def records(kind: str, **checks: Any) -> Iterator[Any]:
+        return iter_rows(frame_rows(tables[kind], names[kind]), kind, file=names[kind],
+                         report_builder=builder, strict=strict, **checks)
+
+    return _assemble(names, records, builder, strict=strict, progress=progress, folder=None,
+                     how="table")
+
+
+def read_database(connection: Any, queries: Mapping[str, Any], *, strict: bool = False,
+                  params: Mapping[str, Any] | None = None,
+                  progress: Callable[[str, int], None] | None = None) -> Dataset:
+    """Read each record kind from a query into a :class:`Dataset` (SPEC §8 (r2)).
+
+    ``connection`` is a SQLAlchemy ``Engine`` or ``Connection``, a database URL
+    (``"postgresql+psycopg://user@host/motcua"``; needs the extra ``sql``) or a DB-API
+    connection (``sqlite3.connect(...)``). ``queries`` maps a kind to a SELECT (text, or a
+    SQLAlchemy selectable) whose result columns are named as a file's columns (``SELECT ma_ho_so
+    AS "MaHoSo", …``); ``params`` are bound to every query (SQLAlchemy: ``:name``; DB-API: the
+    driver's style). Rows are parsed, checked and accepted or rejected as CSV rows are; the
+    "file" of a rejection is the kind, its "line" the 1-based row number of the result. ``NULL``
+    means "not reported". A query that fails is an :class:`~chiso766.errors.InputError` naming
+    its kind.
+    """
+    from .sql import connect, query_rows
+
+    _check_kinds(queries, "queries")
+    if "dossiers" not in queries:
+        raise InputError("no dossiers query given", field="queries")
+    conn, owned = connect(connection)
+    builder = ReportBuilder()
+
+    def records(kind: str, **checks: Any) -> Iterator[Any]:
+        return iter_rows(query_rows(conn, queries[kind], kind, params), kind, file=kind,
+                         report_builder=builder, strict=strict, **checks)
+
+    try:
+        return _assemble({kind: kind for kind in queries}, records, builder, strict=strict,
+                         progress=progress, folder=None, how="query")
+    finally:
+        if owned:
+            conn.dispose()
+
+
+def _assemble(labels: Mapping[str, str], records: Callable[..., Iterator[Any]],
+              builder: ReportBuilder, *, strict: bool,
+              progress: Callable[[str, int], None] | None, folder: str | None,
+              how: str) -> Dataset:
+    """Read the kinds of ``labels`` in the order of SPEC §8 (lookups first) into a Dataset,
+    whatever the source: ``records(kind, **checks)`` yields one kind's records and reports its
+    rows to ``builder``; ``labels`` names each kind's file (or table) in rejections."""
+    files = labels
+
     def read(kind: str, **checks: Any) -> list[Any]:
         if kind not in files:
             return []
-        records = iter_records(files[kind], kind, report_builder=builder, strict=strict,
-                               **checks)
+        records_of_kind = records(kind, **checks)
         if progress is None:
-            return list(records)
+            return list(records_of_kind)
         out: list[Any] = []
-        for record in records:
+        for record in records_of_kind:
             out.append(record)
             if len(out) % 50_000 == 0:
                 progress(kind, len(out))
@@ -242,8 +402,7 @@ def read_folder(path: StrPath, *, strict: bool = False,
     for row in rows:
         grouped.setdefault(row.dossier_id, []).append(row)
     requests = {k: tuple(r.request for r in group) for k, group in grouped.items()}
-    dossiers: list[Dossier] = read("dossiers", supplements=requests,
-                                   population_databases=population_databases, **checks)
+    dossiers: list[Dossier] = read("dossiers", supplements=requests, **checks)
     if grouped:
         _reject_orphan_supplements(builder, files, grouped, dossiers, strict)
     petitions: list[Petition] = read("petitions", **checks)
@@ -254,8 +413,8 @@ def read_folder(path: StrPath, *, strict: bool = False,
         units=tuple(units), procedures=procedures, authorities=tuple(authorities),
         communes=tuple(communes), dossiers=tuple(dossiers), petitions=tuple(petitions),
         ratings=tuple(ratings), announcements=tuple(announcements), postings=tuple(postings),
-        report=builder.build(), folder=os.fspath(folder),
-        notes=_fallback_notes("units" in files, "authorities" in files, "file"),
+        report=builder.build(), folder=folder,
+        notes=_fallback_notes("units" in files, "authorities" in files, how),
     )
 
 
@@ -270,7 +429,11 @@ class Reference:
     checks: dict[str, Any]  #: ``unit_ids`` and ``procedures`` for the readers of the rest
 
 
-def read_reference(files: Mapping[str, Path], read: Callable[..., list[Any]],
+def _label(file: Path | str) -> str:
+    return file.name if isinstance(file, Path) else file
+
+
+def read_reference(files: Mapping[str, Path] | Mapping[str, str], read: Callable[..., list[Any]],
                    note: Callable[[str], None]) -> Reference:
     """Units, procedures, authorities and communes, in that order, as every folder reader
     (``read_folder``, the streaming score, the Dask one) reads them; ``read(kind, **checks)``
@@ -283,7 +446,7 @@ def read_reference(files: Mapping[str, Path], read: Callable[..., list[Any]],
         orphans = sorted({u.parent_id for u in units
                           if u.parent_id is not None and u.parent_id not in unit_ids})
         if orphans:
-            note(f"{files['units'].name}: parent_id not in the file (treated as no parent by "
+            note(f"{_label(files['units'])}: parent_id not in the file (treated as no parent by "
                  f"the tree): {', '.join(orphans)}")
     procedures = {p.code: p for p in read("procedures")}
     checks: dict[str, Any] = {"unit_ids": unit_ids,
@@ -293,16 +456,16 @@ def read_reference(files: Mapping[str, Path], read: Callable[..., list[Any]],
     return Reference(units, procedures, authorities, communes, checks)
 
 
-def _reject_orphan_supplements(builder: ReportBuilder, files: Mapping[str, Path],
+def _reject_orphan_supplements(builder: ReportBuilder, files: Mapping[str, str],
                                grouped: Mapping[str, list[SupplementRow]],
                                dossiers: list[Dossier], strict: bool) -> None:
     """SPEC §8: a supplement request belongs to a dossier; without one it is rejected, and the
     counts move it from accepted to rejected so that read == accepted + rejected."""
     accepted = {d.id for d in dossiers}
-    dossier_file = files["dossiers"].name
+    dossier_file = files["dossiers"]
     rejected_at = {r.record_id: r.line for r in builder.rejections
                    if r.file == dossier_file and r.record_id is not None}
-    sup_file = files["supplements"].name
+    sup_file = files["supplements"]
     for dossier_id, group in grouped.items():
         if dossier_id in accepted:
             continue

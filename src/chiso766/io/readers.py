@@ -1,6 +1,12 @@
-"""Streaming readers: one record at a time from a CSV, JSON Lines or JSON file (SPEC §8).
+"""Streaming readers: one record at a time from a CSV, JSON Lines, JSON, Excel or Parquet file,
+or from any rows (SPEC §8).
 
-:func:`iter_records` is the one entry point. It yields the records of one file as it reads them
+:func:`iter_records` is the entry point for a file; :func:`iter_rows` for rows from anywhere else
+(DataFrames, databases: :mod:`.frames`, :mod:`.sql`). Excel and Parquet files are rows too
+(:mod:`.excel`, :mod:`.parquet`): every source that is not CSV or JSON text is turned into
+``(row number, cells)`` rows, typed cells made plain (:mod:`.cells`), and those rows go through
+the same header resolution, cell parsers and record checks as a CSV row, so a rule about a row
+is written once. It yields the records of one file as it reads them
 and keeps nothing but what checking needs (the ids seen so far, to reject duplicates), so a caller
 that folds records into tallies can read millions of dossiers in constant memory.
 :func:`~chiso766.io.dataset.read_folder` is built on it.
@@ -23,15 +29,19 @@ general converters.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
+import io
 import itertools
 import json
 import os
+import stat
 from collections.abc import (
     Callable,
     Collection,
     Container,
     Generator,
+    Iterable,
     Iterator,
     Mapping,
     Sequence,
@@ -58,6 +68,7 @@ from ..records import (
 from ..timelimits import TimeLimit
 from . import national
 from . import values as v
+from .cells import BadCell, plain
 from .columns import FIELDS, KINDS, fold_name
 
 __all__ = [
@@ -70,19 +81,23 @@ __all__ = [
     "SupplementRow",
     "detect_format",
     "iter_records",
+    "iter_rows",
 ]
 
 StrPath = str | os.PathLike[str]
 Kind = Literal["units", "procedures", "authorities", "communes", "supplements", "dossiers",
                "petitions", "ratings", "announcements", "postings"]
-Format = Literal["csv", "jsonl", "json"]
+Format = Literal["csv", "jsonl", "json", "xlsx", "parquet"]
+#: A file given as an open file object instead of a path (binary, or text for CSV and JSON).
+FileObject = IO[bytes] | IO[str]
 T = TypeVar("T")
 #: What :func:`iter_records` returns: a generator, so a caller may ``close()`` it early.
 RecordStream = Generator[T, None, None]
 
 #: File name suffix → format.
 FORMATS: Final[Mapping[str, Format]] = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl",
-                                        ".json": "json"}
+                                        ".json": "json", ".xlsx": "xlsx", ".xlsm": "xlsx",
+                                        ".parquet": "parquet"}
 
 _BLOCK = 1 << 20
 _SHOW_LIMIT = 200
@@ -101,10 +116,12 @@ class Rejection:
     """One input row that did not become a record (SPEC §8).
 
     ``line`` is the 1-based physical line of a CSV file (the header is line 1; a row spanning
-    several lines is named by its first), the 1-based line of a JSON Lines file, or the 1-based
-    position of the element in a JSON array. ``field`` is the record's English field name (``None``
-    when the whole row is unreadable), ``column`` the column or key as the file spells it,
-    ``value`` the raw text of the cell.
+    several lines is named by its first), the 1-based line of a JSON Lines file, the 1-based
+    position of the element in a JSON array, the row number of an Excel sheet (the first sheet:
+    the read report's notes name it), or the 1-based data row of a Parquet file, a table or a
+    query result (``file`` is then the kind, or the label given). ``field`` is the record's
+    English field name (``None`` when the whole row is unreadable), ``column`` the column or key
+    as the file spells it, ``value`` the raw text of the cell.
     """
 
     file: str
@@ -364,11 +381,12 @@ def _codes(value: Any) -> frozenset[str]:
 
 
 def detect_format(path: StrPath) -> Format:
-    """``csv``, ``jsonl`` or ``json`` from the file name; InputError for anything else."""
+    """``csv``, ``jsonl``, ``json``, ``xlsx`` or ``parquet`` from the file name; InputError for
+    anything else."""
     fmt = FORMATS.get(Path(path).suffix.lower())
     if fmt is None:
-        raise InputError("cannot tell the format from the file name (expected .csv, .jsonl or "
-                         ".json)", file=os.fspath(path))
+        raise InputError("cannot tell the format from the file name (expected .csv, .jsonl, "
+                         ".ndjson, .json, .xlsx or .parquet)", file=os.fspath(path))
     return fmt
 
 
@@ -618,6 +636,85 @@ class _Reader:
 
 
 # ---------------------------------------------------------------------------------------------
+# files given as paths or as file objects
+
+
+class _EncodedText:
+    """A text file object read as UTF-8 bytes (the readers work on bytes)."""
+
+    def __init__(self, f: IO[str]) -> None:
+        self.f = f
+
+    def read(self, size: int = -1) -> bytes:
+        return self.f.read(size).encode("utf-8")
+
+    def readline(self) -> bytes:
+        return self.f.readline().encode("utf-8")
+
+    def __iter__(self) -> Iterator[bytes]:
+        return (line.encode("utf-8") for line in self.f)
+
+
+@contextlib.contextmanager
+def _binary(source: Path | FileObject) -> Iterator[Any]:
+    """A binary stream of ``source``: the file opened (and closed) for a path, the object itself
+    (left open: it belongs to the caller) for a binary file object, UTF-8 bytes of a text one."""
+    if isinstance(source, Path):
+        with source.open("rb") as f:
+            yield f
+    elif isinstance(source.read(0), str):
+        yield _EncodedText(source)  # type: ignore[arg-type]
+    else:
+        yield source
+
+
+class _LineEnds:
+    """The bytes of a CSV file whose lines end with a lone CR (old Mac OS exports), with those
+    line ends read as LF; any other file is passed through unchanged.
+
+    The first line end decides: when it is a lone ``\r``, every ``\r\n`` and every other
+    ``\r`` is a line end, so lines are numbered as the file shows them. (A CR inside a quoted
+    cell of such a file becomes a LF, which is what the cell meant.)
+    """
+
+    def __init__(self, head: bytes, f: Any) -> None:
+        self.head = head
+        self.f = f
+
+    @staticmethod
+    def wrap(f: Any) -> Any:
+        head = f.read(_BLOCK)
+        cr, lf = head.find(b"\r"), head.find(b"\n")
+        if cr < 0 or (0 <= lf < cr) or head[cr + 1:cr + 2] == b"\n":
+            return _Prefixed(head, f)
+        return _LineEnds(head, f)
+
+    def read(self, size: int = -1) -> bytes:
+        if self.head:
+            block, self.head = self.head, b""
+        else:
+            block = self.f.read(size)
+        if block.endswith(b"\r"):  # a CR LF pair split between two reads
+            block += self.f.read(1)
+        return block.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+
+
+class _Prefixed:
+    """A binary stream with its first bytes, already read, put back in front."""
+
+    def __init__(self, head: bytes, f: Any) -> None:
+        self.head = head
+        self.f = f
+
+    def read(self, size: int = -1) -> bytes:
+        if self.head:
+            block, self.head = self.head, b""
+            return block
+        data: bytes = self.f.read(size)
+        return data
+
+
+# ---------------------------------------------------------------------------------------------
 # CSV
 
 
@@ -663,8 +760,11 @@ def _decoded_blocks(f: IO[bytes], file: str, bad: set[int], line: int = 1,
     Undecodable lines are decoded with replacement characters and their numbers put in ``bad``
     so the row they belong to can be rejected, instead of failing the whole file. ``line`` and
     ``carry`` continue a file read up to here: the number of the next line and the bytes of it
-    already read.
+    already read. A file whose lines end with a lone CR is read as if they ended with LF
+    (:class:`_LineEnds`).
     """
+    if line == 1 and not carry:
+        f = _LineEnds.wrap(f)
     block = f.read(_BLOCK)
     if line == 1 and not carry:
         if block.startswith(codecs.BOM_UTF8):
@@ -703,15 +803,19 @@ def _csv_header(reader: _Reader, lines: Iterator[str], bad: set[int],
         raise InputError("the header line is not UTF-8 text (save the file as UTF-8)",
                          file=reader.file, line=header_no)
     delimiter = max((",", ";", "\t"), key=header.count)
-    names = next(csv.reader([header], delimiter=delimiter))
+    try:
+        names = next(csv.reader([header], delimiter=delimiter))
+    except csv.Error as exc:
+        raise InputError(f"the header line cannot be read as CSV ({exc})", file=reader.file,
+                         line=header_no) from None
     return header_no, delimiter, _plan(reader, names), len(names)
 
 
-def _iter_csv(reader: _Reader, path: Path) -> RecordStream[Any]:
+def _iter_csv(reader: _Reader, path: Path | FileObject) -> RecordStream[Any]:
     bad: set[int] = set()
     read = 0
     try:
-        with path.open("rb") as f:
+        with _binary(path) as f:
             lines = itertools.chain.from_iterable(_decoded_blocks(f, reader.file, bad))
             head = _csv_header(reader, lines, bad)
             if head is None:
@@ -1016,17 +1120,20 @@ class _JsonRows:
         return reader.build(_object_cells(reader, obj, self.keys), line)
 
 
-def _iter_jsonl(reader: _Reader, path: Path) -> RecordStream[Any]:
+def _iter_jsonl(reader: _Reader, path: Path | FileObject) -> RecordStream[Any]:
     rows = _JsonRows(reader)
     read = 0
     try:
-        with path.open("rb") as f:
+        with _binary(path) as f:
             head = f.read(4096)
             if b"\x00" in head:
                 raise InputError("not a UTF-8 text file (it contains NUL bytes: binary, or "
                                  "UTF-16?)", file=reader.file)
-            f.seek(0)
-            for line, raw in enumerate(f, 1):
+            # The head, completed to the end of its last line, then the rest (no seek: a file
+            # object need not be seekable).
+            first = io.BytesIO(head + (f.readline() if head and not head.endswith(b"\n")
+                                       else b""))
+            for line, raw in enumerate(itertools.chain(first, f), 1):
                 if line == 1 and raw.startswith(codecs.BOM_UTF8):
                     raw = raw[len(codecs.BOM_UTF8):]
                 if not raw.strip():
@@ -1060,10 +1167,11 @@ def _iter_jsonl(reader: _Reader, path: Path) -> RecordStream[Any]:
         reader.close()
 
 
-def _iter_json(reader: _Reader, path: Path) -> RecordStream[Any]:
+def _iter_json(reader: _Reader, path: Path | FileObject) -> RecordStream[Any]:
     read = 0
     try:
-        data = path.read_bytes()
+        with _binary(path) as f:
+            data = f.read()
         if data.startswith(codecs.BOM_UTF8):
             data = data[len(codecs.BOM_UTF8):]
         try:
@@ -1103,39 +1211,156 @@ def _iter_json(reader: _Reader, path: Path) -> RecordStream[Any]:
 
 
 # ---------------------------------------------------------------------------------------------
+# typed rows: spreadsheets, Parquet, DataFrames, databases
+
+#: One row of a table: its number and its cells (or a BadCell when the whole row is unusable).
+TableRow = tuple[int, "Sequence[Any] | BadCell"]
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _iter_table(reader: _Reader, rows: Iterator[TableRow], missing: Any = None,
+                ) -> RecordStream[Any]:
+    """Records from rows whose first non-empty row is the header, as a CSV file's: the same
+    column names, the same cell parsers (typed cells made plain first, :mod:`.cells`), the same
+    checks and rejections. Every source other than CSV and JSON comes this way. A row shorter
+    than the header is completed with ``missing`` (``None``: not reported; a spreadsheet, which
+    leaves out empty cells at the end of a row, gives ``""``)."""
+    read = 0
+    try:
+        names: list[str] | None = None
+        for _, cells in rows:
+            if isinstance(cells, BadCell):
+                continue
+            if any(not _empty(plain(c)) for c in cells):
+                names = ["" if c is None else str(plain(c)) for c in cells]
+                break
+        if names is None:
+            reader.builder.note(f"{reader.file}: empty file")
+            return
+        plan = _plan(reader, names)
+        ncols = len(names)
+        for line, row in rows:
+            read += 1
+            if isinstance(row, BadCell):
+                reader.reject(line, None, _clip(row.value), row.reason)
+                continue
+            values = [plain(c) for c in row]
+            if len(values) > ncols and any(not _empty(c) for c in values[ncols:]):
+                reader.reject(line, None, _clip(", ".join(_raw_text(c) for c in values)),
+                              f"the row has {len(values)} cells but the header has {ncols}")
+                continue
+            if all(_empty(c) for c in values):
+                read -= 1
+                reader.blank += 1
+                continue
+            values.extend([missing] * (ncols - len(values)))
+            by_field: Cells = {field: [(name, values[index]) for index, name in found]
+                               for field, found in plan.columns.items()}
+            bad = None if BadCell not in map(type, values) else next(
+                ((field, column, cell) for field, entries in by_field.items()
+                 for column, cell in entries if isinstance(cell, BadCell)), None)
+            if bad is not None:
+                reader._remember(by_field, line)
+                reader.reject(line, bad[0], _clip(bad[2].value), bad[2].reason,
+                              reader.record_id(by_field), bad[1])
+                continue
+            record = reader.build(by_field, line)
+            if record is not None and reader.accept(record, line):
+                yield record
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:  # a generator's files and connections are let go at once
+            close()
+        reader.read += read
+        reader.close()
+
+
+def iter_rows(
+    rows: Iterable[TableRow],
+    kind: str,
+    *,
+    file: str,
+    report_builder: ReportBuilder | None = None,
+    strict: bool = False,
+    procedures: Container[str] | None = None,
+    unit_ids: Container[str] | None = None,
+    supplements: Mapping[str, Sequence[SupplementRequest]] | None = None,
+) -> RecordStream[Any]:
+    """Yield the records of ``rows`` (``(row number, cells)`` pairs, the first non-empty one being
+    the header) as :func:`iter_records` yields a file's: same column names, cell parsers,
+    checks and rejections, which name ``file`` and the row number.
+
+    Cells may be text or typed values (dates, numbers, booleans, ``None`` for "not reported"),
+    made plain as :mod:`chiso766.io.cells` says. This is the one way in for spreadsheets,
+    Parquet, DataFrames and databases; use it for any other source of rows.
+    """
+    spec = _KINDS.get(kind)
+    if spec is None:
+        raise PolicyError(f"unknown record kind (expected one of {', '.join(KINDS)})",
+                          field="kind", value=kind)
+    builder = report_builder if report_builder is not None else ReportBuilder()
+    reader = _Reader(spec, file, builder, strict, procedures, unit_ids, supplements)
+    return _iter_table(reader, iter(rows))
+
+
+def _seekable(source: Path | FileObject) -> Any:
+    """A path, or a file object a zip or Parquet reader can seek in (a stream is read whole)."""
+    if isinstance(source, Path) or (callable(getattr(source, "seekable", None))
+                                    and source.seekable()):
+        return source
+    return io.BytesIO(source.read())  # type: ignore[arg-type]
+
+
+def _iter_xlsx(reader: _Reader, source: Path | FileObject) -> RecordStream[Any]:
+    from .excel import xlsx_rows
+
+    return _iter_table(reader, xlsx_rows(_seekable(source), reader.file, reader.builder.note),
+                       "")
+
+
+def _iter_parquet(reader: _Reader, source: Path | FileObject) -> RecordStream[Any]:
+    from .parquet import parquet_rows
+
+    return _iter_table(reader, parquet_rows(_seekable(source), reader.file))
+
+
+# ---------------------------------------------------------------------------------------------
 # the entry point
 
 
 @overload
-def iter_records(path: StrPath, kind: Literal["units"], *, report_builder: ReportBuilder | None
-                 = ..., strict: bool = ..., procedures: Container[str] | None = ...,
-                 unit_ids: Container[str] | None = ...,
+def iter_records(path: StrPath | FileObject, kind: Literal["units"], *,
+                 report_builder: ReportBuilder | None = ..., strict: bool = ...,
+                 procedures: Container[str] | None = ..., unit_ids: Container[str] | None = ...,
                  supplements: Mapping[str, Sequence[SupplementRequest]] | None = ...,
                  format: Format | None = ...,
                  population_databases: Collection[str] | None = ...) -> RecordStream[Unit]: ...
 @overload
-def iter_records(path: StrPath, kind: Literal["procedures"], *,
+def iter_records(path: StrPath | FileObject, kind: Literal["procedures"], *,
                  report_builder: ReportBuilder | None = ..., strict: bool = ...,
                  procedures: Container[str] | None = ..., unit_ids: Container[str] | None = ...,
                  supplements: Mapping[str, Sequence[SupplementRequest]] | None = ...,
                  format: Format | None = ...,
                  population_databases: Collection[str] | None = ...) -> RecordStream[Procedure]: ...
 @overload
-def iter_records(path: StrPath, kind: Literal["authorities"], *,
+def iter_records(path: StrPath | FileObject, kind: Literal["authorities"], *,
                  report_builder: ReportBuilder | None = ..., strict: bool = ...,
                  procedures: Container[str] | None = ..., unit_ids: Container[str] | None = ...,
                  supplements: Mapping[str, Sequence[SupplementRequest]] | None = ...,
                  format: Format | None = ...,
                  population_databases: Collection[str] | None = ...) -> RecordStream[Authority]: ...
 @overload
-def iter_records(path: StrPath, kind: Literal["communes"], *,
+def iter_records(path: StrPath | FileObject, kind: Literal["communes"], *,
                  report_builder: ReportBuilder | None = ..., strict: bool = ...,
                  procedures: Container[str] | None = ..., unit_ids: Container[str] | None = ...,
                  supplements: Mapping[str, Sequence[SupplementRequest]] | None = ...,
                  format: Format | None = ...,
                  population_databases: Collection[str] | None = ...) -> RecordStream[Commune]: ...
 @overload
-def iter_records(path: StrPath, kind: Literal["supplements"], *,
+def iter_records(path: StrPath | FileObject, kind: Literal["supplements"], *,
                  report_builder: ReportBuilder | None = ..., strict: bool = ...,
                  procedures: Container[str] | None = ..., unit_ids: Container[str] | None = ...,
                  supplements: Mapping[str, Sequence[SupplementRequest]] | None = ...,
@@ -1143,28 +1368,28 @@ def iter_records(path: StrPath, kind: Literal["supplements"], *,
                  population_databases: Collection[str] | None = ...,
                  ) -> RecordStream[SupplementRow]: ...
 @overload
-def iter_records(path: StrPath, kind: Literal["dossiers"], *,
+def iter_records(path: StrPath | FileObject, kind: Literal["dossiers"], *,
                  report_builder: ReportBuilder | None = ..., strict: bool = ...,
                  procedures: Container[str] | None = ..., unit_ids: Container[str] | None = ...,
                  supplements: Mapping[str, Sequence[SupplementRequest]] | None = ...,
                  format: Format | None = ...,
                  population_databases: Collection[str] | None = ...) -> RecordStream[Dossier]: ...
 @overload
-def iter_records(path: StrPath, kind: Literal["petitions"], *,
+def iter_records(path: StrPath | FileObject, kind: Literal["petitions"], *,
                  report_builder: ReportBuilder | None = ..., strict: bool = ...,
                  procedures: Container[str] | None = ..., unit_ids: Container[str] | None = ...,
                  supplements: Mapping[str, Sequence[SupplementRequest]] | None = ...,
                  format: Format | None = ...,
                  population_databases: Collection[str] | None = ...) -> RecordStream[Petition]: ...
 @overload
-def iter_records(path: StrPath, kind: Literal["ratings"], *,
+def iter_records(path: StrPath | FileObject, kind: Literal["ratings"], *,
                  report_builder: ReportBuilder | None = ..., strict: bool = ...,
                  procedures: Container[str] | None = ..., unit_ids: Container[str] | None = ...,
                  supplements: Mapping[str, Sequence[SupplementRequest]] | None = ...,
                  format: Format | None = ...,
                  population_databases: Collection[str] | None = ...) -> RecordStream[Rating]: ...
 @overload
-def iter_records(path: StrPath, kind: Literal["announcements"], *,
+def iter_records(path: StrPath | FileObject, kind: Literal["announcements"], *,
                  report_builder: ReportBuilder | None = ..., strict: bool = ...,
                  procedures: Container[str] | None = ..., unit_ids: Container[str] | None = ...,
                  supplements: Mapping[str, Sequence[SupplementRequest]] | None = ...,
@@ -1172,14 +1397,15 @@ def iter_records(path: StrPath, kind: Literal["announcements"], *,
                  population_databases: Collection[str] | None = ...,
                  ) -> RecordStream[Announcement]: ...
 @overload
-def iter_records(path: StrPath, kind: Literal["postings"], *,
+def iter_records(path: StrPath | FileObject, kind: Literal["postings"], *,
                  report_builder: ReportBuilder | None = ..., strict: bool = ...,
                  procedures: Container[str] | None = ..., unit_ids: Container[str] | None = ...,
                  supplements: Mapping[str, Sequence[SupplementRequest]] | None = ...,
                  format: Format | None = ...,
                  population_databases: Collection[str] | None = ...) -> RecordStream[Posting]: ...
 @overload
-def iter_records(path: StrPath, kind: str, *, report_builder: ReportBuilder | None = ...,
+def iter_records(path: StrPath | FileObject, kind: str, *,
+                 report_builder: ReportBuilder | None = ...,
                  strict: bool = ..., procedures: Container[str] | None = ...,
                  unit_ids: Container[str] | None = ...,
                  supplements: Mapping[str, Sequence[SupplementRequest]] | None = ...,
@@ -1188,7 +1414,7 @@ def iter_records(path: StrPath, kind: str, *, report_builder: ReportBuilder | No
 
 
 def iter_records(
-    path: StrPath,
+    path: StrPath | FileObject,
     kind: str,
     *,
     report_builder: ReportBuilder | None = None,
@@ -1203,8 +1429,12 @@ def iter_records(
 
     ``kind`` is one of :data:`~chiso766.io.columns.KINDS`; for ``"supplements"`` the items are
     :class:`SupplementRow` (a request and its dossier id). The format comes from the file name
-    (``.csv``, ``.jsonl``, ``.json``) unless ``format`` is given. Column names are any of
-    :data:`~chiso766.io.columns.FIELDS`, case- and accent-insensitive.
+    (``.csv``, ``.jsonl``/``.ndjson``, ``.json``, ``.xlsx``/``.xlsm``, ``.parquet``) unless
+    ``format`` is given. ``path`` may also be an open file object: binary for every format, or
+    text for CSV and JSON; its format comes from ``format`` or its ``name``, rejections name its
+    base name (or ``kind``), and it is read from where it stands and left open. ``.xlsx`` needs
+    the extra ``excel`` (openpyxl), ``.parquet`` the extra ``parquet`` (pyarrow) or polars.
+    Column names are any of :data:`~chiso766.io.columns.FIELDS`, case- and accent-insensitive.
 
     Rows that cannot become records are added to ``report_builder`` as :class:`Rejection`
     (and its counts) instead of being yielded. Checks that need other files are made only when
@@ -1214,28 +1444,68 @@ def iter_records(
     each dossier). Duplicate keys (dossier id, unit id, procedure code, petition id, commune,
     unit+procedure authority, unit+period posting) are rejected after the first, naming its line.
 
-    Raises :class:`~chiso766.errors.InputError` at once for a missing file or an unknown format,
-    and when iteration starts for a file that cannot be read at all; with ``strict=True``, also
-    on the first rejected row. A JSON or JSON Lines dossiers file may carry the national sync
-    format's nested lists (``TaiLieuNop``, ``DanhSachPhiLePhi``…, :mod:`chiso766.io.national`);
-    ``population_databases`` are the ``MaCSDL`` codes read as the national population database
-    (default :data:`~chiso766.io.national.POPULATION_DATABASES`). A JSON array is parsed whole
-    (``json`` has no streaming parser); CSV and JSON Lines are read a block or a line at a time.
+    Raises :class:`~chiso766.errors.InputError` at once for a missing file (or a broken link, a
+    folder, a device) or an unknown format, and when iteration starts for a file that cannot be
+    read at all (an ``.xlsx`` without openpyxl among them); with ``strict=True``, also on the
+    first rejected row, which is the first bad row in file order. A JSON array is parsed whole
+    (``json`` has no streaming parser); CSV and JSON Lines are read a block or a line at a time,
+    Excel a row and Parquet a batch of rows at a time.
+    A JSON or JSON Lines dossiers file may carry the national sync format's nested lists
+    (``TaiLieuNop``, ``DanhSachPhiLePhi``…, :mod:`chiso766.io.national`); ``population_databases``
+    are the ``MaCSDL`` codes read as the national population database (default
+    :data:`~chiso766.io.national.POPULATION_DATABASES`).
     """
     spec = _KINDS.get(kind)
     if spec is None:
         raise PolicyError(f"unknown record kind (expected one of {', '.join(KINDS)})",
                           field="kind", value=kind)
-    file_path = Path(path)
-    fmt = format if format is not None else detect_format(file_path)
-    if fmt not in ("csv", "jsonl", "json"):
-        raise PolicyError("unknown format (expected csv, jsonl or json)", field="format",
-                          value=fmt)
-    if not file_path.is_file():
-        raise InputError("no such file", file=os.fspath(file_path))
+    source: Path | FileObject
+    if isinstance(path, str | os.PathLike):
+        source = Path(path)
+        name = source.name
+        fmt = format if format is not None else detect_format(source)
+    elif callable(getattr(path, "read", None)):
+        source = path
+        named = getattr(path, "name", None)
+        name = Path(named).name if isinstance(named, str) and named else kind
+        if format is not None:
+            fmt = format
+        elif FORMATS.get(Path(name).suffix.lower()) is not None:
+            fmt = FORMATS[Path(name).suffix.lower()]
+        else:
+            raise PolicyError("a file object without a file name: say its format (format='csv', "
+                              "'jsonl', 'json', 'xlsx' or 'parquet')", field="format", value=None)
+    else:
+        raise PolicyError("expected a path or an open file", field="path", value=path)
+    iterate = {"csv": _iter_csv, "jsonl": _iter_jsonl, "json": _iter_json, "xlsx": _iter_xlsx,
+               "parquet": _iter_parquet}.get(fmt)
+    if iterate is None:
+        raise PolicyError("unknown format (expected csv, jsonl, json, xlsx or parquet)",
+                          field="format", value=fmt)
+    if isinstance(source, Path):
+        _check_file(source)
     builder = report_builder if report_builder is not None else ReportBuilder()
-    reader = _Reader(spec, file_path.name, builder, strict, procedures, unit_ids, supplements)
+    reader = _Reader(spec, name, builder, strict, procedures, unit_ids, supplements)
     if population_databases is not None:
         reader.population_databases = _codes(population_databases)
-    iterate = {"csv": _iter_csv, "jsonl": _iter_jsonl, "json": _iter_json}[fmt]
-    return iterate(reader, file_path)
+    return iterate(reader, source)
+
+
+def _check_file(path: Path) -> None:
+    """A path that is not a readable regular file is an error naming it (SPEC §8): missing, a
+    broken or looping link, a folder, a device."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if path.is_symlink():
+            raise InputError(f"a broken symbolic link ({exc.strerror or exc})",
+                             file=os.fspath(path)) from None
+        if isinstance(exc, FileNotFoundError):
+            raise InputError("no such file", file=os.fspath(path)) from None
+        raise InputError(f"cannot read the file: {exc.strerror or exc}",
+                         file=os.fspath(path)) from None
+    if stat.S_ISDIR(mode):
+        raise InputError("a folder, not a file", file=os.fspath(path))
+    if not stat.S_ISREG(mode):
+        raise InputError("not a regular file (a device, a pipe or a socket)",
+                         file=os.fspath(path))

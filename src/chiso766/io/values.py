@@ -205,8 +205,9 @@ def _parse_new(s: str) -> date | datetime:
                 raise ValueError(s)
             value = _fromiso_datetime(s)
         elif s[2] == "/":
-            if s[5] != "/" or s[10] != " " or s[13] != ":" or (n != 16 and
-                                                               (n != 19 or s[16] != ":")):
+            # The length first: a truncated "02/06/2025 08" must not index past its end.
+            if (n != 16 and n != 19) or s[5] != "/" or s[10] != " " or s[13] != ":" or (
+                    n == 19 and s[16] != ":"):
                 raise ValueError(s)
             value = _fromiso_datetime(f"{s[6:10]}-{s[3:5]}-{s[0:2]}T{s[11:]}")
         elif n == 14 and s.isascii() and s.isdigit():
@@ -239,7 +240,7 @@ def moment(value: Any) -> Any:
     if _is_absent_word(value):
         return ABSENT
     year = value[:4] if value[4:5] == "-" else value[6:10] if value[2:3] == "/" else value[:4]
-    if year.isdigit() and not _MIN_YEAR <= int(year) <= _MAX_YEAR:
+    if year.isascii() and year.isdigit() and not _MIN_YEAR <= int(year) <= _MAX_YEAR:
         raise CellError(f"year must be between {_MIN_YEAR} and {_MAX_YEAR}")
     raise CellError(f"not a date or time the library reads (expected {_MOMENT_SHAPES})")
 
