@@ -33,7 +33,7 @@ from .criteria.base import Note
 from .errors import PolicyError, PortalError
 from .records import UnitLevel
 from .rounding import percent
-from .rules import PORTAL_CODES, QD766
+from .rules import QD766, canonical_code
 from .scoring import score_counts
 
 __all__ = [
@@ -266,7 +266,7 @@ class PortalSnapshot:
             raise PolicyError("must be a criterion code (str)", record="PortalSnapshot",
                               field="code", value=code)
         u = self.unit(unit)
-        return self.values.get(u.department_id, {}).get(PORTAL_CODES.get(code, code))
+        return self.values.get(u.department_id, {}).get(canonical_code(code))
 
     def children(self, unit: str) -> tuple[PortalUnit, ...]:
         """The units directly below ``unit`` in the code tree (H44 → H44.xx, H44.xxx)."""
@@ -578,7 +578,7 @@ class _Builder:
                 m = doc.obj(m, mkey)
                 portal_code = doc.text(m, "code", mkey)
                 assert portal_code is not None
-                code = PORTAL_CODES.get(portal_code, portal_code)
+                code = canonical_code(portal_code)
                 try:
                     crit = QD766.criterion(code)
                 except PolicyError:

@@ -408,14 +408,6 @@ QD766 = RuleSet(
 )
 
 
-#: The national portal's API names two criteria differently from the library (SPEC §5 (r2),
-#: docs/rules.md): portal code → library code. The one table every reader of portal codes uses.
-PORTAL_CODES: dict[str, str] = {
-    "PETITION_PROCESSING_ON_TIME": "PETITION_PROCESSED_ON_TIME",  # 5.2
-    "DOSSIER_RECEIVING_SATISFACTION": "DOSSIER_RATING_SATISFACTION",  # 5.4
-}
-
-
 def criterion(code: str, rules: RuleSet = QD766) -> Criterion:
     """The criterion ``code`` of ``rules`` (default :data:`QD766`), e.g.
     ``criterion("DOSSIER_ON_TIME").points(29, 32) == Fraction(145, 8)``."""
