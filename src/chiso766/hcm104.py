@@ -338,6 +338,12 @@ class Hcm104Result:
     level: UnitLevel | None = None
     parent_id: str | None = None
 
+    def __repr__(self) -> str:
+        who = f", staff_id={self.staff_id!r}" if self.staff_id is not None else ""
+        verdict = None if self.verdict is None else self.verdict.value
+        return (f"Hcm104Result(unit_id={self.unit_id!r}{who}, name={self.name!r}, "
+                f"K={self.combined.rounded!r}, verdict={verdict})")
+
     def part(self, code: str) -> PartScore:
         try:
             return self.parts[code]
@@ -403,6 +409,13 @@ class Hcm104Report:
     def ruleset(self) -> str:
         return "hcm104"
 
+    def __repr__(self) -> str:
+        staff = "" if self.staff is None else \
+            f", staff={sum(len(v) for v in self.staff.values())}"
+        return (f"Hcm104Report(period={self.period.label!r}, "
+                f"as_of={self.as_of.isoformat(timespec='minutes')!r}, "
+                f"units={len(self.units)}{staff})")
+
     def unit(self, unit_id: str) -> Hcm104Result:
         try:
             return self.units[unit_id]
@@ -424,17 +437,14 @@ class Hcm104Report:
 
         return report_to_dict(self, lang=lang, units=units)
 
-    def to_frame(self, staff: bool = False) -> Any:
-        """A pandas DataFrame, one row per unit (and per staff member with ``staff=True``);
-        values rounded half-up to 2 decimals. Needs the ``pandas`` extra."""
-        try:
-            import pandas as pd
-        except ImportError:
-            raise Chiso766Error("to_frame() needs pandas: pip install 'chiso766[pandas]'",
-                                record="Hcm104Report", field="pandas") from None
+    def to_frame(self, staff: bool = False, backend: str = "pandas") -> Any:
+        """A DataFrame, one row per unit (and per staff member with ``staff=True``): unit id
+        and name, A–E and K rounded half-up to 2 decimals, the verdict. ``backend`` is
+        ``"pandas"`` (the ``pandas`` extra) or ``"polars"``, imported only here."""
         from .reports.hcm104_report import frame_rows
+        from .reports.notebook import to_frame
 
-        return pd.DataFrame(frame_rows(self, staff=staff))
+        return to_frame(frame_rows(self, staff=staff), backend)
 
     def _repr_html_(self) -> str:
         from .reports.hcm104_report import report_html

@@ -66,6 +66,10 @@ class CriterionResult:
     def code(self) -> str:
         return self.criterion.code
 
+    def __repr__(self) -> str:
+        return (f"CriterionResult(code={self.code!r}, numerator={self.numerator!r}, "
+                f"denominator={self.denominator!r}, points={self.points!r})")
+
     @property
     def max_points(self) -> Decimal:
         return half_up(self.criterion.max_points)
@@ -99,6 +103,9 @@ class GroupResult:
     criteria: tuple[str, ...]
     parts: tuple[PartResult, ...] = ()
 
+    def __repr__(self) -> str:
+        return f"GroupResult(code={self.code!r}, points={self.points!r}, max={self.max_points!r})"
+
 
 @attrs.define(frozen=True, slots=True)
 class NextBandStep:
@@ -128,6 +135,11 @@ class UnitScorecard:
     @property
     def max_total(self) -> Decimal:
         return half_up(self.rules.max_total)
+
+    def __repr__(self) -> str:
+        # Short: the criteria, their counts and notes are in ``criteria`` (and ``rows()``).
+        return (f"UnitScorecard(unit_id={self.unit_id!r}, name={self.name!r}, "
+                f"total={self.total!r}, band={self.band.value})")
 
     def points(self, code: str) -> Decimal | None:
         """Rounded points of a group, a part (ONLINE_SERVICES, ONLINE_PAYMENT) or a criterion."""
@@ -167,29 +179,28 @@ class UnitScorecard:
         return unit_to_dict(self, lang=lang, include_ids=include_ids)
 
     def _repr_html_(self) -> str:
-        from .reports.table import unit_html_table
+        from .reports.notebook import unit_html
 
-        return unit_html_table(self)
+        return unit_html(self)
 
     def rows(self, lang: str = "vi") -> list[dict[str, Any]]:
-        """One plain row per criterion (unit, group, part, code, n, d, ratio %, points, max)."""
-        out = []
-        for code, r in self.criteria.items():
-            c = r.criterion
-            ratio = r.ratio if code == "AVERAGE_PROCESSING_TIME" else r.percent
-            out.append({
-                "unit_id": self.unit_id, "group": c.group, "part": c.part, "code": code,
-                "number": c.number, "name": c.name_en if lang == "en" else c.name_vi,
-                "numerator": _plain(r.numerator), "denominator": _plain(r.denominator),
-                "ratio": _plain(ratio), "points": _plain(r.points),
-                "max": _plain(c.max_points) if c.scored else None,
-                "note": "; ".join(n.text(lang) for n in r.notes) or None,
-            })
-        return out
+        """One plain row per criterion: ``unit_id, unit_name, group, part, code, number, name,
+        numerator, denominator, ratio`` (0–1), ``days`` (2.2's mean working days), ``points,
+        max, note``."""
+        from .reports.notebook import criteria_rows
 
-    def to_frame(self, lang: str = "vi") -> Any:
-        """The criteria as a pandas DataFrame (needs the ``pandas`` extra)."""
-        return _frame(self.rows(lang))
+        return criteria_rows([self], lang)
+
+    def criteria_frame(self, lang: str = "vi", backend: str = "pandas") -> Any:
+        """The criteria as a DataFrame (one row per criterion, the columns of :meth:`rows`);
+        ``backend`` is ``"pandas"`` (the ``pandas`` extra) or ``"polars"``."""
+        from .reports.notebook import to_frame
+
+        return to_frame(self.rows(lang), backend)
+
+    def to_frame(self, lang: str = "vi", backend: str = "pandas") -> Any:
+        """A unit's frame is its criteria: the same as :meth:`criteria_frame`."""
+        return self.criteria_frame(lang, backend)
 
 
 @attrs.define(frozen=True, slots=True)
@@ -211,6 +222,18 @@ class Scorecard:
     @property
     def ruleset(self) -> str:
         return self.rules.name
+
+    def __repr__(self) -> str:
+        # Short (it was 779,092 characters for the example province): what, when, how many,
+        # and the top-level unit's result; the rest is one attribute away.
+        period = self.period.label if self.period is not None else None
+        as_of = self.as_of.isoformat(timespec="minutes") if self.as_of is not None else None
+        head = (f"Scorecard(ruleset={self.rules.name!r}, period={period!r}, as_of={as_of!r}, "
+                f"units={len(self.units)}")
+        if len(self.roots) == 1:
+            root = self.units[self.roots[0]]
+            return f"{head}, root={root.unit_id!r}, total={root.total!r}, band={root.band.value})"
+        return f"{head}, roots={len(self.roots)})"
 
     def unit(self, unit_id: str) -> UnitScorecard:
         try:
@@ -251,28 +274,25 @@ class Scorecard:
         return scorecard_to_dict(self, lang=lang, include_ids=include_ids)
 
     def _repr_html_(self) -> str:
-        from .reports.table import scorecard_html_table
+        from .reports.notebook import scorecard_html
 
-        return scorecard_html_table(self)
+        return scorecard_html(self)
 
-    def to_frame(self, lang: str = "vi") -> Any:
-        """Every unit's criteria as one pandas DataFrame (needs the ``pandas`` extra)."""
-        return _frame([row for u in self.units.values() for row in u.rows(lang)])
+    def to_frame(self, lang: str = "vi", backend: str = "pandas") -> Any:
+        """One row per unit (tree pre-order): ``unit_id, name, level, parent_id, total, band,
+        band_label`` and each group's points in a column named by its code. ``backend`` is
+        ``"pandas"`` (the ``pandas`` extra) or ``"polars"``; either is imported only here."""
+        from .reports.notebook import summary_rows, to_frame
 
+        return to_frame(summary_rows(self, lang), backend)
 
-def _plain(value: Decimal | Fraction | int | None) -> float | int | None:
-    from .reports.json_report import number
+    def criteria_frame(self, lang: str = "vi", backend: str = "pandas") -> Any:
+        """One row per unit and criterion (see :meth:`UnitScorecard.rows`): the unit's id and
+        name, the counts, the ratio as a 0–1 number, 2.2's mean working days in ``days``,
+        the points and the maximum."""
+        from .reports.notebook import criteria_rows, to_frame
 
-    return number(value)
-
-
-def _frame(rows: list[dict[str, Any]]) -> Any:
-    try:
-        import pandas as pd
-    except ImportError:
-        raise PolicyError("to_frame() needs pandas: pip install 'chiso766[pandas]'",
-                          record="Scorecard", field="to_frame", value="pandas") from None
-    return pd.DataFrame(rows)
+        return to_frame(criteria_rows(self.units.values(), lang), backend)
 
 
 # ---------------------------------------------------------------------------------------------
