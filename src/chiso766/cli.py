@@ -258,10 +258,10 @@ def _cmd_hcm104(args: argparse.Namespace) -> int:
         _write_bytes(render_xlsx(card, lang=args.lang, units=chosen, hcm=report), args.output)
         return _status(dataset)
     if card is not None:
-        from .reports.html import render_html
+        from .reports.hcm104_html import render_hcm104_html
 
-        # The page shows the 766 scorecards part D comes from, then the HCM index.
-        text = render_html(card, lang=args.lang, units=chosen, hcm=report)
+        # The HCM page: the K table first, then the 766 scorecards part D comes from.
+        text = render_hcm104_html(report, card, lang=args.lang, units=chosen)
     elif args.format == "json":
         text = render_json(report, lang=args.lang, units=chosen)
     elif args.format == "csv":
