@@ -95,6 +95,9 @@ _NAMES: Mapping[str, tuple[str, str]] = {
 
 _ENDED = ("finished_at", "returned_at", "stopped_at")
 
+#: The start of the note a report carries when no dossier was resolved in its period.
+NO_RESOLVED_EN = "no dossier was resolved in period"
+
 
 class Satisfaction(enum.Enum):
     """The verdict of QĐ 104/2024/QĐ-UBND, Phụ lục, mục II.2 ("xếp hạng mức độ hài lòng")."""
@@ -988,6 +991,13 @@ def score(
                                            staff_id=staff_id, level=u.level,
                                            parent_id=parent_id))
             staff_results[uid] = tuple(people)
+    resolved_roots = sum(units[r].parts["A"].details.get("resolved", 0) for r in tree.roots)
+    if tree.roots and resolved_roots == 0:
+        # Said first and loudly: a period beyond the data must not read as a quiet score.
+        notes.insert(0, Note(
+            f"không có hồ sơ nào được giải quyết trong kỳ {label}: A và B không có dữ liệu — "
+            "kiểm tra kỳ đánh giá và dữ liệu",
+            f"{NO_RESOLVED_EN} {label}: A and B have no data — check the period and the data"))
     if by_staff:
         notes.append(Note(
             "cá nhân: A, B, C theo hồ sơ và lượt đánh giá của chính cán bộ tại đơn vị; D, E "

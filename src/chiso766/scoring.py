@@ -243,6 +243,14 @@ class Scorecard:
                               field="unit_id", value=unit_id) from None
 
     @property
+    def received(self) -> int | Fraction:
+        """Dossiers received in the period, over the top-level units: criterion 3.3's
+        denominator (0 when the rule set has no 3.3)."""
+        return sum((u.criteria["ONLINE_DOSSIERS"].denominator
+                    for u in (self.units[r] for r in self.roots)
+                    if "ONLINE_DOSSIERS" in u.criteria), 0)
+
+    @property
     def root(self) -> UnitScorecard:
         if len(self.roots) != 1:
             raise PolicyError(
@@ -518,8 +526,29 @@ def score_tally(
                            "TTHC có hồ sơ của đơn vị, ở mức độ DVCTT của chính TTHC",
                            "no authorities file: a unit's authority is the procedures seen on "
                            "its dossiers, at the procedure's own online level"),)
-    return Scorecard(rules=rules, period=ctx.period, as_of=ctx.as_of, units=cards,
+    card = Scorecard(rules=rules, period=ctx.period, as_of=ctx.as_of, units=cards,
                      roots=tree.roots, notes=all_notes + cal_notes, input=input_report)
+    if card.roots and card.received == 0 and any(c.code == "ONLINE_DOSSIERS"
+                                                 for c in rules.criteria):
+        card = attrs.evolve(card, notes=(no_receipts_note(ctx.period.label),) + card.notes)
+    return card
+
+
+#: The start of the note a scorecard carries when no dossier was received in its period.
+NO_RECEIPTS_EN = "no dossier was received in period"
+
+
+def no_receipts_note(label: str) -> Note:
+    """Said loudly in every report (and on the command line's stderr): a period with no dossier
+    received in it — one beyond the data, or a wrong ``--period`` — still gets a score, from
+    dossiers carried over and from the non-dossier criteria, which is not the period's score.
+    Counted as criterion 3.3's denominator, the dossiers received in the period (docs/rules.md,
+    "The criteria")."""
+    return Note(f"không có hồ sơ nào được tiếp nhận trong kỳ {label}: điểm chỉ gồm hồ sơ tồn từ "
+                "kỳ trước và các tiêu chí không tính theo hồ sơ — kiểm tra kỳ đánh giá và dữ "
+                "liệu",
+                f"{NO_RECEIPTS_EN} {label}: the score comes only from dossiers carried over "
+                "and from the criteria not counted on dossiers — check the period and the data")
 
 
 def _dataset_notes(dataset: Any) -> tuple[str | Note, ...]:
