@@ -1,7 +1,8 @@
 """The ``chiso766`` command: argument parsing and output only; everything else is library calls.
 
-Exit status (SPEC §9): 0 on success, 1 when input rows were rejected (the report is still
-written), 2 on unusable arguments or unreadable input — with a one-line message, no traceback.
+Exit status (docs/api.md, "Command line"): 0 on success, 1 when input rows were rejected (the
+report is still written), 2 on unusable arguments or unreadable input — with a one-line message,
+no traceback.
 """
 
 from __future__ import annotations
