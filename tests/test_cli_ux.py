@@ -152,6 +152,16 @@ def test_messages_follow_lang(capsys: pytest.CaptureFixture[str]) -> None:
         "chiso766: --as-of: not an ISO 8601")
 
 
+def test_argument_errors_follow_lang(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "score") == (2, "", "chiso766: thiếu tham số: folder\n")
+    assert run(capsys, "score", "x", "--format", "pdf")[2].startswith(
+        "chiso766: tham số --format: giá trị không hợp lệ 'pdf'")
+    assert run(capsys, "score", "x", "--format", "pdf", "--lang", "en")[2].startswith(
+        "chiso766: argument --format: invalid choice: 'pdf'")
+    assert run(capsys, "calendar", "abc")[2] == \
+        "chiso766: tham số year: không phải số nguyên: 'abc'\n"
+
+
 @pytest.mark.parametrize("command", ["score", "hcm104", "audit", "calendar"])
 def test_help_lists_formats_languages_exit_status_and_an_example(
         capsys: pytest.CaptureFixture[str], command: str) -> None:

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -98,9 +99,35 @@ class _UsageError(Exception):
     pass
 
 
+# argparse's own errors, in Vietnamese (its wording otherwise; the names and values are kept).
+_ARGPARSE_VI = (
+    (re.compile(r"^the following arguments are required: (.*)$"), "thiếu tham số: {0}"),
+    (re.compile(r"^argument (\S+): invalid choice: (.*) \(choose from (.*)\)$"),
+     "tham số {0}: giá trị không hợp lệ {1} (chọn: {2})"),
+    (re.compile(r"^argument (\S+): invalid int value: (.*)$"),
+     "tham số {0}: không phải số nguyên: {1}"),
+    (re.compile(r"^argument (\S+): expected one argument$"), "tham số {0}: cần một giá trị"),
+    (re.compile(r"^unrecognized arguments: (.*)$"), "tham số không nhận ra: {0}"),
+)
+
+
+def _argparse_message(message: str, lang: str) -> str:
+    if lang == "en":
+        return message
+    for pattern, text in _ARGPARSE_VI:
+        m = pattern.match(message)
+        if m:
+            return text.format(*m.groups())
+    return message
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, lang: str = "vi", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lang = lang  # --lang as read before parsing, for argparse's own errors
+
     def error(self, message: str) -> NoReturn:
-        raise _UsageError(message)
+        raise _UsageError(_argparse_message(message, self.lang))
 
 
 _EXIT_HELP = """exit status:
@@ -134,15 +161,25 @@ def _epilog(command: str, formats: Sequence[str] | None) -> str:
     return "\n\n".join(parts)
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="chiso766", description="Chấm điểm Chỉ số 766 / HCMC 104 — Vietnamese "
-                "public service delivery scores.",
+def _parser_class(lang: str) -> type[_Parser]:
+    """The subcommands' parser class, speaking ``lang``."""
+
+    class _LangParser(_Parser):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, lang=lang, **kwargs)
+
+    return _LangParser
+
+
+def _parser(lang: str = "vi") -> argparse.ArgumentParser:
+    p = _Parser(lang=lang, prog="chiso766", description="Chấm điểm Chỉ số 766 / HCMC 104 — "
+                "Vietnamese public service delivery scores.",
                 epilog="commands: score, hcm104, audit, calendar; `chiso766 COMMAND --help` "
                 "lists each one's formats, languages and an example\n\n" + _EXIT_HELP
                 + "\n\nexample:\n  " + _EXAMPLES["score"].split("\n")[0],
                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"chiso766 {__version__}")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_parser_class(lang))
 
     def command(name: str, formats: Sequence[str] | None, **kw: Any) -> argparse.ArgumentParser:
         sp = sub.add_parser(name, epilog=_epilog(name, formats),
@@ -608,7 +645,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = _lang_of(argv)
     try:
-        args = _parser().parse_args(argv)
+        args = _parser(lang).parse_args(argv)
         lang = getattr(args, "lang", lang)
         _infer_format(args)
         if args.command == "score":
