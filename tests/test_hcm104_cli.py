@@ -251,20 +251,38 @@ def test_unusable_input_gives_status_2(capsys: pytest.CaptureFixture[str], folde
     assert "Traceback" not in err
 
 
-def test_no_dossiers_accepted_without_period_gives_status_2(
+def test_an_empty_dossiers_file_gives_status_2_naming_it(
         capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     rows = {k: list(v) for k, v in BASE.items()}
     rows["dossiers"] = []
     rows["supplements"] = []
     rows["ratings"] = []
     folder = write_folder(tmp_path / "none", rows)
-    status, _, err = run(capsys, str(folder))
-    assert status == 2 and "--period" in err
-    # with a period it scores: everything but D and E is missing
-    status, data = run_json(capsys, str(folder), "--period", "2025-Q2")
-    assert status == 0
+    for period in ((), ("--period", "2025-Q2")):
+        status, out, err = run(capsys, str(folder), *period)
+        assert status == 2 and out == "" and "dossiers.csv" in err and err.count("\n") == 1
+
+
+def test_a_period_without_dossiers_scores_with_a_warning(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # One dossier, received and finished in January: nothing is resolved in Q2.
+    rows = {k: list(v) for k, v in BASE.items()}
+    rows["dossiers"] = ["X-1,1.000001,X,S1,06/01/2025 09:00:00,20/01/2025 17:00:00,"
+                        "10/01/2025 15:00:00"]
+    rows["supplements"] = []
+    rows["ratings"] = []
+    folder = write_folder(tmp_path / "january", rows)
+    status, out, err = run(capsys, str(folder), "--period", "2025-Q2", "--format", "json")
+    data = json.loads(out)
+    assert status == 0 and err.startswith("chiso766: cảnh báo: ")
     x = unit_of(data, "X")
     assert x["A"] is None and x["K"] is None and x["E"] == 1
+    assert data["notes"][0].startswith("không có hồ sơ nào được giải quyết trong kỳ 2025-Q2")
+    assert main(["hcm104", str(folder), "--period", "2025-Q2", "--lang", "en"]) == 0
+    err = capsys.readouterr().err
+    assert err == ("chiso766: warning: no dossier was resolved in period 2025-Q2 (the data's "
+                   "receipts run from 06/01/2025 to 06/01/2025) (the report says so in its "
+                   "notes)\n")
 
 
 def test_bad_as_of_and_policy_values_exit_2_with_one_line(

@@ -115,12 +115,12 @@ def test_progress_goes_to_stderr_only(capsys: pytest.CaptureFixture[str]) -> Non
     assert "dossiers" in captured.err
 
 
-def test_to_frame_has_one_row_per_unit_and_criterion() -> None:
+def test_criteria_frame_has_one_row_per_unit_and_criterion() -> None:
     need("pandas", "pandas")
     from chiso766 import Period, read_folder, score_766
 
     card = score_766(read_folder(PROVINCE), period=Period.quarter(2025, 2))
-    frame = card.to_frame()
+    frame = card.criteria_frame()
     assert len(frame) == len(card.units) * len(card.rules.criteria)
     root = card.root
     row = frame[(frame.unit_id == root.unit_id) & (frame.code == "DOSSIER_ON_TIME")].iloc[0]

@@ -1,7 +1,8 @@
 """The ``chiso766`` command: argument parsing and output only; everything else is library calls.
 
-Exit status (SPEC §9): 0 on success, 1 when input rows were rejected (the report is still
-written), 2 on unusable arguments or unreadable input — with a one-line message, no traceback.
+Exit status (docs/api.md, "Command line"): 0 on success, 1 when input rows were rejected (the
+report is still written), 2 on unusable arguments or unreadable input — with a one-line message,
+no traceback.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -28,35 +30,181 @@ EXIT_OK = 0
 EXIT_REJECTED = 1
 EXIT_USAGE = 2
 
+#: What ``--output FILE``'s extension says when ``--format`` is not given.
+FORMAT_OF_EXTENSION = {".txt": "table", ".json": "json", ".csv": "csv", ".html": "html",
+                       ".htm": "html", ".xlsx": "xlsx"}
+
+# The command line's own messages, in the report's language (--lang; Vietnamese by default).
+# Library errors (Chiso766Error) and argparse's usage errors keep their own wording.
+_MSG: dict[str, dict[str, str]] = {
+    "vi": {
+        "as_of": "--as-of: không phải ngày hoặc thời điểm ISO 8601: {text!r}",
+        "write": "không ghi được {output}: {why}",
+        "xlsx_out": "--format xlsx cần --output TỆP.xlsx",
+        "no_dossiers": "không có hồ sơ nào được nhận: hãy cho --period hoặc kiểm tra dữ liệu",
+        "no_unit": "--unit: không có đơn vị: {units}",
+        "empty": "{file}: tệp rỗng — không có dòng hồ sơ nào để chấm",
+        "format": "--output {output}: lệnh {command} không xuất được định dạng {fmt} "
+                  "(chọn: {choices})",
+        "warn_received": "cảnh báo: không có hồ sơ nào được tiếp nhận trong kỳ {period}{span}; "
+                         "điểm chỉ gồm hồ sơ tồn và các tiêu chí không theo hồ sơ "
+                         "(ghi chú có trong báo cáo)",
+        "warn_resolved": "cảnh báo: không có hồ sơ nào được giải quyết trong kỳ {period}{span} "
+                         "(ghi chú có trong báo cáo)",
+        "span": " (dữ liệu tiếp nhận từ {first} đến {last})",
+        "rejected": "{rejected} dòng bị loại (đọc {read}, nhận {accepted}); danh sách trong "
+                    "{output}",
+        "interrupted": "đã dừng",
+        "internal": "lỗi nội bộ ({error}); chạy lại với CHISO766_DEBUG=1 để xem traceback và "
+                    "xin báo lỗi",
+    },
+    "en": {
+        "as_of": "--as-of: not an ISO 8601 date or moment: {text!r}",
+        "write": "cannot write {output}: {why}",
+        "xlsx_out": "--format xlsx needs --output FILE.xlsx",
+        "no_dossiers": "no dossiers were accepted: give --period or check the input",
+        "no_unit": "--unit: no such unit: {units}",
+        "empty": "{file} is empty: no dossier rows to score",
+        "format": "--output {output}: {command} cannot write {fmt} (choose: {choices})",
+        "warn_received": "warning: no dossier was received in period {period}{span}; the score "
+                         "comes only from dossiers carried over and the criteria not counted "
+                         "on dossiers (the report says so in its notes)",
+        "warn_resolved": "warning: no dossier was resolved in period {period}{span} (the report "
+                         "says so in its notes)",
+        "span": " (the data's receipts run from {first} to {last})",
+        "rejected": "{rejected} rows rejected (read {read}, accepted {accepted}); listed in "
+                    "{output}",
+        "interrupted": "interrupted",
+        "internal": "internal error ({error}); rerun with CHISO766_DEBUG=1 for the traceback "
+                    "and please report it",
+    },
+}
+
+
+def _msg(lang: str, key: str, **values: object) -> str:
+    return _MSG["en" if lang == "en" else "vi"][key].format(**values)
+
+
+def _lang_of(argv: Sequence[str]) -> str:
+    """``--lang`` as given, read before parsing (for the messages of a failed parse)."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return "vi"
+
 
 class _UsageError(Exception):
     pass
 
 
+# argparse's own errors, in Vietnamese (its wording otherwise; the names and values are kept).
+_ARGPARSE_VI = (
+    (re.compile(r"^the following arguments are required: (.*)$"), "thiếu tham số: {0}"),
+    (re.compile(r"^argument (\S+): invalid choice: (.*) \(choose from (.*)\)$"),
+     "tham số {0}: giá trị không hợp lệ {1} (chọn: {2})"),
+    (re.compile(r"^argument (\S+): invalid int value: (.*)$"),
+     "tham số {0}: không phải số nguyên: {1}"),
+    (re.compile(r"^argument (\S+): expected one argument$"), "tham số {0}: cần một giá trị"),
+    (re.compile(r"^unrecognized arguments: (.*)$"), "tham số không nhận ra: {0}"),
+)
+
+
+def _argparse_message(message: str, lang: str) -> str:
+    if lang == "en":
+        return message
+    for pattern, text in _ARGPARSE_VI:
+        m = pattern.match(message)
+        if m:
+            return text.format(*m.groups())
+    return message
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, lang: str = "vi", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lang = lang  # --lang as read before parsing, for argparse's own errors
+
     def error(self, message: str) -> NoReturn:
-        raise _UsageError(message)
+        raise _UsageError(_argparse_message(message, self.lang))
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="chiso766", description="Chấm điểm Chỉ số 766 / HCMC 104 — Vietnamese "
-                "public service delivery scores.")
+_EXIT_HELP = """exit status:
+  0  success
+  1  input rows were rejected: the report is still written and lists them
+     (with --output, a one-line summary goes to stderr)
+  2  unusable arguments or input (no folder, an empty dossiers file, a file that
+     cannot be read, --strict and a bad row): one line on stderr, no report"""
+
+_EXAMPLES = {
+    "score": "chiso766 score examples/province --period 2025-Q2 --unit 000.00.01.H99 --lang en"
+             "\n  chiso766 score examples/province --period 2025-Q2 -o q2.html",
+    "hcm104": "chiso766 hcm104 examples/province --period 2025-Q2 --staff"
+              "\n  chiso766 hcm104 examples/province --period 2025-Q2 -o q2_hcm.html",
+    "audit": "chiso766 audit examples/province --lang en -o audit.csv",
+    "calendar": "chiso766 calendar 2026",
+    "portal": "chiso766 portal examples/portal",
+    "reconcile": "chiso766 reconcile examples/portal-office --portal examples/portal "
+                 "--period 2026-08 --ids",
+}
+
+
+def _epilog(command: str, formats: Sequence[str] | None) -> str:
+    parts = []
+    if formats is not None:
+        parts.append(f"formats: {', '.join(formats)} (default: from --output's extension "
+                     f"{', '.join(k for k, v in FORMAT_OF_EXTENSION.items() if v in formats)}"
+                     ", else table)")
+    if command != "calendar":
+        parts.append("languages: vi (default), en — labels, numbers and messages")
+    parts.append(_EXIT_HELP if command != "calendar" else "exit status: 0 success, 2 "
+                 "unusable arguments")
+    parts.append(f"example:\n  {_EXAMPLES[command]}")
+    return "\n\n".join(parts)
+
+
+def _parser_class(lang: str) -> type[_Parser]:
+    """The subcommands' parser class, speaking ``lang``."""
+
+    class _LangParser(_Parser):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, lang=lang, **kwargs)
+
+    return _LangParser
+
+
+def _parser(lang: str = "vi") -> argparse.ArgumentParser:
+    p = _Parser(lang=lang, prog="chiso766", description="Chấm điểm Chỉ số 766 / HCMC 104 — "
+                "Vietnamese public service delivery scores.",
+                epilog="commands: score, hcm104, audit, calendar, portal, reconcile; `chiso766 COMMAND --help` "
+                "lists each one's formats, languages and an example\n\n" + _EXIT_HELP
+                + "\n\nexample:\n  " + _EXAMPLES["score"].split("\n")[0],
+                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"chiso766 {__version__}")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_parser_class(lang))
+
+    def command(name: str, formats: Sequence[str] | None, **kw: Any) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, epilog=_epilog(name, formats),
+                            formatter_class=argparse.RawDescriptionHelpFormatter, **kw)
+        sp.set_defaults(formats=tuple(formats or ()))
+        return sp
 
     def common(sp: argparse.ArgumentParser, formats: Sequence[str]) -> None:
         sp.add_argument("folder", help="folder of exports (dossiers.csv, procedures.csv, …)")
-        sp.add_argument("--format", choices=formats, default="table")
+        sp.add_argument("--format", choices=formats, default=None,
+                        help="default: from --output's extension, else table")
         sp.add_argument("--output", "-o", help="write the report to this file")
-        sp.add_argument("--lang", choices=("vi", "en"), default="vi")
+        sp.add_argument("--lang", choices=("vi", "en"), default="vi",
+                        help="language of the report and of the messages (default vi)")
         sp.add_argument("--strict", action="store_true",
                         help="stop at the first bad row instead of listing it as rejected")
         sp.add_argument("--progress", action="store_true", default=None,
                         help="show a progress line on stderr (default: when stderr is a "
                         "terminal)")
 
-    score = sub.add_parser("score", help="Decision 766 scorecards of every unit")
-    common(score, ("table", "json", "csv", "html", "xlsx"))
+    score = command("score", _FORMATS, help="Decision 766 scorecards of every unit")
+    common(score, _FORMATS)
     score.add_argument("--period", help="2025, 2025-Q2, 2025-06 or 2025-04-01..2025-05-15 "
                        "(default: the year of the latest receipt, which needs the whole "
                        "folder in memory; with --period the dossiers are streamed)")
@@ -66,8 +214,9 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--ids", action="store_true",
                        help="keep the record ids counted in each numerator and denominator")
 
-    hcm = sub.add_parser("hcm104", help="HCMC Decision 104/2024 satisfaction index K = A+B+C+D+E")
-    common(hcm, ("table", "json", "csv", "html", "xlsx"))
+    hcm = command("hcm104", _FORMATS,
+                  help="HCMC Decision 104/2024 satisfaction index K = A+B+C+D+E")
+    common(hcm, _FORMATS)
     hcm.add_argument("--period", help="2025, 2025-Q2, 2025-06 or 2025-04-01..2025-05-15 "
                      "(default: the year of the latest receipt)")
     hcm.add_argument("--as-of", dest="as_of", help="evaluation moment, ISO 8601")
@@ -85,21 +234,23 @@ def _parser() -> argparse.ArgumentParser:
     hcm.add_argument("--b-population", dest="b_population", choices=("resolved", "supplemented"),
                      default="resolved", help="dossiers B is computed over")
 
-    aud = sub.add_parser("audit", help="dossiers whose recorded due date is later than the "
-                         "statutory one, or missing")
-    common(aud, ("table", "json", "csv"))
+    aud = command("audit", _AUDIT_FORMATS, help="dossiers whose recorded due date is later "
+                  "than the statutory one, or missing")
+    common(aud, _AUDIT_FORMATS)
     aud.add_argument("--all", action="store_true", help="list every dossier, not only flagged")
 
-    portal = sub.add_parser("portal", help="read saved national portal responses and check "
-                            "their published points against their published counts")
+    portal = command("portal", _PORTAL_FORMATS, help="read saved national portal responses "
+                     "and check their published points against their published counts")
     portal.add_argument("paths", nargs="+", help="a folder of saved responses (*.json), or files")
-    portal.add_argument("--format", choices=("table", "json"), default="table")
+    portal.add_argument("--format", choices=_PORTAL_FORMATS, default=None,
+                        help="default: from --output's extension, else table")
     portal.add_argument("--output", "-o", help="write the report to this file")
-    portal.add_argument("--lang", choices=("vi", "en"), default="vi")
+    portal.add_argument("--lang", choices=("vi", "en"), default="vi",
+                        help="language of the report and of the messages (default vi)")
 
-    rec = sub.add_parser("reconcile", help="the portal's published numbers beside the ones "
-                         "from your records, each difference explained")
-    common(rec, ("table", "json", "csv", "html", "xlsx"))
+    rec = command("reconcile", _FORMATS, help="the portal's published numbers beside the ones "
+                  "from your records, each difference explained")
+    common(rec, _FORMATS)
     rec.add_argument("--portal", required=True, action="append",
                      help="folder (or file) of saved portal responses (repeatable)")
     rec.add_argument("--period", required=True,
@@ -114,14 +265,37 @@ def _parser() -> argparse.ArgumentParser:
     rec.add_argument("--differences", action="store_true",
                      help="table: list only the rows that differ")
 
-    cal = sub.add_parser("calendar", help="a year's days off and working weekend days")
+    cal = command("calendar", _CALENDAR_FORMATS,
+                  help="a year's days off and working weekend days")
     cal.add_argument("year", type=int)
-    cal.add_argument("--format", choices=("table", "json"), default="table")
-    cal.add_argument("--output", "-o")
+    cal.add_argument("--format", choices=_CALENDAR_FORMATS, default=None,
+                     help="default: from --output's extension, else table")
+    cal.add_argument("--output", "-o", help="write the calendar to this file")
     return p
 
 
-def _parse_moment(text: str | None) -> datetime | date | None:
+_FORMATS = ("table", "json", "csv", "html", "xlsx")
+_AUDIT_FORMATS = ("table", "json", "csv")
+_CALENDAR_FORMATS = ("table", "json")
+_PORTAL_FORMATS = ("table", "json")
+
+
+def _infer_format(args: argparse.Namespace) -> None:
+    """``--format`` not given: the one ``--output``'s extension names (``q2.html`` → html),
+    else the text table. An extension the command cannot write is a usage error rather than
+    a text table in a file named ``.html``."""
+    if args.format is not None:
+        return
+    lang = getattr(args, "lang", "vi")
+    ext = os.path.splitext(args.output)[1].lower() if args.output else ""
+    fmt = FORMAT_OF_EXTENSION.get(ext, "table")
+    if fmt not in args.formats:
+        raise _UsageError(_msg(lang, "format", output=args.output, command=args.command,
+                               fmt=fmt, choices=", ".join(args.formats)))
+    args.format = fmt
+
+
+def _parse_moment(text: str | None, lang: str = "vi") -> datetime | date | None:
     """``--as-of``: a bare date is handed to the library as a date, which reads it as office
     close that day (SPEC §3), exactly as ``score_766(as_of=date(...))`` does."""
     if text is None:
@@ -132,74 +306,138 @@ def _parse_moment(text: str | None) -> datetime | date | None:
             return date.fromisoformat(text)
         return datetime.fromisoformat(text)
     except ValueError:
-        raise _UsageError(f"--as-of: not an ISO 8601 date or moment: {text!r}") from None
+        raise _UsageError(_msg(lang, "as_of", text=text)) from None
 
 
-def _write(text: str, output: str | None) -> None:
+def _write(text: str, output: str | None, lang: str = "vi") -> None:
     if output is None:
         sys.stdout.write(text)
+        sys.stdout.flush()  # a closed pipe (| head) shows here, inside main's handler
         return
     try:
         with open(output, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
     except OSError as exc:
-        raise _UsageError(f"cannot write {output}: {exc.strerror}") from None
+        raise _UsageError(_msg(lang, "write", output=output, why=exc.strerror)) from None
 
 
-def _write_bytes(data: bytes, output: str | None) -> None:
+def _write_bytes(data: bytes, output: str | None, lang: str = "vi") -> None:
     if output is None:
-        raise _UsageError("--format xlsx needs --output FILE.xlsx")
+        raise _UsageError(_msg(lang, "xlsx_out"))
     try:
         with open(output, "wb") as fh:
             fh.write(data)
     except OSError as exc:
-        raise _UsageError(f"cannot write {output}: {exc.strerror}") from None
+        raise _UsageError(_msg(lang, "write", output=output, why=exc.strerror)) from None
 
 
-def _progress_line(kind: str, rows: int) -> None:
-    # stderr only: the report on stdout (JSON included) is never touched.
-    sys.stderr.write(f"\rchiso766: đọc {kind}: {rows:,} dòng".ljust(60))
-    sys.stderr.flush()
-
-
-def _read(folder: str, strict: bool, progress: bool | None = None) -> Any:
-    from .io import read_folder
-
+def _progress(folder: str, progress: bool | None, lang: str) -> Any:
+    """The progress line on stderr (only: the report on stdout, JSON included, is never
+    touched), or None when not shown: by default only when stderr is a terminal."""
     show = sys.stderr.isatty() if progress is None else progress
     if not show:
+        return None
+    from .cli_progress import ProgressLine
+
+    return ProgressLine(folder, lang)
+
+
+def _read(folder: str, strict: bool, progress: bool | None = None, lang: str = "vi") -> Any:
+    from .io import read_folder
+
+    line = _progress(folder, progress, lang)
+    if line is None:
         return read_folder(folder, strict=strict)
     try:
-        return read_folder(folder, strict=strict, progress=_progress_line)
-    finally:
+        dataset = read_folder(folder, strict=strict, progress=line)
+    except BaseException:
         sys.stderr.write("\n")
+        raise
+    line.done(next_phase=True, rows=dataset.report.read)
+    return dataset
 
 
 def _stream(folder: str, period: Period, as_of: datetime | date | None, strict: bool,
-            progress: bool | None) -> Any:
+            progress: bool | None, lang: str = "vi") -> Any:
     from .streaming import score_folder
 
-    show = sys.stderr.isatty() if progress is None else progress
-    if not show:
+    line = _progress(folder, progress, lang)
+    if line is None:
         return score_folder(folder, period=period, as_of=as_of, strict=strict)
     try:
-        return score_folder(folder, period=period, as_of=as_of, strict=strict,
-                            progress=_progress_line)
-    finally:
+        card = score_folder(folder, period=period, as_of=as_of, strict=strict, progress=line)
+    except BaseException:
         sys.stderr.write("\n")
+        raise
+    line.done(next_phase=False, rows=getattr(card.input, "read", None))
+    return card
 
 
-def _default_period(dataset: Any) -> Period:
+def _default_period(dataset: Any, lang: str = "vi") -> Period:
     latest: datetime | None = None
     for d in dataset.dossiers:
         if latest is None or d.receipt > latest:
             latest = d.receipt
     if latest is None:
-        raise _UsageError("no dossiers were accepted: give --period or check the input")
+        raise _UsageError(_msg(lang, "no_dossiers"))
     return Period.year(latest.year)
 
 
-def _status(dataset: Any) -> int:
-    return EXIT_REJECTED if dataset.report.rejected else EXIT_OK
+def _check_input(report: Any, lang: str) -> None:
+    """An empty dossiers file (no rows at all, or only a header) is unusable input: exit 2
+    naming it, never a quiet score of nothing."""
+    if report is None:
+        return
+    for name, counts in report.files.items():
+        if name.split(".", 1)[0] == "dossiers" and counts.read == 0:
+            raise _UsageError(_msg(lang, "empty", file=name))
+
+
+def _receipt_span(dataset: Any, lang: str) -> str:
+    first = last = None
+    for d in getattr(dataset, "dossiers", ()):
+        if first is None or d.receipt < first:
+            first = d.receipt
+        if last is None or d.receipt > last:
+            last = d.receipt
+    if first is None or last is None:
+        return ""
+    return _msg(lang, "span", first=f"{first:%d/%m/%Y}", last=f"{last:%d/%m/%Y}")
+
+
+def _warn_empty_period(result: Any, lang: str, dataset: Any = None) -> None:
+    """A period with no dossier received (766) or resolved (HCMC) in it: one warning line on
+    stderr; the report itself carries the note (scoring.no_receipts_note, hcm104.score)."""
+    from .hcm104 import Hcm104Report
+
+    if result.period is None or not result.roots:
+        return
+    if isinstance(result, Hcm104Report):
+        resolved = sum(result.units[r].parts["A"].details.get("resolved", 0)
+                       for r in result.roots)
+        key = None if resolved else "warn_resolved"
+    else:
+        key = None if result.received else "warn_received"
+    if key is not None:
+        span = _receipt_span(dataset, lang) if dataset is not None else ""
+        print(f"chiso766: {_msg(lang, key, period=result.period.label, span=span)}",
+              file=sys.stderr)
+
+
+def _done(report: Any, args: argparse.Namespace) -> int:
+    """The exit status; when rows were rejected and the report went to a file, a one-line
+    summary on stderr (the list itself is in the report)."""
+    if report is None or not report.rejected:
+        return EXIT_OK
+    if args.output:
+        print("chiso766: " + _msg(args.lang, "rejected", rejected=report.rejected,
+                                  read=report.read, accepted=report.accepted,
+                                  output=args.output), file=sys.stderr)
+    return EXIT_REJECTED
+
+
+def _status(dataset: Any, args: argparse.Namespace) -> int:
+    return _done(dataset.report, args)
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
@@ -208,23 +446,27 @@ def _cmd_score(args: argparse.Namespace) -> int:
     from .scoring import score_766
 
     period = Period.parse(args.period) if args.period else None
-    as_of = _parse_moment(args.as_of)
+    as_of = _parse_moment(args.as_of, args.lang)
     # Streaming (flat memory) whenever nothing needs the records themselves: the period is
     # known, no ids are kept, and no report lists the due-date audit of single dossiers.
+    dataset: Any = None
     if period is not None and not args.ids and args.format in ("table", "json", "csv"):
-        card = _stream(args.folder, period, as_of, args.strict, args.progress)
+        card = _stream(args.folder, period, as_of, args.strict, args.progress, args.lang)
         report = card.input
+        _check_input(report, args.lang)
     else:
-        dataset = _read(args.folder, args.strict, args.progress)
+        dataset = _read(args.folder, args.strict, args.progress, args.lang)
+        _check_input(dataset.report, args.lang)
         if period is None:
-            period = _default_period(dataset)
+            period = _default_period(dataset, args.lang)
         card = score_766(dataset, period=period, as_of=as_of, keep_ids=args.ids)
         report = dataset.report
+    _warn_empty_period(card, args.lang, dataset)
     units = list(card.units)
     if args.unit:
         missing = [u for u in args.unit if u not in card.units]
         if missing:
-            raise _UsageError(f"--unit: no such unit: {', '.join(missing)}")
+            raise _UsageError(_msg(args.lang, "no_unit", units=", ".join(missing)))
         units = [u for u in units if u in args.unit]
     if args.format == "json":
         text = dumps(scorecard_to_dict(card, lang=args.lang, include_ids=args.ids, units=units))
@@ -242,14 +484,14 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
         _write_bytes(render_xlsx(card, lang=args.lang, units=units,
                                  audits=_flagged(dataset, set(units) if args.unit else None)),
-                     args.output)
-        return EXIT_REJECTED if report.rejected else EXIT_OK
+                     args.output, args.lang)
+        return _done(report, args)
     else:
         text = render_scorecard(card, lang=args.lang, units=units)
         if report.rejected:
             text += rejections_text(report, args.lang)
-    _write(text, args.output)
-    return EXIT_REJECTED if report.rejected else EXIT_OK
+    _write(text, args.output, args.lang)
+    return _done(report, args)
 
 
 def _cmd_hcm104(args: argparse.Namespace) -> int:
@@ -258,42 +500,45 @@ def _cmd_hcm104(args: argparse.Namespace) -> int:
     from .scoring import score_766
 
     period = Period.parse(args.period) if args.period else None
-    as_of = _parse_moment(args.as_of)
+    as_of = _parse_moment(args.as_of, args.lang)
     policy = Hcm104Policy(
         late_within_5_working_days=args.late_within_5, k_equal_20=args.k_equal_20,
         missing_part=args.missing_part, b_population=args.b_population,
     )
-    dataset = _read(args.folder, args.strict, args.progress)
+    dataset = _read(args.folder, args.strict, args.progress, args.lang)
+    _check_input(dataset.report, args.lang)
     if period is None:
-        period = _default_period(dataset)
+        period = _default_period(dataset, args.lang)
     with_766 = args.format in ("html", "xlsx")
     card = score_766(dataset, period=period, as_of=as_of) if with_766 else None
     report = score(dataset, period=period, as_of=as_of, policy=policy, by_staff=args.staff,
                    scorecard=card)
+    _warn_empty_period(report, args.lang, dataset)
     chosen: list[str] | None = None
     if args.unit:
         missing = [u for u in args.unit if u not in report.units]
         if missing:
-            raise _UsageError(f"--unit: no such unit: {', '.join(missing)}")
+            raise _UsageError(_msg(args.lang, "no_unit", units=", ".join(missing)))
         chosen = [u for u in report.units if u in args.unit]
     if card is not None and args.format == "xlsx":
         from .reports.xlsx import render_xlsx
 
-        _write_bytes(render_xlsx(card, lang=args.lang, units=chosen, hcm=report), args.output)
-        return _status(dataset)
+        _write_bytes(render_xlsx(card, lang=args.lang, units=chosen, hcm=report), args.output,
+                     args.lang)
+        return _status(dataset, args)
     if card is not None:
-        from .reports.html import render_html
+        from .reports.hcm104_html import render_hcm104_html
 
-        # The page shows the 766 scorecards part D comes from, then the HCM index.
-        text = render_html(card, lang=args.lang, units=chosen, hcm=report)
+        # The HCM page: the K table first, then the 766 scorecards part D comes from.
+        text = render_hcm104_html(report, card, lang=args.lang, units=chosen)
     elif args.format == "json":
         text = render_json(report, lang=args.lang, units=chosen)
     elif args.format == "csv":
         text = render_csv(report, lang=args.lang, units=chosen)
     else:
         text = render_table(report, lang=args.lang, units=chosen)
-    _write(text, args.output)
-    return _status(dataset)
+    _write(text, args.output, args.lang)
+    return _status(dataset, args)
 
 
 def _flagged(dataset: Any, units: set[str] | None) -> list[tuple[Any, Any]]:
@@ -314,7 +559,8 @@ def _flagged(dataset: Any, units: set[str] | None) -> list[tuple[Any, Any]]:
 def _cmd_audit(args: argparse.Namespace) -> int:
     from .deadlines import audit
 
-    dataset = _read(args.folder, args.strict, args.progress)
+    dataset = _read(args.folder, args.strict, args.progress, args.lang)
+    _check_input(dataset.report, args.lang)
     rows = []
     for d in dataset.dossiers:
         result = audit(d, dataset.procedures.get(d.procedure_code))
@@ -347,8 +593,8 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         text = _audit_table(rows, len(dataset.dossiers), args.lang)
         if dataset.report.rejected:
             text += rejections_text(dataset.report, args.lang)
-    _write(text, args.output)
-    return _status(dataset)
+    _write(text, args.output, args.lang)
+    return _status(dataset, args)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -454,7 +700,7 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
             raise _UsageError(f"--match: expected UNIT=CODE, got {item!r}")
         match[unit.strip()] = code.strip()
     snapshot = read_portal(args.portal)
-    dataset = _read(args.folder, args.strict, args.progress)
+    dataset = _read(args.folder, args.strict, args.progress, args.lang)
     card = score_766(dataset, period=period, as_of=as_of, keep_ids=args.ids)
     missing = sorted(u for u in match if u not in card.units)
     if missing:
@@ -462,7 +708,7 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
     result = reconcile(card, snapshot, units=match or None)
     if args.format == "xlsx":
         _write_bytes(rr.reconciliation_xlsx(result, args.lang, args.ids), args.output)
-        return _status(dataset)
+        return _status(dataset, args)
     if args.format == "json":
         out = rr.reconciliation_to_dict(result, args.lang, args.ids)
         out["input"] = {"read": dataset.report.read, "accepted": dataset.report.accepted,
@@ -478,7 +724,7 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
         if dataset.report.rejected:
             text += rejections_text(dataset.report, args.lang)
     _write(text, args.output)
-    return _status(dataset)
+    return _status(dataset, args)
 
 
 _WD = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
@@ -486,8 +732,12 @@ _WD = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``chiso766`` console script."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = _lang_of(argv)
     try:
-        args = _parser().parse_args(argv)
+        args = _parser(lang).parse_args(argv)
+        lang = getattr(args, "lang", lang)
+        _infer_format(args)
         if args.command == "score":
             return _cmd_score(args)
         if args.command == "audit":
@@ -507,19 +757,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Chiso766Error as exc:
         print(f"chiso766: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        # `chiso766 … | head`: the reader has gone; stop quietly, as other tools do.
+        _quiet_stdout()
+        return EXIT_OK
     except OSError as exc:
         print(f"chiso766: {exc.strerror or exc}: {getattr(exc, 'filename', '')}".rstrip(": "),
               file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:  # pragma: no cover
-        print("chiso766: interrupted", file=sys.stderr)
+        print(f"chiso766: {_msg(lang, 'interrupted')}", file=sys.stderr)
         return 130
     except Exception as exc:  # pragma: no cover - a bug; the contract is one line, no traceback
         if os.environ.get("CHISO766_DEBUG"):
             raise
-        print(f"chiso766: internal error ({type(exc).__name__}: {exc}); rerun with "
-              "CHISO766_DEBUG=1 for the traceback and please report it", file=sys.stderr)
+        print(f"chiso766: {_msg(lang, 'internal', error=f'{type(exc).__name__}: {exc}')}",
+              file=sys.stderr)
         return EXIT_USAGE
+
+
+def _quiet_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so that Python's flush at exit does not
+    print a second error."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # pragma: no cover - no real stdout
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -95,6 +95,9 @@ _NAMES: Mapping[str, tuple[str, str]] = {
 
 _ENDED = ("finished_at", "returned_at", "stopped_at")
 
+#: The start of the note a report carries when no dossier was resolved in its period.
+NO_RESOLVED_EN = "no dossier was resolved in period"
+
 
 class Satisfaction(enum.Enum):
     """The verdict of QĐ 104/2024/QĐ-UBND, Phụ lục, mục II.2 ("xếp hạng mức độ hài lòng")."""
@@ -338,6 +341,12 @@ class Hcm104Result:
     level: UnitLevel | None = None
     parent_id: str | None = None
 
+    def __repr__(self) -> str:
+        who = f", staff_id={self.staff_id!r}" if self.staff_id is not None else ""
+        verdict = None if self.verdict is None else self.verdict.value
+        return (f"Hcm104Result(unit_id={self.unit_id!r}{who}, name={self.name!r}, "
+                f"K={self.combined.rounded!r}, verdict={verdict})")
+
     def part(self, code: str) -> PartScore:
         try:
             return self.parts[code]
@@ -403,6 +412,13 @@ class Hcm104Report:
     def ruleset(self) -> str:
         return "hcm104"
 
+    def __repr__(self) -> str:
+        staff = "" if self.staff is None else \
+            f", staff={sum(len(v) for v in self.staff.values())}"
+        return (f"Hcm104Report(period={self.period.label!r}, "
+                f"as_of={self.as_of.isoformat(timespec='minutes')!r}, "
+                f"units={len(self.units)}{staff})")
+
     def unit(self, unit_id: str) -> Hcm104Result:
         try:
             return self.units[unit_id]
@@ -424,17 +440,14 @@ class Hcm104Report:
 
         return report_to_dict(self, lang=lang, units=units)
 
-    def to_frame(self, staff: bool = False) -> Any:
-        """A pandas DataFrame, one row per unit (and per staff member with ``staff=True``);
-        values rounded half-up to 2 decimals. Needs the ``pandas`` extra."""
-        try:
-            import pandas as pd
-        except ImportError:
-            raise Chiso766Error("to_frame() needs pandas: pip install 'chiso766[pandas]'",
-                                record="Hcm104Report", field="pandas") from None
+    def to_frame(self, staff: bool = False, backend: str = "pandas") -> Any:
+        """A DataFrame, one row per unit (and per staff member with ``staff=True``): unit id
+        and name, A–E and K rounded half-up to 2 decimals, the verdict. ``backend`` is
+        ``"pandas"`` (the ``pandas`` extra) or ``"polars"``, imported only here."""
         from .reports.hcm104_report import frame_rows
+        from .reports.notebook import to_frame
 
-        return pd.DataFrame(frame_rows(self, staff=staff))
+        return to_frame(frame_rows(self, staff=staff), backend)
 
     def _repr_html_(self) -> str:
         from .reports.hcm104_report import report_html
@@ -978,6 +991,13 @@ def score(
                                            staff_id=staff_id, level=u.level,
                                            parent_id=parent_id))
             staff_results[uid] = tuple(people)
+    resolved_roots = sum(units[r].parts["A"].details.get("resolved", 0) for r in tree.roots)
+    if tree.roots and resolved_roots == 0:
+        # Said first and loudly: a period beyond the data must not read as a quiet score.
+        notes.insert(0, Note(
+            f"không có hồ sơ nào được giải quyết trong kỳ {label}: A và B không có dữ liệu — "
+            "kiểm tra kỳ đánh giá và dữ liệu",
+            f"{NO_RESOLVED_EN} {label}: A and B have no data — check the period and the data"))
     if by_staff:
         notes.append(Note(
             "cá nhân: A, B, C theo hồ sơ và lượt đánh giá của chính cán bộ tại đơn vị; D, E "

@@ -124,6 +124,10 @@ class Criterion:
     clause: str = ""
     uses_calendar: bool = False
 
+    def __repr__(self) -> str:
+        return (f"Criterion(code={self.code!r}, number={self.number!r}, "
+                f"max_points={self.max_points})")
+
     def __attrs_post_init__(self) -> None:
         if self.conversion is Conversion.THRESHOLD and (
             self.threshold is None or not 0 < self.threshold <= 1
@@ -232,6 +236,12 @@ class RuleSet:
             if c.group not in groups or (c.part is not None and c.part not in parts):
                 raise PolicyError("names a group or part the rule set does not have",
                                   record=f"Criterion {c.code}", field="group", value=c.group)
+
+    def __repr__(self) -> str:
+        # Short on purpose: the rule set is the default of ``score_766(rules=...)``, and its full
+        # field-by-field form (12,000 characters) made ``help(score_766)`` unreadable.
+        return (f"RuleSet(name={self.name!r}, groups={len(self.groups)}, "
+                f"criteria={len(self.criteria)})")
 
     def criterion(self, code: str) -> Criterion:
         """The criterion ``code`` (the library's code or the portal's alias)."""

@@ -68,6 +68,10 @@ class CriterionResult:
     def code(self) -> str:
         return self.criterion.code
 
+    def __repr__(self) -> str:
+        return (f"CriterionResult(code={self.code!r}, numerator={self.numerator!r}, "
+                f"denominator={self.denominator!r}, points={self.points!r})")
+
     @property
     def max_points(self) -> Decimal:
         return half_up(self.criterion.max_points)
@@ -101,6 +105,9 @@ class GroupResult:
     criteria: tuple[str, ...]
     parts: tuple[PartResult, ...] = ()
 
+    def __repr__(self) -> str:
+        return f"GroupResult(code={self.code!r}, points={self.points!r}, max={self.max_points!r})"
+
 
 @attrs.define(frozen=True, slots=True)
 class NextBandStep:
@@ -130,6 +137,11 @@ class UnitScorecard:
     @property
     def max_total(self) -> Decimal:
         return half_up(self.rules.max_total)
+
+    def __repr__(self) -> str:
+        # Short: the criteria, their counts and notes are in ``criteria`` (and ``rows()``).
+        return (f"UnitScorecard(unit_id={self.unit_id!r}, name={self.name!r}, "
+                f"total={self.total!r}, band={self.band.value})")
 
     def points(self, code: str) -> Decimal | None:
         """Rounded points of a group, a part (ONLINE_SERVICES, ONLINE_PAYMENT) or a criterion."""
@@ -169,29 +181,28 @@ class UnitScorecard:
         return unit_to_dict(self, lang=lang, include_ids=include_ids)
 
     def _repr_html_(self) -> str:
-        from .reports.table import unit_html_table
+        from .reports.notebook import unit_html
 
-        return unit_html_table(self)
+        return unit_html(self)
 
     def rows(self, lang: str = "vi") -> list[dict[str, Any]]:
-        """One plain row per criterion (unit, group, part, code, n, d, ratio %, points, max)."""
-        out = []
-        for code, r in self.criteria.items():
-            c = r.criterion
-            ratio = r.ratio if code == "AVERAGE_PROCESSING_TIME" else r.percent
-            out.append({
-                "unit_id": self.unit_id, "group": c.group, "part": c.part, "code": code,
-                "number": c.number, "name": c.name_en if lang == "en" else c.name_vi,
-                "numerator": _plain(r.numerator), "denominator": _plain(r.denominator),
-                "ratio": _plain(ratio), "points": _plain(r.points),
-                "max": _plain(c.max_points) if c.scored else None,
-                "note": "; ".join(n.text(lang) for n in r.notes) or None,
-            })
-        return out
+        """One plain row per criterion: ``unit_id, unit_name, group, part, code, number, name,
+        numerator, denominator, ratio`` (0–1), ``days`` (2.2's mean working days), ``points,
+        max, note``."""
+        from .reports.notebook import criteria_rows
 
-    def to_frame(self, lang: str = "vi") -> Any:
-        """The criteria as a pandas DataFrame (needs the ``pandas`` extra)."""
-        return _frame(self.rows(lang))
+        return criteria_rows([self], lang)
+
+    def criteria_frame(self, lang: str = "vi", backend: str = "pandas") -> Any:
+        """The criteria as a DataFrame (one row per criterion, the columns of :meth:`rows`);
+        ``backend`` is ``"pandas"`` (the ``pandas`` extra) or ``"polars"``."""
+        from .reports.notebook import to_frame
+
+        return to_frame(self.rows(lang), backend)
+
+    def to_frame(self, lang: str = "vi", backend: str = "pandas") -> Any:
+        """A unit's frame is its criteria: the same as :meth:`criteria_frame`."""
+        return self.criteria_frame(lang, backend)
 
 
 @attrs.define(frozen=True, slots=True)
@@ -214,12 +225,32 @@ class Scorecard:
     def ruleset(self) -> str:
         return self.rules.name
 
+    def __repr__(self) -> str:
+        # Short (it was 779,092 characters for the example province): what, when, how many,
+        # and the top-level unit's result; the rest is one attribute away.
+        period = self.period.label if self.period is not None else None
+        as_of = self.as_of.isoformat(timespec="minutes") if self.as_of is not None else None
+        head = (f"Scorecard(ruleset={self.rules.name!r}, period={period!r}, as_of={as_of!r}, "
+                f"units={len(self.units)}")
+        if len(self.roots) == 1:
+            root = self.units[self.roots[0]]
+            return f"{head}, root={root.unit_id!r}, total={root.total!r}, band={root.band.value})"
+        return f"{head}, roots={len(self.roots)})"
+
     def unit(self, unit_id: str) -> UnitScorecard:
         try:
             return self.units[unit_id]
         except (KeyError, TypeError):
             raise PolicyError("no such unit in this scorecard", record="Scorecard",
                               field="unit_id", value=unit_id) from None
+
+    @property
+    def received(self) -> int | Fraction:
+        """Dossiers received in the period, over the top-level units: criterion 3.3's
+        denominator (0 when the rule set has no 3.3)."""
+        return sum((u.criteria["ONLINE_DOSSIERS"].denominator
+                    for u in (self.units[r] for r in self.roots)
+                    if "ONLINE_DOSSIERS" in u.criteria), 0)
 
     @property
     def root(self) -> UnitScorecard:
@@ -253,28 +284,25 @@ class Scorecard:
         return scorecard_to_dict(self, lang=lang, include_ids=include_ids)
 
     def _repr_html_(self) -> str:
-        from .reports.table import scorecard_html_table
+        from .reports.notebook import scorecard_html
 
-        return scorecard_html_table(self)
+        return scorecard_html(self)
 
-    def to_frame(self, lang: str = "vi") -> Any:
-        """Every unit's criteria as one pandas DataFrame (needs the ``pandas`` extra)."""
-        return _frame([row for u in self.units.values() for row in u.rows(lang)])
+    def to_frame(self, lang: str = "vi", backend: str = "pandas") -> Any:
+        """One row per unit (tree pre-order): ``unit_id, name, level, parent_id, total, band,
+        band_label`` and each group's points in a column named by its code. ``backend`` is
+        ``"pandas"`` (the ``pandas`` extra) or ``"polars"``; either is imported only here."""
+        from .reports.notebook import summary_rows, to_frame
 
+        return to_frame(summary_rows(self, lang), backend)
 
-def _plain(value: Decimal | Fraction | int | None) -> float | int | None:
-    from .reports.json_report import number
+    def criteria_frame(self, lang: str = "vi", backend: str = "pandas") -> Any:
+        """One row per unit and criterion (see :meth:`UnitScorecard.rows`): the unit's id and
+        name, the counts, the ratio as a 0–1 number, 2.2's mean working days in ``days``,
+        the points and the maximum."""
+        from .reports.notebook import criteria_rows, to_frame
 
-    return number(value)
-
-
-def _frame(rows: list[dict[str, Any]]) -> Any:
-    try:
-        import pandas as pd
-    except ImportError:
-        raise PolicyError("to_frame() needs pandas: pip install 'chiso766[pandas]'",
-                          record="Scorecard", field="to_frame", value="pandas") from None
-    return pd.DataFrame(rows)
+        return to_frame(criteria_rows(self.units.values(), lang), backend)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -546,8 +574,29 @@ def score_tally(
                            "TTHC có hồ sơ của đơn vị, ở mức độ DVCTT của chính TTHC",
                            "no authorities file: a unit's authority is the procedures seen on "
                            "its dossiers, at the procedure's own online level"),)
-    return Scorecard(rules=rules, period=ctx.period, as_of=ctx.as_of, units=cards,
+    card = Scorecard(rules=rules, period=ctx.period, as_of=ctx.as_of, units=cards,
                      roots=tree.roots, notes=all_notes + cal_notes, input=input_report)
+    if card.roots and card.received == 0 and any(c.code == "ONLINE_DOSSIERS"
+                                                 for c in rules.criteria):
+        card = attrs.evolve(card, notes=(no_receipts_note(ctx.period.label),) + card.notes)
+    return card
+
+
+#: The start of the note a scorecard carries when no dossier was received in its period.
+NO_RECEIPTS_EN = "no dossier was received in period"
+
+
+def no_receipts_note(label: str) -> Note:
+    """Said loudly in every report (and on the command line's stderr): a period with no dossier
+    received in it — one beyond the data, or a wrong ``--period`` — still gets a score, from
+    dossiers carried over and from the non-dossier criteria, which is not the period's score.
+    Counted as criterion 3.3's denominator, the dossiers received in the period (docs/rules.md,
+    "The criteria")."""
+    return Note(f"không có hồ sơ nào được tiếp nhận trong kỳ {label}: điểm chỉ gồm hồ sơ tồn từ "
+                "kỳ trước và các tiêu chí không tính theo hồ sơ — kiểm tra kỳ đánh giá và dữ "
+                "liệu",
+                f"{NO_RECEIPTS_EN} {label}: the score comes only from dossiers carried over "
+                "and from the criteria not counted on dossiers — check the period and the data")
 
 
 def _dataset_notes(dataset: Any) -> tuple[str | Note, ...]:

@@ -27,6 +27,8 @@ OTHERS: dict[str, tuple[str, ...]] = {
     "province_2025Q2.html": ("score", _PROVINCE, "--period", "2025-Q2", "--format", "html"),
     "province_2025Q2_hcm104.json": ("hcm104", _PROVINCE, "--period", "2025-Q2", "--format",
                                     "json"),
+    "province_2025Q2_hcm104.html": ("hcm104", _PROVINCE, "--period", "2025-Q2", "--format",
+                                    "html"),
 }
 
 

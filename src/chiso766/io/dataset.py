@@ -45,6 +45,9 @@ from .readers import (
 
 __all__ = ["Dataset", "read_database", "read_files", "read_folder", "read_tables"]
 
+_KINDS_SHOWN = ("units", "procedures", "authorities", "communes", "dossiers", "petitions",
+                "ratings", "announcements", "postings")
+
 NO_UNITS = "every unit id on the dossiers is a top-level unit"
 NO_AUTHORITIES = ("a unit's authority is the procedures seen on its dossiers, at the procedure's "
                   "own online level")
@@ -71,6 +74,12 @@ class Dataset:
     report: ReadReport = attrs.field(factory=ReadReport)
     folder: str | None = None
     notes: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        # Counts, not records: the example province's dataset printed 3.4 million characters.
+        counts = ", ".join(f"{name}={len(getattr(self, name))}" for name in _KINDS_SHOWN)
+        folder = f", folder={self.folder!r}" if self.folder is not None else ""
+        return f"Dataset({counts}{folder}, report={self.report!r})"
 
     @classmethod
     def from_records(

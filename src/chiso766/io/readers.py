@@ -163,6 +163,11 @@ class ReadReport:
     files: Mapping[str, FileCount] = attrs.field(factory=dict)
     notes: tuple[str, ...] = ()
 
+    def __repr__(self) -> str:
+        # The rejections can be millions of rows: counts only (they are in ``rejections``).
+        return (f"ReadReport(read={self.read}, accepted={self.accepted}, "
+                f"rejected={self.rejected}, files={len(self.files)})")
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: counts, ``files``, ``rejected`` (the rejections) and ``notes``."""
         return {

@@ -142,6 +142,7 @@ _LABELS: dict[str, dict[str, Any]] = {
                    "D phản hồi PAKN (0–18); E niêm yết công khai (0/1); K trên 20: hài lòng;",
                    "Trễ≤5: số hồ sơ trễ không quá 5 ngày làm việc (văn bản không quy định)"),
         "staff": "cán bộ",
+        "short": "Chỉ số hài lòng QĐ 104/2024/QĐ-UBND",
     },
     "en": {
         "title": "Satisfaction index — HCMC Decision 104/2024/QĐ-UBND: K = A + B + C + D + E",
@@ -153,6 +154,7 @@ _LABELS: dict[str, dict[str, Any]] = {
                    "D feedback handling (0–18); E public posting (0/1); K above 20: satisfied;",
                    "Late≤5: dossiers late by at most 5 working days (the text is silent)"),
         "staff": "staff",
+        "short": "Satisfaction index, HCMC Decision 104/2024/QĐ-UBND",
     },
 }
 
@@ -227,22 +229,31 @@ def render_table(report: Hcm104Report, lang: str = "vi", units: list[str] | None
     return "\n".join(out).rstrip() + "\n"
 
 
-def report_html(report: Hcm104Report) -> str:
-    """A small HTML table for notebooks (Vietnamese labels)."""
-    head = "".join(f"<th>{h}</th>" for h in ("Đơn vị", *_PARTS, "K", "Xếp loại", "Trễ≤5"))
+def report_html(report: Hcm104Report, lang: str = "vi") -> str:
+    """A small HTML table for notebooks: a caption (the decision, the period, the evaluation
+    moment), a header row, one row per unit (indented by depth in the unit tree)."""
+    lab = _LABELS[lang]
+    names = (lab["unit"], *_PARTS, "K", lab["verdict"], lab["band"])
+    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in names)
     rows = []
     for uid, r in report.units.items():
-        cells = [fmt(r.parts[c].rounded, "vi") for c in _PARTS]
-        verdict = "—" if r.verdict is None else r.verdict.label_vi
+        cells = [fmt(r.parts[c].rounded, lang) for c in _PARTS]
+        verdict = "—" if r.verdict is None else r.verdict.label(lang)
         pad = "&nbsp;" * 2 * report.depth.get(uid, 0)
         rows.append(
-            f"<tr><td style='text-align:left'>{pad}{html.escape(uid)} {html.escape(r.name)}</td>"
-            + "".join(f"<td>{c}</td>" for c in cells)
-            + f"<td>{fmt(r.combined.rounded, 'vi')}</td><td>{html.escape(verdict)}</td>"
-            f"<td>{r.late_within_5_working_days}</td></tr>"
+            f"<tr><th scope='row' style='text-align:left'>{pad}{html.escape(uid)} "
+            f"{html.escape(r.name)}</th>"
+            + "".join(f"<td style='text-align:right'>{c}</td>" for c in cells)
+            + f"<td style='text-align:right'>{fmt(r.combined.rounded, lang)}</td>"
+            f"<td>{html.escape(verdict)}</td>"
+            f"<td style='text-align:right'>{r.late_within_5_working_days}</td></tr>"
         )
-    caption = (f"Chỉ số hài lòng QĐ 104/2024/QĐ-UBND — kỳ {html.escape(report.period.label)}")
-    return f"<table><caption>{caption}</caption><tr>{head}</tr>{''.join(rows)}</table>"
+    p = report.period
+    caption = (f"{html.escape(lab['short'])} — {lab['period'].lower()} {html.escape(p.label)} "
+               f"({p.start:%d/%m/%Y}–{p.end:%d/%m/%Y}), {lab['as_of']} "
+               f"{report.as_of:%d/%m/%Y %H:%M}")
+    return (f"<table><caption>{caption}</caption><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
 
 
 def frame_rows(report: Hcm104Report, staff: bool = False) -> list[dict[str, Any]]:
