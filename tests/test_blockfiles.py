@@ -22,8 +22,9 @@ from chiso766.io.rowpath import (
     read_supplement_index,
     to_us,
 )
+from tests.extras import need
 
-np = pytest.importorskip("numpy")
+np = need("numpy", "fast")
 from chiso766.io import blockfiles, blocks  # noqa: E402 - needs numpy
 
 IDS = ["HS1", "HS2", "HS3", " HS1", "HS1 ", "", "HSĐ", "HS22222222222222222222222222"]

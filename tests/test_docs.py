@@ -38,6 +38,7 @@ SKIP = (
     ("python -m pytest", "the test suite itself"),
     ("benchmarks/", "a benchmark: minutes of work (tests/test_benchmarks_tiny.py runs the tiny "
                     "one)"),
+    ("while True", "the busy neighbour of the timing recipe: it runs until killed"),
     ("/tmp/chiso766-bench", "the benchmark's generated data"),
     ("export/", "an illustrative folder the repository does not ship"),
     ("folder-without-", "an illustrative folder the repository does not ship"),
@@ -47,6 +48,8 @@ SKIP = (
 SKIP_PYTHON = (
     ("procedures=procedures)", "a fragment: it feeds the reader's own records (procedures, "
                                "dossier, rating, units)"),
+    ("db.motcua.example", "a PostgreSQL server of an office: the tests have SQLite only "
+                          "(tests/test_sources.py)"),
     ("dossiers_df.rdd", "a Spark fragment: it needs a Spark session and the reader's own "
                         "DataFrame"),
 )
@@ -54,10 +57,20 @@ SKIP_PYTHON = (
 _FENCE = re.compile(r"^```(\w*)[^\n]*\n(.*?)^```", re.M | re.S)
 
 
+#: A block right under this comment is shown, not run (the comment says why).
+NOT_RUN = "<!-- not run by the docs test"
+
+
 def _blocks(page: Path) -> list[tuple[int, str, str]]:
     text = page.read_text(encoding="utf-8")
     return [(text.count("\n", 0, m.start()) + 1, m.group(1), m.group(2))
-            for m in _FENCE.finditer(text)]
+            for m in _FENCE.finditer(text) if not _shown_only(text[:m.start()])]
+
+
+def _shown_only(before: str) -> bool:
+    """Whether the line above a block is the "not run" comment."""
+    above = before.rstrip().rpartition("\n")[2]
+    return above.startswith(NOT_RUN)
 
 
 def _commands() -> list[tuple[str, str, list[str] | None]]:

@@ -32,6 +32,7 @@ from chiso766.io.rowpath import (
 from chiso766.reports.json_report import dumps, scorecard_to_dict
 from chiso766.scoring import score_766
 from chiso766.streaming import score_folder
+from tests.extras import need
 
 BASE = datetime(2025, 3, 1, 0, 0, 0)
 UNITS = ("U1", "U2", "U3")
@@ -172,7 +173,7 @@ def _counting_with(path: str, block_bytes: int = 1 << 22, few: int | None = None
                                          tally_dossier_csv)
         streaming._file_readers = lambda: readers
     else:
-        pytest.importorskip("numpy")
+        need("numpy", "fast")
         from chiso766.io import blockfiles, blockpath, blocks
 
         readers = streaming._FileReaders(blockfiles.read_supplement_blocks,
@@ -246,7 +247,7 @@ def test_block_moments_read_as_the_row_path_does(moment: datetime,
                                                  noise: list[tuple[int, str]]) -> None:
     # Every 19-character cell: the block path's word arithmetic (day of month, leap years,
     # 1900-2199, separators) accepts exactly what MomentCells reads, with the same value.
-    np = pytest.importorskip("numpy")
+    np = need("numpy", "fast")
     from chiso766.io import blocks
 
     text = list(f"{moment.replace(microsecond=0):%d/%m/%Y %H:%M:%S}")
@@ -277,7 +278,7 @@ def test_block_moments_read_as_the_row_path_does(moment: datetime,
 def test_block_moments_at_the_edges_of_the_national_shape(cell: str,
                                                           expected: datetime | None) -> None:
     # Cells the block arithmetic reads itself, or hands to the text reader (other = True).
-    np = pytest.importorskip("numpy")
+    np = need("numpy", "fast")
     from chiso766.io import blocks
 
     raw = f"x,{cell}\n".encode()

@@ -177,8 +177,9 @@ def _parser_class(lang: str) -> type[_Parser]:
 def _parser(lang: str = "vi") -> argparse.ArgumentParser:
     p = _Parser(lang=lang, prog="chiso766", description="Chấm điểm Chỉ số 766 / HCMC 104 — "
                 "Vietnamese public service delivery scores.",
-                epilog="commands: score, hcm104, audit, calendar, portal, reconcile; `chiso766 COMMAND --help` "
-                "lists each one's formats, languages and an example\n\n" + _EXIT_HELP
+                epilog="commands: score, hcm104, audit, calendar, portal, reconcile; "
+                "`chiso766 COMMAND --help` lists each one's formats, languages and an "
+                "example\n\n" + _EXIT_HELP
                 + "\n\nexample:\n  " + _EXAMPLES["score"].split("\n")[0],
                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"chiso766 {__version__}")
