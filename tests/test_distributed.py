@@ -161,7 +161,7 @@ def test_without_dask_the_error_says_how_to_install_it(monkeypatch: pytest.Monke
     with pytest.raises(ImportError, match=r"pip install 'chiso766\[dask\]'"):
         score_files([PROVINCE / "dossiers.csv"], lookups=PROVINCE, period=Q2)
     with pytest.raises(ImportError, match=r"pip install 'chiso766\[dask\]'"):
-        score_bag(object(), context=province_context())  # type: ignore[arg-type]
+        score_bag(object(), context=province_context())
     # the pure functions still work
     assert tally_partition([], province_context()).snapshot() == {}
 
@@ -226,7 +226,7 @@ def test_score_bag_with_the_synchronous_scheduler(dask: Any) -> None:
                          context=province_context(), units=ds.units, input_report=ds.report)
     assert as_json(card) == province_json()
     with pytest.raises(PolicyError, match=r"dask\.bag\.Bag"):
-        score_bag(province_records(), context=province_context())  # type: ignore[arg-type]
+        score_bag(province_records(), context=province_context())
 
 
 def test_score_files_three_csv_parts(dask: Any, tmp_path: Path) -> None:
