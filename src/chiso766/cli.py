@@ -8,7 +8,6 @@ no traceback.
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import json
 import os
@@ -23,7 +22,7 @@ from .calendar import WorkingCalendar
 from .errors import Chiso766Error
 from .periods import Period
 from .reports.table import rejections_text
-from .reports.text import csv_cells, terminal_text
+from .reports.text import CsvWriter, terminal_text
 
 __all__ = ["main"]
 
@@ -574,16 +573,14 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
     elif args.format == "csv":
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
+        w = CsvWriter(buf)
         w.writerow(["dossier_id", "unit_id", "procedure_code", "received_at", "recorded_due_at",
                     "statutory_due_at", "extra_working_days", "ended_at", "flags", "message"])
         for d, r in rows:
             a = _audit_dict(d, r)
-            w.writerow(csv_cells([a["dossier_id"], a["unit_id"], a["procedure_code"],
-                                  a["received_at"], a["recorded_due_at"],
-                                  a["statutory_due_at"], a["extra_working_days"],
-                                  a["ended_at"], " ".join(a["flags"]),
-                                  "; ".join(r.messages)]))
+            w.writerow([a["dossier_id"], a["unit_id"], a["procedure_code"], a["received_at"],
+                        a["recorded_due_at"], a["statutory_due_at"], a["extra_working_days"],
+                        a["ended_at"], " ".join(a["flags"]), "; ".join(r.messages)])
         text = buf.getvalue()
     else:
         text = _audit_table(rows, len(dataset.dossiers), args.lang)

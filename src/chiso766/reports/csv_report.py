@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import TYPE_CHECKING
 
 from ..rounding import half_up
 from .fmt import note_text
 from .json_report import number, whole
-from .text import csv_cells
+from .text import CsvWriter
 
 if TYPE_CHECKING:
     from ..scoring import Scorecard
@@ -22,11 +21,11 @@ HEADER = ("unit_id", "unit_name", "kind", "code", "number", "name", "numerator",
 
 def scorecard_csv(card: Scorecard, lang: str = "vi", units: list[str] | None = None) -> str:
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = CsvWriter(buf)  # text from the input is quoted (reports.text)
     writer.writerow(HEADER)
 
-    def row(*cells: object) -> None:  # text from the input is quoted (reports.text)
-        writer.writerow(csv_cells(cells))
+    def row(*cells: object) -> None:
+        writer.writerow(cells)
 
     for uid in units if units is not None else list(card.units):
         u = card.units[uid]

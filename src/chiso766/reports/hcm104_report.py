@@ -5,14 +5,13 @@ Numbers are the exact values rounded half-up to 2 decimals (``null``/empty/``—
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 from typing import TYPE_CHECKING, Any
 
 from .fmt import cut, fmt, note_text, number_text
 from .json_report import dumps, number, rejection_dict
-from .text import csv_cells, terminal_text
+from .text import CsvWriter, terminal_text
 
 if TYPE_CHECKING:
     from ..hcm104 import Hcm104Report, Hcm104Result
@@ -120,13 +119,13 @@ def points_text(value: Any) -> str:
 def render_csv(report: Hcm104Report, lang: str = "vi", units: list[str] | None = None) -> str:
     """One row per unit (and per staff member, after their unit, when scored)."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = CsvWriter(buf)
     w.writerow(CSV_HEADER)
     for uid in units if units is not None else list(report.units):
-        w.writerow(csv_cells(_csv_row(report.units[uid], lang)))
+        w.writerow(_csv_row(report.units[uid], lang))
         if report.staff is not None:
             for s in report.staff.get(uid, ()):
-                w.writerow(csv_cells(_csv_row(s, lang)))
+                w.writerow(_csv_row(s, lang))
     return buf.getvalue()
 
 

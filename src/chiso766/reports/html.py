@@ -73,7 +73,7 @@ h2, h3 { break-after: avoid; }
 .unit:first-of-type { break-before: auto; }
 .headline { display: flex; gap: 12pt; align-items: baseline; margin: 4pt 0 6pt; }
 .total { font-size: 20pt; font-weight: 700; }
-.band { font-weight: 700; padding: 1pt 6pt; border-radius: 3pt; color: #fff; }
+.band { font-weight: 700; padding: 1pt 6pt; border-radius: 3pt; color: #ffffff; }
 .band-XUAT_SAC { background: #0b6b37; } .band-TOT { background: #1f6f46; }
 .band-KHA { background: #7d5a00; } .band-TRUNG_BINH { background: #9c4a0c; }
 .band-YEU { background: #a61e1e; }

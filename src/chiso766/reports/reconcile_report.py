@@ -3,7 +3,6 @@ self-contained HTML and an Excel workbook, Vietnamese by default."""
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 from decimal import Decimal
@@ -11,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from .fmt import cut, fmt, note_text, number_text
 from .json_report import number
-from .text import csv_cells, terminal_text
+from .text import CsvWriter, terminal_text
 
 if TYPE_CHECKING:
     from ..portal import PortalSnapshot, Verification
@@ -230,17 +229,16 @@ def _flat(r: ReconciliationRow, lang: str, include_ids: bool) -> list[Any]:
 
 def reconciliation_csv(rec: Reconciliation, lang: str = "vi", include_ids: bool = False) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = CsvWriter(buf)
     w.writerow(CSV_HEADER)
     for r in rec.rows:
-        w.writerow(csv_cells(_cell(x) for x in _flat(r, lang, include_ids)))
+        w.writerow(_cell(x) for x in _flat(r, lang, include_ids))
     for u in rec.only_portal:
-        w.writerow(csv_cells([_cell(x) for x in ("", u.key, u.name, "", "", "only_portal")]
-                             + [""] * (len(CSV_HEADER) - 6)))
+        w.writerow([_cell(x) for x in ("", u.key, u.name, "", "", "only_portal")]
+                   + [""] * (len(CSV_HEADER) - 6))
     for m in rec.only_library:
-        w.writerow(csv_cells([_cell(x) for x in (m.unit_id, "", m.name, "", "",
-                                                 "only_library")]
-                             + [""] * (len(CSV_HEADER) - 6)))
+        w.writerow([_cell(x) for x in (m.unit_id, "", m.name, "", "", "only_library")]
+                   + [""] * (len(CSV_HEADER) - 6))
     return buf.getvalue()
 
 

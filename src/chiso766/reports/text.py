@@ -17,11 +17,14 @@ The HTML reports escape with :func:`html.escape`; the JSON report holds the text
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterable
+from typing import TextIO
 
-__all__ = ["DANGEROUS_STARTS", "XLSX_MAX_CHARS", "cell_text", "csv_cells", "terminal_text",
-           "xlsx_text"]
+__all__ = ["DANGEROUS_STARTS", "XLSX_MAX_CHARS", "CsvWriter", "cell_text", "csv_cells",
+           "terminal_text", "xlsx_text"]
 
 #: The first characters that make a spreadsheet read a cell as a formula (OWASP, "CSV
 #: Injection"): equals, plus, minus, at, tab and carriage return.
@@ -53,6 +56,28 @@ def csv_cells(values: Iterable[object]) -> list[str]:
     """A CSV row: text through :func:`cell_text`, ``None`` as an empty cell, numbers as they
     print (a negative number stays a number)."""
     return ["" if v is None else cell_text(v) if isinstance(v, str) else str(v) for v in values]
+
+
+class CsvWriter:
+    """Rows of a CSV report: ``\\n`` line ends, every cell through :func:`csv_cells`, and a
+    cell holding a carriage return quoted (Python's writer quotes only the characters of its
+    line end, so a lone CR would otherwise end the row early for the next reader)."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+        self._plain = csv.writer(out, lineterminator="\n")
+        self._tmp = io.StringIO()
+        self._crlf = csv.writer(self._tmp, lineterminator="\r\n")
+
+    def writerow(self, values: Iterable[object]) -> None:
+        cells = csv_cells(values)
+        if not any("\r" in c for c in cells):
+            self._plain.writerow(cells)
+            return
+        self._tmp.seek(0)
+        self._tmp.truncate()
+        self._crlf.writerow(cells)  # quotes every cell holding a CR or an LF
+        self._out.write(self._tmp.getvalue()[:-2] + "\n")
 
 
 def _escape(match: re.Match[str]) -> str:

@@ -133,6 +133,14 @@ class _FixedZip(zipfile.ZipFile):
             info.external_attr = 0o600 << 16
         super().writestr(info, data, compress_type, compresslevel)
 
+    def write(self, filename: Any, arcname: Any = None, compress_type: Any = None,
+              compresslevel: Any = None) -> None:
+        # openpyxl writes each worksheet through a temporary file, whose time would be taken
+        with open(filename, "rb") as fh:
+            data = fh.read()
+        self.writestr(arcname if arcname is not None else filename, data, compress_type,
+                      compresslevel)
+
 
 def workbook_bytes(book: Any, moment: datetime | None = None) -> bytes:
     """The ``.xlsx`` bytes of an openpyxl workbook, the same for the same content: the
@@ -142,8 +150,7 @@ def workbook_bytes(book: Any, moment: datetime | None = None) -> bytes:
     from openpyxl.writer.excel import ExcelWriter
 
     local = moment if moment is not None else FIXED_MOMENT
-    if local.tzinfo is not None:
-        local = local.replace(tzinfo=None)
+    local = local.replace(tzinfo=None, microsecond=0)
     utc = local - timedelta(hours=7) if moment is not None else local
     book.properties.created = utc
     book.properties.modified = utc
@@ -301,7 +308,8 @@ def render_xlsx(
          else datetime.combine(card.period.start, datetime.min.time()), "dd/mm/yyyy"),
         (info["end"], None if card.period is None
          else datetime.combine(card.period.end, datetime.min.time()), "dd/mm/yyyy"),
-        (info["as_of"], card.as_of, _MOMENT),
+        (info["as_of"], None if card.as_of is None else card.as_of.replace(microsecond=0),
+         _MOMENT),
         (info["version"], __version__, None),
         (info["lang"], "Tiếng Việt" if lang != "en" else "English", None),
         (info["read"], None if rep is None else rep.read, _WHOLE),
