@@ -235,6 +235,7 @@ def test_766_writers_with_hostile_text(hostile: Dataset, hostile_card: Any) -> N
     tags = _check_html(page)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&amp;&quot;&#x27;" in page
     assert any(HOSTILE[0] in t for t in tags.text)
+    assert "RTL\\u202eevil" in page and "\u202e" not in page and "\x1b" not in page
     # xlsx: no live formula anywhere, names and ids as text.
     from chiso766.reports.xlsx import render_xlsx
 

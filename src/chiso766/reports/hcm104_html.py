@@ -113,9 +113,13 @@ def _row(label: str, r: Hcm104Result, lang: str, depth: int, uid: str) -> str:
             f'<td class="num">{r.late_within_5_working_days}</td></tr>')
 
 
+_COLS = ("<colgroup><col style='width:31%'>" + "<col style='width:7.5%'>" * 6
+         + "<col style='width:15%'><col style='width:9%'></colgroup>")
+
+
 def _head(t: dict[str, Any], first: str) -> str:
     cols = (first, *_PARTS, "K", t["verdict"], t["late"])
-    return "<thead><tr>" + "".join(f'<th scope="col">{_e(c)}</th>' for c in cols) + \
+    return _COLS + "<thead><tr>" + "".join(f'<th scope="col">{_e(c)}</th>' for c in cols) + \
         "</tr></thead>"
 
 

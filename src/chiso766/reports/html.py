@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .fmt import count, fmt, note_text, percent_text
 from .json_report import number
+from .text import terminal_text
 
 if TYPE_CHECKING:
     from ..scoring import CriterionResult, Scorecard, UnitScorecard
@@ -63,7 +64,8 @@ _CSS = """
 @page { size: A4; margin: 14mm 12mm; }
 * { box-sizing: border-box; }
 body { font-family: "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif; font-size: 10.5pt;
-       color: #1b1f24; margin: 0 auto; max-width: 190mm; padding: 8mm 0; line-height: 1.35; }
+       color: #1b1f24; margin: 0 auto; max-width: 190mm; padding: 8mm 0; line-height: 1.35;
+       overflow-wrap: anywhere; }
 h1 { font-size: 16pt; margin: 0 0 4pt; }
 h2 { font-size: 13pt; margin: 16pt 0 4pt; border-bottom: 2px solid #1f5fa8; padding-bottom: 2pt; }
 h3 { font-size: 11pt; margin: 10pt 0 4pt; }
@@ -98,6 +100,7 @@ thead { display: table-header-group; }
   th, td { padding: 1pt 3pt; }
   .note { font-size: 7.5pt; }
   section.unit { break-inside: avoid-page; }
+  section.audit, section.rejected { break-before: page; }
   .band { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   tr.group td, th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
@@ -112,7 +115,10 @@ def _attr(value: Any) -> str:
 
 
 def _e(text: Any) -> str:
-    return html.escape(str(text), quote=True)
+    """Text for the page: HTML-escaped, and control and bidirectional-override characters from
+    the input shown escaped as in the text table (``\\x1b``, ``\\u202e``), so that a name
+    cannot hide or reverse what follows it."""
+    return html.escape(terminal_text(text), quote=True)
 
 
 def _th(label: str, scope: str = "col") -> str:
@@ -220,9 +226,9 @@ def _audit_section(audits: Sequence[tuple[Any, Any]], lang: str, period: Any = N
     if not audits:
         out.append(f"<p>{t['none']}</p></section>")
         return "\n".join(out)
-    out.append(f"<table><colgroup><col style='width:22%'><col style='width:15%'>"
-               f"<col style='width:11%'><col style='width:11%'><col style='width:11%'>"
-               f"<col style='width:8%'><col></colgroup><thead><tr>{_th(t['dossier'])}"
+    out.append(f"<table><colgroup><col style='width:21%'><col style='width:13%'>"
+               f"<col style='width:9.5%'><col style='width:9.5%'><col style='width:9.5%'>"
+               f"<col style='width:7%'><col></colgroup><thead><tr>{_th(t['dossier'])}"
                f"{_th(t['unit'])}{_th(t['received'])}{_th(t['recorded'])}"
                f"{_th(t['statutory'])}{_th(t['extra'])}{_th(t['flags'])}</tr></thead><tbody>")
 
@@ -247,7 +253,9 @@ def _audit_section(audits: Sequence[tuple[Any, Any]], lang: str, period: Any = N
 def _hcm_section(hcm: Any, lang: str) -> str:
     t = _T[lang]
     data = hcm.to_dict()
-    out = [f'<section class="hcm"><h2>{t["hcm"]}</h2><table><thead><tr>{_th(t["unit"])}'
+    out = [f'<section class="hcm"><h2>{t["hcm"]}</h2><table><colgroup>'
+           "<col style='width:34%'>" + "<col style='width:8%'>" * 6 + "<col></colgroup>"
+           f'<thead><tr>{_th(t["unit"])}'
            + "".join(_th(p) for p in "ABCDEK") + f"{_th(t['verdict'])}</tr></thead><tbody>"]
     for u in data.get("units", []):
         cells = "".join(

@@ -255,7 +255,10 @@ tr.different td { background: #fff4e5; } .note { color: #5a6570; font-size: 8.5p
 
 def reconciliation_html(rec: Reconciliation, lang: str = "vi", include_ids: bool = False) -> str:
     lab = _lab(lang)
-    e = html.escape
+
+    def e(text: str) -> str:
+        return html.escape(terminal_text(text))
+
     parts = [f'<!DOCTYPE html>\n<html lang="{e(lang)}"><head><meta charset="utf-8">'
              f"<title>{e(lab['recon'])}</title><style>{_CSS}</style></head><body>",
              f"<h1>{e(lab['recon'])}</h1>"]

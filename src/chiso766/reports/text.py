@@ -12,7 +12,9 @@ hold anything. Two places need care:
   a string (``\\x1b``, ``\\n``, ``\\r``, ``\\t``), and so are the bidirectional-text controls
   that could make a line read differently from what it holds (``\\u202e``).
 
-The HTML reports escape with :func:`html.escape`; the JSON report holds the text as it is.
+The HTML reports show text through :func:`terminal_text` and then :func:`html.escape` (a name
+cannot reverse or hide what follows it on the page either); the JSON report holds the text as
+it is.
 """
 
 from __future__ import annotations
