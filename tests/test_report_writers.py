@@ -352,6 +352,8 @@ def test_xlsx_information_sheet_formats_filters_and_names(province: Dataset) -> 
     # 98 flagged dossiers of Q2's population: 85 received in Q2, 13 carried over.
     assert str(info["Hồ sơ bất thường liệt kê"]).startswith(
         "98: 85 tiếp nhận trong kỳ, 13 tồn từ kỳ trước")
+    assert str(info["Chỉ số hài lòng QĐ 104/2024/QĐ-UBND: chính sách"]).startswith(
+        "trễ 1–5 ngày làm việc = 0 điểm")
     for ws in book.worksheets[:-1]:
         assert ws.auto_filter.ref == ws.dimensions, ws.title
         assert ws.freeze_panes == "A2"

@@ -67,7 +67,7 @@ _H: dict[str, dict[str, Any]] = {
                           "tiêu chí 2.1) có ngày hẹn trả muộn hơn hạn theo quy định hoặc "
                           "không ghi nhận",
             "in_period": "tiếp nhận trong kỳ", "carried": "tồn từ kỳ trước",
-            "lang": "Ngôn ngữ",
+            "lang": "Ngôn ngữ", "hcm": "Chỉ số hài lòng QĐ 104/2024/QĐ-UBND: chính sách",
         },
         "yes": "tiếp nhận trong kỳ", "no": "tồn từ kỳ trước",
     },
@@ -96,7 +96,7 @@ _H: dict[str, dict[str, Any]] = {
                           "2.1's population) whose recorded due date is later than the "
                           "statutory one, or missing",
             "in_period": "received in the period", "carried": "carried over",
-            "lang": "Language",
+            "lang": "Language", "hcm": "HCMC Decision 104/2024 index: policy",
         },
         "yes": "received in the period", "no": "carried over",
     },
@@ -317,6 +317,10 @@ def render_xlsx(
         (info["rejected"], None if rep is None else rep.rejected, _WHOLE),
         (info["units"], len(chosen), _WHOLE),
     ]
+    if hcm is not None:
+        from .hcm104_report import _policy_text
+
+        rows.append((info["hcm"], _policy_text(hcm, lang), None))
     if listed is not None:
         rows.append((info["audit"], f"{listed[0] + listed[1]}: {listed[0]} "
                      f"{info['in_period']}, {listed[1]} {info['carried']} — "
