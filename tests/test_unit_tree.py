@@ -4,6 +4,10 @@ its smallest id with a note naming every unit of the cycle."""
 
 from __future__ import annotations
 
+import sys
+from types import FrameType
+from typing import Any
+
 from chiso766 import Dataset, Period, Unit, score_766
 from chiso766.scoring import _subtrees, _tree
 
@@ -29,6 +33,37 @@ def test_a_chain_of_5000_units_builds_in_linear_steps() -> None:
     assert len(spans["U00000"]) == n and len(spans["U04999"]) == 1
     assert list(spans["U04998"]) == ["U04998", "U04999"]
     assert spans["U00002"][0] == "U00002" and spans["U00002"][-1] == "U04999"
+
+
+def _steps(n: int) -> int:
+    """The Python lines `_tree` and `_subtrees` run for a chain of n units (a count of
+    operations, not a time: the same on any machine)."""
+    codes = {_tree.__code__, _subtrees.__code__}
+    steps = 0
+
+    def tracer(frame: FrameType, event: str, arg: Any) -> Any:
+        nonlocal steps
+        if frame.f_code not in codes:
+            return None
+        if event == "line":
+            steps += 1
+        return tracer
+
+    units = _chain(n)
+    before = sys.gettrace()  # a coverage tool's or a debugger's, put back after
+    sys.settrace(tracer)
+    try:
+        _subtrees(_tree(units, ()))
+    finally:
+        sys.settrace(before)
+    return steps
+
+
+def test_the_tree_takes_steps_in_proportion_to_the_units() -> None:
+    # Linear: twice the units, twice the steps (a little less, the fixed part being shared);
+    # the old walk of every unit's ancestry took about 8× the steps for twice the units.
+    small, large = _steps(1000), _steps(2000)
+    assert 1.9 * small <= large <= 2.1 * small
 
 
 def test_a_parent_cycle_is_broken_at_its_smallest_id_and_named() -> None:
