@@ -420,6 +420,11 @@ def test_a_period_lists_only_its_own_flagged_dossiers() -> None:
     assert 'data-received="1" data-carried="1"' in page
     assert "— kỳ đánh giá 2025-Q2 (2)" in page
     assert 'data-dossier="GONE"' not in page and 'data-dossier="NEXT"' not in page
+    # A list not taken from the period (all four) is labelled as it is: GONE and OLD were
+    # received before Q2, NEXT after it.
+    page = render_html(card, audits=flagged_dossiers(data))
+    assert 'data-received="1" data-carried="2"' in page
+    assert "Và 1 hồ sơ tiếp nhận sau kỳ." in page
 
 
 def test_the_q2_page_lists_q2s_population(capsys: pytest.CaptureFixture[str]) -> None:

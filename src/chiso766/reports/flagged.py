@@ -15,13 +15,21 @@ from typing import Any
 
 from ..periods import Period
 
-__all__ = ["flagged_dossiers", "in_period", "in_population"]
+__all__ = ["flagged_dossiers", "in_period", "in_population", "placement"]
 
 
 def in_period(dossier: Any, period: Period) -> bool:
     """Whether ``dossier`` was received in ``period`` (its receipt on a date of the period)."""
     receipt: datetime = dossier.receipt
     return period.start_moment <= receipt and receipt.date() <= period.end
+
+
+def placement(dossier: Any, period: Period) -> str:
+    """Where ``dossier`` was received against ``period``: ``"in"`` (in it), ``"before"``
+    (earlier: carried over when still open) or ``"after"``."""
+    if in_period(dossier, period):
+        return "in"
+    return "before" if dossier.receipt < period.start_moment else "after"
 
 
 def in_population(dossier: Any, period: Period, as_of: datetime) -> bool:

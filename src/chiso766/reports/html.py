@@ -39,6 +39,7 @@ _T = {
         "staff": "Cán bộ", "received": "Tiếp nhận",
         "which": "Hồ sơ của kỳ, như mẫu số tiêu chí 2.1: {received} hồ sơ tiếp nhận trong kỳ, "
                  "{carried} hồ sơ tồn từ kỳ trước (chưa kết thúc khi kỳ bắt đầu).",
+        "after": "Và {n} hồ sơ tiếp nhận sau kỳ.",
     },
     "en": {
         "title": "Public service index report (Decision 766/QĐ-TTg)",
@@ -57,6 +58,7 @@ _T = {
         "received": "Received",
         "which": "The period's dossiers, as criterion 2.1 counts them: {received} received in "
                  "the period, {carried} carried over (not ended when the period started).",
+        "after": "And {n} received after the period.",
     },
 }
 
@@ -211,18 +213,21 @@ def _audit_section(audits: Sequence[tuple[Any, Any]], lang: str, period: Any = N
                    limit: int = 500) -> str:
     """The flagged dossiers; for a period, those of its population (reports.flagged), with how
     many were received in it and how many carried over."""
-    from .flagged import in_period
+    from .flagged import placement
 
     t = _T[lang]
     title = t["audit"] if period is None else f"{t['audit']} — {t['period'].lower()} " \
         f"{period.label}"
     out = [f'<section class="audit"><h2>{_e(title)} ({len(audits)})</h2>']
     if period is not None:
-        received = sum(1 for d, _ in audits if in_period(d, period))
-        out.append(f'<p class="meta" data-received="{received}" '
-                   f'data-carried="{len(audits) - received}">'
-                   f"{_e(t['which'].format(received=received, carried=len(audits) - received))}"
-                   "</p>")
+        where = [placement(d, period) for d, _ in audits]
+        received, carried = where.count("in"), where.count("before")
+        after = len(where) - received - carried
+        which = t["which"].format(received=received, carried=carried)
+        if after:  # (a list not taken from the period's population)
+            which += " " + t["after"].format(n=after)
+        out.append(f'<p class="meta" data-received="{received}" data-carried="{carried}">'
+                   f"{_e(which)}</p>")
     if not audits:
         out.append(f"<p>{t['none']}</p></section>")
         return "\n".join(out)

@@ -69,7 +69,8 @@ _H: dict[str, dict[str, Any]] = {
             "in_period": "tiếp nhận trong kỳ", "carried": "tồn từ kỳ trước",
             "lang": "Ngôn ngữ", "hcm": "Chỉ số hài lòng QĐ 104/2024/QĐ-UBND: chính sách",
         },
-        "yes": "tiếp nhận trong kỳ", "no": "tồn từ kỳ trước",
+        "placement": {"in": "tiếp nhận trong kỳ", "before": "tồn từ kỳ trước",
+                      "after": "tiếp nhận sau kỳ"},
     },
     "en": {
         "overview": "Overview", "units": "Units", "criteria": "Criteria",
@@ -98,7 +99,8 @@ _H: dict[str, dict[str, Any]] = {
             "in_period": "received in the period", "carried": "carried over",
             "lang": "Language", "hcm": "HCMC Decision 104/2024 index: policy",
         },
-        "yes": "received in the period", "no": "carried over",
+        "placement": {"in": "received in the period", "before": "carried over",
+                      "after": "received after the period"},
     },
 }
 
@@ -225,7 +227,7 @@ def render_xlsx(
     """The workbook as bytes (write them to a ``.xlsx`` file)."""
     openpyxl = _openpyxl()
     from .. import __version__
-    from .flagged import in_period
+    from .flagged import placement
 
     h: dict[str, Any] = _H["en" if lang == "en" else "vi"]
     chosen = list(units) if units is not None else list(card.units)
@@ -277,13 +279,13 @@ def render_xlsx(
     listed = None
     if audits is not None:
         ws = new_sheet(book, h["audit"], h["audit_head"])
-        listed = [0, 0]
+        listed = {"in": 0, "before": 0, "after": 0}
         for d, a in audits:
-            received = (card.period is None or in_period(d, card.period))
-            listed[0 if received else 1] += 1
+            where = "in" if card.period is None else placement(d, card.period)
+            listed[where] += 1
             add_row(ws, [d.id, d.unit_id, name_of(d.unit_id), d.procedure_code, d.receipt,
                          a.recorded_due_at, a.statutory_due_at, a.extra_working_days,
-                         a.end_at, h["yes"] if received else h["no"], "; ".join(a.messages)],
+                         a.end_at, h["placement"][where], "; ".join(a.messages)],
                     {4: _MOMENT, 5: _MOMENT, 6: _MOMENT, 7: _WHOLE, 8: _MOMENT})
         tables.append(ws)
 
@@ -322,8 +324,9 @@ def render_xlsx(
 
         rows.append((info["hcm"], _policy_text(hcm, lang), None))
     if listed is not None:
-        rows.append((info["audit"], f"{listed[0] + listed[1]}: {listed[0]} "
-                     f"{info['in_period']}, {listed[1]} {info['carried']} — "
+        after = f", {listed['after']} {h['placement']['after']}" if listed["after"] else ""
+        rows.append((info["audit"], f"{sum(listed.values())}: {listed['in']} "
+                     f"{info['in_period']}, {listed['before']} {info['carried']}{after} — "
                      f"{info['audit_what']}", None))
     for label, value, form in rows:
         add_row(ws, [label, value], {1: form} if form else None)
