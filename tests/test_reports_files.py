@@ -89,12 +89,16 @@ def test_xlsx_round_trip(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> 
     target = tmp_path / "s.xlsx"
     assert main(["score", PROVINCE, *Q2, "--format", "xlsx", "--output", str(target)]) == 0
     book = openpyxl.load_workbook(target)
-    assert book.sheetnames == ["Tổng quan", "Đơn vị", "Tiêu chí", "Hồ sơ bất thường"]
+    assert book.sheetnames == ["Tổng quan", "Đơn vị", "Tiêu chí", "Hồ sơ bất thường",
+                               "Thông tin"]
     overview = {row[0]: row for row in book["Tổng quan"].iter_rows(min_row=2, values_only=True)}
     for unit in data["units"]:
         row = overview[unit["unit_id"]]
         assert row[2] == unit["total"] and isinstance(row[2], (int, float))
-    criteria = {(r[0], r[3]): r for r in book["Tiêu chí"].iter_rows(min_row=2, values_only=True)}
+    # Tiêu chí: unit id, unit name, group, part, number, name, n, d, ratio, points, max, notes,
+    # criterion code (last, for programs)
+    criteria = {(r[0], r[12]): r
+                for r in book["Tiêu chí"].iter_rows(min_row=2, values_only=True)}
     for unit in data["units"]:
         for group in unit["groups"]:
             for c in group["criteria"] or [c for p in group["parts"] for c in p["criteria"]]:

@@ -89,7 +89,7 @@ def test_explain_part_group_and_total(card: Scorecard) -> None:
     total = card.explain("TOTAL", "vi").splitlines()
     assert total[0] == f"Tổng điểm: {str(card.total).replace('.', ',')}/100,00 → Yếu"
     assert len(total) == 6
-    assert card.explain("TOTAL", "en").splitlines()[0].endswith("→ YEU")
+    assert card.explain("TOTAL", "en").splitlines()[0].endswith("→ Weak")
 
 
 def test_explain_no_data_from_records() -> None:

@@ -8,7 +8,6 @@ no traceback.
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import json
 import os
@@ -23,6 +22,7 @@ from .calendar import WorkingCalendar
 from .errors import Chiso766Error
 from .periods import Period
 from .reports.table import rejections_text
+from .reports.text import CsvWriter, terminal_text
 
 __all__ = ["main"]
 
@@ -479,12 +479,12 @@ def _cmd_score(args: argparse.Namespace) -> int:
         from .reports.html import render_html
 
         text = render_html(card, lang=args.lang, units=units,
-                           audits=_flagged(dataset, set(units) if args.unit else None))
+                           audits=_flagged(dataset, set(units) if args.unit else None, card))
     elif args.format == "xlsx":
         from .reports.xlsx import render_xlsx
 
-        _write_bytes(render_xlsx(card, lang=args.lang, units=units,
-                                 audits=_flagged(dataset, set(units) if args.unit else None)),
+        flagged = _flagged(dataset, set(units) if args.unit else None, card)
+        _write_bytes(render_xlsx(card, lang=args.lang, units=units, audits=flagged),
                      args.output, args.lang)
         return _done(report, args)
     else:
@@ -542,19 +542,12 @@ def _cmd_hcm104(args: argparse.Namespace) -> int:
     return _status(dataset, args)
 
 
-def _flagged(dataset: Any, units: set[str] | None) -> list[tuple[Any, Any]]:
-    """Dossiers whose recorded due date is later than the statutory one, or missing."""
-    from .deadlines import audit
+def _flagged(dataset: Any, units: set[str] | None, card: Any) -> list[tuple[Any, Any]]:
+    """The period's dossiers (criterion 2.1's population) whose recorded due date is later
+    than the statutory one, or missing (reports.flagged)."""
+    from .reports.flagged import flagged_dossiers
 
-    rows = []
-    for d in dataset.dossiers:
-        if units is not None and d.unit_id not in units:
-            continue
-        result = audit(d, dataset.procedures.get(d.procedure_code))
-        if result.flagged:
-            rows.append((d, result))
-    rows.sort(key=lambda pair: (pair[0].unit_id, pair[0].id))
-    return rows
+    return flagged_dossiers(dataset, card.period, card.as_of, units)
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
@@ -580,15 +573,14 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
     elif args.format == "csv":
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
+        w = CsvWriter(buf)
         w.writerow(["dossier_id", "unit_id", "procedure_code", "received_at", "recorded_due_at",
                     "statutory_due_at", "extra_working_days", "ended_at", "flags", "message"])
         for d, r in rows:
             a = _audit_dict(d, r)
             w.writerow([a["dossier_id"], a["unit_id"], a["procedure_code"], a["received_at"],
-                        a["recorded_due_at"] or "", a["statutory_due_at"] or "",
-                        a["extra_working_days"], a["ended_at"] or "", " ".join(a["flags"]),
-                        "; ".join(r.messages)])
+                        a["recorded_due_at"], a["statutory_due_at"], a["extra_working_days"],
+                        a["ended_at"], " ".join(a["flags"]), "; ".join(r.messages)])
         text = buf.getvalue()
     else:
         text = _audit_table(rows, len(dataset.dossiers), args.lang)
@@ -627,11 +619,12 @@ def _audit_table(rows: list[Any], checked: int, lang: str) -> str:
         return "—" if m is None else f"{m:%d/%m/%Y}"
 
     for d, r in rows:
-        lines.append(fmt.format(d.id[:28], d.unit_id[:16], d.procedure_code[:10], day(d.receipt),
+        lines.append(fmt.format(terminal_text(d.id)[:28], terminal_text(d.unit_id)[:16],
+                                terminal_text(d.procedure_code)[:10], day(d.receipt),
                                 day(r.recorded_due_at), day(r.statutory_due_at),
                                 r.extra_working_days, day(r.end_at)))
         for m in r.messages:
-            lines.append(f"    ↳ {m}")
+            lines.append(f"    ↳ {terminal_text(m)}")
     return "\n".join(lines) + "\n"
 
 

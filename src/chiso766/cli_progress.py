@@ -20,6 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from .reports.fmt import number_text
+
 __all__ = ["ProgressLine"]
 
 _SAMPLE = 1 << 20
@@ -35,13 +37,11 @@ _WORDS = {
 
 
 def _count(n: float, lang: str) -> str:
-    text = f"{round(n):,}"
-    return text.replace(",", ".") if lang == "vi" else text
+    return number_text(round(n), lang, places=0, group=True)
 
 
 def _dec(x: float, lang: str) -> str:
-    text = f"{x:.1f}"
-    return text.replace(".", ",") if lang == "vi" else text
+    return number_text(x, lang, places=1)
 
 
 def _bytes_per_row(path: Path) -> float | None:

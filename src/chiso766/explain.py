@@ -10,6 +10,7 @@ import attrs
 
 from .criteria.base import Count
 from .errors import PolicyError
+from .reports.fmt import decimal_mark, number_text
 from .rules import Conversion, ZeroRule, canonical_code
 
 if TYPE_CHECKING:
@@ -19,12 +20,9 @@ __all__ = ["explain_code", "next_band_steps"]
 
 
 def _dec(value: Decimal | Fraction | int | None, lang: str) -> str:
-    if value is None:
-        return "—"
-    text = f"{Decimal(value):.2f}" if isinstance(value, Decimal) else f"{float(value):.2f}"
     if isinstance(value, int) or (isinstance(value, Fraction) and value.denominator == 1):
-        text = str(int(value))
-    return text.replace(".", ",") if lang == "vi" else text
+        return str(int(value))
+    return number_text(value, lang)
 
 
 def _exact(value: Fraction | float, lang: str) -> str:
@@ -37,7 +35,7 @@ def _exact(value: Fraction | float, lang: str) -> str:
     short = exact.quantize(places, rounding="ROUND_DOWN")
     text = f"{short.normalize():f}" if short == exact or (
         isinstance(value, Fraction) and value == Fraction(str(short))) else f"{short:f}…"
-    return text.replace(".", ",") if lang == "vi" else text
+    return decimal_mark(text, lang)
 
 
 def _portal_term(r: CriterionResult, lang: str) -> str:
@@ -138,7 +136,7 @@ def explain_code(card: UnitScorecard, code: str, lang: str = "vi") -> str:
         lines += ["  " + _criterion_text(card.criteria[c], lang) for c in g.criteria]
         return "\n".join(lines)
     if code == "TOTAL":
-        label = card.band.label_vi if vi else card.band.value
+        label = card.band.label(lang)
         lines = [("Tổng điểm" if vi else "Total") + f": {_dec(card.total, lang)}/"
                  f"{_dec(card.max_total, lang)} → {label}"]
         lines += [f"  {g.number}. {g.name_vi if vi else g.name_en}: {_dec(g.points, lang)}/"

@@ -81,6 +81,22 @@ class Band(enum.Enum):
     def label_vi(self) -> str:
         return _BAND_VI[self]
 
+    @property
+    def label_en(self) -> str:
+        return _BAND_EN[self]
+
+    def label(self, lang: str = "vi") -> str:
+        """The band's name in the reader's language: ``"Xuất sắc"`` / ``"Excellent"``."""
+        return self.label_en if lang == "en" else self.label_vi
+
+
+_BAND_EN = {
+    Band.XUAT_SAC: "Excellent",
+    Band.TOT: "Good",
+    Band.KHA: "Fair",
+    Band.TRUNG_BINH: "Average",
+    Band.YEU: "Weak",
+}
 
 _BAND_VI = {
     Band.XUAT_SAC: "Xuất sắc",

@@ -10,11 +10,11 @@ pooled counts, never from averaging children's scores.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 import attrs
 
@@ -456,17 +456,32 @@ def _tree(units: Iterable[Unit], seen_ids: Iterable[str]) -> _Tree:
                               f"unit {uid}: parent {p} not found, taken as top-level"))
             p = None
         parent[uid] = p
-    # Break cycles: a unit whose ancestry loops back becomes a root.
-    for uid in sorted(by_id):
-        chain = [uid]
-        p = parent[uid]
-        while p is not None and p not in chain and len(chain) <= len(by_id):
-            chain.append(p)
-            p = parent[p]
-        if p is not None:
-            notes.append(Note(f"đơn vị {uid}: vòng lặp đơn vị cha, coi là cấp cao nhất",
-                              f"unit {uid}: parent cycle, taken as top-level"))
-            parent[uid] = None
+    # Parent cycles (docs/rules.md "units fallback"): each cycle is found once, in one pass
+    # over the units (every unit is visited once: linear in the number of units); the smallest
+    # id of the cycle becomes top-level, with a note naming the cycle's units in parent order.
+    # A unit that only hangs below a cycle keeps its parent.
+    state: dict[str, int] = {}  # 1: on the path being walked, 2: done
+    for start in sorted(by_id):
+        if start in state:
+            continue
+        path: list[str] = []
+        walk: str | None = start
+        while walk is not None and walk not in state:
+            state[walk] = 1
+            path.append(walk)
+            walk = parent[walk]
+        if walk is not None and state[walk] == 1:  # the walk came back onto its own path
+            cycle = path[path.index(walk):]
+            cut_at = min(cycle)
+            at = cycle.index(cut_at)
+            shown = " → ".join([*cycle[at:], *cycle[:at], cut_at])
+            notes.append(Note(f"đơn vị {cut_at}: vòng lặp đơn vị cha ({shown}), coi {cut_at} là "
+                              "cấp cao nhất",
+                              f"unit {cut_at}: parent cycle ({shown}), {cut_at} taken as "
+                              "top-level"))
+            parent[cut_at] = None
+        for v in path:
+            state[v] = 2
     children: dict[str, list[str]] = {uid: [] for uid in by_id}
     roots: list[str] = []
     for uid in sorted(by_id):
@@ -489,6 +504,46 @@ def _tree(units: Iterable[Unit], seen_ids: Iterable[str]) -> _Tree:
 #: every unit below it: "Chỉ thống kê theo cấp Tỉnh, Bộ Ngành, không tính cấp con" (SPEC §5
 #: 1.1–1.3; docs/rules.md "Roll-up").
 TOP_LEVEL_ONLY = ("PUBLISH_ON_TIME", "PUBLIC_UPDATE_ON_TIME", "PUBLIC_CONTENT_FULL")
+
+
+class _Span(Sequence[str]):
+    """A unit's subtree: a slice of the pre-order, without copying it (a chain of n units would
+    otherwise hold n²/2 ids)."""
+
+    __slots__ = ("_order", "_start", "_stop")
+
+    def __init__(self, order: tuple[str, ...], start: int, stop: int) -> None:
+        self._order, self._start, self._stop = order, start, stop
+
+    def __len__(self) -> int:
+        return self._stop - self._start
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        if isinstance(index, slice):
+            return self._order[self._start:self._stop][index]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._order[self._start + index]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._order[self._start:self._stop])
+
+
+def _subtrees(tree: _Tree) -> dict[str, Sequence[str]]:
+    """Each unit's subtree (itself first, then its descendants in pre-order): in a pre-order a
+    subtree is one contiguous run, so its size, counted children before parents, gives it."""
+    size: dict[str, int] = {}
+    for uid in reversed(tree.order):
+        size[uid] = 1 + sum(size[c] for c in tree.children[uid])
+    return {uid: _Span(tree.order, i, i + size[uid]) for i, uid in enumerate(tree.order)}
 
 
 def _top_levels(tree: _Tree) -> dict[str, str]:
@@ -541,12 +596,7 @@ def score_tally(
         for child in tree.children[uid]:
             acc.merge_from(pooled[child])
         pooled[uid] = acc
-    subtree: dict[str, list[str]] = {}
-    for uid in reversed(tree.order):
-        ids = [uid]
-        for child in tree.children[uid]:
-            ids.extend(subtree[child])
-        subtree[uid] = ids
+    subtree = _subtrees(tree)
     cal_notes = calendar_notes(ctx.calendar, ctx.period, ctx.as_of)
     top = _top_levels(tree)
     catalogue = _commune_catalogue(tree, tally) if ctx.authorities_given else None

@@ -4,7 +4,12 @@ page and an Excel workbook — and two functions to write the last two from Pyth
 * :func:`write_html` — the page ``chiso766 score --format html`` writes for a
   :class:`~chiso766.scoring.Scorecard`, or ``chiso766 hcm104 --format html`` for an
   :class:`~chiso766.hcm104.Hcm104Report`;
-* :func:`write_xlsx` — the workbook of ``--format xlsx`` (needs the ``excel`` extra).
+* :func:`write_xlsx` — the workbook of ``--format xlsx`` (needs the ``excel`` extra);
+* :func:`flagged_dossiers` — the flagged dossiers a period's report lists (its ``audits``).
+
+Text from the input goes through :mod:`chiso766.reports.text` (no formula in a spreadsheet, no
+control character on a terminal or a page); numbers shown in words through
+:mod:`chiso766.reports.fmt` (docs/reports.md).
 
 Each renderer module is imported only when used.
 """
@@ -17,8 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, PolicyError
+from .flagged import flagged_dossiers
 
-__all__ = ["render_report_html", "write_html", "write_xlsx"]
+__all__ = ["flagged_dossiers", "render_report_html", "write_html", "write_xlsx"]
 
 
 def _kind(result: Any) -> str:

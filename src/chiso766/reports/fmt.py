@@ -1,21 +1,64 @@
-"""How numbers are shown to people: two decimals, a comma in Vietnamese, "—" for no value."""
+"""How numbers are shown to people — the one formatter of every report, note and command-line
+message that shows a number in words (the JSON, CSV and xlsx reports carry numbers as numbers).
+
+Vietnamese (``lang="vi"``, the default) writes the decimal mark as a comma and groups thousands
+with a full stop, as Vietnamese administrative documents do: ``1.234.567,89``. English
+(``lang="en"``) writes ``1,234,567.89``. Grouping is used for large counts in running text
+(progress lines); the report tables show counts ungrouped, so that they read as in the portal.
+No value is shown as ``"—"``.
+"""
 
 from __future__ import annotations
 
-from decimal import Decimal
+import re
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import Any
 
-__all__ = ["count", "cut", "fmt"]
+__all__ = ["count", "cut", "decimal_mark", "fmt", "note_text", "number_text", "percent_text"]
+
+_MARKS = {"vi": (",", "."), "en": (".", ",")}
+
+
+def _marks(lang: str) -> tuple[str, str]:
+    return _MARKS["en" if lang == "en" else "vi"]
+
+
+def number_text(value: Decimal | Fraction | int | float | None, lang: str = "vi",
+                places: int | None = 2, group: bool = False) -> str:
+    """``value`` in the reader's language: ``Decimal("15.675")`` → ``"15,68"`` (vi, rounded
+    half-up) or ``"15.68"`` (en); ``places=None`` keeps an int or a whole value whole and
+    writes other values with 2 decimals; ``group=True`` groups thousands (``"184.513"`` vi,
+    ``"184,513"`` en); ``None`` → ``"—"``."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        value = int(value)
+    if isinstance(value, Fraction):
+        dec = Decimal(value.numerator) / Decimal(value.denominator)
+    elif isinstance(value, float):
+        dec = Decimal(repr(value))
+    else:
+        dec = Decimal(value)
+    if places is None:
+        places = 0 if dec == dec.to_integral_value() else 2
+    dec = dec.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    sign = "-" if dec < 0 else ""
+    whole, _, frac = f"{abs(dec):f}".partition(".")
+    point, sep = _marks(lang)
+    if group:
+        whole = f"{int(whole):,}".replace(",", sep)
+    return sign + whole + (point + frac if frac else "")
 
 
 def fmt(value: Decimal | Fraction | int | None, lang: str, places: int = 2) -> str:
     """``Decimal("15.68")`` → ``"15,68"`` (vi) or ``"15.68"`` (en); ``None`` → ``"—"``."""
-    if value is None:
-        return "—"
-    if isinstance(value, Fraction):
-        value = Decimal(value.numerator) / Decimal(value.denominator)
-    text = f"{Decimal(value):.{places}f}"
-    return text.replace(".", ",") if lang == "vi" else text
+    return number_text(value, lang, places)
+
+
+def percent_text(value: Decimal | Fraction | int | None, lang: str) -> str:
+    """A percentage (already × 100) with 2 decimals: ``"90,75%"`` (vi), ``"90.75%"`` (en)."""
+    return "—" if value is None else number_text(value, lang) + "%"
 
 
 def count(value: int | Fraction, lang: str) -> str:
@@ -23,6 +66,27 @@ def count(value: int | Fraction, lang: str) -> str:
     if isinstance(value, int) or value.denominator == 1:
         return str(int(value))
     return fmt(value, lang)
+
+
+def decimal_mark(text: str, lang: str) -> str:
+    """A number already written in the English way (``"4.81"``, no grouping) in the reader's
+    language: ``"4,81"`` (vi)."""
+    return text.replace(".", ",") if lang != "en" else text
+
+
+# A decimal number written with a full stop, in the Vietnamese text of a note, where it is a
+# quantity: before a percent sign or a number of days. Criterion numbers ("1.4") and unit ids
+# ("000.00.15.H99") are not quantities and are left alone.
+_VI_DECIMAL = re.compile(r"(?<![\w.])(\d+)\.(\d+)(?=%| ngày)")
+
+
+def note_text(note: Any, lang: str) -> str:
+    """The text of a note in the reader's language; in Vietnamese the quantities some rules
+    write with a full stop (``"bình quân 4.81 ngày"``, ``"(95.06%)"``) get the decimal comma."""
+    text: str = note.text(lang)
+    if lang == "en":
+        return text
+    return _VI_DECIMAL.sub(r"\1,\2", text)
 
 
 def cut(text: str, width: int) -> str:

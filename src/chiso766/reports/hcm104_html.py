@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import html as page
-from .fmt import fmt
+from .fmt import fmt, note_text
 from .hcm104_report import _policy_text
 
 if TYPE_CHECKING:
@@ -113,9 +113,13 @@ def _row(label: str, r: Hcm104Result, lang: str, depth: int, uid: str) -> str:
             f'<td class="num">{r.late_within_5_working_days}</td></tr>')
 
 
+_COLS = ("<colgroup><col style='width:31%'>" + "<col style='width:7.5%'>" * 6
+         + "<col style='width:15%'><col style='width:9%'></colgroup>")
+
+
 def _head(t: dict[str, Any], first: str) -> str:
     cols = (first, *_PARTS, "K", t["verdict"], t["late"])
-    return "<thead><tr>" + "".join(f'<th scope="col">{_e(c)}</th>' for c in cols) + \
+    return _COLS + "<thead><tr>" + "".join(f'<th scope="col">{_e(c)}</th>' for c in cols) + \
         "</tr></thead>"
 
 
@@ -151,7 +155,7 @@ def render_hcm104_html(
         r = report.units[uid]
         out.append(_row(f"{uid} {r.name}".strip(), r, lang, report.depth.get(uid, 0), uid))
         if r.combined.reason is not None:
-            reasons.append((uid, r.name, r.combined.reason.text(lang)))
+            reasons.append((uid, r.name, note_text(r.combined.reason, lang)))
     out.append("</tbody></table>")
     out.append(f'<h3>{_e(t["legend"])}</h3><dl class="legend">')
     out.extend(f"<dt>{code}</dt><dd>{_e(t['parts'][code])}</dd>" for code in _PARTS)
@@ -173,7 +177,7 @@ def render_hcm104_html(
         out.append("</tbody></table></section>")
 
     if report.notes:
-        items = "\n".join(f"<li>{_e(n.text(lang))}</li>" for n in report.notes)
+        items = "\n".join(f"<li>{_e(note_text(n, lang))}</li>" for n in report.notes)
         out.append(f"<section class='notes'><h2>{_e(t['notes'])}</h2><ul>{items}</ul>"
                    "</section>")
     if inp is not None and inp.rejected:
@@ -182,10 +186,8 @@ def render_hcm104_html(
             f"<td>{_e(r.value)}</td><td>{_e(r.reason)}</td></tr>"
             for r in inp.rejections[:500])
         out.append(f'<section class="rejected"><h2>{_e(t["rejected_rows"])} ({inp.rejected})'
-                   f"</h2><table><thead><tr><th scope='col'>{t['file']}</th>"
-                   f"<th scope='col'>{t['line']}</th><th scope='col'>{t['field']}</th>"
-                   f"<th scope='col'>{t['value']}</th><th scope='col'>{t['reason']}</th></tr>"
-                   f"</thead><tbody>{rows}</tbody></table></section>")
+                   f"</h2><table>{page.rejected_head(t)}<tbody>{rows}</tbody></table>"
+                   "</section>")
 
     if card is not None:
         out.append(f'<section class="cards"><h2>{_e(t["cards"])}</h2>')

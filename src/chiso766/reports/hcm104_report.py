@@ -5,13 +5,13 @@ Numbers are the exact values rounded half-up to 2 decimals (``null``/empty/``—
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 from typing import TYPE_CHECKING, Any
 
-from .fmt import cut, fmt
+from .fmt import cut, fmt, note_text, number_text
 from .json_report import dumps, number, rejection_dict
+from .text import CsvWriter, terminal_text
 
 if TYPE_CHECKING:
     from ..hcm104 import Hcm104Report, Hcm104Result
@@ -100,15 +100,15 @@ def _csv_row(r: Hcm104Result, lang: str) -> list[str]:
     ] + [
         _cell(comb.rounded), _cell(None if comb.verdict is None else comb.verdict.value),
         str(r.late_within_5_working_days),
-        _cell(None if a.points is None else number_text(a.points)), _cell(a.count),
-        _cell(None if b.points is None else number_text(b.points)), _cell(b.count),
-        _cell(None if c.points is None else number_text(c.points)), _cell(c.count),
-        "" if comb.reason is None else comb.reason.text(lang),
+        _cell(None if a.points is None else points_text(a.points)), _cell(a.count),
+        _cell(None if b.points is None else points_text(b.points)), _cell(b.count),
+        _cell(None if c.points is None else points_text(c.points)), _cell(c.count),
+        "" if comb.reason is None else note_text(comb.reason, lang),
     ]
 
 
-def number_text(value: Any) -> str:
-    """An exact count of points as text: ``8`` or ``8.50``."""
+def points_text(value: Any) -> str:
+    """An exact count of points as CSV text: ``8`` or ``8.50``."""
     from ..rounding import half_up
 
     if value.denominator == 1:
@@ -119,7 +119,7 @@ def number_text(value: Any) -> str:
 def render_csv(report: Hcm104Report, lang: str = "vi", units: list[str] | None = None) -> str:
     """One row per unit (and per staff member, after their unit, when scored)."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = CsvWriter(buf)
     w.writerow(CSV_HEADER)
     for uid in units if units is not None else list(report.units):
         w.writerow(_csv_row(report.units[uid], lang))
@@ -171,14 +171,20 @@ def _line(label: str, r: Hcm104Result, lang: str) -> str:
             f"{verdict:<15} {r.late_within_5_working_days:>6}")
 
 
+def _points(value: Any, lang: str) -> str:
+    return number_text(value, lang, places=None)
+
+
 def _policy_text(report: Hcm104Report, lang: str) -> str:
     p = report.policy
     if lang == "en":
-        return (f"late by 1–5 working days = {p.late_within_5_working_days} point; K = 20 → "
+        return (f"late by 1–5 working days = {_points(p.late_within_5_working_days, lang)} "
+                f"point; K = 20 → "
                 f"{p.k_equal_20.label_en}; missing part → "
                 f"{'K not computed' if p.missing_part == 'none' else 'counted as 0'}; "
                 f"B over {p.b_population} dossiers")
-    return (f"trễ 1–5 ngày làm việc = {p.late_within_5_working_days} điểm; K = 20 → "
+    return (f"trễ 1–5 ngày làm việc = {_points(p.late_within_5_working_days, lang)} điểm; "
+            f"K = 20 → "
             f"{p.k_equal_20.label_vi}; thiếu phần → "
             f"{'không tính K' if p.missing_part == 'none' else 'tính là 0'}; "
             f"B trên hồ sơ {'đã giải quyết' if p.b_population == 'resolved' else 'bị trả, ngưng'}")
@@ -206,12 +212,13 @@ def render_table(report: Hcm104Report, lang: str = "vi", units: list[str] | None
     for uid in chosen:
         r = report.units[uid]
         indent = "  " * report.depth.get(uid, 0)
-        out.append(_line(f"{indent}{uid} {r.name}".rstrip(), r, lang))
+        out.append(_line(terminal_text(f"{indent}{uid} {r.name}".rstrip()), r, lang))
         if r.combined.reason is not None:
-            reasons.append(f"- {uid}: {r.combined.reason.text(lang)}")
+            reasons.append(terminal_text(f"- {uid}: {note_text(r.combined.reason, lang)}"))
         if report.staff is not None:
             for s in report.staff.get(uid, ()):
-                out.append(_line(f"{indent}  · {lab['staff']} {s.staff_id}", s, lang))
+                out.append(_line(terminal_text(f"{indent}  · {lab['staff']} {s.staff_id}"), s,
+                                 lang))
     out.append("")
     out.extend(lab["legend"])
     if reasons:
@@ -221,7 +228,7 @@ def render_table(report: Hcm104Report, lang: str = "vi", units: list[str] | None
     if report.notes:
         out.append("")
         out.append(f"{lab['notes']}:")
-        out.extend(f"- {n.text(lang)}" for n in report.notes)
+        out.extend(terminal_text(f"- {note_text(n, lang)}") for n in report.notes)
     if inp is not None and inp.rejected:
         from .table import rejections_text
 

@@ -13,8 +13,9 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from .fmt import count, fmt
+from .fmt import count, fmt, note_text, percent_text
 from .json_report import number
+from .text import terminal_text
 
 if TYPE_CHECKING:
     from ..scoring import CriterionResult, Scorecard, UnitScorecard
@@ -35,7 +36,10 @@ _T = {
         "verdict": "Kết luận", "rejected_rows": "Dòng dữ liệu bị loại", "file": "Tệp",
         "line": "Dòng", "field": "Trường", "value": "Giá trị", "reason": "Lý do",
         "general": "Ghi chú chung", "none": "Không có", "more": "và {n} hồ sơ khác",
-        "staff": "Cán bộ",
+        "staff": "Cán bộ", "received": "Tiếp nhận",
+        "which": "Hồ sơ của kỳ, như mẫu số tiêu chí 2.1: {received} hồ sơ tiếp nhận trong kỳ, "
+                 "{carried} hồ sơ tồn từ kỳ trước (chưa kết thúc khi kỳ bắt đầu).",
+        "after": "Và {n} hồ sơ tiếp nhận sau kỳ.",
     },
     "en": {
         "title": "Public service index report (Decision 766/QĐ-TTg)",
@@ -51,6 +55,10 @@ _T = {
         "rejected_rows": "Rejected input rows", "file": "File", "line": "Line",
         "field": "Field", "value": "Value", "reason": "Reason", "general": "General notes",
         "none": "None", "more": "and {n} more dossiers", "staff": "Staff",
+        "received": "Received",
+        "which": "The period's dossiers, as criterion 2.1 counts them: {received} received in "
+                 "the period, {carried} carried over (not ended when the period started).",
+        "after": "And {n} received after the period.",
     },
 }
 
@@ -58,28 +66,46 @@ _CSS = """
 @page { size: A4; margin: 14mm 12mm; }
 * { box-sizing: border-box; }
 body { font-family: "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif; font-size: 10.5pt;
-       color: #1b1f24; margin: 0 auto; max-width: 190mm; padding: 8mm 0; line-height: 1.35; }
+       color: #1b1f24; margin: 0 auto; max-width: 190mm; padding: 8mm 0; line-height: 1.35;
+       overflow-wrap: anywhere; }
 h1 { font-size: 16pt; margin: 0 0 4pt; }
 h2 { font-size: 13pt; margin: 16pt 0 4pt; border-bottom: 2px solid #1f5fa8; padding-bottom: 2pt; }
 h3 { font-size: 11pt; margin: 10pt 0 4pt; }
+h2, h3 { break-after: avoid; }
 .meta { color: #4a5560; margin: 0 0 2pt; }
 .unit { break-before: page; }
 .unit:first-of-type { break-before: auto; }
 .headline { display: flex; gap: 12pt; align-items: baseline; margin: 4pt 0 6pt; }
 .total { font-size: 20pt; font-weight: 700; }
-.band { font-weight: 700; padding: 1pt 6pt; border-radius: 3pt; color: #fff; }
-.band-XUAT_SAC { background: #0b7a3e; } .band-TOT { background: #2e8b57; }
-.band-KHA { background: #c28a00; } .band-TRUNG_BINH { background: #d2691e; }
-.band-YEU { background: #b22222; }
-table { border-collapse: collapse; width: 100%; margin: 4pt 0 8pt; font-size: 9.5pt; }
-th, td { border: 1px solid #c9d1d9; padding: 2pt 4pt; vertical-align: top; }
+.band { font-weight: 700; padding: 1pt 6pt; border-radius: 3pt; color: #ffffff; }
+.band-XUAT_SAC { background: #0b6b37; } .band-TOT { background: #1f6f46; }
+.band-KHA { background: #7d5a00; } .band-TRUNG_BINH { background: #9c4a0c; }
+.band-YEU { background: #a61e1e; }
+table { border-collapse: collapse; width: 100%; margin: 4pt 0 8pt; font-size: 9.5pt;
+        table-layout: fixed; }
+th, td { border: 1px solid #c9d1d9; padding: 2pt 4pt; vertical-align: top;
+         overflow-wrap: anywhere; word-break: break-word; }
 th { background: #eef3f8; text-align: left; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+col.name { width: auto; } col.nd { width: 24mm; } col.ratio { width: 17mm; }
+col.pts { width: 14mm; } col.max { width: 13mm; }
 tr.group td { background: #f5f8fb; font-weight: 700; }
 tr.part td { background: #fafbfc; font-style: italic; }
-.note { color: #5a6570; font-size: 8.5pt; }
-svg { display: block; margin: 2pt 0 6pt; }
-tr { break-inside: avoid; }
+.note { color: #4f5a64; font-size: 8.5pt; }
+svg { display: block; margin: 2pt 0 6pt; max-width: 100%; height: auto; }
+tr, tbody.grp, .headline, svg, li { break-inside: avoid; }
+thead { display: table-header-group; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 9.5pt; line-height: 1.25; }
+  h2 { margin-top: 0; }
+  table { font-size: 8.5pt; margin: 2pt 0 4pt; }
+  th, td { padding: 1pt 3pt; }
+  .note { font-size: 7.5pt; }
+  section.unit { break-inside: avoid-page; }
+  section.audit, section.rejected { break-before: page; }
+  .band { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  tr.group td, th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
 """
 
 
@@ -91,7 +117,15 @@ def _attr(value: Any) -> str:
 
 
 def _e(text: Any) -> str:
-    return html.escape(str(text), quote=True)
+    """Text for the page: HTML-escaped, and control and bidirectional-override characters from
+    the input shown escaped as in the text table (``\\x1b``, ``\\u202e``), so that a name
+    cannot hide or reverse what follows it."""
+    return html.escape(terminal_text(text), quote=True)
+
+
+def _th(label: str, scope: str = "col") -> str:
+    """A header cell with its ``scope`` (WCAG H63)."""
+    return f'<th scope="{scope}">{_e(label)}</th>'
 
 
 def _bar_chart(card: UnitScorecard, lang: str) -> str:
@@ -126,8 +160,8 @@ def _criterion_row(r: CriterionResult, lang: str) -> str:
     if c.code == "AVERAGE_PROCESSING_TIME":
         ratio = fmt(r.ratio, lang) if r.ratio is not None else "—"
     else:
-        ratio = f"{fmt(r.percent, lang)}%" if r.percent is not None else "—"
-    notes = "; ".join(n.text(lang) for n in r.notes)
+        ratio = percent_text(r.percent, lang)
+    notes = "; ".join(note_text(n, lang) for n in r.notes)
     note_html = f'<div class="note">{_e(notes)}</div>' if notes else ""
     points = fmt(r.points, lang) if c.scored else ""
     maximum = count(c.max_points, lang) if c.scored else ""
@@ -141,7 +175,7 @@ def _criterion_row(r: CriterionResult, lang: str) -> str:
 
 def _unit_section(card: UnitScorecard, lang: str) -> str:
     t = _T[lang]
-    band = card.band.label_vi if lang == "vi" else card.band.value
+    band = card.band.label(lang)
     out = [f'<section class="unit" data-unit="{_e(card.unit_id)}" '
            f'data-total="{_attr(card.total)}" data-band="{_e(card.band.value)}">',
            f"<h2>{_e(card.name or card.unit_id)} <small>({_e(card.unit_id)})</small></h2>",
@@ -149,11 +183,14 @@ def _unit_section(card: UnitScorecard, lang: str) -> str:
            f'<span class="total">{fmt(card.total, lang)}</span><span>/ 100</span>'
            f'<span class="band band-{_e(card.band.value)}">{_e(band)}</span></div>',
            f"<h3>{t['groups']}</h3>", _bar_chart(card, lang),
-           f"<table><thead><tr><th>{t['criterion']}</th><th>{t['nd']}</th><th>{t['ratio']}</th>"
-           f"<th>{t['points']}</th><th>{t['max']}</th></tr></thead><tbody>"]
+           '<table class="card"><colgroup><col class="name"><col class="nd"><col class="ratio">'
+           '<col class="pts"><col class="max"></colgroup>'
+           f"<thead><tr>{_th(t['criterion'])}{_th(t['nd'])}{_th(t['ratio'])}"
+           f"{_th(t['points'])}{_th(t['max'])}</tr></thead>"]
     for g in card.groups.values():
         name = g.name_en if lang == "en" else g.name_vi
-        out.append(f'<tr class="group" data-group="{_e(g.code)}" data-points="{_attr(g.points)}">'
+        out.append(f'<tbody class="grp"><tr class="group" data-group="{_e(g.code)}" '
+                   f'data-points="{_attr(g.points)}">'
                    f'<td colspan="3">{g.number}. {_e(name)}</td>'
                    f'<td class="num">{fmt(g.points, lang)}</td>'
                    f'<td class="num">{count(int(g.max_points), lang)}</td></tr>')
@@ -167,19 +204,38 @@ def _unit_section(card: UnitScorecard, lang: str) -> str:
                 out.extend(_criterion_row(card.criteria[c], lang) for c in p.criteria)
         else:
             out.extend(_criterion_row(card.criteria[c], lang) for c in g.criteria)
-    out.append("</tbody></table></section>")
+        out.append("</tbody>")
+    out.append("</table></section>")
     return "\n".join(out)
 
 
-def _audit_section(audits: Sequence[tuple[Any, Any]], lang: str, limit: int = 500) -> str:
+def _audit_section(audits: Sequence[tuple[Any, Any]], lang: str, period: Any = None,
+                   limit: int = 500) -> str:
+    """The flagged dossiers; for a period, those of its population (reports.flagged), with how
+    many were received in it and how many carried over."""
+    from .flagged import placement
+
     t = _T[lang]
-    out = [f'<section class="audit"><h2>{t["audit"]} ({len(audits)})</h2>']
+    title = t["audit"] if period is None else f"{t['audit']} — {t['period'].lower()} " \
+        f"{period.label}"
+    out = [f'<section class="audit"><h2>{_e(title)} ({len(audits)})</h2>']
+    if period is not None:
+        where = [placement(d, period) for d, _ in audits]
+        received, carried = where.count("in"), where.count("before")
+        after = len(where) - received - carried
+        which = t["which"].format(received=received, carried=carried)
+        if after:  # (a list not taken from the period's population)
+            which += " " + t["after"].format(n=after)
+        out.append(f'<p class="meta" data-received="{received}" data-carried="{carried}">'
+                   f"{_e(which)}</p>")
     if not audits:
         out.append(f"<p>{t['none']}</p></section>")
         return "\n".join(out)
-    out.append(f"<table><thead><tr><th>{t['dossier']}</th><th>{t['unit']}</th>"
-               f"<th>{t['recorded']}</th><th>{t['statutory']}</th><th>{t['extra']}</th>"
-               f"<th>{t['flags']}</th></tr></thead><tbody>")
+    out.append(f"<table><colgroup><col style='width:21%'><col style='width:13%'>"
+               f"<col style='width:9.5%'><col style='width:9.5%'><col style='width:9.5%'>"
+               f"<col style='width:7%'><col></colgroup><thead><tr>{_th(t['dossier'])}"
+               f"{_th(t['unit'])}{_th(t['received'])}{_th(t['recorded'])}"
+               f"{_th(t['statutory'])}{_th(t['extra'])}{_th(t['flags'])}</tr></thead><tbody>")
 
     def day(m: Any) -> str:
         return "—" if m is None else f"{m:%d/%m/%Y}"
@@ -187,6 +243,7 @@ def _audit_section(audits: Sequence[tuple[Any, Any]], lang: str, limit: int = 50
     for d, r in audits[:limit]:
         out.append(f'<tr data-dossier="{_e(d.id)}" data-flags="{_e(" ".join(r.flags))}">'
                    f"<td>{_e(d.id)}</td><td>{_e(d.unit_id)}</td>"
+                   f'<td class="num">{day(d.receipt)}</td>'
                    f'<td class="num">{day(r.recorded_due_at)}</td>'
                    f'<td class="num">{day(r.statutory_due_at)}</td>'
                    f'<td class="num">{r.extra_working_days}</td>'
@@ -201,9 +258,10 @@ def _audit_section(audits: Sequence[tuple[Any, Any]], lang: str, limit: int = 50
 def _hcm_section(hcm: Any, lang: str) -> str:
     t = _T[lang]
     data = hcm.to_dict()
-    out = [f'<section class="hcm"><h2>{t["hcm"]}</h2><table><thead><tr><th>{t["unit"]}</th>'
-           "<th>A</th><th>B</th><th>C</th><th>D</th><th>E</th><th>K</th>"
-           f"<th>{t['verdict']}</th></tr></thead><tbody>"]
+    out = [f'<section class="hcm"><h2>{t["hcm"]}</h2><table><colgroup>'
+           "<col style='width:34%'>" + "<col style='width:8%'>" * 6 + "<col></colgroup>"
+           f'<thead><tr>{_th(t["unit"])}'
+           + "".join(_th(p) for p in "ABCDEK") + f"{_th(t['verdict'])}</tr></thead><tbody>"]
     for u in data.get("units", []):
         cells = "".join(
             f'<td class="num" data-part="{p}">{fmt(_dec(u.get(p)), lang)}</td>'
@@ -213,6 +271,14 @@ def _hcm_section(hcm: Any, lang: str) -> str:
                    f'<td>{_e(u.get("verdict") or "—")}</td></tr>')
     out.append("</tbody></table></section>")
     return "\n".join(out)
+
+
+def rejected_head(t: dict[str, str]) -> str:
+    """The header of the rejected-rows table (file, line, field, value, reason)."""
+    return ("<colgroup><col style='width:20%'><col style='width:8%'><col style='width:14%'>"
+            "<col style='width:24%'><col></colgroup><thead><tr>"
+            + "".join(_th(t[k]) for k in ("file", "line", "field", "value", "reason"))
+            + "</tr></thead>")
 
 
 def _dec(value: Any) -> Decimal | None:
@@ -247,18 +313,16 @@ def render_html(
     if hcm is not None:
         body.append(_hcm_section(hcm, lang))
     if audits is not None:
-        body.append(_audit_section(audits, lang))
+        body.append(_audit_section(audits, lang, card.period))
     if report is not None and report.rejected:
         rows = "\n".join(
             f"<tr><td>{_e(r.file)}</td><td class='num'>{r.line}</td><td>{_e(r.field)}</td>"
             f"<td>{_e(r.value)}</td><td>{_e(r.reason)}</td></tr>"
             for r in report.rejections[:500])
         body.append(f'<section class="rejected"><h2>{t["rejected_rows"]} ({report.rejected})</h2>'
-                    f"<table><thead><tr><th>{t['file']}</th><th>{t['line']}</th>"
-                    f"<th>{t['field']}</th><th>{t['value']}</th><th>{t['reason']}</th></tr>"
-                    f"</thead><tbody>{rows}</tbody></table></section>")
+                    f"<table>{rejected_head(t)}<tbody>{rows}</tbody></table></section>")
     if card.notes:
-        items = "\n".join(f"<li>{_e(n.text(lang))}</li>" for n in card.notes)
+        items = "\n".join(f"<li>{_e(note_text(n, lang))}</li>" for n in card.notes)
         body.append(f"<section class='notes'><h2>{t['general']}</h2><ul>{items}</ul></section>")
     # One element per line, so that a changed number is a one-line diff in a golden file.
     return "\n".join(head + body) + "\n</body></html>\n"

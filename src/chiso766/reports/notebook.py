@@ -108,7 +108,7 @@ def to_frame(rows: Sequence[dict[str, Any]], backend: str = "pandas", *,
 
 
 def _band(u: UnitScorecard, lang: str) -> str:
-    return u.band.label_vi if lang == "vi" else u.band.value
+    return u.band.label(lang)
 
 
 def _e(text: object) -> str:

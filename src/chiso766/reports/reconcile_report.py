@@ -3,15 +3,14 @@ self-contained HTML and an Excel workbook, Vietnamese by default."""
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..errors import PolicyError
-from .fmt import cut, fmt
+from .fmt import cut, fmt, note_text, number_text
 from .json_report import number
+from .text import CsvWriter, terminal_text
 
 if TYPE_CHECKING:
     from ..portal import PortalSnapshot, Verification
@@ -100,7 +99,7 @@ def verification_table(v: Verification, snapshot: PortalSnapshot, lang: str = "v
     notes = [n.text(lang) for n in v.notes + snapshot.notes]
     if notes:
         lines += ["", f"{lab['notes']}:"] + [f"  - {n}" for n in notes]
-    return "\n".join(lines) + "\n"
+    return "\n".join(terminal_text(line) for line in lines) + "\n"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -155,10 +154,10 @@ def reconciliation_to_dict(rec: Reconciliation, lang: str = "vi",
     }
 
 
-def _nd(n: Any, d: Any) -> str:
+def _nd(n: Any, d: Any, lang: str = "vi") -> str:
     if n is None and d is None:
         return "—"
-    return f"{'—' if n is None else number(n)}/{'—' if d is None else number(d)}"
+    return f"{number_text(n, lang, places=None)}/{number_text(d, lang, places=None)}"
 
 
 def _label(r: ReconciliationRow, lang: str) -> str:
@@ -183,8 +182,8 @@ def reconciliation_table(rec: Reconciliation, lang: str = "vi", include_ids: boo
             if not all_rows and not r.differs:
                 continue
             lines.append(fmt_row.format(
-                cut(_label(r, lang), 44), _nd(r.portal_numerator, r.portal_denominator),
-                _nd(r.library_numerator, r.library_denominator), fmt(r.portal_points, lang),
+                cut(_label(r, lang), 44), _nd(r.portal_numerator, r.portal_denominator, lang),
+                _nd(r.library_numerator, r.library_denominator, lang), fmt(r.portal_points, lang),
                 fmt(r.library_points, lang), lab["status"][r.status]))
             if r.status == "different":
                 for n in r.notes:
@@ -200,8 +199,8 @@ def reconciliation_table(rec: Reconciliation, lang: str = "vi", include_ids: boo
         lines += ["", f"{lab['only_library']}:"]
         lines += [f"  {m.unit_id or '':<40} {m.name}" for m in rec.only_library]
     if rec.notes:
-        lines += ["", f"{lab['notes']}:"] + [f"  - {n.text(lang)}" for n in rec.notes]
-    return "\n".join(lines) + "\n"
+        lines += ["", f"{lab['notes']}:"] + [f"  - {note_text(n, lang)}" for n in rec.notes]
+    return "\n".join(terminal_text(line) for line in lines) + "\n"
 
 
 CSV_HEADER = ("unit_id", "portal_code", "name", "code", "number", "status", "portal_numerator",
@@ -210,12 +209,12 @@ CSV_HEADER = ("unit_id", "portal_code", "name", "code", "number", "status", "por
               "points_difference", "quality", "explanation", "ids_side", "ids")
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
+def _cell(value: Any) -> Any:
+    """A CSV value: a Decimal as its JSON number; numbers stay numbers (a negative difference
+    is not quoted), text goes through :func:`~chiso766.reports.text.csv_cells`."""
     if isinstance(value, Decimal):
-        return str(number(value))
-    return str(value)
+        return number(value)
+    return value
 
 
 def _flat(r: ReconciliationRow, lang: str, include_ids: bool) -> list[Any]:
@@ -230,10 +229,10 @@ def _flat(r: ReconciliationRow, lang: str, include_ids: bool) -> list[Any]:
 
 def reconciliation_csv(rec: Reconciliation, lang: str = "vi", include_ids: bool = False) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = CsvWriter(buf)
     w.writerow(CSV_HEADER)
     for r in rec.rows:
-        w.writerow([_cell(x) for x in _flat(r, lang, include_ids)])
+        w.writerow(_cell(x) for x in _flat(r, lang, include_ids))
     for u in rec.only_portal:
         w.writerow([_cell(x) for x in ("", u.key, u.name, "", "", "only_portal")]
                    + [""] * (len(CSV_HEADER) - 6))
@@ -256,7 +255,10 @@ tr.different td { background: #fff4e5; } .note { color: #5a6570; font-size: 8.5p
 
 def reconciliation_html(rec: Reconciliation, lang: str = "vi", include_ids: bool = False) -> str:
     lab = _lab(lang)
-    e = html.escape
+
+    def e(text: str) -> str:
+        return html.escape(terminal_text(text))
+
     parts = [f'<!DOCTYPE html>\n<html lang="{e(lang)}"><head><meta charset="utf-8">'
              f"<title>{e(lab['recon'])}</title><style>{_CSS}</style></head><body>",
              f"<h1>{e(lab['recon'])}</h1>"]
@@ -266,8 +268,8 @@ def reconciliation_html(rec: Reconciliation, lang: str = "vi", include_ids: bool
     parts.append(f"<p>{len(rec.matched)} {e(lab['matched'])}, "
                  f'<span data-differences="{len(rec.differences)}">{len(rec.differences)}</span> '
                  f"{e(lab['diffs'])}</p>")
-    head = "".join(f"<th>{e(h)}</th>" for h in lab["head"][:5]) + \
-        f"<th>{e(lab['explain'])}</th>"
+    head = "".join(f'<th scope="col">{e(h)}</th>' for h in lab["head"][:5]) + \
+        f'<th scope="col">{e(lab["explain"])}</th>'
     for m in rec.matched:
         assert m.portal is not None and m.unit_id is not None
         parts.append(f"<h2>{e(m.unit_id)} ↔ {e(m.portal.key)} — {e(m.name)}</h2>")
@@ -279,8 +281,8 @@ def reconciliation_html(rec: Reconciliation, lang: str = "vi", include_ids: bool
             parts.append(
                 f'<tr class="{e(r.status)}" data-code="{e(r.code)}" data-status="{e(r.status)}">'
                 f"<td>{e(_label(r, lang))}</td>"
-                f'<td class="num">{e(_nd(r.portal_numerator, r.portal_denominator))}</td>'
-                f'<td class="num">{e(_nd(r.library_numerator, r.library_denominator))}</td>'
+                f'<td class="num">{e(_nd(r.portal_numerator, r.portal_denominator, lang))}</td>'
+                f'<td class="num">{e(_nd(r.library_numerator, r.library_denominator, lang))}</td>'
                 f'<td class="num">{e(fmt(r.portal_points, lang))}</td>'
                 f'<td class="num">{e(fmt(r.library_points, lang))}</td>'
                 f'<td><b>{e(lab["status"][r.status])}</b> <span class="note">{notes}</span>'
@@ -295,7 +297,7 @@ def reconciliation_html(rec: Reconciliation, lang: str = "vi", include_ids: bool
             parts.append("</ul>")
     if rec.notes:
         parts.append(f"<h2>{e(lab['notes'])}</h2><ul>")
-        parts += [f"<li>{e(n.text(lang))}</li>" for n in rec.notes]
+        parts += [f"<li>{e(note_text(n, lang))}</li>" for n in rec.notes]
         parts.append("</ul>")
     parts.append("</body></html>\n")
     return "\n".join(parts)
@@ -303,31 +305,28 @@ def reconciliation_html(rec: Reconciliation, lang: str = "vi", include_ids: bool
 
 def reconciliation_xlsx(rec: Reconciliation, lang: str = "vi", include_ids: bool = False) -> \
         bytes:
-    try:
-        import openpyxl
-        from openpyxl.styles import Font
-    except ImportError:
-        raise PolicyError("Excel output needs openpyxl: pip install 'chiso766[excel]'",
-                          record="xlsx", field="format", value="xlsx") from None
+    """The reconciliation as a workbook: one row per unit and criterion, then the units found
+    on one side only. Text is stored as text (never a formula), the bytes are the same for the
+    same input (:func:`chiso766.reports.xlsx.workbook_bytes`)."""
+    from .xlsx import _openpyxl, add_row, finish, new_sheet, workbook_bytes
+
+    openpyxl = _openpyxl()
     lab = _lab(lang)
     book = openpyxl.Workbook()
-    bold = Font(bold=True)
-    ws = book.active
-    ws.title = "Đối chiếu" if lang != "en" else "Reconciliation"
-    ws.append(list(CSV_HEADER))
+    ws = new_sheet(book, "Đối chiếu" if lang != "en" else "Reconciliation", CSV_HEADER,
+                   first=True)
     for r in rec.rows:
-        ws.append(_flat(r, lang, include_ids))
-    for cell in ws[1]:
-        cell.font = bold
-    ws.freeze_panes = "A2"
-    side = book.create_sheet("Một phía" if lang != "en" else "One side only")
-    side.append([lab["unit"], "name", "side"])
-    for cell in side[1]:
-        cell.font = bold
+        add_row(ws, _flat(r, lang, include_ids), {8: "0.00", 11: "0.00", 14: "0.00"})
+    side = new_sheet(book, "Một phía" if lang != "en" else "One side only",
+                     (lab["unit"], "name", "side"))
     for u in rec.only_portal:
-        side.append([u.key, u.name, "only_portal"])
+        add_row(side, [u.key, u.name, "only_portal"])
     for m in rec.only_library:
-        side.append([m.unit_id, m.name, "only_library"])
-    buf = io.BytesIO()
-    book.save(buf)
-    return buf.getvalue()
+        add_row(side, [m.unit_id, m.name, "only_library"])
+    finish(book, [ws, side])
+    moment = None
+    if rec.period is not None:
+        from datetime import datetime
+
+        moment = datetime.combine(rec.period.end, datetime.min.time())
+    return workbook_bytes(book, moment)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING, Any
 
-from .fmt import count, cut, fmt
+from .fmt import count, cut, fmt, note_text, percent_text
+from .text import terminal_text
 
 if TYPE_CHECKING:
     from ..scoring import CriterionResult, Scorecard, UnitScorecard
@@ -37,19 +38,19 @@ def _criterion_line(r: CriterionResult, lang: str, indent: str) -> list[str]:
     if c.code == "AVERAGE_PROCESSING_TIME":
         ratio = fmt(r.ratio, lang) if r.ratio is not None else "—"
     else:
-        ratio = (fmt(r.percent, lang) + "%") if r.percent is not None else "—"
+        ratio = percent_text(r.percent, lang)
     points = fmt(r.points, lang) if c.scored else ""
     maximum = count(c.max_points, lang) if c.scored else ""
     lines = [f"{name:<{_NAME}} {nd:>13} {ratio:>9} {points:>7} {maximum:>6}"]
     for n in r.notes:
-        lines.append(f"{'':{len(indent) + 4}}↳ {n.text(lang)}")
+        lines.append(f"{'':{len(indent) + 4}}↳ {terminal_text(note_text(n, lang))}")
     return lines
 
 
 def render_unit(card: UnitScorecard, lang: str = "vi") -> list[str]:
     lab = _LABELS[lang]
-    band = card.band.label_vi if lang == "vi" else card.band.value
-    name = f"{card.unit_id}  {card.name}".rstrip()
+    band = card.band.label(lang)
+    name = terminal_text(f"{card.unit_id}  {card.name}".rstrip())
     total = f"{lab['total']}: {fmt(card.total, lang)}/{count(int(card.max_total), lang)} — {band}"
     width = _NAME + 39
     lines = [f"{cut(name, width - len(total) - 2):<{width - len(total)}}{total}", "─" * width]
@@ -75,8 +76,8 @@ def render_unit(card: UnitScorecard, lang: str = "vi") -> list[str]:
 def render_scorecard(card: Scorecard, lang: str = "vi", units: list[str] | None = None) -> str:
     """The text report: a header, then one block per unit (pre-order of the unit tree)."""
     lab = _LABELS[lang]
-    out: list[str] = [str(lab["title"]), f"Rule set: {card.rules.name}" if lang == "en"
-           else f"Bộ quy tắc: {card.rules.name}"]
+    out: list[str] = [str(lab["title"]), f"Rule set: {terminal_text(card.rules.name)}"
+                      if lang == "en" else f"Bộ quy tắc: {terminal_text(card.rules.name)}"]
     if card.period is not None and card.as_of is not None:
         out.append(f"{lab['period']} {card.period.label} "
                    f"({card.period.start:%d/%m/%Y}–{card.period.end:%d/%m/%Y}), "
@@ -91,16 +92,16 @@ def render_scorecard(card: Scorecard, lang: str = "vi", units: list[str] | None 
         out.append("")
     if card.notes:
         out.append(f"{lab['notes']}:")
-        out.extend(f"- {n.text(lang)}" for n in card.notes)
+        out.extend(f"- {terminal_text(note_text(n, lang))}" for n in card.notes)
     return "\n".join(out).rstrip() + "\n"
 
 
 def unit_html_table(card: UnitScorecard) -> str:
     rows = []
     for g in card.groups.values():
-        rows.append(f"<tr><th colspan='4' style='text-align:left'>{g.number}. "
-                    f"{html.escape(g.name_vi)}</th><th>{fmt(g.points, 'vi')}/"
-                    f"{count(int(g.max_points), 'vi')}</th></tr>")
+        rows.append(f"<tr><th scope='rowgroup' colspan='4' style='text-align:left'>{g.number}. "
+                    f"{html.escape(g.name_vi)}</th><td style='font-weight:700'>"
+                    f"{fmt(g.points, 'vi')}/{count(int(g.max_points), 'vi')}</td></tr>")
         codes = [c for p in g.parts for c in p.criteria] if g.parts else list(g.criteria)
         for code in codes:
             r = card.criteria[code]
@@ -124,7 +125,7 @@ def rejections_text(report: Any, lang: str) -> str:
     head = "Dòng bị loại" if lang == "vi" else "Rejected rows"
     lines = [f"\n{head} ({report.rejected}):"]
     for r in report.rejections[:50]:
-        lines.append(f"- {r.file}:{r.line} [{r.field}] {r.value!r}: {r.reason}")
+        lines.append(terminal_text(f"- {r.file}:{r.line} [{r.field}] {r.value!r}: {r.reason}"))
     if report.rejected > 50:
         more = report.rejected - 50
         lines.append(f"- … {more} nữa (dùng --format json để xem hết)" if lang == "vi"
