@@ -164,7 +164,10 @@ def dossier_sync(acc: Acc, ctx: Context, units: Sequence[str],
     both are 0 and last year's total is given, that total ÷ 12 (month), ÷ 4 (quarter), ÷ 1
     (year) (QĐ 766 group 1.4; portal technical description)."""
     n, d_own = acc.pair("DOSSIER_SYNC")
-    reported = [ctx.reported_received[u] for u in units if u in ctx.reported_received]
+    # A unit's subtree is scanned only when the optional figures were given: on a deep unit tree
+    # the scan per unit is quadratic (issue 18, item 8), and most folders have no such figures.
+    reported = ([ctx.reported_received[u] for u in units if u in ctx.reported_received]
+                if ctx.reported_received else [])
     notes: list[Note] = []
     denominator: int | Fraction = d_own
     if reported and sum(reported) > d_own:
@@ -172,7 +175,8 @@ def dossier_sync(acc: Acc, ctx: Context, units: Sequence[str],
         notes.append(Note(f"mẫu số theo hệ thống báo cáo quốc gia: {denominator} hồ sơ",
                           f"denominator from the national reporting system: {denominator}"))
     if denominator == 0:
-        last = [ctx.last_year_totals[u] for u in units if u in ctx.last_year_totals]
+        last = ([ctx.last_year_totals[u] for u in units if u in ctx.last_year_totals]
+                if ctx.last_year_totals else [])
         if last and sum(last) > 0:
             denominator = sum(last) * ctx.period.share_of_year()
             notes.append(Note(f"không có hồ sơ trong kỳ: mẫu số = tổng năm trước {sum(last)} "
