@@ -178,12 +178,18 @@ def _moment(text: str) -> str:
     return f"{text[:5]}/2025 {text[6:]}:00" if text else ""
 
 
-def write_folder(folder: Path) -> None:
-    """The folder of the expected table, as national CSV exports."""
-    dossiers = [[ident, proc, f"D_{ident}", channel, _moment(rec), _moment(rec), _moment(due),
+def write_folder(folder: Path, copies: int = 1) -> None:
+    """The folder of the expected table, as national CSV exports; with ``copies``, each
+    dossier (its requests, ratings and petition) ``copies`` times over, ids ``ID-1``, ``ID-2``…
+    in the same unit, so each unit counts ``copies`` times the table's figures."""
+
+    def ids(ident: str) -> list[str]:
+        return [ident] if copies == 1 else [f"{ident}-{k}" for k in range(1, copies + 1)]
+
+    dossiers = [[copy, proc, f"D_{ident}", channel, _moment(rec), _moment(rec), _moment(due),
                  _moment(fin), _moment(ret), _moment(stop), synced]
                 for ident, (channel, rec, due, fin, ret, stop, synced, proc)
-                in DOSSIERS.items()]
+                in DOSSIERS.items() for copy in ids(ident)]
     tables: dict[str, tuple[list[str], list[list[str]]]] = {
         "units.csv": (["MaDonVi", "TenDonVi", "level", "parent_id"],
                       [["T", "Tỉnh", "PROVINCE", ""]] + [
@@ -194,11 +200,14 @@ def write_folder(folder: Path) -> None:
                             ["P5", "B", "5 ngày làm việc", "FULL", "0", "0"]]),
         "dossiers.csv": (HEADER, dossiers),
         "supplements.csv": (["MaHoSo", "NgayYeuCauBoSung", "NgayCongDanBoSung"],
-                            [[i, _moment(r), _moment(s)] for i, r, s in SUPPLEMENTS]),
+                            [[copy, _moment(r), _moment(s)] for i, r, s in SUPPLEMENTS
+                             for copy in ids(i)]),
         "ratings.csv": (["dossier_id", "unit_id", "rated_at", "rating"],
-                        [[i, f"D_{i}", _moment(r), v] for i, r, v in RATINGS]),
+                        [[copy, f"D_{i}", _moment(r), v] for i, r, v in RATINGS
+                         for copy in ids(i)]),
         "petitions.csv": (["MaPAKN", "MaDonVi", "MaHoSo", "NgayTiepNhan"],
-                          [["PA1", "D_PETITIONED", "PETITIONED", "20/05/2025 09:00:00"]]),
+                          [[f"PA-{copy}", "D_PETITIONED", copy, "20/05/2025 09:00:00"]
+                           for copy in ids("PETITIONED")]),
     }
     for name, (header, rows) in tables.items():
         with open(folder / name, "w", newline="", encoding="utf-8") as fh:
@@ -214,9 +223,11 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def counts(card: Scorecard) -> tuple[dict[str, tuple[tuple[int, int], ...]], set[str]]:
+def counts(card: Scorecard, copies: int = 1,
+           ) -> tuple[dict[str, tuple[tuple[int, int], ...]], set[str]]:
     """Each dossier's (numerator, denominator) of :data:`CODES`, from its own unit, and the
-    dossiers 2.1 notes as still in progress."""
+    dossiers 2.1 notes as still in progress (with ``copies``: the unit's ``copies``
+    dossiers)."""
     out = {}
     pending = set()
     for ident in DOSSIERS:
@@ -224,10 +235,16 @@ def counts(card: Scorecard) -> tuple[dict[str, tuple[tuple[int, int], ...]], set
         out[ident] = tuple((int(unit.criteria[c].numerator), int(unit.criteria[c].denominator))
                            for c in CODES)
         notes = unit.criteria["DOSSIER_ON_TIME"].notes
-        if any(note.en == "includes 1 dossiers still in progress at the evaluation moment"
-               for note in notes):
+        if any(note.en == f"includes {copies} dossiers still in progress at the evaluation "
+               "moment" for note in notes):
             pending.add(ident)
     return out, pending
+
+
+def expected(copies: int = 1) -> tuple[dict[str, tuple[tuple[int, int], ...]], set[str]]:
+    """:data:`EXPECTED` and :data:`PENDING` for ``copies`` of each dossier."""
+    return ({ident: tuple((n * copies, d * copies) for n, d in row)
+             for ident, row in EXPECTED.items()}, PENDING)
 
 
 @contextmanager
@@ -275,12 +292,12 @@ def block_path(monkeypatch: pytest.MonkeyPatch, block_bytes: int = 256) -> Itera
 
 
 def test_record_path(folder: Path) -> None:
-    assert counts(score_766(read_folder(folder), period=Q2)) == (EXPECTED, PENDING)
+    assert counts(score_766(read_folder(folder), period=Q2)) == expected()
 
 
 def test_row_path(folder: Path) -> None:
     with row_path():
-        assert counts(score_folder(folder, period=Q2)) == (EXPECTED, PENDING)
+        assert counts(score_folder(folder, period=Q2)) == expected()
 
 
 def test_block_path(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -290,7 +307,7 @@ def test_block_path(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # the supplements and ratings files were read in blocks too.
     assert spied["rows"] == len(DOSSIERS)
     assert spied["supplements"] > 0 and spied["ratings"] > 0
-    assert counts(card) == (EXPECTED, PENDING)
+    assert counts(card) == expected()
 
 
 def test_province_pools_its_dossiers(folder: Path) -> None:
