@@ -45,6 +45,7 @@ import importlib.util
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -266,6 +267,9 @@ MUTATIONS: tuple[Mutation, ...] = (
 
 #: The exit status of a run whose tests did not import the copy.
 _NOT_THE_COPY = 99
+#: Seconds a forked test run may take: a mutation that makes the tests hang is caught.
+_CHILD_SECONDS = 300
+_TIMED_OUT = -signal.SIGALRM if hasattr(signal, "SIGALRM") else -14
 
 
 def check_table(mutations: Sequence[Mutation], src: Path) -> list[str]:
@@ -411,6 +415,7 @@ def _in_child(copy: Path, tests: Sequence[str], held: Sequence[ModuleType],
     """A forked child: finish the package, run the tests, check they used the copy."""
     os.dup2(out, 1)
     os.dup2(out, 2)
+    signal.alarm(_CHILD_SECONDS)  # the default action of SIGALRM ends the process
     if str(copy / "src") not in sys.path:
         sys.path.insert(0, str(copy / "src"))
     import pytest
@@ -548,6 +553,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
+    os.chdir(ROOT)  # the test selections are paths from the repository root
     os.environ.setdefault("HYPOTHESIS_PROFILE", "ci")
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     forking = hasattr(os, "fork")
@@ -590,9 +596,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     continue
                 done += 1
                 m = MUTATIONS[result.position]
-                caught = result.status == 1  # failed (2–5: interrupted, usage, no tests…)
+                # 1: the tests failed; 2–5: interrupted, usage error, no tests…
+                caught = result.status in (1, _TIMED_OUT)
+                hung = " (the tests hung)" if result.status == _TIMED_OUT else ""
                 print(f"[{done:2}/{len(chosen)}] {'caught   ' if caught else 'SURVIVED '} "
-                      f"{result.seconds:4.1f}s  {m.file}: {m.rule}", flush=True)
+                      f"{result.seconds:4.1f}s  {m.file}: {m.rule}{hung}", flush=True)
                 if not caught:
                     survivors.append(m)
                     if result.status != 0:
