@@ -93,6 +93,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("deadlines.py", 'for name in ("finished_at", "returned_at", "stopped_at"):',
       'for name in ("stopped_at", "finished_at", "returned_at"):',
       "end of processing: stopped before finished", "records"),
+    M("deadlines.py", "if value is not None and (as_of is None or value <= as_of):",
+      "if value is not None:", "end of processing: an end after as_of counted", "records"),
     M("deadlines.py", "    if len(asked) == 1:\n", "    if len(asked) == 0:\n",
       "end of processing: one unanswered supplement request no longer ends it", "records"),
     M("deadlines.py", "adjusted = end - applicant", "adjusted = end + applicant",
@@ -161,6 +163,9 @@ MUTATIONS: tuple[Mutation, ...] = (
       "if ret_m is not None and ret_m <= as_of:\n            end = ret_m\n"
       "        elif fin_m is not None and fin_m <= as_of:\n            end = fin_m\n",
       "end of processing: returned before finished", "rows"),
+    M("io/rowpath.py", "        if fin_m is not None and fin_m <= as_of:\n            end = fin_m",
+      "        if fin_m is not None:\n            end = fin_m",
+      "end of processing: a finish after as_of counted", "rows"),
     M("io/rowpath.py", "            end = stop_m\n", "            end = None\n",
       "end of processing: a stop does not end it", "rows"),
     M("io/rowpath.py", "if end is None and asked == 1 and open_ask:",
@@ -213,6 +218,9 @@ MUTATIONS: tuple[Mutation, ...] = (
       "ended = np.where(returned <= as_of, returned, np.where(\n"
       "            finished <= as_of, finished,",
       "end of processing: returned before finished", "blocks"),
+    M("io/blockpath.py", "ended = np.where(finished <= as_of, finished,",
+      "ended = np.where(finished < ABSENT, finished,",
+      "end of processing: a finish after as_of counted", "blocks"),
     M("io/blockpath.py", "np.where(stopped <= as_of, stopped, ABSENT)))",
       "np.where(stopped <= as_of, ABSENT, ABSENT)))",
       "end of processing: a stop does not end it", "blocks"),

@@ -69,6 +69,8 @@ DOSSIERS: dict[str, tuple[str, str, str, str, str, str, str, str]] = {
     "OPEN_REQUEST": ("1", "01/04 09:00", "10/04 17:00", "", "", "", "1", "PR"),
     # still open at as_of, due 5/7 → PENDING_IN_TIME
     "OPEN_IN_TIME": ("1", "20/06 09:00", "05/07 17:00", "", "", "", "1", "PR"),
+    # finished 2/7, after as_of: still in progress at as_of, due 5/7 → PENDING_IN_TIME
+    "FINISHED_LATER": ("1", "20/06 09:00", "05/07 17:00", "02/07 10:00", "", "", "1", "PR"),
     # still open at as_of, due 10/4 → PENDING_LATE
     "OPEN_LATE": ("1", "02/04 09:00", "10/04 17:00", "", "", "", "1", "PR"),
     # no NgayHenTra, P5: received Tue 1/4 09:00 → due the 5th working day after 1/4: 2, 3, 4,
@@ -150,6 +152,7 @@ EXPECTED: dict[str, tuple[tuple[int, int], ...]] = {
     "TWO_REQUESTS": ((0, 1), (0, 1), (1, 1), (0, 1), (0, 0), (0, 1)),
     "OPEN_REQUEST": ((1, 1), (1, 1), (1, 1), (0, 1), (0, 0), (0, 1)),
     "OPEN_IN_TIME": ((1, 1), (1, 1), (1, 1), (0, 1), (0, 0), (0, 1)),
+    "FINISHED_LATER": ((1, 1), (1, 1), (1, 1), (0, 1), (0, 0), (0, 1)),
     "OPEN_LATE": ((0, 1), (0, 1), (1, 1), (0, 1), (0, 0), (0, 1)),
     # 1/4 → 9/4: 2, 3, 4, 8, 9 = 5
     "STATUTORY": ((1, 1), (1, 1), (1, 1), (0, 1), (5, 1), (0, 1)),
@@ -167,7 +170,7 @@ EXPECTED: dict[str, tuple[tuple[int, int], ...]] = {
     "POSTAL": ((1, 1), (1, 1), (1, 1), (0, 1), (2, 1), (0, 1)),
     "LAST_DAY": ((1, 1), (1, 1), (1, 1), (0, 1), (0, 0), (0, 1)),
 }
-PENDING = {"CARRIED_OPEN", "TWO_REQUESTS", "OPEN_IN_TIME", "OPEN_LATE", "STATUTORY_TWO",
+PENDING = {"CARRIED_OPEN", "TWO_REQUESTS", "OPEN_IN_TIME", "FINISHED_LATER", "OPEN_LATE", "STATUTORY_TWO",
            "STATUTORY_OPEN", "LAST_DAY"}
 CODES = ("DOSSIER_ON_TIME", "DOSSIER_RATING_SATISFACTION", "DOSSIER_SYNC", "ONLINE_DOSSIERS",
          "AVERAGE_PROCESSING_TIME", "SO_HOA_GIAY_TO_GIAI_QUYET")
@@ -311,11 +314,11 @@ def test_block_path(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_province_pools_its_dossiers(folder: Path) -> None:
-    # The province T pools its 26 units: 2.1 n = 17 in time of d = 25 in P (ENDED_BEFORE out);
-    # 1.4 d = 23 received in the period (CARRIED, ENDED_BEFORE, CARRIED_OPEN not), n = 22.
+    # The province T pools its 27 units: 2.1 n = 18 in time of d = 26 in P (ENDED_BEFORE out);
+    # 1.4 d = 24 received in the period (CARRIED, ENDED_BEFORE, CARRIED_OPEN not), n = 23.
     card = score_766(read_folder(folder), period=Q2)
     on_time = card.unit("T").criteria["DOSSIER_ON_TIME"]
     sync = card.unit("T").criteria["DOSSIER_SYNC"]
     assert (on_time.numerator, on_time.denominator) == (sum(
-        e[0][0] for e in EXPECTED.values()), sum(e[0][1] for e in EXPECTED.values())) == (17, 25)
-    assert (sync.numerator, sync.denominator) == (22, 23)
+        e[0][0] for e in EXPECTED.values()), sum(e[0][1] for e in EXPECTED.values())) == (18, 26)
+    assert (sync.numerator, sync.denominator) == (23, 24)

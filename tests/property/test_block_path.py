@@ -152,7 +152,7 @@ def test_block_path_on_a_file_larger_than_a_block(tmp_path: Path) -> None:
     path's, each unit counting 420 times its one dossier of tests/test_rule_paths.py."""
     from chiso766.io import blocks as block_module
 
-    copies = 420  # 26 dossiers × 420 ≈ 10,900 rows of ~105 bytes: over 1 MiB
+    copies = 420  # 27 dossiers × 420 ≈ 11,300 rows of ~105 bytes: over 1 MiB
     write_folder(tmp_path, copies)
     assert (tmp_path / "dossiers.csv").stat().st_size > block_module.BLOCK_BYTES
     whole = score_766(read_folder(tmp_path), period=Q2)
