@@ -301,9 +301,11 @@ def check_table(mutations: Sequence[Mutation], src: Path) -> list[str]:
 
 
 def _pytest_args(tests: Sequence[str]) -> list[str]:
-    # Hypothesis and numpy were imported before pytest (once, for every child): pytest may
-    # not rewrite their asserts, which it would warn about.
-    return ["-x", "-q", "-p", "no:cacheprovider", "-W",
+    # Hypothesis (and its pytest plugin) were imported before pytest ran, once for every child:
+    # pytest may not rewrite their asserts, which it would warn about. The benchmark plugin
+    # (pytest-benchmark) is not needed by the chosen tests, and would have its modules rewritten
+    # and its machine information gathered (subprocesses) in every child.
+    return ["-x", "-q", "-p", "no:cacheprovider", "-p", "no:benchmark", "-W",
             "ignore::pytest.PytestAssertRewriteWarning", *tests]
 
 
@@ -570,6 +572,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the copy).
         import hypothesis  # noqa: F401
         import pytest  # noqa: F401
+
+        with contextlib.suppress(ImportError):
+            importlib.import_module("_hypothesis_pytestplugin")
 
         with contextlib.suppress(ImportError):
             import numpy  # noqa: F401
