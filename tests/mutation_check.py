@@ -192,6 +192,9 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("io/rowpath.py", "if rating is RatingValue.BAD and ident and (rated is None or "
       "rated <= limit):", "if rating is RatingValue.BAD and ident:",
       "5.4: dislikes after as_of counted", "rows"),
+    M("io/rowpath.py", "record.rated_at is None or record.rated_at <= as_of)", "True)",
+      "5.4: dislikes after as_of counted (a rating row read by the general reader; row and "
+      "block paths)", "rows"),
     M("io/rowpath.py", "if rating is RatingValue.BAD and ident and",
       "if rating is RatingValue.NORMAL and ident and",
       "5.4: the wrong rating taken as a dislike", "rows"),

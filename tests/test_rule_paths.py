@@ -127,6 +127,10 @@ RATINGS = [
                                                        "STOPPED", "POSTAL", "UNSYNCED")),
 ]
 
+#: Ratings whose unit cell has a leading space: the readers' quick check hands such a row to
+#: the general reader (which strips it), a copy of the dislike rule of its own.
+ODD_RATINGS = [("DISLIKED_LATER", "06/07 10:00", "không hài lòng")]
+
 #: Per dossier: 2.1 (n, d), 5.4 (n, d), 1.4 (n, d), 3.3 (n, d), 2.2 (working days, dossiers)
 #: and 4.2 (n, d), whose d is the period's population P (n is 0: no dossier reports its
 #: digitization). 2.2 counts the working days from the receipt date to the result date
@@ -170,8 +174,8 @@ EXPECTED: dict[str, tuple[tuple[int, int], ...]] = {
     "POSTAL": ((1, 1), (1, 1), (1, 1), (0, 1), (2, 1), (0, 1)),
     "LAST_DAY": ((1, 1), (1, 1), (1, 1), (0, 1), (0, 0), (0, 1)),
 }
-PENDING = {"CARRIED_OPEN", "TWO_REQUESTS", "OPEN_IN_TIME", "FINISHED_LATER", "OPEN_LATE", "STATUTORY_TWO",
-           "STATUTORY_OPEN", "LAST_DAY"}
+PENDING = {"CARRIED_OPEN", "TWO_REQUESTS", "OPEN_IN_TIME", "FINISHED_LATER", "OPEN_LATE",
+           "STATUTORY_TWO", "STATUTORY_OPEN", "LAST_DAY"}
 CODES = ("DOSSIER_ON_TIME", "DOSSIER_RATING_SATISFACTION", "DOSSIER_SYNC", "ONLINE_DOSSIERS",
          "AVERAGE_PROCESSING_TIME", "SO_HOA_GIAY_TO_GIAI_QUYET")
 
@@ -207,6 +211,8 @@ def write_folder(folder: Path, copies: int = 1) -> None:
                              for copy in ids(i)]),
         "ratings.csv": (["dossier_id", "unit_id", "rated_at", "rating"],
                         [[copy, f"D_{i}", _moment(r), v] for i, r, v in RATINGS
+                         for copy in ids(i)] +
+                        [[copy, f" D_{i}", _moment(r), v] for i, r, v in ODD_RATINGS
                          for copy in ids(i)]),
         "petitions.csv": (["MaPAKN", "MaDonVi", "MaHoSo", "NgayTiepNhan"],
                           [[f"PA-{copy}", "D_PETITIONED", copy, "20/05/2025 09:00:00"]
