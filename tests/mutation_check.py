@@ -12,17 +12,18 @@ each rule, one at a time, in a throw-away copy of ``src/`` (the worktree is neve
 runs a small chosen set of tests against that copy; every mutation must make them fail.
 
     python tests/mutation_check.py            # all of them (CI); exit 1 if any survives
-    python tests/mutation_check.py -k block   # those whose file or rule mentions "block"
+    python tests/mutation_check.py -k block   # those whose file, rule or tests say "block"
     python tests/mutation_check.py --list     # the table
 
 **An old text must occur exactly once in its file.** When the code changes so that a
 mutation's old text is no longer there (or is there twice), the check fails loudly, naming the
-mutation, before running anything: a later edit can never silently drop a mutation. Update the
-entry to the new code (or remove it, with the rule, on purpose).
+mutation, before running anything (and ``tests/test_mutation_check.py`` fails in the suite): a
+later edit can never silently drop a mutation. Update the entry to the new code (or remove it,
+with the rule, on purpose).
 
 To add a mutation, add a line to :data:`MUTATIONS`: the file (under ``src/chiso766/``), the
 exact old text, the new text, the rule it breaks in words, and the tests that must catch it (a
-key of :data:`TESTS`). Keep the tests small: the whole check runs in well under a minute.
+key of :data:`TESTS`). Keep the tests small: the whole check takes about a minute.
 
 How it stays fast: where ``os.fork`` exists, the mutations of one file are tested in children
 of one process that has already imported pytest, Hypothesis, numpy and every module of the
