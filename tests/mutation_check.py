@@ -1,0 +1,638 @@
+"""The mutation check of the counting rules: does the test suite notice a broken rule?
+
+Each rule of docs/rules.md that decides how dossiers are counted — the period's population P
+("received in the period or carried over"), the end of processing (finished > returned >
+stopped, or one unanswered supplement request), the applicant's time subtracted, more than one
+supplement request is late, the comparison by date, pending in time or late at ``as_of``, 5.4's
+complained and disliked dossiers, 3.3's online channel, 1.4's synced dossiers, "resolved" =
+finished or returned — is written on three paths: the record path (``deadlines.py``,
+``tally.py``, ``records.py``, ``criteria/``), the streaming row path (``io/rowpath.py``) and the
+block path (``io/blockpath.py``, ``io/blockfiles.py``). :data:`MUTATIONS` breaks each copy of
+each rule, one at a time, in a throw-away copy of ``src/`` (the worktree is never edited), and
+runs a small chosen set of tests against that copy; every mutation must make them fail.
+
+    python tests/mutation_check.py            # all of them (CI); exit 1 if any survives
+    python tests/mutation_check.py -k block   # those whose file, rule or tests say "block"
+    python tests/mutation_check.py --list     # the table
+
+**An old text must occur exactly once in its file.** When the code changes so that a
+mutation's old text is no longer there (or is there twice), the check fails loudly, naming the
+mutation, before running anything (and ``tests/test_mutation_check.py`` fails in the suite): a
+later edit can never silently drop a mutation. Update the entry to the new code (or remove it,
+with the rule, on purpose).
+
+To add a mutation, add a line to :data:`MUTATIONS`: the file (under ``src/chiso766/``), the
+exact old text, the new text, the rule it breaks in words, and the tests that must catch it (a
+key of :data:`TESTS`). Keep the tests small: the whole check takes about a minute.
+
+How it stays fast: where ``os.fork`` exists, the mutations of one file are tested in children
+of one process that has already imported pytest, Hypothesis, numpy and every module of the
+copied package that does not import the mutated one (found from the modules' top-level imports;
+a package whose ``__init__`` would import it is executed in each child, after the mutation).
+Each child runs ``pytest.main`` with the copy first on ``sys.path`` and checks that
+``chiso766`` came from the copy. Without ``os.fork``, each mutation runs in a fresh
+``python -m pytest`` with ``PYTHONPATH`` pointing at the copy. Hypothesis runs under the
+derandomized ``ci`` profile, so the outcome does not vary from run to run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import contextlib
+import gc
+import importlib
+import importlib.util
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Container, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import NamedTuple
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path("src") / "chiso766"
+
+#: The test selections a mutation can name: small and fast, run with ``-x``.
+TESTS: dict[str, tuple[str, ...]] = {
+    "records": ("tests/test_rule_paths.py::test_record_path",),
+    "rows": ("tests/test_rule_paths.py::test_row_path",),
+    "blocks": ("tests/test_rule_paths.py::test_block_path",),
+    "classify": ("tests/test_deadlines.py::test_classify_by_date",),
+    "audit": ("tests/test_deadlines.py::test_audit_hides_lateness_when_the_end_falls_between",),
+}
+
+
+class Mutation(NamedTuple):
+    file: str  #: under src/chiso766/
+    old: str  #: exact text, found exactly once in the file
+    new: str
+    rule: str  #: the rule it breaks, in words
+    tests: str  #: a key of TESTS
+
+
+M = Mutation
+#: One entry per site. Record path: deadlines.py, tally.py, records.py, criteria/ (the criteria
+#: are shared by every path: their entries run the record path's tests).
+MUTATIONS: tuple[Mutation, ...] = (
+    # -- record path ----------------------------------------------------------------------------
+    M("tally.py", "in_population = received or (receipt < start and (end is None or end >= start))",
+      "in_population = received", "P: carried-over dossiers left out", "records"),
+    M("tally.py", "(end is None or end >= start))", "(end is None or end >= receipt))",
+      "P: dossiers that ended before the period counted as carried over", "records"),
+    M("tally.py", "receipt.date() <= period.end", "receipt.date() < period.end",
+      "received in the period: the period's last day left out", "records"),
+    M("deadlines.py", 'for name in ("finished_at", "returned_at", "stopped_at"):',
+      'for name in ("returned_at", "finished_at", "stopped_at"):',
+      "end of processing: returned before finished", "records"),
+    M("deadlines.py", 'for name in ("finished_at", "returned_at", "stopped_at"):',
+      'for name in ("stopped_at", "finished_at", "returned_at"):',
+      "end of processing: stopped before finished", "records"),
+    M("deadlines.py", "if value is not None and (as_of is None or value <= as_of):",
+      "if value is not None:", "end of processing: an end after as_of counted", "records"),
+    M("deadlines.py", "    if len(asked) == 1:\n", "    if len(asked) == 0:\n",
+      "end of processing: one unanswered supplement request no longer ends it", "records"),
+    M("deadlines.py", "adjusted = end - applicant", "adjusted = end + applicant",
+      "supplement adjustment: the applicant's time added, not subtracted", "records"),
+    M("deadlines.py", "if sup.supplied_at is not None and (moment is None or sup.supplied_at "
+      "<= moment):", "if sup.supplied_at is not None:",
+      "supplement adjustment: answers after as_of counted", "records"),
+    M("deadlines.py", "if len(asked) > 1:", "if len(asked) > 2:",
+      "more than one supplement request is late: two allowed", "records"),
+    M("deadlines.py", "late = adjusted.date() > due.date()", "late = adjusted.date() >= due.date()",
+      "comparison by date: the due date itself late", "records"),
+    M("deadlines.py", "elif adjusted.date() < due.date():", "elif adjusted.date() <= due.date():",
+      "comparison by date: ON_TIME on the due date reported EARLY", "classify"),
+    M("deadlines.py", 'end, end_source = moment, "as_of"', 'end, end_source = d.receipt, "as_of"',
+      "pending: judged at the receipt instead of as_of", "records"),
+    M("deadlines.py", "status = Timeliness.PENDING_LATE if late else Timeliness.PENDING_IN_TIME",
+      "status = Timeliness.LATE if late else Timeliness.ON_TIME",
+      "pending: an open dossier reported as ended", "records"),
+    M("tally.py", "complained=d.id in ctx.complained", "complained=False",
+      "5.4: complained dossiers counted satisfied", "records"),
+    M("tally.py", "if pet.dossier_id is not None and pet.received_at <= moment:",
+      "if pet.dossier_id is not None and pet.received_at > moment:",
+      "5.4: petitions by as_of not counted as complaints", "records"),
+    M("tally.py", "r.rated_at is None or r.rated_at <= moment", "True",
+      "5.4: dislikes after as_of counted", "records"),
+    M("tally.py", "if r.rating is RatingValue.BAD and", "if r.rating is RatingValue.NORMAL and",
+      "5.4: the wrong rating taken as a dislike", "records"),
+    M("tally.py", "online=d.channel is Channel.ONLINE", "online=d.channel is not Channel.DIRECT",
+      "3.3: postal dossiers counted as online", "records"),
+    M("tally.py", "synced=d.synced_to_portal,", "synced=d.synced_to_portal is not None,",
+      "1.4: every dossier reporting the flag counted as synced", "records"),
+    M("tally.py", "for m in (d.finished_at, d.returned_at) if", "for m in (d.finished_at,) if",
+      "resolved: returned dossiers left out", "records"),
+    M("tally.py", "for m in (d.finished_at, d.returned_at) if",
+      "for m in (d.finished_at, d.returned_at, d.stopped_at) if",
+      "resolved: stopped dossiers counted", "records"),
+    M("records.py",
+      "        if self.finished_at is not None:\n            return self.finished_at\n", "",
+      "end of processing (Dossier.ended_at, the audit's): finished ignored", "audit"),
+    M("criteria/progress.py", 'acc.count("DOSSIER_ON_TIME", verdict in IN_TIME, ident)',
+      'acc.count("DOSSIER_ON_TIME", verdict != Verdict.LATE, ident)',
+      "2.1: pending-late dossiers counted in time", "records"),
+    M("criteria/base.py", "IN_TIME = frozenset({Verdict.IN_TIME, Verdict.PENDING_IN_TIME})",
+      "IN_TIME = frozenset({Verdict.IN_TIME})",
+      "2.1, 5.4: pending-in-time dossiers not in time", "records"),
+    M("criteria/satisfaction.py", "s.verdict in IN_TIME and not s.complained",
+      "s.verdict in IN_TIME", "5.4: complaints ignored", "records"),
+    M("criteria/online.py", "hit = online and (", "hit = (",
+      "3.3: direct dossiers counted as online", "records"),
+    M("criteria/transparency.py", 'acc.count("DOSSIER_SYNC", s.synced is True, ident)',
+      'acc.count("DOSSIER_SYNC", s.synced is not None, ident)',
+      "1.4: unsynced dossiers counted as synced", "records"),
+    M("criteria/digitization.py", "    if s.verdict == Verdict.OUT:\n        return\n    paper",
+      "    if s.verdict == Verdict.OUT or not s.received:\n        return\n    paper",
+      "P (group 4): carried-over dossiers left out", "records"),
+    # -- row path -------------------------------------------------------------------------------
+    M("io/rowpath.py", "in_population = received or (receipt < start and (end is None or "
+      "end >= start))", "in_population = received", "P: carried-over dossiers left out", "rows"),
+    M("io/rowpath.py", "(end is None or end >= start))", "(end is None or end >= receipt))",
+      "P: dossiers that ended before the period counted as carried over", "rows"),
+    M("io/rowpath.py", "received = start <= receipt < self.end",
+      "received = start <= receipt < self.end - DAY_US",
+      "received in the period: the period's last day left out", "rows"),
+    M("io/rowpath.py", "if fin_m is not None and fin_m <= as_of:\n            end = fin_m\n"
+      "        elif ret_m is not None and ret_m <= as_of:\n            end = ret_m\n",
+      "if ret_m is not None and ret_m <= as_of:\n            end = ret_m\n"
+      "        elif fin_m is not None and fin_m <= as_of:\n            end = fin_m\n",
+      "end of processing: returned before finished", "rows"),
+    M("io/rowpath.py", "        if fin_m is not None and fin_m <= as_of:\n            end = fin_m",
+      "        if fin_m is not None:\n            end = fin_m",
+      "end of processing: a finish after as_of counted", "rows"),
+    M("io/rowpath.py", "            end = stop_m\n", "            end = None\n",
+      "end of processing: a stop does not end it", "rows"),
+    M("io/rowpath.py", "if end is None and asked == 1 and open_ask:",
+      "if end is None and asked == 0 and open_ask:",
+      "end of processing: one unanswered supplement request no longer ends it", "rows"),
+    M("io/rowpath.py", "adjusted = (as_of if pending else end) - applicant",
+      "adjusted = (as_of if pending else end) + applicant",
+      "supplement adjustment: the applicant's time added, not subtracted", "rows"),
+    M("io/rowpath.py", "if 0 <= supplied <= as_of:", "if 0 <= supplied:",
+      "supplement adjustment: answers after as_of counted", "rows"),
+    M("io/rowpath.py", "or asked > 1", "or asked > 2",
+      "more than one supplement request is late: two allowed", "rows"),
+    M("io/rowpath.py", "late = adjusted // DAY_US > due_m // DAY_US",
+      "late = adjusted // DAY_US >= due_m // DAY_US",
+      "comparison by date: the due date itself late", "rows"),
+    M("io/rowpath.py", "adjusted = (as_of if pending else end) - applicant",
+      "adjusted = (receipt if pending else end) - applicant",
+      "pending: judged at the receipt instead of as_of", "rows"),
+    M("io/rowpath.py", "verdict = Verdict.PENDING_LATE if late else Verdict.PENDING_IN_TIME",
+      "verdict = Verdict.LATE if late else Verdict.IN_TIME",
+      "pending: an open dossier counted as ended", "rows"),
+    M("io/rowpath.py", "ident in self.complained, *proc[1]", "False, *proc[1]",
+      "5.4: complained dossiers counted satisfied", "rows"),
+    M("io/rowpath.py", "if rating is RatingValue.BAD and ident and (rated is None or "
+      "rated <= limit):", "if rating is RatingValue.BAD and ident:",
+      "5.4: dislikes after as_of counted", "rows"),
+    M("io/rowpath.py", "record.rated_at is None or record.rated_at <= as_of)", "True)",
+      "5.4: dislikes after as_of counted (a rating row read by the general reader; row and "
+      "block paths)", "rows"),
+    M("io/rowpath.py", "if rating is RatingValue.BAD and ident and",
+      "if rating is RatingValue.NORMAL and ident and",
+      "5.4: the wrong rating taken as a dislike", "rows"),
+    M("io/rowpath.py", "flags = (channel is Channel.ONLINE, synced,",
+      "flags = (channel is not Channel.DIRECT, synced,",
+      "3.3: postal dossiers counted as online (row and block paths)", "rows"),
+    M("io/rowpath.py", "flags = (channel is Channel.ONLINE, synced,",
+      "flags = (channel is Channel.ONLINE, synced is not None,",
+      "1.4: every dossier reporting the flag counted as synced (row and block paths)", "rows"),
+    M("io/rowpath.py", "ret_m if ret_m is not None and ret_m <= as_of else None)",
+      "stop_m if stop_m is not None and stop_m <= as_of else None)",
+      "resolved: stopped dossiers counted, returned ones not", "rows"),
+    # -- block path -----------------------------------------------------------------------------
+    M("io/blockpath.py", "in_population = got | ((receipt < start) & (ended >= start))",
+      "in_population = got", "P: carried-over dossiers left out", "blocks"),
+    M("io/blockpath.py", "(receipt < start) & (ended >= start))",
+      "(receipt < start) & (ended >= receipt))",
+      "P: dossiers that ended before the period counted as carried over", "blocks"),
+    M("io/blockpath.py", "got = (start <= receipt) & (receipt < end)",
+      "got = (start <= receipt) & (receipt < end - DAY_US)",
+      "received in the period: the period's last day left out", "blocks"),
+    M("io/blockpath.py", "ended = np.where(finished <= as_of, finished, np.where(\n"
+      "            returned <= as_of, returned,",
+      "ended = np.where(returned <= as_of, returned, np.where(\n"
+      "            finished <= as_of, finished,",
+      "end of processing: returned before finished", "blocks"),
+    M("io/blockpath.py", "ended = np.where(finished <= as_of, finished,",
+      "ended = np.where(finished < ABSENT, finished,",
+      "end of processing: a finish after as_of counted", "blocks"),
+    M("io/blockpath.py", "np.where(stopped <= as_of, stopped, ABSENT)))",
+      "np.where(stopped <= as_of, ABSENT, ABSENT)))",
+      "end of processing: a stop does not end it", "blocks"),
+    M("io/blockpath.py", "(ended == ABSENT) & (asked == 1) & (open_ask >= 0)",
+      "(ended == ABSENT) & (asked == 0) & (open_ask >= 0)",
+      "end of processing: one unanswered supplement request no longer ends it", "blocks"),
+    M("io/blockpath.py", "adjusted = np.where(pending, as_of, ended) - applicant",
+      "adjusted = np.where(pending, as_of, ended) + applicant",
+      "supplement adjustment: the applicant's time added, not subtracted", "blocks"),
+    M("io/blockpath.py", "| (asked > 1)", "| (asked > 2)",
+      "more than one supplement request is late: two allowed", "blocks"),
+    M("io/blockpath.py", "late = (adjusted // DAY_US > due // DAY_US)",
+      "late = (adjusted // DAY_US >= due // DAY_US)",
+      "comparison by date: the due date itself late", "blocks"),
+    M("io/blockpath.py", "adjusted = np.where(pending, as_of, ended) - applicant",
+      "adjusted = np.where(pending, receipt, ended) - applicant",
+      "pending: judged at the receipt instead of as_of", "blocks"),
+    M("io/blockpath.py", "np.where(pending, 3, 1) + late", "np.where(pending, 1, 1) + late",
+      "pending: an open dossier counted as ended", "blocks"),
+    M("io/blockpath.py", "late = late_day > due.toordinal() or asked > 1",
+      "late = late_day > due.toordinal() or asked > 2",
+      "more than one supplement request is late (no recorded due date): two allowed", "blocks"),
+    M("io/blockpath.py", "late = late_day > due.toordinal() or",
+      "late = late_day >= due.toordinal() or",
+      "comparison by date (no recorded due date): the due date itself late", "blocks"),
+    M("io/blockpath.py", "late_day = ((self.as_of if ended == ABSENT else ended) - applicant)",
+      "late_day = ((self.as_of if ended == ABSENT else ended) + applicant)",
+      "supplement adjustment (no recorded due date): the applicant's time added", "blocks"),
+    M("io/blockpath.py", "late_day = ((self.as_of if ended == ABSENT else ended)",
+      "late_day = ((receipt if ended == ABSENT else ended)",
+      "pending (no recorded due date): judged at the receipt instead of as_of", "blocks"),
+    M("io/blockpath.py", "complained[i] = ident in self.counter.complained",
+      "complained[i] = False", "5.4: complained dossiers counted satisfied", "blocks"),
+    M("io/blockpath.py", "np.where(returned <= as_of, returned,",
+      "np.where(stopped <= as_of, stopped,",
+      "resolved: stopped dossiers counted, returned ones not", "blocks"),
+    M("io/blockfiles.py", "applicant[live] += np.where(answered, sup - req, 0)",
+      "applicant[live] += np.where(answered, 0, 0)",
+      "supplement adjustment: the applicant's time not subtracted", "blocks"),
+    M("io/blockfiles.py", "answered = made & (sup >= 0) & (sup <= self.as_of)",
+      "answered = made & (sup >= 0)",
+      "supplement adjustment: answers after as_of counted", "blocks"),
+    M("io/blockfiles.py", "asked[live] += made", "asked[live] += answered",
+      "end of processing: unanswered supplement requests not counted", "blocks"),
+    M("io/blockfiles.py", "((rated <= self.limit) | (rated == ABSENT))",
+      "((rated <= self.limit) | (rated != ABSENT))",
+      "5.4: dislikes after as_of counted", "blocks"),
+    M("io/blockfiles.py", "table[text] is RatingValue.BAD", "table[text] is RatingValue.NORMAL",
+      "5.4: the wrong rating taken as a dislike", "blocks"),
+)
+
+
+#: The exit status of a run whose tests did not import the copy.
+_NOT_THE_COPY = 99
+#: Seconds a forked test run may take: a mutation that makes the tests hang is caught.
+_CHILD_SECONDS = 300
+_TIMED_OUT = -signal.SIGALRM if hasattr(signal, "SIGALRM") else -14
+
+
+def check_table(mutations: Sequence[Mutation], src: Path) -> list[str]:
+    """Every problem with the table against the code in ``src``: an old text not found exactly
+    once, an unknown test selection, a mutation that changes nothing."""
+    problems = []
+    for m in mutations:
+        path = src / m.file
+        if not path.is_file():
+            problems.append(f"{m.file}: no such file ({m.rule})")
+            continue
+        found = path.read_text(encoding="utf-8").count(m.old)
+        if found != 1:
+            problems.append(f"{m.file}: old text found {found} times, not once ({m.rule}):\n"
+                            f"    {m.old!r}")
+        if m.old == m.new:
+            problems.append(f"{m.file}: the new text is the old one ({m.rule})")
+        if m.tests not in TESTS:
+            problems.append(f"{m.file}: unknown test selection {m.tests!r} ({m.rule})")
+    return problems
+
+
+def _pytest_args(tests: Sequence[str]) -> list[str]:
+    # Hypothesis (and its pytest plugin) were imported before pytest ran, once for every child:
+    # pytest may not rewrite their asserts, which it would warn about. The benchmark plugin
+    # (pytest-benchmark) is not needed by the chosen tests, and would have its modules rewritten
+    # and its machine information gathered (subprocesses) in every child.
+    return ["-x", "-q", "-p", "no:cacheprovider", "-p", "no:benchmark", "-W",
+            "ignore::pytest.PytestAssertRewriteWarning", *tests]
+
+
+def _forget_bytecode(path: Path) -> None:
+    cached = Path(importlib.util.cache_from_source(str(path)))
+    cached.unlink(missing_ok=True)
+
+
+# -- what a process of the check may import before a mutation: the import graph ----------------
+
+
+def _module_names(src: Path) -> dict[str, Path]:
+    """Every module of the copied package: dotted name → file (``__init__.py`` for packages)."""
+    names = {}
+    for path in sorted((src / "chiso766").rglob("*.py")):
+        parts = path.relative_to(src).with_suffix("").parts
+        if parts[-1] == "__main__":
+            continue  # runs the command line when imported
+        names[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return names
+
+
+def _top_level_imports(name: str, path: Path, modules: Container[str]) -> set[str]:
+    """The package modules ``name`` imports when it is executed: its module-level imports,
+    those under ``if TYPE_CHECKING:`` left out, function-level (lazy) imports left out. A name
+    imported from a package may be a submodule: both count."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+
+    def visit(statements: list[ast.stmt]) -> None:
+        for node in statements:
+            if isinstance(node, ast.If):
+                test = node.test
+                if not (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING"):
+                    visit(node.body)
+                visit(node.orelse)
+            elif isinstance(node, ast.Try):
+                for block in (node.body, node.orelse, node.finalbody,
+                              *(h.body for h in node.handlers)):
+                    visit(block)
+            elif isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    parent = package.split(".")
+                    parent = parent[:len(parent) - node.level + 1]
+                    base = ".".join([*parent, *filter(None, [node.module])])
+                found.add(base)
+                found.update(f"{base}.{alias.name}" for alias in node.names)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")).body)
+    return {m for m in found if m in modules and m != name}
+
+
+def _tainted(target: str, modules: dict[str, Path]) -> set[str]:
+    """``target`` and every module that imports it, directly or not, when executed."""
+    imports = {name: _top_level_imports(name, path, modules) for name, path in modules.items()}
+    tainted = {target}
+    grew = True
+    while grew:
+        grew = False
+        for name, deps in imports.items():
+            if name not in tainted and deps & tainted:
+                tainted.add(name)
+                grew = True
+    return tainted
+
+
+def _preload(copy: Path, targets: Sequence[str]) -> list[ModuleType]:
+    """In a process about to test mutations of the modules ``targets``: import every module of
+    the copy that does not import one of them; the packages that would are put in
+    ``sys.modules`` unexecuted (returned, innermost first, for :func:`_finish_packages`)."""
+    src = copy / "src"
+    modules = _module_names(src)
+    tainted = set().union(*(_tainted(target, modules) for target in targets))
+    sys.path.insert(0, str(src))
+    held = []
+    for name in sorted(modules, key=lambda n: n.count(".")):
+        path = modules[name]
+        if path.name == "__init__.py" and name in tainted:
+            spec = importlib.util.spec_from_file_location(
+                name, path, submodule_search_locations=[str(path.parent)])
+            assert spec is not None
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            parent, _, leaf = name.rpartition(".")
+            if parent:
+                setattr(sys.modules[parent], leaf, module)
+            held.append(module)
+    for name in sorted(modules):
+        if name not in tainted:
+            importlib.import_module(name)
+    early = sorted(tainted & set(sys.modules) - {m.__name__ for m in held})
+    if early:
+        raise RuntimeError(f"preloading for {targets} imported {early}: the import graph "
+                           "of tests/mutation_check.py missed an import")
+    # What is loaded now stays out of the garbage collector's way: pytest collects garbage
+    # several times a run, which would otherwise walk every preloaded object each time.
+    gc.freeze()
+    return held[::-1]
+
+
+def _finish_packages(held: Sequence[ModuleType]) -> None:
+    """Execute the held packages' ``__init__`` (innermost first), as importing them would."""
+    for module in held:
+        spec = module.__spec__
+        assert spec is not None and spec.loader is not None
+        spec.loader.exec_module(module)
+
+
+# -- running tests against the copy --------------------------------------------------------------
+
+
+def _in_child(copy: Path, tests: Sequence[str], held: Sequence[ModuleType],
+              out: int) -> int:
+    """A forked child: finish the package, run the tests, check they used the copy."""
+    os.dup2(out, 1)
+    os.dup2(out, 2)
+    signal.alarm(_CHILD_SECONDS)  # the default action of SIGALRM ends the process
+    if str(copy / "src") not in sys.path:
+        sys.path.insert(0, str(copy / "src"))
+    import pytest
+
+    _finish_packages(held)
+    status = int(pytest.main(_pytest_args(tests)))
+    imported = sys.modules.get("chiso766")
+    if imported is None or not Path(str(imported.__file__)).is_relative_to(copy):
+        print(f"the tests imported {imported!r}, not the copy in {copy}")
+        status = _NOT_THE_COPY
+    sys.stdout.flush()
+    sys.stderr.flush()
+    return status
+
+
+def run_tests(copy: Path, tests: Sequence[str],
+              held: Sequence[ModuleType] = ()) -> tuple[int, str, float]:
+    """Run ``tests`` against the package in ``copy`` (its ``src``): the exit status of pytest,
+    its output, and the seconds it took."""
+    began = time.monotonic()
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
+        if hasattr(os, "fork"):
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:
+                status = 3
+                try:
+                    status = _in_child(copy, tests, held, out.fileno())
+                finally:
+                    os._exit(status)
+            status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        else:
+            env = dict(os.environ)
+            env["PYTHONPATH"] = os.pathsep.join(
+                [str(copy / "src"), *filter(None, [env.get("PYTHONPATH")])])
+            probe = subprocess.run([sys.executable, "-c", "import chiso766; "
+                                    "print(chiso766.__file__)"], cwd=ROOT, env=env,
+                                   capture_output=True, text=True, check=False)
+            if not Path(probe.stdout.strip()).is_relative_to(copy):
+                return _NOT_THE_COPY, probe.stdout + probe.stderr, time.monotonic() - began
+            status = subprocess.run([sys.executable, "-m", "pytest", *_pytest_args(tests)],
+                                    cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                    check=False).returncode
+        out.seek(0)
+        return status, out.read(), time.monotonic() - began
+
+
+class Result(NamedTuple):
+    position: int  #: in MUTATIONS (-1: the unmutated run)
+    status: int  #: pytest's exit status (1: tests failed, the mutation was caught)
+    seconds: float
+    output: str
+
+
+def _test_file(copy: Path, mutations: Sequence[tuple[int, Mutation]],
+               held: Sequence[ModuleType]) -> list[Result]:
+    """The unmutated tests first (as index -1), then each mutation in turn."""
+    selections = sorted({t for _, m in mutations for t in TESTS[m.tests]})
+    status, output, seconds = run_tests(copy, selections, held)
+    results = [Result(-1, status, seconds, output)]
+    if status != 0:
+        return results
+    for index, m in mutations:
+        target = copy / PACKAGE / m.file
+        original = target.read_text(encoding="utf-8")
+        target.write_text(original.replace(m.old, m.new, 1), encoding="utf-8")
+        _forget_bytecode(target)
+        try:
+            status, output, seconds = run_tests(copy, TESTS[m.tests], held)
+        finally:
+            target.write_text(original, encoding="utf-8")
+            _forget_bytecode(target)
+        results.append(Result(index, status, seconds, output if status != 1 else ""))
+        if status == _NOT_THE_COPY:
+            break
+    return results
+
+
+def _module_of(m: Mutation) -> str:
+    return "chiso766." + m.file.removesuffix(".py").replace("/", ".")
+
+
+def _test_file_preloaded(copy: Path, mutations: Sequence[tuple[int, Mutation]]) -> list[Result]:
+    """:func:`_test_file` in a forked process that has preloaded what these mutations leave
+    alone."""
+    module = sorted({_module_of(m) for _, m in mutations})
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as report:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                held = _preload(copy, module)
+                results = _test_file(copy, mutations, held)
+                report.write(json.dumps([list(r) for r in results]))
+                report.flush()
+            except BaseException as exc:  # reported by the parent as a failed run
+                report.write(json.dumps([[-1, 3, 0.0, f"{type(exc).__name__}: {exc}"]]))
+                report.flush()
+                code = 3
+            finally:
+                os._exit(code)
+        os.waitpid(pid, 0)
+        report.seek(0)
+        text = report.read()
+    if not text:
+        return [Result(-1, 3, 0.0, f"the process testing {', '.join(module)} died")]
+    return [Result(int(i), int(s), float(t), str(o)) for i, s, t, o in json.loads(text)]
+
+
+def _copy_source(into: Path) -> Path:
+    shutil.copytree(ROOT / "src", into / "src",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "*.pyc"))
+    return into
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("-k", dest="keyword", default="",
+                        help="only mutations whose file, rule or tests contain this text")
+    parser.add_argument("--list", action="store_true", help="print the table and stop")
+    args = parser.parse_args(argv)
+    chosen = [(i, m) for i, m in enumerate(MUTATIONS)
+              if args.keyword.lower() in f"{m.file} {m.rule} {m.tests}".lower()]
+    if args.list:
+        for _, m in chosen:
+            print(f"{m.file:28} {m.tests:9} {m.rule}")
+        return 0
+    problems = check_table(MUTATIONS, ROOT / PACKAGE)
+    if problems:
+        print("mutation check: the table no longer matches the code — update "
+              "tests/mutation_check.py:", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    os.chdir(ROOT)  # the test selections are paths from the repository root
+    os.environ.setdefault("HYPOTHESIS_PROFILE", "ci")
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    forking = hasattr(os, "fork")
+    if forking:
+        # What every child needs, imported once (never chiso766 here: the children import
+        # the copy).
+        import hypothesis  # noqa: F401
+        import pytest  # noqa: F401
+
+        with contextlib.suppress(ImportError):
+            importlib.import_module("_hypothesis_pytestplugin")
+
+        with contextlib.suppress(ImportError):
+            import numpy  # noqa: F401
+        assert "chiso766" not in sys.modules
+    began = time.monotonic()
+    # One preloading process per file (one for all of criteria/: each of its modules is small).
+    by_file: dict[str, list[tuple[int, Mutation]]] = {}
+    for i, m in chosen:
+        by_file.setdefault(m.file.partition("/")[0] if m.file.startswith("criteria/")
+                           else m.file, []).append((i, m))
+    survivors: list[Mutation] = []
+    done = 0
+    with tempfile.TemporaryDirectory(prefix="chiso766-mutation-") as tmp:
+        copy = _copy_source(Path(tmp))
+        for file, mutations in by_file.items():
+            results = (_test_file_preloaded(copy, mutations) if forking
+                       else _test_file(copy, mutations, ()))
+            for result in results:
+                if result.status == _NOT_THE_COPY:
+                    print(result.output)
+                    print("mutation check: the tests do not import the copied package",
+                          file=sys.stderr)
+                    return 1
+                if result.position < 0:
+                    if result.status != 0:
+                        print(result.output)
+                        print(f"mutation check: the tests of {file}'s mutations fail without "
+                              "any mutation", file=sys.stderr)
+                        return 1
+                    print(f"[{done:2}/{len(chosen)}] unmutated {result.seconds:4.1f}s  "
+                          f"{file}: the chosen tests pass", flush=True)
+                    continue
+                done += 1
+                m = MUTATIONS[result.position]
+                # 1: the tests failed; 2–5: interrupted, usage error, no tests…
+                caught = result.status in (1, _TIMED_OUT)
+                hung = " (the tests hung)" if result.status == _TIMED_OUT else ""
+                print(f"[{done:2}/{len(chosen)}] {'caught   ' if caught else 'SURVIVED '} "
+                      f"{result.seconds:4.1f}s  {m.file}: {m.rule}{hung}", flush=True)
+                if not caught:
+                    survivors.append(m)
+                    if result.status != 0:
+                        print(result.output)
+    total = time.monotonic() - began
+    if survivors:
+        print(f"\n{len(survivors)} of {len(chosen)} mutations survived ({total:.0f} s): the "
+              "tests did not notice these broken rules:")
+        for m in survivors:
+            print(f"  {m.file}: {m.rule}\n    {m.old!r} -> {m.new!r}\n    tests: "
+                  f"{' '.join(TESTS[m.tests])}")
+        return 1
+    print(f"\nall {len(chosen)} mutations caught ({total:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,330 @@
+"""Each counting rule of docs/rules.md, hand-computed, on each of the three paths that count
+dossiers: the record path (``score_766(read_folder(...))``: ``deadlines``, ``tally``), the
+streaming row path (``io/rowpath.py``) and the streaming block path (``io/blockpath.py``,
+``io/blockfiles.py``; numpy). The block path is forced on these small files by lowering the
+block size, and a spy checks that it really counted every dossier row.
+
+One folder, one unit per dossier (children of the province ``T``), so each unit's counts are
+its one dossier's: the expected table says, dossier by dossier, what 2.1, 5.4, 1.4, 3.3, 2.2
+and the period's population P (the group-4 denominator) count. ``tests/mutation_check.py``
+relies on these tests to catch a broken copy of a rule on any path.
+
+Period 2025-Q2 (1/4/2025–30/6/2025), evaluated at its last instant, 30/6/2025 23:59:59.
+Days off in the period: Mon 7/4 (Giỗ Tổ), Wed 30/4, Thu 1/5, Fri 2/5; Sat 26/4 is a working
+day. Due dates recorded (NgayHenTra) at 17:00 unless said; verdicts compare dates
+(docs/rules.md "Was a dossier handled on time?").
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chiso766 import Period, Scorecard, score_766, streaming
+from chiso766.io import read_folder
+from chiso766.io.rowpath import complained_from_ratings, read_supplement_index, tally_dossier_csv
+from chiso766.streaming import score_folder
+from tests.extras import need
+
+Q2 = Period.quarter(2025, 2)
+HEADER = ["MaHoSo", "MaTTHC", "MaDonVi", "KenhThucHien", "NgayNopHoSo", "NgayTiepNhan",
+          "NgayHenTra", "NgayKetThucXuLy", "NgayTra", "NgayDungXuLy", "synced_to_portal"]
+
+#: id: (channel, received, due (NgayHenTra), finished, returned, stopped, synced, procedure).
+#: Moments "dd/mm HH:MM" in 2025 ("" = none). Procedure PR has no time limit; P5 has
+#: 5 working days (for the dossiers without a recorded due date).
+DOSSIERS: dict[str, tuple[str, str, str, str, str, str, str, str]] = {
+    # carried over: received 20/3, ended 3/4 (in the period) after its due date 25/3 → in P, LATE
+    "CARRIED": ("1", "20/03 09:00", "25/03 17:00", "03/04 10:00", "", "", "1", "PR"),
+    # received 10/3 and ended 25/3, before the period began → not in P
+    "ENDED_BEFORE": ("1", "10/03 09:00", "20/03 17:00", "25/03 10:00", "", "", "1", "PR"),
+    # received 15/3, due 20/3, still open → carried over, in P, PENDING_LATE
+    "CARRIED_OPEN": ("1", "15/03 09:00", "20/03 17:00", "", "", "", "1", "PR"),
+    # received online 1/4, due 10/4, finished 4/4 → EARLY; synced, online
+    "EARLY": ("2", "01/04 09:00", "10/04 17:00", "04/04 10:00", "", "", "1", "PR"),
+    # due 10/4 08:00, finished 10/4 16:00: the same date → ON_TIME (by moments it would be late)
+    "DUE_DAY": ("1", "02/04 09:00", "10/04 08:00", "10/04 16:00", "", "", "1", "PR"),
+    # finished 9/4 (before due 10/4), returned 15/4: finished comes first → ON time
+    "FINISHED_FIRST": ("1", "02/04 09:00", "10/04 17:00", "09/04 10:00", "15/04 10:00", "", "1",
+                       "PR"),
+    # only returned, 9/4 → in time, and resolved (2.2)
+    "RETURNED": ("1", "02/04 09:00", "10/04 17:00", "", "09/04 10:00", "", "1", "PR"),
+    # stopped 4/4 → ended in time; stopped is not resolved (2.2)
+    "STOPPED": ("1", "02/04 09:00", "10/04 17:00", "", "", "04/04 10:00", "1", "PR"),
+    # stopped 5/4 (in time) but finished 20/5 (late): finished comes first → LATE
+    "STOP_THEN_FINISH": ("1", "02/04 09:00", "10/04 17:00", "20/05 10:00", "", "05/04 10:00",
+                         "1", "PR"),
+    # one request 3/4 09:00 answered 10/4 09:00 (7 days the applicant's), finished 15/4 10:00:
+    # 15/4 10:00 − 7 days = 8/4 10:00 ≤ due 10/4 → in time (without the subtraction: late)
+    "SUPPLEMENTED": ("1", "01/04 09:00", "10/04 17:00", "15/04 10:00", "", "", "1", "PR"),
+    # due 10/7 (after as_of), still open, two requests (both answered) → PENDING_LATE
+    "TWO_REQUESTS": ("1", "01/04 09:00", "10/07 17:00", "", "", "", "1", "PR"),
+    # one request 4/4, never answered, nothing else: processing ended at the request (4/4 ≤ due
+    # 10/4) → in time, not pending
+    "OPEN_REQUEST": ("1", "01/04 09:00", "10/04 17:00", "", "", "", "1", "PR"),
+    # still open at as_of, due 5/7 → PENDING_IN_TIME
+    "OPEN_IN_TIME": ("1", "20/06 09:00", "05/07 17:00", "", "", "", "1", "PR"),
+    # finished 2/7, after as_of: still in progress at as_of, due 5/7 → PENDING_IN_TIME
+    "FINISHED_LATER": ("1", "20/06 09:00", "05/07 17:00", "02/07 10:00", "", "", "1", "PR"),
+    # still open at as_of, due 10/4 → PENDING_LATE
+    "OPEN_LATE": ("1", "02/04 09:00", "10/04 17:00", "", "", "", "1", "PR"),
+    # no NgayHenTra, P5: received Tue 1/4 09:00 → due the 5th working day after 1/4: 2, 3, 4,
+    # (7 off) 8, 9 → 9/4 17:00; finished 9/4 16:00, the due date → ON_TIME
+    "STATUTORY": ("1", "01/04 09:00", "", "09/04 16:00", "", "", "1", "P5"),
+    # no NgayHenTra, P5: received Fri 27/6 09:00 → due 30/6, 1/7, 2/7, 3/7, 4/7 → 4/7; open at
+    # as_of (in time by the dates) but two requests → PENDING_LATE
+    "STATUTORY_TWO": ("1", "27/06 09:00", "", "", "", "", "1", "P5"),
+    # no NgayHenTra, P5: due 9/4 as STATUTORY; one request 2/4 09:00 answered 7/4 09:00 (5 days
+    # the applicant's), finished 11/4 10:00 − 5 days = 6/4 10:00 ≤ 9/4 → in time
+    "STATUTORY_SUPPLEMENTED": ("1", "01/04 09:00", "", "11/04 10:00", "", "", "1", "P5"),
+    # no NgayHenTra, P5: due 9/4, still open at as_of → PENDING_LATE
+    "STATUTORY_OPEN": ("1", "01/04 09:00", "", "", "", "", "1", "P5"),
+    # due 20/6; one request 20/6 10:00 answered only on 3/7, after as_of: at as_of it is
+    # unanswered, so processing ended at the request → in time, not pending
+    "ANSWERED_LATER": ("1", "19/06 09:00", "20/06 17:00", "", "", "", "1", "PR"),
+    # due 10/4, finished 18/4 → LATE; its one request (3/4) was answered only on 3/7, after
+    # as_of: none of the applicant's time is subtracted yet
+    "FINISHED_ANSWERED_LATER": ("1", "02/04 09:00", "10/04 17:00", "18/04 10:00", "", "", "1",
+                                "PR"),
+    # in time (finished 4/4), but a petition names it → 5.4 not satisfied
+    "PETITIONED": ("1", "02/04 09:00", "10/04 17:00", "04/04 10:00", "", "", "1", "PR"),
+    # in time, disliked on 5/6 → 5.4 not satisfied
+    "DISLIKED": ("1", "02/04 09:00", "10/04 17:00", "04/04 10:00", "", "", "1", "PR"),
+    # in time, disliked only on 5/7, after as_of → 5.4 satisfied
+    "DISLIKED_LATER": ("1", "02/04 09:00", "10/04 17:00", "04/04 10:00", "", "", "1", "PR"),
+    # direct, not synced → 1.4 and 3.3 count it, not in their numerators
+    "UNSYNCED": ("1", "02/04 09:00", "10/04 17:00", "04/04 10:00", "", "", "0", "PR"),
+    # postal: not online for 3.3
+    "POSTAL": ("3", "02/04 09:00", "10/04 17:00", "04/04 10:00", "", "", "1", "PR"),
+    # received 30/6 20:00 (after office hours, still a date of the period), open, due 7/7
+    # → received in the period, PENDING_IN_TIME
+    "LAST_DAY": ("1", "30/06 20:00", "07/07 17:00", "", "", "", "1", "PR"),
+}
+
+#: (dossier id, requested, supplied).
+SUPPLEMENTS = [
+    ("SUPPLEMENTED", "03/04 09:00", "10/04 09:00"),
+    ("TWO_REQUESTS", "03/04 09:00", "04/04 09:00"),
+    ("TWO_REQUESTS", "08/04 09:00", "09/04 09:00"),
+    ("OPEN_REQUEST", "04/04 09:00", ""),
+    ("STATUTORY_TWO", "27/06 10:00", "27/06 11:00"),
+    ("STATUTORY_TWO", "27/06 12:00", "27/06 13:00"),
+    ("STATUTORY_SUPPLEMENTED", "02/04 09:00", "07/04 09:00"),
+    ("ANSWERED_LATER", "20/06 10:00", "03/07 09:00"),
+    ("FINISHED_ANSWERED_LATER", "03/04 09:00", "03/07 09:00"),
+]
+
+#: (dossier id, rated, rating): a dislike counts when made by as_of.
+RATINGS = [
+    ("DISLIKED", "05/06 10:00", "không hài lòng"),
+    ("DISLIKED_LATER", "05/07 10:00", "không hài lòng"),
+    *((ident, "05/06 10:00", "hài lòng") for ident in ("EARLY", "DUE_DAY", "RETURNED",
+                                                       "STOPPED", "POSTAL", "UNSYNCED")),
+]
+
+#: Ratings whose unit cell has a leading space: the readers' quick check hands such a row to
+#: the general reader (which strips it), a copy of the dislike rule of its own.
+ODD_RATINGS = [("DISLIKED_LATER", "06/07 10:00", "không hài lòng")]
+
+#: Per dossier: 2.1 (n, d), 5.4 (n, d), 1.4 (n, d), 3.3 (n, d), 2.2 (working days, dossiers)
+#: and 4.2 (n, d), whose d is the period's population P (n is 0: no dossier reports its
+#: digitization). 2.2 counts the working days from the receipt date to the result date
+#: (finished, else returned), never counting the receipt date: e.g. EARLY 1/4 → 4/4 is 2, 3,
+#: 4 = 3 days. :data:`PENDING`: the dossiers still in progress at as_of (2.1's note).
+EXPECTED: dict[str, tuple[tuple[int, int], ...]] = {
+    # 20/3 → 3/4: 21, 24–28, 31, 1, 2, 3 = 10 working days; not received in the period
+    "CARRIED": ((0, 1), (0, 1), (0, 0), (0, 0), (10, 1), (0, 1)),
+    "ENDED_BEFORE": ((0, 0), (0, 0), (0, 0), (0, 0), (0, 0), (0, 0)),
+    "CARRIED_OPEN": ((0, 1), (0, 1), (0, 0), (0, 0), (0, 0), (0, 1)),
+    "EARLY": ((1, 1), (1, 1), (1, 1), (1, 1), (3, 1), (0, 1)),
+    # 2/4 → 10/4: 3, 4, (7 off) 8, 9, 10 = 5
+    "DUE_DAY": ((1, 1), (1, 1), (1, 1), (0, 1), (5, 1), (0, 1)),
+    # 2/4 → 9/4 (the finish, not the return): 3, 4, 8, 9 = 4
+    "FINISHED_FIRST": ((1, 1), (1, 1), (1, 1), (0, 1), (4, 1), (0, 1)),
+    "RETURNED": ((1, 1), (1, 1), (1, 1), (0, 1), (4, 1), (0, 1)),
+    "STOPPED": ((1, 1), (1, 1), (1, 1), (0, 1), (0, 0), (0, 1)),
+    # 2/4 → 20/5: April 3–29 has 19 working days after 2/4 (3, 4, 8–11, 14–18, 21–26, 28,
+    # 29), May 5–9, 12–16, 19, 20 = 12 → 31
+    "STOP_THEN_FINISH": ((0, 1), (0, 1), (1, 1), (0, 1), (31, 1), (0, 1)),
+    # 1/4 → 15/4: 2, 3, 4, 8–11, 14, 15 = 9
+    "SUPPLEMENTED": ((1, 1), (1, 1), (1, 1), (0, 1), (9, 1), (0, 1)),
+    "TWO_REQUESTS": ((0, 1), (0, 1), (1, 1), (0, 1), (0, 0), (0, 1)),
+    "OPEN_REQUEST": ((1, 1), (1, 1), (1, 1), (0, 1), (0, 0), (0, 1)),
+    "OPEN_IN_TIME": ((1, 1), (1, 1), (1, 1), (0, 1), (0, 0), (0, 1)),
+    "FINISHED_LATER": ((1, 1), (1, 1), (1, 1), (0, 1), (0, 0), (0, 1)),
+    "OPEN_LATE": ((0, 1), (0, 1), (1, 1), (0, 1), (0, 0), (0, 1)),
+    # 1/4 → 9/4: 2, 3, 4, 8, 9 = 5
+    "STATUTORY": ((1, 1), (1, 1), (1, 1), (0, 1), (5, 1), (0, 1)),
+    "STATUTORY_TWO": ((0, 1), (0, 1), (1, 1), (0, 1), (0, 0), (0, 1)),
+    # 1/4 → 11/4: 2, 3, 4, 8, 9, 10, 11 = 7
+    "STATUTORY_SUPPLEMENTED": ((1, 1), (1, 1), (1, 1), (0, 1), (7, 1), (0, 1)),
+    "STATUTORY_OPEN": ((0, 1), (0, 1), (1, 1), (0, 1), (0, 0), (0, 1)),
+    "ANSWERED_LATER": ((1, 1), (1, 1), (1, 1), (0, 1), (0, 0), (0, 1)),
+    # 2/4 → 18/4: 3, 4, 8–11, 14–18 = 11
+    "FINISHED_ANSWERED_LATER": ((0, 1), (0, 1), (1, 1), (0, 1), (11, 1), (0, 1)),
+    "PETITIONED": ((1, 1), (0, 1), (1, 1), (0, 1), (2, 1), (0, 1)),
+    "DISLIKED": ((1, 1), (0, 1), (1, 1), (0, 1), (2, 1), (0, 1)),
+    "DISLIKED_LATER": ((1, 1), (1, 1), (1, 1), (0, 1), (2, 1), (0, 1)),
+    "UNSYNCED": ((1, 1), (1, 1), (0, 1), (0, 1), (2, 1), (0, 1)),
+    "POSTAL": ((1, 1), (1, 1), (1, 1), (0, 1), (2, 1), (0, 1)),
+    "LAST_DAY": ((1, 1), (1, 1), (1, 1), (0, 1), (0, 0), (0, 1)),
+}
+PENDING = {"CARRIED_OPEN", "TWO_REQUESTS", "OPEN_IN_TIME", "FINISHED_LATER", "OPEN_LATE",
+           "STATUTORY_TWO", "STATUTORY_OPEN", "LAST_DAY"}
+CODES = ("DOSSIER_ON_TIME", "DOSSIER_RATING_SATISFACTION", "DOSSIER_SYNC", "ONLINE_DOSSIERS",
+         "AVERAGE_PROCESSING_TIME", "SO_HOA_GIAY_TO_GIAI_QUYET")
+
+
+def _moment(text: str) -> str:
+    """ "dd/mm HH:MM" in 2025 → the national shape "dd/mm/2025 HH:MM:00"."""
+    return f"{text[:5]}/2025 {text[6:]}:00" if text else ""
+
+
+def write_folder(folder: Path, copies: int = 1) -> None:
+    """The folder of the expected table, as national CSV exports; with ``copies``, each
+    dossier (its requests, ratings and petition) ``copies`` times over, ids ``ID-1``, ``ID-2``…
+    in the same unit, so each unit counts ``copies`` times the table's figures."""
+
+    def ids(ident: str) -> list[str]:
+        return [ident] if copies == 1 else [f"{ident}-{k}" for k in range(1, copies + 1)]
+
+    dossiers = [[copy, proc, f"D_{ident}", channel, _moment(rec), _moment(rec), _moment(due),
+                 _moment(fin), _moment(ret), _moment(stop), synced]
+                for ident, (channel, rec, due, fin, ret, stop, synced, proc)
+                in DOSSIERS.items() for copy in ids(ident)]
+    tables: dict[str, tuple[list[str], list[list[str]]]] = {
+        "units.csv": (["MaDonVi", "TenDonVi", "level", "parent_id"],
+                      [["T", "Tỉnh", "PROVINCE", ""]] + [
+                          [f"D_{ident}", ident, "COMMUNE", "T"] for ident in DOSSIERS]),
+        "procedures.csv": (["MaTTHC", "TenTTHC", "ThoiHanGiaiQuyet", "online_level", "has_fee",
+                            "requires_paper_result"],
+                           [["PR", "A", "", "FULL", "0", "0"],
+                            ["P5", "B", "5 ngày làm việc", "FULL", "0", "0"]]),
+        "dossiers.csv": (HEADER, dossiers),
+        "supplements.csv": (["MaHoSo", "NgayYeuCauBoSung", "NgayCongDanBoSung"],
+                            [[copy, _moment(r), _moment(s)] for i, r, s in SUPPLEMENTS
+                             for copy in ids(i)]),
+        "ratings.csv": (["dossier_id", "unit_id", "rated_at", "rating"],
+                        [[copy, f"D_{i}", _moment(r), v] for i, r, v in RATINGS
+                         for copy in ids(i)] +
+                        [[copy, f" D_{i}", _moment(r), v] for i, r, v in ODD_RATINGS
+                         for copy in ids(i)]),
+        "petitions.csv": (["MaPAKN", "MaDonVi", "MaHoSo", "NgayTiepNhan"],
+                          [[f"PA-{copy}", "D_PETITIONED", copy, "20/05/2025 09:00:00"]
+                           for copy in ids("PETITIONED")]),
+    }
+    for name, (header, rows) in tables.items():
+        with open(folder / name, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(header)
+            writer.writerows(rows)
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("rules")
+    write_folder(path)
+    return path
+
+
+def counts(card: Scorecard, copies: int = 1,
+           ) -> tuple[dict[str, tuple[tuple[int, int], ...]], set[str]]:
+    """Each dossier's (numerator, denominator) of :data:`CODES`, from its own unit, and the
+    dossiers 2.1 notes as still in progress (with ``copies``: the unit's ``copies``
+    dossiers)."""
+    out = {}
+    pending = set()
+    for ident in DOSSIERS:
+        unit = card.unit(f"D_{ident}")
+        out[ident] = tuple((int(unit.criteria[c].numerator), int(unit.criteria[c].denominator))
+                           for c in CODES)
+        notes = unit.criteria["DOSSIER_ON_TIME"].notes
+        if any(note.en == f"includes {copies} dossiers still in progress at the evaluation "
+               "moment" for note in notes):
+            pending.add(ident)
+    return out, pending
+
+
+def expected(copies: int = 1) -> tuple[dict[str, tuple[tuple[int, int], ...]], set[str]]:
+    """:data:`EXPECTED` and :data:`PENDING` for ``copies`` of each dossier."""
+    return ({ident: tuple((n * copies, d * copies) for n, d in row)
+             for ident, row in EXPECTED.items()}, PENDING)
+
+
+@contextmanager
+def row_path() -> Iterator[None]:
+    """``score_folder`` with the row path's readers (what it uses without numpy)."""
+    saved = streaming._file_readers
+    readers = streaming._FileReaders(read_supplement_index, complained_from_ratings,
+                                     tally_dossier_csv)
+    streaming._file_readers = lambda: readers
+    try:
+        yield
+    finally:
+        streaming._file_readers = saved
+
+
+@contextmanager
+def block_path(monkeypatch: pytest.MonkeyPatch, block_bytes: int = 256) -> Iterator[dict[str, int]]:
+    """``score_folder`` with the block path's readers, blocks of ``block_bytes`` (a small file
+    fits in the first read, which the block path hands to the row path whole), and a spy:
+    ``rows`` dossier rows counted column by column, ``ratings`` rating blocks read,
+    ``supplements`` supplement blocks read."""
+    need("numpy", "fast")
+    from chiso766.io import blockfiles, blockpath, blocks
+
+    spied = {"rows": 0, "ratings": 0, "supplements": 0}
+
+    def spy(cls: Any, method: str, key: str, rows: bool = False) -> None:
+        original = getattr(cls, method)
+
+        def wrapper(self: Any, first: Any, *args: Any) -> Any:
+            spied[key] += len(first) if rows else 1
+            return original(self, first, *args)
+
+        monkeypatch.setattr(cls, method, wrapper)
+
+    spy(blockpath._BlockCounter, "_add", "rows", rows=True)
+    spy(blockfiles._RatingBlocks, "count", "ratings")
+    spy(blockfiles._SupplementBlocks, "count", "supplements")
+    monkeypatch.setattr(blocks, "BLOCK_BYTES", block_bytes)
+    readers = streaming._FileReaders(blockfiles.read_supplement_blocks,
+                                     blockfiles.complained_from_rating_blocks,
+                                     blockpath.tally_dossier_blocks)
+    monkeypatch.setattr(streaming, "_file_readers", lambda: readers)
+    yield spied
+
+
+def test_record_path(folder: Path) -> None:
+    assert counts(score_766(read_folder(folder), period=Q2)) == expected()
+
+
+def test_row_path(folder: Path) -> None:
+    with row_path():
+        assert counts(score_folder(folder, period=Q2)) == expected()
+
+
+def test_block_path(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with block_path(monkeypatch) as spied:
+        card = score_folder(folder, period=Q2)
+    # Every dossier row was counted by the block counter (none handed to the row path), and
+    # the supplements and ratings files were read in blocks too.
+    assert spied["rows"] == len(DOSSIERS)
+    assert spied["supplements"] > 0 and spied["ratings"] > 0
+    assert counts(card) == expected()
+
+
+def test_province_pools_its_dossiers(folder: Path) -> None:
+    # The province T pools its 27 units: 2.1 n = 18 in time of d = 26 in P (ENDED_BEFORE out);
+    # 1.4 d = 24 received in the period (CARRIED, ENDED_BEFORE, CARRIED_OPEN not), n = 23.
+    card = score_766(read_folder(folder), period=Q2)
+    on_time = card.unit("T").criteria["DOSSIER_ON_TIME"]
+    sync = card.unit("T").criteria["DOSSIER_SYNC"]
+    assert (on_time.numerator, on_time.denominator) == (sum(
+        e[0][0] for e in EXPECTED.values()), sum(e[0][1] for e in EXPECTED.values())) == (18, 26)
+    assert (sync.numerator, sync.denominator) == (23, 24)
