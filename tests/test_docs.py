@@ -208,3 +208,14 @@ def test_the_docs_cite_docs_rules_not_the_spec() -> None:
     for page in [*PAGES, ROOT / "examples" / "README.md"]:
         text = page.read_text(encoding="utf-8")
         assert "SPEC" not in text, page.relative_to(ROOT)
+
+
+def test_ci_runs_exactly_the_readmes_second_command() -> None:
+    """CI checks what a new user runs: ``.ci/run``'s command is the README's second set-up
+    command, character for character."""
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()[-1]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    setup = readme[readme.index("## Set-up"):readme.index("## What else")]
+    commands = [line for line in setup.splitlines() if line.startswith("python -m pip")]
+    assert len(commands) == 2 and commands[1] == ci
+    assert '".[fast]"' in commands[0]  # the first command installs the fast engine
