@@ -441,12 +441,12 @@ class LiveTally:
                     if not codes:
                         del self._marks[unit]
         if entry.timing is not None:
-            codes = self._times.setdefault(unit, {})
-            triple = codes.setdefault(entry.procedure_code, [0, 0, 0])
+            timed = self._times.setdefault(unit, {})
+            triple: list[Any] = timed.setdefault(entry.procedure_code, [0, 0, 0])
             triple[0] += sign * entry.timing[0]
             triple[1] += sign * entry.timing[1]
             triple[2] += sign
             if not triple[2]:
-                del codes[entry.procedure_code]
-                if not codes:
+                del timed[entry.procedure_code]
+                if not timed:
                     del self._times[unit]

@@ -409,9 +409,9 @@ class Tally:
                     acc.authorize(code, int(proc.online_level) if proc is not None else 0)
                 if bits >> 1:
                     acc.add_marks(code, bits >> 1)
-        for unit_id, codes in self._times.items():
+        for unit_id, timed in self._times.items():
             acc = self._acc(unit_id)
-            for code, (days, value, k) in codes.items():
+            for code, (days, value, k) in timed.items():
                 progress.add_processing_time(acc, code, days, value, k)
         self._cells, self._marks, self._times = {}, {}, {}
 

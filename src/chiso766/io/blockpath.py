@@ -649,7 +649,8 @@ class _BlockCounter:
             self.kinds = np.concatenate((self.kinds, np.asarray(more, dtype=np.int64)))
         if not len(self.kinds):
             return np.zeros(len(procs), dtype=np.int64)
-        return self.kinds[np.minimum(np.maximum(procs, 0) >> 4, len(self.kinds) - 1)]
+        kinds: Ints = self.kinds[np.minimum(np.maximum(procs, 0) >> 4, len(self.kinds) - 1)]
+        return kinds
 
     def _bits(self, sid: int) -> int:
         bits = self.bits.get(sid)
