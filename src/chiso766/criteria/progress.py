@@ -88,7 +88,7 @@ _UNIT_NAMES = {
     "months": ("tháng", "months"),
 }
 #: Procedures named in 2.2's note (all of them are in ``Count.by_procedure``).
-_SHOWN = 20
+_SHOWN = 5
 
 
 def average_processing_time(acc: Acc, ctx: Context, units: Sequence[str],
