@@ -946,7 +946,9 @@ class _RowCounter:
             if not (0 <= i < len(cum) and 0 <= j2 < len(cum)):
                 return False
             days = max(0, cum[j2] - cum[i])
-            value = self.own_value(proc[0], receipt, done, days)
+            kind = self.limit_kinds.get(proc[0])
+            value = days if kind is not None and kind[0] == 0 else self.own_value(
+                proc[0], receipt, done, days)
         if k >= 0:
             sups.mark_used(k)
         shape = (received, arrived, verdict, ident in self.complained, *proc[1], *flags)  # type: ignore[misc]
