@@ -452,10 +452,14 @@ def test_classify_end_priority(ends: dict[str, datetime], source: str,
     assert (v.end_source, v.status) == (source, status)
 
 
-def test_more_than_one_supplement_is_late_whatever_the_dates() -> None:
+def test_more_than_one_supplement_is_late_whatever_the_dates_under_always() -> None:
+    """Policy multiple_supplements_late="always" (revision 1's reading, docs/rules.md)."""
+    from chiso766 import CountingPolicy
+
     sups = [SupplementRequest(at(3, 10), at(3, 11)), SupplementRequest(at(4, 10), at(4, 11))]
     # finished Wednesday 5/3, five days before the due date, yet LATE
-    v = classify(dossier(due_at=DUE, finished_at=at(5, 9), supplements=sups))
+    v = classify(dossier(due_at=DUE, finished_at=at(5, 9), supplements=sups),
+                 counting=CountingPolicy(multiple_supplements_late="always"))
     assert v.status is Timeliness.LATE
     assert v.supplement_count == 2
     # end 5/3 − 2 h is before the due date: no working day late

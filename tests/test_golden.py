@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from chiso766 import Channel, MissingDataError, Period, RatingValue, classify
+from chiso766 import Channel, MissingDataError, Period, RatingValue, classify, processing_time
 
 HERE = Path(__file__).resolve().parent
 
@@ -84,7 +84,9 @@ def test_province_counts_recounted_from_the_records(root: dict[str, Any]) -> Non
     period = Period.quarter(2025, 2)
     start, as_of = period.start_moment, period.end_moment
     procs = ds.procedures
-    received = [d for d in ds.dossiers if start <= d.receipt <= as_of]
+    # only dossiers with NgayTiepNhan are received, and in P (docs/rules.md "Populations")
+    received = [d for d in ds.dossiers
+                if d.received_at is not None and start <= d.received_at <= as_of]
 
     def ended(d: Any) -> Any:
         for end in (d.finished_at, d.returned_at, d.stopped_at):
@@ -95,8 +97,12 @@ def test_province_counts_recounted_from_the_records(root: dict[str, Any]) -> Non
             return asked[0].requested_at
         return None
 
-    population = [d for d in ds.dossiers if d.receipt <= as_of and (
-        d.receipt >= start or ended(d) is None or ended(d) >= start)]
+    population = [d for d in ds.dossiers if d.received_at is not None
+                  and d.received_at <= as_of and (
+                      d.received_at >= start or ended(d) is None or ended(d) >= start)]
+    # 2.2: received in the period, finished or returned by as_of, in working days
+    timed = [t for t in (processing_time(d, procs.get(d.procedure_code), as_of=as_of)
+                         for d in received) if t is not None]
     # petitions about a dossier, and dislikes, up to the evaluation moment
     complained = {p.dossier_id for p in ds.petitions if p.dossier_id
                   and p.received_at <= as_of} | {
@@ -131,6 +137,7 @@ def test_province_counts_recounted_from_the_records(root: dict[str, Any]) -> Non
                                                or d.uses_personal_data_store is True
                                                for d in population), len(population)),
         "ONLINE_SERVICE_PROCEDURES": (sum(v >= 1 for v in levels.values()), len(levels)),
+        "AVERAGE_PROCESSING_TIME": (sum(t.working_days for t in timed), len(timed)),
         # 4.6 as the portal shows it (policy certified_copy="portal"): no counts, full points
         "ELECTRONIC_CERTIFIED_COPY": (0, 0),
     }

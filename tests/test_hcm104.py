@@ -272,8 +272,10 @@ def test_a_band_edges() -> None:
 
 
 def test_a_late_only_by_the_supplement_rule_is_in_the_band() -> None:
-    # Two supplement requests: late whatever the dates (SPEC §4), 0 working days late.
-    d = dossier("twice", EARLY, supplements=2)
+    # Two supplement requests and no finished or returned moment (stopped: refused after the
+    # second request): late whatever the dates (docs/rules.md, the verdict's supplement rule,
+    # policy multiple_supplements_late="unfinished_only"), 0 working days late.
+    d = dossier("twice", EARLY, supplements=2, how="stopped_at")
     ds = dataset([d, dossier("ok", EARLY)])
     a = score(ds, period=Q2, d_values={}).unit("U1").part("A")
     assert a.value == Fraction(1, 2)
@@ -281,6 +283,9 @@ def test_a_late_only_by_the_supplement_rule_is_in_the_band() -> None:
     a_half = score(ds, period=Q2, d_values={},
                    policy=Hcm104Policy(late_within_5_working_days="1/2")).unit("U1").part("A")
     assert a_half.value == Fraction(3, 4)  # (1 + 0.5) / 2
+    # finished after the two requests: judged on its dates (early) → on time, A = 2/2
+    finished = dataset([dossier("twice", EARLY, supplements=2), dossier("ok", EARLY)])
+    assert score(finished, period=Q2, d_values={}).unit("U1").part("A").value == 1
 
 
 def test_a_counts_only_dossiers_resolved_in_the_period() -> None:
@@ -476,7 +481,10 @@ def test_missing_c_is_none_then_zero() -> None:
 def full_unit(unit: str = "U1", *, late: bool = False, good: int = 1, normal: int = 0,
               prefix: str = "") -> tuple[list[Dossier], list[Rating]]:
     ds = [dossier(f"{prefix}{unit}-1", LATE_7 if late else ON_TIME, unit=unit, staff="S1"),
-          dossier(f"{prefix}{unit}-2", ON_TIME, unit=unit, staff="S2", supplements=2)]
+          # sent back twice, then stopped (no finished or returned moment): late by the verdict's
+          # supplement rule, 0 working days
+          dossier(f"{prefix}{unit}-2", ON_TIME, unit=unit, staff="S2", supplements=2,
+                  how="stopped_at")]
     rs = [rating(RatingValue.GOOD, unit=unit, staff="S1") for _ in range(good)]
     rs += [rating(RatingValue.NORMAL, unit=unit, staff="S2") for _ in range(normal)]
     return ds, rs
@@ -486,7 +494,7 @@ def test_a_unit_with_every_part() -> None:
     ds, rs = full_unit(good=3, normal=1)
     data = dataset(ds, rs, postings=[Posting("U1", "2025-Q2", True)])
     unit = score(data, period=Q2, d_values={"U1": Fraction(35, 2)}).unit("U1")
-    # A: U1-1 on time, U1-2 sent back twice (silent band, 0 by default) → 1/2
+    # A: U1-1 on time, U1-2 sent back twice and stopped (silent band, 0 by default) → 1/2
     # B: U1-2 had 2 supplement requests → 1/2
     # C: 3 good of 4 → 3/4;  D = 17.5;  E = 1
     assert (unit.a, unit.b, unit.c, unit.d, unit.e) == (

@@ -372,11 +372,11 @@ def test_xlsx_information_sheet_formats_filters_and_names(province: Dataset) -> 
     crit = {(r[0].value, r[12].value): r for r in book["Tiêu chí"].iter_rows(min_row=2)}
     on_time = crit[(root.unit_id, "DOSSIER_ON_TIME")]
     assert on_time[1].value == root.name and on_time[2].value == "Tiến độ, kết quả giải quyết"
-    # 2.1 of the province: 981 / 1081 = 90.749…% → 90.75% → 0.9075
-    assert on_time[8].value == pytest.approx(0.9075) and on_time[8].number_format == "0.00%"
+    # 2.1 of the province: 987 / 1078 = 91.558…% → 91.56% → 0.9156
+    assert on_time[8].value == pytest.approx(0.9156) and on_time[8].number_format == "0.00%"
     assert on_time[9].number_format == "0.00"
     days = crit[(root.unit_id, "AVERAGE_PROCESSING_TIME")]
-    assert days[8].number_format == "0.00" and days[8].value == pytest.approx(4721 / 982)
+    assert days[8].number_format == "0.00" and days[8].value == pytest.approx(3482 / 892)
     audit = next(book["Hồ sơ bất thường"].iter_rows(min_row=2, max_row=2))
     assert audit[4].number_format == "dd/mm/yyyy hh:mm" and isinstance(audit[4].value, datetime)
     assert audit[2].value == card.units[audit[1].value].name
@@ -468,10 +468,11 @@ def test_reports_show_vietnamese_numbers(province: Dataset) -> None:
     table = render_scorecard(card)
     page = render_html(card)
     for text in (table, page):
-        assert "bình quân 4,81 ngày" in text and "(95,06%)" in text
+        # 2.2: 3482 working days / 892 dossiers = 3.9035… → 3,90; 1.4: 940 / 989 = 95.05%
+        assert "bình quân 3,90 ngày" in text and "(95,05%)" in text
         assert not re.search(r"\d,\d{3}\b", text)  # no English grouping (1,234)
     en = render_scorecard(card, lang="en")
-    assert "mean 4.81 working days" in en and "Fair" in en
+    assert "mean 3.90 working days" in en and "Fair" in en
 
 
 # ---------------------------------------------------------------------------------------------

@@ -173,9 +173,10 @@ def test_envelope_units_groups_criteria(envelope: dict[str, Any]) -> None:
 def test_envelope_sample_criterion(envelope: dict[str, Any]) -> None:
     root = envelope["units"][0]
     sync = root["groups"][0]["criteria"][3]
-    # 1.4: 943/992 = 95.0605… % → 95.06; 6 × 943/992 = 5.7036… → 5.70
-    assert sync == {**sync, "code": "DOSSIER_SYNC", "numerator": 943, "denominator": 992,
-                    "ratio": 95.06, "points": 5.7, "max": 6, "note": None}
+    # 1.4: 940/989 = 95.0455… % → 95.05; 6 × 940/989 = 5.7027… → 5.70 (only dossiers with
+    # NgayTiepNhan are received: docs/rules.md "Populations")
+    assert sync == {**sync, "code": "DOSSIER_SYNC", "numerator": 940, "denominator": 989,
+                    "ratio": 95.05, "points": 5.7, "max": 6, "note": None}
 
 
 def test_json_is_parseable_and_stable_across_languages(
@@ -252,7 +253,7 @@ def test_csv_rows(capsys: pytest.CaptureFixture[str], envelope: dict[str, Any]) 
     assert len(rows) == 32
     by_code = {r["code"]: r for r in rows}
     assert by_code["TOTAL"]["points"] == str(envelope["units"][0]["total"])
-    assert by_code["DOSSIER_SYNC"]["ratio"] == "95.06"
+    assert by_code["DOSSIER_SYNC"]["ratio"] == "95.05"
     # 2.2 shows its mean (working days per dossier), as the JSON does
     json_22 = next(c for c in envelope["units"][0]["groups"][1]["criteria"]
                    if c["code"] == "AVERAGE_PROCESSING_TIME")

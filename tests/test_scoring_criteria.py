@@ -209,7 +209,9 @@ def progress_dataset() -> Dataset:
         dossier("D5", at(3, 20), due_at=at(3, 25, 17), finished_at=at(3, 24)),
         # D6: received 25/6, due 3/7, open on 30/6 → PENDING_IN_TIME
         dossier("D6", at(6, 25), due_at=at(7, 3, 17)),
-        # D7: two supplement requests → LATE whatever its dates
+        # D7: two supplement requests, finished 9/4 (− 2 × 6 h of the applicant's time) ≤ due
+        # 10/4 → EARLY under the default multiple_supplements_late="unfinished_only" (it has
+        # a finished moment); LATE whatever its dates under "always"
         dossier("D7", at(4, 3), due_at=at(4, 10, 17), finished_at=at(4, 9),
                 supplements=[SupplementRequest(at(4, 4), at(4, 4, 15)),
                              SupplementRequest(at(4, 8), at(4, 8, 15))]),
@@ -237,16 +239,20 @@ def progress_dataset() -> Dataset:
 
 def test_2_1_dossier_on_time() -> None:
     card = score_766(progress_dataset(), period=Q2, keep_ids=True)
-    # population {D1, D2, D3, D4, D6, D7, D8, D9} = 8; in time {D1, D2, D6, D8, D9} = 5
-    # 20 × 5/8 = 12.5
-    check(card, "DOSSIER_ON_TIME", 5, 8, "12.50")
+    # population {D1, D2, D3, D4, D6, D7, D8, D9} = 8; in time {D1, D2, D6, D7, D8, D9} = 6
+    # 20 × 6/8 = 15
+    check(card, "DOSSIER_ON_TIME", 6, 8, "15.00")
     r = card.root.criteria["DOSSIER_ON_TIME"]
-    assert r.numerator_ids == ("D1", "D2", "D6", "D8", "D9")
+    assert r.numerator_ids == ("D1", "D2", "D6", "D7", "D8", "D9")
     assert r.denominator_ids == ("D1", "D2", "D3", "D4", "D6", "D7", "D8", "D9")
     notes = " ".join(n.en for n in r.notes)
     assert "1 dossiers have no due date" in notes  # D10
     assert "2 dossiers still in progress" in notes  # D4, D6
-    assert card.points("PROGRESS") == Decimal("12.50")
+    assert card.points("PROGRESS") == Decimal("15.00")
+    # multiple_supplements_late="always": D7 is late → 5/8, 20 × 5/8 = 12.5
+    always = score_766(progress_dataset(), period=Q2, keep_ids=True,
+                       counting=CountingPolicy(multiple_supplements_late="always"))
+    check(always, "DOSSIER_ON_TIME", 5, 8, "12.50")
 
 
 def test_2_1_as_of_cuts_off_later_events() -> None:
@@ -567,12 +573,12 @@ def test_5_3_petition_handling_satisfaction() -> None:
 
 def test_5_4_dossier_rating_satisfaction() -> None:
     card = score_766(progress_dataset(), period=Q2, keep_ids=True)
-    # 2.1's population 8; in time {D1, D2, D6, D8, D9}; D1 has a petition, D2 a dislike,
-    # D9's dislike comes after the evaluation moment → {D6, D8, D9} = 3/8 = 0.375;
-    # threshold 0.9: 6 × 0.375 / 0.9 = 2.5
-    check(card, "DOSSIER_RATING_SATISFACTION", 3, 8, "2.50")
+    # 2.1's population 8; in time {D1, D2, D6, D7, D8, D9}; D1 has a petition, D2 a dislike,
+    # D9's dislike comes after the evaluation moment → {D6, D7, D8, D9} = 4/8 = 0.5;
+    # threshold 0.9: 6 × 0.5 / 0.9 = 3.333… → 3.33
+    check(card, "DOSSIER_RATING_SATISFACTION", 4, 8, "3.33")
     assert card.root.criteria["DOSSIER_RATING_SATISFACTION"].numerator_ids == (
-        "D6", "D8", "D9")
+        "D6", "D7", "D8", "D9")
     # the portal's 5.4 denominator equals its 2.1 denominator
     assert card.root.criteria["DOSSIER_ON_TIME"].denominator == 8
 

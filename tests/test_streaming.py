@@ -31,13 +31,13 @@ from chiso766.io.rowpath import (
     to_us,
 )
 from chiso766.reports.json_report import dumps, scorecard_to_dict
-from chiso766.scoring import score_766
+from chiso766.scoring import Scorecard, score_766
 from chiso766.streaming import score_folder
 from tests.extras import need
 
 BASE = datetime(2025, 3, 1, 0, 0, 0)
 UNITS = ("U1", "U2", "U3")
-PROCS = ("P1", "P2", "P3")
+PROCS = ("P1", "P2", "P3", "P4", "P5")  # working days, calendar days, none, hours, months
 DOSSIER_HEADER = ["MaHoSo", "MaTTHC", "MaDonVi", "KenhThucHien", "NgayNopHoSo", "NgayTiepNhan",
                   "NgayHenTra", "NgayKetThucXuLy", "NgayTra", "NgayDungXuLy", "synced_to_portal",
                   "has_fee_data", "DuocThanhToanTrucTuyen", "MaKetQua", "DuongDanTepTinKetQua",
@@ -144,7 +144,11 @@ def _write(folder: Path, data: dict[str, list[list[str]]]) -> None:
                             "complete_elements"],
                            [["P1", "A", "5 ngày làm việc", "FULL", "1", "1", "1", "1", "1"],
                             ["P2", "B", "10 ngày", "PARTIAL", "0", "0", "1", "1", "0"],
-                            ["P3", "C", "", "NONE", "", "", "", "", ""]]),
+                            ["P3", "C", "", "NONE", "", "", "", "", ""],
+                            # 2.2 in the procedure's own unit (hours and months: a row at a
+                            # time on the block path)
+                            ["P4", "D", "4 giờ làm việc", "NONE", "0", "0", "1", "1", "1"],
+                            ["P5", "E", "1 tháng", "NONE", "1", "0", "1", "1", "1"]]),
         "dossiers.csv": (data["dossiers"][0], data["dossiers"][1:]),
         "supplements.csv": (["MaHoSo", "NgayYeuCauBoSung", "NgayCongDanBoSung"],
                             data["supplements"]),
@@ -158,8 +162,16 @@ def _write(folder: Path, data: dict[str, list[list[str]]]) -> None:
 
 
 def _both(folder: Path, period: Period, as_of: datetime | None = None) -> tuple[str, str]:
-    streamed = dumps(scorecard_to_dict(score_folder(folder, period=period, as_of=as_of)))
-    whole = dumps(scorecard_to_dict(score_766(read_folder(folder), period=period, as_of=as_of)))
+    """The streamed and the in-memory scorecard as JSON, with every unit's exact 2.2 means per
+    procedure (in their own units) appended."""
+    def text(card: Scorecard) -> str:
+        means = [(uid, u.criteria["AVERAGE_PROCESSING_TIME"].count)
+                 for uid, u in card.units.items()]
+        return dumps(scorecard_to_dict(card)) + repr(
+            [(uid, c.by_procedure if c is not None else None) for uid, c in means])
+
+    streamed = text(score_folder(folder, period=period, as_of=as_of))
+    whole = text(score_766(read_folder(folder), period=period, as_of=as_of))
     return streamed, whole
 
 

@@ -11,11 +11,13 @@ from .criteria.policy import CountingPolicy
 from .deadlines import (
     AuditResult,
     DeadlinePolicy,
+    ProcessingTime,
     Verdict,
     audit,
     classify,
     due_at,
     effective_end,
+    processing_time,
     statutory_due_at,
 )
 from .errors import (
@@ -126,6 +128,7 @@ __all__ = [
     "PortalSnapshot",
     "Posting",
     "Procedure",
+    "ProcessingTime",
     "Rating",
     "RatingValue",
     "ReadReport",
@@ -156,6 +159,7 @@ __all__ = [
     "hcm104",
     "iter_records",
     "iter_rows",
+    "processing_time",
     "read_database",
     "read_files",
     "read_folder",

@@ -137,6 +137,12 @@ _EXIT_HELP = """exit status:
   2  unusable arguments or input (no folder, an empty dossiers file, a file that
      cannot be read, --strict and a bad row): one line on stderr, no report"""
 
+_POLICY_HELP = ("a Decision 766 counting policy, NAME=VALUE (repeatable): "
+                "paper_result_filter=true|false, certified_copy=portal|computed, "
+                "petition_on_time=ending_step|all_steps, "
+                "petition_population=received_or_handled|first_received, "
+                "multiple_supplements_late=unfinished_only|always (docs/rules.md, Policies)")
+
 _EXAMPLES = {
     "score": "chiso766 score examples/province --period 2025-Q2 --unit 000.00.01.H99 --lang en"
              "\n  chiso766 score examples/province --period 2025-Q2 -o q2.html",
@@ -214,6 +220,7 @@ def _parser(lang: str = "vi") -> argparse.ArgumentParser:
     score.add_argument("--unit", action="append", help="only this unit (repeatable)")
     score.add_argument("--ids", action="store_true",
                        help="keep the record ids counted in each numerator and denominator")
+    score.add_argument("--policy", action="append", metavar="NAME=VALUE", help=_POLICY_HELP)
 
     hcm = command("hcm104", _FORMATS,
                   help="HCMC Decision 104/2024 satisfaction index K = A+B+C+D+E")
@@ -258,6 +265,7 @@ def _parser(lang: str = "vi") -> argparse.ArgumentParser:
                      help="the period the portal responses are for: 2026-08, 2026-Q3, 2026")
     rec.add_argument("--as-of", dest="as_of", help="evaluation moment, ISO 8601 "
                      "(default: end of the period)")
+    rec.add_argument("--policy", action="append", metavar="NAME=VALUE", help=_POLICY_HELP)
     rec.add_argument("--ids", action="store_true",
                      help="name the records of yours behind each difference")
     rec.add_argument("--match", action="append", metavar="UNIT=CODE",
@@ -358,15 +366,25 @@ def _read(folder: str, strict: bool, progress: bool | None = None, lang: str = "
     return dataset
 
 
+def _counting(args: argparse.Namespace) -> Any:
+    """The ``--policy NAME=VALUE`` options as a :class:`CountingPolicy` (``None``: none given)."""
+    from .criteria.policy import CountingPolicy
+
+    pairs = getattr(args, "policy", None)
+    return CountingPolicy.from_pairs(pairs) if pairs else None
+
+
 def _stream(folder: str, period: Period, as_of: datetime | date | None, strict: bool,
-            progress: bool | None, lang: str = "vi") -> Any:
+            progress: bool | None, lang: str = "vi", counting: Any = None) -> Any:
     from .streaming import score_folder
 
     line = _progress(folder, progress, lang)
     if line is None:
-        return score_folder(folder, period=period, as_of=as_of, strict=strict)
+        return score_folder(folder, period=period, as_of=as_of, strict=strict,
+                            counting=counting)
     try:
-        card = score_folder(folder, period=period, as_of=as_of, strict=strict, progress=line)
+        card = score_folder(folder, period=period, as_of=as_of, strict=strict, progress=line,
+                            counting=counting)
     except BaseException:
         sys.stderr.write("\n")
         raise
@@ -448,11 +466,13 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
     period = Period.parse(args.period) if args.period else None
     as_of = _parse_moment(args.as_of, args.lang)
+    counting = _counting(args)
     # Streaming (flat memory) whenever nothing needs the records themselves: the period is
     # known, no ids are kept, and no report lists the due-date audit of single dossiers.
     dataset: Any = None
     if period is not None and not args.ids and args.format in ("table", "json", "csv"):
-        card = _stream(args.folder, period, as_of, args.strict, args.progress, args.lang)
+        card = _stream(args.folder, period, as_of, args.strict, args.progress, args.lang,
+                       counting)
         report = card.input
         _check_input(report, args.lang)
     else:
@@ -460,7 +480,8 @@ def _cmd_score(args: argparse.Namespace) -> int:
         _check_input(dataset.report, args.lang)
         if period is None:
             period = _default_period(dataset, args.lang)
-        card = score_766(dataset, period=period, as_of=as_of, keep_ids=args.ids)
+        card = score_766(dataset, period=period, as_of=as_of, keep_ids=args.ids,
+                         counting=counting)
         report = dataset.report
     _warn_empty_period(card, args.lang, dataset)
     units = list(card.units)
@@ -693,9 +714,10 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
         if not sep or not unit.strip() or not code.strip():
             raise _UsageError(f"--match: expected UNIT=CODE, got {item!r}")
         match[unit.strip()] = code.strip()
+    counting = _counting(args)
     snapshot = read_portal(args.portal)
     dataset = _read(args.folder, args.strict, args.progress, args.lang)
-    card = score_766(dataset, period=period, as_of=as_of, keep_ids=args.ids)
+    card = score_766(dataset, period=period, as_of=as_of, keep_ids=args.ids, counting=counting)
     missing = sorted(u for u in match if u not in card.units)
     if missing:
         raise _UsageError(f"--match: no such unit in your records: {', '.join(missing)}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -19,14 +19,20 @@ from .errors import MissingDataError, PolicyError, RecordError
 from .records import Dossier, Procedure, SupplementRequest, Timeliness, to_local
 from .timelimits import LimitKind, TimeLimit
 
+if TYPE_CHECKING:
+    from .criteria.policy import CountingPolicy
+
 __all__ = [
     "AuditResult",
     "DeadlinePolicy",
+    "ProcessingTime",
     "Verdict",
     "audit",
     "classify",
     "due_at",
     "effective_end",
+    "office_hours_between",
+    "processing_time",
     "statutory_due_at",
 ]
 
@@ -268,6 +274,10 @@ class Verdict:
     new_due_at: datetime | None
     late_against_new_due: bool | None
     reasons: tuple[str, ...]
+    #: ``False`` for a dossier with no ``received_at`` (NgayTiepNhan), only ``submitted_at``:
+    #: it is in no period's population and criterion 2.1 does not count it, whatever its status
+    #: (docs/rules.md "Populations"); the status is computed from the submission for audits.
+    received: bool = True
 
     @property
     def in_time(self) -> bool:
@@ -326,16 +336,24 @@ def classify(
     calendar: WorkingCalendar | None = None,
     as_of: datetime | date | None = None,
     policy: DeadlinePolicy | None = None,
+    counting: CountingPolicy | None = None,
 ) -> Verdict:
-    """Was ``dossier`` handled on time? The national portal's rule for criterion 2.1 (SPEC §4).
+    """Was ``dossier`` handled on time? The national portal's rule for criterion 2.1
+    (docs/rules.md "Was a dossier handled on time?").
 
     * Due date: the recorded ``due_at`` (NgayHenTra); if missing, :func:`due_at` from the
       receipt with the procedure's time limit (no supplement adjustment here).
     * End: finished > returned > stopped; with exactly one unanswered supplement request and no
       end, the request moment. Events after ``as_of`` have not happened yet.
-    * More than one supplement request: late whatever the dates (Decree 61/2018/NĐ-CP Art. 15:
+    * More than one supplement request: with ``counting.multiple_supplements_late`` at its
+      default ``"unfinished_only"`` (the portal's description), late whatever the dates only
+      when the dossier has no finished or returned moment by ``as_of``; a finished or returned
+      one is judged on its dates. ``"always"``: always late (Decree 61/2018/NĐ-CP Art. 15:
       guidance is given "một lần đầy đủ").
     * The applicant's time (``supplied_at - requested_at``) is subtracted from the end.
+    * A dossier with no ``received_at`` (only ``submitted_at``) is judged from its submission,
+      but ``Verdict.received`` is ``False`` and a reason says so: it belongs to no period's
+      population and 2.1 does not count it (docs/rules.md "Populations").
     * Not ended at ``as_of``: ``PENDING_IN_TIME`` or ``PENDING_LATE`` against ``as_of``.
     * Compared by date (policy ``granularity``): EARLY before, ON_TIME the same date, LATE after.
 
@@ -350,10 +368,14 @@ def classify(
     if not isinstance(cal, WorkingCalendar):
         raise PolicyError("must be a WorkingCalendar", record="classify", field="calendar",
                           value=calendar)
+    always = _multiple_supplements_always(counting)
     moment = None if as_of is None else to_local(as_of, completion=True, label="classify",
                                                  field="as_of")
     label = f"Dossier {d.id!r}"
     reasons: list[str] = []
+    if d.received_at is None:
+        reasons.append("chưa được tiếp nhận (không có NgayTiepNhan): không thuộc tổng số hồ sơ "
+                       "của chỉ số 2.1; tính từ ngày nộp (NgayNopHoSo)")
 
     if d.due_at is not None:
         due = d.due_at
@@ -398,8 +420,12 @@ def classify(
     else:
         late = adjusted > due
     if len(asked) > 1:
-        late = True
-        reasons.append(f"yêu cầu bổ sung {len(asked)} lần (quá 1 lần): tính là quá hạn")
+        if always or not _has_result(d, moment):
+            late = True
+            reasons.append(f"yêu cầu bổ sung {len(asked)} lần (quá 1 lần): tính là quá hạn")
+        else:
+            reasons.append(f"yêu cầu bổ sung {len(asked)} lần; đã có kết quả: xét theo ngày "
+                           "(multiple_supplements_late='unfinished_only')")
 
     if pending:
         status = Timeliness.PENDING_LATE if late else Timeliness.PENDING_IN_TIME
@@ -428,7 +454,152 @@ def classify(
         end_source=end_source, adjusted_end_at=adjusted, applicant_time=applicant,
         supplement_count=len(asked), late_working_days=late_days, new_due_at=d.new_due_at,
         late_against_new_due=late_new, reasons=tuple(reasons),
+        received=d.received_at is not None,
     )
+
+
+def _multiple_supplements_always(counting: Any) -> bool:
+    """Policy ``multiple_supplements_late`` of a :class:`CountingPolicy` (``None``: default)."""
+    if counting is None:
+        return False
+    from .criteria.policy import CountingPolicy
+
+    if not isinstance(counting, CountingPolicy):
+        raise PolicyError("must be a CountingPolicy", record="classify", field="counting",
+                          value=counting)
+    return counting.multiple_supplements_late == "always"
+
+
+def _has_result(d: Dossier, moment: datetime | None) -> bool:
+    """Finished or returned by ``moment`` (the "more than one request" rule's exception)."""
+    return any(m is not None and (moment is None or m <= moment)
+               for m in (d.finished_at, d.returned_at))
+
+
+# ---------------------------------------------------------------------------------------------
+# processing time (criterion 2.2)
+
+#: The unit 2.2 expresses a procedure's mean in, by the kind of its time limit
+#: (docs/rules.md "2.2"): a same-day limit is measured in working hours; no limit, working days.
+PROCESSING_UNITS = {
+    LimitKind.WORKING_DAYS: "working_days",
+    LimitKind.CALENDAR_DAYS: "calendar_days",
+    LimitKind.WORKING_HOURS: "working_hours",
+    LimitKind.SAME_DAY: "working_hours",
+    LimitKind.MONTHS: "months",
+}
+
+
+def processing_unit(limit: TimeLimit | None) -> str:
+    """The unit criterion 2.2 measures a procedure with this time limit in."""
+    return "working_days" if limit is None else PROCESSING_UNITS[limit.kind]
+
+
+@attrs.define(frozen=True, slots=True)
+class ProcessingTime:
+    """One dossier's processing time for criterion 2.2: end (finished, else returned) − receipt
+    − the applicant's supplement time, in working days and in its procedure's own unit."""
+
+    dossier_id: str
+    working_days: int  #: working days from the receipt date to the adjusted end's date
+    value: Fraction  #: in ``unit``
+    unit: str  #: working_days, calendar_days, working_hours or months
+
+
+def office_hours_between(start: datetime, end: datetime, calendar: WorkingCalendar | None = None,
+                         policy: DeadlinePolicy | None = None) -> Fraction:
+    """Office hours (policy ``office_hours`` on working days) between two moments; 0 when
+    ``end`` is not after ``start``. O(1) after the calendar's yearly index."""
+    cal = calendar if calendar is not None else WorkingCalendar.vietnam()
+    pol = policy if policy is not None else DEFAULT_POLICY
+    if end <= start:
+        return Fraction(0)
+    windows = [(_seconds_of_day(a), _seconds_of_day(b)) for a, b in pol.office_hours]
+
+    def within(d: date, t0: Fraction, t1: Fraction) -> Fraction:
+        if not cal.is_working_day(d):
+            return Fraction(0)
+        return sum((max(Fraction(0), min(b, t1) - max(a, t0)) for a, b in windows),
+                   Fraction(0))
+
+    day0, day1 = start.date(), end.date()
+    t0, t1 = _seconds_of_day(start.time()), _seconds_of_day(end.time())
+    if day0 == day1:
+        return within(day0, t0, t1) / 3600
+    between = cal.working_days_between(day0, day1) - (1 if cal.is_working_day(day1) else 0)
+    seconds = within(day0, t0, Fraction(86400)) + within(day1, Fraction(0), t1)
+    return (seconds + between * pol.hours_per_day * 3600) / 3600
+
+
+def _months_between(a: date, b: date) -> Fraction:
+    """Whole months from ``a`` (as :meth:`TimeLimit.months_after` counts them) plus the rest as
+    a fraction of the next month's length; 0 when ``b`` is not after ``a``."""
+    if b <= a:
+        return Fraction(0)
+    from dateutil.relativedelta import relativedelta
+
+    m = (b.year - a.year) * 12 + b.month - a.month
+    while m > 0 and a + relativedelta(months=m) > b:
+        m -= 1
+    here = a + relativedelta(months=m)
+    after = a + relativedelta(months=m + 1)
+    return m + Fraction((b - here).days, (after - here).days)
+
+
+def measure_processing(receipt: datetime, end: datetime, limit: TimeLimit | None,
+                       calendar: WorkingCalendar, policy: DeadlinePolicy) -> tuple[int, Fraction]:
+    """Working days and the value in the procedure's unit from ``receipt`` to ``end`` (the end
+    already adjusted for the applicant's time; never negative)."""
+    end = max(end, receipt)
+    days = max(0, calendar.working_days_between(receipt.date(), end.date()))
+    unit = processing_unit(limit)
+    if unit == "working_days":
+        return days, Fraction(days)
+    if unit == "calendar_days":
+        return days, Fraction((end.date() - receipt.date()).days)
+    if unit == "months":
+        return days, _months_between(receipt.date(), end.date())
+    return days, office_hours_between(receipt, end, calendar, policy)
+
+
+def processing_time(
+    dossier: Dossier,
+    procedure: Procedure | None = None,
+    *,
+    time_limit: TimeLimit | None = None,
+    calendar: WorkingCalendar | None = None,
+    as_of: datetime | date | None = None,
+    policy: DeadlinePolicy | None = None,
+) -> ProcessingTime | None:
+    """Criterion 2.2's processing time of ``dossier`` (docs/rules.md "2.2"): from the receipt
+    (``received_at``) to the result (``finished_at``, else ``returned_at``, by ``as_of``) minus
+    the applicant's supplement time (requests answered by ``as_of``), in working days and in the
+    unit of the procedure's time limit. ``None`` for a dossier with no ``received_at``, or not
+    finished or returned by ``as_of`` (a stopped dossier has no processing time)."""
+    d = _check_dossier(dossier, "processing_time")
+    cal = calendar if calendar is not None else WorkingCalendar.vietnam()
+    pol = policy if policy is not None else DEFAULT_POLICY
+    moment = None if as_of is None else to_local(as_of, completion=True,
+                                                 label="processing_time", field="as_of")
+    limit = _limit_of(procedure, time_limit)
+    if d.received_at is None:
+        return None
+    result = next((m for m in (d.finished_at, d.returned_at)
+                   if m is not None and (moment is None or m <= moment)), None)
+    if result is None:
+        return None
+    applicant = applicant_time(d, moment)
+    days, value = measure_processing(d.received_at, result - applicant, limit, cal, pol)
+    return ProcessingTime(d.id, days, value, processing_unit(limit))
+
+
+def applicant_time(d: Dossier, moment: datetime | None) -> timedelta:
+    """The time the applicant took over the supplement requests answered by ``moment``."""
+    total = timedelta(0)
+    for sup in d.supplements:
+        if sup.supplied_at is not None and (moment is None or sup.supplied_at <= moment):
+            total += sup.supplied_at - sup.requested_at
+    return total
 
 
 def _duration(td: timedelta) -> str:

@@ -33,6 +33,7 @@ import attrs
 
 from .calendar import WorkingCalendar
 from .criteria.base import Context, Note
+from .criteria.policy import CountingPolicy
 from .deadlines import DeadlinePolicy
 from .errors import InputError, PolicyError
 from .io.dataset import NO_AUTHORITIES, NO_UNITS, Dataset, _kind_files, read_reference
@@ -413,6 +414,7 @@ def score_files(
     last_year_totals: Mapping[str, int] | None = None,
     strict: bool = False,
     client: Any = None,
+    counting: CountingPolicy | None = None,
 ) -> Scorecard:
     """Score the dossiers of several files (the parts of one export) under Decision 766, one
     file per dask task.
@@ -425,7 +427,7 @@ def score_files(
     read unless it is one of ``dossier_files``), or a :class:`~chiso766.io.dataset.Dataset`
     without dossiers (it has no supplements file). The context is built once
     (:func:`~chiso766.tally.build_context`, with ``period``, ``as_of``, ``calendar``, ``policy``,
-    ``keep_ids``, ``reported_received`` and ``last_year_totals`` as in
+    ``keep_ids``, ``reported_received``, ``last_year_totals`` and ``counting`` as in
     :func:`~chiso766.scoring.score_766`) and sent with the supplement requests to the workers;
     each task reads one file with :func:`~chiso766.io.readers.iter_records` into a tally.
 
@@ -452,7 +454,7 @@ def score_files(
         period=period, as_of=as_of, procedures=look.procedures, petitions=look.petitions,
         ratings=look.ratings, authorities_given=bool(look.authorities), calendar=calendar,
         policy=policy, keep_ids=keep_ids, reported_received=reported_received,
-        last_year_totals=last_year_totals,
+        last_year_totals=last_year_totals, counting=counting,
     )
     requests = {k: tuple(row.request for row in rows) for k, rows in look.supplements.items()}
     shared = _shared(dask, client, _Shared(context, look.unit_ids, look.check_procedures,

@@ -12,9 +12,9 @@ What it keeps
 * **Closed dossiers** (``finished_at``, ``returned_at`` or ``stopped_at`` set): their verdict no
   longer depends on ``as_of`` once every event of the dossier has happened, so each is reduced at
   once to what the criteria count (its :class:`~chiso766.criteria.base.DossierShape`, its
-  per-procedure marks and its 2.2 processing days) and added to per-unit counts, as a
+  per-procedure marks and its 2.2 processing time) and added to per-unit counts, as a
   :class:`~chiso766.tally.Tally` keeps them. The record itself is dropped; what stays per closed
-  dossier is its id and a reference to a shared ``(unit, procedure, shape, days, marks)`` entry.
+  dossier is its id and a reference to a shared ``(unit, procedure, shape, timing, marks)`` entry.
   That entry makes feeding the same dossier again exact — an identical copy changes nothing, a
   corrected one (a flag set after the dossier ended, e.g. synced to the national portal) replaces
   the old counts — and lets a complaint that arrives after the dossier closed still turn its 5.4
@@ -45,8 +45,8 @@ Limits
   a supplement request or answer, a petition step, a dated dislike, an announcement's decision or
   publication) after ``as_of`` — its counts already include it. Rescore from the records with
   :func:`~chiso766.scoring.score_766` for an earlier moment. Due dates are not events.
-* Procedures, the calendar, the deadline policy and whether an authorities file exists are fixed
-  when the live tally is built (closed dossiers were counted with them).
+* Procedures, the calendar, the deadline and counting policies and whether an authorities file
+  exists are fixed when the live tally is built (closed dossiers were counted with them).
 * Record ids are not kept in the numerators and denominators (``keep_ids``): that needs every
   record; rescore from the records to explain a score.
 
@@ -63,6 +63,7 @@ import attrs
 
 from .calendar import WorkingCalendar
 from .criteria.base import Context, DossierShape, Note
+from .criteria.policy import CountingPolicy
 from .deadlines import DeadlinePolicy
 from .errors import PolicyError, RecordError
 from .periods import Period
@@ -80,7 +81,7 @@ from .records import (
 )
 from .rules import QD766, RuleSet
 from .scoring import Scorecard, score_tally
-from .tally import AUTHORITY_BIT, Tally, build_context, dossier_shape, shape_marks
+from .tally import AUTHORITY_BIT, Tally, Timing, build_context, dossier_shape, shape_marks
 
 __all__ = ["LiveTally"]
 
@@ -93,7 +94,7 @@ class _Closed(NamedTuple):
     unit_id: str
     procedure_code: str
     shape: DossierShape
-    days: int | None  #: working days receipt → result, when resolved in the period (2.2)
+    timing: Timing | None  #: the 2.2 processing time, when it counts for 2.2
     bits: int  #: the per-procedure marks (see :func:`~chiso766.tally.shape_marks`)
 
 
@@ -144,8 +145,8 @@ class LiveTally:
     """
 
     __slots__ = ("_announcements", "_authorities", "_cells", "_closed", "_communes",
-                 "_context", "_days", "_disliked", "_kinds", "_latest", "_marks", "_open",
-                 "_petitions", "_refs")
+                 "_context", "_disliked", "_kinds", "_latest", "_marks", "_open",
+                 "_petitions", "_refs", "_times")
 
     def __init__(
         self,
@@ -157,12 +158,13 @@ class LiveTally:
         policy: DeadlinePolicy | None = None,
         reported_received: Mapping[str, int] | None = None,
         last_year_totals: Mapping[str, int] | None = None,
+        counting: CountingPolicy | None = None,
     ) -> None:
         #: The lookups (as_of: the end of the period; complained: none). Each query evolves it.
         self._context: Context = build_context(
             period=period, procedures=procedures, authorities_given=authorities_given,
             calendar=calendar, policy=policy, reported_received=reported_received,
-            last_year_totals=last_year_totals,
+            last_year_totals=last_year_totals, counting=counting,
         )
         # closed dossiers: id → entry, and the per-unit counts of the entries
         self._closed: dict[str, _Closed] = {}
@@ -170,7 +172,7 @@ class LiveTally:
         # (keys are DossierShape tuples, typed as Tally.add_counted takes them)
         self._cells: dict[str, dict[tuple[Any, ...], int]] = {}
         self._marks: dict[str, dict[str, dict[int, int]]] = {}
-        self._days: dict[str, list[int]] = {}
+        self._times: dict[str, dict[str, list[Any]]] = {}
         # kept whole, recounted at each query
         self._open: dict[str, Dossier] = {}
         self._petitions: dict[str, Petition] = {}
@@ -260,13 +262,13 @@ class LiveTally:
             return
         # Every event of d has happened by `last`: its shape at `last` is its shape at any
         # later moment, but for the complaints, which are tracked apart.
-        shape, days = dossier_shape(d, attrs.evolve(self._context, as_of=last))
+        shape, timing = dossier_shape(d, attrs.evolve(self._context, as_of=last))
         if self._complained(d.id):
             shape = shape._replace(complained=True)
         bits = shape_marks(shape)
         if not self._context.authorities_given:
             bits |= AUTHORITY_BIT
-        entry = _Closed(d.unit_id, d.procedure_code, shape, days, bits)
+        entry = _Closed(d.unit_id, d.procedure_code, shape, timing, bits)
         entry = self._kinds.setdefault(entry, entry)
         self._closed[d.id] = entry
         self._count(entry, 1)
@@ -364,9 +366,9 @@ class LiveTally:
                 for b in by_bits:
                     bits |= b
                 marks[code] = bits
-            pair = self._days.get(unit_id)
+            times = self._times.get(unit_id, {})
             tally.add_counted(unit_id, cells, marks,
-                              (pair[0], pair[1]) if pair is not None else (0, 0))
+                              {code: (t[0], t[1], t[2]) for code, t in times.items()})
         for d in self._open.values():
             tally.add_dossier(d)
         tally.update(self._authorities.values())
@@ -438,9 +440,13 @@ class LiveTally:
                     del codes[entry.procedure_code]
                     if not codes:
                         del self._marks[unit]
-        if entry.days is not None:
-            pair = self._days.setdefault(unit, [0, 0])
-            pair[0] += sign * entry.days
-            pair[1] += sign
-            if not pair[1]:
-                del self._days[unit]
+        if entry.timing is not None:
+            timed = self._times.setdefault(unit, {})
+            triple: list[Any] = timed.setdefault(entry.procedure_code, [0, 0, 0])
+            triple[0] += sign * entry.timing[0]
+            triple[1] += sign * entry.timing[1]
+            triple[2] += sign
+            if not triple[2]:
+                del timed[entry.procedure_code]
+                if not timed:
+                    del self._times[unit]

@@ -515,7 +515,9 @@ class Dossier:
 
     @property
     def receipt(self) -> datetime:
-        """The moment the dossier counts as received: ``received_at``, else ``submitted_at``."""
+        """The moment due dates start from: ``received_at``, else ``submitted_at``. Decision 766
+        counts only a dossier with ``received_at`` as received (docs/rules.md "Populations");
+        ``submitted_at`` stands in for it only in criteria 3.2 and 3.5."""
         moment = self.received_at if self.received_at is not None else self.submitted_at
         assert moment is not None  # guaranteed by validation
         return moment

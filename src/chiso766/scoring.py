@@ -692,13 +692,8 @@ def score_766(
         petitions=dataset.petitions, ratings=dataset.ratings,
         authorities_given=bool(dataset.authorities), calendar=calendar, policy=policy,
         keep_ids=keep_ids, reported_received=reported_received,
-        last_year_totals=last_year_totals,
+        last_year_totals=last_year_totals, counting=counting,
     )
-    if counting is not None:
-        if not isinstance(counting, CountingPolicy):
-            raise PolicyError("must be a CountingPolicy", record="score_766", field="counting",
-                              value=counting)
-        ctx = attrs.evolve(ctx, counting=counting)
     tally = Tally.from_dataset(dataset, ctx)
     return score_tally(tally, units=dataset.units, rules=rules,
                        notes=_dataset_notes(dataset),

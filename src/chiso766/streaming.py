@@ -29,6 +29,7 @@ import attrs
 
 from .calendar import WorkingCalendar
 from .criteria.base import Context
+from .criteria.policy import CountingPolicy
 from .deadlines import DeadlinePolicy
 from .errors import InputError, PolicyError
 from .io.dataset import _fallback_notes, _kind_files, read_reference
@@ -81,9 +82,10 @@ def score_folder(
     reported_received: Mapping[str, int] | None = None,
     last_year_totals: Mapping[str, int] | None = None,
     progress: Progress | None = None,
+    counting: CountingPolicy | None = None,
 ) -> Scorecard:
     """Score every unit of the exports in ``path`` for ``period`` under Decision 766, streaming
-    the dossiers (SPEC §5, §8).
+    the dossiers (docs/rules.md; ``counting``: the Decision 766 counting policies).
 
     Same arguments and same result as ``score_766(read_folder(path, strict=strict), …)`` —
     the scorecard's ``input_report`` lists every rejected row — but memory does not grow with
@@ -111,7 +113,8 @@ def score_folder(
 
         return score_766(read_folder(folder, strict=strict, progress=progress), period=period,
                          as_of=as_of, calendar=calendar, policy=policy, rules=rules,
-                         reported_received=reported_received, last_year_totals=last_year_totals)
+                         reported_received=reported_received, last_year_totals=last_year_totals,
+                         counting=counting)
     # One builder per step, joined at the end in read_folder's order, so the report (files,
     # rejections, notes) comes out exactly as read_folder's although ratings and petitions are
     # read before the dossiers here (the context needs them).
@@ -148,6 +151,7 @@ def score_folder(
         period=period, as_of=as_of, procedures=procedures, petitions=petitions,
         authorities_given=bool(authorities), calendar=calendar, policy=policy,
         reported_received=reported_received, last_year_totals=last_year_totals,
+        counting=counting,
     )
     ctx = _with_dislikes(ctx, disliked)
     tally = Tally(ctx)

@@ -11,12 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from .calendar import WorkingCalendar
 from .criteria import digitization, online, progress, satisfaction, transparency
 from .criteria.base import PROCEDURE_SETS, Acc, Context, Contribution, DossierShape, Verdict
-from .deadlines import DEFAULT_POLICY, DeadlinePolicy, classify, effective_end
+from .criteria.policy import DEFAULT_COUNTING, CountingPolicy
+from .deadlines import (
+    DEFAULT_POLICY,
+    DeadlinePolicy,
+    applicant_time,
+    classify,
+    effective_end,
+    measure_processing,
+)
 from .errors import MissingDataError, PolicyError, RecordError
 from .periods import Period
 from .records import (
@@ -52,6 +61,7 @@ def build_context(
     keep_ids: bool = False,
     reported_received: Mapping[str, int] | None = None,
     last_year_totals: Mapping[str, int] | None = None,
+    counting: CountingPolicy | None = None,
 ) -> Context:
     """The shared lookups every partition is counted with.
 
@@ -85,6 +95,11 @@ def build_context(
                 raise RecordError("must be Procedure records", record="score",
                                   field="procedures", value=p)
             procs[p.code] = p
+    if counting is None:
+        counting = DEFAULT_COUNTING
+    elif not isinstance(counting, CountingPolicy):
+        raise PolicyError("must be a CountingPolicy", record="score", field="counting",
+                          value=counting)
     complained: set[str] = set()
     for pet in _iterable(petitions, "petitions"):
         if not isinstance(pet, Petition):
@@ -104,7 +119,7 @@ def build_context(
         period=period, as_of=moment, calendar=cal, policy=pol, procedures=procs,
         authorities_given=authorities_given, complained=frozenset(complained),
         keep_ids=bool(keep_ids), reported_received=_counts(reported_received, "reported_received"),
-        last_year_totals=_counts(last_year_totals, "last_year_totals"),
+        last_year_totals=_counts(last_year_totals, "last_year_totals"), counting=counting,
     )
 
 
@@ -155,41 +170,53 @@ def shape_marks(shape: DossierShape) -> int:
     return bits
 
 
-def dossier_shape(d: Dossier, ctx: Context) -> tuple[DossierShape, int | None]:
-    """What the criteria count about ``d`` at ``ctx.as_of``, and, when it was resolved in the
-    period, its processing time in working days (criterion 2.2).
+#: A dossier's 2.2 processing time: (working days, value in its procedure's unit).
+Timing = tuple[int, Fraction]
 
-    The population rules of SPEC §4–§5: received in the period (1.4, 3.x, 4.3–4.5); resolved —
-    finished or returned — in the period (2.2, 4.1, 4.2); 2.1's population is the dossiers
-    received in the period plus those received earlier that had not ended before it started.
+
+def dossier_shape(d: Dossier, ctx: Context) -> tuple[DossierShape, Timing | None]:
+    """What the criteria count about ``d`` at ``ctx.as_of``, and its 2.2 processing time when
+    it counts for 2.2 (docs/rules.md "Populations"):
+
+    - received in the period: ``received_at`` on a date of the period (1.4, 3.3, 3.4, 3.6);
+      ``submitted_at`` stands in for a missing ``received_at`` only for 3.2 and 3.5;
+    - the period's population P (2.1, 4.1–4.5b, 5.4): received in the period, plus received
+      earlier and not ended before it started — a dossier with no ``received_at`` is never in P;
+    - 2.2: received in the period and finished or returned by ``as_of``.
     """
     period = ctx.period
     start = period.start_moment
+    received_at = d.received_at
     receipt = d.receipt
-    received = start <= receipt and receipt.date() <= period.end
+    received = received_at is not None and start <= received_at \
+        and received_at.date() <= period.end
+    submitted = start <= receipt and receipt.date() <= period.end
     end, _ = effective_end(d, ctx.as_of)
-    in_population = received or (receipt < start and (end is None or end >= start))
-    # The result: finished, else returned — whichever had happened by the evaluation moment.
-    result = next((m for m in (d.finished_at, d.returned_at) if m is not None and m <= ctx.as_of),
-                  None)
-    resolved = result is not None and period.contains(result)
+    in_population = received or (received_at is not None and received_at < start
+                                 and (end is None or end >= start))
     proc = ctx.procedures.get(d.procedure_code)
     verdict = Verdict.OUT
     if in_population:
         try:
             status = classify(d, proc, calendar=ctx.calendar, as_of=ctx.as_of,
-                              policy=ctx.policy).status
+                              policy=ctx.policy, counting=ctx.counting).status
         except MissingDataError:
             verdict = Verdict.UNCLASSIFIED
         else:
             verdict = _VERDICTS[status]
-    days = None
-    if resolved:
-        assert result is not None
-        days = max(0, ctx.calendar.working_days_between(receipt.date(), result.date()))
+    timing: Timing | None = None
+    if received:
+        # The result: finished, else returned — whichever had happened by the evaluation moment.
+        result = next((m for m in (d.finished_at, d.returned_at)
+                       if m is not None and m <= ctx.as_of), None)
+        if result is not None:
+            assert received_at is not None
+            timing = measure_processing(
+                received_at, result - applicant_time(d, ctx.as_of),
+                proc.time_limit if proc is not None else None, ctx.calendar, ctx.policy)
     paid = d.paid_online
     shape = DossierShape(
-        received=received, resolved=resolved, verdict=verdict,
+        received=received, submitted=submitted, verdict=verdict,
         complained=d.id in ctx.complained, online=d.channel is Channel.ONLINE,
         paper=proc.requires_paper_result if proc is not None else None,
         fee=proc.has_fee if proc is not None else None, synced=d.synced_to_portal,
@@ -198,7 +225,7 @@ def dossier_shape(d: Dossier, ctx: Context) -> tuple[DossierShape, int | None]:
         reuses=d.reuses_digitized_data, personal_store=d.uses_personal_data_store,
         population=d.uses_population_data,
     )
-    return shape, days
+    return shape, timing
 
 
 _VERDICTS = {
@@ -212,13 +239,13 @@ class Tally:
     """Per-unit counts for Decision 766, fed record by record and mergeable.
 
     Dossiers are kept as counts of :class:`~chiso766.criteria.base.DossierShape` per unit (plus
-    per-procedure marks and the 2.2 day sums) and folded into the per-unit accumulators when
+    per-procedure marks and the 2.2 sums) and folded into the per-unit accumulators when
     the counts are read; with ``keep_ids`` every dossier is counted at once, with its id. Memory
     depends on the number of units, procedures and distinct shapes, not on the number of
     records.
     """
 
-    __slots__ = ("_accs", "_cells", "_contrib", "_days", "_marks", "context")
+    __slots__ = ("_accs", "_cells", "_contrib", "_marks", "_times", "context")
 
     def __init__(self, context: Context) -> None:
         if not isinstance(context, Context):
@@ -228,7 +255,7 @@ class Tally:
         self._accs: dict[str, Acc] = {}
         self._cells: dict[str, dict[tuple[Any, ...], int]] = {}
         self._marks: dict[str, dict[str, int]] = {}
-        self._days: dict[str, list[int]] = {}
+        self._times: dict[str, dict[str, list[Any]]] = {}
         self._contrib: dict[tuple[Any, ...], tuple[Contribution, int]] = {}
 
     @classmethod
@@ -288,12 +315,12 @@ class Tally:
         ctx = self.context
         if d.receipt > ctx.as_of:
             return  # not yet received at the evaluation moment
-        shape, days = dossier_shape(d, ctx)
-        self.add_shape(d.unit_id, d.procedure_code, shape, days,
+        shape, timing = dossier_shape(d, ctx)
+        self.add_shape(d.unit_id, d.procedure_code, shape, timing,
                        d.id if ctx.keep_ids else None)
 
     def add_shape(self, unit_id: str, procedure_code: str, shape: tuple[Any, ...],
-                  days: int | None = None, ident: str | None = None) -> None:
+                  timing: Timing | None = None, ident: str | None = None) -> None:
         """Count one dossier already reduced to its shape (the readers' row path does this)."""
         contrib = self._contribution(shape)
         bits = contrib[1]
@@ -304,12 +331,8 @@ class Tally:
             if codes is None:
                 codes = self._marks[unit_id] = {}
             codes[procedure_code] = codes.get(procedure_code, 0) | bits
-        if days is not None:
-            pair = self._days.get(unit_id)
-            if pair is None:
-                pair = self._days[unit_id] = [0, 0]
-            pair[0] += days
-            pair[1] += 1
+        if timing is not None:
+            self._add_times(unit_id, procedure_code, timing[0], timing[1], 1)
         if ident is not None:
             count_shape(self._acc(unit_id), DossierShape(*shape), ident)
             return
@@ -330,20 +353,34 @@ class Tally:
         contrib = self._contrib[shape] = (scratch.contribution(), shape_marks(typed))
         return contrib
 
+    def _add_times(self, unit_id: str, code: str, days: int, value: Fraction | int,
+                   k: int) -> None:
+        codes = self._times.get(unit_id)
+        if codes is None:
+            codes = self._times[unit_id] = {}
+        triple = codes.get(code)
+        if triple is None:
+            codes[code] = [days, value, k]
+        else:
+            triple[0] += days
+            triple[1] += value
+            triple[2] += k
+
     def add_counted(self, unit_id: str, cells: Mapping[tuple[Any, ...], int],
-                    marks: Mapping[str, int], days: tuple[int, int]) -> None:
+                    marks: Mapping[str, int],
+                    times: Mapping[str, tuple[int, Fraction | int, int]]) -> None:
         """Add counts made elsewhere for one unit: dossiers per shape, per-procedure mark bits
-        and the 2.2 day sum (the readers' row path counts into plain dictionaries)."""
+        and, per procedure, the 2.2 sums (working days, value in the procedure's unit,
+        dossiers) — the readers' row path counts into plain dictionaries."""
         mine = self._cells.setdefault(unit_id, {})
         for shape, n in cells.items():
             mine[shape] = mine.get(shape, 0) + n
         codes = self._marks.setdefault(unit_id, {})
         for code, bits in marks.items():
             codes[code] = codes.get(code, 0) | bits
-        if days[1]:
-            pair = self._days.setdefault(unit_id, [0, 0])
-            pair[0] += days[0]
-            pair[1] += days[1]
+        for code, (days, value, k) in times.items():
+            if k:
+                self._add_times(unit_id, code, days, value, k)
 
     def shape_contribution(self, shape: tuple[Any, ...]) -> Contribution:
         """What one dossier of this shape (the fields of :class:`DossierShape`) adds to its
@@ -353,11 +390,11 @@ class Tally:
     def add_contribution(self, unit_id: str, contrib: Contribution) -> None:
         """Add counts summed elsewhere over many dossiers of one unit, as a contribution
         (:meth:`shape_contribution` times each shape's count, added up); the procedure sets and
-        2.2 day sums of those dossiers go through :meth:`add_counted`."""
+        2.2 sums of those dossiers go through :meth:`add_counted`."""
         self._acc(unit_id).add_scaled(contrib, 1)
 
     def _fold(self) -> None:
-        if not (self._cells or self._marks or self._days):
+        if not (self._cells or self._marks or self._times):
             return
         ctx = self.context
         for unit_id, cells in self._cells.items():
@@ -372,9 +409,11 @@ class Tally:
                     acc.authorize(code, int(proc.online_level) if proc is not None else 0)
                 if bits >> 1:
                     acc.add_marks(code, bits >> 1)
-        for unit_id, (days, k) in self._days.items():
-            progress.add_processing_days(self._acc(unit_id), days, k)
-        self._cells, self._marks, self._days = {}, {}, {}
+        for unit_id, timed in self._times.items():
+            acc = self._acc(unit_id)
+            for code, (days, value, k) in timed.items():
+                progress.add_processing_time(acc, code, days, value, k)
+        self._cells, self._marks, self._times = {}, {}, {}
 
     def add_petition(self, p: Petition) -> None:
         if p.received_at > self.context.as_of:

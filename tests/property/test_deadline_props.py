@@ -8,6 +8,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from chiso766 import (
+    CountingPolicy,
     DeadlinePolicy,
     Dossier,
     LimitKind,
@@ -190,9 +191,20 @@ def around_receipt(d: Dossier) -> st.SearchStrategy[datetime]:
 @given(DOSSIERS, deadline_policies(office_hours=False), st.data())
 def test_verdict_is_consistent(d: Dossier, policy: DeadlinePolicy, data: st.DataObject) -> None:
     """late_working_days > 0 only for a late verdict; in-time verdicts have none; EARLY means
-    an end date strictly before the due date; more than one supplement is never in time;
-    a verdict is pending exactly when it was ended by the evaluation moment."""
-    v = classify(d, time_limit=LIMIT, as_of=data.draw(around_receipt(d)), policy=policy)
+    an end date strictly before the due date; more than one supplement is never in time for a
+    dossier not finished or returned by the evaluation moment (policy
+    multiple_supplements_late="unfinished_only"), and never in time at all under "always",
+    where the verdict is otherwise the default's; a verdict is pending exactly when it was
+    ended by the evaluation moment."""
+    as_of = data.draw(around_receipt(d))
+    v = classify(d, time_limit=LIMIT, as_of=as_of, policy=policy)
+    always = classify(d, time_limit=LIMIT, as_of=as_of, policy=policy,
+                      counting=CountingPolicy(multiple_supplements_late="always"))
+    result = any(m is not None and m <= as_of for m in (d.finished_at, d.returned_at))
+    if always.supplement_count > 1:
+        assert not always.status.in_time
+    else:
+        assert always == v
     if v.late_working_days > 0:
         assert v.status in (Timeliness.LATE, Timeliness.PENDING_LATE)
     if v.status.in_time:
@@ -200,7 +212,7 @@ def test_verdict_is_consistent(d: Dossier, policy: DeadlinePolicy, data: st.Data
         assert v.adjusted_end_at.date() <= v.due_at.date()
     if v.status is Timeliness.EARLY:
         assert v.adjusted_end_at.date() < v.due_at.date()
-    if v.supplement_count > 1:
+    if v.supplement_count > 1 and not result:
         assert not v.status.in_time
     assert v.status.pending is (v.end_source == "as_of")
     assert v.adjusted_end_at == v.end_at - v.applicant_time

@@ -31,6 +31,7 @@ __all__ = [
     "Count",
     "DossierShape",
     "Note",
+    "ProcedureMean",
     "Verdict",
     "authority_with",
     "calendar_notes",
@@ -64,8 +65,10 @@ class DossierShape(NamedTuple):
     from :class:`~chiso766.records.Dossier` records. Flags are ``None`` when not reported.
     """
 
-    received: bool  #: received in the period
-    resolved: bool  #: finished or returned in the period (by the evaluation moment)
+    received: bool  #: ``received_at`` (NgayTiepNhan) in the period (1.4, 3.3, 3.4, 3.6)
+    #: received in the period by ``received_at``, or by ``submitted_at`` when it has none: the
+    #: population of 3.2 and 3.5 only (docs/rules.md "Populations")
+    submitted: bool
     verdict: int  #: a :class:`Verdict` value
     complained: bool  #: petitioned about or disliked (criterion 5.4)
     paper: bool | None  #: the procedure requires a paper result
@@ -116,6 +119,21 @@ class Context:
 
 
 @attrs.define(frozen=True, slots=True)
+class ProcedureMean:
+    """Criterion 2.2 for one procedure: ``total`` processing time in ``unit`` (working_days,
+    calendar_days, working_hours or months: the unit of its time limit) over ``dossiers``."""
+
+    code: str
+    unit: str
+    total: Fraction
+    dossiers: int
+
+    @property
+    def mean(self) -> Fraction:
+        return self.total / self.dossiers
+
+
+@attrs.define(frozen=True, slots=True)
 class Count:
     """A criterion's count for one unit: numerator, denominator and, when the ratio is not
     simply ``n/d``, a factor (3.3's sync ratio) or the ratio itself (2.2's mean)."""
@@ -129,6 +147,8 @@ class Count:
     no_data: bool = False
     numerator_ids: tuple[str, ...] | None = None
     denominator_ids: tuple[str, ...] | None = None
+    #: 2.2 only: the mean per procedure, each in its time limit's unit
+    by_procedure: tuple[ProcedureMean, ...] = ()
 
     @property
     def effective_ratio(self) -> Fraction | None:
@@ -150,7 +170,7 @@ Contribution = tuple[tuple[tuple[str, int, int], ...], tuple[tuple[str, int], ..
 
 #: The per-procedure sets the dossier criteria keep (3.2, 3.4, 3.5, 4.5a).
 PROCEDURE_SETS = ("received", "online_dossier", "paid_reported", "paid", "fee_data_reported",
-                  "fee_data", "population")
+                  "fee_data", "population", "submitted")
 _SET_BIT = {key: 1 << i for i, key in enumerate(PROCEDURE_SETS)}
 
 

@@ -51,20 +51,24 @@ def add_dossier(acc: Acc, s: DossierShape, ident: str | None) -> None:
 
 
 def procedure_marks(s: DossierShape) -> tuple[str, ...]:
-    """The per-procedure sets a dossier puts its procedure in (3.2, 3.4, 3.5)."""
-    if not s.received:
+    """The per-procedure sets a dossier puts its procedure in: 3.4 over dossiers received in
+    the period (``received_at``); 3.2 and 3.5 over those received, or — with no receipt —
+    submitted in it (docs/rules.md "Populations")."""
+    if not s.submitted:
         return ()
-    marks = ["received"]
+    marks = ["submitted"]
     if s.online:
         marks.append("online_dossier")
-    if s.paid is not None:
-        marks.append("paid_reported")
-        if s.paid > 0:
-            marks.append("paid")
     if s.fee_data is not None:
         marks.append("fee_data_reported")
         if s.fee_data:
             marks.append("fee_data")
+    if s.received:
+        marks.append("received")
+        if s.paid is not None:
+            marks.append("paid_reported")
+            if s.paid > 0:
+                marks.append("paid")
     return tuple(marks)
 
 
@@ -99,7 +103,8 @@ def online_service_procedures(acc: Acc, ctx: Context, units: Sequence[str],
 def online_services_with_dossiers(acc: Acc, ctx: Context, units: Sequence[str],
                                   done: Mapping[str, Count]) -> Count:
     """3.2 Tỷ lệ DVCTT có phát sinh hồ sơ: online services with at least one online dossier
-    received in the period / online services (QĐ 766 group 3.2)."""
+    received in the period (by ``received_at``, else ``submitted_at``) / online services
+    (QĐ 766 group 3.2)."""
     services = {c for c, lvl in acc.authority.items() if lvl >= OnlineLevel.PARTIAL}
     used = services & acc.proc_set("online_dossier")
     return _counted(ctx, used, services, _fallback_note(ctx))
@@ -145,7 +150,7 @@ def _fee_count(acc: Acc, ctx: Context, hit_key: str, field: str) -> Count:
     hit = fee & acc.proc_set(hit_key)
     notes = _fee_note(missing) + _fallback_note(ctx)
     count = _counted(ctx, hit, fee, notes)
-    seen = fee & acc.proc_set("received")
+    seen = fee & acc.proc_set("received" if hit_key == "paid" else "submitted")
     reported = fee & acc.proc_set(f"{hit_key}_reported")
     if (not fee and missing) or (seen and not reported):
         note = Note(f"không có dữ liệu: không hồ sơ nào có trường {field}"
@@ -167,7 +172,8 @@ def online_payment_procedures(acc: Acc, ctx: Context, units: Sequence[str],
 def payment_integrated_procedures(acc: Acc, ctx: Context, units: Sequence[str],
                                   done: Mapping[str, Count]) -> Count:
     """3.5 Tỷ lệ TTHC có nghĩa vụ tài chính được tích hợp thanh toán trực tuyến: fee-charging
-    procedures whose dossiers in the period carry fee data / fee-charging procedures; threshold
+    procedures whose dossiers received in the period (by ``received_at``, else
+    ``submitted_at``) carry fee data / fee-charging procedures; threshold
     0.8; d = 0 → 0 (QĐ 766 group 3.5)."""
     return _fee_count(acc, ctx, "fee_data", "has_fee_data")
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
-from .base import IN_TIME, PENDING, Acc, Context, Count, DossierShape, Note, Verdict
+from ..deadlines import processing_unit
+from .base import IN_TIME, PENDING, Acc, Context, Count, DossierShape, Note, ProcedureMean, Verdict
 
 __all__ = [
     "add_dossier",
-    "add_processing_days",
+    "add_processing_time",
     "average_processing_time",
     "dossier_on_time",
 ]
@@ -34,14 +35,21 @@ def add_dossier(acc: Acc, s: DossierShape, ident: str | None) -> None:
             acc.bump("pending")
 
 
-def add_processing_days(acc: Acc, days: int, dossiers: int = 1) -> None:
-    """2.2: ``days`` working days (receipt to result, never negative) over ``dossiers``
-    resolved in the period."""
-    pair = acc.sums.get("AVERAGE_PROCESSING_TIME")
-    if pair is None:
-        pair = acc.sums["AVERAGE_PROCESSING_TIME"] = [0, 0]
-    pair[0] += days
-    pair[1] += dossiers
+#: acc.sums keys of 2.2: the unit's working days, and each procedure's time in its own unit
+_DAYS = "AVERAGE_PROCESSING_TIME"
+_OWN = "AVERAGE_PROCESSING_TIME/"
+
+
+def add_processing_time(acc: Acc, code: str, days: int, value: Fraction | int,
+                        dossiers: int = 1) -> None:
+    """2.2: ``dossiers`` of procedure ``code`` took ``days`` working days in all, ``value`` in
+    the unit of the procedure's time limit (see :func:`~chiso766.deadlines.processing_time`)."""
+    for key, amount in ((_DAYS, days), (_OWN + code, value)):
+        pair = acc.sums.get(key)
+        if pair is None:
+            pair = acc.sums[key] = [0, 0]
+        pair[0] += amount
+        pair[1] += dossiers
 
 
 def dossier_on_time(acc: Acc, ctx: Context, units: Sequence[str],
@@ -73,14 +81,49 @@ def dossier_on_time(acc: Acc, ctx: Context, units: Sequence[str],
                  numerator_ids=num_ids, denominator_ids=den_ids)
 
 
+_UNIT_NAMES = {
+    "working_days": ("ngày làm việc", "working days"),
+    "calendar_days": ("ngày", "calendar days"),
+    "working_hours": ("giờ làm việc", "working hours"),
+    "months": ("tháng", "months"),
+}
+#: Procedures named in 2.2's note (all of them are in ``Count.by_procedure``).
+_SHOWN = 5
+
+
 def average_processing_time(acc: Acc, ctx: Context, units: Sequence[str],
                             done: Mapping[str, Count]) -> Count:
-    """2.2 Thời gian giải quyết TTHC trung bình (analysis only): working days from receipt to
-    finishing, summed over dossiers finished in the period / their number."""
-    total, k = acc.sums.get("AVERAGE_PROCESSING_TIME", (0, 0))
+    """2.2 Thời gian giải quyết TTHC trung bình (analysis only; QĐ 766 group 2.2 "theo từng
+    TTHC"; docs/rules.md "2.2"): over dossiers received in the period (``received_at``) and
+    finished or returned by the evaluation moment (stopped ones left out), the end minus the
+    receipt minus the applicant's supplement time. Per procedure (``Count.by_procedure``) in
+    the unit of its time limit; the unit's figure, n/d, in working days."""
+    total, k = acc.sums.get(_DAYS, (0, 0))
     mean = Fraction(total, k) if k else None
-    notes: tuple[Note, ...] = ()
+    by_procedure = []
+    for key, (value, n) in sorted(acc.sums.items()):
+        if key.startswith(_OWN) and n:
+            code = key[len(_OWN):]
+            proc = ctx.procedures.get(code)
+            by_procedure.append(ProcedureMean(
+                code, processing_unit(proc.time_limit if proc is not None else None),
+                Fraction(value), n))
+    notes: list[Note] = []
     if mean is not None:
-        notes = (Note(f"bình quân {float(mean):.2f} ngày làm việc/hồ sơ",
-                      f"mean {float(mean):.2f} working days per dossier"),)
-    return Count(total, k, ratio=mean, ratio_given=True, notes=notes)
+        notes.append(Note(f"bình quân {float(mean):.2f} ngày làm việc/hồ sơ (đơn vị: ngày làm "
+                          "việc)",
+                          f"mean {float(mean):.2f} working days per dossier (unit: working "
+                          "days)"))
+        parts_vi, parts_en = [], []
+        for pm in by_procedure[:_SHOWN]:
+            vi, en = _UNIT_NAMES[pm.unit]
+            parts_vi.append(f"{pm.code}: {float(pm.mean):.2f} {vi} ({pm.dossiers} hồ sơ)")
+            parts_en.append(f"{pm.code}: {float(pm.mean):.2f} {en} ({pm.dossiers} dossiers)")
+        more = len(by_procedure) - _SHOWN
+        if more > 0:
+            parts_vi.append(f"và {more} TTHC khác")
+            parts_en.append(f"and {more} more procedures")
+        notes.append(Note("theo TTHC, đơn vị của thời hạn giải quyết: " + "; ".join(parts_vi),
+                          "per procedure, in its time limit's unit: " + "; ".join(parts_en)))
+    return Count(total, k, ratio=mean, ratio_given=True, notes=tuple(notes),
+                 by_procedure=tuple(by_procedure))

@@ -214,7 +214,10 @@ class _BlockCounter:
         self.present: Bools = np.zeros((0, 0), dtype=np.bool_)
         self.pairs = _KeyCounts()  # unit << 32 | shape id -> dossiers
         self.marks = _KeyCounts()  # unit << 40 | procedure << 16 | marks
-        self.days = _KeyCounts()  # unit << 20 | 2.2 days -> dossiers
+        self.days = _KeyCounts()  # unit << 40 | procedure << 16 | 2.2 working days -> dossiers
+        self.calendar_days = _KeyCounts()  # the same, calendar days (calendar-day procedures)
+        self.kinds = np.zeros(0, dtype=np.int64)  # per procedure index: how 2.2 measures it
+        self.always = ctx.counting.multiple_supplements_late == "always"
 
     # -- rows that are not in a clean block ------------------------------------------------------
 
@@ -285,34 +288,58 @@ class _BlockCounter:
         ended = np.where((ended == ABSENT) & (asked == 1) & (open_ask >= 0), open_ask, ended)
         result = np.where(finished <= as_of, finished, np.where(returned <= as_of, returned,
                                                                  ABSENT))
-        got = (start <= receipt) & (receipt < end)
-        resolved = (start <= result) & (result < end)
-        in_population = got | ((receipt < start) & (ended >= start))
+        # P and "received" need received_at; submitted_at stands in only for 3.2 and 3.5.
+        has_receipt = received != ABSENT
+        arrived = (start <= receipt) & (receipt < end)
+        got = arrived & has_receipt
+        in_population = got | (has_receipt & (receipt < start) & (ended >= start))
         pending = ended == ABSENT
+        unfinished = result == ABSENT
         adjusted = np.where(pending, as_of, ended) - applicant
-        late = (adjusted // DAY_US > due // DAY_US) | (asked > 1)
+        late = (adjusted // DAY_US > due // DAY_US) | (
+            (asked > 1) & (self.always | unfinished))
         verdict = np.where(in_population, np.where(pending, 3, 1) + late, 0)
-        core = verdict | (resolved.astype(np.int64) << 4) | (got.astype(np.int64) << 5)
+        core = verdict | (arrived.astype(np.int64) << 4) | (got.astype(np.int64) << 5)
         counted = ~special & claimed & (receipt <= as_of)
         # No recorded due date: the statutory one, a row at a time.
         for i in np.flatnonzero(counted & in_population & (due == ABSENT)).tolist():
             value = self._statutory(int(receipt[i]), int(ended[i]), int(procs[i]),
-                                    int(applicant[i]), int(asked[i]))
+                                    int(applicant[i]), int(asked[i]), bool(unfinished[i]))
             if value is None:
                 special[i] = True
                 counted[i] = False
             else:
                 core[i] = (core[i] & 0b110000) | value
 
+        # 2.2: received in the period, finished or returned by as_of; the applicant's time off.
         base, cum = self.counter.base, self.cum
+        timed = got & ~unfinished
+        done = np.maximum(np.where(timed, result - applicant, receipt), receipt)
         first = receipt // DAY_US - base
-        last = result // DAY_US - base
+        last = done // DAY_US - base
         inside = (first >= 0) & (first < len(cum)) & (last >= 0) & (last < len(cum))
-        out = counted & resolved & ~inside
+        days = np.maximum(0, cum[np.where(inside, last, 0)] - cum[np.where(inside, first, 0)])
+        calendar_days = done // DAY_US - receipt // DAY_US
+        out = counted & timed & (~inside | (calendar_days > 0xFFFF))
         special |= out
         counted &= ~out
-        use = counted & resolved
-        days = np.maximum(0, cum[np.where(use, last, 0)] - cum[np.where(use, first, 0)])
+        use = counted & timed
+        kinds = self._limit_kinds(procs)
+        by_hand = use & (kinds == 2)
+        if by_hand.any():
+            for i in np.flatnonzero(by_hand).tolist():
+                code = self.codes[int(procs[i]) >> 4]
+                value = self.counter.own_value(code, int(receipt[i]), int(done[i]),
+                                               int(days[i]))
+                times = self.states[int(units[i])][3]
+                triple = times.get(code)
+                if triple is None:
+                    times[code] = [int(days[i]), value, 1]
+                else:
+                    triple[0] += int(days[i])
+                    triple[1] += value
+                    triple[2] += 1
+            use &= ~by_hand
 
         complained = np.zeros(n, dtype=np.int64)
         if self.complained is not None:
@@ -326,7 +353,7 @@ class _BlockCounter:
             chains.mark_used(chain[~special & claimed & (chain >= 0)])
         shapes = core | (complained << 3) | ((procs & 15) << 6) | (fids << 10)
         self._add(units[counted], procs[counted], shapes[counted], use[counted],
-                  days[counted])
+                  days[counted], (kinds == 1)[counted], calendar_days[counted])
 
         run, index = self.run, self.layout.index
         for i in np.flatnonzero(special).tolist():
@@ -467,7 +494,7 @@ class _BlockCounter:
         return learn
 
     def _statutory(self, receipt: int, ended: int, proc: int, applicant: int,
-                   asked: int) -> int | None:
+                   asked: int, unfinished: bool) -> int | None:
         """The verdict code of a dossier with no recorded due date: the procedure's time limit
         from the receipt (Decision 766 via SPEC §4, as :func:`~chiso766.deadlines.classify`),
         UNCLASSIFIED without a time limit."""
@@ -477,17 +504,23 @@ class _BlockCounter:
             return 5
         due = _due_from(from_us(receipt), limit, self.ctx.calendar, self.ctx.policy)
         late_day = ((self.as_of if ended == ABSENT else ended) - applicant) // DAY_US
-        late = late_day > due.toordinal() or asked > 1
+        late = late_day > due.toordinal() or (asked > 1 and (self.always or unfinished))
         return (4 if late else 3) if ended == ABSENT else (2 if late else 1)
 
-    def _add(self, units: Ints, procs: Ints, shapes: Ints, resolved: Bools, days: Ints) -> None:
-        """Count a block's shapes, marks and 2.2 day sums."""
+    def _add(self, units: Ints, procs: Ints, shapes: Ints, timed: Bools, days: Ints,
+             calendar: Bools, calendar_days: Ints) -> None:
+        """Count a block's shapes, marks and 2.2 sums (working days per unit and procedure;
+        calendar days too for procedures whose limit is in calendar days)."""
         self.pairs.add((units << 32) | shapes)
         bits = self.bit_lookup(shapes)
         some = bits != 0
         self.marks.add((units[some] << 40) | ((procs[some] >> 4) << 16) | bits[some])
-        self.days.add((units[resolved] << 20) | days[resolved])
-        if self.pairs.full() or self.marks.full() or self.days.full():
+        self.days.add((units[timed] << 40) | ((procs[timed] >> 4) << 16) | days[timed])
+        cal = timed & calendar
+        self.calendar_days.add((units[cal] << 40) | ((procs[cal] >> 4) << 16)
+                               | calendar_days[cal])
+        if self.pairs.full() or self.marks.full() or self.days.full() \
+                or self.calendar_days.full():
             self.flush()
 
     def flush(self) -> None:
@@ -499,14 +532,26 @@ class _BlockCounter:
             marks = states[key >> 40][2]
             code = codes[(key >> 16) & 0xFF_FFFF]
             marks[code] = marks.get(code, 0) | (key & 0xFFFF)
-        keys, counts = self.days.compact()
-        for key, k in zip(keys.tolist(), counts.tolist(), strict=True):
-            day_sum = states[key >> 20][3]
-            day_sum[0] += (key & 0xF_FFFF) * k
-            day_sum[1] += k
+        for which, table in ((0, self.days), (1, self.calendar_days)):
+            keys, counts = table.compact()
+            for key, k in zip(keys.tolist(), counts.tolist(), strict=True):
+                times = states[key >> 40][3]
+                code = codes[(key >> 16) & 0xFF_FFFF]
+                triple = times.get(code)
+                if triple is None:
+                    triple = times[code] = [0, 0, 0]
+                amount = (key & 0xFFFF) * k
+                if which == 0:
+                    triple[0] += amount
+                    triple[2] += k
+                    if self.kinds[(key >> 16) & 0xFF_FFFF] == 0:
+                        triple[1] += amount  # a working-day procedure: its own unit
+                else:
+                    triple[1] += amount
         self.pairs.clear()
         self.marks.clear()
         self.days.clear()
+        self.calendar_days.clear()
         self.counter.flush()
 
     def _fold_shapes(self, keys: Ints, counts: Ints) -> None:
@@ -596,6 +641,16 @@ class _BlockCounter:
         value = self.proc_of[raw] = len(self.codes) << 4 | pf
         self.codes.append(code)
         return value
+
+    def _limit_kinds(self, procs: Ints) -> Ints:
+        """Per row, how 2.2 measures its procedure (:meth:`_RowCounter.limit_kind`)."""
+        if len(self.kinds) < len(self.codes):
+            more = [self.counter.limit_kind(code)[0] for code in self.codes[len(self.kinds):]]
+            self.kinds = np.concatenate((self.kinds, np.asarray(more, dtype=np.int64)))
+        if not len(self.kinds):
+            return np.zeros(len(procs), dtype=np.int64)
+        kinds: Ints = self.kinds[np.minimum(np.maximum(procs, 0) >> 4, len(self.kinds) - 1)]
+        return kinds
 
     def _bits(self, sid: int) -> int:
         bits = self.bits.get(sid)

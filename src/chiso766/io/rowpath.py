@@ -36,9 +36,11 @@ from pathlib import Path
 from typing import Any
 
 from ..criteria.base import DossierShape, Verdict
+from ..deadlines import measure_processing, processing_unit
 from ..errors import InputError
 from ..records import Channel, RatingValue, SupplementRequest
 from ..tally import AUTHORITY_BIT, Tally, shape_marks
+from ..timelimits import TimeLimit
 from . import values as v
 from .readers import (
     _BLANK,
@@ -783,9 +785,9 @@ class _RowCounter:
         self.pairs = 0
         self.any_supplements = len(supplements) > 0
         self.units: dict[str, tuple[str, dict[tuple[Any, ...], int], dict[str, int],
-                                    list[int]]] = {}
+                                    dict[str, list[Any]]]] = {}
         self.by_id: dict[str, tuple[str, dict[tuple[Any, ...], int], dict[str, int],
-                                    list[int]]] = {}
+                                    dict[str, list[Any]]]] = {}
         self.procs: dict[str, tuple[str, tuple[Any, Any]]] = {}
         self.flags: dict[tuple[Any, ...], tuple[Any, ...] | None] = {}
         self.bits: dict[tuple[Any, ...], int] = {}
@@ -799,15 +801,17 @@ class _RowCounter:
                                                             min(years[1], 2199))
         self.complained = ctx.complained
         self.auth = 0 if ctx.authorities_given else AUTHORITY_BIT
+        self.always = ctx.counting.multiple_supplements_late == "always"
+        self.limit_kinds: dict[str, tuple[int, TimeLimit | None]] = {}
 
     def _unit(self, raw: str) -> tuple[str, dict[tuple[Any, ...], int], dict[str, int],
-                                       list[int]] | None:
+                                       dict[str, list[Any]]] | None:
         unit = raw.strip()
         if not unit or (self.unit_ids is not None and unit not in self.unit_ids):
             return None
         state = self.by_id.get(unit)
         if state is None:
-            state = self.by_id[unit] = (unit, {}, {}, [0, 0])
+            state = self.by_id[unit] = (unit, {}, {}, {})
         self.units[raw] = state
         return state
 
@@ -864,7 +868,8 @@ class _RowCounter:
                     moment.append(day + hm + sec)  # type: ignore[operator]
             else:
                 moment.append(None)
-        receipt, submitted, due_m, fin_m, ret_m, stop_m, new_due_m = moment
+        rec_m, submitted, due_m, fin_m, ret_m, stop_m, new_due_m = moment
+        receipt = rec_m
         if receipt is None:
             receipt = submitted
             if receipt is None:
@@ -889,7 +894,9 @@ class _RowCounter:
                 sups.mark_used(k)
             return True  # accepted, not yet received at the evaluation moment
         start = self.start
-        received = start <= receipt < self.end
+        # P and "received" need received_at; submitted_at stands in only for 3.2 and 3.5.
+        arrived = start <= receipt < self.end
+        received = arrived and rec_m is not None
         end = None
         if fin_m is not None and fin_m <= as_of:
             end = fin_m
@@ -913,34 +920,39 @@ class _RowCounter:
                         last_req = req
             if end is None and asked == 1 and open_ask:
                 end = last_req
-        in_population = received or (receipt < start and (end is None or end >= start))
+        in_population = received or (rec_m is not None and receipt < start
+                                     and (end is None or end >= start))
         result = fin_m if fin_m is not None and fin_m <= as_of else (
             ret_m if ret_m is not None and ret_m <= as_of else None)
-        resolved = result is not None and start <= result < self.end
         verdict = Verdict.OUT
         if in_population:
             if due_m is None:
                 return False  # statutory due date: the record path computes it
             pending = end is None
             adjusted = (as_of if pending else end) - applicant  # type: ignore[operator]
-            late = adjusted // DAY_US > due_m // DAY_US or asked > 1
+            late = adjusted // DAY_US > due_m // DAY_US or (
+                asked > 1 and (self.always or result is None))
             if pending:
                 verdict = Verdict.PENDING_LATE if late else Verdict.PENDING_IN_TIME
             else:
                 verdict = Verdict.LATE if late else Verdict.IN_TIME
         days = -1
-        if resolved:
-            assert result is not None
+        value: Any = 0
+        if received and result is not None:
+            done = max(result - applicant, receipt)
             i = receipt // DAY_US - self.base
-            j2 = result // DAY_US - self.base
+            j2 = done // DAY_US - self.base
             cum = self.cum
             if not (0 <= i < len(cum) and 0 <= j2 < len(cum)):
                 return False
             days = max(0, cum[j2] - cum[i])
+            kind = self.limit_kinds.get(proc[0])
+            value = days if kind is not None and kind[0] == 0 else self.own_value(
+                proc[0], receipt, done, days)
         if k >= 0:
             sups.mark_used(k)
-        shape = (received, resolved, verdict, ident in self.complained, *proc[1], *flags)  # type: ignore[misc]
-        _, cells_of, marks, day_sum = unit
+        shape = (received, arrived, verdict, ident in self.complained, *proc[1], *flags)  # type: ignore[misc]
+        _, cells_of, marks, times = unit
         seen = cells_of.get(shape)
         if seen is None:
             cells_of[shape] = 1
@@ -958,9 +970,37 @@ class _RowCounter:
             if old | bits != old:
                 marks[code] = old | bits
         if days >= 0:
-            day_sum[0] += days
-            day_sum[1] += 1
+            triple = times.get(proc[0])
+            if triple is None:
+                times[proc[0]] = [days, value, 1]
+            else:
+                triple[0] += days
+                triple[1] += value
+                triple[2] += 1
         return True
+
+    def limit_kind(self, code: str) -> tuple[int, TimeLimit | None]:
+        """How 2.2 measures procedure ``code``: 0 in working days (also with no limit), 1 in
+        calendar days, 2 otherwise (working hours, months: :func:`measure_processing`)."""
+        known = self.limit_kinds.get(code)
+        if known is None:
+            proc = self.ctx.procedures.get(code)
+            limit = proc.time_limit if proc is not None else None
+            unit = processing_unit(limit)
+            known = self.limit_kinds[code] = (
+                0 if unit == "working_days" else 1 if unit == "calendar_days" else 2, limit)
+        return known
+
+    def own_value(self, code: str, receipt: int, done: int, days: int) -> Any:
+        """2.2: the processing time from ``receipt`` to ``done`` (microseconds, ``done`` already
+        adjusted for the applicant) in the unit of ``code``'s time limit."""
+        kind, limit = self.limit_kind(code)
+        if kind == 0:
+            return days
+        if kind == 1:
+            return done // DAY_US - receipt // DAY_US
+        return measure_processing(from_us(receipt), from_us(done), limit, self.ctx.calendar,
+                                  self.ctx.policy)[1]
 
     def _flags(self, key: tuple[Any, ...], parts: tuple[tuple[dict[Any, Any], ...], bool],
                ) -> tuple[Any, ...] | None:
@@ -989,11 +1029,12 @@ class _RowCounter:
     def flush(self) -> None:
         """Hand the counts to the tally and fold them (also when the distinct (unit, shape)
         pairs reach :data:`_PAIRS_LIMIT`, which keeps memory flat whatever the data)."""
-        for unit, cells, marks, day_sum in self.by_id.values():
-            self.tally.add_counted(unit, cells, marks, (day_sum[0], day_sum[1]))
+        for unit, cells, marks, times in self.by_id.values():
+            self.tally.add_counted(unit, cells, marks,
+                                   {code: (t[0], t[1], t[2]) for code, t in times.items()})
             cells.clear()
             marks.clear()
-            day_sum[0] = day_sum[1] = 0
+            times.clear()
         self.pairs = 0
         self.tally.units  # noqa: B018 - reading folds the handed counts into the accumulators
 
