@@ -23,6 +23,7 @@ import pytest
 
 from chiso766 import (
     Chiso766Error,
+    CountingPolicy,
     Dossier,
     Period,
     Petition,
@@ -286,6 +287,14 @@ def test_a_late_only_by_the_supplement_rule_is_in_the_band() -> None:
     # finished after the two requests: judged on its dates (early) → on time, A = 2/2
     finished = dataset([dossier("twice", EARLY, supplements=2), dossier("ok", EARLY)])
     assert score(finished, period=Q2, d_values={}).unit("U1").part("A").value == 1
+    # the other reading (counting=CountingPolicy(multiple_supplements_late="always")): late
+    # whatever its dates, 0 working days late → the silent band, 0 points: A = (0 + 1) / 2
+    always = CountingPolicy(multiple_supplements_late="always")
+    a_always = score(finished, period=Q2, d_values={}, counting=always).unit("U1").part("A")
+    assert a_always.value == Fraction(1, 2)
+    assert a_always.details["late_within_5_working_days"] == 1
+    with pytest.raises(PolicyError, match="counting"):
+        score(finished, period=Q2, d_values={}, counting="always")  # type: ignore[arg-type]
 
 
 def test_a_counts_only_dossiers_resolved_in_the_period() -> None:

@@ -124,6 +124,24 @@ def test_policy_options(capsys: pytest.CaptureFixture[str], folder: Path) -> Non
     assert unit_of(data, "X")["A"] == 0.75
 
 
+def test_counting_policy_option(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # X-2 (finished 16/06, on its due date) was asked for supplements twice. Default
+    # (multiple_supplements_late=unfinished_only): finished, so judged on its dates minus the
+    # applicant's 2 days → on time; A = (X-1 + X-2) / 4 = 0.5. With "always": late whatever its
+    # dates (0 working days late: the silent band, 0 points) → A = 1 / 4 = 0.25.
+    folder = write_folder(tmp_path / "d", supplements=[
+        "X-2,03/06/2025 09:00:00,04/06/2025 09:00:00",
+        "X-2,05/06/2025 09:00:00,06/06/2025 09:00:00"])
+    _, data = run_json(capsys, str(folder), "--period", "2025-Q2")
+    assert unit_of(data, "X")["A"] == 0.5
+    _, data = run_json(capsys, str(folder), "--period", "2025-Q2",
+                       "--policy", "multiple_supplements_late=always")
+    assert unit_of(data, "X")["A"] == 0.25
+    assert unit_of(data, "X")["late_within_5_working_days"] == 2  # X-2 and X-3
+    status, _, err = run(capsys, str(folder), "--period", "2025-Q2", "--policy", "no=such")
+    assert status == 2 and "CountingPolicy" in err
+
+
 def k_equal_20_folder(path: Path) -> Path:
     """X: both dossiers on time, no supplement (A = B = 1), one normal rating (C = 0), no
     petitions and every dossier in time (D = 6 + 6 + 6 = 18), posting incomplete (E = 0):

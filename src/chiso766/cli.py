@@ -241,6 +241,7 @@ def _parser(lang: str = "vi") -> argparse.ArgumentParser:
                      "part counted as 0 (zero)")
     hcm.add_argument("--b-population", dest="b_population", choices=("resolved", "supplemented"),
                      default="resolved", help="dossiers B is computed over")
+    hcm.add_argument("--policy", action="append", metavar="NAME=VALUE", help=_POLICY_HELP)
 
     aud = command("audit", _AUDIT_FORMATS, help="dossiers whose recorded due date is later "
                   "than the statutory one, or missing")
@@ -527,14 +528,16 @@ def _cmd_hcm104(args: argparse.Namespace) -> int:
         late_within_5_working_days=args.late_within_5, k_equal_20=args.k_equal_20,
         missing_part=args.missing_part, b_population=args.b_population,
     )
+    counting = _counting(args)
     dataset = _read(args.folder, args.strict, args.progress, args.lang)
     _check_input(dataset.report, args.lang)
     if period is None:
         period = _default_period(dataset, args.lang)
     with_766 = args.format in ("html", "xlsx")
-    card = score_766(dataset, period=period, as_of=as_of) if with_766 else None
+    card = score_766(dataset, period=period, as_of=as_of,
+                     counting=counting) if with_766 else None
     report = score(dataset, period=period, as_of=as_of, policy=policy, by_staff=args.staff,
-                   scorecard=card)
+                   scorecard=card, counting=counting)
     _warn_empty_period(report, args.lang, dataset)
     chosen: list[str] | None = None
     if args.unit:

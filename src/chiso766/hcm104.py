@@ -40,6 +40,7 @@ import attrs
 
 from .calendar import WorkingCalendar
 from .criteria.base import Note, calendar_notes
+from .criteria.policy import CountingPolicy
 from .deadlines import DeadlinePolicy, classify, effective_end
 from .errors import Chiso766Error, MissingDataError, PolicyError
 from .periods import Period
@@ -579,7 +580,8 @@ class _DossierMark:
 
 def _mark_dossier(d: Dossier, proc: Procedure | None, *, period: Period, as_of: datetime,
                   calendar: WorkingCalendar, deadline_policy: DeadlinePolicy | None,
-                  policy: Hcm104Policy) -> _DossierMark | None:
+                  policy: Hcm104Policy, counting: CountingPolicy | None = None,
+                  ) -> _DossierMark | None:
     """A dossier counts for A and B when it was resolved in the period — Phụ lục, mục I.1 scores
     "từng hồ sơ đã có kết quả" and divides by "tổng hồ sơ đã giải quyết": its processing ended
     (finished, returned or stopped) within the period, by the evaluation moment. One that is
@@ -588,7 +590,8 @@ def _mark_dossier(d: Dossier, proc: Procedure | None, *, period: Period, as_of: 
     if end is None or source not in _ENDED or not period.contains(end):
         return None
     try:
-        verdict = classify(d, proc, calendar=calendar, as_of=as_of, policy=deadline_policy)
+        verdict = classify(d, proc, calendar=calendar, as_of=as_of, policy=deadline_policy,
+                           counting=counting)
     except MissingDataError:
         a = "unclassified"
     else:
@@ -812,12 +815,16 @@ def score(
     d_values: Mapping[str, Fraction | Decimal | int | float] | None = None,
     scorecard: Scorecard | None = None,
     by_staff: bool = False,
+    counting: CountingPolicy | None = None,
 ) -> Hcm104Report:
     """The HCMC satisfaction index of every unit of ``dataset`` for ``period`` (SPEC §7;
     QĐ 104/2024/QĐ-UBND, Phụ lục, mục I.1–I.5 and II).
 
     * A, B — the dossiers resolved in the period (processing finished, returned or stopped in
-      the period, by ``as_of``); on time per :func:`~chiso766.deadlines.classify` (SPEC §4).
+      the period, by ``as_of``); on time per :func:`~chiso766.deadlines.classify`
+      (docs/rules.md "Was a dossier handled on time?"), with ``counting``'s
+      ``multiple_supplements_late`` (default ``"unfinished_only"``: a finished or returned
+      dossier is judged on its dates however many supplement requests it had).
     * C — the ratings made in the period (``rated_at`` in the period, by ``as_of``); a rating
       without ``rated_at`` counts when its dossier was resolved in the period.
     * D — ``d_values[unit]`` when given (a unit missing from it has no D); otherwise the unit's
@@ -852,6 +859,9 @@ def score(
     if deadline_policy is not None and not isinstance(deadline_policy, DeadlinePolicy):
         raise PolicyError("must be a DeadlinePolicy", record="score", field="deadline_policy",
                           value=deadline_policy)
+    if counting is not None and not isinstance(counting, CountingPolicy):
+        raise PolicyError("must be a CountingPolicy", record="score", field="counting",
+                          value=counting)
     if d_values is not None and scorecard is not None:
         raise PolicyError("give d_values or scorecard, not both", record="score",
                           field="scorecard", value="both")
@@ -884,7 +894,8 @@ def score(
         if d.receipt > moment:
             continue
         mark = _mark_dossier(d, procedures.get(d.procedure_code), period=period, as_of=moment,
-                             calendar=cal, deadline_policy=deadline_policy, policy=pol)
+                             calendar=cal, deadline_policy=deadline_policy, policy=pol,
+                             counting=counting)
         if mark is None:
             continue
         resolved.add(d.id)
@@ -938,7 +949,8 @@ def score(
         notes.append(Note("D do người dùng cung cấp", "D supplied by the caller"))
     else:
         card = scorecard if scorecard is not None else score_766(
-            dataset, period=period, as_of=moment, calendar=cal, policy=deadline_policy)
+            dataset, period=period, as_of=moment, calendar=cal, policy=deadline_policy,
+            counting=counting)
         notes.append(Note(
             "D = điểm nhóm 5 \"Mức độ hài lòng\" (18 điểm) của Chỉ số 766 cùng kỳ, từ Hệ thống "
             "PAKN; tiêu chí 5.2, 5.3 đạt tối đa khi không có PAKN",
