@@ -248,7 +248,7 @@ def _audit_section(audits: Sequence[tuple[Any, Any]], lang: str, period: Any = N
                    f'<td class="num">{day(r.recorded_due_at)}</td>'
                    f'<td class="num">{day(r.statutory_due_at)}</td>'
                    f'<td class="num">{r.extra_working_days}</td>'
-                   f"<td>{_e('; '.join(r.messages))}</td></tr>")
+                   f"<td>{_e('; '.join(r.texts(lang)))}</td></tr>")
     out.append("</tbody></table>")
     if len(audits) > limit:
         out.append(f"<p>{_e(t['more'].format(n=len(audits) - limit))}</p>")
