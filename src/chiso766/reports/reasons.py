@@ -23,7 +23,7 @@ import attrs
 
 from ..io.columns import FIELDS
 
-__all__ = ["CATALOGUE", "Template", "field_label", "reason_text"]
+__all__ = ["CATALOGUE", "Template", "field_label", "reason_text", "template_of"]
 
 
 def _national_names() -> dict[str, str]:
@@ -94,6 +94,12 @@ def _from(table: Mapping[str, str]) -> Callable[[str], str | None]:
     return table.get
 
 
+def _inner(text: str) -> str | None:
+    """A reason inside another: translated, or ``None`` (the whole stays English)."""
+    shown = _vi(text)
+    return shown if shown != text else None
+
+
 #: How a named group is shown in Vietnamese; a group not listed here is a value, kept as it is.
 #: A function returning ``None`` means "not a known word": the reason is then left in English.
 _GROUPS: dict[str, Callable[[str], str | None]] = {
@@ -104,8 +110,9 @@ _GROUPS: dict[str, Callable[[str], str | None]] = {
     "key": _from(_KEY),
     "rule": _from(_RULE),
     "hint": _hint,
-    "inner": lambda text: _vi(text) if _vi(text) != text else None,
+    "inner": _inner,
 }
+
 
 
 @attrs.frozen
@@ -313,15 +320,26 @@ def _render(template: Template, match: re.Match[str]) -> str | None:
     return template.vi.format_map(values)
 
 
-@lru_cache(maxsize=4096)
-def _vi(reason: str) -> str:
+def _translate(reason: str) -> tuple[Template, str] | None:
     for template in CATALOGUE:
         match = template.pattern.fullmatch(reason)
         if match is not None:
             shown = _render(template, match)
             if shown is not None:
-                return shown
-    return reason
+                return template, shown
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _vi(reason: str) -> str:
+    found = _translate(reason)
+    return reason if found is None else found[1]
+
+
+def template_of(reason: str) -> Template | None:
+    """The catalogue entry that translates ``reason``, or ``None`` when none does."""
+    found = _translate(reason) if isinstance(reason, str) else None
+    return None if found is None else found[0]
 
 
 def reason_text(reason: str, lang: str) -> str:
