@@ -316,3 +316,14 @@ def test_audit_command_follows_lang(capsys: pytest.CaptureFixture[str], tmp_path
     target = tmp_path / "audit.csv"
     run(capsys, "audit", str(MESSY), "--lang", "en", "-o", str(target))
     assert "no due date recorded (NgayHenTra)" in target.read_text(encoding="utf-8")
+
+
+def test_html_page_shows_audit_messages_and_reasons_in_english_with_lang_en(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    page = tmp_path / "en.html"
+    run(capsys, "score", str(MESSY), "--lang", "en", "-o", str(page))
+    text = page.read_text(encoding="utf-8")
+    assert "<td>no due date recorded (NgayHenTra)</td>" in text
+    assert ("<td>unknown procedure code &#x27;2.999999&#x27;: not in the procedures file</td>"
+            in text)
+    assert "không ghi nhận" not in text and "không có trong tệp" not in text
