@@ -604,7 +604,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
             a = _audit_dict(d, r)
             w.writerow([a["dossier_id"], a["unit_id"], a["procedure_code"], a["received_at"],
                         a["recorded_due_at"], a["statutory_due_at"], a["extra_working_days"],
-                        a["ended_at"], " ".join(a["flags"]), "; ".join(r.messages)])
+                        a["ended_at"], " ".join(a["flags"]), "; ".join(r.texts(args.lang))])
         text = buf.getvalue()
     else:
         text = _audit_table(rows, len(dataset.dossiers), args.lang)
@@ -647,7 +647,7 @@ def _audit_table(rows: list[Any], checked: int, lang: str) -> str:
                                 terminal_text(d.procedure_code)[:10], day(d.receipt),
                                 day(r.recorded_due_at), day(r.statutory_due_at),
                                 r.extra_working_days, day(r.end_at)))
-        for m in r.messages:
+        for m in r.texts(lang):
             lines.append(f"    ↳ {terminal_text(m)}")
     return "\n".join(lines) + "\n"
 

@@ -653,16 +653,48 @@ class AuditResult:
     statutory_due_at: datetime | None
     extra_working_days: int  #: how many working days the recorded date is later (0 if not)
     flags: tuple[str, ...]
-    messages: tuple[str, ...]
+    messages: tuple[str, ...]  #: in Vietnamese, one for each flag
     end_at: datetime | None
+    #: the same messages in English (empty when the result was built without them)
+    messages_en: tuple[str, ...] = ()
 
     @property
     def flagged(self) -> bool:
         """A recorded due date later than the statutory one, or none recorded."""
         return MISSING_RECORDED_DUE in self.flags or RECORDED_LATER_THAN_STATUTORY in self.flags
 
+    def texts(self, lang: str = "vi") -> tuple[str, ...]:
+        """The messages in ``lang``: English for ``"en"`` (when the result has them), else
+        Vietnamese. Values (dates, day counts) are the same in both."""
+        if lang == "en" and len(self.messages_en) == len(self.messages):
+            return self.messages_en
+        return self.messages
+
     def __str__(self) -> str:
         return f"{self.dossier_id}: " + "; ".join(self.messages or ("không có bất thường",))
+
+
+#: The audit's messages, one for each flag: (Vietnamese, English), formatted with the same values.
+_AUDIT_TEXT: dict[str, tuple[str, str]] = {
+    MISSING_RECORDED_DUE: ("không ghi nhận ngày hẹn trả (NgayHenTra)",
+                           "no due date recorded (NgayHenTra)"),
+    NO_TIME_LIMIT: ("không có thời hạn giải quyết để tính hạn theo quy định",
+                    "no time limit to compute the statutory due date from"),
+    AWAITING_APPLICANT: ("đang chờ công dân bổ sung hồ sơ: thời hạn chưa tính lại",
+                         "waiting for the applicant's supplement: the due date is not "
+                         "recomputed yet"),
+    RECORDED_LATER_THAN_STATUTORY: (
+        "hạn ghi nhận {recorded:%d/%m/%Y} muộn hơn hạn theo quy định {statutory:%d/%m/%Y} "
+        "({extra} ngày làm việc)",
+        "recorded due date {recorded:%d/%m/%Y} is later than the statutory "
+        "{statutory:%d/%m/%Y} ({extra} working days)"),
+    HIDES_LATENESS: ("kết thúc {end:%d/%m/%Y}: trễ so với quy định nhưng đúng hạn theo ngày "
+                     "ghi nhận",
+                     "ended {end:%d/%m/%Y}: late against the statutory due date but on time "
+                     "against the recorded one"),
+    LATE_AGAINST_NEW_DUE: ("trễ cả so với ngày hẹn lại {new_due:%d/%m/%Y}",
+                           "late even against the new due date {new_due:%d/%m/%Y}"),
+}
 
 
 def audit(
@@ -686,39 +718,33 @@ def audit(
     limit = _limit_of(procedure, time_limit)
     statutory = statutory_due_at(d, limit, cal, pol)
     flags: list[str] = []
-    messages: list[str] = []
+    values: dict[str, Any] = {}
     extra = 0
     recorded = d.due_at
     end = d.ended_at
     if recorded is None:
         flags.append(MISSING_RECORDED_DUE)
-        messages.append("không ghi nhận ngày hẹn trả (NgayHenTra)")
     if limit is None:
         flags.append(NO_TIME_LIMIT)
-        messages.append("không có thời hạn giải quyết để tính hạn theo quy định")
     elif statutory is None:
         flags.append(AWAITING_APPLICANT)
-        messages.append("đang chờ công dân bổ sung hồ sơ: thời hạn chưa tính lại")
     if recorded is not None and statutory is not None:
         later = (recorded.date() > statutory.date()) if pol.granularity == "date" \
             else recorded > statutory
         if later:
             extra = max(0, cal.working_days_between(statutory.date(), recorded.date()))
             flags.append(RECORDED_LATER_THAN_STATUTORY)
-            messages.append(
-                f"hạn ghi nhận {recorded:%d/%m/%Y} muộn hơn hạn theo quy định "
-                f"{statutory:%d/%m/%Y} ({extra} ngày làm việc)"
-            )
+            values.update(recorded=recorded, statutory=statutory, extra=extra)
             if end is not None and end.date() > statutory.date() and end.date() <= recorded.date():
                 flags.append(HIDES_LATENESS)
-                messages.append(
-                    f"kết thúc {end:%d/%m/%Y}: trễ so với quy định "
-                    "nhưng đúng hạn theo ngày ghi nhận"
-                )
+                values["end"] = end
     if d.new_due_at is not None and end is not None and end.date() > d.new_due_at.date():
         flags.append(LATE_AGAINST_NEW_DUE)
-        messages.append(f"trễ cả so với ngày hẹn lại {d.new_due_at:%d/%m/%Y}")
+        values["new_due"] = d.new_due_at
+    messages = tuple(_AUDIT_TEXT[f][0].format(**values) for f in flags)
+    messages_en = tuple(_AUDIT_TEXT[f][1].format(**values) for f in flags)
     return AuditResult(
         dossier_id=d.id, recorded_due_at=recorded, statutory_due_at=statutory,
-        extra_working_days=extra, flags=tuple(flags), messages=tuple(messages), end_at=end,
+        extra_working_days=extra, flags=tuple(flags), messages=messages, end_at=end,
+        messages_en=messages_en,
     )

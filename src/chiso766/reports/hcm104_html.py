@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from . import html as page
 from .fmt import fmt, note_text
 from .hcm104_report import _policy_text
+from .reasons import reason_text
 
 if TYPE_CHECKING:
     from ..hcm104 import Hcm104Report, Hcm104Result
@@ -183,7 +184,7 @@ def render_hcm104_html(
     if inp is not None and inp.rejected:
         rows = "\n".join(
             f"<tr><td>{_e(r.file)}</td><td class='num'>{r.line}</td><td>{_e(r.field)}</td>"
-            f"<td>{_e(r.value)}</td><td>{_e(r.reason)}</td></tr>"
+            f"<td>{_e(r.value)}</td><td>{_e(reason_text(r.reason, lang))}</td></tr>"
             for r in inp.rejections[:500])
         out.append(f'<section class="rejected"><h2>{_e(t["rejected_rows"])} ({inp.rejected})'
                    f"</h2><table>{page.rejected_head(t)}<tbody>{rows}</tbody></table>"

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .fmt import count, fmt, note_text, percent_text
 from .json_report import number
+from .reasons import reason_text
 from .text import terminal_text
 
 if TYPE_CHECKING:
@@ -247,7 +248,7 @@ def _audit_section(audits: Sequence[tuple[Any, Any]], lang: str, period: Any = N
                    f'<td class="num">{day(r.recorded_due_at)}</td>'
                    f'<td class="num">{day(r.statutory_due_at)}</td>'
                    f'<td class="num">{r.extra_working_days}</td>'
-                   f"<td>{_e('; '.join(r.messages))}</td></tr>")
+                   f"<td>{_e('; '.join(r.texts(lang)))}</td></tr>")
     out.append("</tbody></table>")
     if len(audits) > limit:
         out.append(f"<p>{_e(t['more'].format(n=len(audits) - limit))}</p>")
@@ -317,7 +318,7 @@ def render_html(
     if report is not None and report.rejected:
         rows = "\n".join(
             f"<tr><td>{_e(r.file)}</td><td class='num'>{r.line}</td><td>{_e(r.field)}</td>"
-            f"<td>{_e(r.value)}</td><td>{_e(r.reason)}</td></tr>"
+            f"<td>{_e(r.value)}</td><td>{_e(reason_text(r.reason, lang))}</td></tr>"
             for r in report.rejections[:500])
         body.append(f'<section class="rejected"><h2>{t["rejected_rows"]} ({report.rejected})</h2>'
                     f"<table>{rejected_head(t)}<tbody>{rows}</tbody></table></section>")

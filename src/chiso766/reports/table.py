@@ -6,6 +6,7 @@ import html
 from typing import TYPE_CHECKING, Any
 
 from .fmt import count, cut, fmt, note_text, percent_text
+from .reasons import reason_text
 from .text import terminal_text
 
 if TYPE_CHECKING:
@@ -121,11 +122,13 @@ def scorecard_html_table(card: Scorecard) -> str:
 
 
 def rejections_text(report: Any, lang: str) -> str:
-    """The rejected input rows, at most 50, as lines under the text report."""
+    """The rejected input rows, at most 50, as lines under the text report; each reason in
+    ``lang`` (:func:`~chiso766.reports.reasons.reason_text`)."""
     head = "Dòng bị loại" if lang == "vi" else "Rejected rows"
     lines = [f"\n{head} ({report.rejected}):"]
     for r in report.rejections[:50]:
-        lines.append(terminal_text(f"- {r.file}:{r.line} [{r.field}] {r.value!r}: {r.reason}"))
+        lines.append(terminal_text(f"- {r.file}:{r.line} [{r.field}] {r.value!r}: "
+                                  f"{reason_text(r.reason, lang)}"))
     if report.rejected > 50:
         more = report.rejected - 50
         lines.append(f"- … {more} nữa (dùng --format json để xem hết)" if lang == "vi"

@@ -285,7 +285,7 @@ def render_xlsx(
             listed[where] += 1
             add_row(ws, [d.id, d.unit_id, name_of(d.unit_id), d.procedure_code, d.receipt,
                          a.recorded_due_at, a.statutory_due_at, a.extra_working_days,
-                         a.end_at, h["placement"][where], "; ".join(a.messages)],
+                         a.end_at, h["placement"][where], "; ".join(a.texts(lang))],
                     {4: _MOMENT, 5: _MOMENT, 6: _MOMENT, 7: _WHOLE, 8: _MOMENT})
         tables.append(ws)
 
