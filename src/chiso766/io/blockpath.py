@@ -19,6 +19,7 @@ dossiers without a recorded due date are decided a row at a time here, as the ro
 
 from __future__ import annotations
 
+import functools
 import zlib
 from collections.abc import Callable, Container, Mapping
 from pathlib import Path
@@ -58,8 +59,10 @@ from .rowpath import (
     _RowCounter,
     _Rows,
     _settle,
+    cell_ok,
     from_us,
     tally_dossier_csv,
+    unread_checks,
 )
 
 __all__ = ["tally_dossier_blocks"]
@@ -118,6 +121,11 @@ def _count_blocks(path: Path, tally: Tally, builder: ReportBuilder,
         return _BlockCounter(path, counter, run, layout, at, claims, pos)
 
     return read_blocks(path, reader, start, progress)
+
+
+def _valid(conv: Any, text: str) -> int | None:
+    """A :class:`~.blocks.Coder` code for a cell the count does not read: 0 when valid."""
+    return 0 if cell_ok(conv, text) else None
 
 
 class _KeyCounts:
@@ -200,6 +208,11 @@ class _BlockCounter:
         self.procs = Coder(self._proc)
         self.flag_words: list[list[str | None]] = []
         self.flag_coders = [Coder(self._spelling(k)) for k in range(len(self.flag_at))]
+        # The cells the count does not read but the general path converts (NopQuaDVCQG…):
+        # a bad one makes its row special, as the row path's check does.
+        self.unread = [(column, Coder(functools.partial(_valid, conv)))
+                       for column, conv in unread_checks(run.reader.kind, layout.index,
+                                                         layout.ncols)]
         self.flag_ids: dict[int, int] = {}  # packed spellings -> index in flag_values, -1
         self.flag_values: list[tuple[Any, ...]] = []
         self.flag_index: dict[tuple[Any, ...], int] = {}
@@ -251,6 +264,8 @@ class _BlockCounter:
         units = self.units.code(block, *block.cell(self.at["unit_id"]))
         procs = self.procs.code(block, *block.cell(self.at["procedure_code"]))
         special |= (units < 0) | (procs < 0)
+        for column, coder in self.unread:
+            special |= coder.code(block, *block.cell(column)) < 0
         fids = self._flags(block, special)
 
         moments = [block_moments(block, column, self.ncols, self.counter.moments, special)

@@ -24,6 +24,7 @@ the rest of the file to the row path; a blank or ragged line sends its block onl
 from __future__ import annotations
 
 import codecs
+import csv
 import itertools
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -33,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import InputError
-from .readers import _csv_header, _decode_block, _decoded_blocks, _Reader
+from .readers import _csv_header, _decode_block, _decoded_blocks, _Reader, nul_bytes
 from .rowpath import DAY_US, _FileLayout, _in_line_order, _row_items, _Ticker
 
 Ints = npt.NDArray[np.int64]
@@ -95,8 +96,7 @@ def read_blocks(path: Path, reader: _Reader, start: Callable[[_FileLayout], Bloc
             if first.startswith(codecs.BOM_UTF8):
                 first = first[len(codecs.BOM_UTF8):]
             if b"\x00" in first:
-                raise InputError("not a UTF-8 text file (it contains NUL bytes: binary, or "
-                                 "UTF-16?)", file=reader.file)
+                raise nul_bytes(reader.file)
             cut = first.rfind(b"\n") + 1
             if not cut:
                 return False
@@ -130,6 +130,8 @@ def read_blocks(path: Path, reader: _Reader, start: Callable[[_FileLayout], Bloc
                 end = held + f.readinto(memoryview(buf)[held:held + want])
                 if end == held:
                     break
+                if buf.find(b"\x00", held, end) >= 0:  # anywhere, as the row path refuses it
+                    raise nul_bytes(reader.file)
                 cut = buf.rfind(b"\n", 0, end) + 1
                 if not cut:
                     held = end
@@ -219,6 +221,12 @@ def _split(buf: bytearray, size: int, line: int, bad: set[int], tick: _Ticker, r
     stops[:, :-1] = grid
     stops[:, -1] = ends
     del grid, marks  # not needed while the block is counted
+    if n and int((stops - starts).max()) > csv.field_size_limit():
+        # A cell the csv module refuses ("field larger than field limit"): this block row by
+        # row, so that its row is rejected exactly as the row path and read_folder reject it.
+        _rows(reader, layout, iter(_decode_block(bytes(data[:size]), line, bad)), line, bad,
+              tick, target)
+        return True
     tick.add(n)
     target.count(Block(data, starts, stops, layout.delimiter), line)
     return True

@@ -771,13 +771,11 @@ def _decoded_blocks(f: IO[bytes], file: str, bad: set[int], line: int = 1,
     if line == 1 and not carry:
         f = _LineEnds.wrap(f)
     block = f.read(_BLOCK)
-    if line == 1 and not carry:
-        if block.startswith(codecs.BOM_UTF8):
-            block = block[len(codecs.BOM_UTF8):]
-        if b"\x00" in block:
-            raise InputError("not a UTF-8 text file (it contains NUL bytes: binary, or "
-                             "UTF-16?)", file=file)
+    if line == 1 and not carry and block.startswith(codecs.BOM_UTF8):
+        block = block[len(codecs.BOM_UTF8):]
     while block:
+        if b"\x00" in block:  # anywhere in the file, not only in its first block
+            raise nul_bytes(file)
         if carry:
             block = carry + block
         cut = block.rfind(b"\n") + 1
@@ -789,6 +787,14 @@ def _decoded_blocks(f: IO[bytes], file: str, bad: set[int], line: int = 1,
         block = f.read(_BLOCK)
     if carry:
         yield _decode_block(carry, line, bad)
+
+
+def nul_bytes(file: str) -> InputError:
+    """The error for a text file (CSV, JSON Lines) with a NUL byte anywhere: UTF-16 or a binary
+    file saved under a text name, refused as a whole (docs/inputs.md, Formats) on every reading
+    path, wherever in the file the NUL is."""
+    return InputError("not a UTF-8 text file (it contains NUL bytes: binary, or UTF-16?)",
+                      file=file)
 
 
 def _csv_header(reader: _Reader, lines: Iterator[str], bad: set[int],
@@ -1132,8 +1138,7 @@ def _iter_jsonl(reader: _Reader, path: Path | FileObject) -> RecordStream[Any]:
         with _binary(path) as f:
             head = f.read(4096)
             if b"\x00" in head:
-                raise InputError("not a UTF-8 text file (it contains NUL bytes: binary, or "
-                                 "UTF-16?)", file=reader.file)
+                raise nul_bytes(reader.file)
             # The head, completed to the end of its last line, then the rest (no seek: a file
             # object need not be seekable).
             first = io.BytesIO(head + (f.readline() if head and not head.endswith(b"\n")
@@ -1143,6 +1148,8 @@ def _iter_jsonl(reader: _Reader, path: Path | FileObject) -> RecordStream[Any]:
                     raw = raw[len(codecs.BOM_UTF8):]
                 if not raw.strip():
                     continue
+                if b"\x00" in raw:  # anywhere in the file: refused as a whole, as a CSV file
+                    raise nul_bytes(reader.file)
                 read += 1
                 try:
                     obj = json.loads(raw.decode("utf-8"))

@@ -628,8 +628,9 @@ def tally_dossier_csv(
             continue
         # The common case inline; anything else (and the first row, which sets up the picker)
         # through _Rows.one.
-        if cols is not None and run.picker is not None and count(run.picker(row), ident, h,
-                                                                 run.flag_parts):
+        if cols is not None and run.picker is not None and (
+                run.plain is None or run.plain(row)) and count(run.picker(row), ident, h,
+                                                               run.flag_parts):
             continue
         run.one(line, ident, row, cols, h)
     if held:
@@ -650,6 +651,8 @@ class _Rows:
         self.pos = pos
         self.picker: Callable[[list[Any]], tuple[Any, ...]] | None = None
         self.flag_parts: tuple[tuple[dict[Any, Any], ...], bool] = ((), False)
+        #: Whether the row's cells the count does not read are valid (None: no such cell).
+        self.plain: Callable[[list[str]], bool] | None = None
 
     def one(self, line: int, ident: str, row: Any, cols: list[int] | None, h: int) -> None:
         if cols is None:
@@ -660,7 +663,9 @@ class _Rows:
                 absent = len(row)  # a plain row has exactly the header's cells
                 self.flag_parts = _flag_tables(self.reader.kind, cols, self.pos, absent)
                 self.picker = _picker([cols[self.pos[name]] for name in _PICKED], absent)
-            if self.counter.count(self.picker(row), ident, h, self.flag_parts):
+                self.plain = unread_check(self.reader.kind, cols, absent)
+            if (self.plain is None or self.plain(row)) and self.counter.count(
+                    self.picker(row), ident, h, self.flag_parts):
                 return
         self.rebuild(row, cols, line, claimed=True)
 
@@ -748,6 +753,48 @@ def _settle(path: Path, reader: _Reader, held: list[tuple[int, str, Any, Any, in
             reader.reject(line, "id", ident,
                           f"duplicate dossier id '{ident}': first seen on line {first[ident]}",
                           ident)
+
+
+def cell_ok(conv: Any, cell: str) -> bool:
+    """Whether the general path takes this cell (an empty one is "not given")."""
+    item = cell.strip()
+    if not item:
+        return True
+    try:
+        conv(item)
+    except v.CellError:
+        return False
+    return True
+
+
+def unread_checks(kind: Any, cols: list[int], absent: int) -> list[tuple[int, Any]]:
+    """The columns of this file the count does not read (a dossier's ``NopQuaDVCQG``,
+    ``ThoiGianGiaiQuyet``) but the general path converts, so rejects when a cell is bad: each
+    one's column and converter (text columns never fail, and are left out)."""
+    return [(cols[n], fs.conv) for n, fs in enumerate(kind.fields)
+            if fs.name not in _PICKED and cols[n] < absent and fs.conv is not v.text]
+
+
+def unread_check(kind: Any, cols: list[int], absent: int) -> Callable[[list[str]], bool] | None:
+    """``row -> bool``: the cells :func:`unread_checks` names are all valid (each spelling
+    decided once, up to :data:`_FLAG_MEMO_LIMIT` of them); ``None`` when there are none."""
+    checks = [(i, conv, {}) for i, conv in unread_checks(kind, cols, absent)]
+    if not checks:
+        return None
+
+    def plain(row: list[str]) -> bool:
+        for i, conv, memo in checks:
+            cell = row[i]
+            good = memo.get(cell)
+            if good is None:
+                good = cell_ok(conv, cell)
+                if len(memo) < _FLAG_MEMO_LIMIT:
+                    memo[cell] = good
+            if not good:
+                return False
+        return True
+
+    return plain
 
 
 def _flag_tables(kind: Any, cols: list[int], pos: Mapping[str, int], absent: int,
