@@ -50,6 +50,7 @@ from .rowpath import (
     _FLAG_FIELDS,
     _MOMENT_FIELDS,
     DAY_US,
+    Held,
     IdClaims,
     SupplementIndex,
     _Claims,
@@ -180,7 +181,7 @@ class _BlockCounter:
         self.at = at
         self.claims = claims
         # Rows whose id's fingerprint was seen before: settled exactly once the file is read.
-        self.held: list[tuple[int, str, Any, Any, int]] = []
+        self.held = Held()
         self.id_at = at["id"]
         self.moment_at = [at[name] for name in _MOMENT_FIELDS]
         self.flag_at = [at[name] for name in _FLAG_FIELDS]
@@ -245,7 +246,7 @@ class _BlockCounter:
     def _one(self, line: int, ident: str, row: Any, index: list[int] | None) -> None:
         h = hash(ident)
         if not self.claims.claim(h):
-            self.held.append((line, ident, row, index, h))
+            self.held.add(line, h)
             return
         self.run.one(line, ident, row, index, h)
 
@@ -353,9 +354,7 @@ class _BlockCounter:
             if claimed[i]:
                 run.one(line + i, ident, row, index, int(hashes[i]))
         for i in np.flatnonzero(~claimed & ~nameless).tolist():
-            ident = text_of(ids[i])
-            self.held.append((line + i, ident, block.row(i), index,
-                              int(hashes[i])))
+            self.held.add(line + i, int(hashes[i]))
 
     def _claim(self, hashes: Ints, wanted: Bools) -> Bools:
         """:meth:`IdClaims.claim` for the ``wanted`` rows in line order: ``True`` where new

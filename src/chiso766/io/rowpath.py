@@ -557,14 +557,14 @@ class _Claims(dict[Any, int]):
 
 
 class _FirstLines(dict[Any, int]):
-    """The second pass's record of the first line claiming each wanted id."""
+    """The second pass's record of the first line claiming each wanted id (by its hash)."""
 
-    def __init__(self, wanted: Container[str]) -> None:
+    def __init__(self, wanted: Container[int]) -> None:
         super().__init__()
         self.wanted = wanted
 
     def setdefault(self, key: Any, default: Any = None) -> Any:
-        if key in self.wanted:
+        if hash(key) in self.wanted:
             return super().setdefault(key, default)
         return default
 
@@ -606,33 +606,40 @@ def tally_dossier_csv(
     counter = _RowCounter(tally, procedures, unit_ids, supplements)
     pos = {fs.name: n for n, fs in enumerate(kind.fields)}
     fast_ok = ctx.policy.granularity == "date" and not ctx.keep_ids
-    held: list[tuple[int, str, Any, Any, int]] = []
+    held = Held()
     run = _Rows(reader, counter, adapter, fast_ok, pos)
 
     claim = claims.claim
     count = counter.count
     id_at = -1
-    for line, row, cols in _plain_rows(reader, path, progress):
-        if cols is None:  # built by the general path (an unusual row)
-            ident = row.id
-        else:
-            if id_at < 0:
-                id_at = cols[pos["id"]]
-            ident = row[id_at].strip()
-            if not ident:
-                run.rebuild(row, cols, line, claimed=False)
+    try:
+        for line, row, cols in _plain_rows(reader, path, progress):
+            if cols is None:  # built by the general path (an unusual row)
+                ident = row.id
+            else:
+                if id_at < 0:
+                    id_at = cols[pos["id"]]
+                ident = row[id_at].strip()
+                if not ident:
+                    run.rebuild(row, cols, line, claimed=False)
+                    continue
+            h = hash(ident)
+            if not claim(h):
+                held.add(line, h)
                 continue
-        h = hash(ident)
-        if not claim(h):
-            held.append((line, ident, row, cols, h))
-            continue
-        # The common case inline; anything else (and the first row, which sets up the picker)
-        # through _Rows.one.
-        if cols is not None and run.picker is not None and (
-                run.plain is None or run.plain(row)) and count(run.picker(row), ident, h,
-                                                               run.flag_parts):
-            continue
-        run.one(line, ident, row, cols, h)
+            # The common case inline; anything else (and the first row, which sets up the
+            # picker) through _Rows.one.
+            if cols is not None and run.picker is not None and (
+                    run.plain is None or run.plain(row)) and count(run.picker(row), ident, h,
+                                                                   run.flag_parts):
+                continue
+            run.one(line, ident, row, cols, h)
+    except InputError:
+        # Strict mode stops at the first bad row in file order: a held row before this one
+        # may be a duplicate, named first (docs/inputs.md).
+        if strict and held:
+            _settle(path, reader, held, run, pos)
+        raise
     if held:
         _settle(path, reader, held, run, pos)
     counter.flush()
@@ -722,37 +729,76 @@ def _in_line_order(rejections: list[Rejection], file: str) -> list[Rejection]:
     return [next(it) if r.file == file else r for r in rejections]
 
 
-def _settle(path: Path, reader: _Reader, held: list[tuple[int, str, Any, Any, int]],
-            run: _Rows, pos: Mapping[str, int]) -> None:
+class Held:
+    """Rows whose id's fingerprint was seen before, to be settled by :func:`_settle`: only their
+    line numbers (8 bytes a row) and the distinct hashes of their ids are kept, never the rows,
+    so that a file of many copies of one id needs memory for its line numbers only (the rows
+    are read again)."""
+
+    __slots__ = ("hashes", "lines")
+
+    def __init__(self) -> None:
+        self.lines = array("q")
+        self.hashes: set[int] = set()
+
+    def add(self, line: int, h: int) -> None:
+        self.lines.append(line)
+        self.hashes.add(h)
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+
+def _settle(path: Path, reader: _Reader, held: Held, run: _Rows, pos: Mapping[str, int]) -> None:
     """Decide the held rows exactly: a second pass finds the first line that claimed each of
-    their ids; a row that is not that line is a duplicate (SPEC §8), the others are counted."""
-    wanted = {ident for _, ident, _, _, _ in held}
-    shadow = _Reader(reader.kind, reader.file, ReportBuilder(), False, None, None, None)
-    first = shadow.seen = _FirstLines(wanted)
-    for line, row, cols in _plain_rows(shadow, path):
-        ident = row.id if cols is None else row[cols[pos["id"]]].strip()
-        if ident:
-            first.setdefault(ident, line)
-    for line, ident, row, cols, h in held:
-        if first.get(ident, line) == line:
-            run.one(line, ident, row, cols, h)
-            continue
-        # A row the general path cannot build is rejected for that cell, as iter_records does
-        # (its duplicate check comes after building); the others as duplicates.
-        record = row
-        if cols is not None:
-            run.adapter.skip = True
-            try:
-                record = _rebuild(reader, row, cols, line)
-            finally:
-                run.adapter.skip = False
-        if record is _BLANK:
-            reader.read -= 1
-            reader.blank += 1
-        elif record is not None:
-            reader.reject(line, "id", ident,
-                          f"duplicate dossier id '{ident}': first seen on line {first[ident]}",
-                          ident)
+    their ids; a row that is not that line is a duplicate (SPEC §8), the others are counted.
+    The held rows are taken again from that pass, in line order, which ends at the last one."""
+    lines = held.lines
+    if any(lines[k] >= lines[k + 1] for k in range(len(lines) - 1)):
+        lines = array("q", sorted(set(lines)))
+    # The same records as the first pass (with their supplement requests); its own report.
+    shadow = _Reader(reader.kind, reader.file, ReportBuilder(), False, None, None,
+                     reader.supplements)
+    first = shadow.seen = _FirstLines(held.hashes)
+    todo = iter(lines)
+    wanted = next(todo, None)
+    rows = _plain_rows(shadow, path)
+    try:
+        for line, row, cols in rows:
+            if wanted is None:
+                break
+            ident = row.id if cols is None else row[cols[pos["id"]]].strip()
+            if ident:
+                first.setdefault(ident, line)
+            if line != wanted:
+                continue
+            wanted = next(todo, None)
+            _settle_one(reader, run, first, line, ident, row, cols)
+    finally:
+        rows.close()
+
+
+def _settle_one(reader: _Reader, run: _Rows, first: Mapping[str, int], line: int, ident: str,
+                row: Any, cols: list[int] | None) -> None:
+    if first.get(ident, line) == line:
+        run.one(line, ident, row, cols, hash(ident))
+        return
+    # A row the general path cannot build is rejected for that cell, as iter_records does
+    # (its duplicate check comes after building); the others as duplicates.
+    record = row
+    if cols is not None:
+        run.adapter.skip = True
+        try:
+            record = _rebuild(reader, row, cols, line)
+        finally:
+            run.adapter.skip = False
+    if record is _BLANK:
+        reader.read -= 1
+        reader.blank += 1
+    elif record is not None:
+        reader.reject(line, "id", ident,
+                      f"duplicate dossier id '{ident}': first seen on line {first[ident]}",
+                      ident)
 
 
 def cell_ok(conv: Any, cell: str) -> bool:
