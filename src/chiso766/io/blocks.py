@@ -48,6 +48,8 @@ BLOCK_BYTES = 1 << 20
 ABSENT = 1 << 62
 #: Longest cell looked up by its bytes (three 8-byte words); longer ones go by text.
 _WORDS = 3
+#: Longest id the block readers take by its bytes; a longer one is read as text.
+_ID_BYTES = 64
 #: Bytes after a block's last line that reading a cell's words may touch.
 _PAD = 8 * _WORDS + 8
 #: Bytes that make a block not "one row a line" for the CSV reader: a quote, the line breaks of
@@ -429,12 +431,15 @@ def block_ids(block: Block, column: int) -> tuple[list[Any], Ints, Bools, Bools]
     raw = block.bytes
     s, length = block.cell(column)
     padded = (length == 0) | SPACE[raw[s]] | SPACE[raw[np.maximum(s + length - 1, 0)]]
-    width = max(int(length.max(initial=0)), 1)
+    # The grid is as wide as the longest id up to _ID_BYTES: a longer id is read as text (one
+    # long id would otherwise make every row of its block that wide: memory, issue 18).
+    long = length > _ID_BYTES
+    width = max(min(int(length.max(initial=0)), _ID_BYTES), 1)
     grid = raw[np.minimum(s[:, None] + np.arange(width), len(raw) - 1)]
     grid[np.arange(width) >= length[:, None]] = 0
     ids: list[Any] = grid.view(f"S{width}").ravel().tolist()
     hashes = np.fromiter(map(hash, ids), dtype=np.int64, count=n)
-    odd = padded | (grid >= 0x80).any(axis=1)
+    odd = padded | long | (grid >= 0x80).any(axis=1)
     nameless = np.zeros(n, dtype=np.bool_)
     for i in np.flatnonzero(odd).tolist():
         ident = block.text(int(s[i]), int(length[i])).strip()

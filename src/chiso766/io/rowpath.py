@@ -29,7 +29,7 @@ import csv
 import itertools
 import zlib
 from array import array
-from collections.abc import Callable, Container, Iterator, Mapping
+from collections.abc import Callable, Container, Generator, Iterator, Mapping
 from datetime import datetime, timedelta
 from operator import itemgetter
 from pathlib import Path
@@ -338,7 +338,7 @@ class SupplementIndex(Mapping[str, tuple[SupplementRequest, ...]]):
 
 
 def _plain_rows(reader: _Reader, path: Path, progress: Callable[[int], None] | None = None,
-                ) -> Iterator[tuple[int, Any, list[int] | None]]:
+                ) -> Generator[tuple[int, Any, list[int] | None], None, None]:
     """Rows of a CSV file as ``(line, row, index)`` where ``index`` gives each field's column
     (``None`` when the row is not plain and was built by the general path: ``row`` is then the
     record). Rejections, blank rows and CSV errors are handled here, as ``_iter_csv`` does."""
@@ -460,7 +460,8 @@ def supplement_rows(reader: _Reader, moments: MomentCells,
             sup_text = row[sup_i] if sup_i < len(row) else ""
             req = moments(req_text) if req_text else None
             sup = moments(sup_text) if sup_text else None
-            if ident and req is not None and (not sup_text or (sup is not None and sup >= req)):
+            if ident and len(ident) <= v.MAX_ID_LENGTH and req is not None and (
+                    not sup_text or (sup is not None and sup >= req)):
                 add(ident, req, sup, line)
                 return
             record = _rebuild(reader, row, cols, line)
@@ -512,6 +513,7 @@ def rating_rows(reader: _Reader, unit_ids: Container[str] | None, as_of: datetim
             ident_i = cols[pos["dossier_id"]]
             ident = row[ident_i].strip() if ident_i < len(row) else ""
             if (rating is not None and unit and unit.strip() is unit
+                    and len(unit) <= v.MAX_ID_LENGTH and len(ident) <= v.MAX_ID_LENGTH
                     and (unit_ids is None or unit in unit_ids)
                     and (not rated_text or rated is not None)):
                 if rating is RatingValue.BAD and ident and (rated is None or rated <= limit):
@@ -611,6 +613,7 @@ def tally_dossier_csv(
 
     claim = claims.claim
     count = counter.count
+    max_id = v.MAX_ID_LENGTH
     id_at = -1
     try:
         for line, row, cols in _plain_rows(reader, path, progress):
@@ -629,7 +632,7 @@ def tally_dossier_csv(
                 continue
             # The common case inline; anything else (and the first row, which sets up the
             # picker) through _Rows.one.
-            if cols is not None and run.picker is not None and (
+            if cols is not None and run.picker is not None and len(ident) <= max_id and (
                     run.plain is None or run.plain(row)) and count(run.picker(row), ident, h,
                                                                    run.flag_parts):
                 continue
@@ -665,7 +668,7 @@ class _Rows:
         if cols is None:
             self.feed(row, line)
             return
-        if self.fast_ok:
+        if self.fast_ok and len(ident) <= v.MAX_ID_LENGTH:
             if self.picker is None:
                 absent = len(row)  # a plain row has exactly the header's cells
                 self.flag_parts = _flag_tables(self.reader.kind, cols, self.pos, absent)
@@ -824,7 +827,8 @@ def unread_checks(kind: Any, cols: list[int], absent: int) -> list[tuple[int, An
 def unread_check(kind: Any, cols: list[int], absent: int) -> Callable[[list[str]], bool] | None:
     """``row -> bool``: the cells :func:`unread_checks` names are all valid (each spelling
     decided once, up to :data:`_FLAG_MEMO_LIMIT` of them); ``None`` when there are none."""
-    checks = [(i, conv, {}) for i, conv in unread_checks(kind, cols, absent)]
+    checks: list[tuple[int, Any, dict[str, bool]]] = [
+        (i, conv, {}) for i, conv in unread_checks(kind, cols, absent)]
     if not checks:
         return None
 
@@ -896,7 +900,8 @@ class _RowCounter:
     def _unit(self, raw: str) -> tuple[str, dict[tuple[Any, ...], int], dict[str, int],
                                        list[int]] | None:
         unit = raw.strip()
-        if not unit or (self.unit_ids is not None and unit not in self.unit_ids):
+        if not unit or len(unit) > v.MAX_ID_LENGTH or (
+                self.unit_ids is not None and unit not in self.unit_ids):
             return None
         state = self.by_id.get(unit)
         if state is None:
@@ -906,7 +911,8 @@ class _RowCounter:
 
     def _proc(self, raw: str) -> tuple[str, tuple[Any, Any]] | None:
         code = raw.strip()
-        if not code or (self.procedures is not None and code not in self.procedures):
+        if not code or len(code) > v.MAX_ID_LENGTH or (
+                self.procedures is not None and code not in self.procedures):
             return None
         proc = self.ctx.procedures.get(code)
         info = self.procs[raw] = (code, (proc.requires_paper_result, proc.has_fee)
