@@ -288,8 +288,7 @@ def test_4_supplements_in_json_lines_with_national_names_stream(
 def test_4_a_folder_written_as_json_lines_streams(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     written = write_folder(read_folder(PROVINCE), tmp_path / "jsonl", format="jsonl")
-    assert sorted(p.suffix for p in written.iterdir()) == [".jsonl"] * len(
-        list(written.iterdir()))
+    assert {p.suffix for p in written.iterdir()} == {".jsonl"}
     got = every_path(written, tmp_path, monkeypatch)
     original = run_path("read_folder + score_766", PROVINCE, tmp_path, monkeypatch)
     assert got.status == 0
