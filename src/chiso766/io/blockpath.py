@@ -473,7 +473,7 @@ class _BlockCounter:
         def learn(text: str) -> int | None:
             if text in words:
                 return words.index(text)
-            if len(words) >= 64:
+            if len(words) >= 64 or len(text) > 64:  # a long cell: by the row path (memory)
                 return None
             words.append(text)
             return len(words) - 1

@@ -90,7 +90,7 @@ def read_blocks(path: Path, reader: _Reader, start: Callable[[_FileLayout], Bloc
     try:
         with path.open("rb") as f:
             first = f.read(BLOCK_BYTES)
-            while b"\n" not in first:  # at least the header line
+            while b"\n" not in first and b"\r" not in first:  # at least the header line
                 more = f.read(BLOCK_BYTES)
                 if not more:
                     break
@@ -99,6 +99,11 @@ def read_blocks(path: Path, reader: _Reader, start: Callable[[_FileLayout], Bloc
                 first = first[len(codecs.BOM_UTF8):]
             if b"\x00" in first:
                 raise nul_bytes(reader.file)
+            cr, lf = first.find(b"\r"), first.find(b"\n")
+            if cr >= 0 and not 0 <= lf < cr and first[cr + 1:cr + 2] != b"\n":
+                # Lines that end with a lone CR (old Mac OS; _LineEnds' rule): the row path
+                # reads the file, without first reading it whole to find a LF.
+                return False
             cut = first.rfind(b"\n") + 1
             if not cut:
                 return False

@@ -579,6 +579,8 @@ _MOMENT_FIELDS = ("received_at", "submitted_at", "due_at", "finished_at", "retur
 _PICKED = ("id", "procedure_code", "unit_id", *_MOMENT_FIELDS, "result_code", "result_file",
            *_FLAG_FIELDS)
 _FLAG_MEMO_LIMIT = 50_000
+#: Longest cell kept in those memos (a long junk cell is decided each time it is seen: memory).
+_MEMO_CELL = 64
 #: Distinct (unit, shape) pairs counted before they are folded into the tally.
 _PAIRS_LIMIT = 25_000
 
@@ -838,7 +840,7 @@ def unread_check(kind: Any, cols: list[int], absent: int) -> Callable[[list[str]
             good = memo.get(cell)
             if good is None:
                 good = cell_ok(conv, cell)
-                if len(memo) < _FLAG_MEMO_LIMIT:
+                if len(memo) < _FLAG_MEMO_LIMIT and len(cell) <= _MEMO_CELL:
                     memo[cell] = good
             if not good:
                 return False
@@ -1070,7 +1072,7 @@ class _RowCounter:
             if value is _MISSING:
                 value = None if cell is None else _MISSING
             if value is _MISSING:
-                if len(self.flags) < _FLAG_MEMO_LIMIT:
+                if len(self.flags) < _FLAG_MEMO_LIMIT and len(cell) <= _MEMO_CELL:
                     self.flags[key] = None
                 return None
             values.append(value)
