@@ -23,7 +23,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import resource
 import subprocess
 import sys
 import textwrap
@@ -394,7 +393,8 @@ def test_9_memory_stays_in_proportion_to_the_data(tmp_path: Path, case: str) -> 
     in-memory path's. Before the fix: 6 GB (or MemoryError) for one 100,000-character id among
     1 MiB of rows, 230 MB for 100,000 copies of one id (2M copies: killed at 4.6 GB)."""
     need("numpy", "fast")
-    assert resource.RUSAGE_CHILDREN  # the measure used (the import is no placeholder)
+    if sys.platform == "win32":
+        pytest.skip("ru_maxrss (the resource module) is POSIX only")
     folder = tmp_path / "in"
     if case == "one 100,000-character id":
         write(folder, "dossiers.csv", f"{H}\n{'H' * 100_000},P1,U1,02/06/2025 08:00:00\n",
