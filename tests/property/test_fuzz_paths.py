@@ -10,6 +10,11 @@ duplicated or cut short, line ends changed — and scored by every entry point t
   (in memory);
 * ``chiso766 hcm104`` and ``chiso766 audit`` (only: no internal error, exit 0, 1 or 2).
 
+``score_folder`` runs twice: on the row path (as without numpy) and on the block path (numpy,
+the ``fast`` extra). The block path reads a dossiers file of more than a MiB in blocks, so every
+``PADDED``-th folder has its dossiers file padded past a MiB with valid rows (copies of the base
+rows under new ids) before it is mutated: most mutations then land in blocks.
+
 Invariants, for every mutated folder:
 
 1. no path fails with anything but a library error (``Chiso766Error``), and the command never
@@ -36,45 +41,62 @@ from typing import Any
 
 import pytest
 
+import chiso766.streaming as streaming_module
 from chiso766 import Chiso766Error, Period, read_folder, score_766, score_folder
 from chiso766.cli import main
+from chiso766.io.rowpath import complained_from_ratings, read_supplement_index, tally_dossier_csv
+from tests.extras import need
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 PROVINCE = ROOT / "examples" / "province"
 PERIOD = "2025-Q2"
 CASES = 48
 BASE_DOSSIERS = 160
+#: One folder in PADDED has a dossiers file of more than a MiB (the block path's blocks): seeds
+#: 5, 13, …, 45 (5 and 45 gave a NopQuaDVCQG cell the block path accepted and the others
+#: rejected, before issue 18 was fixed).
+PADDED = 8
 
 #: Replacement cells: what real exports and hostile users put in a cell.
 JUNK = [
     "", " ", "zzz", "-1", "1.5", "NaN", "null", "0", "2", "99",
     "02/06/2025 08", "31/02/2025 08:00:00", "2025-13-01", "20250601", "2025-06-01T08:00:00+09:00",
     "01/06/2025", "=HYPERLINK(\"http://x\",\"y\")", "\x1b[2J", "a\nb", "ở đây", "\u202e",
-    "x" * 5000, "1e9", "true", "có", "không",
+    "x" * 5000, "1e9", "true", "có", "không", "H\x00S",
 ]
 
 
-def _base(tmp: Path) -> Path:
+def _base(tmp: Path, padded: bool = False) -> Path:
     folder = tmp / "base"
     folder.mkdir()
     for f in PROVINCE.iterdir():
         if f.name == "dossiers.csv":
             with f.open(encoding="utf-8", newline="") as src:
                 rows = list(csv.reader(src))[: BASE_DOSSIERS + 1]
+            if padded:
+                # Copies of the base rows under new ids, before them, past 1 MiB; few rows of
+                # ~2 kB (a long result link) keep each case quick.
+                link = rows[0].index("DuongDanTepTinKetQua")
+                copies = [[f"{row[0]}-P{k}", *row[1:link],
+                           f"{row[link] or 'https://kq.example/'}#{'p' * 2000}", *row[link + 1:]]
+                          for k in range(3) for row in rows[1:]]
+                rows = [rows[0], *copies, *rows[1:]]
             with (folder / f.name).open("w", encoding="utf-8", newline="") as dst:
                 csv.writer(dst).writerows(rows)
+            assert not padded or (folder / f.name).stat().st_size > 1 << 20
         else:
             shutil.copy(f, folder / f.name)
     return folder
 
 
-def _mutate(folder: Path, rnd: random.Random) -> list[str]:
-    """Apply 1–3 seeded mutations to the CSV files of ``folder``; what was done, for messages."""
+def _mutate(folder: Path, rnd: random.Random, padded: bool = False) -> list[str]:
+    """Apply 1–3 seeded mutations to the CSV files of ``folder`` (4–8 to its dossiers file when
+    it is padded past a MiB: the block path's file); what was done, for messages."""
     done = []
     files = sorted(p for p in folder.iterdir() if p.suffix == ".csv")
-    for _ in range(rnd.randint(1, 3)):
+    for _ in range(rnd.randint(4, 8) if padded else rnd.randint(1, 3)):
         # Half the mutations hit the dossiers, where the paths differ most.
-        path = folder / "dossiers.csv" if rnd.random() < 0.5 else rnd.choice(files)
+        path = folder / "dossiers.csv" if padded or rnd.random() < 0.5 else rnd.choice(files)
         text = path.read_text(encoding="utf-8")
         rows = list(csv.reader(io.StringIO(text, newline="")))
         if len(rows) < 2:
@@ -122,6 +144,14 @@ def _streaming(folder: Path) -> dict[str, Any]:
     return score_folder(folder, period=Period.parse(PERIOD)).to_dict()
 
 
+def _row_path(folder: Path) -> dict[str, Any]:
+    """:func:`_streaming` on the row path, as without numpy."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(streaming_module, "_file_readers", lambda: streaming_module._FileReaders(
+            read_supplement_index, complained_from_ratings, tally_dossier_csv))
+        return _streaming(folder)
+
+
 def _run(*argv: str) -> tuple[int, str]:
     err = io.StringIO()
     with redirect_stdout(io.StringIO()), redirect_stderr(err):
@@ -153,37 +183,43 @@ def _without_ids(card: dict[str, Any]) -> str:
 
 @pytest.mark.parametrize("seed", range(CASES))
 def test_every_path_gives_one_answer(tmp_path: Path, seed: int) -> None:
-    folder = _base(tmp_path)
-    what = _mutate(folder, random.Random(seed))
+    padded = seed % PADDED == 5
+    if padded:
+        need("numpy", "fast")
+    folder = _base(tmp_path, padded)
+    what = _mutate(folder, random.Random(seed), padded)
     memory = _outcome(lambda: _in_memory(folder))
-    streaming = _outcome(lambda: _streaming(folder))
+    streaming = _outcome(lambda: _streaming(folder))  # the block path when numpy is there
+    rows = _outcome(lambda: _row_path(folder))
     status, cli, err = _command(folder, tmp_path / "stream.json")
     status_ids, cli_ids, err_ids = _command(folder, tmp_path / "ids.json", "--ids")
     others = [_run("hcm104", str(folder), "--period", PERIOD, "--format", "json", "--output",
                    str(tmp_path / "hcm.json")),
               _run("audit", str(folder), "--output", str(tmp_path / "audit.txt"))]
-    context = f"seed {seed}: {what}"
+    context = f"seed {seed}{' (padded past 1 MiB)' if padded else ''}: {what}"
     # 1. library errors only; the command's errors are one line, never "internal error"
     for code, message in [(status, err), (status_ids, err_ids), *others]:
         assert code in (0, 1, 2) and "internal error" not in message, f"{context}\n{message}"
         assert code != 2 or message.count("\n") == 1, f"{context}\n{message}"
     # 2. all refuse, or none does
-    refused = {memory[0] == "error", streaming[0] == "error", status == 2, status_ids == 2}
-    assert len(refused) == 1, f"{context}: {memory[0]} {streaming[0]} {status} {status_ids}"
+    refused = {memory[0] == "error", streaming[0] == "error", rows[0] == "error", status == 2,
+               status_ids == 2}
+    assert len(refused) == 1, (f"{context}: {memory[0]} {streaming[0]} {rows[0]} {status} "
+                               f"{status_ids}")
     if memory[0] == "error":
-        assert memory == streaming, context
+        assert memory == streaming == rows, context
         return
-    mem, stream = memory[1], streaming[1]
+    mem, stream, row_path = memory[1], streaming[1], rows[1]
     assert cli is not None and cli_ids is not None
     # 3. read = accepted + rejected
-    for card in (mem, stream, cli, cli_ids):
+    for card in (mem, stream, row_path, cli, cli_ids):
         counts = card["input"]
         assert counts["read"] == counts["accepted"] + counts["rejected"], context
         assert counts["rejected"] == len(card["rejected"]), context
     # 4. the same rows rejected, for the same reasons
-    assert _rows(stream) == _rows(mem), context
+    assert _rows(stream) == _rows(mem) == _rows(row_path), context
     assert _rows(cli) == _rows(mem) == _rows(cli_ids), context
     assert status == status_ids == (1 if mem["rejected"] else 0), context
     # 5. the same scorecard
-    assert stream == mem, context
+    assert stream == mem == row_path, context
     assert _without_ids(cli) == _without_ids(cli_ids), context

@@ -43,6 +43,7 @@ from .rowpath import (
     supplement_rows,
     to_us,
 )
+from .values import MAX_ID_LENGTH
 
 __all__ = ["Chains", "complained_from_rating_blocks", "read_supplement_blocks"]
 
@@ -397,7 +398,7 @@ class _RatingBlocks:
         self.units = Coder(self._unit)
 
     def _unit(self, text: str) -> int | None:
-        if not text or text.strip() != text or (
+        if not text or text.strip() != text or len(text) > MAX_ID_LENGTH or (
                 self.unit_ids is not None and text not in self.unit_ids):
             return None
         return 0
@@ -414,6 +415,7 @@ class _RatingBlocks:
         special |= (bad < 0) | (units < 0)
         if at["dossier_id"] < ncols:
             start, length = block.cell(at["dossier_id"])
+            special |= length > MAX_ID_LENGTH  # bytes: the row path counts the characters
             disliked = ~special & (bad == 1) & ((rated <= self.limit) | (rated == ABSENT))
             for i in np.flatnonzero(disliked).tolist():
                 ident = block.text(int(start[i]), int(length[i])).strip()

@@ -19,6 +19,7 @@ dossiers without a recorded due date are decided a row at a time here, as the ro
 
 from __future__ import annotations
 
+import functools
 import zlib
 from collections.abc import Callable, Container, Mapping
 from pathlib import Path
@@ -49,6 +50,7 @@ from .rowpath import (
     _FLAG_FIELDS,
     _MOMENT_FIELDS,
     DAY_US,
+    Held,
     IdClaims,
     SupplementIndex,
     _Claims,
@@ -58,8 +60,10 @@ from .rowpath import (
     _RowCounter,
     _Rows,
     _settle,
+    cell_ok,
     from_us,
     tally_dossier_csv,
+    unread_checks,
 )
 
 __all__ = ["tally_dossier_blocks"]
@@ -120,6 +124,11 @@ def _count_blocks(path: Path, tally: Tally, builder: ReportBuilder,
     return read_blocks(path, reader, start, progress)
 
 
+def _valid(conv: Any, text: str) -> int | None:
+    """A :class:`~.blocks.Coder` code for a cell the count does not read: 0 when valid."""
+    return 0 if cell_ok(conv, text) else None
+
+
 class _KeyCounts:
     """Counts by integer key, summed a block at a time and compacted now and then."""
 
@@ -172,7 +181,7 @@ class _BlockCounter:
         self.at = at
         self.claims = claims
         # Rows whose id's fingerprint was seen before: settled exactly once the file is read.
-        self.held: list[tuple[int, str, Any, Any, int]] = []
+        self.held = Held()
         self.id_at = at["id"]
         self.moment_at = [at[name] for name in _MOMENT_FIELDS]
         self.flag_at = [at[name] for name in _FLAG_FIELDS]
@@ -200,6 +209,11 @@ class _BlockCounter:
         self.procs = Coder(self._proc)
         self.flag_words: list[list[str | None]] = []
         self.flag_coders = [Coder(self._spelling(k)) for k in range(len(self.flag_at))]
+        # The cells the count does not read but the general path converts (NopQuaDVCQG…):
+        # a bad one makes its row special, as the row path's check does.
+        self.unread = [(column, Coder(functools.partial(_valid, conv)))
+                       for column, conv in unread_checks(run.reader.kind, layout.index,
+                                                         layout.ncols)]
         self.flag_ids: dict[int, int] = {}  # packed spellings -> index in flag_values, -1
         self.flag_values: list[tuple[Any, ...]] = []
         self.flag_index: dict[tuple[Any, ...], int] = {}
@@ -235,7 +249,7 @@ class _BlockCounter:
     def _one(self, line: int, ident: str, row: Any, index: list[int] | None) -> None:
         h = hash(ident)
         if not self.claims.claim(h):
-            self.held.append((line, ident, row, index, h))
+            self.held.add(line, h)
             return
         self.run.one(line, ident, row, index, h)
 
@@ -254,6 +268,8 @@ class _BlockCounter:
         units = self.units.code(block, *block.cell(self.at["unit_id"]))
         procs = self.procs.code(block, *block.cell(self.at["procedure_code"]))
         special |= (units < 0) | (procs < 0)
+        for column, coder in self.unread:
+            special |= coder.code(block, *block.cell(column)) < 0
         fids = self._flags(block, special)
 
         moments = [block_moments(block, column, self.ncols, self.counter.moments, special)
@@ -365,9 +381,7 @@ class _BlockCounter:
             if claimed[i]:
                 run.one(line + i, ident, row, index, int(hashes[i]))
         for i in np.flatnonzero(~claimed & ~nameless).tolist():
-            ident = text_of(ids[i])
-            self.held.append((line + i, ident, block.row(i), index,
-                              int(hashes[i])))
+            self.held.add(line + i, int(hashes[i]))
 
     def _claim(self, hashes: Ints, wanted: Bools) -> Bools:
         """:meth:`IdClaims.claim` for the ``wanted`` rows in line order: ``True`` where new
@@ -486,7 +500,7 @@ class _BlockCounter:
         def learn(text: str) -> int | None:
             if text in words:
                 return words.index(text)
-            if len(words) >= 64:
+            if len(words) >= 64 or len(text) > 64:  # a long cell: by the row path (memory)
                 return None
             words.append(text)
             return len(words) - 1

@@ -24,6 +24,7 @@ the rest of the file to the row path; a blank or ragged line sends its block onl
 from __future__ import annotations
 
 import codecs
+import csv
 import itertools
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -33,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import InputError
-from .readers import _csv_header, _decode_block, _decoded_blocks, _Reader
+from .readers import _csv_header, _decode_block, _decoded_blocks, _Reader, nul_bytes
 from .rowpath import DAY_US, _FileLayout, _in_line_order, _row_items, _Ticker
 
 Ints = npt.NDArray[np.int64]
@@ -47,6 +48,8 @@ BLOCK_BYTES = 1 << 20
 ABSENT = 1 << 62
 #: Longest cell looked up by its bytes (three 8-byte words); longer ones go by text.
 _WORDS = 3
+#: Longest id the block readers take by its bytes; a longer one is read as text.
+_ID_BYTES = 64
 #: Bytes after a block's last line that reading a cell's words may touch.
 _PAD = 8 * _WORDS + 8
 #: Bytes that make a block not "one row a line" for the CSV reader: a quote, the line breaks of
@@ -87,7 +90,7 @@ def read_blocks(path: Path, reader: _Reader, start: Callable[[_FileLayout], Bloc
     try:
         with path.open("rb") as f:
             first = f.read(BLOCK_BYTES)
-            while b"\n" not in first:  # at least the header line
+            while b"\n" not in first and b"\r" not in first:  # at least the header line
                 more = f.read(BLOCK_BYTES)
                 if not more:
                     break
@@ -95,8 +98,12 @@ def read_blocks(path: Path, reader: _Reader, start: Callable[[_FileLayout], Bloc
             if first.startswith(codecs.BOM_UTF8):
                 first = first[len(codecs.BOM_UTF8):]
             if b"\x00" in first:
-                raise InputError("not a UTF-8 text file (it contains NUL bytes: binary, or "
-                                 "UTF-16?)", file=reader.file)
+                raise nul_bytes(reader.file)
+            cr, lf = first.find(b"\r"), first.find(b"\n")
+            if cr >= 0 and not 0 <= lf < cr and first[cr + 1:cr + 2] != b"\n":
+                # Lines that end with a lone CR (old Mac OS; _LineEnds' rule): the row path
+                # reads the file, without first reading it whole to find a LF.
+                return False
             cut = first.rfind(b"\n") + 1
             if not cut:
                 return False
@@ -130,6 +137,8 @@ def read_blocks(path: Path, reader: _Reader, start: Callable[[_FileLayout], Bloc
                 end = held + f.readinto(memoryview(buf)[held:held + want])
                 if end == held:
                     break
+                if buf.find(b"\x00", held, end) >= 0:  # anywhere, as the row path refuses it
+                    raise nul_bytes(reader.file)
                 cut = buf.rfind(b"\n", 0, end) + 1
                 if not cut:
                     held = end
@@ -219,6 +228,12 @@ def _split(buf: bytearray, size: int, line: int, bad: set[int], tick: _Ticker, r
     stops[:, :-1] = grid
     stops[:, -1] = ends
     del grid, marks  # not needed while the block is counted
+    if n and int((stops - starts).max()) > csv.field_size_limit():
+        # A cell the csv module refuses ("field larger than field limit"): this block row by
+        # row, so that its row is rejected exactly as the row path and read_folder reject it.
+        _rows(reader, layout, iter(_decode_block(bytes(data[:size]), line, bad)), line, bad,
+              tick, target)
+        return True
     tick.add(n)
     target.count(Block(data, starts, stops, layout.delimiter), line)
     return True
@@ -421,12 +436,15 @@ def block_ids(block: Block, column: int) -> tuple[list[Any], Ints, Bools, Bools]
     raw = block.bytes
     s, length = block.cell(column)
     padded = (length == 0) | SPACE[raw[s]] | SPACE[raw[np.maximum(s + length - 1, 0)]]
-    width = max(int(length.max(initial=0)), 1)
+    # The grid is as wide as the longest id up to _ID_BYTES: a longer id is read as text (one
+    # long id would otherwise make every row of its block that wide: memory, issue 18).
+    long = length > _ID_BYTES
+    width = max(min(int(length.max(initial=0)), _ID_BYTES), 1)
     grid = raw[np.minimum(s[:, None] + np.arange(width), len(raw) - 1)]
     grid[np.arange(width) >= length[:, None]] = 0
     ids: list[Any] = grid.view(f"S{width}").ravel().tolist()
     hashes = np.fromiter(map(hash, ids), dtype=np.int64, count=n)
-    odd = padded | (grid >= 0x80).any(axis=1)
+    odd = padded | long | (grid >= 0x80).any(axis=1)
     nameless = np.zeros(n, dtype=np.bool_)
     for i in np.flatnonzero(odd).tolist():
         ident = block.text(int(s[i]), int(length[i])).strip()

@@ -273,18 +273,19 @@ class _Kind:
 
 
 _TEXT = v.text
+_ID = v.ident  # ids and the columns naming a record: at most v.MAX_ID_LENGTH characters
 _CONVERTERS: dict[str, dict[str, v.Converter]] = {
-    "units": {"id": _TEXT, "name": _TEXT, "level": v.unit_level, "parent_id": _TEXT},
+    "units": {"id": _ID, "name": _TEXT, "level": v.unit_level, "parent_id": _ID},
     "procedures": {
-        "code": _TEXT, "name": _TEXT, "time_limit": _TEXT, "time_limit_unit": _TEXT,
+        "code": _ID, "name": _TEXT, "time_limit": _TEXT, "time_limit_unit": _TEXT,
         "online_level": v.online_level, "has_fee": v.flag, "requires_paper_result": v.flag,
         "for_individuals": v.flag, "published": v.flag, "complete_elements": v.flag,
     },
-    "authorities": {"unit_id": _TEXT, "procedure_code": _TEXT, "online_level": v.online_level},
-    "communes": {"unit_id": _TEXT, "offers_electronic_certified_copy": v.flag},
-    "supplements": {"dossier_id": _TEXT, "requested_at": v.moment, "supplied_at": v.moment},
+    "authorities": {"unit_id": _ID, "procedure_code": _ID, "online_level": v.online_level},
+    "communes": {"unit_id": _ID, "offers_electronic_certified_copy": v.flag},
+    "supplements": {"dossier_id": _ID, "requested_at": v.moment, "supplied_at": v.moment},
     "dossiers": {
-        "id": _TEXT, "procedure_code": _TEXT, "unit_id": _TEXT, "staff_id": _TEXT,
+        "id": _ID, "procedure_code": _ID, "unit_id": _ID, "staff_id": _TEXT,
         "channel": v.channel, "submitted_at": v.moment, "received_at": v.moment,
         "due_at": v.moment, "finished_at": v.moment, "returned_at": v.moment,
         "stopped_at": v.moment, "new_due_at": v.moment, "synced_to_portal": v.flag,
@@ -295,21 +296,21 @@ _CONVERTERS: dict[str, dict[str, v.Converter]] = {
         "processing_time": v.amount,
     },
     "petitions": {
-        "id": _TEXT, "unit_id": _TEXT, "dossier_id": _TEXT, "classification": v.petition_class,
+        "id": _ID, "unit_id": _ID, "dossier_id": _ID, "classification": v.petition_class,
         "received_at": v.moment, "transferred_at": v.moment, "refused_at": v.moment,
         "supplement_requested_at": v.moment, "ready_at": v.moment, "published_at": v.moment,
         "likes": v.count, "dislikes": v.count, "followed_by_complaint": v.flag,
         "sent_at": v.moment, "awaiting_since": v.moment,
     },
-    "ratings": {"dossier_id": _TEXT, "unit_id": _TEXT, "staff_id": _TEXT, "rated_at": v.moment,
+    "ratings": {"dossier_id": _ID, "unit_id": _ID, "staff_id": _TEXT, "rated_at": v.moment,
                 "rating": v.rating_value},
     "announcements": {
-        "procedure_code": _TEXT, "unit_id": _TEXT, "decision_no": _TEXT,
+        "procedure_code": _ID, "unit_id": _ID, "decision_no": _TEXT,
         "decision_date": v.moment, "kind": v.announcement_kind,
         "legal_basis_effective_date": v.moment, "published_at": v.moment,
         "authority_level": v.unit_level,
     },
-    "postings": {"unit_id": _TEXT, "period": _TEXT, "complete": v.flag},
+    "postings": {"unit_id": _ID, "period": _TEXT, "complete": v.flag},
 }
 _MAKERS: dict[str, Callable[..., Any]] = {
     "units": Unit, "procedures": Procedure, "authorities": Authority, "communes": Commune,
@@ -473,7 +474,8 @@ class _Reader:
             for _, raw in cells.get(field, ()):
                 text = raw.strip() if isinstance(raw, str) else "" if raw is None else str(raw)
                 if text:
-                    parts.append(text)
+                    # An id too long to be one (v.MAX_ID_LENGTH) is shown cut, as values are.
+                    parts.append(text if len(text) <= v.MAX_ID_LENGTH else _clip(text))
                     break
         return "/".join(parts) or None
 
@@ -525,6 +527,8 @@ class _Reader:
             raw = entries[0][1] if entries else None
             if not isinstance(raw, str) or not raw.strip():
                 return
+            if len(raw) > v.MAX_ID_LENGTH and len(raw.strip()) > v.MAX_ID_LENGTH:
+                return  # never an id: every row with it is rejected for its length
             parts.append(raw.strip())
         self.seen.setdefault(parts[0] if len(parts) == 1 else tuple(parts), line)
 
@@ -771,13 +775,11 @@ def _decoded_blocks(f: IO[bytes], file: str, bad: set[int], line: int = 1,
     if line == 1 and not carry:
         f = _LineEnds.wrap(f)
     block = f.read(_BLOCK)
-    if line == 1 and not carry:
-        if block.startswith(codecs.BOM_UTF8):
-            block = block[len(codecs.BOM_UTF8):]
-        if b"\x00" in block:
-            raise InputError("not a UTF-8 text file (it contains NUL bytes: binary, or "
-                             "UTF-16?)", file=file)
+    if line == 1 and not carry and block.startswith(codecs.BOM_UTF8):
+        block = block[len(codecs.BOM_UTF8):]
     while block:
+        if b"\x00" in block:  # anywhere in the file, not only in its first block
+            raise nul_bytes(file)
         if carry:
             block = carry + block
         cut = block.rfind(b"\n") + 1
@@ -789,6 +791,14 @@ def _decoded_blocks(f: IO[bytes], file: str, bad: set[int], line: int = 1,
         block = f.read(_BLOCK)
     if carry:
         yield _decode_block(carry, line, bad)
+
+
+def nul_bytes(file: str) -> InputError:
+    """The error for a text file (CSV, JSON Lines) with a NUL byte anywhere: UTF-16 or a binary
+    file saved under a text name, refused as a whole (docs/inputs.md, Formats) on every reading
+    path, wherever in the file the NUL is."""
+    return InputError("not a UTF-8 text file (it contains NUL bytes: binary, or UTF-16?)",
+                      file=file)
 
 
 def _csv_header(reader: _Reader, lines: Iterator[str], bad: set[int],
@@ -944,7 +954,8 @@ def _compile_fast(reader: _Reader, columns: Mapping[str, list[tuple[Any, str]]],
     if not kind.fast or any(len(found) > 1 for found in columns.values()):
         return None
     ns: dict[str, Any] = {"_make": kind.make, "_pm": v.parse_moment, "_txt": _json_text,
-                          "_mom": _json_moment, "_other": _json_other}
+                          "_mom": _json_moment, "_other": _json_other, "_id": v.ident,
+                          "_idt": _json_ident}
     body: list[str] = []
     args: dict[str, str] = {}
 
@@ -962,6 +973,12 @@ def _compile_fast(reader: _Reader, columns: Mapping[str, list[tuple[Any, str]]],
         ns[f"_d{n}"] = fs.default
         if fs.conv is v.text:
             expr = f"_txt({src}, _d{n})" if json_mode else f"({src}.strip() or _d{n})"
+        elif fs.conv is v.ident:
+            # The length check inline: only a cell longer than an id may be goes to v.ident,
+            # which raises (and the general path names the cell).
+            expr = (f"_idt({src}, _d{n})" if json_mode else
+                    f"(({src}.strip() if len({src}) <= {v.MAX_ID_LENGTH} "
+                    f"else _id({src}.strip())) or _d{n})")
         elif fs.conv is v.moment:
             expr = f"_mom({src})" if json_mode else f"(_pm(c) if (c := {src}) else None)"
         elif table := _fast_table(fs, json_mode):
@@ -1014,6 +1031,11 @@ def _call_args(make: Callable[..., Any], args: Mapping[str, str], ns: dict[str, 
 def _json_text(value: Any, default: Any) -> Any:
     # A number where text is expected raises here (no .strip) and goes the general way.
     return default if value is None else (value.strip() or default)
+
+
+def _json_ident(value: Any, default: Any) -> Any:
+    # As _json_text, and v.ident's length check.
+    return default if value is None else (v.ident(value.strip()) or default)
 
 
 def _json_moment(value: Any) -> Any:
@@ -1132,8 +1154,7 @@ def _iter_jsonl(reader: _Reader, path: Path | FileObject) -> RecordStream[Any]:
         with _binary(path) as f:
             head = f.read(4096)
             if b"\x00" in head:
-                raise InputError("not a UTF-8 text file (it contains NUL bytes: binary, or "
-                                 "UTF-16?)", file=reader.file)
+                raise nul_bytes(reader.file)
             # The head, completed to the end of its last line, then the rest (no seek: a file
             # object need not be seekable).
             first = io.BytesIO(head + (f.readline() if head and not head.endswith(b"\n")
@@ -1143,6 +1164,8 @@ def _iter_jsonl(reader: _Reader, path: Path | FileObject) -> RecordStream[Any]:
                     raw = raw[len(codecs.BOM_UTF8):]
                 if not raw.strip():
                     continue
+                if b"\x00" in raw:  # anywhere in the file: refused as a whole, as a CSV file
+                    raise nul_bytes(reader.file)
                 read += 1
                 try:
                     obj = json.loads(raw.decode("utf-8"))

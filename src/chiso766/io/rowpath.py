@@ -29,7 +29,7 @@ import csv
 import itertools
 import zlib
 from array import array
-from collections.abc import Callable, Container, Iterator, Mapping
+from collections.abc import Callable, Container, Generator, Iterator, Mapping
 from datetime import datetime, timedelta
 from operator import itemgetter
 from pathlib import Path
@@ -340,7 +340,7 @@ class SupplementIndex(Mapping[str, tuple[SupplementRequest, ...]]):
 
 
 def _plain_rows(reader: _Reader, path: Path, progress: Callable[[int], None] | None = None,
-                ) -> Iterator[tuple[int, Any, list[int] | None]]:
+                ) -> Generator[tuple[int, Any, list[int] | None], None, None]:
     """Rows of a CSV file as ``(line, row, index)`` where ``index`` gives each field's column
     (``None`` when the row is not plain and was built by the general path: ``row`` is then the
     record). Rejections, blank rows and CSV errors are handled here, as ``_iter_csv`` does."""
@@ -462,7 +462,8 @@ def supplement_rows(reader: _Reader, moments: MomentCells,
             sup_text = row[sup_i] if sup_i < len(row) else ""
             req = moments(req_text) if req_text else None
             sup = moments(sup_text) if sup_text else None
-            if ident and req is not None and (not sup_text or (sup is not None and sup >= req)):
+            if ident and len(ident) <= v.MAX_ID_LENGTH and req is not None and (
+                    not sup_text or (sup is not None and sup >= req)):
                 add(ident, req, sup, line)
                 return
             record = _rebuild(reader, row, cols, line)
@@ -514,6 +515,7 @@ def rating_rows(reader: _Reader, unit_ids: Container[str] | None, as_of: datetim
             ident_i = cols[pos["dossier_id"]]
             ident = row[ident_i].strip() if ident_i < len(row) else ""
             if (rating is not None and unit and unit.strip() is unit
+                    and len(unit) <= v.MAX_ID_LENGTH and len(ident) <= v.MAX_ID_LENGTH
                     and (unit_ids is None or unit in unit_ids)
                     and (not rated_text or rated is not None)):
                 if rating is RatingValue.BAD and ident and (rated is None or rated <= limit):
@@ -559,14 +561,14 @@ class _Claims(dict[Any, int]):
 
 
 class _FirstLines(dict[Any, int]):
-    """The second pass's record of the first line claiming each wanted id."""
+    """The second pass's record of the first line claiming each wanted id (by its hash)."""
 
-    def __init__(self, wanted: Container[str]) -> None:
+    def __init__(self, wanted: Container[int]) -> None:
         super().__init__()
         self.wanted = wanted
 
     def setdefault(self, key: Any, default: Any = None) -> Any:
-        if key in self.wanted:
+        if hash(key) in self.wanted:
             return super().setdefault(key, default)
         return default
 
@@ -579,6 +581,8 @@ _MOMENT_FIELDS = ("received_at", "submitted_at", "due_at", "finished_at", "retur
 _PICKED = ("id", "procedure_code", "unit_id", *_MOMENT_FIELDS, "result_code", "result_file",
            *_FLAG_FIELDS)
 _FLAG_MEMO_LIMIT = 50_000
+#: Longest cell kept in those memos (a long junk cell is decided each time it is seen: memory).
+_MEMO_CELL = 64
 #: Distinct (unit, shape) pairs counted before they are folded into the tally.
 _PAIRS_LIMIT = 25_000
 
@@ -608,32 +612,41 @@ def tally_dossier_csv(
     counter = _RowCounter(tally, procedures, unit_ids, supplements)
     pos = {fs.name: n for n, fs in enumerate(kind.fields)}
     fast_ok = ctx.policy.granularity == "date" and not ctx.keep_ids
-    held: list[tuple[int, str, Any, Any, int]] = []
+    held = Held()
     run = _Rows(reader, counter, adapter, fast_ok, pos)
 
     claim = claims.claim
     count = counter.count
+    max_id = v.MAX_ID_LENGTH
     id_at = -1
-    for line, row, cols in _plain_rows(reader, path, progress):
-        if cols is None:  # built by the general path (an unusual row)
-            ident = row.id
-        else:
-            if id_at < 0:
-                id_at = cols[pos["id"]]
-            ident = row[id_at].strip()
-            if not ident:
-                run.rebuild(row, cols, line, claimed=False)
+    try:
+        for line, row, cols in _plain_rows(reader, path, progress):
+            if cols is None:  # built by the general path (an unusual row)
+                ident = row.id
+            else:
+                if id_at < 0:
+                    id_at = cols[pos["id"]]
+                ident = row[id_at].strip()
+                if not ident:
+                    run.rebuild(row, cols, line, claimed=False)
+                    continue
+            h = hash(ident)
+            if not claim(h):
+                held.add(line, h)
                 continue
-        h = hash(ident)
-        if not claim(h):
-            held.append((line, ident, row, cols, h))
-            continue
-        # The common case inline; anything else (and the first row, which sets up the picker)
-        # through _Rows.one.
-        if cols is not None and run.picker is not None and count(run.picker(row), ident, h,
-                                                                 run.flag_parts):
-            continue
-        run.one(line, ident, row, cols, h)
+            # The common case inline; anything else (and the first row, which sets up the
+            # picker) through _Rows.one.
+            if cols is not None and run.picker is not None and len(ident) <= max_id and (
+                    run.plain is None or run.plain(row)) and count(run.picker(row), ident, h,
+                                                                   run.flag_parts):
+                continue
+            run.one(line, ident, row, cols, h)
+    except InputError:
+        # Strict mode stops at the first bad row in file order: a held row before this one
+        # may be a duplicate, named first (docs/inputs.md).
+        if strict and held:
+            _settle(path, reader, held, run, pos)
+        raise
     if held:
         _settle(path, reader, held, run, pos)
     counter.flush()
@@ -652,17 +665,21 @@ class _Rows:
         self.pos = pos
         self.picker: Callable[[list[Any]], tuple[Any, ...]] | None = None
         self.flag_parts: tuple[tuple[dict[Any, Any], ...], bool] = ((), False)
+        #: Whether the row's cells the count does not read are valid (None: no such cell).
+        self.plain: Callable[[list[str]], bool] | None = None
 
     def one(self, line: int, ident: str, row: Any, cols: list[int] | None, h: int) -> None:
         if cols is None:
             self.feed(row, line)
             return
-        if self.fast_ok:
+        if self.fast_ok and len(ident) <= v.MAX_ID_LENGTH:
             if self.picker is None:
                 absent = len(row)  # a plain row has exactly the header's cells
                 self.flag_parts = _flag_tables(self.reader.kind, cols, self.pos, absent)
                 self.picker = _picker([cols[self.pos[name]] for name in _PICKED], absent)
-            if self.counter.count(self.picker(row), ident, h, self.flag_parts):
+                self.plain = unread_check(self.reader.kind, cols, absent)
+            if (self.plain is None or self.plain(row)) and self.counter.count(
+                    self.picker(row), ident, h, self.flag_parts):
                 return
         self.rebuild(row, cols, line, claimed=True)
 
@@ -719,37 +736,119 @@ def _in_line_order(rejections: list[Rejection], file: str) -> list[Rejection]:
     return [next(it) if r.file == file else r for r in rejections]
 
 
-def _settle(path: Path, reader: _Reader, held: list[tuple[int, str, Any, Any, int]],
-            run: _Rows, pos: Mapping[str, int]) -> None:
+class Held:
+    """Rows whose id's fingerprint was seen before, to be settled by :func:`_settle`: only their
+    line numbers (8 bytes a row) and the distinct hashes of their ids are kept, never the rows,
+    so that a file of many copies of one id needs memory for its line numbers only (the rows
+    are read again)."""
+
+    __slots__ = ("hashes", "lines")
+
+    def __init__(self) -> None:
+        self.lines = array("q")
+        self.hashes: set[int] = set()
+
+    def add(self, line: int, h: int) -> None:
+        self.lines.append(line)
+        self.hashes.add(h)
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+
+def _settle(path: Path, reader: _Reader, held: Held, run: _Rows, pos: Mapping[str, int]) -> None:
     """Decide the held rows exactly: a second pass finds the first line that claimed each of
-    their ids; a row that is not that line is a duplicate (SPEC §8), the others are counted."""
-    wanted = {ident for _, ident, _, _, _ in held}
-    shadow = _Reader(reader.kind, reader.file, ReportBuilder(), False, None, None, None)
-    first = shadow.seen = _FirstLines(wanted)
-    for line, row, cols in _plain_rows(shadow, path):
-        ident = row.id if cols is None else row[cols[pos["id"]]].strip()
-        if ident:
-            first.setdefault(ident, line)
-    for line, ident, row, cols, h in held:
-        if first.get(ident, line) == line:
-            run.one(line, ident, row, cols, h)
-            continue
-        # A row the general path cannot build is rejected for that cell, as iter_records does
-        # (its duplicate check comes after building); the others as duplicates.
-        record = row
-        if cols is not None:
-            run.adapter.skip = True
-            try:
-                record = _rebuild(reader, row, cols, line)
-            finally:
-                run.adapter.skip = False
-        if record is _BLANK:
-            reader.read -= 1
-            reader.blank += 1
-        elif record is not None:
-            reader.reject(line, "id", ident,
-                          f"duplicate dossier id '{ident}': first seen on line {first[ident]}",
-                          ident)
+    their ids; a row that is not that line is a duplicate (SPEC §8), the others are counted.
+    The held rows are taken again from that pass, in line order, which ends at the last one."""
+    lines = held.lines
+    if any(lines[k] >= lines[k + 1] for k in range(len(lines) - 1)):
+        lines = array("q", sorted(set(lines)))
+    # The same records as the first pass (with their supplement requests); its own report.
+    shadow = _Reader(reader.kind, reader.file, ReportBuilder(), False, None, None,
+                     reader.supplements)
+    first = shadow.seen = _FirstLines(held.hashes)
+    todo = iter(lines)
+    wanted = next(todo, None)
+    rows = _plain_rows(shadow, path)
+    try:
+        for line, row, cols in rows:
+            if wanted is None:
+                break
+            ident = row.id if cols is None else row[cols[pos["id"]]].strip()
+            if ident:
+                first.setdefault(ident, line)
+            if line != wanted:
+                continue
+            wanted = next(todo, None)
+            _settle_one(reader, run, first, line, ident, row, cols)
+    finally:
+        rows.close()
+
+
+def _settle_one(reader: _Reader, run: _Rows, first: Mapping[str, int], line: int, ident: str,
+                row: Any, cols: list[int] | None) -> None:
+    if first.get(ident, line) == line:
+        run.one(line, ident, row, cols, hash(ident))
+        return
+    # A row the general path cannot build is rejected for that cell, as iter_records does
+    # (its duplicate check comes after building); the others as duplicates.
+    record = row
+    if cols is not None:
+        run.adapter.skip = True
+        try:
+            record = _rebuild(reader, row, cols, line)
+        finally:
+            run.adapter.skip = False
+    if record is _BLANK:
+        reader.read -= 1
+        reader.blank += 1
+    elif record is not None:
+        reader.reject(line, "id", ident,
+                      f"duplicate dossier id '{ident}': first seen on line {first[ident]}",
+                      ident)
+
+
+def cell_ok(conv: Any, cell: str) -> bool:
+    """Whether the general path takes this cell (an empty one is "not given")."""
+    item = cell.strip()
+    if not item:
+        return True
+    try:
+        conv(item)
+    except v.CellError:
+        return False
+    return True
+
+
+def unread_checks(kind: Any, cols: list[int], absent: int) -> list[tuple[int, Any]]:
+    """The columns of this file the count does not read (a dossier's ``NopQuaDVCQG``,
+    ``ThoiGianGiaiQuyet``) but the general path converts, so rejects when a cell is bad: each
+    one's column and converter (text columns never fail, and are left out)."""
+    return [(cols[n], fs.conv) for n, fs in enumerate(kind.fields)
+            if fs.name not in _PICKED and cols[n] < absent and fs.conv is not v.text]
+
+
+def unread_check(kind: Any, cols: list[int], absent: int) -> Callable[[list[str]], bool] | None:
+    """``row -> bool``: the cells :func:`unread_checks` names are all valid (each spelling
+    decided once, up to :data:`_FLAG_MEMO_LIMIT` of them); ``None`` when there are none."""
+    checks: list[tuple[int, Any, dict[str, bool]]] = [
+        (i, conv, {}) for i, conv in unread_checks(kind, cols, absent)]
+    if not checks:
+        return None
+
+    def plain(row: list[str]) -> bool:
+        for i, conv, memo in checks:
+            cell = row[i]
+            good = memo.get(cell)
+            if good is None:
+                good = cell_ok(conv, cell)
+                if len(memo) < _FLAG_MEMO_LIMIT and len(cell) <= _MEMO_CELL:
+                    memo[cell] = good
+            if not good:
+                return False
+        return True
+
+    return plain
 
 
 def _flag_tables(kind: Any, cols: list[int], pos: Mapping[str, int], absent: int,
@@ -807,7 +906,8 @@ class _RowCounter:
     def _unit(self, raw: str) -> tuple[str, dict[tuple[Any, ...], int], dict[str, int],
                                        dict[str, list[Any]]] | None:
         unit = raw.strip()
-        if not unit or (self.unit_ids is not None and unit not in self.unit_ids):
+        if not unit or len(unit) > v.MAX_ID_LENGTH or (
+                self.unit_ids is not None and unit not in self.unit_ids):
             return None
         state = self.by_id.get(unit)
         if state is None:
@@ -817,7 +917,8 @@ class _RowCounter:
 
     def _proc(self, raw: str) -> tuple[str, tuple[Any, Any]] | None:
         code = raw.strip()
-        if not code or (self.procedures is not None and code not in self.procedures):
+        if not code or len(code) > v.MAX_ID_LENGTH or (
+                self.procedures is not None and code not in self.procedures):
             return None
         proc = self.ctx.procedures.get(code)
         info = self.procs[raw] = (code, (proc.requires_paper_result, proc.has_fee)
@@ -1011,7 +1112,7 @@ class _RowCounter:
             if value is _MISSING:
                 value = None if cell is None else _MISSING
             if value is _MISSING:
-                if len(self.flags) < _FLAG_MEMO_LIMIT:
+                if len(self.flags) < _FLAG_MEMO_LIMIT and len(cell) <= _MEMO_CELL:
                     self.flags[key] = None
                 return None
             values.append(value)

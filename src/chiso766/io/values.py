@@ -37,6 +37,7 @@ from ..records import (
 
 __all__ = [
     "ABSENT",
+    "MAX_ID_LENGTH",
     "CellError",
     "Converter",
     "amount",
@@ -45,6 +46,7 @@ __all__ = [
     "count",
     "flag",
     "fold_value",
+    "ident",
     "moment",
     "online_level",
     "paid_online",
@@ -115,6 +117,23 @@ def text(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     raise CellError(f"expected text, got {_show(value)} (write codes and ids as strings)")
+
+
+#: The longest id or code read, in characters (a dossier's ``MaHoSo``, a unit's ``MaDonVi``, a
+#: procedure's ``MaTTHC`` and the columns naming them): the national codes are a few dozen
+#: characters, and a longer cell is a broken export. Bounding ids bounds what the readers keep
+#: per row (docs/inputs.md, Values).
+MAX_ID_LENGTH = 1000
+
+
+def ident(value: Any) -> Any:
+    """An id or code (a record's id, or a column naming one): text of at most
+    :data:`MAX_ID_LENGTH` characters."""
+    out = text(value)
+    if len(out) > MAX_ID_LENGTH:
+        raise CellError(f"an id or code of {len(out)} characters: longer than the "
+                        f"{MAX_ID_LENGTH} characters an id may have")
+    return out
 
 
 def count(value: Any) -> Any:
