@@ -103,6 +103,8 @@ FILES = {
     "two_ids.csv": ("dossiers", "id,MaHoSo,procedure_code,unit_id,received_at\n"
                                 "A,B,1.1,U1,03/03/2025\n,,1.1,U1,03/03/2025\n"),
     "petition.csv": ("petitions", "id,unit_id,classification,received_at\nP1,U1,OTHER,\n"),
+    "long_id.csv": ("dossiers", "id,procedure_code,unit_id,received_at\n"
+                                + "L" * 1001 + ",1.1,U1,03/03/2025\n"),
     "rows.jsonl": ("dossiers",
                    '[1,2]\n{bad json\n'
                    '{"id": 1.5, "procedure_code": "1.1", "unit_id": "U1", '
@@ -173,8 +175,8 @@ def test_every_hand_made_bad_row_is_translated(tmp_path: Path) -> None:
     reasons = bad_rows(tmp_path)
     # the folder, file by file: units 3, procedures 6, authorities 1, dossiers 9 (D1 is
     # good), supplements 3, petitions 5, ratings 1, announcements 2, postings 1 = 31; the
-    # files: two_ids 2, petition 1, rows.jsonl 5, latin 1; the frames 2 → 42
-    assert len(reasons) == 31 + 2 + 1 + 5 + 1 + 2
+    # files: two_ids 2, petition 1, long_id 1, rows.jsonl 5, latin 1; the frames 2 → 43
+    assert len(reasons) == 31 + 2 + 1 + 1 + 5 + 1 + 2
     for reason in reasons:
         assert_translated(reason)
 

@@ -156,6 +156,10 @@ CATALOGUE: tuple[Template, ...] = (
     _t(r"could not build the record: (?P<detail>.*)",
        "không tạo được bản ghi: {detail}",
        "could not build the record: unsupported operand"),
+    _t(r"an id or code of (?P<length>\d+) characters: longer than the (?P<limit>\d+) "
+       r"characters an id may have",
+       "mã dài {length} ký tự: quá {limit} ký tự mà một mã được phép có",
+       "an id or code of 1500 characters: longer than the 1000 characters an id may have"),
     _t(r"unreadable CSV row: (?P<detail>.*)",
        "dòng CSV không đọc được: {detail}",
        "unreadable CSV row: field larger than field limit (131072)"),
