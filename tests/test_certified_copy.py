@@ -135,7 +135,7 @@ def test_json_null_counts_full_points(portal_card: Scorecard) -> None:
     for c in rows.values():
         assert (c["numerator"], c["denominator"], c["ratio"], c["points"], c["max"]) == \
             (None, None, None, 2.0, 2)
-        assert "publishes no numerator or denominator" in str(c["note"])
+        assert "it publishes no numerator or denominator" in str(c["note"])
 
 
 def test_csv_empty_cells(portal_card: Scorecard) -> None:

@@ -191,9 +191,9 @@ def electronic_certified_copy(acc: Acc, ctx: Context, units: Sequence[str],
     no communes → not applicable = full points."""
     if ctx.counting.certified_copy == "portal":
         return Count(0, 0, counted=False, notes=(Note(
-            "đạt tối đa như Cổng DVCQG công bố (Cổng không công bố tử số, mẫu số)",
-            "full points, as the national portal publishes (the portal publishes no numerator "
-            "or denominator)"),))
+            "đạt tối đa như Cổng DVCQG hiển thị (Cổng không công bố tử số, mẫu số)",
+            "full points, as the national portal shows it (it publishes no numerator or "
+            "denominator)"),))
     n, d = acc.pair("ELECTRONIC_CERTIFIED_COPY")
     notes: tuple[Note, ...] = ()
     if d == 0:
