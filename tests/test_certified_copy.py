@@ -108,7 +108,7 @@ def _xlsx_rows(card: Scorecard) -> dict[str, tuple[object, ...]]:
     book = openpyxl.load_workbook(io.BytesIO(render_xlsx(card, lang="en")))
     ws = book["Criteria"]
     head = [c.value for c in ws[1]]
-    rows = {}
+    rows: dict[str, tuple[object, ...]] = {}
     for values in ws.iter_rows(min_row=2, values_only=True):
         row = dict(zip(head, values, strict=True))
         if values[-1] == CODE:

@@ -164,7 +164,7 @@ def next_band_steps(card: UnitScorecard) -> list[NextBandStep]:
     steps: list[NextBandStep] = []
     if target is None:
         return steps
-    counts = {code: r.count or Count(r.numerator, r.denominator)
+    counts = {code: r.count or Count(r.numerator, r.denominator, counted=r.counted)
               for code, r in card.criteria.items()}
 
     def total_with(code: str, more: int) -> Decimal:
