@@ -200,11 +200,12 @@ def test_certified_copy_shown_full_and_matching_by_code() -> None:
     assert [m.unit_id for m in rec.matched] == ["H44.08"]
     assert [m.unit_id for m in rec.only_library] == ["H44.08.X"]
     copy = row(rec, "ELECTRONIC_CERTIFIED_COPY")
-    lib_points = copy.library_points
-    if lib_points == Decimal("2"):  # the library shows 4.6 as the portal does
-        assert copy.status == "same"
-    else:  # the commune ratio 0 / 1 → 0 points against the portal's 2
-        assert copy.differs and "4.6 is shown full by the portal" in copy.explain("en")
+    # certified_copy="portal" (default): the library shows 4.6 as the portal does, null / null
+    # and 2 points (tests/test_certified_copy.py has the "computed" side: 0/1 → 0 points).
+    assert (copy.library_numerator, copy.library_denominator, copy.library_points) == \
+        (None, None, Decimal("2"))
+    assert (copy.portal_numerator, copy.portal_denominator) == (None, None)
+    assert copy.status == "same"
     assert row(rec, "CITIZEN_DATA_CONNECTED_FORMALITY").status == "not_published"
     assert "responses filtered by one procedure leave it out" in \
         row(rec, "CITIZEN_DATA_CONNECTED_FORMALITY").explain("en")

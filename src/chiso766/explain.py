@@ -72,6 +72,10 @@ def _criterion_line(r: CriterionResult, lang: str, portal: frozenset[str] = froz
             else f"{_dec(r.percent, lang)}%")
         parts.append(f"{_num(r.numerator, lang)}/{_num(r.denominator, lang)} → {ratio}")
         parts.append("chỉ để phân tích, không tính điểm" if vi else "analysis only, no points")
+    elif not r.counted:
+        # 4.6 by default (docs/rules.md "4.6"): the portal shows it full and publishes no counts.
+        parts.append(("không có tử số, mẫu số → " if vi else "no numerator or denominator → ")
+                     + f"{_dec(r.points, lang)} " + ("điểm" if vi else "points"))
     elif r.ratio is None:
         rule = {ZeroRule.NULL: ("không có điểm", "no score"),
                 ZeroRule.ZERO: ("0 điểm", "0 points"),
@@ -160,7 +164,7 @@ def next_band_steps(card: UnitScorecard) -> list[NextBandStep]:
     steps: list[NextBandStep] = []
     if target is None:
         return steps
-    counts = {code: r.count or Count(r.numerator, r.denominator)
+    counts = {code: r.count or Count(r.numerator, r.denominator, counted=r.counted)
               for code, r in card.criteria.items()}
 
     def total_with(code: str, more: int) -> Decimal:
@@ -178,6 +182,11 @@ def next_band_steps(card: UnitScorecard) -> list[NextBandStep]:
         if not c.scored:
             continue
         count = counts[code]
+        if not count.counted:
+            # 4.6 by default: full points and no counts, nothing to gain (docs/rules.md "4.6").
+            steps.append(NextBandStep(code, None, None, "không thể: tiêu chí không có tử số, mẫu "
+                                      "số (Cổng DVCQG hiển thị đạt tối đa)"))
+            continue
         room = count.denominator - count.numerator
         if count.no_data or count.denominator == 0 or count.ratio_given or room < 1 or \
                 not isinstance(room, int):

@@ -308,7 +308,8 @@ def _row(card: UnitScorecard, pu: PortalUnit, code: str, number: str, v: PortalV
     return ReconciliationRow(
         card.unit_id, pu.key, card.name or pu.name, code, number,
         None if v is None else v.numerator, None if v is None else v.denominator,
-        None if v is None else v.points, r.numerator, r.denominator, r.points, status, notes,
+        None if v is None else v.points, r.shown_numerator, r.shown_denominator, r.points, status,
+        notes,
         ids, side, None if v is None else v.quality)
 
 
@@ -326,7 +327,12 @@ def _compare(card: UnitScorecard, pu: PortalUnit, v: PortalValue, r: CriterionRe
     # Points: the tree cards of online services and payment publish no per-criterion points.
     points_published = v.portal_code is not None or v.card == "dvc-progress-tree"
     differs = False
-    if pn is not None and pd is not None:
+    if pn is not None and pd is not None and not r.counted:
+        notes.append(Note("thư viện không đếm tiêu chí này theo chính sách mặc định (như Cổng "
+                          "hiển thị 4.6); dùng certified_copy=computed để đếm",
+                          "the library does not count this criterion under its default policy "
+                          "(as the portal shows 4.6); use certified_copy=computed to count it"))
+    elif pn is not None and pd is not None:
         dd = ld - pd
         dn = ln - pn
         if dd != 0:

@@ -63,14 +63,28 @@ class CriterionResult:
     numerator_ids: tuple[str, ...] | None = None
     denominator_ids: tuple[str, ...] | None = None
     count: Count | None = None
+    #: False: no counts are published for this criterion (4.6 under the default
+    #: ``certified_copy="portal"``, docs/rules.md "4.6"): ``numerator`` and ``denominator`` are
+    #: 0 for the arithmetic, and :attr:`shown_numerator` / :attr:`shown_denominator` are None
+    counted: bool = True
 
     @property
     def code(self) -> str:
         return self.criterion.code
 
+    @property
+    def shown_numerator(self) -> int | Fraction | None:
+        """The numerator as the reports show it: None when the criterion has no counts."""
+        return self.numerator if self.counted else None
+
+    @property
+    def shown_denominator(self) -> int | Fraction | None:
+        """The denominator as the reports show it: None when the criterion has no counts."""
+        return self.denominator if self.counted else None
+
     def __repr__(self) -> str:
-        return (f"CriterionResult(code={self.code!r}, numerator={self.numerator!r}, "
-                f"denominator={self.denominator!r}, points={self.points!r})")
+        return (f"CriterionResult(code={self.code!r}, numerator={self.shown_numerator!r}, "
+                f"denominator={self.shown_denominator!r}, points={self.points!r})")
 
     @property
     def max_points(self) -> Decimal:
@@ -335,7 +349,7 @@ def _criterion_result(criterion: Criterion, count: Count, extra: tuple[Note, ...
         criterion=criterion, numerator=count.numerator, denominator=count.denominator,
         ratio=ratio, exact=exact, points=None if exact is None else half_up(exact),
         notes=notes, numerator_ids=count.numerator_ids, denominator_ids=count.denominator_ids,
-        count=count,
+        count=count, counted=count.counted,
     )
 
 

@@ -149,6 +149,10 @@ class Count:
     denominator_ids: tuple[str, ...] | None = None
     #: 2.2 only: the mean per procedure, each in its time limit's unit
     by_procedure: tuple[ProcedureMean, ...] = ()
+    #: False: the criterion publishes no counts (4.6 under ``certified_copy="portal"``,
+    #: docs/rules.md "4.6"); ``numerator`` and ``denominator`` are then 0 for the arithmetic and
+    #: every report shows them as null / "—" / an empty cell
+    counted: bool = True
 
     @property
     def effective_ratio(self) -> Fraction | None:

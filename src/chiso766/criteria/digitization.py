@@ -190,9 +190,10 @@ def electronic_certified_copy(acc: Acc, ctx: Context, units: Sequence[str],
     ``"computed"`` — communes offering electronic certified copies / communes under the unit,
     no communes → not applicable = full points."""
     if ctx.counting.certified_copy == "portal":
-        return Count(0, 0, notes=(Note("đạt tối đa như Cổng DVCQG công bố (không có tử số, mẫu "
-                                       "số)", "full points, as the national portal publishes "
-                                       "(no numerator or denominator)"),))
+        return Count(0, 0, counted=False, notes=(Note(
+            "đạt tối đa như Cổng DVCQG hiển thị (Cổng không công bố tử số, mẫu số)",
+            "full points, as the national portal shows it (it publishes no numerator or "
+            "denominator)"),))
     n, d = acc.pair("ELECTRONIC_CERTIFIED_COPY")
     notes: tuple[Note, ...] = ()
     if d == 0:

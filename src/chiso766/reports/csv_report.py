@@ -46,7 +46,7 @@ def scorecard_csv(card: Scorecard, lang: str = "vi", units: list[str] | None = N
                 if c.code == "AVERAGE_PROCESSING_TIME" and r.ratio is not None:
                     ratio = half_up(r.ratio)  # the mean, as in the JSON report
                 row(u.unit_id, u.name, "criterion", c.code, c.number,
-                    c.name_en if lang == "en" else c.name_vi, number(r.numerator),
-                    number(r.denominator), number(ratio), number(r.points),
+                    c.name_en if lang == "en" else c.name_vi, number(r.shown_numerator),
+                    number(r.shown_denominator), number(ratio), number(r.points),
                     number(c.max_points), "", "; ".join(note_text(n, lang) for n in r.notes))
     return buf.getvalue()

@@ -61,8 +61,11 @@ def percent_text(value: Decimal | Fraction | int | None, lang: str) -> str:
     return "—" if value is None else number_text(value, lang) + "%"
 
 
-def count(value: int | Fraction, lang: str) -> str:
-    """A count as a whole number; a fractional one (1.4's fallback denominator) with decimals."""
+def count(value: int | Fraction | None, lang: str) -> str:
+    """A count as a whole number; a fractional one (1.4's fallback denominator) with decimals;
+    ``None`` (no counts published, 4.6 by default) → ``"—"``."""
+    if value is None:
+        return "—"
     if isinstance(value, int) or value.denominator == 1:
         return str(int(value))
     return fmt(value, lang)

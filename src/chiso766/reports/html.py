@@ -166,10 +166,11 @@ def _criterion_row(r: CriterionResult, lang: str) -> str:
     note_html = f'<div class="note">{_e(notes)}</div>' if notes else ""
     points = fmt(r.points, lang) if c.scored else ""
     maximum = count(c.max_points, lang) if c.scored else ""
-    return (f'<tr data-criterion="{_e(c.code)}" data-numerator="{_attr(r.numerator)}" '
-            f'data-denominator="{_attr(r.denominator)}" data-points="{_attr(r.points)}">'
+    return (f'<tr data-criterion="{_e(c.code)}" data-numerator="{_attr(r.shown_numerator)}" '
+            f'data-denominator="{_attr(r.shown_denominator)}" data-points="{_attr(r.points)}">'
             f"<td>{_e(c.number)} {_e(name)}{note_html}</td>"
-            f'<td class="num">{count(r.numerator, lang)} / {count(r.denominator, lang)}</td>'
+            f'<td class="num">{count(r.shown_numerator, lang)} / '
+            f'{count(r.shown_denominator, lang)}</td>'
             f'<td class="num">{ratio}</td><td class="num">{points}</td>'
             f'<td class="num">{maximum}</td></tr>')
 

@@ -44,8 +44,8 @@ def _criterion(r: CriterionResult, lang: str, include_ids: bool) -> dict[str, An
         "code": c.code,
         "number": c.number,
         "name": c.name_en if lang == "en" else c.name_vi,
-        "numerator": number(r.numerator),
-        "denominator": number(r.denominator),
+        "numerator": number(r.shown_numerator),  # null: no counts (4.6 by default)
+        "denominator": number(r.shown_denominator),
         "ratio": number(ratio),
         "points": number(r.points),
         "max": whole(c.max_points),

@@ -63,7 +63,8 @@ def summary_rows(card: Scorecard, lang: str = "vi") -> list[dict[str, Any]]:
 
 def criteria_rows(units: Iterable[UnitScorecard], lang: str = "vi") -> list[dict[str, Any]]:
     """One row per unit and criterion: ``unit_id, unit_name, group, part, code, number, name,
-    numerator, denominator, ratio`` (0–1; ``None`` without a denominator, and for 2.2),
+    numerator, denominator`` (``None`` when no counts are published: 4.6 by default), ``ratio``
+    (0–1; ``None`` without a denominator, and for 2.2),
     ``days`` (2.2's mean working days per dossier; ``None`` for the others), ``points, max,
     note``."""
     out = []
@@ -75,7 +76,8 @@ def criteria_rows(units: Iterable[UnitScorecard], lang: str = "vi") -> list[dict
                 "unit_id": u.unit_id, "unit_name": u.name, "group": c.group, "part": c.part,
                 "code": code, "number": c.number,
                 "name": c.name_en if lang == "en" else c.name_vi,
-                "numerator": number(r.numerator), "denominator": number(r.denominator),
+                "numerator": number(r.shown_numerator),
+                "denominator": number(r.shown_denominator),
                 "ratio": None if days or r.ratio is None else float(r.ratio),
                 "days": float(r.ratio) if days and r.ratio is not None else None,
                 "points": number(r.points),
@@ -175,8 +177,8 @@ def unit_html(card: UnitScorecard, lang: str = "vi") -> str:
             name = c.name_en if lang == "en" else c.name_vi
             rows.append(
                 f'<tr><td style="text-align:left">{_e(c.number)} {_e(name)}</td>'
-                f'<td style="text-align:right">{count(r.numerator, lang)}/'
-                f"{count(r.denominator, lang)}</td>"
+                f'<td style="text-align:right">{count(r.shown_numerator, lang)}/'
+                f"{count(r.shown_denominator, lang)}</td>"
                 f'<td style="text-align:right">{ratio}</td>'
                 f'<td style="text-align:right">{fmt(r.points, lang) if c.scored else ""}</td>'
                 f'<td style="text-align:right">{count(c.max_points, lang) if c.scored else ""}'

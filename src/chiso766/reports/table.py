@@ -35,7 +35,7 @@ _LABELS = {
 def _criterion_line(r: CriterionResult, lang: str, indent: str) -> list[str]:
     c = r.criterion
     name = cut(f"{indent}{c.number} {c.name_en if lang == 'en' else c.name_vi}", _NAME)
-    nd = f"{count(r.numerator, lang)}/{count(r.denominator, lang)}"
+    nd = f"{count(r.shown_numerator, lang)}/{count(r.shown_denominator, lang)}"
     if c.code == "AVERAGE_PROCESSING_TIME":
         ratio = fmt(r.ratio, lang) if r.ratio is not None else "—"
     else:
@@ -109,7 +109,7 @@ def unit_html_table(card: UnitScorecard) -> str:
             c = r.criterion
             rows.append(
                 f"<tr><td>{c.number}</td><td>{html.escape(c.name_vi)}</td>"
-                f"<td>{count(r.numerator, 'vi')}/{count(r.denominator, 'vi')}</td>"
+                f"<td>{count(r.shown_numerator, 'vi')}/{count(r.shown_denominator, 'vi')}</td>"
                 f"<td>{fmt(r.percent, 'vi')}%</td><td>{fmt(r.points, 'vi')}</td></tr>"
             )
     band = card.band.label_vi

@@ -269,8 +269,8 @@ def render_xlsx(
             ratio = _n(r.ratio) if days else _ratio(r.percent)
             add_row(ws, [uid, u.name, group_names.get(c.group, c.group),
                          part_names.get(c.part, c.part) if c.part else None, c.number,
-                         c.name_en if lang == "en" else c.name_vi, _n(r.numerator),
-                         _n(r.denominator), ratio, _n(r.points),
+                         c.name_en if lang == "en" else c.name_vi, _n(r.shown_numerator),
+                         _n(r.shown_denominator), ratio, _n(r.points),
                          _n(c.max_points) if c.scored else None,
                          "; ".join(note_text(n, lang) for n in r.notes) or None, code],
                     {8: _POINTS if days else _PERCENT, 9: _POINTS, 10: _WHOLE})
