@@ -89,9 +89,8 @@ MUTATIONS: tuple[Mutation, ...] = (
       "P: carried-over dossiers left out", "records"),
     M("tally.py", "(received_at is not None and received_at < start",
       "(receipt < start", "P: a carried-over dossier with only submitted_at counted", "records"),
-    M("tally.py", "received = received_at is not None and start <= received_at \\\n"
-      "        and received_at.date() <= period.end", "received = submitted",
-      "received in the period and P: submitted_at stands in for received_at", "records"),
+    M("tally.py", "received_at = d.received_at", "received_at = d.receipt",
+      "received in the period, P and 2.2: submitted_at stands in for received_at", "records"),
     M("tally.py", "(end is None or end >= start))", "(end is None or end >= receipt))",
       "P: dossiers that ended before the period counted as carried over", "records"),
     M("tally.py", "received_at.date() <= period.end", "received_at.date() < period.end",
