@@ -1,15 +1,18 @@
 """The mutation check of the counting rules: does the test suite notice a broken rule?
 
 Each rule of docs/rules.md that decides how dossiers are counted — the period's population P
-("received in the period or carried over"), the end of processing (finished > returned >
-stopped, or one unanswered supplement request), the applicant's time subtracted, more than one
-supplement request is late, the comparison by date, pending in time or late at ``as_of``, 5.4's
-complained and disliked dossiers, 3.3's online channel, 1.4's synced dossiers, "resolved" =
-finished or returned — is written on three paths: the record path (``deadlines.py``,
-``tally.py``, ``records.py``, ``criteria/``), the streaming row path (``io/rowpath.py``) and the
-block path (``io/blockpath.py``, ``io/blockfiles.py``). :data:`MUTATIONS` breaks each copy of
-each rule, one at a time, in a throw-away copy of ``src/`` (the worktree is never edited), and
-runs a small chosen set of tests against that copy; every mutation must make them fail.
+("received in the period or carried over", both by ``received_at``: ``submitted_at`` alone is
+no receipt), the end of processing (finished > returned > stopped, or one unanswered supplement
+request), the applicant's time subtracted, more than one supplement request is late (by default
+only with no finished or returned moment: policy ``multiple_supplements_late``), the comparison
+by date, pending in time or late at ``as_of``, 5.4's complained and disliked dossiers, 3.3's
+online channel, 1.4's synced dossiers, 2.2's population (received in the period, finished or
+returned; stopped left out) and its applicant's time subtracted — is written on three paths:
+the record path (``deadlines.py``, ``tally.py``, ``records.py``, ``criteria/``), the streaming
+row path (``io/rowpath.py``) and the block path (``io/blockpath.py``, ``io/blockfiles.py``).
+:data:`MUTATIONS` breaks each copy of each rule, one at a time, in a throw-away copy of ``src/``
+(the worktree is never edited), and runs a small chosen set of tests against that copy; every
+mutation must make them fail.
 
     python tests/mutation_check.py            # all of them (CI); exit 1 if any survives
     python tests/mutation_check.py -k block   # those whose file, rule or tests say "block"
@@ -82,11 +85,15 @@ M = Mutation
 #: are shared by every path: their entries run the record path's tests).
 MUTATIONS: tuple[Mutation, ...] = (
     # -- record path ----------------------------------------------------------------------------
-    M("tally.py", "in_population = received or (receipt < start and (end is None or end >= start))",
-      "in_population = received", "P: carried-over dossiers left out", "records"),
+    M("tally.py", "in_population = received or (", "in_population = received or False and (",
+      "P: carried-over dossiers left out", "records"),
+    M("tally.py", "(received_at is not None and received_at < start",
+      "(receipt < start", "P: a carried-over dossier with only submitted_at counted", "records"),
+    M("tally.py", "received_at = d.received_at", "received_at = d.receipt",
+      "received in the period, P and 2.2: submitted_at stands in for received_at", "records"),
     M("tally.py", "(end is None or end >= start))", "(end is None or end >= receipt))",
       "P: dossiers that ended before the period counted as carried over", "records"),
-    M("tally.py", "receipt.date() <= period.end", "receipt.date() < period.end",
+    M("tally.py", "received_at.date() <= period.end", "received_at.date() < period.end",
       "received in the period: the period's last day left out", "records"),
     M("deadlines.py", 'for name in ("finished_at", "returned_at", "stopped_at"):',
       'for name in ("returned_at", "finished_at", "stopped_at"):',
@@ -101,10 +108,21 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("deadlines.py", "adjusted = end - applicant", "adjusted = end + applicant",
       "supplement adjustment: the applicant's time added, not subtracted", "records"),
     M("deadlines.py", "if sup.supplied_at is not None and (moment is None or sup.supplied_at "
-      "<= moment):", "if sup.supplied_at is not None:",
-      "supplement adjustment: answers after as_of counted", "records"),
+      "<= moment):\n            applicant +=", "if sup.supplied_at is not None:\n"
+      "            applicant +=", "supplement adjustment: answers after as_of counted", "records"),
     M("deadlines.py", "if len(asked) > 1:", "if len(asked) > 2:",
       "more than one supplement request is late: two allowed", "records"),
+    M("deadlines.py", "if always or not _has_result(d, moment):", "if True:",
+      "more than one supplement request is late (unfinished_only): finished ones late too",
+      "records"),
+    M("deadlines.py", "for m in (d.finished_at, d.returned_at))",
+      "for m in (d.finished_at,))",
+      "more than one supplement request is late (unfinished_only): a returned dossier taken "
+      "as unfinished", "records"),
+    M("criteria/policy.py",
+      'multiple_supplements_late: str = attrs.field(default="unfinished_only"',
+      'multiple_supplements_late: str = attrs.field(default="always"',
+      "more than one supplement request is late: the default policy \"always\"", "records"),
     M("deadlines.py", "late = adjusted.date() > due.date()", "late = adjusted.date() >= due.date()",
       "comparison by date: the due date itself late", "records"),
     M("deadlines.py", "elif adjusted.date() < due.date():", "elif adjusted.date() <= due.date():",
@@ -127,11 +145,19 @@ MUTATIONS: tuple[Mutation, ...] = (
       "3.3: postal dossiers counted as online", "records"),
     M("tally.py", "synced=d.synced_to_portal,", "synced=d.synced_to_portal is not None,",
       "1.4: every dossier reporting the flag counted as synced", "records"),
-    M("tally.py", "for m in (d.finished_at, d.returned_at) if", "for m in (d.finished_at,) if",
-      "resolved: returned dossiers left out", "records"),
-    M("tally.py", "for m in (d.finished_at, d.returned_at) if",
-      "for m in (d.finished_at, d.returned_at, d.stopped_at) if",
-      "resolved: stopped dossiers counted", "records"),
+    M("tally.py", "result = next((m for m in (d.finished_at, d.returned_at)",
+      "result = next((m for m in (d.finished_at,)",
+      "2.2: returned dossiers left out", "records"),
+    M("tally.py", "result = next((m for m in (d.finished_at, d.returned_at)",
+      "result = next((m for m in (d.finished_at, d.returned_at, d.stopped_at)",
+      "2.2: stopped dossiers counted", "records"),
+    M("tally.py", "    if received:\n        # The result", "    if in_population:\n"
+      "        # The result", "2.2: carried-over dossiers counted", "records"),
+    M("tally.py", "received_at, result - applicant_time(d, ctx.as_of),", "received_at, result,",
+      "2.2: the applicant's time not subtracted", "records"),
+    M("deadlines.py", "if sup.supplied_at is not None and (moment is None or sup.supplied_at "
+      "<= moment):\n            total +=", "if sup.supplied_at is not None:\n"
+      "            total +=", "2.2: answers after as_of subtracted", "records"),
     M("records.py",
       "        if self.finished_at is not None:\n            return self.finished_at\n", "",
       "end of processing (Dossier.ended_at, the audit's): finished ignored", "audit"),
@@ -152,12 +178,16 @@ MUTATIONS: tuple[Mutation, ...] = (
       "    if s.verdict == Verdict.OUT or not s.received:\n        return\n    paper",
       "P (group 4): carried-over dossiers left out", "records"),
     # -- row path -------------------------------------------------------------------------------
-    M("io/rowpath.py", "in_population = received or (receipt < start and (end is None or "
-      "end >= start))", "in_population = received", "P: carried-over dossiers left out", "rows"),
+    M("io/rowpath.py", "in_population = received or (", "in_population = received or False and (",
+      "P: carried-over dossiers left out", "rows"),
+    M("io/rowpath.py", "(rec_m is not None and receipt < start", "(receipt < start",
+      "P: a carried-over dossier with only submitted_at counted", "rows"),
+    M("io/rowpath.py", "received = arrived and rec_m is not None", "received = arrived",
+      "received in the period and P: submitted_at stands in for received_at", "rows"),
     M("io/rowpath.py", "(end is None or end >= start))", "(end is None or end >= receipt))",
       "P: dossiers that ended before the period counted as carried over", "rows"),
-    M("io/rowpath.py", "received = start <= receipt < self.end",
-      "received = start <= receipt < self.end - DAY_US",
+    M("io/rowpath.py", "arrived = start <= receipt < self.end",
+      "arrived = start <= receipt < self.end - DAY_US",
       "received in the period: the period's last day left out", "rows"),
     M("io/rowpath.py", "if fin_m is not None and fin_m <= as_of:\n            end = fin_m\n"
       "        elif ret_m is not None and ret_m <= as_of:\n            end = ret_m\n",
@@ -177,8 +207,19 @@ MUTATIONS: tuple[Mutation, ...] = (
       "supplement adjustment: the applicant's time added, not subtracted", "rows"),
     M("io/rowpath.py", "if 0 <= supplied <= as_of:", "if 0 <= supplied:",
       "supplement adjustment: answers after as_of counted", "rows"),
-    M("io/rowpath.py", "or asked > 1", "or asked > 2",
+    M("io/rowpath.py", "asked > 1 and (self.always or result is None)",
+      "asked > 2 and (self.always or result is None)",
       "more than one supplement request is late: two allowed", "rows"),
+    M("io/rowpath.py", "asked > 1 and (self.always or result is None)", "asked > 1",
+      "more than one supplement request is late (unfinished_only): finished ones late too",
+      "rows"),
+    M("io/rowpath.py", "if received and result is not None:",
+      "if in_population and result is not None:", "2.2: carried-over dossiers counted", "rows"),
+    M("io/rowpath.py", "if received and result is not None:",
+      "if arrived and result is not None:",
+      "2.2: a dossier with only submitted_at counted", "rows"),
+    M("io/rowpath.py", "done = max(result - applicant, receipt)", "done = max(result, receipt)",
+      "2.2: the applicant's time not subtracted", "rows"),
     M("io/rowpath.py", "late = adjusted // DAY_US > due_m // DAY_US",
       "late = adjusted // DAY_US >= due_m // DAY_US",
       "comparison by date: the due date itself late", "rows"),
@@ -207,15 +248,21 @@ MUTATIONS: tuple[Mutation, ...] = (
       "1.4: every dossier reporting the flag counted as synced (row and block paths)", "rows"),
     M("io/rowpath.py", "ret_m if ret_m is not None and ret_m <= as_of else None)",
       "stop_m if stop_m is not None and stop_m <= as_of else None)",
-      "resolved: stopped dossiers counted, returned ones not", "rows"),
+      "2.2 and unfinished_only: stopped dossiers counted as results, returned ones not",
+      "rows"),
     # -- block path -----------------------------------------------------------------------------
-    M("io/blockpath.py", "in_population = got | ((receipt < start) & (ended >= start))",
+    M("io/blockpath.py",
+      "in_population = got | (has_receipt & (receipt < start) & (ended >= start))",
       "in_population = got", "P: carried-over dossiers left out", "blocks"),
+    M("io/blockpath.py", "(has_receipt & (receipt < start)", "((receipt < start)",
+      "P: a carried-over dossier with only submitted_at counted", "blocks"),
+    M("io/blockpath.py", "got = arrived & has_receipt", "got = arrived",
+      "received in the period and P: submitted_at stands in for received_at", "blocks"),
     M("io/blockpath.py", "(receipt < start) & (ended >= start))",
       "(receipt < start) & (ended >= receipt))",
       "P: dossiers that ended before the period counted as carried over", "blocks"),
-    M("io/blockpath.py", "got = (start <= receipt) & (receipt < end)",
-      "got = (start <= receipt) & (receipt < end - DAY_US)",
+    M("io/blockpath.py", "arrived = (start <= receipt) & (receipt < end)",
+      "arrived = (start <= receipt) & (receipt < end - DAY_US)",
       "received in the period: the period's last day left out", "blocks"),
     M("io/blockpath.py", "ended = np.where(finished <= as_of, finished, np.where(\n"
       "            returned <= as_of, returned,",
@@ -234,8 +281,18 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("io/blockpath.py", "adjusted = np.where(pending, as_of, ended) - applicant",
       "adjusted = np.where(pending, as_of, ended) + applicant",
       "supplement adjustment: the applicant's time added, not subtracted", "blocks"),
-    M("io/blockpath.py", "| (asked > 1)", "| (asked > 2)",
+    M("io/blockpath.py", "(asked > 1) & (self.always | unfinished)",
+      "(asked > 2) & (self.always | unfinished)",
       "more than one supplement request is late: two allowed", "blocks"),
+    M("io/blockpath.py", "(asked > 1) & (self.always | unfinished)", "(asked > 1)",
+      "more than one supplement request is late (unfinished_only): finished ones late too",
+      "blocks"),
+    M("io/blockpath.py", "timed = got & ~unfinished", "timed = in_population & ~unfinished",
+      "2.2: carried-over dossiers counted", "blocks"),
+    M("io/blockpath.py", "timed = got & ~unfinished", "timed = arrived & ~unfinished",
+      "2.2: a dossier with only submitted_at counted", "blocks"),
+    M("io/blockpath.py", "np.where(timed, result - applicant, receipt)",
+      "np.where(timed, result, receipt)", "2.2: the applicant's time not subtracted", "blocks"),
     M("io/blockpath.py", "late = (adjusted // DAY_US > due // DAY_US)",
       "late = (adjusted // DAY_US >= due // DAY_US)",
       "comparison by date: the due date itself late", "blocks"),
@@ -244,9 +301,12 @@ MUTATIONS: tuple[Mutation, ...] = (
       "pending: judged at the receipt instead of as_of", "blocks"),
     M("io/blockpath.py", "np.where(pending, 3, 1) + late", "np.where(pending, 1, 1) + late",
       "pending: an open dossier counted as ended", "blocks"),
-    M("io/blockpath.py", "late = late_day > due.toordinal() or asked > 1",
-      "late = late_day > due.toordinal() or asked > 2",
+    M("io/blockpath.py", "(asked > 1 and (self.always or unfinished))",
+      "(asked > 2 and (self.always or unfinished))",
       "more than one supplement request is late (no recorded due date): two allowed", "blocks"),
+    M("io/blockpath.py", "(asked > 1 and (self.always or unfinished))", "(asked > 1)",
+      "more than one supplement request is late (unfinished_only, no recorded due date): "
+      "finished ones late too", "blocks"),
     M("io/blockpath.py", "late = late_day > due.toordinal() or",
       "late = late_day >= due.toordinal() or",
       "comparison by date (no recorded due date): the due date itself late", "blocks"),
@@ -260,7 +320,8 @@ MUTATIONS: tuple[Mutation, ...] = (
       "complained[i] = False", "5.4: complained dossiers counted satisfied", "blocks"),
     M("io/blockpath.py", "np.where(returned <= as_of, returned,",
       "np.where(stopped <= as_of, stopped,",
-      "resolved: stopped dossiers counted, returned ones not", "blocks"),
+      "2.2 and unfinished_only: stopped dossiers counted as results, returned ones not",
+      "blocks"),
     M("io/blockfiles.py", "applicant[live] += np.where(answered, sup - req, 0)",
       "applicant[live] += np.where(answered, 0, 0)",
       "supplement adjustment: the applicant's time not subtracted", "blocks"),

@@ -6,8 +6,10 @@ block size, and a spy checks that it really counted every dossier row.
 
 One folder, one unit per dossier (children of the province ``T``), so each unit's counts are
 its one dossier's: the expected table says, dossier by dossier, what 2.1, 5.4, 1.4, 3.3, 2.2
-and the period's population P (the group-4 denominator) count. ``tests/mutation_check.py``
-relies on these tests to catch a broken copy of a rule on any path.
+and the period's population P (the group-4 denominator) count, under the default counting
+policy (``multiple_supplements_late="unfinished_only"``). Only dossiers with a receipt
+(NgayTiepNhan) are in P or "received in the period" (docs/rules.md "Populations").
+``tests/mutation_check.py`` relies on these tests to catch a broken copy of a rule on any path.
 
 Period 2025-Q2 (1/4/2025–30/6/2025), evaluated at its last instant, 30/6/2025 23:59:59.
 Days off in the period: Mon 7/4 (Giỗ Tổ), Wed 30/4, Thu 1/5, Fri 2/5; Sat 26/4 is a working
@@ -37,7 +39,8 @@ HEADER = ["MaHoSo", "MaTTHC", "MaDonVi", "KenhThucHien", "NgayNopHoSo", "NgayTie
 
 #: id: (channel, received, due (NgayHenTra), finished, returned, stopped, synced, procedure).
 #: Moments "dd/mm HH:MM" in 2025 ("" = none). Procedure PR has no time limit; P5 has
-#: 5 working days (for the dossiers without a recorded due date).
+#: 5 working days (for the dossiers without a recorded due date). "received" is written as both
+#: NgayNopHoSo and NgayTiepNhan, except for :data:`SUBMITTED_ONLY` (NgayNopHoSo alone).
 DOSSIERS: dict[str, tuple[str, str, str, str, str, str, str, str]] = {
     # carried over: received 20/3, ended 3/4 (in the period) after its due date 25/3 → in P, LATE
     "CARRIED": ("1", "20/03 09:00", "25/03 17:00", "03/04 10:00", "", "", "1", "PR"),
@@ -104,7 +107,29 @@ DOSSIERS: dict[str, tuple[str, str, str, str, str, str, str, str]] = {
     # received 30/6 20:00 (after office hours, still a date of the period), open, due 7/7
     # → received in the period, PENDING_IN_TIME
     "LAST_DAY": ("1", "30/06 20:00", "07/07 17:00", "", "", "", "1", "PR"),
+    # submitted 2/4 (NgayNopHoSo) but never received (no NgayTiepNhan), finished 4/4: in no
+    # population — not in P, not received (1.4, 3.3), no 2.2 time
+    "SUBMITTED_ONLY": ("1", "02/04 09:00", "10/04 17:00", "04/04 10:00", "", "", "1", "PR"),
+    # submitted 20/3, never received, still open, due 25/3: with a receipt it would be carried
+    # over (PENDING_LATE); without one it is not in P
+    "SUBMITTED_ONLY_CARRIED": ("1", "20/03 09:00", "25/03 17:00", "", "", "", "1", "PR"),
+    # two requests (2/4 09:00 → 3/4 09:00 and 3/4 10:00 → 4/4 10:00, 2 days the applicant's),
+    # finished 9/4 10:00: finished, so under unfinished_only judged on its dates: 9/4 10:00 −
+    # 2 days = 7/4 10:00 ≤ due 10/4 → in time (under "always": late)
+    "FINISHED_TWO_REQUESTS": ("1", "01/04 09:00", "10/04 17:00", "09/04 10:00", "", "", "1",
+                              "PR"),
+    # no NgayHenTra, P5: due 9/4 as STATUTORY; two requests (2/4 09:00 → 10:00, 3/4 09:00 →
+    # 10:00, 2 hours the applicant's), finished 9/4 16:00 − 2 h = 9/4 14:00, the due date →
+    # in time (under "always": late)
+    "STATUTORY_FINISHED_TWO": ("1", "01/04 09:00", "", "09/04 16:00", "", "", "1", "P5"),
+    # two requests (3/4 09:00 → 10:00, 4/4 09:00 → 10:00, 2 hours the applicant's), returned
+    # 9/4 10:00 (no finish): a returned dossier has its result too, so it is judged on its
+    # dates: 9/4 08:00 ≤ due 10/4 → in time (under "always": late)
+    "RETURNED_TWO_REQUESTS": ("1", "02/04 09:00", "10/04 17:00", "", "09/04 10:00", "", "1",
+                              "PR"),
 }
+#: Dossiers with NgayNopHoSo only (no NgayTiepNhan).
+SUBMITTED_ONLY = {"SUBMITTED_ONLY", "SUBMITTED_ONLY_CARRIED"}
 
 #: (dossier id, requested, supplied).
 SUPPLEMENTS = [
@@ -117,6 +142,12 @@ SUPPLEMENTS = [
     ("STATUTORY_SUPPLEMENTED", "02/04 09:00", "07/04 09:00"),
     ("ANSWERED_LATER", "20/06 10:00", "03/07 09:00"),
     ("FINISHED_ANSWERED_LATER", "03/04 09:00", "03/07 09:00"),
+    ("FINISHED_TWO_REQUESTS", "02/04 09:00", "03/04 09:00"),
+    ("FINISHED_TWO_REQUESTS", "03/04 10:00", "04/04 10:00"),
+    ("STATUTORY_FINISHED_TWO", "02/04 09:00", "02/04 10:00"),
+    ("STATUTORY_FINISHED_TWO", "03/04 09:00", "03/04 10:00"),
+    ("RETURNED_TWO_REQUESTS", "03/04 09:00", "03/04 10:00"),
+    ("RETURNED_TWO_REQUESTS", "04/04 09:00", "04/04 10:00"),
 ]
 
 #: (dossier id, rated, rating): a dislike counts when made by as_of.
@@ -133,12 +164,20 @@ ODD_RATINGS = [("DISLIKED_LATER", "06/07 10:00", "không hài lòng")]
 
 #: Per dossier: 2.1 (n, d), 5.4 (n, d), 1.4 (n, d), 3.3 (n, d), 2.2 (working days, dossiers)
 #: and 4.2 (n, d), whose d is the period's population P (n is 0: no dossier reports its
-#: digitization). 2.2 counts the working days from the receipt date to the result date
-#: (finished, else returned), never counting the receipt date: e.g. EARLY 1/4 → 4/4 is 2, 3,
-#: 4 = 3 days. :data:`PENDING`: the dossiers still in progress at as_of (2.1's note).
+#: digitization). 2.2 (docs/rules.md "2.2"; all procedures here in working days) counts the
+#: dossiers received in the period and finished or returned by as_of (stopped ones and
+#: carried-over ones left out), and the working days from the receipt date to the date of the
+#: result (finished, else returned) minus the applicant's supplement time, never counting the
+#: receipt date: e.g. EARLY 1/4 → 4/4 is 2, 3, 4 = 3 days. :data:`PENDING`: the dossiers still
+#: in progress at as_of (2.1's note).
+#:
+#: Revision 2 changed three rows' 2.2 (the rest is unchanged): CARRIED (was 10 days over 1: it
+#: is not received in the period, so 2.2 leaves it out), SUPPLEMENTED (was 9: the applicant's
+#: 7 days now come off) and STATUTORY_SUPPLEMENTED (was 7: the applicant's 5 days come off).
 EXPECTED: dict[str, tuple[tuple[int, int], ...]] = {
-    # 20/3 → 3/4: 21, 24–28, 31, 1, 2, 3 = 10 working days; not received in the period
-    "CARRIED": ((0, 1), (0, 1), (0, 0), (0, 0), (10, 1), (0, 1)),
+    # in P (carried over, LATE), but received 20/3, before the period: no 2.2 time (r2; it
+    # used to count 20/3 → 3/4 = 10 working days)
+    "CARRIED": ((0, 1), (0, 1), (0, 0), (0, 0), (0, 0), (0, 1)),
     "ENDED_BEFORE": ((0, 0), (0, 0), (0, 0), (0, 0), (0, 0), (0, 0)),
     "CARRIED_OPEN": ((0, 1), (0, 1), (0, 0), (0, 0), (0, 0), (0, 1)),
     "EARLY": ((1, 1), (1, 1), (1, 1), (1, 1), (3, 1), (0, 1)),
@@ -151,8 +190,9 @@ EXPECTED: dict[str, tuple[tuple[int, int], ...]] = {
     # 2/4 → 20/5: April 3–29 has 19 working days after 2/4 (3, 4, 8–11, 14–18, 21–26, 28,
     # 29), May 5–9, 12–16, 19, 20 = 12 → 31
     "STOP_THEN_FINISH": ((0, 1), (0, 1), (1, 1), (0, 1), (31, 1), (0, 1)),
-    # 1/4 → 15/4: 2, 3, 4, 8–11, 14, 15 = 9
-    "SUPPLEMENTED": ((1, 1), (1, 1), (1, 1), (0, 1), (9, 1), (0, 1)),
+    # 15/4 10:00 − the applicant's 7 days (3/4 09:00 → 10/4 09:00) = 8/4 10:00; 1/4 → 8/4:
+    # 2, 3, 4, (5, 6 weekend, 7 off) 8 = 4 (r2; without the subtraction 1/4 → 15/4 was 9)
+    "SUPPLEMENTED": ((1, 1), (1, 1), (1, 1), (0, 1), (4, 1), (0, 1)),
     "TWO_REQUESTS": ((0, 1), (0, 1), (1, 1), (0, 1), (0, 0), (0, 1)),
     "OPEN_REQUEST": ((1, 1), (1, 1), (1, 1), (0, 1), (0, 0), (0, 1)),
     "OPEN_IN_TIME": ((1, 1), (1, 1), (1, 1), (0, 1), (0, 0), (0, 1)),
@@ -161,11 +201,12 @@ EXPECTED: dict[str, tuple[tuple[int, int], ...]] = {
     # 1/4 → 9/4: 2, 3, 4, 8, 9 = 5
     "STATUTORY": ((1, 1), (1, 1), (1, 1), (0, 1), (5, 1), (0, 1)),
     "STATUTORY_TWO": ((0, 1), (0, 1), (1, 1), (0, 1), (0, 0), (0, 1)),
-    # 1/4 → 11/4: 2, 3, 4, 8, 9, 10, 11 = 7
-    "STATUTORY_SUPPLEMENTED": ((1, 1), (1, 1), (1, 1), (0, 1), (7, 1), (0, 1)),
+    # 11/4 10:00 − the applicant's 5 days (2/4 09:00 → 7/4 09:00) = Sun 6/4 10:00; 1/4 → 6/4:
+    # 2, 3, 4 = 3 (r2; without the subtraction 1/4 → 11/4 was 7)
+    "STATUTORY_SUPPLEMENTED": ((1, 1), (1, 1), (1, 1), (0, 1), (3, 1), (0, 1)),
     "STATUTORY_OPEN": ((0, 1), (0, 1), (1, 1), (0, 1), (0, 0), (0, 1)),
     "ANSWERED_LATER": ((1, 1), (1, 1), (1, 1), (0, 1), (0, 0), (0, 1)),
-    # 2/4 → 18/4: 3, 4, 8–11, 14–18 = 11
+    # 2/4 → 18/4: 3, 4, 8–11, 14–18 = 11 (the answer of 3/7 is after as_of: nothing off)
     "FINISHED_ANSWERED_LATER": ((0, 1), (0, 1), (1, 1), (0, 1), (11, 1), (0, 1)),
     "PETITIONED": ((1, 1), (0, 1), (1, 1), (0, 1), (2, 1), (0, 1)),
     "DISLIKED": ((1, 1), (0, 1), (1, 1), (0, 1), (2, 1), (0, 1)),
@@ -173,6 +214,17 @@ EXPECTED: dict[str, tuple[tuple[int, int], ...]] = {
     "UNSYNCED": ((1, 1), (1, 1), (0, 1), (0, 1), (2, 1), (0, 1)),
     "POSTAL": ((1, 1), (1, 1), (1, 1), (0, 1), (2, 1), (0, 1)),
     "LAST_DAY": ((1, 1), (1, 1), (1, 1), (0, 1), (0, 0), (0, 1)),
+    # no receipt: counted nowhere (with submitted_at standing in: 2.1 1/1, 1.4 1/1, 3.3 0/1,
+    # 2.2 3 days, P 1)
+    "SUBMITTED_ONLY": ((0, 0), (0, 0), (0, 0), (0, 0), (0, 0), (0, 0)),
+    # no receipt: not carried over into P (with submitted_at standing in: 2.1 0/1, pending late)
+    "SUBMITTED_ONLY_CARRIED": ((0, 0), (0, 0), (0, 0), (0, 0), (0, 0), (0, 0)),
+    # in time (above); 2.2: 9/4 10:00 − 2 days = 7/4 10:00 (a day off); 1/4 → 7/4: 2, 3, 4 = 3
+    "FINISHED_TWO_REQUESTS": ((1, 1), (1, 1), (1, 1), (0, 1), (3, 1), (0, 1)),
+    # in time (above); 2.2: 9/4 16:00 − 2 h = 9/4 14:00; 1/4 → 9/4: 2, 3, 4, 8, 9 = 5
+    "STATUTORY_FINISHED_TWO": ((1, 1), (1, 1), (1, 1), (0, 1), (5, 1), (0, 1)),
+    # in time (above); 2.2: returned 9/4 10:00 − 2 h = 9/4 08:00; 2/4 → 9/4: 3, 4, 8, 9 = 4
+    "RETURNED_TWO_REQUESTS": ((1, 1), (1, 1), (1, 1), (0, 1), (4, 1), (0, 1)),
 }
 PENDING = {"CARRIED_OPEN", "TWO_REQUESTS", "OPEN_IN_TIME", "FINISHED_LATER", "OPEN_LATE",
            "STATUTORY_TWO", "STATUTORY_OPEN", "LAST_DAY"}
@@ -193,7 +245,8 @@ def write_folder(folder: Path, copies: int = 1) -> None:
     def ids(ident: str) -> list[str]:
         return [ident] if copies == 1 else [f"{ident}-{k}" for k in range(1, copies + 1)]
 
-    dossiers = [[copy, proc, f"D_{ident}", channel, _moment(rec), _moment(rec), _moment(due),
+    dossiers = [[copy, proc, f"D_{ident}", channel, _moment(rec),
+                 "" if ident in SUBMITTED_ONLY else _moment(rec), _moment(due),
                  _moment(fin), _moment(ret), _moment(stop), synced]
                 for ident, (channel, rec, due, fin, ret, stop, synced, proc)
                 in DOSSIERS.items() for copy in ids(ident)]
@@ -320,11 +373,14 @@ def test_block_path(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_province_pools_its_dossiers(folder: Path) -> None:
-    # The province T pools its 27 units: 2.1 n = 18 in time of d = 26 in P (ENDED_BEFORE out);
-    # 1.4 d = 24 received in the period (CARRIED, ENDED_BEFORE, CARRIED_OPEN not), n = 23.
+    # The province T pools its 32 units: 2.1 n = 18 + 3 (FINISHED_TWO_REQUESTS,
+    # STATUTORY_FINISHED_TWO, RETURNED_TWO_REQUESTS) = 21 in time of d = 26 + 3 = 29 in P
+    # (ENDED_BEFORE and the two SUBMITTED_ONLY out); 1.4 d = 24 + 3 = 27 received in the period
+    # (CARRIED, ENDED_BEFORE, CARRIED_OPEN and the SUBMITTED_ONLY pair not), n = 23 + 3 = 26
+    # (UNSYNCED not).
     card = score_766(read_folder(folder), period=Q2)
     on_time = card.unit("T").criteria["DOSSIER_ON_TIME"]
     sync = card.unit("T").criteria["DOSSIER_SYNC"]
     assert (on_time.numerator, on_time.denominator) == (sum(
-        e[0][0] for e in EXPECTED.values()), sum(e[0][1] for e in EXPECTED.values())) == (18, 26)
-    assert (sync.numerator, sync.denominator) == (23, 24)
+        e[0][0] for e in EXPECTED.values()), sum(e[0][1] for e in EXPECTED.values())) == (21, 29)
+    assert (sync.numerator, sync.denominator) == (26, 27)
