@@ -243,23 +243,6 @@ def _read_both_ways(folder: Path, name: str, text: str) -> tuple[Any, Any]:
     return out[0], out[1]
 
 
-@settings(max_examples=150, deadline=None)
-@given(st.lists(_row(False), max_size=6), st.lists(_row(True), max_size=6))
-def test_fast_path_gives_the_general_paths_answer(rows: list[dict[str, str]],
-                                                  objects: list[dict[str, Any]]) -> None:
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        head = ",".join(_VALID) + "\n"
-        text = "".join(",".join(f'"{row[c]}"' for c in _VALID) + "\n" for row in rows)
-        fast, general = _read_both_ways(folder, "dossiers.csv", head + text)
-        assert fast == general
-        jsonl = "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in objects)
-        fast, general = _read_both_ways(folder, "dossiers.jsonl", jsonl)
-        assert fast == general
-
-
 def test_two_columns_for_one_field(tmp_path: Path) -> None:
     text = lines("MaHoSo,MaTTHC,MaDonVi,NgayTiepNhan,NgayDungXuLy,NgayTuChoi",
                  "A,P,U,2025-04-03,,2025-04-05",
