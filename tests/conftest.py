@@ -9,15 +9,16 @@ chooses a profile by name (``ci``, ``dev``, ``thorough``).
 
 from __future__ import annotations
 
-import os
-
 from hypothesis import HealthCheck, settings
+
+from tests.budget import examples, profile
 
 _UNTIMED = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow],
                     print_blob=True)
 
-settings.register_profile("ci", _UNTIMED, derandomize=True, database=None)
+# a property without its own count: 100 examples, scaled by tests/budget.py
+settings.register_profile("ci", _UNTIMED, derandomize=True, database=None,
+                          max_examples=examples(100, "ci"))
 settings.register_profile("dev", _UNTIMED)
-settings.register_profile("thorough", _UNTIMED, max_examples=1000)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE")
-                      or ("ci" if os.environ.get("CI") else "dev"))
+settings.register_profile("thorough", _UNTIMED, max_examples=examples(100, "thorough"))
+settings.load_profile(profile())

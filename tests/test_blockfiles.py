@@ -22,6 +22,7 @@ from chiso766.io.rowpath import (
     read_supplement_index,
     to_us,
 )
+from tests.budget import examples
 from tests.extras import need
 
 np = need("numpy", "fast")
@@ -55,7 +56,7 @@ rows = st.lists(st.tuples(st.integers(0, 47), st.integers(0, len(MOMENTS) - 1),
                           st.integers(0, len(MOMENTS) - 1)), max_size=60)
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(picks=rows, block_bytes=st.sampled_from([40, 300, 1 << 20]), small=st.booleans(),
        odd=st.sampled_from(["", "blank", "quote", "ragged"]), end=st.sampled_from(["\n", "\r\n"]),
        few=st.sampled_from([0, 2, 64]))
@@ -92,7 +93,7 @@ def test_supplement_index_as_the_row_path_builds_it(
     assert got_builder.build() == expected_builder.build()  # rejections, counts, notes
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(picks=st.lists(st.lists(st.integers(0, 7), min_size=4, max_size=4), max_size=40),
        block_bytes=st.sampled_from([40, 300, 1 << 20]), end=st.sampled_from(["\n", "\r\n"]))
 def test_disliked_dossiers_as_the_row_path_reads_them(

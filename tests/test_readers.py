@@ -38,6 +38,7 @@ from chiso766.records import (
     UnitLevel,
 )
 from chiso766.timelimits import TimeLimit
+from tests.budget import examples
 
 DOSSIER_HEAD = "MaHoSo,MaTTHC,MaDonVi,NgayTiepNhan"
 
@@ -756,7 +757,7 @@ def test_unreadable_json(tmp_path: Path) -> None:
             list(iter_records(path, "dossiers"))
 
 
-@settings(max_examples=60, deadline=None,
+@settings(max_examples=examples(60), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.lists(st.text(max_size=12), min_size=0, max_size=7), max_size=8),
        st.sampled_from([",", ";"]))

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from chiso766 import Chiso766Error, Period, read_portal, reconcile, score_766
 from chiso766.io import Dataset
+from tests.budget import examples
 
 SAMPLES = Path(__file__).resolve().parents[1] / "examples" / "portal"
 SNAP = read_portal(SAMPLES)
@@ -87,7 +88,7 @@ def _set(doc: Any, path: tuple[Any, ...], value: Any) -> Any:
     return doc
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(st.sampled_from(PATHS), json_junk, st.booleans())
 def test_any_value_at_any_key_reads_or_is_refused(tmp_path_factory: pytest.TempPathFactory,
                                                    where: tuple[str, tuple[Any, ...]],

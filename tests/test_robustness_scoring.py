@@ -39,6 +39,7 @@ from chiso766 import (
 from chiso766.criteria.base import Count
 from chiso766.io import Dataset
 from chiso766.rules import band
+from tests.budget import examples
 
 Q2 = Period.quarter(2025, 2)
 JUNK: list[Any] = [
@@ -221,14 +222,14 @@ junk = st.one_of(st.none(), st.integers(-5, 10**20), st.floats(allow_nan=True),
                  st.tuples(st.integers(-3, 9), st.integers(-3, 9)))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.dictionaries(st.sampled_from([c.code for c in QD766.criteria] + ["X", "TOTAL"]),
                        junk, max_size=6))
 def test_score_counts_fuzz(counts: dict[str, Any]) -> None:
     survives(lambda: score_counts(counts))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(junk)
 def test_band_fuzz(value: Any) -> None:
     survives(lambda: band(value))

@@ -22,6 +22,7 @@ from chiso766 import Period, score_766
 from chiso766.io import read_folder
 from chiso766.reports.json_report import dumps, scorecard_to_dict
 from chiso766.streaming import score_folder
+from tests.budget import examples
 from tests.test_rule_paths import (
     DOSSIERS,
     block_path,
@@ -112,7 +113,7 @@ def _write(folder: Path, drawn: list[tuple[list[str], list[list[str]], list[list
             writer.writerows(rows)
 
 
-@settings(max_examples=40)
+@settings(max_examples=examples(40))
 @given(drawn=folders(), as_of_days=st.one_of(st.none(), st.integers(0, 150)),
        block_bytes=st.sampled_from([64, 128, 256]))
 def test_block_path_counts_each_dossier_as_the_other_paths(

@@ -12,11 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chiso766 import WorkingCalendar
+from tests.budget import examples
 from tests.strategies import dates
 
 CAL = WorkingCalendar.vietnam()
-FAST = settings(max_examples=200, deadline=None)
-SLOW = settings(max_examples=50, deadline=None)
+FAST = settings(max_examples=examples(200), deadline=None)
+SLOW = settings(max_examples=examples(50), deadline=None)
 positive = st.integers(1, 400)
 ONE = timedelta(days=1)
 

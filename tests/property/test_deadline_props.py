@@ -20,6 +20,7 @@ from chiso766 import (
     classify,
     due_at,
 )
+from tests.budget import examples
 from tests.strategies import (
     aware_datetimes,
     deadline_policies,
@@ -32,8 +33,8 @@ from tests.strategies import (
 )
 
 CAL = WorkingCalendar.vietnam()
-FAST = settings(max_examples=200, deadline=None)
-SLOW = settings(max_examples=60, deadline=None)
+FAST = settings(max_examples=examples(200), deadline=None)
+SLOW = settings(max_examples=examples(60), deadline=None)
 LIMIT = TimeLimit.working_days(10)
 ICT = timezone(timedelta(hours=7))  # Vietnam time, SPEC §3
 #: Dossiers whose dates spread over about a month, so verdicts of every kind come up.

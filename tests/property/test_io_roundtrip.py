@@ -37,6 +37,7 @@ from chiso766.records import (
     UnitLevel,
 )
 from chiso766.timelimits import TimeLimit
+from tests.budget import examples
 
 # Text as people type it into a cell: any letters, digits, punctuation (the CSV delimiters and
 # quotes included) and inner line breaks; no surrounding spaces, which the readers strip.
@@ -153,7 +154,7 @@ _KINDS = ("units", "authorities", "communes", "dossiers", "petitions", "ratings"
           "announcements", "postings")
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(datasets(), st.sampled_from(["csv", "jsonl"]))
 def test_write_then_read_gives_the_same_records(ds: Dataset, fmt: str) -> None:
     with tempfile.TemporaryDirectory() as folder:

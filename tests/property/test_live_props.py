@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from chiso766 import Dossier, Petition, PolicyError
 from chiso766.live import LiveTally
+from tests.budget import examples
 from tests.property.test_merge import PROCEDURES, START, moment
 from tests.test_live import (
     Q2,
@@ -30,7 +31,7 @@ from tests.test_live import (
 )
 
 
-@settings(max_examples=60)
+@settings(max_examples=examples(60))
 @given(datasets(), st.randoms(use_true_random=False), st.integers(0, 20 * 24 * 60))
 def test_fed_in_any_order_scores_as_score_766(records: dict[str, list[Any]], rnd: random.Random,
                                               extra_minutes: int) -> None:
@@ -59,7 +60,7 @@ def test_fed_in_any_order_scores_as_score_766(records: dict[str, list[Any]], rnd
             live.scorecard(last - timedelta(seconds=1))
 
 
-@settings(max_examples=40)
+@settings(max_examples=examples(40))
 @given(datasets(), st.lists(moment(START, 170), min_size=1, max_size=3),
        st.randoms(use_true_random=False))
 def test_fed_as_it_happens_scores_as_score_766_at_each_moment(

@@ -39,6 +39,7 @@ from chiso766 import (
     score_counts,
     score_tally,
 )
+from tests.budget import examples
 
 Q2 = Period.quarter(2025, 2)
 UNITS = (Unit("H", level=UnitLevel.PROVINCE), Unit("S1", parent_id="H"),
@@ -155,7 +156,7 @@ def split(records: list[Any], assignment: list[int], k: int) -> list[list[Any]]:
     return parts
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(world(), st.integers(1, 4), st.lists(st.integers(0, 3), min_size=40, max_size=40),
        st.randoms(use_true_random=False))
 def test_any_split_merged_in_any_order_scores_as_the_whole(
@@ -174,7 +175,7 @@ def test_any_split_merged_in_any_order_scores_as_the_whole(
     check_well_formed(score_tally(whole, units=UNITS))
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=examples(15), deadline=None)
 @given(world(), st.lists(st.integers(0, 2), min_size=40, max_size=40))
 def test_merge_is_associative_and_commutative(w: dict[str, Any], assignment: list[int]) -> None:
     ctx = w["ctx"]
@@ -221,7 +222,7 @@ def check_well_formed(card: Scorecard) -> None:
 pairs = st.integers(0, 10**6).flatmap(lambda d: st.tuples(st.integers(0, d), st.just(d)))
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(st.dictionaries(st.sampled_from([c.code for c in QD766.criteria
                                         if c.code != "AVERAGE_PROCESSING_TIME"]), pairs))
 def test_score_counts_is_well_formed(counts: dict[str, tuple[int, int]]) -> None:

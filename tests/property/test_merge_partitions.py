@@ -33,6 +33,7 @@ from chiso766 import (
     score_tally,
 )
 from chiso766.io import Dataset
+from tests.budget import examples
 from tests.property.test_merge import (
     CODES,
     PROCEDURES,
@@ -99,7 +100,7 @@ def merge_tree(tallies: list[Tally], rnd: random.Random) -> Tally:
     return pool[0]
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(datasets(), st.sampled_from(AS_OF), st.booleans(), st.integers(1, 5),
        st.randoms(use_true_random=False))
 def test_any_partition_merged_in_any_order_equals_the_whole(
@@ -128,7 +129,7 @@ def test_any_partition_merged_in_any_order_equals_the_whole(
     assert got == want.to_dict(include_ids=keep_ids)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(datasets(), st.sampled_from(AS_OF), st.lists(st.integers(0, 2), min_size=60,
                                                     max_size=60))
 def test_empty_is_neutral_and_merge_commutes_and_associates(

@@ -15,10 +15,11 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.budget import examples
 from tests.test_readers import _VALID, _read_both_ways, _row
 
 
-@settings(max_examples=80)
+@settings(max_examples=examples(80))
 @given(st.lists(_row(False), max_size=6), st.lists(_row(True), max_size=6))
 def test_fast_path_gives_the_general_paths_answer(rows: list[dict[str, str]],
                                                   objects: list[dict[str, Any]]) -> None:

@@ -7,8 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chiso766.reports.reasons import CATALOGUE, reason_text
+from tests.budget import examples as budget
 
-SETTINGS = settings(max_examples=300, deadline=None)
+SETTINGS = settings(max_examples=budget(300), deadline=None)
 
 examples = st.sampled_from([t.example for t in CATALOGUE])
 # Free text, catalogue examples, and examples with text spliced in: the last two reach the

@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chiso766.reports.text import DANGEROUS_STARTS, cell_text, terminal_text, xlsx_text
+from tests.budget import examples
 
-FAST = settings(max_examples=300, deadline=None)
+FAST = settings(max_examples=examples(300), deadline=None)
 # Any text, with the characters that matter made likely: formula starts, controls, bidi marks.
 texts = st.text(alphabet=st.one_of(
     st.sampled_from(["=", "+", "-", "@", "\t", "\r", "\n", "\x00", "\x1b", "\x7f", "\x9b",

@@ -23,11 +23,12 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from chiso766 import Period
+from tests.budget import examples
 from tests.test_streaming import BASE, _both, _counting_with, _first_read, _write, folders
 
 
 @pytest.mark.parametrize("path", ["rows", "blocks"])
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=folders(), as_of_days=st.one_of(st.none(), st.integers(0, 200)))
 def test_streaming_equals_in_memory(tmp_path_factory: pytest.TempPathFactory, path: str,
                                     data: dict[str, list[list[str]]],
@@ -62,7 +63,7 @@ def test_streaming_equals_in_memory(tmp_path_factory: pytest.TempPathFactory, pa
         assert bool(blocks_counted) == larger
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=folders(odd_lines=True), as_of_days=st.one_of(st.none(), st.integers(0, 200)),
        block_bytes=st.sampled_from([64, 700, 1 << 22]), few=st.sampled_from([0, 2, 64]))
 def test_block_path_equals_in_memory(tmp_path_factory: pytest.TempPathFactory,
