@@ -134,6 +134,16 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+#: Copies in the folder of the tests that do not compare reading paths (the live tally, the
+#: command line's policy option): the counts scale, the rules do not.
+FEW = 3
+
+
+@pytest.fixture(scope="module")
+def small_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_folder(tmp_path_factory.mktemp("r2few"), FEW)
+
+
 @contextmanager
 def row_path() -> Iterator[None]:
     """score_folder with the row path's readers (what it does without numpy)."""
@@ -368,9 +378,9 @@ def test_average_processing_time_end_after_the_period(folder: Path) -> None:
         assert pw and pw[0].mean == Fraction(14, 3), path
 
 
-def test_live_tally_counts_as_the_records(folder: Path) -> None:
+def test_live_tally_counts_as_the_records(small_folder: Path) -> None:
     # (as_of after J's finish on 3/7: a live tally never goes back in time)
-    dataset = read_folder(folder)
+    dataset = read_folder(small_folder)
     as_of = datetime(2025, 7, 5, 17)
     for counting in (None, ALWAYS):
         live = LiveTally(period=Q2, procedures=dataset.procedures, counting=counting)
@@ -382,14 +392,16 @@ def test_live_tally_counts_as_the_records(folder: Path) -> None:
             k: v for k, v in want.to_dict().items() if k != "input"}
         on_time = nd(got, "DOSSIER_ON_TIME")
         # J finished 3/7 after its due 27/6: LATE; in time {A, C, F, H}, or {A, F, H}
-        assert on_time == ((3 if counting else 4) * COPIES, 9 * COPIES)
+        assert on_time == ((3 if counting else 4) * FEW, 9 * FEW)
 
 
 # ---------------------------------------------------------------------------------------------
 # the policy on the command line
 
 
-def test_policy_from_pairs_and_cli(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_policy_from_pairs_and_cli(small_folder: Path,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    folder = small_folder
     assert CountingPolicy.from_pairs(["multiple_supplements_late=always",
                                       "paper_result_filter=true"]) == CountingPolicy(
         multiple_supplements_late="always", paper_result_filter=True)
@@ -405,8 +417,17 @@ def test_policy_from_pairs_and_cli(folder: Path, capsys: pytest.CaptureFixture[s
     import json
 
     card = json.loads(out)
-    text = json.dumps(card)
-    # 2.1 under "always": 3 × 1500 / 9 × 1500 (the JSON report's counts)
-    assert '"numerator": 4500' in text and '"denominator": 13500' in text
+
+    def on_time(node: object) -> list[tuple[object, object]]:
+        if isinstance(node, dict):
+            if node.get("code") == "DOSSIER_ON_TIME":
+                return [(node["numerator"], node["denominator"])]
+            return [x for v in node.values() for x in on_time(v)]
+        if isinstance(node, list):
+            return [x for v in node for x in on_time(v)]
+        return []
+
+    # 2.1 of the first unit under "always": 3 × 3 / 9 × 3 (the JSON report's counts)
+    assert on_time(card["units"][0])[0] == (9, 27)
     assert main(["score", str(folder), "--period", "2025-Q2",
                  "--policy", "multiple_supplements_late=sometimes"]) == 2
