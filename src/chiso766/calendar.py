@@ -1,5 +1,5 @@
 """The working calendar of Vietnamese state agencies (lịch làm việc của cơ quan hành chính nhà
-nước), SPEC §2.
+nước), docs/calendar.md.
 
 Three layers, later layers winning:
 
@@ -207,7 +207,7 @@ class WorkingCalendar:
     def add_working_days(self, d: date, n: int) -> date:
         """For ``n >= 1`` the n-th working day strictly after ``d``; for ``n == 0`` ``d`` itself
         if it is a working day, else the next one; for ``n < 0`` the ``|n|``-th working day
-        strictly before ``d`` (SPEC §2)."""
+        strictly before ``d`` (docs/calendar.md)."""
         if type(d) is not date:
             d = _check_date(d)
         if type(n) is not int:

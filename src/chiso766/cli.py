@@ -307,7 +307,7 @@ def _infer_format(args: argparse.Namespace) -> None:
 
 def _parse_moment(text: str | None, lang: str = "vi") -> datetime | date | None:
     """``--as-of``: a bare date is handed to the library as a date, which reads it as office
-    close that day (SPEC §3), exactly as ``score_766(as_of=date(...))`` does."""
+    close that day (docs/rules.md "Due dates"), exactly as ``score_766(as_of=date(...))`` does."""
     if text is None:
         return None
     text = text.strip()

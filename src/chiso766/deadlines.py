@@ -1,4 +1,5 @@
-"""Due dates (ngày hẹn trả), on-time verdicts and the due-date audit: SPEC §3 and §4.
+"""Due dates (ngày hẹn trả), on-time verdicts and the due-date audit: docs/rules.md "Due dates" and
+"Was a dossier handled on time?".
 
 * :func:`due_at` — the statutory due moment from a receipt moment and a :class:`TimeLimit`.
 * :func:`classify` — the national portal's criterion-2.1 verdict for one dossier.
@@ -67,7 +68,8 @@ def _check_office_hours(instance: Any, attribute: attrs.Attribute[Any], value: A
 
 @attrs.define(frozen=True, slots=True)
 class DeadlinePolicy:
-    """The conventions due dates and verdicts are computed with (SPEC §3, §4).
+    """The conventions due dates and verdicts are computed with (docs/rules.md "Due dates" and
+    "Was a dossier handled on time?").
 
     * ``office_hours`` — default 07:30–11:30 and 13:00–17:00 (8 hours a day).
     * ``after_hours`` — a dossier received after office close or on a day off starts counting
@@ -126,7 +128,8 @@ def _moment(value: Any, field: str) -> datetime:
 
 
 def _start_day(received: datetime, cal: WorkingCalendar, pol: DeadlinePolicy) -> date:
-    """SPEC §3 rule 1. Not a clause of the decrees: the one-stop systems' convention that a dossier
+    """docs/rules.md "Due dates" rule 1. Not a clause of the decrees: the one-stop systems'
+    convention that a dossier
     received after office close, or on a day off (online dossiers arrive at any hour), is taken
     in on the next working day."""
     d = received.date()
@@ -203,7 +206,8 @@ def due_at(
     *,
     supplements: Sequence[SupplementRequest] = (),
 ) -> datetime:
-    """The statutory due moment of a dossier received at ``received_at`` (SPEC §3).
+    """The statutory due moment of a dossier received at ``received_at`` (docs/rules.md "Due
+    dates").
 
     Working days: the ``n``-th working day after the start day, at office close (the start day
     itself is not counted, Civil Code 2015 Art. 147). Calendar days: start day + ``n``, moved to
@@ -259,7 +263,8 @@ def due_at(
 
 @attrs.define(frozen=True, slots=True)
 class Verdict:
-    """The on-time verdict for one dossier (SPEC §4), with what it was computed from."""
+    """The on-time verdict for one dossier (docs/rules.md "Was a dossier handled on time?"), with
+    what it was computed from."""
 
     dossier_id: str
     status: Timeliness
@@ -290,7 +295,8 @@ class Verdict:
 def effective_end(
     dossier: Dossier, as_of: datetime | date | None = None
 ) -> tuple[datetime | None, str]:
-    """End of processing as criterion 2.1 sees it at ``as_of`` (SPEC §4): the first of finished >
+    """End of processing as criterion 2.1 sees it at ``as_of`` (docs/rules.md "Was a dossier
+    handled on time?"): the first of finished >
     returned > stopped that happened by ``as_of``; else, with exactly one supplement request the
     applicant has not answered, the request moment; else ``None`` (still in progress)."""
     dossier = _check_dossier(dossier, "effective_end")
@@ -634,7 +640,8 @@ def statutory_due_at(
     calendar: WorkingCalendar | None = None,
     policy: DeadlinePolicy | None = None,
 ) -> datetime | None:
-    """The due moment the law gives ``dossier`` (SPEC §3 with the policy's supplement rule), or
+    """The due moment the law gives ``dossier`` (docs/rules.md "Due dates" with the policy's
+    supplement rule), or
     ``None`` when there is no limit or the applicant still owes papers."""
     dossier = _check_dossier(dossier, "statutory_due_at")
     if limit is None:
@@ -705,7 +712,8 @@ def audit(
     calendar: WorkingCalendar | None = None,
     policy: DeadlinePolicy | None = None,
 ) -> AuditResult:
-    """Compare the recorded due date (NgayHenTra) with the statutory one (SPEC §4 "Audit").
+    """Compare the recorded due date (NgayHenTra) with the statutory one (docs/rules.md "Was a
+    dossier handled on time?" "Audit").
 
     Flags ``RECORDED_LATER_THAN_STATUTORY`` (and ``HIDES_LATENESS`` when the dossier ended after
     the statutory date but not after the recorded one: a late dossier that looks on time) and

@@ -376,7 +376,7 @@ def _add_report(builder: ReportBuilder, report: ReadReport) -> None:
 def _reject_orphan_supplements(builder: ReportBuilder, lookups: _Lookups,
                                results: Sequence[_FileResult], names: Sequence[str],
                                strict: bool) -> None:
-    """SPEC §8, as read_folder: a supplement row whose dossier was accepted in no file is
+    """docs/inputs.md, as read_folder: a supplement row whose dossier was accepted in no file is
     rejected, naming the dossier file that rejected the dossier, if one did."""
     if not lookups.supplements or lookups.supplements_file is None:
         return

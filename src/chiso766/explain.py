@@ -39,7 +39,7 @@ def _exact(value: Fraction | float, lang: str) -> str:
 
 
 def _portal_term(r: CriterionResult, lang: str) -> str:
-    """The online-payment card's float pipeline for one criterion (SPEC §5.1)."""
+    """The online-payment card's float pipeline for one criterion (docs/rules.md "Rounding")."""
     from .rounding import half_up
 
     c = r.criterion

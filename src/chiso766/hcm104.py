@@ -1,4 +1,5 @@
-"""HCMC Decision 104/2024/QĐ-UBND: the satisfaction index K = A + B + C + D + E (SPEC §7).
+"""HCMC Decision 104/2024/QĐ-UBND: the satisfaction index K = A + B + C + D + E (docs/rules.md
+"HCMC Decision 104/2024").
 
 Source: Quyết định 104/2024/QĐ-UBND ngày 19/11/2024 của UBND Thành phố Hồ Chí Minh, Phụ lục
 "Chỉ số đánh giá chất lượng phục vụ người dân, tổ chức trong thực hiện thủ tục hành chính, dịch
@@ -177,13 +178,14 @@ def _one_of(*options: str) -> Any:
 
 @attrs.define(frozen=True, slots=True)
 class Hcm104Policy:
-    """The choices QĐ 104/2024/QĐ-UBND leaves open (SPEC §7). Every default is deliberate.
+    """The choices QĐ 104/2024/QĐ-UBND leaves open (docs/rules.md "HCMC Decision 104/2024"). Every
+    default is deliberate.
 
     * ``late_within_5_working_days`` (default ``0``; alternatives ``1``, ``1/2``) — Phụ lục,
       mục I.1 gives 1 point "trong hạn" and 0 "quá hạn trên 05 ngày làm việc" and is silent on a
       dossier 1–5 working days late; by default only on-time earns the point. A dossier late
       only because it was sent back for supplementation more than once (0 working days late,
-      SPEC §4) falls in the same band.
+      docs/rules.md "Was a dossier handled on time?") falls in the same band.
     * ``k_equal_20`` (default ``NOT_SATISFIED``) — mục II.2 says "trên 20: hài lòng", "dưới 20:
       không hài lòng"; "trên" is read as strictly above.
     * ``missing_part`` (default ``"none"``) — a part without data (no dossier resolved, no
@@ -436,7 +438,7 @@ class Hcm104Report:
         return self.staff.get(unit_id, ())
 
     def to_dict(self, lang: str = "vi", units: list[str] | None = None) -> dict[str, Any]:
-        """The JSON envelope of SPEC §9."""
+        """The JSON envelope of docs/api.md."""
         from .reports.hcm104_report import report_to_dict
 
         return report_to_dict(self, lang=lang, units=units)
@@ -817,7 +819,8 @@ def score(
     by_staff: bool = False,
     counting: CountingPolicy | None = None,
 ) -> Hcm104Report:
-    """The HCMC satisfaction index of every unit of ``dataset`` for ``period`` (SPEC §7;
+    """The HCMC satisfaction index of every unit of ``dataset`` for ``period`` (docs/rules.md "HCMC
+    Decision 104/2024";
     QĐ 104/2024/QĐ-UBND, Phụ lục, mục I.1–I.5 and II).
 
     * A, B — the dossiers resolved in the period (processing finished, returned or stopped in

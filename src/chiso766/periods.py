@@ -131,7 +131,7 @@ class Period:
 
     def share_of_year(self) -> Fraction:
         """The fraction of a year the period stands for: 1/12 a month, 1/4 a quarter, 1 a year,
-        days/365 otherwise (criterion 1.4's fallback denominator, SPEC §5)."""
+        days/365 otherwise (criterion 1.4's fallback denominator, docs/rules.md "The criteria")."""
         if self.kind == "month":
             return Fraction(1, 12)
         if self.kind == "quarter":

@@ -1,11 +1,12 @@
-"""The records every score is computed from (SPEC §1, §1.1) and their enums.
+"""The records every score is computed from (docs/glossary.md, docs/inputs.md) and their enums.
 
 Records are frozen, slotted attrs classes, validated when built: a value of the wrong kind or an
 inconsistent record (returned before it was received, a supplement answered before it was asked…)
 raises :class:`~chiso766.errors.RecordError` naming the record id, the field, the value and the
 rule.
 
-Times are local Vietnam time (UTC+07:00, SPEC §3): a naive ``datetime`` is taken as local, an
+Times are local Vietnam time (UTC+07:00, docs/rules.md "Due dates"): a naive ``datetime`` is taken
+as local, an
 aware one is converted to local and stored naive. A bare ``date`` means 00:00 for a receipt-type
 field and office close (17:00) for a completion-type field.
 """
@@ -89,7 +90,7 @@ class UnitLevel(enum.Enum):
 
 
 class Timeliness(enum.Enum):
-    """A dossier's status against its due date (SPEC §4)."""
+    """A dossier's status against its due date (docs/rules.md "Was a dossier handled on time?")."""
 
     EARLY = "EARLY"  #: trước hạn
     ON_TIME = "ON_TIME"  #: đúng hạn
@@ -124,7 +125,8 @@ class AnnouncementKind(enum.Enum):
 
 
 class RatingValue(enum.Enum):
-    """A rating of a dossier's handling (SPEC §8): good (1 point for HCM C, a like for 766 5.4),
+    """A rating of a dossier's handling (docs/inputs.md): good (1 point for HCM C, a like for 766
+    5.4),
     normal (0), bad (0; a dislike for 5.4)."""
 
     GOOD = "GOOD"
@@ -139,7 +141,8 @@ E = TypeVar("E", bound=enum.Enum)
 
 
 def to_local(value: Any, *, completion: bool = False, label: str = "", field: str = "") -> Any:
-    """Normalise a moment to naive local Vietnam time (SPEC §3). ``None`` stays ``None``."""
+    """Normalise a moment to naive local Vietnam time (docs/rules.md "Due dates"). ``None`` stays
+    ``None``."""
     if value is None:
         return None
     if type(value) is datetime:
@@ -364,7 +367,7 @@ _DOSSIER_FLAGS = (
 
 @attrs.define(frozen=True, slots=True)
 class Dossier:
-    """Hồ sơ: one application for one procedure (``MaHoSo``), SPEC §1.1.
+    """Hồ sơ: one application for one procedure (``MaHoSo``), docs/inputs.md.
 
     Flags left at ``None`` were not reported by the source system; the criteria that use them say
     how many records lacked them rather than count them as ``False``.
@@ -393,7 +396,7 @@ class Dossier:
     uses_personal_data_store: bool | None = None
     uses_population_data: bool | None = None
     #: ``ThoiGianGiaiQuyet``: the dossier's own processing time as the sending system computed
-    #: it (a number, in that system's unit) — never the procedure's time limit (SPEC §1.1 r2).
+    #: it (a number, in that system's unit) — never the procedure's time limit (docs/inputs.md r2).
     processing_time: Fraction | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -420,7 +423,8 @@ class Dossier:
                 continue
             kind = type(moment)
             if kind is date and 1900 <= moment.year <= 2199:
-                # A bare date: 00:00 for a receipt, office close for a completion (SPEC §3).
+                # A bare date: 00:00 for a receipt, office close for a completion (docs/rules.md
+                # "Due dates").
                 _set(self, name, datetime.combine(
                     moment, _COMPLETION_TIME if completion else _RECEIPT_TIME))
             elif kind is not datetime or moment.tzinfo is not None \
@@ -463,7 +467,7 @@ class Dossier:
         _need_str(self, label, "unit_id")
         _need_str(self, label, "staff_id", optional=True)
         if self.channel is None:
-            # SPEC §1: a missing channel counts as direct.
+            # docs/glossary.md: a missing channel counts as direct.
             _set(self, "channel", Channel.DIRECT)
         _need_enum(self, label, "channel", Channel)
         for name, completion in _DOSSIER_MOMENTS:
@@ -524,7 +528,8 @@ class Dossier:
 
     @property
     def ended_at(self) -> datetime | None:
-        """End of processing: first available of finished > returned > stopped (SPEC §4)."""
+        """End of processing: first available of finished > returned > stopped (docs/rules.md "Was
+        a dossier handled on time?")."""
         if self.finished_at is not None:
             return self.finished_at
         if self.returned_at is not None:
@@ -534,7 +539,8 @@ class Dossier:
 
 @attrs.define(frozen=True, slots=True)
 class Petition:
-    """Phản ánh, kiến nghị (PAKN) on the national feedback system (SPEC §1.1, §6)."""
+    """Phản ánh, kiến nghị (PAKN) on the national feedback system (docs/inputs.md; docs/rules.md
+    "Petitions on time")."""
 
     id: str
     unit_id: str
@@ -549,12 +555,12 @@ class Petition:
     likes: int = 0
     dislikes: int = 0
     followed_by_complaint: bool | None = None
-    #: "Ngày gửi PAKN": when the citizen or business sent it (SPEC §1.1 r2); the 5.2 clock of a
+    #: "Ngày gửi PAKN": when the citizen or business sent it (docs/inputs.md r2); the 5.2 clock of a
     #: petition sent directly to the unit starts here.
     sent_at: datetime | None = None
     #: Start of the latest "awaiting receipt" state (it restarts when the citizen answers a
     #: supplement request); when not given: ``transferred_at``, else ``sent_at``, else
-    #: ``received_at`` (SPEC §1.1 r2).
+    #: ``received_at`` (docs/inputs.md r2).
     awaiting_since: datetime | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -585,7 +591,8 @@ class Petition:
 
     @property
     def clock_start(self) -> datetime:
-        """When the 5.2 limits start (SPEC §6 r2): the latest transfer to the unit, else the
+        """When the 5.2 limits start (docs/rules.md "Petitions on time" r2): the latest transfer to
+        the unit, else the
         citizen's send date ``sent_at``, else the receipt by the unit."""
         if self.transferred_at is not None:
             return self.transferred_at
@@ -594,7 +601,7 @@ class Petition:
 
 @attrs.define(frozen=True, slots=True)
 class Rating:
-    """A rating of how a dossier was handled (đánh giá), SPEC §8."""
+    """A rating of how a dossier was handled (đánh giá), docs/inputs.md."""
 
     unit_id: str
     rating: RatingValue

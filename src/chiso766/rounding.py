@@ -1,4 +1,4 @@
-"""Rounding exactly as the national portal publishes (SPEC §5.1).
+"""Rounding exactly as the national portal publishes (docs/rules.md "Rounding").
 
 Everything is computed with exact fractions; rounding happens only here, at presentation.
 """
@@ -28,7 +28,7 @@ def half_up(value: Fraction | int, places: int = 2) -> Decimal:
 
 
 def percent(ratio: Fraction | None) -> Decimal | None:
-    """A ratio shown as a percentage rounded half-up to 2 decimals (SPEC §5.1)."""
+    """A ratio shown as a percentage rounded half-up to 2 decimals (docs/rules.md "Rounding")."""
     return None if ratio is None else half_up(ratio * 100)
 
 
@@ -45,7 +45,8 @@ def _binary_half_up(x: float) -> Decimal:
 def portal_float_card(
     terms: Sequence[tuple[Fraction | None, Fraction, Fraction]],
 ) -> tuple[Decimal, list[Decimal]]:
-    """The online-payment card's pipeline (SPEC §5.1), for ``(ratio, coefficient, cap)`` terms.
+    """The online-payment card's pipeline (docs/rules.md "Rounding"), for ``(ratio, coefficient,
+    cap)`` terms.
 
     Each ratio is first rounded half-up to a 2-decimal percentage (no data gives 0); the term
     ``coefficient × p / 100`` is computed in IEEE double in that operation order and rounded

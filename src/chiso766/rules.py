@@ -1,6 +1,7 @@
 """Rule sets as data: Decision 766/QĐ-TTg's groups, criteria, caps, conversions and bands.
 
-The default rule set :data:`QD766` is declared here, in one place (SPEC §5). A caller derives a
+The default rule set :data:`QD766` is declared here, in one place (docs/rules.md "The criteria"). A
+caller derives a
 variant without editing the library::
 
     strict = QD766.evolve_criterion("REUSED_DIGITIZED_DATA", threshold=Fraction(9, 10),
@@ -9,7 +10,7 @@ variant without editing the library::
 Every criterion cites its source. The decision itself (QĐ 766/QĐ-TTg of 23/6/2022, Appendix)
 names the criteria and caps; the national portal's technical description ("Mô tả công thức tính
 chỉ số 766", Cổng Dịch vụ công quốc gia) gives the formulas and conversions; the coefficients
-were checked against the portal's published scores (SPEC §5, §5.1).
+were checked against the portal's published scores (docs/rules.md "The criteria" and "Rounding").
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ __all__ = [
     "criterion",
 ]
 
-#: The national portal's API names two criteria differently from the library (SPEC §5 r2;
+#: The national portal's API names two criteria differently from the library (docs/rules.md "The
+#: criteria" r2;
 #: docs/rules.md "Portal codes"): portal code → library code. Accepted wherever a criterion code
 #: is.
 PORTAL_CODES: dict[str, str] = {
@@ -53,7 +55,7 @@ def canonical_code(code: str) -> str:
 
 
 class Conversion(enum.Enum):
-    """How a ratio becomes points (SPEC §5)."""
+    """How a ratio becomes points (docs/rules.md "The criteria")."""
 
     LINEAR = "linear"  #: points = max × r
     THRESHOLD = "threshold"  #: points = min(max, max × r / T): "đạt từ T trở lên sẽ đạt tối đa"
@@ -61,7 +63,8 @@ class Conversion(enum.Enum):
 
 
 class ZeroRule(enum.Enum):
-    """What a criterion gives when its denominator is 0 (SPEC §5: d = 0 is not a zero ratio)."""
+    """What a criterion gives when its denominator is 0 (docs/rules.md "The criteria": d = 0 is not
+    a zero ratio)."""
 
     NULL = "null"  #: no score ("no data"); adds nothing to the group; the group's max stays
     ZERO = "zero"  #: 0 points
@@ -69,7 +72,7 @@ class ZeroRule(enum.Enum):
 
 
 class Band(enum.Enum):
-    """Xếp loại (VnEconomy report of QĐ 766, SPEC §5)."""
+    """Xếp loại (VnEconomy report of QĐ 766, docs/rules.md "The criteria")."""
 
     XUAT_SAC = "XUAT_SAC"  #: xuất sắc, ≥ 90
     TOT = "TOT"  #: tốt, 80 – < 90
@@ -217,7 +220,8 @@ class Part:
     name_vi: str
     name_en: str
     max_points: Fraction = attrs.field(converter=_frac)
-    rounding: str = "sum_of_rounded"  #: or "portal_float" (online payment card, SPEC §5.1)
+    #: or "portal_float" (the online payment card, docs/rules.md "Rounding")
+    rounding: str = "sum_of_rounded"
 
 
 @attrs.define(frozen=True, slots=True)
@@ -315,7 +319,8 @@ _NULL, _ZERO, _FULL = ZeroRule.NULL, ZeroRule.ZERO, ZeroRule.FULL
 _SRC = "QĐ 766/QĐ-TTg, Phụ lục"
 _DESC = "Cổng DVCQG, Mô tả công thức tính chỉ số 766"
 
-#: The default rule set: Decision 766/QĐ-TTg as the national portal computes it (SPEC §5).
+#: The default rule set: Decision 766/QĐ-TTg as the national portal computes it (docs/rules.md "The
+#: criteria").
 QD766 = RuleSet(
     name="qd766",
     groups=(
@@ -452,7 +457,7 @@ def _check_rules(rules: Any, where: str) -> None:
 
 def band(total: Any, rules: RuleSet = QD766) -> Band:
     """The band of a 100-point total: ≥ 90 xuất sắc, ≥ 80 tốt, ≥ 70 khá, ≥ 50 trung bình, else
-    yếu (SPEC §5)."""
+    yếu (docs/rules.md "The criteria")."""
     _check_rules(rules, "band")
     try:
         value = total if isinstance(total, (int, Fraction)) and not isinstance(total, bool) \

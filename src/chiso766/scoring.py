@@ -1,4 +1,5 @@
-"""Decision 766 scorecards: from counts to points, groups, total and band (SPEC §5, §5.1).
+"""Decision 766 scorecards: from counts to points, groups, total and band (docs/rules.md "The
+criteria" and "Rounding").
 
 * :func:`score_766` — everything, from a dataset: every unit of the tree, rolled up.
 * :func:`score_tally` — from a (merged) :class:`~chiso766.tally.Tally`.
@@ -364,7 +365,8 @@ def assemble(
     calendar_notes: tuple[Note, ...] = (),
     notes: tuple[Note, ...] = (),
 ) -> UnitScorecard:
-    """Turn one unit's counts into its scorecard with the portal's rounding (SPEC §5.1)."""
+    """Turn one unit's counts into its scorecard with the portal's rounding (docs/rules.md
+    "Rounding")."""
     results: dict[str, CriterionResult] = {}
     for c in rules.criteria:
         count = counts.get(c.code, Count(0, 0))
@@ -409,7 +411,8 @@ def _sum_rounded(members: Sequence[Criterion], results: Mapping[str, CriterionRe
 
 
 def _portal_card(members: Sequence[Criterion], results: dict[str, CriterionResult]) -> Decimal:
-    """The online-payment card (SPEC §5.1): each ratio rounded to a 2-decimal percentage, each
+    """The online-payment card (docs/rules.md "Rounding"): each ratio rounded to a 2-decimal
+    percentage, each
     term ``coefficient × p / 100`` in IEEE double, rounded on its binary value, capped; the
     criteria show these terms as their points."""
     card = _ZERO
@@ -515,7 +518,8 @@ def _tree(units: Iterable[Unit], seen_ids: Iterable[str]) -> _Tree:
 
 
 #: Criteria computed once for the top-level unit (province or ministry) and shown unchanged on
-#: every unit below it: "Chỉ thống kê theo cấp Tỉnh, Bộ Ngành, không tính cấp con" (SPEC §5
+#: every unit below it: "Chỉ thống kê theo cấp Tỉnh, Bộ Ngành, không tính cấp con" (docs/rules.md
+#: "The criteria"
 #: 1.1–1.3; docs/rules.md "Roll-up").
 TOP_LEVEL_ONLY = ("PUBLISH_ON_TIME", "PUBLIC_UPDATE_ON_TIME", "PUBLIC_CONTENT_FULL")
 
@@ -581,7 +585,8 @@ def _copied_down(count: Count, root: str) -> Count:
 
 def _commune_catalogue(tree: _Tree, tally: Tally) -> frozenset[str]:
     """4.5a's denominator for a commune: the commune-level procedures of the catalogue — every
-    procedure some commune has authority over — the same for every commune (SPEC §5 4.5a;
+    procedure some commune has authority over — the same for every commune (docs/rules.md "The
+    criteria" 4.5a;
     docs/rules.md "4.5a")."""
     accs = tally.units
     return frozenset(code for uid, u in tree.units.items()
@@ -688,7 +693,8 @@ def score_766(
     last_year_totals: Mapping[str, int] | None = None,
     counting: CountingPolicy | None = None,
 ) -> Scorecard:
-    """Score every unit of ``dataset`` for ``period`` under Decision 766 (SPEC §5).
+    """Score every unit of ``dataset`` for ``period`` under Decision 766 (docs/rules.md "The
+    criteria").
 
     ``as_of`` (default: the end of the period) is the evaluation moment: a current period is
     scored as it stands then. ``keep_ids`` keeps the record ids counted in each numerator and
@@ -738,7 +744,7 @@ def score_counts(
     name: str = "",
 ) -> Scorecard:
     """Score from numerator/denominator pairs keyed by criterion code — counts published by the
-    portal or kept by another system — with the same rounding as :func:`score_766` (SPEC §9).
+    portal or kept by another system — with the same rounding as :func:`score_766` (docs/api.md).
     A criterion missing from ``counts`` is 0/0 and gets its d = 0 rule."""
     if not isinstance(counts, Mapping):
         raise PolicyError("must be a mapping of criterion code to (numerator, denominator)",
@@ -750,7 +756,7 @@ def score_counts(
     given: dict[str, str] = {}
     for key, value in counts.items():
         # The portal's codes (PETITION_PROCESSING_ON_TIME, DOSSIER_RECEIVING_SATISFACTION) are
-        # aliases of the library's (SPEC §5 r2).
+        # aliases of the library's (docs/rules.md "The criteria" r2).
         code = canonical_code(key) if isinstance(key, str) else key
         if not isinstance(code, str) or code not in known:
             raise PolicyError(f"not a criterion of rule set {rules.name!r}",
@@ -783,7 +789,8 @@ def score_counts(
             raise PolicyError("the numerator exceeds the denominator", record="score_counts",
                               field=code, value=value)
         parsed[code] = Count(n, d)
-    # SPEC §5: 3.3 is multiplied by 1.4's ratio when 1.4 has one — from counts as from records.
+    # docs/rules.md "The criteria": 3.3 is multiplied by 1.4's ratio when 1.4 has one — from counts
+    # as from records.
     sync, online = parsed.get("DOSSIER_SYNC"), parsed.get("ONLINE_DOSSIERS")
     if sync is not None and online is not None and online.factor is None:
         parsed["ONLINE_DOSSIERS"] = attrs.evolve(online, factor=sync.effective_ratio)

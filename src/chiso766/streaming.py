@@ -202,7 +202,7 @@ def _with_dislikes(ctx: Context, disliked: set[str]) -> Context:
 
 def _reject_orphans(index: SupplementIndex, builder: ReportBuilder, sup_path: Path,
                     dossier_file: str, dossier_builder: ReportBuilder, strict: bool) -> None:
-    """SPEC §8: a supplement request whose dossier is missing or rejected is rejected, in the
+    """docs/inputs.md: a supplement request whose dossier is missing or rejected is rejected, in the
     order ``read_folder`` lists them (by dossier, in order of first appearance)."""
     unused = [k for k in range(len(index)) if not index.used[k]]
     if not unused:

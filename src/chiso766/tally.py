@@ -154,7 +154,8 @@ AUTHORITY_BIT = _BIT["authority"]
 
 
 def count_shape(acc: Acc, shape: DossierShape, ident: str | None = None) -> None:
-    """Count one dossier of this shape in every dossier criterion (SPEC §5, groups 1–5)."""
+    """Count one dossier of this shape in every dossier criterion (docs/rules.md "The criteria",
+    groups 1–5)."""
     transparency.add_dossier(acc, shape, ident)
     progress.add_dossier(acc, shape, ident)
     online.add_dossier(acc, shape, ident)

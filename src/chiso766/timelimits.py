@@ -1,7 +1,8 @@
 """Statutory time limits of procedures (thời hạn giải quyết) and the parser for the national
 procedure database's wording.
 
-SPEC §3 and §8: a limit is a number of working days, calendar days, months or working hours, or
+docs/rules.md "Due dates" and docs/inputs.md: a limit is a number of working days, calendar days,
+months or working hours, or
 "trong ngày" (same day, with a cut-off hour).
 """
 
@@ -20,7 +21,8 @@ from .errors import RecordError
 
 __all__ = ["HOURS_PER_WORKING_DAY", "LimitKind", "TimeLimit"]
 
-#: Office hours 07:30–11:30 and 13:00–17:00 make 8 working hours a day (SPEC §3). A fractional
+#: Office hours 07:30–11:30 and 13:00–17:00 make 8 working hours a day (docs/rules.md "Due dates").
+#: A fractional
 #: number of working days is converted with this figure ("0,5 ngày làm việc" = 4 working hours).
 HOURS_PER_WORKING_DAY = 8
 
@@ -110,7 +112,8 @@ class TimeLimit:
 
     @classmethod
     def working_days(cls, n: int | Fraction | float | str) -> TimeLimit:
-        """``n`` working days; a fractional ``n`` is working hours (0.5 day = 4 h, SPEC §3)."""
+        """``n`` working days; a fractional ``n`` is working hours (0.5 day = 4 h, docs/rules.md
+        "Due dates")."""
         amount = _to_fraction(n)
         if isinstance(amount, Fraction) and amount.denominator != 1:
             return cls(LimitKind.WORKING_HOURS, amount * HOURS_PER_WORKING_DAY)
@@ -125,7 +128,7 @@ class TimeLimit:
     def months(cls, n: int | Fraction | float | str) -> TimeLimit:
         """``n`` months ("3 tháng", ``DonViTinh`` in months): the same day of the month ``n``
         months later, the last day of that month when it has no such day, then — a period
-        ending on a day off — the next working day (Civil Code 2015 Art. 148; SPEC §8 r2)."""
+        ending on a day off — the next working day (Civil Code 2015 Art. 148; docs/inputs.md r2)."""
         return cls(LimitKind.MONTHS, _to_fraction(n))
 
     def months_after(self, start: date) -> date:

@@ -41,7 +41,8 @@ __all__ = [
 
 class Verdict:
     """Where a dossier stands for criterion 2.1, as a small int (a :class:`DossierShape` field):
-    outside the period's population, without a due date (left out), or its SPEC §4 status."""
+    outside the period's population, without a due date (left out), or its docs/rules.md "Was a
+    dossier handled on time?" status."""
 
     OUT = 0
     UNCLASSIFIED = 1

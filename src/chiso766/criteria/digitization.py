@@ -1,4 +1,5 @@
-"""Group 4 — Số hóa hồ sơ (digitization), 22 points: criteria 4.1–4.6 (SPEC §5).
+"""Group 4 — Số hóa hồ sơ (digitization), 22 points: criteria 4.1–4.6 (docs/rules.md "The
+criteria").
 
 Source: QĐ 766/QĐ-TTg, Appendix, group 4; Decree 45/2020/NĐ-CP (electronic results, electronic
 certified copies); Decree 107/2021/NĐ-CP Art. 1.13 (digitizing dossiers and results); Project 06
@@ -35,7 +36,8 @@ def _flag(acc: Acc, code: str, value: bool | None, ident: str | None) -> None:
 
 def add_dossier(acc: Acc, s: DossierShape, ident: str | None) -> None:
     """4.1–4.4 and 4.5b count the dossiers of the period's population **P** (received in the
-    period plus carried over, SPEC §4 — docs/rules.md "Populations"), judged on a due date or
+    period plus carried over, docs/rules.md "Was a dossier handled on time?" — docs/rules.md
+    "Populations"), judged on a due date or
     not: the portal's five group-4 denominators are one number, P. 4.1 also keeps the count
     limited to procedures requiring a paper result, for policy ``paper_result_filter``."""
     if s.verdict == Verdict.OUT:
@@ -60,7 +62,8 @@ def add_dossier(acc: Acc, s: DossierShape, ident: str | None) -> None:
 def _population(s: DossierShape) -> bool | None:
     """4.5b: population data — a VNeID-authenticated account or a ``MaCSDL`` naming the
     population database (``uses_population_data``), or a component taken from the personal data
-    store (``uses_personal_data_store``, ``DuocLayTuKhoDMQG``) (SPEC §5 4.5b r2). Not reported
+    store (``uses_personal_data_store``, ``DuocLayTuKhoDMQG``) (docs/rules.md "The criteria" 4.5b
+    r2). Not reported
     when neither says yes and the first is not reported."""
     if s.population is True or s.personal_store is True:
         return True
@@ -142,7 +145,8 @@ def formality_count(acc: Acc, ctx: Context, authority: Iterable[str] | None = No
     """4.5a over ``authority`` (default: the unit's own, pooled over its subtree): procedures
     for individuals with a dossier of P using population data / procedures for individuals."""
     if not ctx.authorities_given:
-        # SPEC §5 4.5a: the procedures seen on dossiers are not the unit's authority.
+        # docs/rules.md "The criteria" 4.5a: the procedures seen on dossiers are not the unit's
+        # authority.
         return Count(0, 0, no_data=True, notes=(Note(
             "không có dữ liệu: cần tệp thẩm quyền (authorities) — các TTHC có hồ sơ không phải "
             "là thẩm quyền của đơn vị",

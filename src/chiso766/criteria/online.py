@@ -1,5 +1,5 @@
 """Group 3 — Cung cấp dịch vụ trực tuyến (online services), 22 points = online services 12
-(3.1–3.3) + online payment 10 (3.4–3.6) (SPEC §5).
+(3.1–3.3) + online payment 10 (3.4–3.6) (docs/rules.md "The criteria").
 
 Source: QĐ 766/QĐ-TTg, Appendix, group 3; Decree 42/2022/NĐ-CP Art. 11 (online levels); the
 portal's technical description.

@@ -1,5 +1,5 @@
 """Group 2 — Tiến độ, kết quả giải quyết (progress and results), 20 points: criteria 2.1 and
-2.2 (SPEC §4, §5).
+2.2 (docs/rules.md "Was a dossier handled on time?", "The criteria").
 
 Source: QĐ 766/QĐ-TTg, Appendix, group 2; Decree 61/2018/NĐ-CP Art. 19; the portal's rule for
 "tỷ lệ hồ sơ xử lý trước hạn, đúng hạn".
@@ -56,7 +56,8 @@ def dossier_on_time(acc: Acc, ctx: Context, units: Sequence[str],
                     done: Mapping[str, Count]) -> Count:
     """2.1 Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn: dossiers EARLY, ON_TIME or PENDING_IN_TIME /
     the period's population — received in the period plus those received earlier that had not
-    ended before it started (SPEC §4; QĐ 766 group 2.1; NĐ 61/2018 Art. 19)."""
+    ended before it started (docs/rules.md "Was a dossier handled on time?"; QĐ 766 group 2.1; NĐ
+    61/2018 Art. 19)."""
     n, d = acc.pair("DOSSIER_ON_TIME")
     notes: list[Note] = []
     skipped = acc.misc.get("unclassified", 0)

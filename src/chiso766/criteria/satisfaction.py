@@ -1,4 +1,5 @@
-"""Group 5 — Mức độ hài lòng (satisfaction), 18 points: criteria 5.1–5.4 (SPEC §5, §6).
+"""Group 5 — Mức độ hài lòng (satisfaction), 18 points: criteria 5.1–5.4 (docs/rules.md "The
+criteria" and "Petitions on time").
 
 Source: QĐ 766/QĐ-TTg, Appendix, group 5; Decree 20/2008/NĐ-CP on receiving and handling
 petitions (Art. 15–16 time limits) as applied by the national feedback system; the portal's
@@ -28,7 +29,7 @@ __all__ = [
     "petition_verdict",
 ]
 
-#: Working-day limits on the national feedback system (SPEC §6).
+#: Working-day limits on the national feedback system (docs/rules.md "Petitions on time").
 REFUSE_WITHIN = 2  #: từ chối tiếp nhận
 SUPPLEMENT_WITHIN = 5  #: yêu cầu bổ sung lần đầu
 HANDLE_WITHIN = 15  #: xử lý xong (chờ công khai / đã công khai)
@@ -53,7 +54,7 @@ class PetitionVerdict:
 
 def petition_verdict(p: Petition, as_of: datetime, calendar: WorkingCalendar,
                      rule: str = "ending_step") -> PetitionVerdict:
-    """SPEC §6 (docs/rules.md "Petitions on time"): working-day limits counted from the latest
+    """docs/rules.md "Petitions on time": working-day limits counted from the latest
     transfer to the unit, else from the citizen's send date ``sent_at`` (else the receipt, noted):
     refuse within 2; first supplement request within 5; handle (reach "awaiting publication" or
     "published") within 15; publish within 2 of being ready — a ready petition not yet published
@@ -89,7 +90,8 @@ def petition_verdict(p: Petition, as_of: datetime, calendar: WorkingCalendar,
     if ready is not None:
         if used(ready) > HANDLE_WITHIN:
             return verdict(published or ready, False, f"xử lý sau {used(ready)} ngày làm việc")
-        # Not yet published: measured to the evaluation moment (SPEC §6 r2).
+        # Not yet published: measured to the evaluation moment (docs/rules.md "Petitions on time"
+        # r2).
         lag_end = published if published is not None else as_of
         lag = calendar.working_days_between(ready.date(), lag_end.date())
         if lag > PUBLISH_WITHIN:
@@ -194,7 +196,8 @@ def petition_processed_on_time(acc: Acc, ctx: Context, units: Sequence[str],
                                                "no petitions: full points"),))
     fallback = acc.misc.get("petition_no_sent_at", 0)
     if fallback:
-        # SPEC §6 r2: a direct petition's clock starts at sent_at; without it, at the receipt.
+        # docs/rules.md "Petitions on time" r2: a direct petition's clock starts at sent_at;
+        # without it, at the receipt.
         return attrs.evolve(count, notes=(Note(
             f"{fallback} PAKN không có ngày gửi (sent_at): tính hạn từ ngày tiếp nhận",
             f"{fallback} petitions without sent_at: limits counted from the receipt"),))

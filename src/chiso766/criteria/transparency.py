@@ -1,4 +1,5 @@
-"""Group 1 — Công khai, minh bạch (transparency), 18 points: criteria 1.1–1.4 (SPEC §5).
+"""Group 1 — Công khai, minh bạch (transparency), 18 points: criteria 1.1–1.4 (docs/rules.md "The
+criteria").
 
 Source: QĐ 766/QĐ-TTg, Appendix, group 1; the portal's technical description of each criterion.
 """

@@ -1,4 +1,5 @@
-"""Reading and writing input records (SPEC §8): CSV, JSON Lines, JSON arrays, Excel and Parquet
+"""Reading and writing input records (docs/inputs.md): CSV, JSON Lines, JSON arrays, Excel and
+Parquet
 files, one per record kind in a folder, DataFrames and database queries, with English or national
 column names. Every source goes through the same record path, so a row reads to the same record,
 or the same rejection, whatever it came in.

@@ -9,7 +9,8 @@ another shape, an unknown unit or rating…) goes with its line number to the ro
 handling of one row (:func:`~.rowpath.supplement_rows`, :func:`~.rowpath.rating_rows`).
 
 The supplement index is built a block at a time: its requests in file order, each dossier's
-requests chained in that order (SPEC §4 reads them so), its open-addressing table filled from
+requests chained in that order (docs/rules.md "Was a dossier handled on time?" reads them so), its
+open-addressing table filled from
 the first request of each dossier many at a time — the same index the row path builds one
 request at a time. :class:`Chains` then reads it for the dossiers' block path.
 """
@@ -54,7 +55,7 @@ _FEW = 64
 
 def read_supplement_blocks(path: Path, builder: ReportBuilder, strict: bool,
                            moments: MomentCells) -> SupplementIndex:
-    """:func:`~.rowpath.read_supplement_index`, a block at a time (SPEC §8). With ``strict``
+    """:func:`~.rowpath.read_supplement_index`, a block at a time (docs/inputs.md). With ``strict``
     (stop at the first bad row) or a header blocks do not suit, the row path reads the file."""
     if strict:
         return read_supplement_index(path, builder, strict, moments)
@@ -340,7 +341,7 @@ class Chains(_SlotView):
         """For dossiers with these first requests: the first request moment, whether the
         requests are in order, how many were made by ``as_of``, the applicant's time on the
         answered ones, and the last unanswered one (-1: none) — what the row path works out
-        request by request (SPEC §4)."""
+        request by request (docs/rules.md "Was a dossier handled on time?")."""
         m = len(heads)
         first = self._us(self.requested, heads, 0)
         ordered = np.ones(m, dtype=np.bool_)
@@ -367,7 +368,7 @@ class Chains(_SlotView):
         return first, ordered, asked, applicant, open_ask
 
     def mark_used(self, heads: Ints) -> None:
-        """Mark every request of the dossiers with these first requests as used (SPEC §8: the
+        """Mark every request of the dossiers with these first requests as used (docs/inputs.md: the
         others are orphans)."""
         flags = np.frombuffer(self.sups.used, dtype=np.uint8)
         current = heads

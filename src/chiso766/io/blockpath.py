@@ -9,7 +9,8 @@ suite checks it on generated files, cut into blocks of a few bytes as well as of
 The file is read by :func:`~.blocks.read_blocks` (clean blocks of whole lines, cells as byte
 offsets, national moments and code cells decoded a column at a time). Ids are claimed in line
 order a block at a time in the duplicate check (:class:`~.rowpath.IdClaims`) that the row path
-shares. SPEC §4 (criterion 2.1 and the population of a period) is then applied to whole
+shares. docs/rules.md "Was a dossier handled on time?" (criterion 2.1 and the population of a
+period) is then applied to whole
 columns. A row the block path does not take — an odd cell, a moment before the receipt, a
 whitespace-padded id, a fingerprint seen before… — goes with its line number to the row path,
 which hands it on to the general reader if need be. Dossiers with supplement requests and
@@ -281,7 +282,8 @@ class _BlockCounter:
         for m in (due, finished, returned, stopped, new_due):
             special |= m < receipt
 
-        # Supplement requests (SPEC §4: the applicant's time is not the agency's; one
+        # Supplement requests (docs/rules.md "Was a dossier handled on time?": the applicant's time
+        # is not the agency's; one
         # unanswered request ends the count; more than one is late), from the chain summaries.
         asked = np.zeros(n, dtype=np.int64)
         applicant = np.zeros(n, dtype=np.int64)
@@ -510,7 +512,8 @@ class _BlockCounter:
     def _statutory(self, receipt: int, ended: int, proc: int, applicant: int,
                    asked: int, unfinished: bool) -> int | None:
         """The verdict code of a dossier with no recorded due date: the procedure's time limit
-        from the receipt (Decision 766 via SPEC §4, as :func:`~chiso766.deadlines.classify`),
+        from the receipt (Decision 766 via docs/rules.md "Was a dossier handled on time?", as
+        :func:`~chiso766.deadlines.classify`),
         UNCLASSIFIED without a time limit."""
         procedure = self.ctx.procedures.get(self.codes[proc >> 4])
         limit = procedure.time_limit if procedure is not None else None

@@ -6,7 +6,8 @@ line with the header's number of delimiters — is never split into Python strin
 the delimiters; each cell is then a (start, length) pair into the block's bytes, read eight
 bytes at a time:
 
-* moments in the national shape ``dd/MM/yyyy HH:mm:ss`` (SPEC §8) are checked and converted to
+* moments in the national shape ``dd/MM/yyyy HH:mm:ss`` (docs/inputs.md) are checked and converted
+to
   microseconds on the row path's scale with integer arithmetic on those words (digits, the
   separators, month, day of that month, years 1900–2199: exactly the cells the general parser
   reads to that value); any other cell goes through :class:`~.rowpath.MomentCells`;
@@ -367,7 +368,7 @@ _MIDNIGHTS = _midnights()
 
 
 def _moments(block: Block, s: Ints, length: Ints) -> tuple[Ints, Bools]:
-    """Microseconds of cells in the shape ``dd/MM/yyyy HH:mm:ss`` (SPEC §8), :data:`ABSENT`
+    """Microseconds of cells in the shape ``dd/MM/yyyy HH:mm:ss`` (docs/inputs.md), :data:`ABSENT`
     for empty cells, and which cells are neither (to be read by text)."""
     us = np.full(len(s), ABSENT, dtype=np.int64)
     at = np.flatnonzero(length == 19)  # only those: some columns are mostly empty

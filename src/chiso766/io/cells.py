@@ -1,4 +1,4 @@
-"""Typed cells from spreadsheets, DataFrames, Parquet and databases, made plain (SPEC §8 (r2)).
+"""Typed cells from spreadsheets, DataFrames, Parquet and databases, made plain (docs/inputs.md).
 
 CSV gives text; the other sources give typed values (a spreadsheet's dates and numbers, a
 DataFrame's ``Timestamp`` and ``NaN``, a database's ``Decimal`` and ``NULL``). :func:`plain`

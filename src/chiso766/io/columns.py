@@ -1,4 +1,4 @@
-"""Column names the readers accept for each record kind (SPEC §8).
+"""Column names the readers accept for each record kind (docs/inputs.md).
 
 Each field lists its English name first, then the national sync names (Cổng DVCQG / hệ thống
 một cửa) it may appear under. Matching is case- and accent-insensitive and ignores spaces,
@@ -54,14 +54,15 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "has_fee_data": ("has_fee_data", "CoDuLieuPhiLePhi"),
         "paid_online": ("paid_online", "DuocThanhToanTrucTuyen"),
         "has_electronic_result": ("has_electronic_result", "CoKetQuaDienTu"),
-        # Together they make has_electronic_result (SPEC §1: MaKetQua + DuongDanTepTinKetQua).
+        # Together they make has_electronic_result (docs/glossary.md: MaKetQua +
+        # DuongDanTepTinKetQua).
         "result_code": ("MaKetQua",),
         "result_file": ("DuongDanTepTinKetQua",),
         "components_digitized": ("components_digitized", "ThanhPhanCoTepDinhKem"),
         "reuses_digitized_data": ("reuses_digitized_data", "HoSoCoThanhPhanSoHoa", "DuocSoHoa"),
         "uses_personal_data_store": ("uses_personal_data_store", "DuocLayTuKhoDMQG"),
         "uses_population_data": ("uses_population_data", "TaiKhoanDuocXacThucVoiVNeID"),
-        # SPEC §8 r2: the dossier's own processing time, never the procedure's limit.
+        # docs/inputs.md r2: the dossier's own processing time, never the procedure's limit.
         "processing_time": ("processing_time", "ThoiGianGiaiQuyet"),
     },
     "supplements": {
@@ -83,7 +84,7 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "likes": ("likes", "LuotThich"),
         "dislikes": ("dislikes", "LuotKhongThich"),
         "followed_by_complaint": ("followed_by_complaint", "CoKhieuNaiTiep"),
-        # SPEC §1.1 r2. No national sample names these columns: "Ngày gửi PAKN" written as the
+        # docs/inputs.md r2. No national sample names these columns: "Ngày gửi PAKN" written as the
         # sync names are (docs/inputs.md).
         "sent_at": ("sent_at", "NgayGuiPAKN", "NgayGui"),
         "awaiting_since": ("awaiting_since", "NgayChoTiepNhan"),

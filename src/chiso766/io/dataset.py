@@ -1,4 +1,4 @@
-"""A folder of input files read into one :class:`Dataset` (SPEC §8).
+"""A folder of input files read into one :class:`Dataset` (docs/inputs.md).
 
 A folder holds one file per record kind, ``<kind>.csv``, ``<kind>.jsonl`` or ``<kind>.json``.
 Lookups are read before the records that use them (units, procedures, authorities, communes,
@@ -58,7 +58,7 @@ class Dataset:
     """Everything read from one folder (or built in Python): the records and the read report.
 
     ``procedures`` is a dict keyed by procedure code; treat it as read-only. ``notes`` says which
-    fallbacks of SPEC §1.1/§8 apply (no units file, no authorities file…); file-level notes
+    fallbacks of docs/inputs.md apply (no units file, no authorities file…); file-level notes
     (ignored columns, empty rows) are in ``report.notes``.
     """
 
@@ -99,7 +99,7 @@ class Dataset:
         """A dataset from records built in Python.
 
         Raises :class:`~chiso766.errors.RecordError` for a record of the wrong type and for the
-        duplicates a reader would reject (SPEC §8): dossier ids, procedure codes, unit ids,
+        duplicates a reader would reject (docs/inputs.md): dossier ids, procedure codes, unit ids,
         petition ids, commune unit ids, unit+procedure authorities, unit+period postings.
         """
         got = {
@@ -133,20 +133,21 @@ class Dataset:
     @classmethod
     def from_frames(cls, frames: Mapping[str, Any], *, strict: bool = False,
                     labels: Mapping[str, str] | None = None) -> Dataset:
-        """A dataset from tables held in memory, one per record kind (SPEC §8 (r2)):
+        """A dataset from tables held in memory, one per record kind (docs/inputs.md):
         ``Dataset.from_frames({"dossiers": df, "units": units_df})``. Same as
         :func:`read_tables`, which says what a table may be."""
         return read_tables(frames, strict=strict, labels=labels)
 
     def unit_ids(self) -> tuple[str, ...]:
-        """The units' ids, or, without units (SPEC §8), the distinct unit ids of the dossiers
+        """The units' ids, or, without units (docs/inputs.md), the distinct unit ids of the dossiers
         in first-seen order."""
         if self.units:
             return tuple(u.id for u in self.units)
         return tuple(dict.fromkeys(d.unit_id for d in self.dossiers))
 
     def effective_authorities(self) -> tuple[Authority, ...]:
-        """The authorities, or, without any (SPEC §1.1), one per distinct (unit, procedure) seen
+        """The authorities, or, without any (docs/inputs.md), one per distinct (unit, procedure)
+        seen
         on the dossiers at the procedure's own online level (NONE for an unknown procedure)."""
         if self.authorities:
             return self.authorities
@@ -191,7 +192,7 @@ def _fallback_notes(has_units: bool, has_authorities: bool, how: str) -> tuple[s
 def _kind_files(folder: Path) -> tuple[dict[str, Path], list[str]]:
     """``kind → file`` for the folder, and the names of other files (ignored, but noted).
 
-    SPEC §8 (r2): a file named for a record kind (``dossiers.xlsx``, ``Units.csv``,
+    docs/inputs.md (r2): a file named for a record kind (``dossiers.xlsx``, ``Units.csv``,
     ``dossiers.csv.gz``) is a record file: one the library cannot read is an error naming it,
     never skipped, since scoring without it would give other numbers. So is a record file name
     that is a folder, a broken or looping link, or not a regular file. Hidden files and other
@@ -233,7 +234,7 @@ def _kind_files(folder: Path) -> tuple[dict[str, Path], list[str]]:
 def read_folder(path: StrPath, *, strict: bool = False,
                 progress: Callable[[str, int], None] | None = None,
                 population_databases: Collection[str] | None = None) -> Dataset:
-    """Read every record file of a folder (SPEC §8) into a :class:`Dataset`.
+    """Read every record file of a folder (docs/inputs.md) into a :class:`Dataset`.
 
     One file per kind: ``units``, ``procedures``, ``authorities``, ``communes``, ``supplements``,
     ``dossiers`` (required), ``petitions``, ``ratings``, ``announcements``, ``postings``, each as
@@ -318,7 +319,7 @@ def _source_name(source: Any, kind: str) -> str:
 def read_tables(tables: Mapping[str, Any], *, strict: bool = False,
                 labels: Mapping[str, str] | None = None,
                 progress: Callable[[str, int], None] | None = None) -> Dataset:
-    """Read tables held in memory, one per record kind, into a :class:`Dataset` (SPEC §8 (r2)).
+    """Read tables held in memory, one per record kind, into a :class:`Dataset` (docs/inputs.md).
 
     A table is a pandas or polars DataFrame, a pyarrow Table or RecordBatch, or an iterable of
     mappings (``list[dict]``). Its columns are named as a file's (English or national names,
@@ -347,7 +348,7 @@ def read_tables(tables: Mapping[str, Any], *, strict: bool = False,
 def read_database(connection: Any, queries: Mapping[str, Any], *, strict: bool = False,
                   params: Mapping[str, Any] | None = None,
                   progress: Callable[[str, int], None] | None = None) -> Dataset:
-    """Read each record kind from a query into a :class:`Dataset` (SPEC §8 (r2)).
+    """Read each record kind from a query into a :class:`Dataset` (docs/inputs.md).
 
     ``connection`` is a SQLAlchemy ``Engine`` or ``Connection``, a database URL
     (``"postgresql+psycopg://user@host/motcua"``; needs the extra ``sql``) or a DB-API
@@ -383,7 +384,7 @@ def _assemble(labels: Mapping[str, str], records: Callable[..., Iterator[Any]],
               builder: ReportBuilder, *, strict: bool,
               progress: Callable[[str, int], None] | None, folder: str | None,
               how: str) -> Dataset:
-    """Read the kinds of ``labels`` in the order of SPEC §8 (lookups first) into a Dataset,
+    """Read the kinds of ``labels`` in the order of docs/inputs.md (lookups first) into a Dataset,
     whatever the source: ``records(kind, **checks)`` yields one kind's records and reports its
     rows to ``builder``; ``labels`` names each kind's file (or table) in rejections."""
     files = labels
@@ -429,7 +430,7 @@ def _assemble(labels: Mapping[str, str], records: Callable[..., Iterator[Any]],
 
 @attrs.frozen
 class Reference:
-    """The reference files every dossier is checked against (SPEC §8), read first."""
+    """The reference files every dossier is checked against (docs/inputs.md), read first."""
 
     units: list[Unit]
     procedures: dict[str, Procedure]
@@ -468,7 +469,8 @@ def read_reference(files: Mapping[str, Path] | Mapping[str, str], read: Callable
 def _reject_orphan_supplements(builder: ReportBuilder, files: Mapping[str, str],
                                grouped: Mapping[str, list[SupplementRow]],
                                dossiers: list[Dossier], strict: bool) -> None:
-    """SPEC §8: a supplement request belongs to a dossier; without one it is rejected, and the
+    """docs/inputs.md: a supplement request belongs to a dossier; without one it is rejected, and
+    the
     counts move it from accepted to rejected so that read == accepted + rejected."""
     accepted = {d.id for d in dossiers}
     dossier_file = files["dossiers"]

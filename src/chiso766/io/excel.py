@@ -1,4 +1,4 @@
-"""Rows of an Excel workbook (``.xlsx``), for the record readers (SPEC §8 (r2)).
+"""Rows of an Excel workbook (``.xlsx``), for the record readers (docs/inputs.md).
 
 The first worksheet is read, its first non-empty row being the header, exactly as a CSV export
 of that sheet would be: each row comes out as ``(row number in the sheet, cell values)`` and goes

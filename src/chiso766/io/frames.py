@@ -1,4 +1,4 @@
-"""Rows of a DataFrame, an Arrow table or an iterable of mappings (SPEC §8 (r2)).
+"""Rows of a DataFrame, an Arrow table or an iterable of mappings (docs/inputs.md).
 
 :func:`frame_rows` turns what a notebook holds into ``(row number, cell values)``, the first item
 being ``(0, column names)``, so that :meth:`~chiso766.io.dataset.Dataset.from_frames` puts every

@@ -1,4 +1,4 @@
-"""The national sync JSON's nested lists, read into the dossier's flat fields (SPEC §8 r2;
+"""The national sync JSON's nested lists, read into the dossier's flat fields (docs/inputs.md r2;
 docs/inputs.md "Nested national records").
 
 A dossier exported as the national portal's sync JSON carries lists instead of flat flags:

@@ -1,4 +1,4 @@
-"""Rows of a Parquet file, for the record readers (SPEC §8 (r2)).
+"""Rows of a Parquet file, for the record readers (docs/inputs.md).
 
 The columns are the file's schema names (English or national, as in a CSV header); each row comes
 out as ``(row number, cell values)``, row 1 being the first data row, and goes through the same

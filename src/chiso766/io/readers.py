@@ -1,5 +1,5 @@
 """Streaming readers: one record at a time from a CSV, JSON Lines, JSON, Excel or Parquet file,
-or from any rows (SPEC §8).
+or from any rows (docs/inputs.md).
 
 :func:`iter_records` is the entry point for a file; :func:`iter_rows` for rows from anywhere else
 (DataFrames, databases: :mod:`.frames`, :mod:`.sql`). Excel and Parquet files are rows too
@@ -13,7 +13,8 @@ that folds records into tallies can read millions of dossiers in constant memory
 
 Every data row ends up either yielded (accepted) or described by a :class:`Rejection` (file,
 line, field, raw value, reason) in a :class:`ReportBuilder`, so ``read == accepted + rejected``
-(SPEC §8: bad input is rejected or flagged, never guessed, never dropped). Only a file that cannot
+(docs/inputs.md: bad input is rejected or flagged, never guessed, never dropped). Only a file that
+cannot
 be read at all (no such file, not UTF-8 text, a header without a column the records need, a JSON
 file that is not an array of objects) raises :class:`~chiso766.errors.InputError`; with
 ``strict=True`` the first rejected row raises it too, with the same details.
@@ -113,7 +114,7 @@ def _clip(text: str) -> str:
 
 @attrs.frozen
 class Rejection:
-    """One input row that did not become a record (SPEC §8).
+    """One input row that did not become a record (docs/inputs.md).
 
     ``line`` is the 1-based physical line of a CSV file (the header is line 1; a row spanning
     several lines is named by its first), the 1-based line of a JSON Lines file, the 1-based
@@ -223,7 +224,7 @@ class ReportBuilder:
 
 @attrs.frozen
 class SupplementRow:
-    """A row of the supplements file: the request and the dossier it belongs to (SPEC §8).
+    """A row of the supplements file: the request and the dossier it belongs to (docs/inputs.md).
 
     The supplements file is read before the dossiers so that each dossier can be built with its
     requests; ``line`` lets a request whose dossier never appears be rejected afterwards.
@@ -418,7 +419,7 @@ def _raw_text(raw: Any) -> str:
 
 
 def _time_limit(text: str, unit: str | None) -> TimeLimit:
-    """SPEC §8: the database's text, or a number with its DonViTinh unit."""
+    """docs/inputs.md: the database's text, or a number with its DonViTinh unit."""
     if unit:
         try:
             return TimeLimit.parse(text, unit)
@@ -482,7 +483,7 @@ class _Reader:
     # -- checks after the record is built -----------------------------------------------------
 
     def accept(self, record: Any, line: int) -> bool:
-        """Duplicate and reference checks (SPEC §8); False when the record is rejected.
+        """Duplicate and reference checks (docs/inputs.md); False when the record is rejected.
 
         The key is claimed first, so a row rejected for naming an unknown unit still makes a
         later row with the same id a duplicate, as a row rejected for a bad cell does.
@@ -577,7 +578,7 @@ class _Reader:
                                 f"({_raw_text(raw)!r}) disagree", self.record_id(cells), column)
                     return None
             if value is _UNSET:
-                # SPEC §8: a flag column that exists but is empty means False; an explicit
+                # docs/inputs.md: a flag column that exists but is empty means False; an explicit
                 # null/"n/a" means not reported, as if the column were missing.
                 value = False if fs.is_flag and not null else fs.default
             kw[fs.name] = value
@@ -618,7 +619,8 @@ class _Reader:
         if name == "dossiers":
             code = kw.pop("result_code", None)
             path = kw.pop("result_file", None)
-            # SPEC §1: the result is electronic when both MaKetQua and DuongDanTepTinKetQua are
+            # docs/glossary.md: the result is electronic when both MaKetQua and
+            # DuongDanTepTinKetQua are
             # filled; an explicit has_electronic_result column wins.
             if ("has_electronic_result" not in cells and "result_code" in cells
                     and "result_file" in cells):
@@ -892,7 +894,7 @@ class _Plan:
 
 
 def _plan(reader: _Reader, names: list[str]) -> _Plan:
-    """Resolve the header once (SPEC §8: English or national names, folded)."""
+    """Resolve the header once (docs/inputs.md: English or national names, folded)."""
     kind = reader.kind
     columns: dict[str, list[tuple[Any, str]]] = {}
     for index, name in enumerate(names):
@@ -1103,7 +1105,7 @@ class _JsonRows:
         self.reader = reader
         self.keys: dict[str, str | None] = {}
         self.shapes: dict[tuple[str, ...], Callable[[Any], Any] | None] = {}
-        self.nested = reader.kind.name == "dossiers"  # SPEC §8 r2: national nested lists
+        self.nested = reader.kind.name == "dossiers"  # docs/inputs.md r2: national nested lists
 
     def _compile(self, shape: tuple[str, ...], obj: dict[str, Any]) -> Callable[[Any], Any] | None:
         fast = None
@@ -1453,7 +1455,7 @@ def iter_records(
     format: Format | None = None,
     population_databases: Collection[str] | None = None,
 ) -> RecordStream[Any]:
-    """Yield the records of one file of ``kind`` (SPEC §8), one at a time.
+    """Yield the records of one file of ``kind`` (docs/inputs.md), one at a time.
 
     ``kind`` is one of :data:`~chiso766.io.columns.KINDS`; for ``"supplements"`` the items are
     :class:`SupplementRow` (a request and its dossier id). The format comes from the file name
@@ -1520,7 +1522,7 @@ def iter_records(
 
 
 def _check_file(path: Path) -> None:
-    """A path that is not a readable regular file is an error naming it (SPEC §8): missing, a
+    """A path that is not a readable regular file is an error naming it (docs/inputs.md): missing, a
     broken or looping link, a folder, a device."""
     try:
         mode = path.stat().st_mode

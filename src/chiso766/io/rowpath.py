@@ -74,7 +74,7 @@ def from_us(us: int) -> datetime:
 
 
 #: Supplement moments are kept as whole seconds from 2000-01-01 in 32 bits (1932-2068: the
-#: moments of a national export, SPEC §8, have no fraction of a second); any other moment is
+#: moments of a national export, docs/inputs.md, have no fraction of a second); any other moment is
 #: kept exactly, aside.
 SECONDS_BASE = to_us(datetime(2000, 1, 1))
 NOT_SUPPLIED = -(1 << 31)
@@ -436,7 +436,7 @@ def _rebuild(reader: _Reader, row: list[str], index: list[int], line: int) -> An
 
 def read_supplement_index(path: Path, builder: ReportBuilder, strict: bool,
                           moments: MomentCells) -> SupplementIndex:
-    """Read a supplements file (SPEC §8) into a :class:`SupplementIndex`."""
+    """Read a supplements file (docs/inputs.md) into a :class:`SupplementIndex`."""
     reader = _Reader(_KINDS["supplements"], path.name, builder, strict, None, None, None)
     index = SupplementIndex(_expected_rows(path))
     take = supplement_rows(reader, moments, index.add)
@@ -485,7 +485,7 @@ def supplement_rows(reader: _Reader, moments: MomentCells,
 def complained_from_ratings(path: Path, builder: ReportBuilder, strict: bool,
                             unit_ids: Container[str] | None, as_of: datetime,
                             moments: MomentCells, into: set[str]) -> None:
-    """Read a ratings file (SPEC §8) for what the index needs of it: the dossiers disliked by
+    """Read a ratings file (docs/inputs.md) for what the index needs of it: the dossiers disliked by
     ``as_of`` (criterion 5.4), added to ``into``. Every row is accepted or rejected as by
     :func:`~chiso766.io.readers.iter_records`."""
     reader = _Reader(_KINDS["ratings"], path.name, builder, strict, None, unit_ids, None)
@@ -598,7 +598,8 @@ def tally_dossier_csv(
     supplements: SupplementIndex,
     progress: Callable[[int], None] | None = None,
 ) -> None:
-    """Count every row of a dossiers CSV file into ``tally`` (SPEC §8 checks, §4–§5 counting).
+    """Count every row of a dossiers CSV file into ``tally`` (docs/inputs.md checks; docs/rules.md
+    counting).
 
     The same rows are accepted and rejected, with the same messages, as
     :func:`~chiso766.io.readers.iter_records` with ``procedures``, ``unit_ids`` and
@@ -758,7 +759,7 @@ class Held:
 
 def _settle(path: Path, reader: _Reader, held: Held, run: _Rows, pos: Mapping[str, int]) -> None:
     """Decide the held rows exactly: a second pass finds the first line that claimed each of
-    their ids; a row that is not that line is a duplicate (SPEC §8), the others are counted.
+    their ids; a row that is not that line is a duplicate (docs/inputs.md), the others are counted.
     The held rows are taken again from that pass, in line order, which ends at the last one."""
     lines = held.lines
     if any(lines[k] >= lines[k + 1] for k in range(len(lines) - 1)):

@@ -1,4 +1,4 @@
-"""Rows of a database query, for :func:`~chiso766.io.dataset.read_database` (SPEC §8 (r2)).
+"""Rows of a database query, for :func:`~chiso766.io.dataset.read_database` (docs/inputs.md).
 
 One query per record kind; its result columns are named as a file's header would be (English or
 national names: ``SELECT ma_ho_so AS "MaHoSo", …``). Each result row comes out as

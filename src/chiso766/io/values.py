@@ -1,4 +1,4 @@
-"""Cell parsers: one small function per kind of value a file cell can hold (SPEC §8).
+"""Cell parsers: one small function per kind of value a file cell can hold (docs/inputs.md).
 
 Every parser takes what a reader found in one cell, already stripped and never empty (the
 readers decide what an empty cell means), or a JSON value (``bool``, ``int``, ``float``), and
@@ -190,7 +190,8 @@ _CACHE_SIZE = 8192
 
 
 def parse_moment(s: str) -> date | datetime:
-    """Parse one of the date/time shapes of SPEC §8 by position; raise ``ValueError`` otherwise.
+    """Parse one of the date/time shapes of docs/inputs.md by position; raise ``ValueError``
+    otherwise.
 
     ``2025-04-03``, ``2025-04-03T08:15:00`` or ``2025-04-03 08:15`` (optionally with
     ``.ffffff``, ``Z`` or ``+07:00``); ``03/04/2025`` (day first), ``03/04/2025 08:15``,
@@ -247,7 +248,7 @@ _MOMENT_SHAPES = ("ISO 8601 (2025-04-03, 2025-04-03T08:15:00, 2025-04-03 08:15+0
 
 
 def moment(value: Any) -> Any:
-    """A date or a date and time (SPEC §8); see :func:`parse_moment` for the shapes."""
+    """A date or a date and time (docs/inputs.md); see :func:`parse_moment` for the shapes."""
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)  # 20250403 written as a JSON number
     if not isinstance(value, str):
@@ -318,7 +319,7 @@ def _members(cls: type[enum.Enum]) -> dict[str, Any]:
     return {name: member for name, member in cls.__members__.items()}
 
 
-#: A boolean (SPEC §1.1, §8): 1/0, true/false, có/không, x/empty, yes/no. An empty cell in a column
+#: A boolean (docs/inputs.md): 1/0, true/false, có/không, x/empty, yes/no. An empty cell in a column
 #: that exists means False and is the reader's business; "null" or "n/a" means not reported.
 flag: Converter = _Flag(
     "yes/no value",
@@ -398,7 +399,7 @@ announcement_kind: Converter = _Words(
      "bãi bỏ": AnnouncementKind.ABOLISHED},
 )
 
-#: Exactly the words of SPEC §8, plus the member names the writers emit.
+#: Exactly the words of docs/inputs.md, plus the member names the writers emit.
 rating_value: Converter = _Words(
     "rating",
     "tốt/good/hài lòng, bình thường/normal, không tốt/không hài lòng/bad/dislike",

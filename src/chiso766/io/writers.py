@@ -1,10 +1,10 @@
-"""Write a :class:`~chiso766.io.dataset.Dataset` back to a folder the readers read (SPEC §8).
+"""Write a :class:`~chiso766.io.dataset.Dataset` back to a folder the readers read (docs/inputs.md).
 
 Files use the English field names. What is written reads back to equal records: enums as member
 names, moments as ISO 8601 local time, time limits as the national database's wording
 (:meth:`~chiso766.timelimits.TimeLimit.to_text`), supplement requests in their own file with the
 dossier id. In CSV a flag that is not reported is written ``null`` when other rows report it (an
-empty cell would read back as False, SPEC §8), and a column nobody reports is left out.
+empty cell would read back as False, docs/inputs.md), and a column nobody reports is left out.
 
 Two values do not survive the trip, because the national wording cannot say them: a "trong
 ngày" limit with a cut-off other than 15:00, and a number of working hours that is not a

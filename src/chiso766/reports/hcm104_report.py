@@ -1,4 +1,4 @@
-"""The HCMC Decision 104/2024 index as JSON (SPEC §9 envelope), CSV, a text table and HTML.
+"""The HCMC Decision 104/2024 index as JSON (docs/api.md envelope), CSV, a text table and HTML.
 
 Numbers are the exact values rounded half-up to 2 decimals (``null``/empty/``—`` for no data).
 """
@@ -57,7 +57,7 @@ def result_to_dict(result: Hcm104Result, lang: str = "vi") -> dict[str, Any]:
 
 def report_to_dict(report: Hcm104Report, lang: str = "vi",
                    units: list[str] | None = None) -> dict[str, Any]:
-    """The SPEC §9 envelope: ruleset, period, as_of, units, input, rejected (plus the policy
+    """The docs/api.md envelope: ruleset, period, as_of, units, input, rejected (plus the policy
     and the notes)."""
     chosen = units if units is not None else list(report.units)
     entries = []

@@ -1,4 +1,5 @@
-"""The JSON envelope of SPEC §9: numbers rounded as §5.1, ``null`` where there is no score."""
+"""The JSON envelope of docs/api.md: numbers rounded as docs/rules.md
+"Rounding" says, ``null`` where there is no score."""
 
 from __future__ import annotations
 
@@ -125,7 +126,7 @@ def scorecard_to_dict(
 
 
 def rejection_dict(r: Any) -> dict[str, Any]:
-    """A rejected row as the SPEC §9 envelope lists it: file, line, field, value, reason."""
+    """A rejected row as the docs/api.md envelope lists it: file, line, field, value, reason."""
     return {"file": r.file, "line": r.line, "field": r.field, "value": r.value,
             "reason": r.reason}
 
