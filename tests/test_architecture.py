@@ -13,6 +13,9 @@ checked:
 (c) every module is in :data:`LAYERS` (a new module must be placed), and every name there is a
     module (except those of :data:`PLANNED`, the modules another branch is adding).
 
+and the picture in docs/architecture.md places every module in the same layer as
+:data:`LAYERS`, so the page and the test cannot drift apart.
+
 What counts as an import, for all three:
 
 * ``import chiso766.x`` and ``from chiso766.x import y`` (or the relative forms) anywhere in a
@@ -33,6 +36,7 @@ Nothing here imports chiso766: a module that fails to import still has its layer
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -362,6 +366,26 @@ def test_no_import_cycles() -> None:
     for cycle in KNOWN_CYCLES:
         inside = {(a, b) for a, b in pairs if a in cycle and b in cycle}
         assert inside & set(KNOWN_UPWARD), f"a known cycle with no known upward import: {cycle}"
+
+
+def test_the_picture_in_docs_architecture_is_this_table() -> None:
+    """The ``text`` picture of docs/architecture.md places every module where LAYERS does: its
+    rows, read bottom up, name the same layers with the same modules (written without the
+    ``chiso766.`` prefix; ``chiso766`` alone is the package)."""
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    picture = text.split("```text\n", 1)[1].split("```", 1)[0]
+    drawn: list[tuple[str, set[str]]] = []
+    for row in picture.splitlines():
+        cells = row.split("│")
+        if len(cells) < 4:
+            continue  # a border, the title or the files line
+        if cells[1].strip():
+            drawn.append((cells[1].split()[1], set()))
+        for word in re.findall(r"[A-Za-z_][\w.]*", cells[2]):
+            name = word if word == PACKAGE else f"{PACKAGE}.{word}"
+            if name in LAYER_OF:
+                drawn[-1][1].add(name)
+    assert drawn[::-1] == [(name, set(names)) for name, names in LAYERS]
 
 
 # --- the checker checks itself ------------------------------------------------------------------
