@@ -1,0 +1,433 @@
+"""The layers of chiso766 (docs/architecture.md; issue 15, item 5 "Architecture you can see").
+
+Every module of ``src/chiso766`` is placed in one layer of :data:`LAYERS`, lowest first. The
+imports of every module are read with :mod:`ast` (nothing is imported) and three things are
+checked:
+
+(a) no module imports a module of a higher layer, except the pairs of :data:`KNOWN_UPWARD`, each
+    with its reason — and every pair there must still be a real upward import, so the list can
+    only shrink (a paid debt whose entry is left behind fails);
+(b) no import cycles: the strongly connected components of the import graph have one module
+    each, except the components of :data:`KNOWN_CYCLES` (today's cycles, each closed by a
+    :data:`KNOWN_UPWARD` import), which must match exactly, so they too can only go away;
+(c) every module is in :data:`LAYERS` (a new module must be placed), and every name there is a
+    module (except those of :data:`PLANNED`, the modules another branch is adding).
+
+and the picture in docs/architecture.md places every module in the same layer as
+:data:`LAYERS`, so the page and the test cannot drift apart.
+
+What counts as an import, for all three:
+
+* ``import chiso766.x`` and ``from chiso766.x import y`` (or the relative forms) anywhere in a
+  module — at the top, in a function, a class, a ``try`` — are dependencies: an import inside a
+  function is deferred, not removed. ``from package import name`` depends on the submodule
+  ``package.name`` when there is one, else on ``package``.
+* Imports in the body of ``if TYPE_CHECKING:`` are left out: they never run, and they only name
+  types for annotations (today all of them point down or sideways except one,
+  ``deadlines -> criteria.policy``, which the same module also imports at run time, so that
+  edge is counted anyway).
+* Importing ``a.b.c`` also runs the ``__init__`` of ``a`` and ``a.b``; those implicit edges are
+  not counted (every submodule would then depend on its package's re-exports). Where that
+  matters it is written in docs/architecture.md ("Debts").
+
+Nothing here imports chiso766: a module that fails to import still has its layer checked.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src"
+PACKAGE = "chiso766"
+
+#: The layers, lowest first; a module may import modules of its own layer or a lower one.
+#: Mirrors the picture in docs/architecture.md (keep the two together).
+LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("base", (  # values every layer shares: errors, records, the calendar, periods, rule sets
+        "chiso766.errors",
+        "chiso766.rounding",
+        "chiso766.calendar",
+        "chiso766.timelimits",
+        "chiso766.records",
+        "chiso766.periods",
+        "chiso766.rules",
+        "chiso766.criteria.policy",
+    )),
+    ("io", (  # files, tables and databases -> records (or column batches), and back
+        "chiso766.io",
+        "chiso766.io.cells",
+        "chiso766.io.columns",
+        "chiso766.io.values",
+        "chiso766.io.national",
+        "chiso766.io.excel",
+        "chiso766.io.parquet",
+        "chiso766.io.frames",
+        "chiso766.io.sql",
+        "chiso766.io.readers",
+        "chiso766.io.dataset",
+        "chiso766.io.writers",
+        "chiso766.io.idset",
+        # the block and row fast paths, being replaced by chiso766.population (issue 15)
+        "chiso766.io.rowpath",
+        "chiso766.io.blocks",
+        "chiso766.io.blockfiles",
+        "chiso766.io.blockpath",
+    )),
+    ("population", (  # docs/rules.md §4 per dossier: due dates, end of processing, verdict
+        "chiso766.deadlines",
+        "chiso766.population",
+    )),
+    ("criteria", (  # what each criterion takes from a dossier, and its count over the totals
+        "chiso766.criteria",
+        "chiso766.criteria.base",
+        "chiso766.criteria.transparency",
+        "chiso766.criteria.progress",
+        "chiso766.criteria.online",
+        "chiso766.criteria.digitization",
+        "chiso766.criteria.satisfaction",
+    )),
+    ("tally", (  # records -> per-unit counts, mergeable
+        "chiso766.tally",
+    )),
+    ("scoring", (  # counts -> scorecards and results (data): 766, HCMC 104, portal, reconcile
+        "chiso766.scoring",
+        "chiso766.streaming",
+        "chiso766.live",
+        "chiso766.distributed",
+        "chiso766.hcm104",
+        "chiso766.portal",
+        "chiso766.reconcile",
+    )),
+    ("reports", (  # functions over scorecards and results: explanations and every format
+        "chiso766.explain",
+        "chiso766.reports",
+        "chiso766.reports.fmt",
+        "chiso766.reports.text",
+        "chiso766.reports.reasons",
+        "chiso766.reports.flagged",
+        "chiso766.reports.json_report",
+        "chiso766.reports.csv_report",
+        "chiso766.reports.table",
+        "chiso766.reports.notebook",
+        "chiso766.reports.html",
+        "chiso766.reports.xlsx",
+        "chiso766.reports.hcm104_report",
+        "chiso766.reports.hcm104_html",
+        "chiso766.reports.reconcile_report",
+    )),
+    ("cli", (  # the front doors: the command line and the package's public names
+        "chiso766",
+        "chiso766.__main__",
+        "chiso766.cli",
+        "chiso766.cli_progress",
+    )),
+)
+
+#: Modules another branch is adding (issue 15): placed already, allowed to be missing.
+PLANNED = frozenset({"chiso766.population"})
+
+#: (importer, imported) imports that go up a layer today, each with why it is there and how it
+#: goes. Only removals are allowed: a pair that is no longer an upward import fails
+#: ``test_every_known_upward_import_is_still_there``.
+KNOWN_UPWARD: dict[tuple[str, str], str] = {
+    # io counting instead of reading: the fast paths being replaced by population.py
+    ("chiso766.io.rowpath", "chiso766.deadlines"):
+        "the row fast path re-implements the verdict; goes with io/rowpath.py (issue 15)",
+    ("chiso766.io.rowpath", "chiso766.criteria.base"):
+        "the row fast path builds DossierShape itself; goes with io/rowpath.py (issue 15)",
+    ("chiso766.io.rowpath", "chiso766.tally"):
+        "the row fast path feeds the Tally directly; goes with io/rowpath.py (issue 15)",
+    ("chiso766.io.blockpath", "chiso766.deadlines"):
+        "the block path re-implements the verdict; replaced by population.py (issue 15)",
+    ("chiso766.io.blockpath", "chiso766.criteria.base"):
+        "the block path builds DossierShape itself; replaced by population.py (issue 15)",
+    ("chiso766.io.blockpath", "chiso766.tally"):
+        "the block path feeds the Tally directly; replaced by population.py (issue 15)",
+    # scorecards that render and explain themselves
+    ("chiso766.scoring", "chiso766.explain"):
+        "UnitScorecard.explain / next_band call explain.py; make them functions over the card",
+    ("chiso766.scoring", "chiso766.reports.json_report"):
+        "Scorecard.to_dict / UnitScorecard.to_dict call the JSON report",
+    ("chiso766.scoring", "chiso766.reports.notebook"):
+        "Scorecard._repr_html_ / to_frame call the notebook renderer",
+    ("chiso766.hcm104", "chiso766.reports.json_report"):
+        "Hcm104Result/Hcm104Report format their numbers with the JSON report's number()",
+    ("chiso766.hcm104", "chiso766.reports.hcm104_report"):
+        "Hcm104Result.to_dict / Hcm104Report.to_dict, to_frame, _repr_html_ call the report",
+    ("chiso766.hcm104", "chiso766.reports.notebook"):
+        "Hcm104Report.to_frame calls the notebook renderer",
+    ("chiso766.portal", "chiso766.reports.reconcile_report"):
+        "Verification.to_dict calls the reconcile report",
+    ("chiso766.reconcile", "chiso766.reports.reconcile_report"):
+        "Reconciliation.to_dict calls the reconcile report",
+    # a report reaching for the package's front door
+    ("chiso766.reports.xlsx", "chiso766"):
+        "the workbook's cover reads __version__ from the package; move it to a base module",
+}
+
+#: The import cycles of today (strongly connected components of more than one module). Each is
+#: closed by an import of KNOWN_UPWARD; the test requires this exact list.
+KNOWN_CYCLES: tuple[frozenset[str], ...] = (
+    # scoring -> explain (UnitScorecard.explain) -> scoring (assemble, NextBandStep)
+    frozenset({"chiso766.scoring", "chiso766.explain"}),
+    # reports.xlsx -> chiso766 (__version__) -> portal and reconcile (their to_dict)
+    # -> reports.reconcile_report -> reports.xlsx (the reconciliation workbook)
+    frozenset({"chiso766", "chiso766.portal", "chiso766.reconcile",
+               "chiso766.reports.reconcile_report", "chiso766.reports.xlsx"}),
+)
+
+
+class Import(NamedTuple):
+    """One import statement's dependency: ``importer`` line ``line`` imports ``imported``."""
+
+    importer: str
+    imported: str
+    line: int
+    type_checking: bool
+
+
+def module_name(path: Path) -> str:
+    """``src/chiso766/io/readers.py`` -> ``chiso766.io.readers``; a package's ``__init__``
+    is the package."""
+    parts = list(path.relative_to(SRC).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def modules() -> dict[str, Path]:
+    """Every module of the package, by dotted name."""
+    return {module_name(p): p for p in sorted((SRC / PACKAGE).rglob("*.py"))}
+
+
+def _type_checking_nodes(tree: ast.AST) -> set[int]:
+    """The ids of the nodes in the body of an ``if TYPE_CHECKING:`` (or
+    ``typing.TYPE_CHECKING``)."""
+    inside: set[int] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.If):
+            continue
+        test = node.test
+        name = test.id if isinstance(test, ast.Name) else (
+            test.attr if isinstance(test, ast.Attribute) else None)
+        if name == "TYPE_CHECKING":
+            for statement in node.body:
+                inside.update(id(n) for n in ast.walk(statement))
+    return inside
+
+
+def imports(name: str, path: Path, known: set[str]) -> Iterator[Import]:
+    """The package modules ``name`` (at ``path``) imports, one per imported name."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    type_checking = _type_checking_nodes(tree)
+    is_package = path.name == "__init__.py"
+    for node in ast.walk(tree):
+        hidden = id(node) in type_checking
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == PACKAGE or alias.name.startswith(PACKAGE + "."):
+                    yield Import(name, alias.name, node.lineno, hidden)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = name.split(".") if is_package else name.split(".")[:-1]
+                base = base[:len(base) - (node.level - 1)]
+                target = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                target = node.module or ""
+            if not (target == PACKAGE or target.startswith(PACKAGE + ".")):
+                continue
+            for alias in node.names:
+                sub = f"{target}.{alias.name}"
+                yield Import(name, sub if sub in known else target, node.lineno, hidden)
+
+
+def graph() -> list[Import]:
+    """Every import between two different package modules, ``TYPE_CHECKING`` ones included
+    (marked)."""
+    found = modules()
+    known = set(found)
+    return [i for name, path in found.items() for i in imports(name, path, known)
+            if i.imported != i.importer]
+
+
+def run_time(edges: list[Import]) -> set[tuple[str, str]]:
+    """The (importer, imported) pairs that run: every import outside ``if TYPE_CHECKING``."""
+    return {(i.importer, i.imported) for i in edges if not i.type_checking}
+
+
+LAYER_OF: dict[str, int] = {m: rank for rank, (_, names) in enumerate(LAYERS) for m in names}
+
+
+def layer(module: str) -> str:
+    return LAYERS[LAYER_OF[module]][0]
+
+
+def upward(pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The pairs whose imported module is in a higher layer than its importer."""
+    return {(a, b) for a, b in pairs
+            if a in LAYER_OF and b in LAYER_OF and LAYER_OF[b] > LAYER_OF[a]}
+
+
+def components(pairs: set[tuple[str, str]]) -> list[frozenset[str]]:
+    """The strongly connected components of more than one module (Tarjan's algorithm,
+    iterative)."""
+    succ: dict[str, list[str]] = {}
+    for a, b in sorted(pairs):
+        succ.setdefault(a, []).append(b)
+        succ.setdefault(b, [])
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    out: list[frozenset[str]] = []
+    for root in sorted(succ):
+        if root in index:
+            continue
+        work: list[tuple[str, int]] = [(root, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            if i < len(succ[node]):
+                work.append((node, i + 1))
+                nxt = succ[node][i]
+                if nxt not in index:
+                    work.append((nxt, 0))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                members: set[str] = set()
+                while True:
+                    top = stack.pop()
+                    on_stack.discard(top)
+                    members.add(top)
+                    if top == node:
+                        break
+                if len(members) > 1:
+                    out.append(frozenset(members))
+    return out
+
+
+# --- the checks -------------------------------------------------------------------------------
+
+
+def test_every_module_is_placed_in_a_layer() -> None:
+    """(c) A new module must be given a layer here and in docs/architecture.md; a module that
+    is gone must leave the table (unless another branch is adding it: PLANNED)."""
+    found = set(modules())
+    unplaced = sorted(found - set(LAYER_OF))
+    assert not unplaced, f"place these modules in LAYERS (and docs/architecture.md): {unplaced}"
+    gone = sorted(set(LAYER_OF) - found - PLANNED)
+    assert not gone, f"these modules no longer exist: remove them from LAYERS: {gone}"
+    placed_twice = sorted(m for _, names in LAYERS for m in names
+                          if sum(m in other for _, other in LAYERS) > 1)
+    assert not placed_twice, placed_twice
+
+
+def test_no_module_imports_a_higher_layer() -> None:
+    """(a) Imports go down or sideways, never up, beyond the debts of KNOWN_UPWARD."""
+    edges = graph()
+    new = upward(run_time(edges)) - set(KNOWN_UPWARD)
+    lines = sorted(
+        f"{i.importer} ({layer(i.importer)}) line {i.line} imports {i.imported} "
+        f"({layer(i.imported)})"
+        for i in edges if (i.importer, i.imported) in new and not i.type_checking)
+    assert not new, "upward imports:\n" + "\n".join(lines)
+
+
+def test_every_known_upward_import_is_still_there() -> None:
+    """(a) KNOWN_UPWARD can only shrink: an entry that is no longer an upward import (paid, or
+    a module moved or gone) must be removed."""
+    still = upward(run_time(graph()))
+    stale = sorted(pair for pair in KNOWN_UPWARD if pair not in still)
+    assert not stale, f"no longer upward imports: remove them from KNOWN_UPWARD: {stale}"
+
+
+def test_no_import_cycles() -> None:
+    """(b) Every strongly connected component of the run-time import graph is one module,
+    except today's KNOWN_CYCLES (exactly those)."""
+    pairs = run_time(graph())
+    found = sorted(sorted(c) for c in components(pairs))
+    known = sorted(sorted(c) for c in KNOWN_CYCLES)
+    assert found == known, f"import cycles now: {found}\nKNOWN_CYCLES: {known}"
+    for cycle in KNOWN_CYCLES:
+        inside = {(a, b) for a, b in pairs if a in cycle and b in cycle}
+        assert inside & set(KNOWN_UPWARD), f"a known cycle with no known upward import: {cycle}"
+
+
+def test_the_picture_in_docs_architecture_is_this_table() -> None:
+    """The ``text`` picture of docs/architecture.md places every module where LAYERS does: its
+    rows, read bottom up, name the same layers with the same modules (written without the
+    ``chiso766.`` prefix; ``chiso766`` alone is the package)."""
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    picture = text.split("```text\n", 1)[1].split("```", 1)[0]
+    drawn: list[tuple[str, set[str]]] = []
+    for row in picture.splitlines():
+        cells = row.split("│")
+        if len(cells) < 4:
+            continue  # a border, the title or the files line
+        if cells[1].strip():
+            drawn.append((cells[1].split()[1], set()))
+        for word in re.findall(r"[A-Za-z_][\w.]*", cells[2]):
+            name = word if word == PACKAGE else f"{PACKAGE}.{word}"
+            if name in LAYER_OF:
+                drawn[-1][1].add(name)
+    assert drawn[::-1] == [(name, set(names)) for name, names in LAYERS]
+
+
+# --- the checker checks itself ------------------------------------------------------------------
+
+
+def test_imports_are_read_from_functions_and_type_checking_is_marked(tmp_path: Path) -> None:
+    """A hand-made module: a top-level import, one in a function, one under TYPE_CHECKING,
+    relative and absolute, a submodule named by ``from package import name``."""
+    source = (
+        "from __future__ import annotations\n"
+        "from typing import TYPE_CHECKING\n"
+        "from .errors import PolicyError\n"                 # line 3: top level
+        "if TYPE_CHECKING:\n"
+        "    from ..scoring import Scorecard\n"              # line 5: type checking only
+        "def f() -> None:\n"
+        "    from .. import cli\n"                           # line 7: in a function
+        "    import chiso766.tally\n"                        # line 8: absolute
+    )
+    path = tmp_path / "mod.py"
+    path.write_text(source, encoding="utf-8")
+    known = {"chiso766", "chiso766.cli", "chiso766.tally", "chiso766.scoring",
+             "chiso766.reports", "chiso766.reports.errors"}
+    got = sorted(imports("chiso766.reports.mod", path, known))
+    assert got == [
+        Import("chiso766.reports.mod", "chiso766.cli", 7, False),
+        Import("chiso766.reports.mod", "chiso766.reports.errors", 3, False),
+        Import("chiso766.reports.mod", "chiso766.scoring", 5, True),
+        Import("chiso766.reports.mod", "chiso766.tally", 8, False),
+    ]
+
+
+def test_upward_and_cycles_on_a_small_graph() -> None:
+    """errors (base) <- tally <- scoring; scoring -> cli goes up; tally <-> scoring is one
+    cycle of two; cli alone is no cycle."""
+    pairs = {("chiso766.tally", "chiso766.errors"), ("chiso766.scoring", "chiso766.tally"),
+             ("chiso766.tally", "chiso766.scoring"), ("chiso766.scoring", "chiso766.cli")}
+    assert upward(pairs) == {("chiso766.tally", "chiso766.scoring"),
+                             ("chiso766.scoring", "chiso766.cli")}
+    assert components(pairs) == [frozenset({"chiso766.tally", "chiso766.scoring"})]
+
+
+@pytest.mark.parametrize(("pair", "reason"), sorted(KNOWN_UPWARD.items()))
+def test_known_upward_entries_name_placed_modules(pair: tuple[str, str], reason: str) -> None:
+    """Every debt names two placed modules and says why it is there."""
+    assert pair[0] in LAYER_OF and pair[1] in LAYER_OF and reason.strip()
