@@ -20,7 +20,8 @@ def main() -> int:
     parser.add_argument("folder")
     parser.add_argument("--unit", help="unit id (MaDonVi); default: the top-level unit")
     parser.add_argument("--period", help="2025, 2025-Q2, 2025-06 or 2025-04-01..2025-05-15")
-    parser.add_argument("--lang", choices=("vi", "en"), default="en")
+    parser.add_argument("--lang", choices=("vi", "en"), default="vi",
+                        help="language of the explanations (default vi, as the library)")
     args = parser.parse_args()
 
     # 1. Read the folder. Bad rows are not fatal: they are listed, and read = accepted + rejected.
@@ -39,11 +40,12 @@ def main() -> int:
     # 3. Score every unit (scores roll up the unit tree), then pick one.
     card = score_766(data, period=period)
     unit = card.unit(args.unit) if args.unit else card.root
-    print(f"\n{unit.unit_id} {unit.name} — {period.label}: {unit.total}/100, {unit.band.value}\n")
+    print(f"\n{unit.unit_id} {unit.name} — {period.label}: {unit.total}/100, {unit.band.label(args.lang)}\n")
 
     # 4. One line per group, then why each criterion has its points.
     for group in unit.groups.values():
-        print(f"{group.number}. {group.name_en}: {group.points}/{group.max_points}")
+        name = group.name_en if args.lang == "en" else group.name_vi
+        print(f"{group.number}. {name}: {group.points}/{group.max_points}")
         for code in group.criteria:
             print("   ", unit.explain(code, lang=args.lang))
 
