@@ -40,7 +40,8 @@ def main() -> int:
     # 3. Score every unit (scores roll up the unit tree), then pick one.
     card = score_766(data, period=period)
     unit = card.unit(args.unit) if args.unit else card.root
-    print(f"\n{unit.unit_id} {unit.name} — {period.label}: {unit.total}/100, {unit.band.label(args.lang)}\n")
+    band = unit.band.label(args.lang)
+    print(f"\n{unit.unit_id} {unit.name} — {period.label}: {unit.total}/100, {band}\n")
 
     # 4. One line per group, then why each criterion has its points.
     for group in unit.groups.values():
