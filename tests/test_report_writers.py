@@ -520,3 +520,12 @@ def test_every_header_cell_has_a_scope(province: Dataset) -> None:
     hcm = hcm104.score(province, period=Q2, scorecard=card)
     _check_html(render_html(card, audits=_flagged(province, card), hcm=hcm))
     _check_html(render_hcm104_html(hcm, card))
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_no_line_of_the_text_table_ends_in_blanks(province: Dataset, lang: str) -> None:
+    """2.2 and 5.1 score no points: their rows end after the ratio, not in padding."""
+    text = render_scorecard(score_766(province, period=Q2), lang)
+    rows = text.splitlines()
+    assert [r for r in rows if r != r.rstrip()] == []
+    assert any(" 2.2 " in r for r in rows) and any(" 5.1 " in r for r in rows)

@@ -42,7 +42,8 @@ def _criterion_line(r: CriterionResult, lang: str, indent: str) -> list[str]:
         ratio = percent_text(r.percent, lang)
     points = fmt(r.points, lang) if c.scored else ""
     maximum = count(c.max_points, lang) if c.scored else ""
-    lines = [f"{name:<{_NAME}} {nd:>13} {ratio:>9} {points:>7} {maximum:>6}"]
+    # An unscored criterion (2.2, 5.1) has no points columns: no blanks left at the line's end.
+    lines = [f"{name:<{_NAME}} {nd:>13} {ratio:>9} {points:>7} {maximum:>6}".rstrip()]
     for n in r.notes:
         lines.append(f"{'':{len(indent) + 4}}↳ {terminal_text(note_text(n, lang))}")
     return lines
