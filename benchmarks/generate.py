@@ -726,6 +726,18 @@ def expected_rejections(folder: Path) -> int | None:
     return 0
 
 
+def folder_shape(folder: Path) -> str:
+    """The preset a generated folder was written in (``custom`` for other options,
+    ``unknown`` when the folder was not made by this generator)."""
+    marker = Path(folder) / _MARKER
+    if not marker.is_file():
+        return "unknown"
+    first = marker.read_text().split("\n")[0].split(" ", 2)
+    if len(first) < 3:
+        return "plain"
+    return next((k for k, v in PRESETS.items() if v.stamp() == first[2]), "custom")
+
+
 def check(folder: Path, expected: int = 0) -> int:
     """Read the folder back with ``read_folder``; print the rejections and return how many
     differ from ``expected`` (the bad rows the generator wrote)."""
