@@ -18,8 +18,17 @@ deliberately later than the law's (as real exports have) or missing. Every row i
 the readers (``--check`` reads the folder back with ``read_folder`` and fails on any rejection;
 use it on small sizes).
 
-Only the standard library and chiso766 are used; one ``random.Random(seed)`` drives everything,
-so the same arguments give byte-identical files.
+Export shapes (issue 15's "exports of other shapes"; :class:`Shape`, ``--help``):
+``--no-seconds``, ``--empty-due SHARE``, ``--no-units``, ``--channel-text``, ``--odd SHARE`` (odd
+but accepted spellings, and one odd row in :data:`BAD_EVERY` really bad: rejected, counted,
+recorded in the folder's ``.generated``), and ``--shape NAME`` for the presets of
+:data:`PRESETS` (``plain`` is the output above, byte for byte).
+
+    python benchmarks/generate.py /tmp/x --dossiers 100000 --shape odd10 --check
+
+Only the standard library and chiso766 are used; one ``random.Random(seed)`` drives the data
+and a second one the shape's choices, so the same arguments give byte-identical files and every
+shape holds the same dossiers.
 """
 
 from __future__ import annotations
