@@ -18,8 +18,17 @@ deliberately later than the law's (as real exports have) or missing. Every row i
 the readers (``--check`` reads the folder back with ``read_folder`` and fails on any rejection;
 use it on small sizes).
 
-Only the standard library and chiso766 are used; one ``random.Random(seed)`` drives everything,
-so the same arguments give byte-identical files.
+Export shapes (issue 15's "exports of other shapes"; :class:`Shape`, ``--help``):
+``--no-seconds``, ``--empty-due SHARE``, ``--no-units``, ``--channel-text``, ``--odd SHARE`` (odd
+but accepted spellings, and one odd row in :data:`BAD_EVERY` really bad: rejected, counted,
+recorded in the folder's ``.generated``), and ``--shape NAME`` for the presets of
+:data:`PRESETS` (``plain`` is the output above, byte for byte).
+
+    python benchmarks/generate.py /tmp/x --dossiers 100000 --shape odd10 --check
+
+Only the standard library and chiso766 are used; one ``random.Random(seed)`` drives the data
+and a second one the shape's choices, so the same arguments give byte-identical files and every
+shape holds the same dossiers.
 """
 
 from __future__ import annotations
@@ -30,6 +39,8 @@ import random
 import sys
 import time
 from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from itertools import accumulate
 from pathlib import Path
@@ -52,6 +63,10 @@ OPEN_AM, CLOSE_AM, OPEN_PM, CLOSE_PM = 27000, 41400, 46800, 61200  # 07:30 11:30
 SNAPSHOT = (LAST_DAY - BASE).days * DAY + DAY - 1
 RESULT_URL = "https://dichvucong.tinhmau.example/ketqua"
 PROVINCE_ID = "000.00.00.H99"
+#: Where the benchmarks put generated data (never inside the repository).
+WORKDIR = Path("/tmp/chiso766-bench")
+#: Written last into a generated folder: what it holds and how many rows were written bad.
+_MARKER = ".generated"
 
 DOSSIER_COLUMNS = (
     "MaHoSo", "MaTTHC", "MaDonVi", "MaCanBo", "KenhThucHien", "NgayNopHoSo", "NgayTiepNhan",
@@ -99,10 +114,117 @@ LIMITS = (
 RATINGS = ("tốt", "bình thường", "không tốt")
 
 
+@dataclass(frozen=True)
+class Shape:
+    """How the export is *written* (issue 15: "exports of other shapes"). The data — who
+    received what, when, and what happened — is the same in every shape: the shape's own choices
+    come from a second random stream, so the main one, and with it every dossier, is as in
+    ``plain``. Only an empty ``NgayHenTra``, a moment cut to the minute and the bad rows can
+    change a score.
+
+    - ``seconds``: moments as ``dd/MM/yyyy HH:mm:ss`` (True) or ``dd/MM/yyyy HH:mm``, in every
+      file;
+    - ``empty_due``: the share of dossier rows whose ``NgayHenTra`` is written empty (on top of
+      the ~1.5 % the export leaves empty anyway); every procedure has a ``ThoiHanGiaiQuyet``, so
+      the library computes their due date and they are still scored;
+    - ``units``: write ``units.csv`` (without it no unit is checked against a units file and
+      the unit tree is flat);
+    - ``channel_text``: ``KenhThucHien`` as ``Trực tiếp``/``Trực tuyến`` instead of ``1``/``2``;
+    - ``odd``: the share of dossier rows written in spellings the record reader accepts but a
+      fast reader may not take as is (:func:`oddify`: padded cells, quoted cells, ISO moments,
+      lower-case words for flags, payment and channel), of which one in :data:`BAD_EVERY` (only
+      among dossiers without supplement requests, so nothing else is rejected with them) is
+      really bad and rejected with a reason (:data:`BAD_KINDS`); the generator counts them.
+    """
+
+    seconds: bool = True
+    empty_due: float = 0.0
+    units: bool = True
+    channel_text: bool = False
+    odd: float = 0.0
+
+    def stamp(self) -> str:
+        return (f"seconds={int(self.seconds)} empty_due={self.empty_due:g} "
+                f"units={int(self.units)} channel_text={int(self.channel_text)} odd={self.odd:g}")
+
+    def name(self) -> str:
+        """The preset this shape is, else ``custom``."""
+        return next((k for k, v in PRESETS.items() if v == self), "custom")
+
+
+#: ``--shape NAME``: ``plain`` is the generator's historical output, byte for byte; ``mixed``
+#: is every other shape at once.
+PRESETS: dict[str, Shape] = {
+    "plain": Shape(),
+    "seconds-free": Shape(seconds=False),
+    "empty-due": Shape(empty_due=0.3),
+    "no-units": Shape(units=False),
+    "channel-text": Shape(channel_text=True),
+    "odd10": Shape(odd=0.1),
+    "mixed": Shape(seconds=False, empty_due=0.3, units=False, channel_text=True, odd=0.1),
+}
+
+#: Column positions in DOSSIER_COLUMNS that :func:`oddify` rewrites.
+_CHANNEL, _RECEIVED, _DUE, _PAID = 4, 6, 7, 15
+_MOMENTS = range(5, 12)
+_FLAGS = (12, 13, 14, 18, 19, 20, 21)
+_FLAG_WORDS = (("true", "false"), ("có", "không"), ("x", ""), ("yes", "no"), ("TRUE", "FALSE"))
+_PAID_WORDS = {"0": "none", "1": "national_portal", "2": "own_gateway"}
+_CHANNEL_WORDS = {"1": "trực tiếp", "2": "trực tuyến", "Trực tiếp": "direct",
+                  "Trực tuyến": "online"}
+#: One odd row in BAD_EVERY (among those without supplement requests) is really bad.
+BAD_EVERY = 500
+#: The bad rows, each rejected by the record reader with its own reason.
+BAD_KINDS = ("date 31/02", "unknown channel", "unknown procedure", "unknown flag word",
+             "due before receipt", "no receipt")
+
+
+def oddify(row: list[str], srnd: Callable[[], float]) -> None:
+    """Rewrite one dossier row, in place, in spellings the record reader accepts: each of
+    lower-case words, ISO moments, padded cells and quoted cells with probability 1/2 (at least
+    one of them)."""
+    pick = 1 + int(srnd() * 15)  # 1..15: a non-empty subset of the four rewrites
+    if pick & 1:  # words: flags, payment and channel in lower case
+        yes, no = _FLAG_WORDS[int(srnd() * len(_FLAG_WORDS))]
+        for i in _FLAGS:
+            row[i] = yes if row[i] == "1" else no
+        row[_PAID] = _PAID_WORDS[row[_PAID]]
+        row[_CHANNEL] = _CHANNEL_WORDS[row[_CHANNEL]]
+    if pick & 2:  # ISO 8601 moments
+        sep = "T" if srnd() < 0.5 else " "
+        for i in _MOMENTS:
+            m = row[i]
+            if m:
+                row[i] = f"{m[6:10]}-{m[3:5]}-{m[0:2]}{sep}{m[11:]}"
+    if pick & 4:  # cells padded with spaces
+        for i, c in enumerate(row):
+            row[i] = f"  {c} " if c else " "
+    if pick & 8:  # every cell quoted
+        for i, c in enumerate(row):
+            row[i] = f'"{c}"'
+
+
+def spoil(row: list[str], kind: int, before_receipt: str) -> None:
+    """Make one dossier row really bad, of kind ``BAD_KINDS[kind]``."""
+    if kind == 0:
+        m = row[_RECEIVED] or row[_RECEIVED - 1]
+        row[_RECEIVED] = "31/02/2025" + m[10:]
+    elif kind == 1:
+        row[_CHANNEL] = "fax"
+    elif kind == 2:
+        row[1] = "9.999999"  # procedure codes are 1.xxxxxx and 2.xxxxxx
+    elif kind == 3:
+        row[_FLAGS[0]] = "có lẽ"
+    elif kind == 4:
+        row[_DUE] = before_receipt
+    else:
+        row[_RECEIVED - 1] = row[_RECEIVED] = ""
+
+
 class Calendar:
     """A working-day index over BASE..INDEX_END built once from chiso766's calendar."""
 
-    def __init__(self) -> None:
+    def __init__(self, seconds: bool = True) -> None:
         cal = WorkingCalendar.vietnam()
         days = (INDEX_END - BASE).days + 1
         self.working = bytearray(days)
@@ -118,7 +240,11 @@ class Calendar:
             self.rank[i] = count
             d += timedelta(days=1)
         self.day_text = [f"{BASE + timedelta(days=i):%d/%m/%Y} " for i in range(days)]
-        self.time_text = [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(DAY)]
+        # Without seconds a moment is cut to the minute: a floor, so the order of two moments
+        # never reverses and no row becomes inconsistent.
+        self.time_text = ([f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(DAY)]
+                          if seconds else
+                          [f"{s // 3600:02d}:{s // 60 % 60:02d}" for s in range(DAY)])
 
     def add(self, i: int, n: int) -> int:
         """The n-th working day strictly after day i (n >= 1)."""
@@ -281,17 +407,29 @@ def write_csv(path: Path, header: tuple[str, ...] | list[str], rows: list[list[s
         w.writerows(rows)
 
 
-def generate(out: Path, dossiers: int, seed: int = SEED, quiet: bool = False) -> dict[str, int]:
-    """Write the folder; return the number of rows written per file."""
+def generate(out: Path, dossiers: int, seed: int = SEED, quiet: bool = False,
+             shape: Shape = PRESETS["plain"]) -> dict[str, int]:
+    """Write the folder; return the number of rows written per file, and under ``bad`` the
+    number of dossier rows written to be rejected (``shape.odd``; nothing else is rejected)."""
     t0 = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
+    marker = out / _MARKER  # written last: the folder is complete
+    marker.unlink(missing_ok=True)
     rng = random.Random(seed)
     rnd = rng.random
-    cal = Calendar()
+    # The shape's own choices: a second stream, so the data is the same in every shape.
+    srnd = random.Random(f"shape-{seed}").random
+    cal = Calendar(shape.seconds)
     units = make_units(rng)
     procs = Procedures(rng)
-    write_csv(out / "units.csv", ("MaDonVi", "TenDonVi", "level", "parent_id"),
-              [[u.id, u.name, u.level, u.parent] for u in units])
+    if shape.units:
+        write_csv(out / "units.csv", ("MaDonVi", "TenDonVi", "level", "parent_id"),
+                  [[u.id, u.name, u.level, u.parent] for u in units])
+    else:
+        (out / "units.csv").unlink(missing_ok=True)
+    channels = ("Trực tiếp", "Trực tuyến") if shape.channel_text else ("1", "2")
+    empty_due, odd = shape.empty_due, shape.odd
+    bad = 0
     write_csv(out / "procedures.csv",
               ("MaTTHC", "TenTTHC", "ThoiHanGiaiQuyet", "online_level", "has_fee",
                "requires_paper_result", "for_individuals", "published", "complete_elements"),
@@ -415,6 +553,8 @@ def generate(out: Path, dossiers: int, seed: int = SEED, quiet: bool = False) ->
                     due_text = text(add(due_day, 1 + int(rnd() * 5)) * DAY + CLOSE_PM)
                 else:
                     due_text = ""
+                if empty_due and srnd() < empty_due:
+                    due_text = ""
                 new_due = ""
                 if finished is not None and finished // DAY > due_day and rnd() < 0.05:
                     new_due = text(add(due_day, 5) * DAY + CLOSE_PM)
@@ -442,8 +582,8 @@ def generate(out: Path, dossiers: int, seed: int = SEED, quiet: bool = False) ->
                     x = rnd()
                     paid = "1" if x < 0.5 * q else ("2" if x < 0.7 * q else "0")
                 staff = f"{u.short}.CB{1 + int(rnd() * 8):02d}"
-                lines.append(",".join((
-                    did, p_code[p], u.id, staff, "2" if online else "1", text(submitted),
+                row = [
+                    did, p_code[p], u.id, staff, channels[online], text(submitted),
                     text(received) if received != submitted or rnd() < 0.98 else "",
                     due_text, finished_text, returned_text,
                     text(stopped) if stopped is not None else "", new_due,
@@ -454,7 +594,14 @@ def generate(out: Path, dossiers: int, seed: int = SEED, quiet: bool = False) ->
                     "1" if rnd() < 0.2 + 0.5 * q else "0",
                     "1" if rnd() < 0.1 + 0.4 * q else "0",
                     "1" if online and rnd() < 0.4 + 0.5 * q else "0",
-                )) + "\n")
+                ]
+                if odd and srnd() < odd:
+                    if not parts and srnd() * BAD_EVERY < 1:
+                        spoil(row, bad % len(BAD_KINDS), text(received - DAY))
+                        bad += 1
+                    else:
+                        oddify(row, srnd)
+                lines.append(",".join(row) + "\n")
                 for asked, supplied in parts:
                     sup_lines.append(f"{did},{text(asked)},"
                                      f"{'' if supplied is None else text(supplied)}\n")
@@ -476,12 +623,19 @@ def generate(out: Path, dossiers: int, seed: int = SEED, quiet: bool = False) ->
                 for u in units if u.level == "COMMUNE"]
     write_csv(out / "communes.csv", ("unit_id", "offers_electronic_certified_copy"), communes)
     counts["communes"] = len(communes)
-    counts["units"] = len(units)
+    counts["units"] = len(units) if shape.units else 0
+    counts["bad"] = bad
+    # A dot file: read_folder does not list it. The benchmarks read the bad rows' count from it.
+    marker.write_text(f"{_stamp(dossiers, seed, shape)}\nbad={bad}\n")
     counts["procedures"] = len(procs.rows)
     if not quiet:
         size = sum(f.stat().st_size for f in out.iterdir() if f.is_file())
-        print(f"generated {out}: " + ", ".join(f"{k} {v:,}" for k, v in counts.items())
+        print(f"generated {out} ({shape.name()}: {shape.stamp()}): "
+              + ", ".join(f"{k} {v:,}" for k, v in counts.items() if k != "bad")
               + f"; {size / 1e6:,.1f} MB in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        if odd:
+            print(f"  {bad:,} dossier rows written to be rejected, in turn: "
+                  + ", ".join(BAD_KINDS), file=sys.stderr)
     return counts
 
 
@@ -544,54 +698,120 @@ def write_petitions(path: Path, rng: random.Random, cal: Calendar, units: list[U
     return len(rows)
 
 
-#: Where the benchmarks put generated data (never inside the repository).
-WORKDIR = Path("/tmp/chiso766-bench")
-_MARKER = ".generated"
+def _stamp(dossiers: int, seed: int, shape: Shape) -> str:
+    if shape == PRESETS["plain"]:
+        return f"dossiers={dossiers} seed={seed}"
+    return f"dossiers={dossiers} seed={seed} {shape.stamp()}"
 
 
-def ensure(dossiers: int, workdir: Path = WORKDIR, seed: int = SEED) -> Path:
-    """The folder ``workdir/<N>`` holding a generated export of ``dossiers`` rows, generated now
-    unless a complete one with the same size and seed is already there."""
-    folder = Path(workdir) / f"dossiers-{dossiers}"
+def folder_name(dossiers: int, shape: str = "plain") -> str:
+    """``dossiers-<N>`` for ``plain``, ``dossiers-<N>-<shape>`` for the other presets."""
+    return f"dossiers-{dossiers}" if shape == "plain" else f"dossiers-{dossiers}-{shape}"
+
+
+def ensure(dossiers: int, workdir: Path = WORKDIR, seed: int = SEED,
+           shape: str = "plain") -> Path:
+    """The folder ``workdir/dossiers-<N>[-<shape>]`` holding a generated export of ``dossiers``
+    rows in the preset ``shape``, generated now unless a complete one with the same size, seed
+    and shape is already there."""
+    folder = Path(workdir) / folder_name(dossiers, shape)
     marker = folder / _MARKER
-    stamp = f"dossiers={dossiers} seed={seed}\n"
-    if marker.is_file() and marker.read_text() == stamp:
+    stamp = _stamp(dossiers, seed, PRESETS[shape])
+    if marker.is_file() and marker.read_text().split("\n")[0] == stamp:
         return folder
-    if marker.exists():
-        marker.unlink()
-    generate(folder, dossiers, seed)
-    marker.write_text(stamp)  # a dot file: read_folder does not list it
+    generate(folder, dossiers, seed, shape=PRESETS[shape])
     return folder
 
 
-def check(folder: Path) -> int:
-    """Read the folder back with ``read_folder``; print and return the number of rejections."""
+def expected_rejections(folder: Path) -> int | None:
+    """The number of rows written to be rejected, from the folder's marker (None when the
+    folder was not made by this generator)."""
+    marker = Path(folder) / _MARKER
+    if not marker.is_file():
+        return None
+    for line in marker.read_text().splitlines()[1:]:
+        if line.startswith("bad="):
+            return int(line[4:])
+    return 0
+
+
+def folder_shape(folder: Path) -> str:
+    """The preset a generated folder was written in (``custom`` for other options,
+    ``unknown`` when the folder was not made by this generator)."""
+    marker = Path(folder) / _MARKER
+    if not marker.is_file():
+        return "unknown"
+    first = marker.read_text().split("\n")[0].split(" ", 2)
+    if len(first) < 3:
+        return "plain"
+    return next((k for k, v in PRESETS.items() if v.stamp() == first[2]), "custom")
+
+
+def check(folder: Path, expected: int = 0) -> int:
+    """Read the folder back with ``read_folder``; print the rejections and return how many
+    differ from ``expected`` (the bad rows the generator wrote)."""
     from chiso766 import read_folder
 
     data = read_folder(folder)
     report = data.report
     print(f"read_folder {folder}: read {report.read:,}, accepted {report.accepted:,}, "
-          f"rejected {report.rejected:,}", file=sys.stderr)
+          f"rejected {report.rejected:,} (written to be rejected: {expected:,})", file=sys.stderr)
     for r in report.rejections[:20]:
         print(f"  {r.file}:{r.line} [{r.field}] {r.value!r}: {r.reason}", file=sys.stderr)
-    return report.rejected
+    return abs(report.rejected - expected)
+
+
+def _share(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"a share between 0 and 1, got {text}")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+                                 formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 epilog="shapes (--shape): " + "; ".join(
+                                     f"{k}: {v.stamp()}" for k, v in PRESETS.items()))
     ap.add_argument("out", type=Path, help="folder to write (created; files are overwritten)")
     ap.add_argument("--dossiers", type=lambda s: int(s.replace("_", "")), default=10_000,
                     help="number of dossier rows (e.g. 10_000, 1_000_000, 10_000_000)")
     ap.add_argument("--seed", type=int, default=SEED)
+    ap.add_argument("--shape", choices=list(PRESETS), default="plain",
+                    help="a preset of the options below (default plain: the historical output, "
+                         "byte for byte); the options below change it")
+    ap.add_argument("--no-seconds", action="store_true",
+                    help="moments as dd/mm/yyyy hh:mm (no seconds), in every file")
+    ap.add_argument("--empty-due", type=_share, default=None, metavar="SHARE",
+                    help="share of dossier rows with an empty NgayHenTra (their procedures have "
+                         "time limits, so they are still scored)")
+    ap.add_argument("--no-units", action="store_true", help="write no units.csv")
+    ap.add_argument("--channel-text", action="store_true",
+                    help="KenhThucHien as Trực tiếp/Trực tuyến instead of 1/2")
+    ap.add_argument("--odd", type=_share, default=None, metavar="SHARE",
+                    help=f"share of dossier rows in odd but accepted spellings (padded, quoted, "
+                         f"ISO moments, lower-case words); one in {BAD_EVERY} of them is really "
+                         f"bad and rejected (the count is printed and kept in the folder)")
     ap.add_argument("--check", action="store_true",
-                    help="read the folder back with read_folder; exit 1 on any rejected row")
+                    help="read the folder back with read_folder; exit 1 unless exactly the bad "
+                         "rows written are rejected")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
     if args.dossiers < 1:
         ap.error("--dossiers must be at least 1")
-    generate(args.out, args.dossiers, args.seed, args.quiet)
-    if args.check and check(args.out):
+    shape = PRESETS[args.shape]
+    if args.no_seconds:
+        shape = replace(shape, seconds=False)
+    if args.empty_due is not None:
+        shape = replace(shape, empty_due=args.empty_due)
+    if args.no_units:
+        shape = replace(shape, units=False)
+    if args.channel_text:
+        shape = replace(shape, channel_text=True)
+    if args.odd is not None:
+        shape = replace(shape, odd=args.odd)
+    counts = generate(args.out, args.dossiers, args.seed, args.quiet, shape)
+    if args.check and check(args.out, counts["bad"]):
         return 1
     return 0
 

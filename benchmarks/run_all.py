@@ -3,7 +3,12 @@
 
     python benchmarks/run_all.py --tiny                 # 10k rows, a few seconds (CI smoke test)
     python benchmarks/run_all.py                        # 1M rows: docs/performance.md
+    python benchmarks/run_all.py --shapes               # also the score entry on every shape
     python benchmarks/run_all.py --dossiers 2000000 --jsonl --keep
+
+Every entry point (bench_entry.py: ``chiso766 score``, ``score_766(read_folder(...))``,
+``chiso766 hcm104``, ``chiso766 audit``) is measured on the ``plain`` folder; ``--shapes`` adds
+the ``score`` entry on every other preset of generate.py (``--shape-entry`` to choose others).
 
 Data is generated under ``--workdir`` (default ``/tmp/chiso766-bench``; ``--tiny`` uses a
 temporary folder) and deleted at the end unless ``--keep``. Nothing is asserted: the exit status
@@ -23,8 +28,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _checkout  # noqa: F401  (this checkout's src/ first)
 import bench_calendar
+import bench_entry
 import bench_reader
-import bench_score
 import generate
 
 
@@ -38,8 +43,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="calendar calls (default 1M)")
     ap.add_argument("--workdir", type=Path, default=None)
     ap.add_argument("--jsonl", action="store_true", help="also measure the JSON Lines reader")
+    ap.add_argument("--shapes", action="store_true",
+                    help="also run the score entry on every shape preset of generate.py")
+    ap.add_argument("--shape-entry", action="append", choices=[*bench_entry.ENTRIES, "all"],
+                    help="with --shapes: the entries to run on the other shapes (repeatable; "
+                         "default score)")
     ap.add_argument("--keep", action="store_true", help="keep the generated data")
     args = ap.parse_args(argv)
+    shape_entries = (list(bench_entry.ENTRIES) if args.shape_entry and "all" in args.shape_entry
+                     else list(dict.fromkeys(args.shape_entry or ["score"])))
 
     if args.tiny:
         dossiers = args.dossiers or 10_000
@@ -54,6 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     print(f"chiso766 {chiso766.__version__} from {Path(chiso766.__file__).parent}")
     t0 = time.perf_counter()
+    shapes = [s for s in generate.PRESETS if s != "plain"] if args.shapes else []
     try:
         cal = bench_calendar.run(calls, repeat, holidays_calls)
         print()
@@ -61,13 +74,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         print()
         reader = bench_reader.run(folder, repeat, args.jsonl)
         print()
-        score = bench_score.run(folder, generate.PERIOD, 1)
+        entries = bench_entry.run([("plain", folder)], bench_entry.ENTRIES, generate.PERIOD, 1,
+                                  table=False)
+        for shape in shapes:
+            entries += bench_entry.run([(shape, generate.ensure(dossiers, workdir, shape=shape))],
+                                       shape_entries, generate.PERIOD, 1, table=False)
     finally:
         if not args.keep:
             if temporary:
                 shutil.rmtree(workdir, ignore_errors=True)
             else:
-                shutil.rmtree(workdir / f"dossiers-{dossiers}", ignore_errors=True)
+                for shape in ["plain", *shapes]:
+                    shutil.rmtree(workdir / generate.folder_name(dossiers, shape),
+                                  ignore_errors=True)
     print()
     print(f"summary ({dossiers:,} dossiers, {calls:,} calendar calls, "
           f"{time.perf_counter() - t0:.1f} s):")
@@ -78,9 +97,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "jsonl_ratio" in reader:
         line += f"; JSONL ratio {reader['jsonl_ratio']:.2f}x the json.loads floor"
     print(line)
-    print(f"  score end to end: ratio {score['ratio']:.2f}x the csv.reader floor, peak RSS "
-          f"{score['peak_rss_mb']:,.0f} MB")
-    return 0
+    print()
+    bench_entry.print_table(entries)
+    return 0 if all(r["ok"] for r in entries) else 1
 
 
 if __name__ == "__main__":

@@ -28,11 +28,38 @@ def test_run_all_tiny(tmp_path: Path) -> None:
     out = done.stdout
     assert f"from {ROOT / 'src' / 'chiso766'}" in out, out[:500]
     for label in ("add_working_days ratio:", "working_days_between ratio:", "reader ratio:",
-                  "score ratio:", "peak RSS of the score process:"):
+                  "score ratio:", "peak RSS of the score process:", "python ratio:",
+                  "hcm104 ratio:", "audit ratio:", "peak RSS of the audit process:"):
         assert label in out, f"{label!r} missing from:\n{out}"
     ratios = re.findall(r"ratio:? ([0-9][0-9,.]*)x", out)
-    assert len(ratios) >= 4, out
+    assert len(ratios) >= 7, out
     assert all(float(r.replace(",", "")) > 0 for r in ratios)
     assert "rejected 0" in out  # the generated rows are all accepted by the readers
     # --workdir with the default (no --keep) removes the generated folder afterwards.
     assert not (tmp_path / "dossiers-10000").exists()
+
+
+GENERATE = ROOT / "benchmarks" / "generate.py"
+
+
+@pytest.mark.skipif(not GENERATE.is_file(), reason="benchmarks/ is not in this checkout")
+def test_generated_shape_rejects_exactly_its_bad_rows(tmp_path: Path) -> None:
+    """Every shape option at once, every dossier row odd: the reader accepts the odd spellings
+    (padded, quoted, ISO moments, lower-case words, text channels, no seconds, empty NgayHenTra,
+    no units file) and rejects exactly the bad rows the generator wrote, one of each kind, each
+    with its reason (``--check`` exits 1 otherwise)."""
+    done = subprocess.run(
+        [sys.executable, str(GENERATE), str(tmp_path / "mixed"), "--dossiers", "6000",
+         "--shape", "mixed", "--odd", "1", "--check"],
+        capture_output=True, text=True, encoding="utf-8", cwd=tmp_path, check=False,
+    )
+    err = done.stderr
+    assert done.returncode == 0, err[-3000:]
+    found = re.search(r"rejected ([0-9,]+) \(written to be rejected: ([0-9,]+)\)", err)
+    assert found is not None, err
+    assert found[1] == found[2], err
+    assert int(found[1]) >= 6, err  # at least one row of each of the six bad kinds
+    for reason in ("not a date or time", "unknown channel 'fax'", "unknown procedure code",
+                   "unknown yes/no value", "before received_at", "needs received_at"):
+        assert reason in err, f"{reason!r} missing from:\n{err}"
+    assert not (tmp_path / "mixed" / "units.csv").exists()
