@@ -1,0 +1,141 @@
+"""The two forms of every counting rule of :mod:`chiso766.population` agree dossier by dossier.
+
+docs/rules.md "Populations" and "Was a dossier handled on time?" are written once as a scalar
+function over a :class:`~chiso766.records.Dossier` (:func:`~chiso766.population.dossier_shape`,
+what :meth:`Tally.add_dossier` counts with) and once as polars expressions over a table of
+dossiers (:func:`~chiso766.population.shape_columns`, what the columnar engine counts with).
+Hypothesis draws batches of dossiers — 0 to 3 supplement requests, answered or not; with and
+without a recorded due date; received before the period (carried over) or only submitted;
+pending at ``as_of``; moments at any minute of the day; procedures with every kind of time limit
+or none — and the two forms must give each dossier the same population fields, the same 2.1
+verdict and the same 2.2 processing time (not only the same totals).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from fractions import Fraction
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chiso766 import CountingPolicy, DeadlinePolicy, Dossier, Period, Procedure
+from chiso766.population import (
+    OTHER_UNIT,
+    dossier_shape,
+    procedure_limits,
+    scalar_values,
+    shape_columns,
+    statutory_due,
+    supplement_aggregates,
+    unit_kind,
+)
+from chiso766.tally import build_context
+from tests.budget import examples
+from tests.extras import need
+from tests.strategies import dossiers, time_limits
+
+CODES = ["1.001234", "2.000001", "1.012345"]
+YEAR = 2025
+
+
+def _frame(batch: list[Dossier], ctx: Any) -> Any:
+    """The dossiers as the columnar form reads them: typed moment columns, the supplement
+    aggregates, the statutory due date and the procedure's 2.2 unit."""
+    pl = need("polars", "fast")
+    moment = pl.Datetime("us")
+    frame = pl.DataFrame(
+        {"key": list(range(len(batch))), "code": [d.procedure_code for d in batch],
+         **{name: [getattr(d, name) for d in batch]
+            for name in ("received_at", "submitted_at", "due_at", "finished_at",
+                         "returned_at", "stopped_at")}},
+        schema={"key": pl.Int64, "code": pl.String,
+                **{name: moment for name in ("received_at", "submitted_at", "due_at",
+                                             "finished_at", "returned_at", "stopped_at")}})
+    requests = pl.DataFrame(
+        {"key": [k for k, d in enumerate(batch) for _ in d.supplements],
+         "requested_at": [s.requested_at for d in batch for s in d.supplements],
+         "supplied_at": [s.supplied_at for d in batch for s in d.supplements]},
+        schema={"key": pl.Int64, "requested_at": moment, "supplied_at": moment})
+    aggregates = supplement_aggregates(requests, ctx.as_of)
+    frame = frame.join(aggregates, on="key", how="left").sort("key").with_columns(
+        asked=pl.col("asked").fill_null(0),
+        applicant=pl.col("applicant").fill_null(timedelta(0)),
+    )
+    limit_of = procedure_limits(ctx.procedures)
+    frame = frame.with_columns(
+        statutory_due=statutory_due(frame, ctx, limit_of),
+        unit_kind=pl.col("code").replace_strict(
+            {code: unit_kind(limit_of(code)) for code in CODES}, return_dtype=pl.Int64),
+    )
+    return shape_columns(frame, ctx)
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> tuple[list[Dossier], Any]:
+    quarter = draw(st.integers(1, 4))
+    period = Period.quarter(YEAR, quarter)
+    as_of = draw(st.one_of(
+        st.none(),
+        st.datetimes(min_value=datetime.combine(period.start, time(0)),
+                     max_value=datetime.combine(period.end, time(0)) + timedelta(days=45))))
+    procedures = [Procedure(code, f"TTHC {code}", time_limit=draw(st.one_of(
+        st.none(), time_limits()))) for code in CODES]
+    ctx = build_context(
+        period=period, as_of=as_of, procedures=procedures,
+        counting=CountingPolicy(multiple_supplements_late=draw(
+            st.sampled_from(["unfinished_only", "always"]))),
+        policy=DeadlinePolicy(granularity=draw(st.sampled_from(["date", "datetime"]))),
+    )
+    batch = draw(st.lists(dossiers(min_year=YEAR - 1, max_year=YEAR, max_supplements=3,
+                                   max_days=150), min_size=1, max_size=12))
+    return batch, ctx
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@given(cases())
+@settings(max_examples=examples(150), deadline=None)
+def test_columnar_form_equals_scalar_form_per_dossier(case: tuple[list[Dossier], Any]) -> None:
+    """For every dossier: it is counted (received by ``as_of``) in both forms or in neither;
+    when counted, ``received``, ``submitted`` and the 2.1 verdict are those of
+    ``dossier_shape``, and its 2.2 processing time (working days, value in its procedure's
+    unit) is the same — or absent in both."""
+    batch, ctx = case
+    out = _frame(batch, ctx)
+    limit_of = procedure_limits(ctx.procedures)
+    rows = out.to_dicts()
+    others = [k for k, row in enumerate(rows) if row["timed"] and row["unit_kind"] == OTHER_UNIT]
+    values = dict(zip(others, scalar_values(out[others], ctx, limit_of), strict=True)) \
+        if others else {}
+    for k, (d, row) in enumerate(zip(batch, rows, strict=True)):
+        assert row["counted"] == (d.receipt <= ctx.as_of), d
+        if not row["counted"]:
+            continue
+        shape, timing = dossier_shape(d, ctx)
+        assert (row["received"], row["submitted"], row["verdict"]) == (
+            shape.received, shape.submitted, shape.verdict), d
+        if timing is None:
+            assert not row["timed"], d
+            continue
+        assert row["timed"], d
+        value = values[k] if k in values else Fraction(row["value"])
+        assert (row["days"], value) == timing, d
+
+
+def test_hand_case_two_requests() -> None:
+    """Two requests, the second unanswered, no end: late whatever the dates (docs/rules.md
+    rule 3). Received 02/06/2025 09:00 with due date 09/06/2025 and as_of 03/06/2025 (before
+    the due date) — by dates alone it would be PENDING_IN_TIME; two requests make it
+    PENDING_LATE (Verdict 5) in both forms."""
+    from chiso766 import SupplementRequest
+
+    ctx = build_context(period=Period.quarter(YEAR, 2), as_of=datetime(2025, 6, 3, 12, 0))
+    d = Dossier("A", CODES[0], "U", received_at=datetime(2025, 6, 2, 9, 0),
+                due_at=datetime(2025, 6, 9, 17, 0),
+                supplements=(SupplementRequest(datetime(2025, 6, 2, 10, 0),
+                                               datetime(2025, 6, 2, 11, 0)),
+                             SupplementRequest(datetime(2025, 6, 3, 9, 0))))
+    out = _frame([d], ctx).to_dicts()[0]
+    assert dossier_shape(d, ctx)[0].verdict == out["verdict"] == 5
