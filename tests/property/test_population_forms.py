@@ -139,3 +139,59 @@ def test_hand_case_two_requests() -> None:
                              SupplementRequest(datetime(2025, 6, 3, 9, 0))))
     out = _frame([d], ctx).to_dicts()[0]
     assert dossier_shape(d, ctx)[0].verdict == out["verdict"] == 5
+
+
+def test_hand_cases_at_the_evaluation_moment() -> None:
+    """Moments equal to ``as_of`` have happened (docs/rules.md "The evaluation moment"). Period
+    2025-Q2, as_of = 20/06/2025 10:00; each dossier received 02/06/2025 09:00.
+
+    - X, due 10/06, finished exactly at as_of: ended → LATE (Verdict 3), not PENDING_LATE;
+      2.2: 02/06 → 20/06 is 14 working days (3–6, 9–13, 16–20 June).
+    - Y, due 05/06, one request 03/06 09:00 answered exactly at as_of, no end: pending, and the
+      applicant's 17 days 1 hour are subtracted from as_of → 03/06 09:00, before the due date
+      → PENDING_IN_TIME (4).
+    - Z, due 04/06, one request made exactly at as_of, unanswered, no end: the request moment
+      ends it (20/06 after 04/06) → LATE (3).
+    - W, due 04/06, one request made 25/06 (after as_of: not made yet), no end: pending at
+      as_of, 20/06 after 04/06 → PENDING_LATE (5).
+    """
+    from chiso766 import SupplementRequest
+
+    as_of = datetime(2025, 6, 20, 10, 0)
+    ctx = build_context(period=Period.quarter(YEAR, 2), as_of=as_of)
+    rec = datetime(2025, 6, 2, 9, 0)
+    batch = [
+        Dossier("X", CODES[0], "U", received_at=rec, due_at=datetime(2025, 6, 10, 17, 0),
+                finished_at=as_of),
+        Dossier("Y", CODES[0], "U", received_at=rec, due_at=datetime(2025, 6, 5, 17, 0),
+                supplements=(SupplementRequest(datetime(2025, 6, 3, 9, 0), as_of),)),
+        Dossier("Z", CODES[0], "U", received_at=rec, due_at=datetime(2025, 6, 4, 17, 0),
+                supplements=(SupplementRequest(as_of),)),
+        Dossier("W", CODES[0], "U", received_at=rec, due_at=datetime(2025, 6, 4, 17, 0),
+                supplements=(SupplementRequest(datetime(2025, 6, 25, 9, 0)),)),
+    ]
+    rows = _frame(batch, ctx).to_dicts()
+    assert [r["verdict"] for r in rows] == [3, 4, 3, 5]
+    assert [dossier_shape(d, ctx)[0].verdict for d in batch] == [3, 4, 3, 5]
+    assert (rows[0]["timed"], rows[0]["days"], rows[0]["value"]) == (True, 14, 14)
+    assert dossier_shape(batch[0], ctx)[1] == (14, 14)
+
+
+def test_hand_case_last_day_and_carried_over() -> None:
+    """Period 2025-Q2 at its last instant. R: received 30/06/2025 16:00 (the period's last
+    day), due 02/07, pending → received in the period, PENDING_IN_TIME (4). C: received
+    28/03/2025, due 04/04, finished 03/04 → carried over into P (ended after the period began),
+    not received in it; finished 03/04 ≤ 04/04 → IN_TIME (2). S: only submitted 02/04 → not
+    received, not in P (OUT, 0), but in 3.2/3.5's population (submitted)."""
+    ctx = build_context(period=Period.quarter(YEAR, 2))
+    batch = [
+        Dossier("R", CODES[0], "U", received_at=datetime(2025, 6, 30, 16, 0),
+                due_at=datetime(2025, 7, 2, 17, 0)),
+        Dossier("C", CODES[0], "U", received_at=datetime(2025, 3, 28, 9, 0),
+                due_at=datetime(2025, 4, 4, 17, 0), finished_at=datetime(2025, 4, 3, 9, 0)),
+        Dossier("S", CODES[0], "U", submitted_at=datetime(2025, 4, 2, 9, 0)),
+    ]
+    rows = _frame(batch, ctx).to_dicts()
+    got = [(r["received"], r["submitted"], r["verdict"]) for r in rows]
+    assert got == [(True, True, 4), (False, False, 2), (False, True, 0)]
+    assert [tuple(dossier_shape(d, ctx)[0][:3]) for d in batch] == got
