@@ -145,9 +145,11 @@ MUTATIONS: tuple[Mutation, ...] = (
       "5.4: dislikes after as_of counted", "records"),
     M("tally.py", "if r.rating is RatingValue.BAD and", "if r.rating is RatingValue.NORMAL and",
       "5.4: the wrong rating taken as a dislike", "records"),
-    M("population.py", "online=d.channel is Channel.ONLINE", "online=d.channel is not Channel.DIRECT",
+    M("population.py", "online=d.channel is Channel.ONLINE",
+      "online=d.channel is not Channel.DIRECT",
       "3.3: postal dossiers counted as online", "records"),
-    M("population.py", "synced=d.synced_to_portal,", "synced=d.synced_to_portal is not None,",
+    M("population.py", "synced=d.synced_to_portal,",
+      "synced=d.synced_to_portal is not None,",
       "1.4: every dossier reporting the flag counted as synced", "records"),
     M("population.py", "result = next((m for m in (d.finished_at, d.returned_at)",
       "result = next((m for m in (d.finished_at,)",
@@ -157,7 +159,8 @@ MUTATIONS: tuple[Mutation, ...] = (
       "2.2: stopped dossiers counted", "records"),
     M("population.py", "    if received:\n        # The result", "    if in_population:\n"
       "        # The result", "2.2: carried-over dossiers counted", "records"),
-    M("population.py", "received_at, result - applicant_time(d, ctx.as_of),", "received_at, result,",
+    M("population.py", "received_at, result - applicant_time(d, ctx.as_of),",
+      "received_at, result,",
       "2.2: the applicant's time not subtracted", "records"),
     M("deadlines.py", "if sup.supplied_at is not None and (moment is None or sup.supplied_at "
       "<= moment):\n            total +=", "if sup.supplied_at is not None:\n"

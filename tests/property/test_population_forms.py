@@ -174,7 +174,7 @@ def test_hand_cases_at_the_evaluation_moment() -> None:
     assert [r["verdict"] for r in rows] == [3, 4, 3, 5]
     assert [dossier_shape(d, ctx)[0].verdict for d in batch] == [3, 4, 3, 5]
     assert (rows[0]["timed"], rows[0]["days"], rows[0]["value"]) == (True, 14, 14)
-    assert dossier_shape(batch[0], ctx)[1] == (14, 14)
+    assert dossier_shape(batch[0], ctx)[1] == (14, Fraction(14))
 
 
 def test_hand_case_last_day_and_carried_over() -> None:

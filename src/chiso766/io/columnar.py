@@ -343,9 +343,11 @@ class _Engine:
             return True
         lines = pl.read_csv(io.BytesIO(chunk), has_header=False, separator="\x1f",
                             quote_char=None, schema={"l": pl.String})["l"]
+        longest = lines.str.len_bytes().max()
         if (len(lines) != n or lines.null_count()
                 or not (lines.str.count_matches(delimiter, literal=True) == per).all()
-                or int(lines.str.len_bytes().max() or 0) > csv.field_size_limit()):
+                # a line that may hold a cell the csv module refuses: the row path rejects it
+                or (isinstance(longest, int) and longest > csv.field_size_limit())):
             self.rows(iter(_decode_block(chunk, line, self.bad)), line)
             return True
         self.tick.add(n)
@@ -436,8 +438,7 @@ class _Engine:
             if i >= self.ncols:
                 moments[name] = pl.lit(None, dtype=pl.Datetime("us"))
                 continue
-            column = pl.col(f"c{i}")
-            value, ok = _moment(column, self._shape_of(frame[f"c{i}"]))
+            value, ok = _moment(pl.col(f"c{i}"), self._shape_of(frame[f"c{i}"]))
             moments[name] = value
             checks.append(ok)
         typed = frame.select(
