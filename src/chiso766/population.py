@@ -38,6 +38,7 @@ functions only.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from fractions import Fraction
@@ -79,15 +80,19 @@ MOMENT_COLUMNS = ("received_at", "submitted_at", "due_at", "finished_at", "retur
                   "stopped_at")
 
 #: How 2.2 measures a procedure (column ``unit_kind``): its own unit is working days (also
-#: with no limit), calendar days, or another (working hours, months: :func:`scalar_values`).
-WORKING_DAYS, CALENDAR_DAYS, OTHER_UNIT = 0, 1, 2
+#: with no limit), calendar days, working hours (also a same-day limit), or months
+#: (:func:`scalar_values`).
+WORKING_DAYS, CALENDAR_DAYS, WORKING_HOURS, OTHER_UNIT = 0, 1, 2, 3
+#: Microseconds in an hour: a working-hours value is ``Fraction(office_us, HOUR_US)``.
+HOUR_US = 3_600_000_000
+_DAY_US = 24 * HOUR_US
 
 
 def unit_kind(limit: TimeLimit | None) -> int:
     """The ``unit_kind`` of a procedure with this time limit (docs/rules.md "2.2")."""
     unit = processing_unit(limit)
-    return WORKING_DAYS if unit == "working_days" else (
-        CALENDAR_DAYS if unit == "calendar_days" else OTHER_UNIT)
+    return {"working_days": WORKING_DAYS, "calendar_days": CALENDAR_DAYS,
+            "working_hours": WORKING_HOURS}.get(unit, OTHER_UNIT)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -233,18 +238,22 @@ def statutory_due(frame: pl.DataFrame, ctx: Context,
 def calendar_table(ctx: Context, first_year: int, last_year: int) -> pl.DataFrame:
     """The working calendar as a table: ``date`` → ``working_index``, the number of working
     days from the start of the table to that date, so that
-    ``working_days_between(a, b) == index(b) − index(a)`` (docs/calendar.md). Years are
-    clamped to those the calendar covers."""
+    ``working_days_between(a, b) == index(b) − index(a)`` (docs/calendar.md), and
+    ``working`` (1 on a working day, else 0). Years are clamped to those the calendar
+    covers."""
     import polars as pl
 
     first_year, last_year = max(first_year, MIN_YEAR), min(last_year, MAX_YEAR)
     base, cum = ctx.calendar.cumulative_index(first_year, last_year)
     first = date(first_year, 1, 1).toordinal()
     last = date(last_year, 12, 31).toordinal()
+    index = [cum[o - base] for o in range(first, last + 1)]
+    working = [int(ctx.calendar.is_working_day(date.fromordinal(first)))] + [
+        b - a for a, b in itertools.pairwise(index)]
     return pl.DataFrame({
         "date": pl.date_range(date.fromordinal(first), date.fromordinal(last), eager=True),
-        "working_index": pl.Series([cum[o - base] for o in range(first, last + 1)],
-                                   dtype=pl.Int64),
+        "working_index": pl.Series(index, dtype=pl.Int64),
+        "working": pl.Series(working, dtype=pl.Int64),
     })
 
 
@@ -327,10 +336,12 @@ def shape_columns(frame: pl.DataFrame, ctx: Context, table: pl.DataFrame | None 
       (docs/rules.md "The evaluation moment");
     - ``received``, ``submitted``, ``verdict`` (a :class:`~chiso766.criteria.base.Verdict`
       value): the :class:`~chiso766.criteria.base.DossierShape` fields these rules decide;
-    - ``timed``, ``days``, ``value``: whether the dossier counts for 2.2, its working days and
-      its value in its procedure's unit (null for ``unit_kind`` :data:`OTHER_UNIT`, which
-      :func:`scalar_values` gives); ``days`` is null as well where a date falls outside
-      ``table`` (:func:`calendar_table`; default: the years of the frame).
+    - ``timed``, ``days``, ``value``, ``office_us``: whether the dossier counts for 2.2, its
+      working days, and its value in its procedure's unit — ``value`` for working and calendar
+      days; ``office_us`` for working hours, the office time in microseconds (the value is
+      ``Fraction(office_us, HOUR_US)``); neither for months (:data:`OTHER_UNIT`, which
+      :func:`scalar_values` gives); ``days`` is null where a date falls outside ``table``
+      (:func:`calendar_table`; default: the years of the frame).
 
     The comparison follows the policy's ``granularity`` (dates or moments); the
     more-than-one-request rule follows ``ctx.counting.multiple_supplements_late``.
@@ -377,6 +388,7 @@ def shape_columns(frame: pl.DataFrame, ctx: Context, table: pl.DataFrame | None 
         timed=timed,
         _from=pl.when(timed).then(rec.dt.date()),
         _to=pl.when(timed).then(done.dt.date()),
+        _done=pl.when(timed).then(done),
     )
     if table is None:
         years = out.select(pl.min("_from").dt.year().alias("lo"),
@@ -384,10 +396,11 @@ def shape_columns(frame: pl.DataFrame, ctx: Context, table: pl.DataFrame | None 
         lo = years[0] if years[0] is not None else as_of.year
         hi = years[1] if years[1] is not None else as_of.year
         table = calendar_table(ctx, lo, hi)
-    index = table.select("date", "working_index")
-    out = (out.join(index.rename({"date": "_from", "working_index": "_i"}), on="_from",
-                    how="left")
-           .join(index.rename({"date": "_to", "working_index": "_j"}), on="_to", how="left")
+    index = table.select("date", "working_index", "working")
+    out = (out.join(index.rename({"date": "_from", "working_index": "_i", "working": "_w0"}),
+                    on="_from", how="left")
+           .join(index.rename({"date": "_to", "working_index": "_j", "working": "_w1"}),
+                 on="_to", how="left")
            .sort("_row"))
     days = pl.when(pl.col("_i").is_not_null() & pl.col("_j").is_not_null()).then(
         pl.max_horizontal(pl.col("_j") - pl.col("_i"), pl.lit(0)))
@@ -397,13 +410,54 @@ def shape_columns(frame: pl.DataFrame, ctx: Context, table: pl.DataFrame | None 
         value=pl.when(pl.col("timed") & (kind == WORKING_DAYS)).then(days)
         .when(pl.col("timed") & (kind == CALENDAR_DAYS)).then(
             (pl.col("_to") - pl.col("_from")).dt.total_days()),
-    ).drop("_row", "_from", "_to", "_i", "_j")
+        office_us=pl.when(pl.col("timed") & (kind == WORKING_HOURS)).then(
+            _office_us(ctx, rec, pl.col("_done"))),
+    ).drop("_row", "_from", "_to", "_done", "_i", "_j", "_w0", "_w1")
+
+
+def _time_of_day_us(moment: pl.Expr) -> pl.Expr:
+    import polars as pl
+
+    return (moment.dt.hour().cast(pl.Int64) * HOUR_US
+            + moment.dt.minute().cast(pl.Int64) * 60_000_000
+            + moment.dt.second().cast(pl.Int64) * 1_000_000
+            + moment.dt.microsecond().cast(pl.Int64))
+
+
+def _office_us(ctx: Context, start: pl.Expr, end: pl.Expr) -> pl.Expr:
+    """Office time between two moments in microseconds (docs/rules.md "2.2", working hours:
+    the policy's office hours on working days; 0 when ``end`` is not after ``start``); the
+    scalar form is :func:`~chiso766.deadlines.office_hours_between`. Reads the calendar
+    columns ``_i``, ``_j`` (working-day index of each date) and ``_w0``, ``_w1`` (working day
+    or not) that :func:`shape_columns` joined."""
+    import polars as pl
+
+    windows = [(_us_of_day(a), _us_of_day(b)) for a, b in ctx.policy.office_hours]
+    per_day = sum(b - a for a, b in windows)
+
+    def within(working: pl.Expr, lo: pl.Expr, hi: pl.Expr) -> pl.Expr:
+        open_us = pl.sum_horizontal(
+            (pl.min_horizontal(pl.lit(b), hi) - pl.max_horizontal(pl.lit(a), lo)).clip(
+                lower_bound=0) for a, b in windows)
+        return working * open_us
+
+    t0, t1 = _time_of_day_us(start), _time_of_day_us(end)
+    w0, w1 = pl.col("_w0"), pl.col("_w1")
+    between = pl.col("_j") - pl.col("_i") - w1
+    return (pl.when(end <= start).then(pl.lit(0, dtype=pl.Int64))
+            .when(start.dt.date() == end.dt.date()).then(within(w0, t0, t1))
+            .otherwise(within(w0, t0, pl.lit(_DAY_US)) + within(w1, pl.lit(0), t1)
+                       + between * per_day))
+
+
+def _us_of_day(t: Any) -> int:
+    return ((t.hour * 60 + t.minute) * 60 + t.second) * 1_000_000 + t.microsecond
 
 
 def scalar_values(rows: pl.DataFrame, ctx: Context,
                   limit_of: Callable[[str], TimeLimit | None]) -> list[Fraction]:
-    """2.2's value of timed dossiers whose procedure's unit is neither working nor calendar
-    days (working hours, same day, months: docs/rules.md "2.2"), by the scalar
+    """2.2's value of timed dossiers whose procedure's unit is months (docs/rules.md "2.2":
+    whole months as the limit counts them plus the rest of the next), by the scalar
     :func:`~chiso766.deadlines.measure_processing`, one row at a time. ``rows`` has
     ``received_at``, ``finished_at``, ``returned_at``, ``applicant`` and ``code``."""
     as_of = ctx.as_of

@@ -23,7 +23,9 @@ from hypothesis import strategies as st
 
 from chiso766 import CountingPolicy, DeadlinePolicy, Dossier, Period, Procedure
 from chiso766.population import (
+    HOUR_US,
     OTHER_UNIT,
+    WORKING_HOURS,
     dossier_shape,
     procedure_limits,
     scalar_values,
@@ -120,7 +122,12 @@ def test_columnar_form_equals_scalar_form_per_dossier(case: tuple[list[Dossier],
             assert not row["timed"], d
             continue
         assert row["timed"], d
-        value = values[k] if k in values else Fraction(row["value"])
+        if k in values:
+            value = values[k]
+        elif row["unit_kind"] == WORKING_HOURS:
+            value = Fraction(row["office_us"], HOUR_US)
+        else:
+            value = Fraction(row["value"])
         assert (row["days"], value) == timing, d
 
 

@@ -38,6 +38,7 @@ import io
 import itertools
 from collections.abc import Callable, Container, Mapping
 from datetime import datetime, timedelta
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -269,6 +270,10 @@ class _Engine:
         self.code_of: dict[str, str | None] = {}
         self.info_of: dict[str, tuple[Any, Any]] = {}
         self.fid_of: dict[str, int] = {}
+        # Each procedure's (paper, fee) pair as a small index (shapes are grouped by it).
+        self.pf_of: dict[str, int] = {}
+        self.pf_index: dict[tuple[Any, Any], int] = {}
+        self.pf_values: list[tuple[Any, Any]] = []
         self.flag_values: list[tuple[Any, ...]] = []
         self.flag_index: dict[tuple[Any, ...], int] = {}
         self.limit_of = population.procedure_limits(ctx.procedures)
@@ -608,8 +613,9 @@ class _Engine:
         return keys.replace_strict(self.fid_of, return_dtype=pl.Int64)
 
     def _add(self, counted: pl.DataFrame) -> None:
-        """Count the batch's dossiers: by shape per unit, their procedure marks, and the 2.2
-        sums per unit and procedure, handed to the row path's per-unit dictionaries."""
+        """Count the batch's dossiers into the row path's per-unit dictionaries: by shape per
+        unit, each procedure's marks (the union of its dossiers' shapes' marks), and the 2.2
+        sums per unit and procedure."""
         import polars as pl
 
         if not counted.height:
@@ -617,37 +623,79 @@ class _Engine:
         counter = self.counter
         auth = counter.auth
         bits_of = counter.bits
-        groups = counted.group_by(
-            ["unit", "code", "fid", "received", "submitted", "verdict", "complained"]
-        ).agg(pl.len().alias("n"))
-        for unit, code, fid, received, submitted, verdict, complained, k in groups.iter_rows():
-            state = counter.by_id[unit]
-            _, cells, marks, _ = state
-            shape = (received, submitted, verdict, complained, *self.info_of[code],
+        pf_of = self.pf_of
+        for code in counted["code"].unique().to_list():
+            if code not in pf_of:
+                pair = self.info_of[code]
+                pf = self.pf_index.get(pair)
+                if pf is None:
+                    pf = self.pf_index[pair] = len(self.pf_values)
+                    self.pf_values.append(pair)
+                pf_of[code] = pf
+        keyed = counted.with_columns(
+            pf=pl.col("code").replace_strict(pf_of, return_dtype=pl.Int64))
+        key = ["pf", "fid", "received", "submitted", "verdict", "complained"]
+        # Each distinct shape once: its fields and its procedure marks.
+        shapes = keyed.select(key).unique()
+        sid_rows: list[tuple[Any, ...]] = []
+        bits_rows: list[int] = []
+        for pf, fid, received, submitted, verdict, complained in shapes.iter_rows():
+            shape = (received, submitted, verdict, complained, *self.pf_values[pf],
                      *self.flag_values[fid])
-            cells[shape] = cells.get(shape, 0) + k
             bits = bits_of.get(shape)
             if bits is None:
                 bits = bits_of[shape] = shape_marks(DossierShape(*shape)) | auth
-            if bits:
+            sid_rows.append(shape)
+            bits_rows.append(bits)
+        shapes = shapes.with_columns(sid=pl.int_range(0, shapes.height, dtype=pl.Int64),
+                                     bits=pl.Series(bits_rows, dtype=pl.Int64))
+        keyed = keyed.join(shapes, on=key, how="left")
+        for unit, sid, k in keyed.group_by(["unit", "sid"]).agg(
+                pl.len().alias("n")).iter_rows():
+            cells = counter.by_id[unit][1]
+            shape = sid_rows[sid]
+            cells[shape] = cells.get(shape, 0) + k
+        marked = keyed.filter(pl.col("bits") != 0)
+        if marked.height:
+            width = max(bits_rows).bit_length()
+            ors = marked.group_by(["unit", "code"]).agg(
+                *(((pl.col("bits") & (1 << b)) != 0).any().alias(f"b{b}")
+                  for b in range(width)))
+            for row in ors.iter_rows():
+                unit, code, *flags = row
+                bits = sum(1 << b for b, on in enumerate(flags) if on)
+                marks = counter.by_id[unit][2]
                 marks[code] = marks.get(code, 0) | bits
+        counter.pairs += shapes.height
+        if counter.pairs > 25_000:
+            counter.flush()
         timed = counted.filter(pl.col("timed"))
         if not timed.height:
             return
         own = timed.filter(pl.col("unit_kind") != population.OTHER_UNIT)
         sums = own.group_by(["unit", "code"]).agg(
-            pl.col("days").sum(), pl.col("value").sum(), pl.len().alias("k"))
-        for unit, code, days, value, k in sums.iter_rows():
-            self._time(unit, code, days, value, k)
+            pl.col("days").sum(), pl.col("value").sum(), pl.col("office_us").sum(),
+            pl.len().alias("k"), pl.col("unit_kind").first())
+        hours = population.WORKING_HOURS
+        for unit, code, days, value, office_us, k, kind in sums.iter_rows():
+            # Working hours: the sum of each dossier's Fraction(office_us, HOUR_US).
+            self._time(unit, code, days,
+                       Fraction(office_us, population.HOUR_US) if kind == hours else value, k)
         other = timed.filter(pl.col("unit_kind") == population.OTHER_UNIT)
         if other.height:
             values = population.scalar_values(other, self.ctx, self.limit_of)
+            summed: dict[tuple[str, str], list[Any]] = {}
             for (unit, code, days), value in zip(
                     other.select("unit", "code", "days").iter_rows(), values, strict=True):
-                self._time(unit, code, days, value, 1)
-        counter.pairs += groups.height
-        if counter.pairs > 25_000:
-            counter.flush()
+                got = summed.get((unit, code))
+                if got is None:
+                    summed[unit, code] = [days, value, 1]
+                else:
+                    got[0] += days
+                    got[1] += value
+                    got[2] += 1
+            for (unit, code), (days, value, k) in summed.items():
+                self._time(unit, code, days, value, k)
 
     def _time(self, unit: str, code: str, days: int, value: Any, k: int) -> None:
         times = self.counter.by_id[unit][3]
