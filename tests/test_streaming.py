@@ -145,8 +145,8 @@ def _write(folder: Path, data: dict[str, list[list[str]]]) -> None:
                            [["P1", "A", "5 ngày làm việc", "FULL", "1", "1", "1", "1", "1"],
                             ["P2", "B", "10 ngày", "PARTIAL", "0", "0", "1", "1", "0"],
                             ["P3", "C", "", "NONE", "", "", "", "", ""],
-                            # 2.2 in the procedure's own unit (hours and months: a row at a
-                            # time on the block path)
+                            # 2.2 in the procedure's own unit (hours: columnar on the
+                            # engine; months: a row at a time by the scalar form)
                             ["P4", "D", "4 giờ làm việc", "NONE", "0", "0", "1", "1", "1"],
                             ["P5", "E", "1 tháng", "NONE", "1", "0", "1", "1", "1"]]),
         "dossiers.csv": (data["dossiers"][0], data["dossiers"][1:]),
