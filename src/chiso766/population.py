@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -450,7 +450,7 @@ def _office_us(ctx: Context, start: pl.Expr, end: pl.Expr) -> pl.Expr:
                        + between * per_day))
 
 
-def _us_of_day(t: Any) -> int:
+def _us_of_day(t: time) -> int:
     return ((t.hour * 60 + t.minute) * 60 + t.second) * 1_000_000 + t.microsecond
 
 

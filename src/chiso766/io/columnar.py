@@ -89,6 +89,9 @@ BATCH_BYTES = 16 << 20
 #: Bytes that make a batch not "one row a line" for the CSV reader: a quote, the line breaks of
 #: str.splitlines other than "\n", and the unit separator the engine reads lines with.
 _AWKWARD = (b'"', b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f")
+#: Rows of kept counts (per unit and shape, per unit and procedure) past which they are handed
+#: to the tally before the end of the file (memory).
+_PENDING_ROWS = 1_000_000
 #: The row path's microseconds (from 0001-01-01) of polars' epoch.
 _EPOCH_US = to_us(datetime(1970, 1, 1))
 #: The moment shapes the row path reads as they are (:class:`~.rowpath.MomentCells`): each
@@ -274,6 +277,12 @@ class _Engine:
         self.pf_of: dict[str, int] = {}
         self.pf_index: dict[tuple[Any, Any], int] = {}
         self.pf_values: list[tuple[Any, Any]] = []
+        # Shapes by number, and the counts of the batches since the last hand-over.
+        self.sid_of: dict[tuple[Any, ...], int] = {}
+        self.shapes: list[tuple[Any, ...]] = []
+        self.sid_bits: list[int] = []
+        self.pending: list[tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]] = []
+        self.pending_rows = 0
         self.flag_values: list[tuple[Any, ...]] = []
         self.flag_index: dict[tuple[Any, ...], int] = {}
         self.limit_of = population.procedure_limits(ctx.procedures)
@@ -314,6 +323,7 @@ class _Engine:
         self.run.one(line, ident, row, index, h)
 
     def finish(self) -> None:
+        self._hand_over()
         if self.held:
             _settle(self.path, self.reader, self.held, self.run, self.pos)
         self.counter.flush()
@@ -389,18 +399,16 @@ class _Engine:
         any_sups = len(sups) > 0
         slots, size = sups._slots, sups._size
         ident_list = idents.to_list()
-        claimed = [False] * n
-        hashes = [0] * n
-        maybe: list[int] = []  # rows whose id may have supplement requests
-        for i, ident in enumerate(ident_list):
-            if ident:
-                h = hash(ident)
-                hashes[i] = h
-                if claim(h):
-                    claimed[i] = True
-                    if any_sups and slots[h % size]:
-                        maybe.append(i)
         nameless = idents == ""
+        hashes = list(map(hash, ident_list))
+        if nameless.any():
+            claimed = [bool(ident) and claim(h) for ident, h in zip(ident_list, hashes,
+                                                                  strict=True)]
+        else:
+            claimed = list(map(claim, hashes))
+        # Rows whose id may have supplement requests (its hash's first slot is taken).
+        maybe = [i for i, (h, c) in enumerate(zip(hashes, claimed, strict=True))
+                 if c and slots[h % size]] if any_sups else []
         special = (raw_ids != idents) | (idents.str.len_chars() > v.MAX_ID_LENGTH)
 
         # -- units and procedures, decided once per spelling by the row path's rules ---------
@@ -505,16 +513,16 @@ class _Engine:
         run, index = self.run, self.layout.index
         delimiter = self.delimiter
         nameless_list = nameless.to_list()
-        for i in range(n):
-            if not (special_list[i] or nameless_list[i]):
-                continue
+        others = (pl.Series(special_list, dtype=pl.Boolean) | nameless).arg_true().to_list()
+        for i in others:
             if nameless_list[i]:
                 run.rebuild(lines[i].split(delimiter), index, line + i, claimed=False)
             elif claimed[i]:
                 run.one(line + i, ident_list[i], lines[i].split(delimiter), index, hashes[i])
-        for i in range(n):
-            if not claimed[i] and not nameless_list[i]:
-                self.held.add(line + i, hashes[i])
+        held = self.held
+        for i in [i for i, c in enumerate(claimed) if not c]:
+            if not nameless_list[i]:
+                held.add(line + i, hashes[i])
 
 
     def _vouched(self, dossiers: pl.DataFrame, keys: list[int], requested: list[int],
@@ -613,9 +621,9 @@ class _Engine:
         return keys.replace_strict(self.fid_of, return_dtype=pl.Int64)
 
     def _add(self, counted: pl.DataFrame) -> None:
-        """Count the batch's dossiers into the row path's per-unit dictionaries: by shape per
-        unit, each procedure's marks (the union of its dossiers' shapes' marks), and the 2.2
-        sums per unit and procedure."""
+        """Count the batch's dossiers: by shape per unit, each procedure's marks (the union of
+        its dossiers' shapes' marks) and the 2.2 sums per unit and procedure, kept as small
+        frames until :meth:`_hand_over` gives them to the row path's per-unit dictionaries."""
         import polars as pl
 
         if not counted.height:
@@ -635,67 +643,82 @@ class _Engine:
         keyed = counted.with_columns(
             pf=pl.col("code").replace_strict(pf_of, return_dtype=pl.Int64))
         key = ["pf", "fid", "received", "submitted", "verdict", "complained"]
-        # Each distinct shape once: its fields and its procedure marks.
+        # Each distinct shape gets a number once (its fields and procedure marks are kept).
         shapes = keyed.select(key).unique()
-        sid_rows: list[tuple[Any, ...]] = []
-        bits_rows: list[int] = []
-        for pf, fid, received, submitted, verdict, complained in shapes.iter_rows():
-            shape = (received, submitted, verdict, complained, *self.pf_values[pf],
-                     *self.flag_values[fid])
-            bits = bits_of.get(shape)
-            if bits is None:
-                bits = bits_of[shape] = shape_marks(DossierShape(*shape)) | auth
-            sid_rows.append(shape)
-            bits_rows.append(bits)
-        shapes = shapes.with_columns(sid=pl.int_range(0, shapes.height, dtype=pl.Int64),
-                                     bits=pl.Series(bits_rows, dtype=pl.Int64))
+        sids: list[int] = []
+        for row in shapes.iter_rows():
+            sid = self.sid_of.get(row)
+            if sid is None:
+                pf, fid, received, submitted, verdict, complained = row
+                shape = (received, submitted, verdict, complained, *self.pf_values[pf],
+                         *self.flag_values[fid])
+                bits = bits_of.get(shape)
+                if bits is None:
+                    bits = bits_of[shape] = shape_marks(DossierShape(*shape)) | auth
+                sid = self.sid_of[row] = len(self.shapes)
+                self.shapes.append(shape)
+                self.sid_bits.append(bits)
+            sids.append(sid)
+        shapes = shapes.with_columns(
+            sid=pl.Series(sids, dtype=pl.Int64),
+            bits=pl.Series([self.sid_bits[sid] for sid in sids], dtype=pl.Int64))
         keyed = keyed.join(shapes, on=key, how="left")
-        for unit, sid, k in keyed.group_by(["unit", "sid"]).agg(
-                pl.len().alias("n")).iter_rows():
-            cells = counter.by_id[unit][1]
-            shape = sid_rows[sid]
-            cells[shape] = cells.get(shape, 0) + k
-        marked = keyed.filter(pl.col("bits") != 0)
-        if marked.height:
-            width = max(bits_rows).bit_length()
-            ors = marked.group_by(["unit", "code"]).agg(
-                *(((pl.col("bits") & (1 << b)) != 0).any().alias(f"b{b}")
-                  for b in range(width)))
-            for row in ors.iter_rows():
-                unit, code, *flags = row
-                bits = sum(1 << b for b, on in enumerate(flags) if on)
-                marks = counter.by_id[unit][2]
-                marks[code] = marks.get(code, 0) | bits
-        counter.pairs += shapes.height
-        if counter.pairs > 25_000:
-            counter.flush()
-        timed = counted.filter(pl.col("timed"))
-        if not timed.height:
+        self.pending.append((
+            keyed.group_by(["unit", "sid"]).agg(pl.len().cast(pl.Int64).alias("n")),
+            keyed.filter(pl.col("bits") != 0).select("unit", "code", "bits").unique(),
+            keyed.filter(pl.col("timed") & (pl.col("unit_kind") != population.OTHER_UNIT))
+            .group_by(["unit", "code"]).agg(
+                pl.col("days").sum(), pl.col("value").sum(), pl.col("office_us").sum(),
+                pl.len().cast(pl.Int64).alias("k"), pl.col("unit_kind").first()),
+        ))
+        self.pending_rows += sum(frame.height for frame in self.pending[-1])
+        other = counted.filter(pl.col("timed") & (pl.col("unit_kind") == population.OTHER_UNIT))
+        if other.height:
+            values = population.scalar_values(other, self.ctx, self.limit_of)
+            for (unit, code, days), value in zip(
+                    other.select("unit", "code", "days").iter_rows(), values, strict=True):
+                self._time(unit, code, days, value, 1)
+        if self.pending_rows > _PENDING_ROWS:
+            self._hand_over()
+
+    def _hand_over(self) -> None:
+        """Give the counts kept since the last hand-over to the row path's per-unit
+        dictionaries, each (unit, shape), (unit, procedure) once, and those to the tally."""
+        import polars as pl
+
+        if not self.pending:
             return
-        own = timed.filter(pl.col("unit_kind") != population.OTHER_UNIT)
-        sums = own.group_by(["unit", "code"]).agg(
-            pl.col("days").sum(), pl.col("value").sum(), pl.col("office_us").sum(),
-            pl.len().alias("k"), pl.col("unit_kind").first())
+        counter = self.counter
+        by_id = counter.by_id
+        cells_parts, marks_parts, times_parts = zip(*self.pending, strict=True)
+        self.pending = []
+        self.pending_rows = 0
+        shapes = self.shapes
+        for unit, sid, k in pl.concat(cells_parts).group_by(["unit", "sid"]).agg(
+                pl.col("n").sum()).iter_rows():
+            cells = by_id[unit][1]
+            shape = shapes[sid]
+            cells[shape] = cells.get(shape, 0) + k
+        marks = pl.concat(marks_parts)
+        if marks.height:
+            width = max(self.sid_bits).bit_length()
+            ors = marks.group_by(["unit", "code"]).agg(
+                *(((pl.col("bits") & (1 << b)) != 0).any().alias(f"b{b}")
+                  for b in range(width))).select(
+                "unit", "code", pl.sum_horizontal(
+                    pl.col(f"b{b}").cast(pl.Int64) * (1 << b) for b in range(width)))
+            for unit, code, bits in ors.iter_rows():
+                mine = by_id[unit][2]
+                mine[code] = mine.get(code, 0) | bits
         hours = population.WORKING_HOURS
-        for unit, code, days, value, office_us, k, kind in sums.iter_rows():
+        for unit, code, days, value, office_us, k, kind in pl.concat(times_parts).group_by(
+                ["unit", "code"]).agg(
+                    pl.col("days").sum(), pl.col("value").sum(), pl.col("office_us").sum(),
+                    pl.col("k").sum(), pl.col("unit_kind").first()).iter_rows():
             # Working hours: the sum of each dossier's Fraction(office_us, HOUR_US).
             self._time(unit, code, days,
                        Fraction(office_us, population.HOUR_US) if kind == hours else value, k)
-        other = timed.filter(pl.col("unit_kind") == population.OTHER_UNIT)
-        if other.height:
-            values = population.scalar_values(other, self.ctx, self.limit_of)
-            summed: dict[tuple[str, str], list[Any]] = {}
-            for (unit, code, days), value in zip(
-                    other.select("unit", "code", "days").iter_rows(), values, strict=True):
-                got = summed.get((unit, code))
-                if got is None:
-                    summed[unit, code] = [days, value, 1]
-                else:
-                    got[0] += days
-                    got[1] += value
-                    got[2] += 1
-            for (unit, code), (days, value, k) in summed.items():
-                self._time(unit, code, days, value, k)
+        counter.flush()
 
     def _time(self, unit: str, code: str, days: int, value: Any, k: int) -> None:
         times = self.counter.by_id[unit][3]
