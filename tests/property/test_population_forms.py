@@ -202,3 +202,17 @@ def test_hand_case_last_day_and_carried_over() -> None:
     got = [(r["received"], r["submitted"], r["verdict"]) for r in rows]
     assert got == [(True, True, 4), (False, False, 2), (False, True, 0)]
     assert [tuple(dossier_shape(d, ctx)[0][:3]) for d in batch] == got
+
+
+def test_polars_is_imported_only_when_a_columnar_form_runs() -> None:
+    """polars is an optional extra: importing the library, the rules module, the engine and
+    the streaming scorer does not import it (a fresh interpreter, so other tests' imports do not
+    count)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, chiso766, chiso766.population, chiso766.io.columnar, "
+            "chiso766.streaming; print('polars' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "False"

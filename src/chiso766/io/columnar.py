@@ -433,6 +433,8 @@ class _Engine:
         # -- cells the count does not read but the record reader converts -------------------
         for (column, conv), memo in zip(self.unread, self.unread_ok, strict=True):
             cells = frame[f"c{column}"]
+            if len(memo) > 50_000:
+                memo.clear()  # many distinct cells (a number column): memory stays flat
             for cell in cells.unique().to_list():
                 if cell not in memo:
                     memo[cell] = cell_ok(conv, cell)
