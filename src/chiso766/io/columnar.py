@@ -83,15 +83,15 @@ if TYPE_CHECKING:
 
 __all__ = ["BATCH_BYTES", "tally_dossier_columns"]
 
-#: Bytes of whole lines read per batch (about 70 000 rows of a national export). Tests make it
+#: Bytes of whole lines read per batch (about 35 000 rows of a national export). Tests make it
 #: small to force many batches.
-BATCH_BYTES = 16 << 20
+BATCH_BYTES = 8 << 20
 #: Bytes that make a batch not "one row a line" for the CSV reader: a quote, the line breaks of
 #: str.splitlines other than "\n", and the unit separator the engine reads lines with.
 _AWKWARD = (b'"', b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f")
 #: Rows of kept counts (per unit and shape, per unit and procedure) past which they are handed
 #: to the tally before the end of the file (memory).
-_PENDING_ROWS = 1_000_000
+_PENDING_ROWS = 500_000
 #: The row path's microseconds (from 0001-01-01) of polars' epoch.
 _EPOCH_US = to_us(datetime(1970, 1, 1))
 #: The moment shapes the row path reads as they are (:class:`~.rowpath.MomentCells`): each
