@@ -328,11 +328,12 @@ def engine_path(monkeypatch: pytest.MonkeyPatch, batch_bytes: int = 256,
                 ) -> Iterator[dict[str, int]]:
     """``score_folder`` with the columnar engine (polars) counting the dossiers in batches of
     ``batch_bytes`` (so that even a small file is several batches), and a spy: ``rows``
-    dossier rows counted by the engine's columnar form, ``batches`` batches it counted."""
+    dossier rows counted by the engine's columnar form, ``batches`` batches it counted,
+    ``supplements`` and ``ratings`` batches of those files read."""
     need("polars", "fast")
     from chiso766.io import columnar
 
-    spied = {"rows": 0, "batches": 0}
+    spied = {"rows": 0, "batches": 0, "supplements": 0, "ratings": 0}
     add, count = columnar._Engine._add, columnar._Engine._count
 
     def spy_add(self: Any, counted: Any) -> None:
@@ -343,10 +344,22 @@ def engine_path(monkeypatch: pytest.MonkeyPatch, batch_bytes: int = 256,
         spied["batches"] += 1
         count(self, lines, line)
 
+    def spy(cls: Any, key: str) -> None:
+        original = cls._count
+
+        def wrapper(self: Any, lines: Any, line: int) -> None:
+            spied[key] += 1
+            original(self, lines, line)
+
+        monkeypatch.setattr(cls, "_count", wrapper)
+
     monkeypatch.setattr(columnar._Engine, "_add", spy_add)
     monkeypatch.setattr(columnar._Engine, "_count", spy_count)
+    spy(columnar._SupplementBatches, "supplements")
+    spy(columnar._RatingBatches, "ratings")
     monkeypatch.setattr(columnar, "BATCH_BYTES", batch_bytes)
-    readers = streaming._FileReaders(read_supplement_index, complained_from_ratings,
+    readers = streaming._FileReaders(columnar.read_supplement_columns,
+                                     columnar.complained_from_rating_columns,
                                      columnar.tally_dossier_columns)
     monkeypatch.setattr(streaming, "_file_readers", lambda: readers)
     yield spied
@@ -365,9 +378,10 @@ def test_engine(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with engine_path(monkeypatch) as spied:
         card = score_folder(folder, period=Q2)
     # Every dossier row was counted by the engine's columnar form (none handed to the row
-    # path), in several batches.
+    # path), in several batches; the supplements and ratings files were read in batches too.
     assert spied["rows"] == len(DOSSIERS)
     assert spied["batches"] > 1
+    assert spied["supplements"] > 0 and spied["ratings"] > 0
     assert counts(card) == expected()
 
 

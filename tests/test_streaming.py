@@ -188,7 +188,8 @@ def _counting_with(path: str, batch_bytes: int = 1 << 22) -> Iterator[None]:
         need("polars", "fast")
         from chiso766.io import columnar
 
-        readers = streaming._FileReaders(read_supplement_index, complained_from_ratings,
+        readers = streaming._FileReaders(columnar.read_supplement_columns,
+                                         columnar.complained_from_rating_columns,
                                          columnar.tally_dossier_columns)
         streaming._file_readers = lambda: readers
         saved_bytes, columnar.BATCH_BYTES = columnar.BATCH_BYTES, batch_bytes
@@ -226,7 +227,7 @@ def _engine_moments(cells: list[str]) -> list[int | None]:
 
     out: list[int | None] = []
     for cell in cells:
-        shape = columnar._Engine._shape_of(None, pl.Series([cell]))  # type: ignore[arg-type]
+        shape = columnar._shape_of(pl.Series([cell]))
         value, ok = columnar._moment(pl.col("c"), shape)
         got = pl.DataFrame({"c": [cell]}).select(value.alias("v"), ok.alias("ok")).row(0)
         out.append(None if got[0] is None or not got[1] else to_us(got[0]))

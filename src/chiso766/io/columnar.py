@@ -36,6 +36,7 @@ import codecs
 import csv
 import io
 import itertools
+import re
 from collections.abc import Callable, Container, Mapping
 from datetime import datetime, timedelta
 from fractions import Fraction
@@ -45,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 from .. import population
 from ..criteria.base import DossierShape
 from ..errors import InputError
+from ..records import RatingValue
 from ..tally import Tally, shape_marks
 from . import values as v
 from .readers import (
@@ -53,6 +55,7 @@ from .readers import (
     _csv_header,
     _decode_block,
     _decoded_blocks,
+    _fast_table,
     _Reader,
     nul_bytes,
 )
@@ -61,6 +64,7 @@ from .rowpath import (
     _MOMENT_FIELDS,
     Held,
     IdClaims,
+    MomentCells,
     SupplementIndex,
     _Claims,
     _expected_rows,
@@ -73,6 +77,10 @@ from .rowpath import (
     _settle,
     _Ticker,
     cell_ok,
+    complained_from_ratings,
+    rating_rows,
+    read_supplement_index,
+    supplement_rows,
     tally_dossier_csv,
     to_us,
     unread_checks,
@@ -81,7 +89,8 @@ from .rowpath import (
 if TYPE_CHECKING:
     import polars as pl
 
-__all__ = ["BATCH_BYTES", "tally_dossier_columns"]
+__all__ = ["BATCH_BYTES", "complained_from_rating_columns", "read_supplement_columns",
+           "tally_dossier_columns"]
 
 #: Bytes of whole lines read per batch (about 35 000 rows of a national export). Tests make it
 #: small to force many batches.
@@ -143,6 +152,73 @@ def _count_file(path: Path, tally: Tally, builder: ReportBuilder,
     kind = _KINDS["dossiers"]
     reader = _Reader(kind, path.name, builder, False, procedures, unit_ids, supplements)
     pos = {fs.name: n for n, fs in enumerate(kind.fields)}
+
+    def start(layout: _FileLayout, bad: set[int], tick: _Ticker) -> _Engine | None:
+        at = dict(zip((fs.name for fs in kind.fields), layout.index, strict=True))
+        if any(at[name] >= layout.ncols for name in ("id", "unit_id", "procedure_code")):
+            return None
+        claims = IdClaims(_expected_rows(path))
+        adapter = reader.seen = _Claims(claims.claim)
+        counter = _RowCounter(tally, procedures, unit_ids, supplements)
+        run = _Rows(reader, counter, adapter, True, pos)
+        return _Engine(path, counter, run, layout, at, claims, pos, reader, bad, tick)
+
+    return _read_batches(path, reader, start, progress)
+
+
+def read_supplement_columns(path: Path, builder: ReportBuilder, strict: bool,
+                            moments: MomentCells) -> SupplementIndex:
+    """:func:`~.rowpath.read_supplement_index` (docs/inputs.md), a batch at a time with polars:
+    the same index (requests in file order, each with its line), the same rejections. With
+    ``strict`` (stop at the first bad row) or a header batches do not suit, the row path reads
+    the file."""
+    if strict:
+        return read_supplement_index(path, builder, strict, moments)
+    kind = _KINDS["supplements"]
+    reader = _Reader(kind, path.name, builder, False, None, None, None)
+    index = SupplementIndex(_expected_rows(path))
+
+    def start(layout: _FileLayout, bad: set[int], tick: _Ticker) -> _Batches | None:
+        at = dict(zip((fs.name for fs in kind.fields), layout.index, strict=True))
+        if at["dossier_id"] >= layout.ncols or at["requested_at"] >= layout.ncols:
+            return None
+        return _SupplementBatches(reader, layout, bad, tick, at, moments, index)
+
+    if not _read_batches(path, reader, start):
+        return read_supplement_index(path, builder, strict, moments)
+    return index
+
+
+def complained_from_rating_columns(path: Path, builder: ReportBuilder, strict: bool,
+                                   unit_ids: Container[str] | None, as_of: datetime,
+                                   moments: MomentCells, into: set[str]) -> None:
+    """:func:`~.rowpath.complained_from_ratings`, a batch at a time with polars: the dossiers
+    disliked by ``as_of`` (criterion 5.4) added to ``into``, every row accepted or rejected as
+    by :func:`~chiso766.io.iter_records`."""
+    if strict:
+        complained_from_ratings(path, builder, strict, unit_ids, as_of, moments, into)
+        return
+    kind = _KINDS["ratings"]
+    reader = _Reader(kind, path.name, builder, False, None, unit_ids, None)
+
+    def start(layout: _FileLayout, bad: set[int], tick: _Ticker) -> _Batches | None:
+        at = dict(zip((fs.name for fs in kind.fields), layout.index, strict=True))
+        if at["unit_id"] >= layout.ncols or at["rating"] >= layout.ncols:
+            return None
+        return _RatingBatches(reader, layout, bad, tick, at, unit_ids, as_of, moments, into)
+
+    if not _read_batches(path, reader, start):
+        complained_from_ratings(path, builder, strict, unit_ids, as_of, moments, into)
+
+
+def _read_batches(path: Path, reader: _Reader,
+                  start: Callable[[_FileLayout, set[int], _Ticker], _Batches | None],
+                  progress: Callable[[int], None] | None = None) -> bool:
+    """Read a CSV file a batch of whole lines at a time into the :class:`_Batches` that
+    ``start`` makes from the file's header; ``False``, having read and reported nothing, when
+    the header does not suit batches (a repeated column, a delimiter of more than one
+    character, lines ending with a lone CR) or ``start`` says so (``None``). The rejections of
+    ``reader`` come out in line order."""
     bad: set[int] = set()
     tick = _Ticker(progress)
     suited = False
@@ -171,14 +247,9 @@ def _count_file(path: Path, tally: Tally, builder: ReportBuilder,
             layout = _FileLayout(reader, head)
             if not layout.single or len(layout.delimiter) != 1:
                 return False
-            at = dict(zip((fs.name for fs in kind.fields), layout.index, strict=True))
-            if any(at[name] >= layout.ncols for name in ("id", "unit_id", "procedure_code")):
+            target = start(layout, bad, tick)
+            if target is None:
                 return False
-            claims = IdClaims(_expected_rows(path))
-            adapter = reader.seen = _Claims(claims.claim)
-            counter = _RowCounter(tally, procedures, unit_ids, supplements)
-            run = _Rows(reader, counter, adapter, True, pos)
-            engine = _Engine(path, counter, run, layout, at, claims, pos, reader, bad, tick)
             suited = True
             skip = 0
             for _ in range(layout.header_no):
@@ -200,21 +271,21 @@ def _count_file(path: Path, tally: Tally, builder: ReportBuilder,
                 chunk, pending = pending[:cut], pending[cut:]
                 if b"\x00" in chunk:
                     raise nul_bytes(reader.file)
-                if not engine.batch(chunk, line):
+                if not target.batch(chunk, line):
                     # From here on, row by row (a quote may open a cell over several lines).
                     later = _decoded_blocks(f, reader.file, bad, line + chunk.count(b"\n"),
                                             pending)
                     rest = itertools.chain(_decode_block(chunk, line, bad),
                                            itertools.chain.from_iterable(later))
-                    engine.rows(rest, line)
+                    target.rows(rest, line)
                     pending = b""
                     break
                 line += chunk.count(b"\n")
             if pending:
                 if b"\x00" in pending:
                     raise nul_bytes(reader.file)
-                engine.rows(iter(_decode_block(pending, line, bad)), line)
-            engine.finish()
+                target.rows(iter(_decode_block(pending, line, bad)), line)
+            target.finish()
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}",
                          file=reader.file) from None
@@ -241,94 +312,45 @@ def _moment(column: pl.Expr, shape: tuple[str, str] | None) -> tuple[pl.Expr, pl
     return value, (column == "") | value.is_not_null()
 
 
-class _Engine:
-    """Counts batches of rows with polars into the tally; the rows it cannot vouch for go to
-    the row path (``run``), as they would if that path read the whole file."""
+def _shape_of(cells: pl.Series) -> tuple[str, str] | None:
+    """The moment shape of a column's first non-empty cell in a batch (the cells of another
+    shape are not vouched for: the row path reads them)."""
+    first = cells.filter(cells != "").head(1).to_list()
+    if not first:
+        return None
+    for shape in _SHAPES:
+        if re.match(shape[0], first[0]):
+            return shape
+    return None
 
-    def __init__(self, path: Path, counter: _RowCounter, run: _Rows, layout: _FileLayout,
-                 at: Mapping[str, int], claims: IdClaims, pos: Mapping[str, int],
-                 reader: _Reader, bad: set[int], tick: _Ticker) -> None:
-        import polars as pl
 
-        self.path = path
-        self.counter = counter
-        self.run = run
+class _Batches:
+    """What :func:`_read_batches` hands a file to: clean batches (one row a line, every line
+    with the header's cells) to :meth:`_count` as lines of text, every other row to
+    :meth:`row` as the row path's reader yields it."""
+
+    def __init__(self, reader: _Reader, layout: _FileLayout, bad: set[int],
+                 tick: _Ticker) -> None:
+        self.reader = reader
         self.layout = layout
         self.ncols = layout.ncols
         self.delimiter = layout.delimiter
-        self.at = at
-        self.claims = claims
-        self.pos = pos
-        self.reader = reader
         self.bad = bad
         self.tick = tick
-        self.held = Held()
-        ctx = counter.ctx
-        self.ctx = ctx
-        self.flag_parts = _flag_tables(reader.kind, layout.index, pos, layout.ncols)
-        self.derived = self.flag_parts[1]
-        self.unread = unread_checks(reader.kind, layout.index, layout.ncols)
-        self.unread_ok: list[dict[str, bool]] = [{} for _ in self.unread]
-        self.unit_of: dict[str, str | None] = {}
-        self.code_of: dict[str, str | None] = {}
-        self.info_of: dict[str, tuple[Any, Any]] = {}
-        self.fid_of: dict[str, int] = {}
-        # Each procedure's (paper, fee) pair as a small index (shapes are grouped by it).
-        self.pf_of: dict[str, int] = {}
-        self.pf_index: dict[tuple[Any, Any], int] = {}
-        self.pf_values: list[tuple[Any, Any]] = []
-        # Shapes by number, and the counts of the batches since the last hand-over.
-        self.sid_of: dict[tuple[Any, ...], int] = {}
-        self.shapes: list[tuple[Any, ...]] = []
-        self.sid_bits: list[int] = []
-        self.pending: list[tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]] = []
-        self.pending_rows = 0
-        self.flag_values: list[tuple[Any, ...]] = []
-        self.flag_index: dict[tuple[Any, ...], int] = {}
-        self.limit_of = population.procedure_limits(ctx.procedures)
-        self.kinds: dict[str, int] = {}
-        complained = ctx.complained
-        self.complained = pl.Series("complained", list(complained), dtype=pl.String) \
-            if complained else None
-        period, as_of = ctx.period, ctx.as_of
-        # The years the row path's calendar index covers: a 2.2 span outside it is the row
-        # path's (and so the record path's) to count.
-        lo = max(min(period.start.year, as_of.year) - 2, 1900)
-        hi = min(max(period.end.year, as_of.year) + 1, 2199)
-        self.table = population.calendar_table(ctx, lo, hi)
 
-    # -- rows outside a clean batch ------------------------------------------------------------
+    def row(self, line: int, row: Any, index: list[int] | None) -> None:
+        raise NotImplementedError
+
+    def _count(self, lines: pl.Series, line: int) -> None:
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        pass
 
     def rows(self, lines: Any, line: int) -> None:
         """Lines (text) whose first is ``line``, row by row as the row path reads them."""
         for item in _row_items(self.reader, self.layout, lines, line - 1, self.bad, self.tick):
             self.row(*item)
-
-    def row(self, line: int, row: Any, index: list[int] | None) -> None:
-        """One row as :func:`~chiso766.io.rowpath.tally_dossier_csv` takes it."""
-        if index is None:
-            self._one(line, row.id, row, None)
-            return
-        ident = row[self.at["id"]].strip()
-        if not ident:
-            self.run.rebuild(row, index, line, claimed=False)
-            return
-        self._one(line, ident, row, index)
-
-    def _one(self, line: int, ident: str, row: Any, index: list[int] | None) -> None:
-        h = hash(ident)
-        if not self.claims.claim(h):
-            self.held.add(line, h)
-            return
-        self.run.one(line, ident, row, index, h)
-
-    def finish(self) -> None:
-        self._hand_over()
-        if self.held:
-            _settle(self.path, self.reader, self.held, self.run, self.pos)
-        self.counter.flush()
-
-    # -- batches -------------------------------------------------------------------------------
 
     def batch(self, chunk: bytes, line: int) -> bool:
         """Count a batch of whole lines whose first is ``line``; ``False``, having taken
@@ -378,11 +400,85 @@ class _Engine:
             .struct.rename_fields(names)).unnest("l")
         return frame
 
-    def _column(self, frame: pl.DataFrame, name: str) -> pl.Expr | None:
+
+class _Engine(_Batches):
+    """Counts batches of rows with polars into the tally; the rows it cannot vouch for go to
+    the row path (``run``), as they would if that path read the whole file."""
+
+    def __init__(self, path: Path, counter: _RowCounter, run: _Rows, layout: _FileLayout,
+                 at: Mapping[str, int], claims: IdClaims, pos: Mapping[str, int],
+                 reader: _Reader, bad: set[int], tick: _Ticker) -> None:
         import polars as pl
 
-        i = self.at[name]
-        return pl.col(f"c{i}") if i < self.ncols else None
+        super().__init__(reader, layout, bad, tick)
+        self.path = path
+        self.counter = counter
+        self.run = run
+        self.at = at
+        self.claims = claims
+        self.pos = pos
+        self.held = Held()
+        ctx = counter.ctx
+        self.ctx = ctx
+        self.flag_parts = _flag_tables(reader.kind, layout.index, pos, layout.ncols)
+        self.derived = self.flag_parts[1]
+        self.unread = unread_checks(reader.kind, layout.index, layout.ncols)
+        self.unread_ok: list[dict[str, bool]] = [{} for _ in self.unread]
+        self.unit_of: dict[str, str | None] = {}
+        self.code_of: dict[str, str | None] = {}
+        self.info_of: dict[str, tuple[Any, Any]] = {}
+        self.fid_of: dict[str, int] = {}
+        # Each procedure's (paper, fee) pair as a small index (shapes are grouped by it).
+        self.pf_of: dict[str, int] = {}
+        self.pf_index: dict[tuple[Any, Any], int] = {}
+        self.pf_values: list[tuple[Any, Any]] = []
+        # Shapes by number, and the counts of the batches since the last hand-over.
+        self.sid_of: dict[tuple[Any, ...], int] = {}
+        self.shapes: list[tuple[Any, ...]] = []
+        self.sid_bits: list[int] = []
+        self.pending: list[tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]] = []
+        self.pending_rows = 0
+        self.flag_values: list[tuple[Any, ...]] = []
+        self.flag_index: dict[tuple[Any, ...], int] = {}
+        self.limit_of = population.procedure_limits(ctx.procedures)
+        self.kinds: dict[str, int] = {}
+        complained = ctx.complained
+        self.complained = pl.Series("complained", list(complained), dtype=pl.String) \
+            if complained else None
+        period, as_of = ctx.period, ctx.as_of
+        # The years the row path's calendar index covers: a 2.2 span outside it is the row
+        # path's (and so the record path's) to count.
+        lo = max(min(period.start.year, as_of.year) - 2, 1900)
+        hi = min(max(period.end.year, as_of.year) + 1, 2199)
+        self.table = population.calendar_table(ctx, lo, hi)
+
+    # -- rows outside a clean batch ------------------------------------------------------------
+
+    def row(self, line: int, row: Any, index: list[int] | None) -> None:
+        """One row as :func:`~chiso766.io.rowpath.tally_dossier_csv` takes it."""
+        if index is None:
+            self._one(line, row.id, row, None)
+            return
+        ident = row[self.at["id"]].strip()
+        if not ident:
+            self.run.rebuild(row, index, line, claimed=False)
+            return
+        self._one(line, ident, row, index)
+
+    def _one(self, line: int, ident: str, row: Any, index: list[int] | None) -> None:
+        h = hash(ident)
+        if not self.claims.claim(h):
+            self.held.add(line, h)
+            return
+        self.run.one(line, ident, row, index, h)
+
+    def finish(self) -> None:
+        self._hand_over()
+        if self.held:
+            _settle(self.path, self.reader, self.held, self.run, self.pos)
+        self.counter.flush()
+
+    # -- batches -------------------------------------------------------------------------------
 
     def _count(self, lines: pl.Series, line: int) -> None:
         import polars as pl
@@ -453,7 +549,7 @@ class _Engine:
             if i >= self.ncols:
                 moments[name] = pl.lit(None, dtype=pl.Datetime("us"))
                 continue
-            value, ok = _moment(pl.col(f"c{i}"), self._shape_of(frame[f"c{i}"]))
+            value, ok = _moment(pl.col(f"c{i}"), _shape_of(frame[f"c{i}"]))
             moments[name] = value
             checks.append(ok)
         typed = frame.select(
@@ -569,19 +665,6 @@ class _Engine:
                 sups.mark_used(k)
         self._add(shaped.filter(pl.col("counted")))
 
-
-    def _shape_of(self, cells: pl.Series) -> tuple[str, str] | None:
-        """The moment shape of a column's first non-empty cell in this batch (the cells of
-        another shape go to the row path)."""
-        import re
-
-        first = cells.filter(cells != "").head(1).to_list()
-        if not first:
-            return None
-        for shape in _SHAPES:
-            if re.match(shape[0], first[0]):
-                return shape
-        return None
 
     def _flags(self, frame: pl.DataFrame) -> pl.Series:
         """Each row's flag values as an index into :attr:`flag_values` (-1: not plain)."""
@@ -731,3 +814,114 @@ class _Engine:
             triple[0] += days
             triple[1] += value
             triple[2] += k
+
+
+def _moment_column(frame: pl.DataFrame, column: int, ncols: int) -> tuple[pl.Series, pl.Series]:
+    """A moment column of a batch: values in the row path's microseconds (null: empty or
+    absent) and whether each cell is one the engine vouches for (empty, absent, or a plain
+    moment the row path's :class:`~.rowpath.MomentCells` reads to that value)."""
+    import polars as pl
+
+    if column >= ncols:
+        return (pl.Series([None] * frame.height, dtype=pl.Int64),
+                pl.Series([True] * frame.height, dtype=pl.Boolean))
+    name = f"c{column}"
+    value, ok = _moment(pl.col(name), _shape_of(frame[name]))
+    got = frame.select((value.dt.epoch("us") + _EPOCH_US).alias("v"), ok.alias("ok"))
+    return got["v"], got["ok"]
+
+
+class _SupplementBatches(_Batches):
+    """Adds the requests of a supplements file to a :class:`~.rowpath.SupplementIndex` a batch
+    at a time: a plain row (an id, a request moment, no answer or a later one) is added as it
+    is, any other goes to the row path's handling of one row, in line order."""
+
+    def __init__(self, reader: _Reader, layout: _FileLayout, bad: set[int], tick: _Ticker,
+                 at: Mapping[str, int], moments: MomentCells, index: SupplementIndex) -> None:
+        super().__init__(reader, layout, bad, tick)
+        self.at = at
+        self.index = index
+        self.take = supplement_rows(reader, moments, index.add)
+
+    def row(self, line: int, row: Any, index: list[int] | None) -> None:
+        self.take(line, row, index)
+
+    def _count(self, lines: pl.Series, line: int) -> None:
+        import polars as pl
+
+        frame = self._cells(lines)
+        at, ncols = self.at, self.ncols
+        idents = frame[f"c{at['dossier_id']}"].str.strip_chars()
+        requested, req_ok = _moment_column(frame, at["requested_at"], ncols)
+        supplied, sup_ok = _moment_column(frame, at["supplied_at"], ncols)
+        plain = pl.DataFrame({"i": idents, "r": requested, "ro": req_ok, "s": supplied,
+                              "so": sup_ok}).select(
+            (pl.col("i") != "") & (pl.col("i").str.len_chars() <= v.MAX_ID_LENGTH)
+            & pl.col("ro") & pl.col("r").is_not_null() & pl.col("so")
+            & (pl.col("s").is_null() | (pl.col("s") >= pl.col("r")))).to_series()
+        add, take, index = self.index.add, self.take, self.layout.index
+        delimiter = self.delimiter
+        for i, (ok, ident, req, sup) in enumerate(zip(
+                plain.to_list(), idents.to_list(), requested.to_list(), supplied.to_list(),
+                strict=True)):
+            if ok:
+                add(ident, req, sup, line + i)
+            else:
+                take(line + i, lines[i].split(delimiter), index)
+
+
+class _RatingBatches(_Batches):
+    """Reads the disliked dossiers (criterion 5.4) out of batches of a ratings file."""
+
+    def __init__(self, reader: _Reader, layout: _FileLayout, bad: set[int], tick: _Ticker,
+                 at: Mapping[str, int], unit_ids: Container[str] | None, as_of: datetime,
+                 moments: MomentCells, into: set[str]) -> None:
+        super().__init__(reader, layout, bad, tick)
+        self.at = at
+        self.unit_ids = unit_ids
+        self.into = into
+        self.limit = to_us(as_of)
+        self.take = rating_rows(reader, unit_ids, as_of, moments, into)
+        kind = reader.kind
+        self.table = _fast_table(kind.fields[[fs.name for fs in kind.fields]
+                                             .index("rating")]) or {}
+        self.bad_of: dict[str, int] = {}  # rating spelling -> 1 a dislike, 0 other, -1 odd
+        self.unit_ok: dict[str, bool] = {}
+
+    def row(self, line: int, row: Any, index: list[int] | None) -> None:
+        self.take(line, row, index)
+
+    def _count(self, lines: pl.Series, line: int) -> None:
+        import polars as pl
+
+        frame = self._cells(lines)
+        at, ncols = self.at, self.ncols
+        ratings = frame[f"c{at['rating']}"]
+        for cell in ratings.unique().to_list():
+            if cell not in self.bad_of:
+                value = self.table.get(cell)
+                self.bad_of[cell] = -1 if value is None else int(value is RatingValue.BAD)
+        units = frame[f"c{at['unit_id']}"]
+        unit_ids = self.unit_ids
+        for cell in units.unique().to_list():
+            if cell not in self.unit_ok:
+                self.unit_ok[cell] = bool(cell) and cell.strip() == cell and len(
+                    cell) <= v.MAX_ID_LENGTH and (unit_ids is None or cell in unit_ids)
+        rated, rated_ok = _moment_column(frame, at["rated_at"], ncols)
+        has_id = at["dossier_id"] < ncols
+        idents = frame[f"c{at['dossier_id']}"].str.strip_chars() if has_id else pl.Series(
+            [""] * frame.height, dtype=pl.String)
+        table = pl.DataFrame({
+            "bad": ratings.replace_strict(self.bad_of, return_dtype=pl.Int64),
+            "unit": units.replace_strict(self.unit_ok, return_dtype=pl.Boolean),
+            "r": rated, "ro": rated_ok, "i": idents})
+        plain = table.select(
+            (pl.col("bad") >= 0) & pl.col("unit") & pl.col("ro")
+            & (pl.col("i").str.len_chars() <= v.MAX_ID_LENGTH)).to_series()
+        disliked = table.filter(
+            plain & (pl.col("bad") == 1) & (pl.col("i") != "")
+            & (pl.col("r").is_null() | (pl.col("r") <= self.limit)))["i"]
+        self.into.update(disliked.to_list())
+        index, delimiter = self.layout.index, self.delimiter
+        for i in (~plain).arg_true().to_list():
+            self.take(line + i, lines[i].split(delimiter), index)
