@@ -1,6 +1,7 @@
-"""The columnar engine for dossiers: a dossiers CSV file read a batch of whole lines at a time
-with polars and counted with the columnar form of the counting rules
-(:func:`chiso766.population.shape_columns`).
+"""The columnar engine: a dossiers CSV file read a batch of whole lines at a time with polars and
+counted with the columnar form of the counting rules (:func:`chiso766.population.shape_columns`);
+the supplement requests and ratings read the same way (:func:`read_supplement_columns`,
+:func:`complained_from_rating_columns`).
 
 Used by :func:`chiso766.streaming.score_folder` when polars is installed (the ``fast`` extra);
 without it the row path (:mod:`chiso766.io.rowpath`) does the same work a row at a time. Both
