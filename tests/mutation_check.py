@@ -327,6 +327,13 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("io/columnar.py", 'complained=(pl.col("ident").is_in(pl.lit(self.complained).implode())',
       'complained=(pl.col("ident").is_in(pl.lit(self.complained).implode()) & False',
       "5.4: complained dossiers counted satisfied (engine)", "engine"),
+    M("io/columnar.py", '(pl.col("r").is_null() | (pl.col("r") <= self.limit)))["i"]',
+      '(pl.col("r").is_null() | pl.col("r").is_not_null()))["i"]',
+      "5.4: dislikes after as_of counted (engine's ratings reader)", "engine"),
+    M("io/columnar.py", "add(ident, req, sup, line + i)", "add(ident, req, None, line + i)",
+      "supplement adjustment: answers dropped (engine's supplements reader)", "engine"),
+    M("io/columnar.py", "int(value is RatingValue.BAD)", "int(value is RatingValue.NORMAL)",
+      "5.4: the wrong rating taken as a dislike (engine's ratings reader)", "engine"),
 )
 
 
