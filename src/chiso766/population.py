@@ -10,7 +10,8 @@ rows of a dossiers file with: a frame of typed dossier columns (:data:`MOMENT_CO
 ``pl.Datetime("us")``, plus the per-dossier supplement aggregates of
 :func:`supplement_aggregates` and the due date of :func:`statutory_due`) becomes, per dossier,
 the fields of :class:`~chiso766.criteria.base.DossierShape` the rules decide (``received``,
-``submitted``, ``verdict``) and its 2.2 processing time (``timed``, ``days``, ``value``). The
+``submitted``, ``verdict``) and its 2.2 processing time (``timed``, ``days``, ``value``,
+``office_us``). The
 test suite draws dossiers and requires both forms to agree dossier by dossier
 (``tests/property/test_population_forms.py``), and a mutation check changes the columnar rules
 one at a time and requires the tests to notice (``tests/mutation_check.py -k population``).
@@ -22,9 +23,10 @@ rows that need it:
   calendar days, months, hours and same-day limits each move the receipt along the working
   calendar (docs/rules.md "Due dates"); :func:`statutory_due` computes it once per distinct
   (receipt, procedure) with :func:`~chiso766.deadlines.due_at`'s own code;
-* the 2.2 value of a procedure whose limit is not in working or calendar days (working hours,
-  same-day, months): :func:`scalar_values` calls :func:`~chiso766.deadlines.measure_processing`
-  for those rows.
+* the 2.2 value of a procedure whose limit is in months (whole months as the limit counts them
+  plus the rest of the next): :func:`scalar_values` calls
+  :func:`~chiso766.deadlines.measure_processing` for those rows. Working days, calendar days
+  and working hours (also same-day limits: office time, :func:`_office_us`) are columnar.
 
 The working calendar is joined as a table (:func:`calendar_table`: date → the running count of
 working days, from :meth:`WorkingCalendar.cumulative_index
