@@ -63,13 +63,15 @@ def test_streaming_equals_in_memory(tmp_path_factory: pytest.TempPathFactory, pa
 
 @settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=folders(odd_lines=True), as_of_days=st.one_of(st.none(), st.integers(0, 200)),
-       batch_bytes=st.sampled_from([64, 700, 1 << 22]), pending=st.sampled_from([1, 1 << 20]))
+       batch_bytes=st.sampled_from([64, 700, 1 << 22]),
+       pending=st.sampled_from([1, 6, 1 << 20]))
 def test_engine_equals_in_memory(tmp_path_factory: pytest.TempPathFactory,
                                  data: dict[str, list[list[str]]], as_of_days: int | None,
                                  batch_bytes: int, pending: int) -> None:
     # Small batches so that a file is many of them; a blank line sends its batch row by row, a
     # quoted cell the rest of the file; repeated ids are held and settled at the end. The
-    # engine's counts are handed to the tally after every batch (pending 1) or at the end.
+    # engine's counts are summed and handed to the tally after every batch (pending 1), summed
+    # every few batches (6) or kept to the end.
     folder = tmp_path_factory.mktemp("f")
     _write(folder, data)
     as_of = None if as_of_days is None else BASE + timedelta(days=as_of_days, hours=9)

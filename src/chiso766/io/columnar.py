@@ -765,7 +765,24 @@ class _Engine(_Batches):
                     other.select("unit", "code", "days").iter_rows(), values, strict=True):
                 self._time(unit, code, days, value, 1)
         if self.pending_rows > _PENDING_ROWS:
-            self._hand_over()
+            self._compact()
+            if self.pending_rows > _PENDING_ROWS // 2:
+                self._hand_over()
+
+    def _compact(self) -> None:
+        """Sum the kept counts of many batches into one frame each (each (unit, shape) and
+        (unit, procedure) once): memory stays in proportion to the distinct keys, and the
+        tally's accumulators are folded once at the end instead of after every few batches."""
+        import polars as pl
+
+        cells_parts, marks_parts, times_parts = zip(*self.pending, strict=True)
+        cells = pl.concat(cells_parts).group_by(["unit", "sid"]).agg(pl.col("n").sum())
+        marks = pl.concat(marks_parts).unique()
+        times = pl.concat(times_parts).group_by(["unit", "code"]).agg(
+            pl.col("days").sum(), pl.col("value").sum(), pl.col("office_us").sum(),
+            pl.col("k").sum(), pl.col("unit_kind").first())
+        self.pending = [(cells, marks, times)]
+        self.pending_rows = cells.height + marks.height + times.height
 
     def _hand_over(self) -> None:
         """Give the counts kept since the last hand-over to the row path's per-unit
