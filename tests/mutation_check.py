@@ -9,13 +9,14 @@ by date, pending in time or late at ``as_of``, 5.4's complained and disliked dos
 online channel, 1.4's synced dossiers, 2.2's population (received in the period, finished or
 returned; stopped left out) and its applicant's time subtracted — is written on three paths:
 the record path (``deadlines.py``, ``tally.py``, ``records.py``, ``criteria/``), the streaming
-row path (``io/rowpath.py``) and the block path (``io/blockpath.py``, ``io/blockfiles.py``).
+row path (``io/rowpath.py``) and the columnar engine (the columnar form in ``population.py``
+beside the scalar one, read by ``io/columnar.py``).
 :data:`MUTATIONS` breaks each copy of each rule, one at a time, in a throw-away copy of ``src/``
 (the worktree is never edited), and runs a small chosen set of tests against that copy; every
 mutation must make them fail.
 
     python tests/mutation_check.py            # all of them (CI); exit 1 if any survives
-    python tests/mutation_check.py -k block   # those whose file, rule or tests say "block"
+    python tests/mutation_check.py -k population  # those whose file, rule or tests say so
     python tests/mutation_check.py --list     # the table
 
 **An old text must occur exactly once in its file.** When the code changes so that a
@@ -29,7 +30,7 @@ exact old text, the new text, the rule it breaks in words, and the tests that mu
 key of :data:`TESTS`). Keep the tests small: the whole check takes about a minute.
 
 How it stays fast: where ``os.fork`` exists, the mutations of one file are tested in children
-of one process that has already imported pytest, Hypothesis, numpy and every module of the
+of one process that has already imported pytest, Hypothesis, polars and every module of the
 copied package that does not import the mutated one (found from the modules' top-level imports;
 a package whose ``__init__`` would import it is executed in each child, after the mutation).
 Each child runs ``pytest.main`` with the copy first on ``sys.path`` and checks that
@@ -66,7 +67,10 @@ PACKAGE = Path("src") / "chiso766"
 TESTS: dict[str, tuple[str, ...]] = {
     "records": ("tests/test_rule_paths.py::test_record_path",),
     "rows": ("tests/test_rule_paths.py::test_row_path",),
-    "blocks": ("tests/test_rule_paths.py::test_block_path",),
+    "engine": ("tests/test_rule_paths.py::test_engine",
+               "tests/property/test_population_forms.py::test_hand_case_two_requests",
+               "tests/property/test_population_forms.py::test_hand_cases_at_the_evaluation_moment",
+               "tests/property/test_population_forms.py::test_hand_case_last_day_and_carried_over"),
     "classify": ("tests/test_deadlines.py::test_classify_by_date",),
     "audit": ("tests/test_deadlines.py::test_audit_hides_lateness_when_the_end_falls_between",),
 }
@@ -85,15 +89,15 @@ M = Mutation
 #: are shared by every path: their entries run the record path's tests).
 MUTATIONS: tuple[Mutation, ...] = (
     # -- record path ----------------------------------------------------------------------------
-    M("tally.py", "in_population = received or (", "in_population = received or False and (",
+    M("population.py", "in_population = received or (", "in_population = received or False and (",
       "P: carried-over dossiers left out", "records"),
-    M("tally.py", "(received_at is not None and received_at < start",
+    M("population.py", "(received_at is not None and received_at < start",
       "(receipt < start", "P: a carried-over dossier with only submitted_at counted", "records"),
-    M("tally.py", "received_at = d.received_at", "received_at = d.receipt",
+    M("population.py", "received_at = d.received_at", "received_at = d.receipt",
       "received in the period, P and 2.2: submitted_at stands in for received_at", "records"),
-    M("tally.py", "(end is None or end >= start))", "(end is None or end >= receipt))",
+    M("population.py", "(end is None or end >= start))", "(end is None or end >= receipt))",
       "P: dossiers that ended before the period counted as carried over", "records"),
-    M("tally.py", "received_at.date() <= period.end", "received_at.date() < period.end",
+    M("population.py", "received_at.date() <= period.end", "received_at.date() < period.end",
       "received in the period: the period's last day left out", "records"),
     M("deadlines.py", 'for name in ("finished_at", "returned_at", "stopped_at"):',
       'for name in ("returned_at", "finished_at", "stopped_at"):',
@@ -132,7 +136,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("deadlines.py", "status = Timeliness.PENDING_LATE if late else Timeliness.PENDING_IN_TIME",
       "status = Timeliness.LATE if late else Timeliness.ON_TIME",
       "pending: an open dossier reported as ended", "records"),
-    M("tally.py", "complained=d.id in ctx.complained", "complained=False",
+    M("population.py", "complained=d.id in ctx.complained", "complained=False",
       "5.4: complained dossiers counted satisfied", "records"),
     M("tally.py", "if pet.dossier_id is not None and pet.received_at <= moment:",
       "if pet.dossier_id is not None and pet.received_at > moment:",
@@ -141,19 +145,22 @@ MUTATIONS: tuple[Mutation, ...] = (
       "5.4: dislikes after as_of counted", "records"),
     M("tally.py", "if r.rating is RatingValue.BAD and", "if r.rating is RatingValue.NORMAL and",
       "5.4: the wrong rating taken as a dislike", "records"),
-    M("tally.py", "online=d.channel is Channel.ONLINE", "online=d.channel is not Channel.DIRECT",
+    M("population.py", "online=d.channel is Channel.ONLINE",
+      "online=d.channel is not Channel.DIRECT",
       "3.3: postal dossiers counted as online", "records"),
-    M("tally.py", "synced=d.synced_to_portal,", "synced=d.synced_to_portal is not None,",
+    M("population.py", "synced=d.synced_to_portal,",
+      "synced=d.synced_to_portal is not None,",
       "1.4: every dossier reporting the flag counted as synced", "records"),
-    M("tally.py", "result = next((m for m in (d.finished_at, d.returned_at)",
+    M("population.py", "result = next((m for m in (d.finished_at, d.returned_at)",
       "result = next((m for m in (d.finished_at,)",
       "2.2: returned dossiers left out", "records"),
-    M("tally.py", "result = next((m for m in (d.finished_at, d.returned_at)",
+    M("population.py", "result = next((m for m in (d.finished_at, d.returned_at)",
       "result = next((m for m in (d.finished_at, d.returned_at, d.stopped_at)",
       "2.2: stopped dossiers counted", "records"),
-    M("tally.py", "    if received:\n        # The result", "    if in_population:\n"
+    M("population.py", "    if received:\n        # The result", "    if in_population:\n"
       "        # The result", "2.2: carried-over dossiers counted", "records"),
-    M("tally.py", "received_at, result - applicant_time(d, ctx.as_of),", "received_at, result,",
+    M("population.py", "received_at, result - applicant_time(d, ctx.as_of),",
+      "received_at, result,",
       "2.2: the applicant's time not subtracted", "records"),
     M("deadlines.py", "if sup.supplied_at is not None and (moment is None or sup.supplied_at "
       "<= moment):\n            total +=", "if sup.supplied_at is not None:\n"
@@ -236,105 +243,97 @@ MUTATIONS: tuple[Mutation, ...] = (
       "5.4: dislikes after as_of counted", "rows"),
     M("io/rowpath.py", "record.rated_at is None or record.rated_at <= as_of)", "True)",
       "5.4: dislikes after as_of counted (a rating row read by the general reader; row and "
-      "block paths)", "rows"),
+      "engine)", "rows"),
     M("io/rowpath.py", "if rating is RatingValue.BAD and ident and",
       "if rating is RatingValue.NORMAL and ident and",
       "5.4: the wrong rating taken as a dislike", "rows"),
     M("io/rowpath.py", "flags = (channel is Channel.ONLINE, synced,",
       "flags = (channel is not Channel.DIRECT, synced,",
-      "3.3: postal dossiers counted as online (row and block paths)", "rows"),
+      "3.3: postal dossiers counted as online (row path and engine)", "rows"),
     M("io/rowpath.py", "flags = (channel is Channel.ONLINE, synced,",
       "flags = (channel is Channel.ONLINE, synced is not None,",
-      "1.4: every dossier reporting the flag counted as synced (row and block paths)", "rows"),
+      "1.4: every dossier reporting the flag counted as synced (row path and engine)", "rows"),
     M("io/rowpath.py", "ret_m if ret_m is not None and ret_m <= as_of else None)",
       "stop_m if stop_m is not None and stop_m <= as_of else None)",
       "2.2 and unfinished_only: stopped dossiers counted as results, returned ones not",
       "rows"),
-    # -- block path -----------------------------------------------------------------------------
-    M("io/blockpath.py",
-      "in_population = got | (has_receipt & (receipt < start) & (ended >= start))",
-      "in_population = got", "P: carried-over dossiers left out", "blocks"),
-    M("io/blockpath.py", "(has_receipt & (receipt < start)", "((receipt < start)",
-      "P: a carried-over dossier with only submitted_at counted", "blocks"),
-    M("io/blockpath.py", "got = arrived & has_receipt", "got = arrived",
-      "received in the period and P: submitted_at stands in for received_at", "blocks"),
-    M("io/blockpath.py", "(receipt < start) & (ended >= start))",
-      "(receipt < start) & (ended >= receipt))",
-      "P: dossiers that ended before the period counted as carried over", "blocks"),
-    M("io/blockpath.py", "arrived = (start <= receipt) & (receipt < end)",
-      "arrived = (start <= receipt) & (receipt < end - DAY_US)",
-      "received in the period: the period's last day left out", "blocks"),
-    M("io/blockpath.py", "ended = np.where(finished <= as_of, finished, np.where(\n"
-      "            returned <= as_of, returned,",
-      "ended = np.where(returned <= as_of, returned, np.where(\n"
-      "            finished <= as_of, finished,",
-      "end of processing: returned before finished", "blocks"),
-    M("io/blockpath.py", "ended = np.where(finished <= as_of, finished,",
-      "ended = np.where(finished < ABSENT, finished,",
-      "end of processing: a finish after as_of counted", "blocks"),
-    M("io/blockpath.py", "np.where(stopped <= as_of, stopped, ABSENT)))",
-      "np.where(stopped <= as_of, ABSENT, ABSENT)))",
-      "end of processing: a stop does not end it", "blocks"),
-    M("io/blockpath.py", "(ended == ABSENT) & (asked == 1) & (open_ask >= 0)",
-      "(ended == ABSENT) & (asked == 0) & (open_ask >= 0)",
-      "end of processing: one unanswered supplement request no longer ends it", "blocks"),
-    M("io/blockpath.py", "adjusted = np.where(pending, as_of, ended) - applicant",
-      "adjusted = np.where(pending, as_of, ended) + applicant",
-      "supplement adjustment: the applicant's time added, not subtracted", "blocks"),
-    M("io/blockpath.py", "(asked > 1) & (self.always | unfinished)",
-      "(asked > 2) & (self.always | unfinished)",
-      "more than one supplement request is late: two allowed", "blocks"),
-    M("io/blockpath.py", "(asked > 1) & (self.always | unfinished)", "(asked > 1)",
-      "more than one supplement request is late (unfinished_only): finished ones late too",
-      "blocks"),
-    M("io/blockpath.py", "timed = got & ~unfinished", "timed = in_population & ~unfinished",
-      "2.2: carried-over dossiers counted", "blocks"),
-    M("io/blockpath.py", "timed = got & ~unfinished", "timed = arrived & ~unfinished",
-      "2.2: a dossier with only submitted_at counted", "blocks"),
-    M("io/blockpath.py", "np.where(timed, result - applicant, receipt)",
-      "np.where(timed, result, receipt)", "2.2: the applicant's time not subtracted", "blocks"),
-    M("io/blockpath.py", "late = (adjusted // DAY_US > due // DAY_US)",
-      "late = (adjusted // DAY_US >= due // DAY_US)",
-      "comparison by date: the due date itself late", "blocks"),
-    M("io/blockpath.py", "adjusted = np.where(pending, as_of, ended) - applicant",
-      "adjusted = np.where(pending, receipt, ended) - applicant",
-      "pending: judged at the receipt instead of as_of", "blocks"),
-    M("io/blockpath.py", "np.where(pending, 3, 1) + late", "np.where(pending, 1, 1) + late",
-      "pending: an open dossier counted as ended", "blocks"),
-    M("io/blockpath.py", "(asked > 1 and (self.always or unfinished))",
-      "(asked > 2 and (self.always or unfinished))",
-      "more than one supplement request is late (no recorded due date): two allowed", "blocks"),
-    M("io/blockpath.py", "(asked > 1 and (self.always or unfinished))", "(asked > 1)",
-      "more than one supplement request is late (unfinished_only, no recorded due date): "
-      "finished ones late too", "blocks"),
-    M("io/blockpath.py", "late = late_day > due.toordinal() or",
-      "late = late_day >= due.toordinal() or",
-      "comparison by date (no recorded due date): the due date itself late", "blocks"),
-    M("io/blockpath.py", "late_day = ((self.as_of if ended == ABSENT else ended) - applicant)",
-      "late_day = ((self.as_of if ended == ABSENT else ended) + applicant)",
-      "supplement adjustment (no recorded due date): the applicant's time added", "blocks"),
-    M("io/blockpath.py", "late_day = ((self.as_of if ended == ABSENT else ended)",
-      "late_day = ((receipt if ended == ABSENT else ended)",
-      "pending (no recorded due date): judged at the receipt instead of as_of", "blocks"),
-    M("io/blockpath.py", "complained[i] = ident in self.counter.complained",
-      "complained[i] = False", "5.4: complained dossiers counted satisfied", "blocks"),
-    M("io/blockpath.py", "np.where(returned <= as_of, returned,",
-      "np.where(stopped <= as_of, stopped,",
-      "2.2 and unfinished_only: stopped dossiers counted as results, returned ones not",
-      "blocks"),
-    M("io/blockfiles.py", "applicant[live] += np.where(answered, sup - req, 0)",
-      "applicant[live] += np.where(answered, 0, 0)",
-      "supplement adjustment: the applicant's time not subtracted", "blocks"),
-    M("io/blockfiles.py", "answered = made & (sup >= 0) & (sup <= self.as_of)",
-      "answered = made & (sup >= 0)",
-      "supplement adjustment: answers after as_of counted", "blocks"),
-    M("io/blockfiles.py", "asked[live] += made", "asked[live] += answered",
-      "end of processing: unanswered supplement requests not counted", "blocks"),
-    M("io/blockfiles.py", "((rated <= self.limit) | (rated == ABSENT))",
-      "((rated <= self.limit) | (rated != ABSENT))",
-      "5.4: dislikes after as_of counted", "blocks"),
-    M("io/blockfiles.py", "table[text] is RatingValue.BAD", "table[text] is RatingValue.NORMAL",
-      "5.4: the wrong rating taken as a dislike", "blocks"),
+    # -- columnar engine: the columnar form of the rules (population.py) -----------------------
+    M("population.py", 'too_many = (pl.col("asked") > 1)', 'too_many = (pl.col("asked") > 2)',
+      "more than one supplement request is late: two allowed (columnar)", "engine"),
+    M("population.py", '(pl.col("asked") > 1) & (pl.lit(always) | result.is_null())',
+      '(pl.col("asked") > 1)',
+      "more than one supplement request is late (unfinished_only): finished ones late too "
+      "(columnar)", "engine"),
+    M("population.py", "after_due = adjusted.dt.date() > due.dt.date()",
+      "after_due = adjusted.dt.date() >= due.dt.date()",
+      "comparison by date: the due date itself late (columnar)", "engine"),
+    M("population.py", "return pl.when(col <= as_of).then(col)",
+      "return pl.when(col < as_of).then(col)",
+      "the evaluation moment: an end exactly at as_of not yet happened (columnar)", "engine"),
+    M("population.py", "return pl.when(col <= as_of).then(col)",
+      "return pl.when(col.is_not_null()).then(col)",
+      "end of processing: an end after as_of counted (columnar)", "engine"),
+    M("population.py", "made = req <= as_of", "made = req < as_of",
+      "supplement requests: one made exactly at as_of not yet made (columnar)", "engine"),
+    M("population.py", "made = req <= as_of", "made = req.is_not_null()",
+      "supplement requests: requests after as_of counted (columnar)", "engine"),
+    M("population.py", "answered = made & sup.is_not_null() & (sup <= as_of)",
+      "answered = made & sup.is_not_null() & (sup < as_of)",
+      "supplement adjustment: an answer exactly at as_of not yet given (columnar)", "engine"),
+    M("population.py", "answered = made & sup.is_not_null() & (sup <= as_of)",
+      "answered = made & sup.is_not_null()",
+      "supplement adjustment: answers after as_of counted (columnar)", "engine"),
+    M("population.py", 'adjusted = pl.coalesce(ended, pl.lit(as_of, dtype=pl.Datetime("us"))) - '
+      'pl.col("applicant")',
+      'adjusted = pl.coalesce(ended, pl.lit(as_of, dtype=pl.Datetime("us"))) + '
+      'pl.col("applicant")',
+      "supplement adjustment: the applicant's time added, not subtracted (columnar)", "engine"),
+    M("population.py", "& (rec.dt.date() <= period.end)).fill_null(False)",
+      "& (rec.dt.date() < period.end)).fill_null(False)",
+      "received in the period: the period's last day left out (columnar)", "engine"),
+    M("population.py", 'rec = pl.col("received_at")\n    return (rec.is_not_null()',
+      'rec = pl.coalesce("received_at", "submitted_at")\n    return (rec.is_not_null()',
+      "received in the period and P: submitted_at stands in for received_at (columnar)",
+      "engine"),
+    M("population.py", "(_received(ctx) | carried.fill_null(False)).fill_null(False)",
+      "(_received(ctx)).fill_null(False)", "P: carried-over dossiers left out (columnar)",
+      "engine"),
+    M("population.py", "(ended.is_null() | (ended >= start))",
+      "(ended.is_null() | (ended >= rec))",
+      "P: dossiers that ended before the period counted as carried over (columnar)", "engine"),
+    M("population.py", 'return pl.coalesce(_by_as_of("finished_at", as_of), '
+      '_by_as_of("returned_at", as_of),\n                       _by_as_of("stopped_at", as_of),',
+      'return pl.coalesce(_by_as_of("returned_at", as_of), '
+      '_by_as_of("finished_at", as_of),\n                       _by_as_of("stopped_at", as_of),',
+      "end of processing: returned before finished (columnar)", "engine"),
+    M("population.py", '                       _by_as_of("stopped_at", as_of),\n',
+      "", "end of processing: a stop does not end it (columnar)", "engine"),
+    M("population.py", 'pl.when(pl.col("asked") == 1).then(pl.col("open_at")))\n\n\ndef _result',
+      'pl.when(pl.col("asked") == 0).then(pl.col("open_at")))\n\n\ndef _result',
+      "end of processing: one unanswered supplement request no longer ends it (columnar)",
+      "engine"),
+    M("population.py", ".when(ended.is_null()).then(", ".when(pl.lit(False)).then(",
+      "pending: an open dossier counted as ended (columnar)", "engine"),
+    M("population.py", "timed = _received(ctx) & result.is_not_null()",
+      "timed = _in_population(ctx) & result.is_not_null()",
+      "2.2: carried-over dossiers counted (columnar)", "engine"),
+    M("population.py", 'done = pl.max_horizontal(result - pl.col("applicant"), rec)',
+      "done = pl.max_horizontal(result, rec)",
+      "2.2: the applicant's time not subtracted (columnar)", "engine"),
+    M("population.py", 'return pl.coalesce(_by_as_of("finished_at", as_of), '
+      '_by_as_of("returned_at", as_of))',
+      'return pl.coalesce(_by_as_of("finished_at", as_of))',
+      "2.2: returned dossiers left out (columnar)", "engine"),
+    M("io/columnar.py", 'complained=(pl.col("ident").is_in(pl.lit(self.complained).implode())',
+      'complained=(pl.col("ident").is_in(pl.lit(self.complained).implode()) & False',
+      "5.4: complained dossiers counted satisfied (engine)", "engine"),
+    M("io/columnar.py", '(pl.col("r").is_null() | (pl.col("r") <= self.limit)))["i"]',
+      '(pl.col("r").is_null() | pl.col("r").is_not_null()))["i"]',
+      "5.4: dislikes after as_of counted (engine's ratings reader)", "engine"),
+    M("io/columnar.py", "add(ident, req, sup, line + i)", "add(ident, req, None, line + i)",
+      "supplement adjustment: answers dropped (engine's supplements reader)", "engine"),
+    M("io/columnar.py", "int(value is RatingValue.BAD)", "int(value is RatingValue.NORMAL)",
+      "5.4: the wrong rating taken as a dislike (engine's ratings reader)", "engine"),
 )
 
 
@@ -642,7 +641,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             importlib.import_module("_hypothesis_pytestplugin")
 
         with contextlib.suppress(ImportError):
-            import numpy  # noqa: F401
+            import polars  # noqa: F401
         assert "chiso766" not in sys.modules
     began = time.monotonic()
     # One preloading process per file (one for all of criteria/: each of its modules is small).

@@ -5,15 +5,15 @@ The paths (:data:`PATHS`):
 
 * ``chiso766 score FOLDER`` — the folder read into memory (the period: the year of the latest
   receipt, 2025 here, the :data:`PERIOD` the other paths are given);
-* ``chiso766 score FOLDER --period P`` — streaming, on the row path (numpy hidden, as without
-  the ``fast`` extra) and on the block path (numpy);
+* ``chiso766 score FOLDER --period P`` — streaming, on the row path (as without the ``fast``
+  extra) and on the columnar engine (polars);
 * ``chiso766 score FOLDER --period P --ids`` — in memory;
-* ``score_766(read_folder(FOLDER), period=P)`` and ``score_folder(FOLDER, period=P)`` (row and
-  block path).
+* ``score_766(read_folder(FOLDER), period=P)`` and ``score_folder(FOLDER, period=P)`` (row path
+  and engine).
 
-The block path reads a dossiers file a MiB at a time and takes the first MiB by the row path
-when the file is shorter; each reproduction is therefore also run with the bad rows placed
-after more than a MiB of valid rows (``where="after 1 MiB"``), read by the paths whose reading
+The engine reads a dossiers file a batch at a time (here made :data:`ENGINE_BATCH` bytes);
+each reproduction is therefore also run with the bad rows placed after more than a MiB of valid
+rows (``where="after 1 MiB"``), many batches into the file, read by the paths whose reading
 changes there (:data:`LARGE_PATHS`). Every path must give the same
 exit status, the same read/accepted/rejected counts, the same rejected rows (file, line, field,
 reason) and the same scorecard (the ids ``--ids`` adds left out).
@@ -47,17 +47,19 @@ ROOT = Path(__file__).resolve().parent.parent
 PROVINCE = ROOT / "examples" / "province"
 H = "MaHoSo,MaTTHC,MaDonVi,NgayTiepNhan"
 PERIOD = "2025"
-PATHS = ["score", "score --period (row path)", "score --period (block path)",
+PATHS = ["score", "score --period (row path)", "score --period (engine)",
          "score --period --ids", "read_folder + score_766", "score_folder (row path)",
-         "score_folder (block path)"]
-#: The paths a folder padded past a MiB is also read by: the one whose reading changes after the
-#: first MiB (the block path, by the command and from Python) beside the record reader and the
+         "score_folder (engine)"]
+#: The paths a folder padded past a MiB is also read by: the one that reads it in batches (the
+#: engine, by the command and from Python) beside the record reader and the
 #: row path (the in-memory command and --ids read as read_folder does, tried on every folder).
 LARGE_PATHS = ["read_folder + score_766", "score --period (row path)",
-               "score --period (block path)", "score_folder (block path)"]
+               "score --period (engine)", "score_folder (engine)"]
 WHERE = ["start", "after 1 MiB"]
-#: Valid dossier rows put before the reproduction's rows: 1.25 MiB (past the block path's first
-#: MiB, so that the rows after them are read in blocks).
+#: The engine's batch size in these tests: a padded file is some twenty batches.
+ENGINE_BATCH = 64 << 10
+#: Valid dossier rows put before the reproduction's rows: 1.25 MiB (many of the engine's
+#: batches, so that the rows after them are read in a later batch).
 PAD_ROWS = 12_000
 CSV_LIMIT = "unreadable CSV row: field larger than field limit (131072)"
 TIME_REASON = "not a date or time the library reads"
@@ -99,7 +101,7 @@ def _without_ids(card: dict[str, Any]) -> str:
 
 
 def _row_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Streaming as without numpy: the row path reads every file."""
+    """Streaming as without polars: the row path reads every file."""
     monkeypatch.setattr(streaming, "_file_readers", lambda: streaming._FileReaders(
         read_supplement_index, complained_from_ratings, tally_dossier_csv))
 
@@ -128,8 +130,11 @@ def _library(run: Callable[[], Any]) -> Outcome:
 def run_path(path: str, folder: Path, tmp: Path, monkeypatch: pytest.MonkeyPatch,
              strict: bool = False) -> Outcome:
     """Score ``folder`` by one of :data:`PATHS`."""
-    if "block path" in path:
-        need("numpy", "fast")
+    if "engine" in path:
+        need("polars", "fast")
+        from chiso766.io import columnar
+
+        monkeypatch.setattr(columnar, "BATCH_BYTES", ENGINE_BATCH)
     flag = ["--strict"] if strict else []
     period = Period.parse(PERIOD)
     out = tmp / "out.json"
@@ -167,7 +172,7 @@ def every_path(folder: Path, tmp: Path, monkeypatch: pytest.MonkeyPatch,
 
 
 def _pad_rows(ncols: int, count: int = PAD_ROWS) -> str:
-    # Ids of 61 characters (the block path takes ids up to 64 bytes as they are): ~95 bytes a row.
+    # Ids of 61 characters (within the 64 an id may have): ~95 bytes a row.
     return "".join(f"PAD-000.00.01.H99-250602-{'0' * 30}{i:06d},P1,U1,02/06/2025 08:00:00"
                    + "," * (ncols - 4) + "\n" for i in range(count))
 
@@ -398,10 +403,10 @@ def peak_rss_mib(folder: Path, how: str) -> float:
 
 @pytest.mark.parametrize("case", ["one 100,000-character id", "100,000 copies of one id"])
 def test_9_memory_stays_in_proportion_to_the_data(tmp_path: Path, case: str) -> None:
-    """Peak memory of the streaming path (block path, with numpy) in a subprocess, next to the
+    """Peak memory of the streaming path (the engine, with polars) in a subprocess, next to the
     in-memory path's. Before the fix: 6 GB (or MemoryError) for one 100,000-character id among
     1 MiB of rows, 230 MB for 100,000 copies of one id (2M copies: killed at 4.6 GB)."""
-    need("numpy", "fast")
+    need("polars", "fast")
     if sys.platform == "win32":
         pytest.skip("ru_maxrss (the resource module) is POSIX only")
     folder = tmp_path / "in"
@@ -412,7 +417,7 @@ def test_9_memory_stays_in_proportion_to_the_data(tmp_path: Path, case: str) -> 
         write(folder, "dossiers.csv", f"{H}\n" + "HS1,P1,U1,02/06/2025 08:00:00\n" * 100_000)
     streaming_mib = peak_rss_mib(folder, "streaming")
     memory_mib = peak_rss_mib(folder, "memory")
-    # Generous bounds (the interpreter, numpy and the library are ~60-90 MiB): the streaming
+    # Generous bounds (the interpreter, polars and the library are ~60-120 MiB): the streaming
     # path never needs much more than the in-memory path, and stays within a few hundred MiB.
     assert streaming_mib < 400, (streaming_mib, memory_mib)
     assert streaming_mib < memory_mib + 100, (streaming_mib, memory_mib)

@@ -18,13 +18,13 @@ def test_every_mutation_matches_the_code_once() -> None:
 
 
 def test_every_copy_of_a_rule_is_covered_on_each_path() -> None:
-    paths: dict[str, set[str]] = {"records": set(), "rows": set(), "blocks": set()}
+    paths: dict[str, set[str]] = {"records": set(), "rows": set(), "engine": set()}
     for m in MUTATIONS:
         if m.tests in paths:
             paths[m.tests].add(m.file)
-    assert {"tally.py", "deadlines.py"} <= paths["records"]
+    assert {"tally.py", "deadlines.py", "population.py"} <= paths["records"]
     assert paths["rows"] == {"io/rowpath.py"}
-    assert paths["blocks"] == {"io/blockpath.py", "io/blockfiles.py"}
+    assert paths["engine"] == {"population.py", "io/columnar.py"}
     assert all(m.tests in TESTS and m.rule for m in MUTATIONS)
 
 
@@ -43,10 +43,11 @@ def test_a_stale_mutation_is_reported(tmp_path: Path) -> None:
 def test_import_graph() -> None:
     modules = mutation_check._module_names(SRC)
     assert "chiso766.__main__" not in modules  # importing it would run the command line
-    tainted = mutation_check._tainted("chiso766.io.blockpath", modules)
-    # Nothing imports the block path at import time (streaming imports it when it runs)...
+    tainted = mutation_check._tainted("chiso766.io.columnar", modules)
+    # Nothing imports the engine at import time (streaming imports it when it runs)...
     assert "chiso766.streaming" not in tainted and "chiso766.tally" not in tainted
     # ...and the modules that import deadlines do, directly or not.
     tainted = mutation_check._tainted("chiso766.deadlines", modules)
-    assert {"chiso766.tally", "chiso766.io.rowpath", "chiso766", "chiso766.streaming"} <= tainted
+    assert {"chiso766.tally", "chiso766.io.rowpath", "chiso766", "chiso766.streaming",
+            "chiso766.population"} <= tainted
     assert "chiso766.calendar" not in tainted

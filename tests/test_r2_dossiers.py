@@ -1,6 +1,6 @@
 """The revision-2 dossier counting rules (docs/rules.md "Populations", "2.2", "Was a dossier
 handled on time?" and policy ``multiple_supplements_late``), hand-computed, and the same numbers
-from the records path, the streaming row path and the numpy block path.
+from the records path, the streaming row path and the columnar engine (polars).
 
 Calendar facts used (Vietnam, 2025): 1/4/2025 is a Tuesday; 5–6/4 and 12/4 are a weekend and a
 Saturday; 7/4 (Giỗ Tổ Hùng Vương), 30/4, 1/5 and 2/5 are days off; Saturday 26/4 is a working day
@@ -37,6 +37,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -62,9 +63,9 @@ from tests.extras import need
 
 Q2 = Period.quarter(2025, 2)
 ALWAYS = CountingPolicy(multiple_supplements_late="always")
-#: Copies of the ten dossiers: the dossiers file is then larger than 1 MiB, so the block path
-#: counts blocks of it (it starts after the file's first MiB).
-COPIES = 1500
+#: Copies of the ten dossiers (the engine is made to read this file in batches of 512 bytes:
+#: several batches, each with rows of every kind).
+COPIES = 20
 
 HEADER = ["id", "procedure_code", "unit_id", "channel", "submitted_at", "received_at", "due_at",
           "finished_at", "returned_at", "stopped_at", "synced_to_portal",
@@ -129,9 +130,7 @@ def write_folder(folder: Path, copies: int) -> Path:
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = write_folder(tmp_path_factory.mktemp("r2dossiers"), COPIES)
-    assert (path / "dossiers.csv").stat().st_size > 1 << 20  # past the block path's first MiB
-    return path
+    return write_folder(tmp_path_factory.mktemp("r2dossiers"), COPIES)
 
 
 #: Copies in the folder of the tests that do not compare reading paths (the live tally, the
@@ -146,7 +145,7 @@ def small_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @contextmanager
 def row_path() -> Iterator[None]:
-    """score_folder with the row path's readers (what it does without numpy)."""
+    """score_folder with the row path's readers (what it does without polars)."""
     from chiso766 import streaming
     from chiso766.io.rowpath import (
         complained_from_ratings,
@@ -165,24 +164,25 @@ def row_path() -> Iterator[None]:
 
 
 def three_paths(folder: Path, **kwargs: object) -> dict[str, Scorecard]:
-    """The same folder scored from records, by the row path and by the block path."""
-    need("numpy", "fast")
-    from chiso766.io import blockpath
+    """The same folder scored from records, by the row path and by the columnar engine (in
+    batches of 512 bytes, so that this small file is several; a spy checks that the engine's
+    columnar form counted rows)."""
+    need("polars", "fast")
+    from chiso766.io import columnar
 
     cards = {"records": score_766(read_folder(folder), period=Q2, **kwargs)}  # type: ignore[arg-type]
-    blocks: list[int] = []
-    counted = blockpath._BlockCounter.count
+    counted: list[int] = []
+    add = columnar._Engine._add
 
-    def spy(self: blockpath._BlockCounter, block: object, line: int) -> None:
-        blocks.append(line)
-        counted(self, block, line)  # type: ignore[arg-type]
+    def spy(self: columnar._Engine, rows: Any) -> None:
+        counted.append(rows.height)
+        add(self, rows)
 
-    blockpath._BlockCounter.count = spy  # type: ignore[method-assign]
-    try:
-        cards["blocks"] = score_folder(folder, period=Q2, **kwargs)  # type: ignore[arg-type]
-    finally:
-        blockpath._BlockCounter.count = counted  # type: ignore[method-assign]
-    assert blocks, "the block path counted no block"
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(columnar._Engine, "_add", spy)
+        monkeypatch.setattr(columnar, "BATCH_BYTES", 512)
+        cards["engine"] = score_folder(folder, period=Q2, **kwargs)  # type: ignore[arg-type]
+    assert sum(counted), "the engine counted no row"
     with row_path():
         cards["rows"] = score_folder(folder, period=Q2, **kwargs)  # type: ignore[arg-type]
     return cards
@@ -225,7 +225,7 @@ def test_population_needs_received_at_on_every_path(folder: Path) -> None:
         # 3.6: received dossiers of fee procedures without an all-zero fee list: A, C, D, H, J
         # (PW), none paid online → 0/5
         assert nd(card, "ONLINE_PAID_DOSSIERS") == (0, 5 * n), path
-    assert cards["records"].to_dict() == cards["rows"].to_dict() == cards["blocks"].to_dict()
+    assert cards["records"].to_dict() == cards["rows"].to_dict() == cards["engine"].to_dict()
 
 
 def test_a_dossier_with_only_submitted_at_is_accepted_not_received() -> None:

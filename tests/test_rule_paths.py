@@ -1,8 +1,9 @@
 """Each counting rule of docs/rules.md, hand-computed, on each of the three paths that count
 dossiers: the record path (``score_766(read_folder(...))``: ``deadlines``, ``tally``), the
-streaming row path (``io/rowpath.py``) and the streaming block path (``io/blockpath.py``,
-``io/blockfiles.py``; numpy). The block path is forced on these small files by lowering the
-block size, and a spy checks that it really counted every dossier row.
+streaming row path (``io/rowpath.py``) and the columnar engine (``io/columnar.py`` with the
+columnar form of the rules in ``population.py``; polars). The engine is forced into several
+batches on these small files by lowering the batch size, and a spy checks that its columnar
+form really counted every dossier row.
 
 One folder, one unit per dossier (children of the province ``T``), so each unit's counts are
 its one dossier's: the expected table says, dossier by dossier, what 2.1, 5.4, 1.4, 3.3, 2.2
@@ -311,7 +312,7 @@ def expected(copies: int = 1) -> tuple[dict[str, tuple[tuple[int, int], ...]], s
 
 @contextmanager
 def row_path() -> Iterator[None]:
-    """``score_folder`` with the row path's readers (what it uses without numpy)."""
+    """``score_folder`` with the row path's readers (what it uses without polars)."""
     saved = streaming._file_readers
     readers = streaming._FileReaders(read_supplement_index, complained_from_ratings,
                                      tally_dossier_csv)
@@ -323,32 +324,43 @@ def row_path() -> Iterator[None]:
 
 
 @contextmanager
-def block_path(monkeypatch: pytest.MonkeyPatch, block_bytes: int = 256) -> Iterator[dict[str, int]]:
-    """``score_folder`` with the block path's readers, blocks of ``block_bytes`` (a small file
-    fits in the first read, which the block path hands to the row path whole), and a spy:
-    ``rows`` dossier rows counted column by column, ``ratings`` rating blocks read,
-    ``supplements`` supplement blocks read."""
-    need("numpy", "fast")
-    from chiso766.io import blockfiles, blockpath, blocks
+def engine_path(monkeypatch: pytest.MonkeyPatch, batch_bytes: int = 256,
+                ) -> Iterator[dict[str, int]]:
+    """``score_folder`` with the columnar engine (polars) counting the dossiers in batches of
+    ``batch_bytes`` (so that even a small file is several batches), and a spy: ``rows``
+    dossier rows counted by the engine's columnar form, ``batches`` batches it counted,
+    ``supplements`` and ``ratings`` batches of those files read."""
+    need("polars", "fast")
+    from chiso766.io import columnar
 
-    spied = {"rows": 0, "ratings": 0, "supplements": 0}
+    spied = {"rows": 0, "batches": 0, "supplements": 0, "ratings": 0}
+    add, count = columnar._Engine._add, columnar._Engine._count
 
-    def spy(cls: Any, method: str, key: str, rows: bool = False) -> None:
-        original = getattr(cls, method)
+    def spy_add(self: Any, counted: Any) -> None:
+        spied["rows"] += counted.height
+        add(self, counted)
 
-        def wrapper(self: Any, first: Any, *args: Any) -> Any:
-            spied[key] += len(first) if rows else 1
-            return original(self, first, *args)
+    def spy_count(self: Any, lines: Any, line: int) -> None:
+        spied["batches"] += 1
+        count(self, lines, line)
 
-        monkeypatch.setattr(cls, method, wrapper)
+    def spy(cls: Any, key: str) -> None:
+        original = cls._count
 
-    spy(blockpath._BlockCounter, "_add", "rows", rows=True)
-    spy(blockfiles._RatingBlocks, "count", "ratings")
-    spy(blockfiles._SupplementBlocks, "count", "supplements")
-    monkeypatch.setattr(blocks, "BLOCK_BYTES", block_bytes)
-    readers = streaming._FileReaders(blockfiles.read_supplement_blocks,
-                                     blockfiles.complained_from_rating_blocks,
-                                     blockpath.tally_dossier_blocks)
+        def wrapper(self: Any, lines: Any, line: int) -> None:
+            spied[key] += 1
+            original(self, lines, line)
+
+        monkeypatch.setattr(cls, "_count", wrapper)
+
+    monkeypatch.setattr(columnar._Engine, "_add", spy_add)
+    monkeypatch.setattr(columnar._Engine, "_count", spy_count)
+    spy(columnar._SupplementBatches, "supplements")
+    spy(columnar._RatingBatches, "ratings")
+    monkeypatch.setattr(columnar, "BATCH_BYTES", batch_bytes)
+    readers = streaming._FileReaders(columnar.read_supplement_columns,
+                                     columnar.complained_from_rating_columns,
+                                     columnar.tally_dossier_columns)
     monkeypatch.setattr(streaming, "_file_readers", lambda: readers)
     yield spied
 
@@ -362,12 +374,13 @@ def test_row_path(folder: Path) -> None:
         assert counts(score_folder(folder, period=Q2)) == expected()
 
 
-def test_block_path(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    with block_path(monkeypatch) as spied:
+def test_engine(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with engine_path(monkeypatch) as spied:
         card = score_folder(folder, period=Q2)
-    # Every dossier row was counted by the block counter (none handed to the row path), and
-    # the supplements and ratings files were read in blocks too.
+    # Every dossier row was counted by the engine's columnar form (none handed to the row
+    # path), in several batches; the supplements and ratings files were read in batches too.
     assert spied["rows"] == len(DOSSIERS)
+    assert spied["batches"] > 1
     assert spied["supplements"] > 0 and spied["ratings"] > 0
     assert counts(card) == expected()
 

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chiso766 import Period, streaming
@@ -32,6 +32,7 @@ from chiso766.io.rowpath import (
 from chiso766.reports.json_report import dumps, scorecard_to_dict
 from chiso766.scoring import Scorecard, score_766
 from chiso766.streaming import score_folder
+from tests.budget import examples
 from tests.extras import need
 
 BASE = datetime(2025, 3, 1, 0, 0, 0)
@@ -144,8 +145,8 @@ def _write(folder: Path, data: dict[str, list[list[str]]]) -> None:
                            [["P1", "A", "5 ngày làm việc", "FULL", "1", "1", "1", "1", "1"],
                             ["P2", "B", "10 ngày", "PARTIAL", "0", "0", "1", "1", "0"],
                             ["P3", "C", "", "NONE", "", "", "", "", ""],
-                            # 2.2 in the procedure's own unit (hours and months: a row at a
-                            # time on the block path)
+                            # 2.2 in the procedure's own unit (hours: columnar on the
+                            # engine; months: a row at a time by the scalar form)
                             ["P4", "D", "4 giờ làm việc", "NONE", "0", "0", "1", "1", "1"],
                             ["P5", "E", "1 tháng", "NONE", "1", "0", "1", "1", "1"]]),
         "dossiers.csv": (data["dossiers"][0], data["dossiers"][1:]),
@@ -175,49 +176,34 @@ def _both(folder: Path, period: Period, as_of: datetime | None = None) -> tuple[
 
 
 @contextmanager
-def _counting_with(path: str, block_bytes: int = 1 << 22, few: int | None = None,
-                   ) -> Iterator[None]:
-    """Score folders with the row path ("rows") or the block path ("blocks", numpy); ``few``:
-    how many ids are left to probe one at a time (0: all probing done with numpy)."""
+def _counting_with(path: str, batch_bytes: int = 1 << 22) -> Iterator[None]:
+    """Score folders with the row path ("rows") or the columnar engine ("engine", polars) in
+    batches of ``batch_bytes``."""
     saved = streaming._file_readers
     if path == "rows":
         readers = streaming._FileReaders(read_supplement_index, complained_from_ratings,
                                          tally_dossier_csv)
         streaming._file_readers = lambda: readers
     else:
-        need("numpy", "fast")
-        from chiso766.io import blockfiles, blockpath, blocks
+        need("polars", "fast")
+        from chiso766.io import columnar
 
-        readers = streaming._FileReaders(blockfiles.read_supplement_blocks,
-                                         blockfiles.complained_from_rating_blocks,
-                                         blockpath.tally_dossier_blocks)
+        readers = streaming._FileReaders(columnar.read_supplement_columns,
+                                         columnar.complained_from_rating_columns,
+                                         columnar.tally_dossier_columns)
         streaming._file_readers = lambda: readers
-        saved_bytes, blocks.BLOCK_BYTES = blocks.BLOCK_BYTES, block_bytes
-        saved_few = blockpath._FEW, blockfiles._FEW
-        if few is not None:
-            blockpath._FEW = blockfiles._FEW = few
+        saved_bytes, columnar.BATCH_BYTES = columnar.BATCH_BYTES, batch_bytes
     try:
         yield
     finally:
         streaming._file_readers = saved
         if path != "rows":
-            blocks.BLOCK_BYTES = saved_bytes
-            blockpath._FEW, blockfiles._FEW = saved_few
+            columnar.BATCH_BYTES = saved_bytes
 
 
-def _first_read(path: Path, block_bytes: int) -> int:
-    """How much of a file the block path's first read takes (whole blocks up to the header's
-    line break): a file no longer than that is handed whole to the row path."""
-    data = path.read_bytes()
-    n = block_bytes
-    while b"\n" not in data[:n] and n < len(data):
-        n += block_bytes
-    return min(n, len(data))
-
-
-@pytest.mark.parametrize("path", ["rows", "blocks"])
+@pytest.mark.parametrize("path", ["rows", "engine"])
 def test_repeated_column_reads_as_in_memory(tmp_path: Path, path: str) -> None:
-    # A repeated column (and an unknown one): the block path hands the file to the row path
+    # A repeated column (and an unknown one): the engine hands the file to the row path
     # before reading a row; scores, counts and notes are read_folder's.
     header = [*DOSSIER_HEADER, "MaDonVi", "cot_la"]
     rows = [["HS1", "P1", "U1", "2", "", "03/03/2025 08:00:00", "10/03/2025 17:00:00",
@@ -232,28 +218,45 @@ def test_repeated_column_reads_as_in_memory(tmp_path: Path, path: str) -> None:
     assert notes == read_folder(tmp_path).report.notes
 
 
-@given(moment=st.datetimes(datetime(1900, 1, 1), datetime(2199, 12, 31, 23, 59, 59)),
-       noise=st.lists(st.tuples(st.integers(0, 18), st.sampled_from("0123456789/: x")),
-                      max_size=2))
-def test_block_moments_read_as_the_row_path_does(moment: datetime,
-                                                 noise: list[tuple[int, str]]) -> None:
-    # Every 19-character cell: the block path's word arithmetic (day of month, leap years,
-    # 1900-2199, separators) accepts exactly what MomentCells reads, with the same value.
-    np = need("numpy", "fast")
-    from chiso766.io import blocks
+def _engine_moments(cells: list[str]) -> list[int | None]:
+    """The engine's reading of moment cells, each in the shape of its own first characters
+    (as a batch whose first cell had that shape): microseconds on the row path's scale, or
+    ``None`` for a cell the engine hands to the row path."""
+    pl = need("polars", "fast")
+    from chiso766.io import columnar
 
-    text = list(f"{moment.replace(microsecond=0):%d/%m/%Y %H:%M:%S}")
+    out: list[int | None] = []
+    for cell in cells:
+        shape = columnar._shape_of(pl.Series([cell]))
+        value, ok = columnar._moment(pl.col("c"), shape)
+        got = pl.DataFrame({"c": [cell]}).select(value.alias("v"), ok.alias("ok")).row(0)
+        out.append(None if got[0] is None or not got[1] else to_us(got[0]))
+    return out
+
+
+@given(moment=st.datetimes(datetime(1900, 1, 1), datetime(2199, 12, 31, 23, 59, 59)),
+       noise=st.lists(st.tuples(st.integers(0, 18), st.sampled_from("0123456789/-T: x")),
+                      max_size=2),
+       fmt=st.sampled_from(["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S",
+                            "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]))
+@settings(max_examples=examples(200), deadline=None)
+def test_engine_moments_read_as_the_row_path_does(moment: datetime,
+                                                  noise: list[tuple[int, str]],
+                                                  fmt: str) -> None:
+    # Every cell of a moment shape, with a little noise: the engine vouches only for cells
+    # MomentCells reads as they are (day of month, leap years, 1900-2199, separators), and
+    # reads them to the same value.
+    text = list(moment.replace(microsecond=0).strftime(fmt))
     for at, char in noise:
-        text[at] = char
+        if at < len(text):
+            text[at] = char
     cell = "".join(text)
-    raw = (cell + "\n").encode()
-    block = blocks.Block(raw, np.array([[0]]), np.array([[19]]), ",")
-    us, other = blocks._moments(block, np.array([0]), np.array([19]))
-    expected = MomentCells()(cell)
-    if other[0]:
-        assert expected is None or cell[2] != "/"
-    else:
-        assert int(us[0]) == expected
+    got = _engine_moments([cell])[0]
+    if got is not None:
+        assert got == MomentCells()(cell)
+    if not noise:
+        assert got == to_us(moment.replace(microsecond=0, second=moment.second
+                                           if fmt.endswith("%S") else 0))
 
 
 @pytest.mark.parametrize(("cell", "expected"), [
@@ -261,27 +264,23 @@ def test_block_moments_read_as_the_row_path_does(moment: datetime,
     ("31/12/2199 23:59:59", datetime(2199, 12, 31, 23, 59, 59)),  # and its last second
     ("29/02/2000 12:00:00", datetime(2000, 2, 29, 12)),  # 2000: divisible by 400, leap
     ("29/02/2024 08:30:05", datetime(2024, 2, 29, 8, 30, 5)),
+    ("2024-02-29T08:30", datetime(2024, 2, 29, 8, 30)),
     ("29/02/2100 12:00:00", None),  # 2100: divisible by 100, not leap
     ("31/04/2025 12:00:00", None),  # April has 30 days
     ("00/01/2025 12:00:00", None), ("01/00/2025 12:00:00", None), ("01/13/2025 12:00:00", None),
     ("31/12/1899 23:59:59", None), ("01/01/2200 00:00:00", None),
     ("01/01/2025 24:00:00", None), ("01/01/2025 23:60:00", None), ("01/01/2025 23:59:60", None),
+    ("1/01/2025 12:00:00", None), ("01/01/2025", None), ("2025-01-01 08:00:00.5", None),
 ])
-def test_block_moments_at_the_edges_of_the_national_shape(cell: str,
-                                                          expected: datetime | None) -> None:
-    # Cells the block arithmetic reads itself, or hands to the text reader (other = True).
-    np = need("numpy", "fast")
-    from chiso766.io import blocks
-
-    raw = f"x,{cell}\n".encode()
-    block = blocks.Block(raw, np.array([[0, 2]]), np.array([[1, 21]]), ",")
-    us, other = blocks._moments(block, np.array([2]), np.array([19]))
+def test_engine_moments_at_the_edges_of_the_national_shape(cell: str,
+                                                           expected: datetime | None) -> None:
+    # Cells the engine reads itself, or hands to the row path (None); 23:59:60 is a leap
+    # second to polars' parser but not to Python's, so the pattern refuses it first.
+    got = _engine_moments([cell])[0]
     if expected is None:
-        assert other.tolist() == [True]
-        assert MomentCells()(cell) is None
+        assert got is None
     else:
-        assert other.tolist() == [False]
-        assert int(us[0]) == to_us(expected) == MomentCells()(cell)
+        assert got == to_us(expected) == MomentCells()(cell)
 
 
 @pytest.mark.parametrize("name", ["province", "messy"])

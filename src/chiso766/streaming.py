@@ -5,9 +5,10 @@ The small files — units, procedures, authorities, communes, petitions, announc
 are read into records as :func:`~chiso766.io.read_folder` reads them; the supplement requests
 into a compact index; the ratings only for the dossiers someone disliked (criterion 5.4). With
 those the scoring context is built, and the dossiers file is folded into a
-:class:`~chiso766.tally.Tally` by the block path (:mod:`chiso766.io.blockpath`, many thousand
-rows at a time, when numpy is installed — the supplement requests and ratings too, by
-:mod:`chiso766.io.blockfiles`) or else row by row by the row path
+:class:`~chiso766.tally.Tally` by the columnar engine (:mod:`chiso766.io.columnar`, a batch of
+many thousand rows at a time with polars, counted by the columnar form of the rules in
+:mod:`chiso766.population`, when polars is installed; the supplement requests and ratings
+too) or else row by row by the row path
 (:mod:`chiso766.io.rowpath`); a JSON Lines or JSON
 dossiers file goes record by record through :func:`~chiso766.io.iter_records`. Every row is
 accepted or rejected exactly as :func:`~chiso766.io.read_folder` would, and the scorecard —
@@ -58,14 +59,17 @@ class _FileReaders(NamedTuple):
 
 
 def _file_readers() -> _FileReaders:
-    """The block path when numpy is installed (the ``fast`` extra), else the row path: the same
-    counts and rejections either way."""
-    if importlib.util.find_spec("numpy") is None:
+    """The columnar engine when polars is installed (the ``fast`` extra), else the row path:
+    the same counts and rejections either way."""
+    if importlib.util.find_spec("polars") is None:
         return _FileReaders(read_supplement_index, complained_from_ratings, tally_dossier_csv)
-    from .io.blockfiles import complained_from_rating_blocks, read_supplement_blocks
-    from .io.blockpath import tally_dossier_blocks
-    return _FileReaders(read_supplement_blocks, complained_from_rating_blocks,
-                        tally_dossier_blocks)
+    from .io.columnar import (
+        complained_from_rating_columns,
+        read_supplement_columns,
+        tally_dossier_columns,
+    )
+    return _FileReaders(read_supplement_columns, complained_from_rating_columns,
+                        tally_dossier_columns)
 
 Progress = Callable[[str, int], None]
 

@@ -16,36 +16,28 @@ from typing import TYPE_CHECKING, Any
 
 from .calendar import WorkingCalendar
 from .criteria import digitization, online, progress, satisfaction, transparency
-from .criteria.base import PROCEDURE_SETS, Acc, Context, Contribution, DossierShape, Verdict
+from .criteria.base import PROCEDURE_SETS, Acc, Context, Contribution, DossierShape
 from .criteria.policy import DEFAULT_COUNTING, CountingPolicy
-from .deadlines import (
-    DEFAULT_POLICY,
-    DeadlinePolicy,
-    applicant_time,
-    classify,
-    effective_end,
-    measure_processing,
-)
-from .errors import MissingDataError, PolicyError, RecordError
+from .deadlines import DEFAULT_POLICY, DeadlinePolicy
+from .errors import PolicyError, RecordError
 from .periods import Period
+from .population import Timing, dossier_shape
 from .records import (
     Announcement,
     Authority,
-    Channel,
     Commune,
     Dossier,
     Petition,
     Procedure,
     Rating,
     RatingValue,
-    Timeliness,
     to_local,
 )
 
 if TYPE_CHECKING:
     from .io.dataset import Dataset
 
-__all__ = ["Tally", "build_context"]
+__all__ = ["Tally", "Timing", "build_context", "dossier_shape"]
 
 
 def build_context(
@@ -169,71 +161,6 @@ def shape_marks(shape: DossierShape) -> int:
     for name in online.procedure_marks(shape) + digitization.procedure_marks(shape):
         bits |= _BIT[name]
     return bits
-
-
-#: A dossier's 2.2 processing time: (working days, value in its procedure's unit).
-Timing = tuple[int, Fraction]
-
-
-def dossier_shape(d: Dossier, ctx: Context) -> tuple[DossierShape, Timing | None]:
-    """What the criteria count about ``d`` at ``ctx.as_of``, and its 2.2 processing time when
-    it counts for 2.2 (docs/rules.md "Populations"):
-
-    - received in the period: ``received_at`` on a date of the period (1.4, 3.3, 3.4, 3.6);
-      ``submitted_at`` stands in for a missing ``received_at`` only for 3.2 and 3.5;
-    - the period's population P (2.1, 4.1–4.5b, 5.4): received in the period, plus received
-      earlier and not ended before it started — a dossier with no ``received_at`` is never in P;
-    - 2.2: received in the period and finished or returned by ``as_of``.
-    """
-    period = ctx.period
-    start = period.start_moment
-    received_at = d.received_at
-    receipt = d.receipt
-    received = received_at is not None and start <= received_at \
-        and received_at.date() <= period.end
-    submitted = start <= receipt and receipt.date() <= period.end
-    end, _ = effective_end(d, ctx.as_of)
-    in_population = received or (received_at is not None and received_at < start
-                                 and (end is None or end >= start))
-    proc = ctx.procedures.get(d.procedure_code)
-    verdict = Verdict.OUT
-    if in_population:
-        try:
-            status = classify(d, proc, calendar=ctx.calendar, as_of=ctx.as_of,
-                              policy=ctx.policy, counting=ctx.counting).status
-        except MissingDataError:
-            verdict = Verdict.UNCLASSIFIED
-        else:
-            verdict = _VERDICTS[status]
-    timing: Timing | None = None
-    if received:
-        # The result: finished, else returned — whichever had happened by the evaluation moment.
-        result = next((m for m in (d.finished_at, d.returned_at)
-                       if m is not None and m <= ctx.as_of), None)
-        if result is not None:
-            assert received_at is not None
-            timing = measure_processing(
-                received_at, result - applicant_time(d, ctx.as_of),
-                proc.time_limit if proc is not None else None, ctx.calendar, ctx.policy)
-    paid = d.paid_online
-    shape = DossierShape(
-        received=received, submitted=submitted, verdict=verdict,
-        complained=d.id in ctx.complained, online=d.channel is Channel.ONLINE,
-        paper=proc.requires_paper_result if proc is not None else None,
-        fee=proc.has_fee if proc is not None else None, synced=d.synced_to_portal,
-        electronic_result=d.has_electronic_result, paid=None if paid is None else int(paid),
-        fee_data=d.has_fee_data, digitized=d.components_digitized,
-        reuses=d.reuses_digitized_data, personal_store=d.uses_personal_data_store,
-        population=d.uses_population_data,
-    )
-    return shape, timing
-
-
-_VERDICTS = {
-    Timeliness.EARLY: Verdict.IN_TIME, Timeliness.ON_TIME: Verdict.IN_TIME,
-    Timeliness.LATE: Verdict.LATE, Timeliness.PENDING_IN_TIME: Verdict.PENDING_IN_TIME,
-    Timeliness.PENDING_LATE: Verdict.PENDING_LATE,
-}
 
 
 class Tally:

@@ -10,10 +10,11 @@ duplicated or cut short, line ends changed — and scored by every entry point t
   (in memory);
 * ``chiso766 hcm104`` and ``chiso766 audit`` (only: no internal error, exit 0, 1 or 2).
 
-``score_folder`` runs twice: on the row path (as without numpy) and on the block path (numpy,
-the ``fast`` extra). The block path reads a dossiers file of more than a MiB in blocks, so every
-``PADDED``-th folder has its dossiers file padded past a MiB with valid rows (copies of the base
-rows under new ids) before it is mutated: most mutations then land in blocks.
+``score_folder`` runs twice: on the row path (as without polars) and on the columnar engine
+(polars, the ``fast`` extra), made to read in batches of :data:`ENGINE_BATCH` bytes so that even
+these small files are several batches; every ``PADDED``-th folder has its dossiers file padded
+past a MiB with valid rows (copies of the base rows under new ids) before it is mutated: many
+batches, most mutations deep inside the file.
 
 Invariants, for every mutated folder:
 
@@ -54,10 +55,13 @@ PERIOD = "2025-Q2"
 #: folders mutated: 32 on a developer's run, 16 in CI (tests/budget.py)
 CASES = examples(32)
 BASE_DOSSIERS = 160
-#: One folder in PADDED has a dossiers file of more than a MiB (the block path's blocks): seeds
-#: 5, 13, 21, … (5 and 45 gave a NopQuaDVCQG cell the block path accepted and the others
-#: rejected, before issue 18 was fixed).
+#: One folder in PADDED has a dossiers file of more than a MiB: seeds 5, 13, 21, … (5 and 45
+#: gave a NopQuaDVCQG cell the old block path accepted and the others rejected, before issue 18
+#: was fixed).
 PADDED = 8
+#: The engine's batch size here: a few dozen rows a batch, so a base folder is several batches
+#: (sixteen times that for a padded folder).
+ENGINE_BATCH = 4096
 
 #: Replacement cells: what real exports and hostile users put in a cell.
 JUNK = [
@@ -93,7 +97,7 @@ def _base(tmp: Path, padded: bool = False) -> Path:
 
 def _mutate(folder: Path, rnd: random.Random, padded: bool = False) -> list[str]:
     """Apply 1–3 seeded mutations to the CSV files of ``folder`` (4–8 to its dossiers file when
-    it is padded past a MiB: the block path's file); what was done, for messages."""
+    it is padded past a MiB: many of the engine's batches); what was done, for messages."""
     done = []
     files = sorted(p for p in folder.iterdir() if p.suffix == ".csv")
     for _ in range(rnd.randint(4, 8) if padded else rnd.randint(1, 3)):
@@ -147,7 +151,7 @@ def _streaming(folder: Path) -> dict[str, Any]:
 
 
 def _row_path(folder: Path) -> dict[str, Any]:
-    """:func:`_streaming` on the row path, as without numpy."""
+    """:func:`_streaming` on the row path, as without polars."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(streaming_module, "_file_readers", lambda: streaming_module._FileReaders(
             read_supplement_index, complained_from_ratings, tally_dossier_csv))
@@ -184,14 +188,17 @@ def _without_ids(card: dict[str, Any]) -> str:
 
 
 @pytest.mark.parametrize("seed", range(CASES))
-def test_every_path_gives_one_answer(tmp_path: Path, seed: int) -> None:
+def test_every_path_gives_one_answer(tmp_path: Path, seed: int,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
     padded = seed % PADDED == 5
-    if padded:
-        need("numpy", "fast")
+    need("polars", "fast")
+    from chiso766.io import columnar
+
+    monkeypatch.setattr(columnar, "BATCH_BYTES", ENGINE_BATCH * (16 if padded else 1))
     folder = _base(tmp_path, padded)
     what = _mutate(folder, random.Random(seed), padded)
     memory = _outcome(lambda: _in_memory(folder))
-    streaming = _outcome(lambda: _streaming(folder))  # the block path when numpy is there
+    streaming = _outcome(lambda: _streaming(folder))  # the engine
     rows = _outcome(lambda: _row_path(folder))
     status, cli, err = _command(folder, tmp_path / "stream.json")
     status_ids, cli_ids, err_ids = _command(folder, tmp_path / "ids.json", "--ids")

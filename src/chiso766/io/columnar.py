@@ -1,0 +1,945 @@
+"""The columnar engine: a dossiers CSV file read a batch of whole lines at a time with polars and
+counted with the columnar form of the counting rules (:func:`chiso766.population.shape_columns`);
+the supplement requests and ratings read the same way (:func:`read_supplement_columns`,
+:func:`complained_from_rating_columns`).
+
+Used by :func:`chiso766.streaming.score_folder` when polars is installed (the ``fast`` extra);
+without it the row path (:mod:`chiso766.io.rowpath`) does the same work a row at a time. Both
+accept and reject the same rows with the same messages and give the same counts — the test
+suite checks it on generated files, cut into batches of a few lines as well as of megabytes.
+
+What the engine does with a batch (:data:`BATCH_BYTES` of whole lines):
+
+* every cell is read as text (polars, one row a line: a batch with a quote, an odd line break
+  or a byte that is not UTF-8 sends the rest of the file to the row path, a blank or ragged
+  line sends its batch; the header is resolved by the record reader, national aliases
+  included (:mod:`chiso766.io.columns`));
+* the cells are parsed with the spellings the record reader accepts and the row path reads as
+  they are: moments in the shapes ``dd/MM/yyyy HH:mm[:ss]`` and ``yyyy-MM-dd[ T]HH:mm[:ss]``,
+  words and flags by the exact spellings of the general converters (:mod:`chiso766.io.values`),
+  units and procedures as the row path decides them;
+* ids are claimed in line order in the duplicate check the row path shares
+  (:class:`~.rowpath.IdClaims`: the first of two equal ids wins, later ones are rejected), the
+  supplement requests of each dossier are read from the index the row path built and reduced to
+  the aggregates the rules read (:func:`~chiso766.population.supplement_aggregates`);
+* the rows it can vouch for are counted by (unit, procedure, shape) and 2.2 sums into
+  :meth:`Tally.add_counted <chiso766.tally.Tally.add_counted>`; every other row — an odd cell,
+  a moment before the receipt, requests out of order, a whitespace-padded id, an id whose
+  fingerprint was seen before… — goes with its line number to the row path, which hands it on
+  to the general reader if need be, so that accepted + rejected = read with the same messages.
+
+polars is imported when a file is counted, never at import time.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import itertools
+import re
+from collections.abc import Callable, Container, Mapping
+from datetime import datetime, timedelta
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import population
+from ..criteria.base import DossierShape
+from ..errors import InputError
+from ..records import RatingValue
+from ..tally import Tally, shape_marks
+from . import values as v
+from .readers import (
+    _KINDS,
+    ReportBuilder,
+    _csv_header,
+    _decode_block,
+    _decoded_blocks,
+    _fast_table,
+    _Reader,
+    nul_bytes,
+)
+from .rowpath import (
+    _FLAG_FIELDS,
+    _MOMENT_FIELDS,
+    Held,
+    IdClaims,
+    MomentCells,
+    SupplementIndex,
+    _Claims,
+    _expected_rows,
+    _FileLayout,
+    _flag_tables,
+    _in_line_order,
+    _row_items,
+    _RowCounter,
+    _Rows,
+    _settle,
+    _Ticker,
+    cell_ok,
+    complained_from_ratings,
+    rating_rows,
+    read_supplement_index,
+    supplement_rows,
+    tally_dossier_csv,
+    to_us,
+    unread_checks,
+)
+
+if TYPE_CHECKING:
+    import polars as pl
+
+__all__ = ["BATCH_BYTES", "complained_from_rating_columns", "read_supplement_columns",
+           "tally_dossier_columns"]
+
+#: Bytes of whole lines read per batch (about 35 000 rows of a national export). Tests make it
+#: small to force many batches.
+BATCH_BYTES = 8 << 20
+#: Bytes that make a batch not "one row a line" for the CSV reader: a quote, the line breaks of
+#: str.splitlines other than "\n", and the unit separator the engine reads lines with.
+_AWKWARD = (b'"', b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f")
+#: Rows of kept counts (per unit and shape, per unit and procedure) past which they are handed
+#: to the tally before the end of the file (memory).
+_PENDING_ROWS = 500_000
+#: The row path's microseconds (from 0001-01-01) of polars' epoch.
+_EPOCH_US = to_us(datetime(1970, 1, 1))
+#: The moment shapes the row path reads as they are (:class:`~.rowpath.MomentCells`): each
+#: cell must match the pattern, the digits in the ranges the general parser accepts (years
+#: 1900–2199), and be a real date for polars to parse.
+_HM = r"([01]\d|2[0-3]):[0-5]\d"
+_YEAR = r"(19|20|21)\d\d"
+_SHAPES = (
+    (rf"^\d\d/\d\d/{_YEAR} {_HM}:[0-5]\d$", "%d/%m/%Y %H:%M:%S"),
+    (rf"^\d\d/\d\d/{_YEAR} {_HM}$", "%d/%m/%Y %H:%M"),
+    (rf"^{_YEAR}-\d\d-\d\d {_HM}:[0-5]\d$", "%Y-%m-%d %H:%M:%S"),
+    (rf"^{_YEAR}-\d\d-\d\dT{_HM}:[0-5]\d$", "%Y-%m-%dT%H:%M:%S"),
+    (rf"^{_YEAR}-\d\d-\d\d {_HM}$", "%Y-%m-%d %H:%M"),
+    (rf"^{_YEAR}-\d\d-\d\dT{_HM}$", "%Y-%m-%dT%H:%M"),
+)
+
+
+def tally_dossier_columns(
+    path: Path,
+    tally: Tally,
+    builder: ReportBuilder,
+    *,
+    strict: bool,
+    procedures: Mapping[str, Any] | None,
+    unit_ids: Container[str] | None,
+    supplements: SupplementIndex,
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Count every row of a dossiers CSV file into ``tally``: what
+    :func:`~chiso766.io.rowpath.tally_dossier_csv` does (same rows accepted and rejected, same
+    messages, same counts), a batch at a time.
+
+    With ``strict`` (stop at the first bad row, in file order), date-time granularity or kept
+    record ids, or a header the engine does not suit, the row path does the work.
+    """
+    ctx = tally.context
+    if strict or ctx.policy.granularity != "date" or ctx.keep_ids or not _count_file(
+            path, tally, builder, procedures, unit_ids, supplements, progress):
+        tally_dossier_csv(path, tally, builder, strict=strict, procedures=procedures,
+                          unit_ids=unit_ids, supplements=supplements, progress=progress)
+
+
+def _count_file(path: Path, tally: Tally, builder: ReportBuilder,
+                procedures: Mapping[str, Any] | None, unit_ids: Container[str] | None,
+                supplements: SupplementIndex, progress: Callable[[int], None] | None) -> bool:
+    """Count the file; ``False``, having read and reported nothing, when its header does not
+    suit the engine (a repeated column; no id, unit or procedure column; lines ending with a
+    lone CR)."""
+    kind = _KINDS["dossiers"]
+    reader = _Reader(kind, path.name, builder, False, procedures, unit_ids, supplements)
+    pos = {fs.name: n for n, fs in enumerate(kind.fields)}
+
+    def start(layout: _FileLayout, bad: set[int], tick: _Ticker) -> _Engine | None:
+        at = dict(zip((fs.name for fs in kind.fields), layout.index, strict=True))
+        if any(at[name] >= layout.ncols for name in ("id", "unit_id", "procedure_code")):
+            return None
+        claims = IdClaims(_expected_rows(path))
+        adapter = reader.seen = _Claims(claims.claim)
+        counter = _RowCounter(tally, procedures, unit_ids, supplements)
+        run = _Rows(reader, counter, adapter, True, pos)
+        return _Engine(path, counter, run, layout, at, claims, pos, reader, bad, tick)
+
+    return _read_batches(path, reader, start, progress)
+
+
+def read_supplement_columns(path: Path, builder: ReportBuilder, strict: bool,
+                            moments: MomentCells) -> SupplementIndex:
+    """:func:`~.rowpath.read_supplement_index` (docs/inputs.md), a batch at a time with polars:
+    the same index (requests in file order, each with its line), the same rejections. With
+    ``strict`` (stop at the first bad row) or a header batches do not suit, the row path reads
+    the file."""
+    if strict:
+        return read_supplement_index(path, builder, strict, moments)
+    kind = _KINDS["supplements"]
+    reader = _Reader(kind, path.name, builder, False, None, None, None)
+    index = SupplementIndex(_expected_rows(path))
+
+    def start(layout: _FileLayout, bad: set[int], tick: _Ticker) -> _Batches | None:
+        at = dict(zip((fs.name for fs in kind.fields), layout.index, strict=True))
+        if at["dossier_id"] >= layout.ncols or at["requested_at"] >= layout.ncols:
+            return None
+        return _SupplementBatches(reader, layout, bad, tick, at, moments, index)
+
+    if not _read_batches(path, reader, start):
+        return read_supplement_index(path, builder, strict, moments)
+    return index
+
+
+def complained_from_rating_columns(path: Path, builder: ReportBuilder, strict: bool,
+                                   unit_ids: Container[str] | None, as_of: datetime,
+                                   moments: MomentCells, into: set[str]) -> None:
+    """:func:`~.rowpath.complained_from_ratings`, a batch at a time with polars: the dossiers
+    disliked by ``as_of`` (criterion 5.4) added to ``into``, every row accepted or rejected as
+    by :func:`~chiso766.io.iter_records`."""
+    if strict:
+        complained_from_ratings(path, builder, strict, unit_ids, as_of, moments, into)
+        return
+    kind = _KINDS["ratings"]
+    reader = _Reader(kind, path.name, builder, False, None, unit_ids, None)
+
+    def start(layout: _FileLayout, bad: set[int], tick: _Ticker) -> _Batches | None:
+        at = dict(zip((fs.name for fs in kind.fields), layout.index, strict=True))
+        if at["unit_id"] >= layout.ncols or at["rating"] >= layout.ncols:
+            return None
+        return _RatingBatches(reader, layout, bad, tick, at, unit_ids, as_of, moments, into)
+
+    if not _read_batches(path, reader, start):
+        complained_from_ratings(path, builder, strict, unit_ids, as_of, moments, into)
+
+
+def _read_batches(path: Path, reader: _Reader,
+                  start: Callable[[_FileLayout, set[int], _Ticker], _Batches | None],
+                  progress: Callable[[int], None] | None = None) -> bool:
+    """Read a CSV file a batch of whole lines at a time into the :class:`_Batches` that
+    ``start`` makes from the file's header; ``False``, having read and reported nothing, when
+    the header does not suit batches (a repeated column, a delimiter of more than one
+    character, lines ending with a lone CR) or ``start`` says so (``None``). The rejections of
+    ``reader`` come out in line order."""
+    bad: set[int] = set()
+    tick = _Ticker(progress)
+    suited = False
+    try:
+        with path.open("rb") as f:
+            first = f.read(BATCH_BYTES)
+            while b"\n" not in first and b"\r" not in first:  # at least the header line
+                more = f.read(BATCH_BYTES)
+                if not more:
+                    break
+                first += more
+            if first.startswith(codecs.BOM_UTF8):
+                first = first[len(codecs.BOM_UTF8):]
+            if b"\x00" in first:
+                raise nul_bytes(reader.file)
+            cr, lf = first.find(b"\r"), first.find(b"\n")
+            if cr >= 0 and not 0 <= lf < cr and first[cr + 1:cr + 2] != b"\n":
+                return False  # lines that end with a lone CR: the row path's _LineEnds
+            cut = first.rfind(b"\n") + 1
+            if not cut:
+                return False
+            head = _csv_header(reader, iter(_decode_block(first[:cut], 1, bad)), bad)
+            if head is None:
+                suited = True
+                return True
+            layout = _FileLayout(reader, head)
+            if not layout.single or len(layout.delimiter) != 1:
+                return False
+            target = start(layout, bad, tick)
+            if target is None:
+                return False
+            suited = True
+            skip = 0
+            for _ in range(layout.header_no):
+                skip = first.index(b"\n", skip) + 1
+            pending = first[skip:]
+            del first
+            line = layout.header_no + 1
+            eof = False
+            while True:
+                while not eof and (len(pending) < BATCH_BYTES or b"\n" not in pending):
+                    more = f.read(BATCH_BYTES)
+                    if more:
+                        pending += more
+                    else:
+                        eof = True
+                cut = pending.rfind(b"\n", 0, BATCH_BYTES) + 1 or pending.find(b"\n") + 1
+                if not cut:
+                    break  # the end of the file (a last line with no line break: below)
+                chunk, pending = pending[:cut], pending[cut:]
+                if b"\x00" in chunk:
+                    raise nul_bytes(reader.file)
+                if not target.batch(chunk, line):
+                    # From here on, row by row (a quote may open a cell over several lines).
+                    later = _decoded_blocks(f, reader.file, bad, line + chunk.count(b"\n"),
+                                            pending)
+                    rest = itertools.chain(_decode_block(chunk, line, bad),
+                                           itertools.chain.from_iterable(later))
+                    target.rows(rest, line)
+                    pending = b""
+                    break
+                line += chunk.count(b"\n")
+            if pending:
+                if b"\x00" in pending:
+                    raise nul_bytes(reader.file)
+                target.rows(iter(_decode_block(pending, line, bad)), line)
+            target.finish()
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}",
+                         file=reader.file) from None
+    finally:
+        if suited:
+            reader.read += tick.read
+            reader.close()
+    rejections = reader.builder.rejections
+    rejections[:] = _in_line_order(rejections, reader.file)
+    return True
+
+
+def _moment(column: pl.Expr, shape: tuple[str, str] | None) -> tuple[pl.Expr, pl.Expr]:
+    """A moment column's cells as ``pl.Datetime("us")`` (null: empty) and whether each is a
+    cell the engine vouches for (empty, or in ``shape`` and a real moment)."""
+    import polars as pl
+
+    if shape is None:
+        return pl.lit(None, dtype=pl.Datetime("us")), column == ""
+    pattern, fmt = shape
+    parsed = column.str.strptime(pl.Datetime("us"), fmt, strict=False)
+    fits = column.str.contains(pattern)
+    value = pl.when(fits).then(parsed)
+    return value, (column == "") | value.is_not_null()
+
+
+def _shape_of(cells: pl.Series) -> tuple[str, str] | None:
+    """The moment shape of a column's first non-empty cell in a batch (the cells of another
+    shape are not vouched for: the row path reads them)."""
+    first = cells.filter(cells != "").head(1).to_list()
+    if not first:
+        return None
+    for shape in _SHAPES:
+        if re.match(shape[0], first[0]):
+            return shape
+    return None
+
+
+class _Batches:
+    """What :func:`_read_batches` hands a file to: clean batches (one row a line, every line
+    with the header's cells) to :meth:`_count` as lines of text, every other row to
+    :meth:`row` as the row path's reader yields it."""
+
+    def __init__(self, reader: _Reader, layout: _FileLayout, bad: set[int],
+                 tick: _Ticker) -> None:
+        self.reader = reader
+        self.layout = layout
+        self.ncols = layout.ncols
+        self.delimiter = layout.delimiter
+        self.bad = bad
+        self.tick = tick
+
+    def row(self, line: int, row: Any, index: list[int] | None) -> None:
+        raise NotImplementedError
+
+    def _count(self, lines: pl.Series, line: int) -> None:
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        pass
+
+    def rows(self, lines: Any, line: int) -> None:
+        """Lines (text) whose first is ``line``, row by row as the row path reads them."""
+        for item in _row_items(self.reader, self.layout, lines, line - 1, self.bad, self.tick):
+            self.row(*item)
+
+    def batch(self, chunk: bytes, line: int) -> bool:
+        """Count a batch of whole lines whose first is ``line``; ``False``, having taken
+        nothing, when the rest of the file must be read row by row."""
+        import polars as pl
+
+        if any(c in chunk for c in _AWKWARD):
+            return False
+        if b"\r" in chunk:
+            if chunk.count(b"\r\n") != chunk.count(b"\r"):
+                return False
+            chunk = chunk.replace(b"\r\n", b"\n")
+        if not chunk.isascii():
+            try:
+                text = chunk.decode("utf-8")
+            except UnicodeDecodeError:
+                return False
+            if "\x85" in text or "\u2028" in text or "\u2029" in text:
+                return False
+            del text
+        n = chunk.count(b"\n")
+        per = self.ncols - 1
+        delimiter = self.delimiter
+        if (chunk.startswith(b"\n") or b"\n\n" in chunk
+                or chunk.count(delimiter.encode()) != n * per):
+            self.rows(iter(_decode_block(chunk, line, self.bad)), line)
+            return True
+        lines = pl.read_csv(io.BytesIO(chunk), has_header=False, separator="\x1f",
+                            quote_char=None, schema={"l": pl.String})["l"]
+        longest = lines.str.len_bytes().max()
+        if (len(lines) != n or lines.null_count()
+                or not (lines.str.count_matches(delimiter, literal=True) == per).all()
+                # a line that may hold a cell the csv module refuses: the row path rejects it
+                or (isinstance(longest, int) and longest > csv.field_size_limit())):
+            self.rows(iter(_decode_block(chunk, line, self.bad)), line)
+            return True
+        self.tick.add(n)
+        self._count(lines, line)
+        return True
+
+    def _cells(self, lines: pl.Series) -> pl.DataFrame:
+        import polars as pl
+
+        names = [f"c{i}" for i in range(self.ncols)]
+        frame = pl.DataFrame({"l": lines}).select(
+            pl.col("l").str.split_exact(self.delimiter, self.ncols - 1)
+            .struct.rename_fields(names)).unnest("l")
+        return frame
+
+
+class _Engine(_Batches):
+    """Counts batches of rows with polars into the tally; the rows it cannot vouch for go to
+    the row path (``run``), as they would if that path read the whole file."""
+
+    def __init__(self, path: Path, counter: _RowCounter, run: _Rows, layout: _FileLayout,
+                 at: Mapping[str, int], claims: IdClaims, pos: Mapping[str, int],
+                 reader: _Reader, bad: set[int], tick: _Ticker) -> None:
+        import polars as pl
+
+        super().__init__(reader, layout, bad, tick)
+        self.path = path
+        self.counter = counter
+        self.run = run
+        self.at = at
+        self.claims = claims
+        self.pos = pos
+        self.held = Held()
+        ctx = counter.ctx
+        self.ctx = ctx
+        self.flag_parts = _flag_tables(reader.kind, layout.index, pos, layout.ncols)
+        self.derived = self.flag_parts[1]
+        self.unread = unread_checks(reader.kind, layout.index, layout.ncols)
+        self.unread_ok: list[dict[str, bool]] = [{} for _ in self.unread]
+        self.unit_of: dict[str, str | None] = {}
+        self.code_of: dict[str, str | None] = {}
+        self.info_of: dict[str, tuple[Any, Any]] = {}
+        self.fid_of: dict[str, int] = {}
+        # Each procedure's (paper, fee) pair as a small index (shapes are grouped by it).
+        self.pf_of: dict[str, int] = {}
+        self.pf_index: dict[tuple[Any, Any], int] = {}
+        self.pf_values: list[tuple[Any, Any]] = []
+        # Shapes by number, and the counts of the batches since the last hand-over.
+        self.sid_of: dict[tuple[Any, ...], int] = {}
+        self.shapes: list[tuple[Any, ...]] = []
+        self.sid_bits: list[int] = []
+        self.pending: list[tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]] = []
+        self.pending_rows = 0
+        self.flag_values: list[tuple[Any, ...]] = []
+        self.flag_index: dict[tuple[Any, ...], int] = {}
+        self.limit_of = population.procedure_limits(ctx.procedures)
+        self.kinds: dict[str, int] = {}
+        complained = ctx.complained
+        self.complained = pl.Series("complained", list(complained), dtype=pl.String) \
+            if complained else None
+        period, as_of = ctx.period, ctx.as_of
+        # The years the row path's calendar index covers: a 2.2 span outside it is the row
+        # path's (and so the record path's) to count.
+        lo = max(min(period.start.year, as_of.year) - 2, 1900)
+        hi = min(max(period.end.year, as_of.year) + 1, 2199)
+        self.table = population.calendar_table(ctx, lo, hi)
+
+    # -- rows outside a clean batch ------------------------------------------------------------
+
+    def row(self, line: int, row: Any, index: list[int] | None) -> None:
+        """One row as :func:`~chiso766.io.rowpath.tally_dossier_csv` takes it."""
+        if index is None:
+            self._one(line, row.id, row, None)
+            return
+        ident = row[self.at["id"]].strip()
+        if not ident:
+            self.run.rebuild(row, index, line, claimed=False)
+            return
+        self._one(line, ident, row, index)
+
+    def _one(self, line: int, ident: str, row: Any, index: list[int] | None) -> None:
+        h = hash(ident)
+        if not self.claims.claim(h):
+            self.held.add(line, h)
+            return
+        self.run.one(line, ident, row, index, h)
+
+    def finish(self) -> None:
+        self._hand_over()
+        if self.held:
+            _settle(self.path, self.reader, self.held, self.run, self.pos)
+        self.counter.flush()
+
+    # -- batches -------------------------------------------------------------------------------
+
+    def _count(self, lines: pl.Series, line: int) -> None:
+        import polars as pl
+
+        counter = self.counter
+        frame = self._cells(lines)
+        n = frame.height
+        id_col = f"c{self.at['id']}"
+        raw_ids = frame[id_col]
+        idents = raw_ids.str.strip_chars()
+        # -- ids claimed in line order (the first of two equal ids is the one claimed) -------
+        claim = self.claims.claim
+        sups = counter.supplements
+        any_sups = len(sups) > 0
+        slots, size = sups._slots, sups._size
+        ident_list = idents.to_list()
+        nameless = idents == ""
+        hashes = list(map(hash, ident_list))
+        if nameless.any():
+            claimed = [bool(ident) and claim(h) for ident, h in zip(ident_list, hashes,
+                                                                  strict=True)]
+        else:
+            claimed = list(map(claim, hashes))
+        # Rows whose id may have supplement requests (its hash's first slot is taken).
+        maybe = [i for i, (h, c) in enumerate(zip(hashes, claimed, strict=True))
+                 if c and slots[h % size]] if any_sups else []
+        special = (raw_ids != idents) | (idents.str.len_chars() > v.MAX_ID_LENGTH)
+
+        # -- units and procedures, decided once per spelling by the row path's rules ---------
+        unit_raw = frame[f"c{self.at['unit_id']}"]
+        code_raw = frame[f"c{self.at['procedure_code']}"]
+        for raw in unit_raw.unique().to_list():
+            if raw not in self.unit_of:
+                state = counter.units.get(raw) or counter._unit(raw)
+                self.unit_of[raw] = state[0] if state is not None and raw.strip() == raw \
+                    else None
+        for raw in code_raw.unique().to_list():
+            if raw not in self.code_of:
+                info = counter.procs.get(raw) or counter._proc(raw)
+                ok = info is not None and raw.strip() == raw
+                self.code_of[raw] = info[0] if info is not None and ok else None
+                if info is not None and ok:
+                    self.info_of[info[0]] = info[1]
+        units = unit_raw.replace_strict(self.unit_of, default=None, return_dtype=pl.String)
+        codes = code_raw.replace_strict(self.code_of, default=None, return_dtype=pl.String)
+        special = special | units.is_null() | codes.is_null()
+
+        # -- cells the count does not read but the record reader converts -------------------
+        for (column, conv), memo in zip(self.unread, self.unread_ok, strict=True):
+            cells = frame[f"c{column}"]
+            if len(memo) > 50_000:
+                memo.clear()  # many distinct cells (a number column): memory stays flat
+            for cell in cells.unique().to_list():
+                if cell not in memo:
+                    memo[cell] = cell_ok(conv, cell)
+            special = special | ~cells.replace_strict(memo, default=False,
+                                                      return_dtype=pl.Boolean)
+
+        # -- words and flags: each distinct combination decided by the row path's tables ----
+        fids = self._flags(frame)
+        special = special | (fids < 0)
+
+        # -- moments ---------------------------------------------------------------------------
+        moments: dict[str, pl.Expr] = {}
+        checks: list[pl.Expr] = []
+        for name in _MOMENT_FIELDS:
+            i = self.at[name]
+            if i >= self.ncols:
+                moments[name] = pl.lit(None, dtype=pl.Datetime("us"))
+                continue
+            value, ok = _moment(pl.col(f"c{i}"), _shape_of(frame[f"c{i}"]))
+            moments[name] = value
+            checks.append(ok)
+        typed = frame.select(
+            *(value.alias(name) for name, value in moments.items()),
+            pl.all_horizontal(checks).alias("ok") if checks else pl.lit(True).alias("ok"),
+        )
+        receipt = pl.coalesce("received_at", "submitted_at")
+        before = [pl.col(name) < receipt for name in
+                  ("due_at", "finished_at", "returned_at", "stopped_at", "new_due_at")]
+        odd = typed.select(
+            (~pl.col("ok") | receipt.is_null() | pl.any_horizontal(before).fill_null(False))
+            .alias("odd"))["odd"]
+        special = special | odd
+
+        # -- supplement requests: each dossier's chain from the row path's index ------------
+        special_list = special.to_list()
+        keys: list[int] = []
+        requested: list[int] = []
+        supplied: list[int | None] = []
+        chains: dict[int, int] = {}
+        if maybe:
+            receipts = typed.select(receipt.alias("r"))["r"]
+            for i in maybe:
+                if special_list[i]:
+                    continue
+                k = sups.first(ident_list[i], hashes[i])
+                if k < 0:
+                    continue
+                chain = sups.chain(k)
+                previous = to_us(receipts[i])
+                ordered = True
+                for j in chain:
+                    req = sups.requested_us(j)
+                    if req < previous:
+                        ordered = False  # unsorted or before receipt: the record path sorts
+                        break
+                    previous = req
+                if not ordered:
+                    special_list[i] = True
+                    continue
+                chains[i] = k
+                for j in chain:
+                    keys.append(i)
+                    requested.append(sups.requested_us(j) - _EPOCH_US)
+                    us = sups.supplied_us(j)
+                    supplied.append(None if us < 0 else us - _EPOCH_US)
+            special = pl.Series(special_list)
+
+        # -- the rows the engine vouches for, as the columnar form of the rules reads them ---
+        keep = pl.Series(claimed) & ~special & ~nameless
+        dossiers = typed.drop("ok").with_columns(
+            unit=units, code=codes, fid=fids, ident=idents,
+            key=pl.int_range(0, n, dtype=pl.Int64),
+        ).filter(keep)
+        if dossiers.height:
+            self._vouched(dossiers, keys, requested, supplied, chains, special_list)
+
+        # -- the other rows, in line order, to the row path -----------------------------------
+        run, index = self.run, self.layout.index
+        delimiter = self.delimiter
+        nameless_list = nameless.to_list()
+        others = (pl.Series(special_list, dtype=pl.Boolean) | nameless).arg_true().to_list()
+        for i in others:
+            if nameless_list[i]:
+                run.rebuild(lines[i].split(delimiter), index, line + i, claimed=False)
+            elif claimed[i]:
+                run.one(line + i, ident_list[i], lines[i].split(delimiter), index, hashes[i])
+        held = self.held
+        for i in [i for i, c in enumerate(claimed) if not c]:
+            if not nameless_list[i]:
+                held.add(line + i, hashes[i])
+
+
+    def _vouched(self, dossiers: pl.DataFrame, keys: list[int], requested: list[int],
+                 supplied: list[int | None], chains: dict[int, int],
+                 special_list: list[bool]) -> None:
+        """Count the rows the engine vouches for with the columnar form of the rules; a row
+        the form leaves to the row path is marked in ``special_list``."""
+        import polars as pl
+
+        ctx, sups = self.ctx, self.counter.supplements
+        moment = pl.Datetime("us")
+        requests = pl.DataFrame(
+            {"key": keys, "requested_at": requested, "supplied_at": supplied},
+            schema={"key": pl.Int64, "requested_at": pl.Int64, "supplied_at": pl.Int64},
+        ).with_columns(pl.col("requested_at").cast(moment), pl.col("supplied_at").cast(moment))
+        aggregates = population.supplement_aggregates(requests, ctx.as_of)
+        dossiers = dossiers.join(aggregates, on="key", how="left").sort("key").with_columns(
+            asked=pl.col("asked").fill_null(0),
+            applicant=pl.col("applicant").fill_null(timedelta(0)),
+        )
+        for code in dossiers["code"].unique().to_list():
+            if code not in self.kinds:
+                self.kinds[code] = population.unit_kind(self.limit_of(code))
+        dossiers = dossiers.with_columns(
+            statutory_due=population.statutory_due(dossiers, ctx, self.limit_of),
+            unit_kind=pl.col("code").replace_strict(self.kinds, return_dtype=pl.Int64),
+            complained=(pl.col("ident").is_in(pl.lit(self.complained).implode())
+                        if self.complained is not None
+                        else pl.lit(False)),
+        )
+        shaped = population.shape_columns(dossiers, ctx, self.table)
+        # A 2.2 span outside the calendar index: the row path's (as it would be there).
+        outside = shaped.filter(pl.col("counted") & pl.col("timed") & pl.col("days").is_null())
+        if outside.height:
+            for i in outside["key"].to_list():
+                special_list[i] = True
+            shaped = shaped.filter(~(pl.col("counted") & pl.col("timed")
+                                     & pl.col("days").is_null()))
+        for i in shaped["key"].to_list():
+            k = chains.get(i, -1)
+            if k >= 0:
+                sups.mark_used(k)
+        self._add(shaped.filter(pl.col("counted")))
+
+
+    def _flags(self, frame: pl.DataFrame) -> pl.Series:
+        """Each row's flag values as an index into :attr:`flag_values` (-1: not plain)."""
+        import polars as pl
+
+        parts: list[pl.Expr] = []
+        present: list[bool] = []
+        for name in _FLAG_FIELDS:
+            i = self.at[name]
+            present.append(i < self.ncols)
+            if i < self.ncols:
+                parts.append(pl.col(f"c{i}"))
+        if self.derived:
+            code = pl.col(f"c{self.at['result_code']}").str.strip_chars() != ""
+            path = pl.col(f"c{self.at['result_file']}").str.strip_chars() != ""
+            parts.append(pl.when(code & path).then(pl.lit("1")).otherwise(pl.lit("0")))
+        if not parts:
+            keys = pl.Series([""] * frame.height)
+        else:
+            keys = frame.select(pl.concat_str(parts, separator="\x1f").alias("k"))["k"]
+        for key in keys.unique().to_list():
+            if key in self.fid_of:
+                continue
+            cells = iter(key.split("\x1f")) if parts else iter(())
+            values: list[Any] = [next(cells) if here else None for here in present]
+            if self.derived:
+                values.append(next(cells) == "1")
+            tup = tuple(values)
+            memo = self.counter.flags
+            flags = memo[tup] if tup in memo else self.counter._flags(tup, self.flag_parts)
+            if flags is None:
+                self.fid_of[key] = -1
+                continue
+            fid = self.flag_index.get(flags)
+            if fid is None:
+                fid = self.flag_index[flags] = len(self.flag_values)
+                self.flag_values.append(flags)
+            self.fid_of[key] = fid
+        return keys.replace_strict(self.fid_of, return_dtype=pl.Int64)
+
+    def _add(self, counted: pl.DataFrame) -> None:
+        """Count the batch's dossiers: by shape per unit, each procedure's marks (the union of
+        its dossiers' shapes' marks) and the 2.2 sums per unit and procedure, kept as small
+        frames until :meth:`_hand_over` gives them to the row path's per-unit dictionaries."""
+        import polars as pl
+
+        if not counted.height:
+            return
+        counter = self.counter
+        auth = counter.auth
+        bits_of = counter.bits
+        pf_of = self.pf_of
+        for code in counted["code"].unique().to_list():
+            if code not in pf_of:
+                pair = self.info_of[code]
+                pf = self.pf_index.get(pair)
+                if pf is None:
+                    pf = self.pf_index[pair] = len(self.pf_values)
+                    self.pf_values.append(pair)
+                pf_of[code] = pf
+        keyed = counted.with_columns(
+            pf=pl.col("code").replace_strict(pf_of, return_dtype=pl.Int64))
+        key = ["pf", "fid", "received", "submitted", "verdict", "complained"]
+        # Each distinct shape gets a number once (its fields and procedure marks are kept).
+        shapes = keyed.select(key).unique()
+        sids: list[int] = []
+        for row in shapes.iter_rows():
+            sid = self.sid_of.get(row)
+            if sid is None:
+                pf, fid, received, submitted, verdict, complained = row
+                shape = (received, submitted, verdict, complained, *self.pf_values[pf],
+                         *self.flag_values[fid])
+                bits = bits_of.get(shape)
+                if bits is None:
+                    bits = bits_of[shape] = shape_marks(DossierShape(*shape)) | auth
+                sid = self.sid_of[row] = len(self.shapes)
+                self.shapes.append(shape)
+                self.sid_bits.append(bits)
+            sids.append(sid)
+        shapes = shapes.with_columns(
+            sid=pl.Series(sids, dtype=pl.Int64),
+            bits=pl.Series([self.sid_bits[sid] for sid in sids], dtype=pl.Int64))
+        keyed = keyed.join(shapes, on=key, how="left")
+        self.pending.append((
+            keyed.group_by(["unit", "sid"]).agg(pl.len().cast(pl.Int64).alias("n")),
+            keyed.filter(pl.col("bits") != 0).select("unit", "code", "bits").unique(),
+            keyed.filter(pl.col("timed") & (pl.col("unit_kind") != population.OTHER_UNIT))
+            .group_by(["unit", "code"]).agg(
+                pl.col("days").sum(), pl.col("value").sum(), pl.col("office_us").sum(),
+                pl.len().cast(pl.Int64).alias("k"), pl.col("unit_kind").first()),
+        ))
+        self.pending_rows += sum(frame.height for frame in self.pending[-1])
+        other = counted.filter(pl.col("timed") & (pl.col("unit_kind") == population.OTHER_UNIT))
+        if other.height:
+            values = population.scalar_values(other, self.ctx, self.limit_of)
+            for (unit, code, days), value in zip(
+                    other.select("unit", "code", "days").iter_rows(), values, strict=True):
+                self._time(unit, code, days, value, 1)
+        if self.pending_rows > _PENDING_ROWS:
+            self._compact()
+            if self.pending_rows > _PENDING_ROWS // 2:
+                self._hand_over()
+
+    def _compact(self) -> None:
+        """Sum the kept counts of many batches into one frame each (each (unit, shape) and
+        (unit, procedure) once): memory stays in proportion to the distinct keys, and the
+        tally's accumulators are folded once at the end instead of after every few batches."""
+        import polars as pl
+
+        cells_parts, marks_parts, times_parts = zip(*self.pending, strict=True)
+        cells = pl.concat(cells_parts).group_by(["unit", "sid"]).agg(pl.col("n").sum())
+        marks = pl.concat(marks_parts).unique()
+        times = pl.concat(times_parts).group_by(["unit", "code"]).agg(
+            pl.col("days").sum(), pl.col("value").sum(), pl.col("office_us").sum(),
+            pl.col("k").sum(), pl.col("unit_kind").first())
+        self.pending = [(cells, marks, times)]
+        self.pending_rows = cells.height + marks.height + times.height
+
+    def _hand_over(self) -> None:
+        """Give the counts kept since the last hand-over to the row path's per-unit
+        dictionaries, each (unit, shape), (unit, procedure) once, and those to the tally."""
+        import polars as pl
+
+        if not self.pending:
+            return
+        counter = self.counter
+        by_id = counter.by_id
+        cells_parts, marks_parts, times_parts = zip(*self.pending, strict=True)
+        self.pending = []
+        self.pending_rows = 0
+        shapes = self.shapes
+        for unit, sid, k in pl.concat(cells_parts).group_by(["unit", "sid"]).agg(
+                pl.col("n").sum()).iter_rows():
+            cells = by_id[unit][1]
+            shape = shapes[sid]
+            cells[shape] = cells.get(shape, 0) + k
+        marks = pl.concat(marks_parts)
+        if marks.height:
+            width = max(self.sid_bits).bit_length()
+            ors = marks.group_by(["unit", "code"]).agg(
+                *(((pl.col("bits") & (1 << b)) != 0).any().alias(f"b{b}")
+                  for b in range(width))).select(
+                "unit", "code", pl.sum_horizontal(
+                    pl.col(f"b{b}").cast(pl.Int64) * (1 << b) for b in range(width)))
+            for unit, code, bits in ors.iter_rows():
+                mine = by_id[unit][2]
+                mine[code] = mine.get(code, 0) | bits
+        hours = population.WORKING_HOURS
+        for unit, code, days, value, office_us, k, kind in pl.concat(times_parts).group_by(
+                ["unit", "code"]).agg(
+                    pl.col("days").sum(), pl.col("value").sum(), pl.col("office_us").sum(),
+                    pl.col("k").sum(), pl.col("unit_kind").first()).iter_rows():
+            # Working hours: the sum of each dossier's Fraction(office_us, HOUR_US).
+            self._time(unit, code, days,
+                       Fraction(office_us, population.HOUR_US) if kind == hours else value, k)
+        counter.flush()
+
+    def _time(self, unit: str, code: str, days: int, value: Any, k: int) -> None:
+        times = self.counter.by_id[unit][3]
+        triple = times.get(code)
+        if triple is None:
+            times[code] = [days, value, k]
+        else:
+            triple[0] += days
+            triple[1] += value
+            triple[2] += k
+
+
+def _moment_column(frame: pl.DataFrame, column: int, ncols: int) -> tuple[pl.Series, pl.Series]:
+    """A moment column of a batch: values in the row path's microseconds (null: empty or
+    absent) and whether each cell is one the engine vouches for (empty, absent, or a plain
+    moment the row path's :class:`~.rowpath.MomentCells` reads to that value)."""
+    import polars as pl
+
+    if column >= ncols:
+        return (pl.Series([None] * frame.height, dtype=pl.Int64),
+                pl.Series([True] * frame.height, dtype=pl.Boolean))
+    name = f"c{column}"
+    value, ok = _moment(pl.col(name), _shape_of(frame[name]))
+    got = frame.select((value.dt.epoch("us") + _EPOCH_US).alias("v"), ok.alias("ok"))
+    return got["v"], got["ok"]
+
+
+class _SupplementBatches(_Batches):
+    """Adds the requests of a supplements file to a :class:`~.rowpath.SupplementIndex` a batch
+    at a time: a plain row (an id, a request moment, no answer or a later one) is added as it
+    is, any other goes to the row path's handling of one row, in line order."""
+
+    def __init__(self, reader: _Reader, layout: _FileLayout, bad: set[int], tick: _Ticker,
+                 at: Mapping[str, int], moments: MomentCells, index: SupplementIndex) -> None:
+        super().__init__(reader, layout, bad, tick)
+        self.at = at
+        self.index = index
+        self.take = supplement_rows(reader, moments, index.add)
+
+    def row(self, line: int, row: Any, index: list[int] | None) -> None:
+        self.take(line, row, index)
+
+    def _count(self, lines: pl.Series, line: int) -> None:
+        import polars as pl
+
+        frame = self._cells(lines)
+        at, ncols = self.at, self.ncols
+        idents = frame[f"c{at['dossier_id']}"].str.strip_chars()
+        requested, req_ok = _moment_column(frame, at["requested_at"], ncols)
+        supplied, sup_ok = _moment_column(frame, at["supplied_at"], ncols)
+        plain = pl.DataFrame({"i": idents, "r": requested, "ro": req_ok, "s": supplied,
+                              "so": sup_ok}).select(
+            (pl.col("i") != "") & (pl.col("i").str.len_chars() <= v.MAX_ID_LENGTH)
+            & pl.col("ro") & pl.col("r").is_not_null() & pl.col("so")
+            & (pl.col("s").is_null() | (pl.col("s") >= pl.col("r")))).to_series()
+        add, take, index = self.index.add, self.take, self.layout.index
+        delimiter = self.delimiter
+        for i, (ok, ident, req, sup) in enumerate(zip(
+                plain.to_list(), idents.to_list(), requested.to_list(), supplied.to_list(),
+                strict=True)):
+            if ok:
+                add(ident, req, sup, line + i)
+            else:
+                take(line + i, lines[i].split(delimiter), index)
+
+
+class _RatingBatches(_Batches):
+    """Reads the disliked dossiers (criterion 5.4) out of batches of a ratings file."""
+
+    def __init__(self, reader: _Reader, layout: _FileLayout, bad: set[int], tick: _Ticker,
+                 at: Mapping[str, int], unit_ids: Container[str] | None, as_of: datetime,
+                 moments: MomentCells, into: set[str]) -> None:
+        super().__init__(reader, layout, bad, tick)
+        self.at = at
+        self.unit_ids = unit_ids
+        self.into = into
+        self.limit = to_us(as_of)
+        self.take = rating_rows(reader, unit_ids, as_of, moments, into)
+        kind = reader.kind
+        self.table = _fast_table(kind.fields[[fs.name for fs in kind.fields]
+                                             .index("rating")]) or {}
+        self.bad_of: dict[str, int] = {}  # rating spelling -> 1 a dislike, 0 other, -1 odd
+        self.unit_ok: dict[str, bool] = {}
+
+    def row(self, line: int, row: Any, index: list[int] | None) -> None:
+        self.take(line, row, index)
+
+    def _count(self, lines: pl.Series, line: int) -> None:
+        import polars as pl
+
+        frame = self._cells(lines)
+        at, ncols = self.at, self.ncols
+        ratings = frame[f"c{at['rating']}"]
+        for cell in ratings.unique().to_list():
+            if cell not in self.bad_of:
+                value = self.table.get(cell)
+                self.bad_of[cell] = -1 if value is None else int(value is RatingValue.BAD)
+        units = frame[f"c{at['unit_id']}"]
+        unit_ids = self.unit_ids
+        for cell in units.unique().to_list():
+            if cell not in self.unit_ok:
+                self.unit_ok[cell] = bool(cell) and cell.strip() == cell and len(
+                    cell) <= v.MAX_ID_LENGTH and (unit_ids is None or cell in unit_ids)
+        rated, rated_ok = _moment_column(frame, at["rated_at"], ncols)
+        has_id = at["dossier_id"] < ncols
+        idents = frame[f"c{at['dossier_id']}"].str.strip_chars() if has_id else pl.Series(
+            [""] * frame.height, dtype=pl.String)
+        table = pl.DataFrame({
+            "bad": ratings.replace_strict(self.bad_of, return_dtype=pl.Int64),
+            "unit": units.replace_strict(self.unit_ok, return_dtype=pl.Boolean),
+            "r": rated, "ro": rated_ok, "i": idents})
+        plain = table.select(
+            (pl.col("bad") >= 0) & pl.col("unit") & pl.col("ro")
+            & (pl.col("i").str.len_chars() <= v.MAX_ID_LENGTH)).to_series()
+        disliked = table.filter(
+            plain & (pl.col("bad") == 1) & (pl.col("i") != "")
+            & (pl.col("r").is_null() | (pl.col("r") <= self.limit)))["i"]
+        self.into.update(disliked.to_list())
+        index, delimiter = self.layout.index, self.delimiter
+        for i in (~plain).arg_true().to_list():
+            self.take(line + i, lines[i].split(delimiter), index)

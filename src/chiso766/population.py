@@ -1,0 +1,482 @@
+"""Who a dossier counts for, and whether it was handled on time: docs/rules.md "Populations" and
+"Was a dossier handled on time?" as the counting applies them, each rule written twice side by
+side — as a scalar function over one :class:`~chiso766.records.Dossier` and as polars
+expressions over a table of dossiers — with the clause cited once, above both.
+
+The scalar form, :func:`dossier_shape`, is what :meth:`Tally.add_dossier
+<chiso766.tally.Tally.add_dossier>` counts every record with. The columnar form,
+:func:`shape_columns`, is what the columnar engine (:mod:`chiso766.io.columnar`) counts clean
+rows of a dossiers file with: a frame of typed dossier columns (:data:`MOMENT_COLUMNS` as
+``pl.Datetime("us")``, plus the per-dossier supplement aggregates of
+:func:`supplement_aggregates` and the due date of :func:`statutory_due`) becomes, per dossier,
+the fields of :class:`~chiso766.criteria.base.DossierShape` the rules decide (``received``,
+``submitted``, ``verdict``) and its 2.2 processing time (``timed``, ``days``, ``value``,
+``office_us``). The
+test suite draws dossiers and requires both forms to agree dossier by dossier
+(``tests/property/test_population_forms.py``), and a mutation check changes the columnar rules
+one at a time and requires the tests to notice (``tests/mutation_check.py -k population``).
+
+Two rules are not written as expressions; the columnar form calls the scalar code for just the
+rows that need it:
+
+* the statutory due date of a dossier with no recorded one (``NgayHenTra``): working days,
+  calendar days, months, hours and same-day limits each move the receipt along the working
+  calendar (docs/rules.md "Due dates"); :func:`statutory_due` computes it once per distinct
+  (receipt, procedure) with :func:`~chiso766.deadlines.due_at`'s own code;
+* the 2.2 value of a procedure whose limit is in months (whole months as the limit counts them
+  plus the rest of the next): :func:`scalar_values` calls
+  :func:`~chiso766.deadlines.measure_processing` for those rows. Working days, calendar days
+  and working hours (also same-day limits: office time, :func:`_office_us`) are columnar.
+
+The working calendar is joined as a table (:func:`calendar_table`: date → the running count of
+working days, from :meth:`WorkingCalendar.cumulative_index
+<chiso766.calendar.WorkingCalendar.cumulative_index>`). Verdict reasons are never built here:
+counting needs the verdict, not its explanation (:func:`~chiso766.deadlines.classify` gives
+both).
+
+polars is an optional dependency (the ``fast`` extra): it is imported inside the columnar
+functions only.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, time, timedelta
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from .calendar import MAX_YEAR, MIN_YEAR
+from .criteria.base import Context, DossierShape, Verdict
+from .deadlines import (
+    _due_from,
+    applicant_time,
+    classify,
+    effective_end,
+    measure_processing,
+    processing_unit,
+)
+from .errors import MissingDataError
+from .records import Channel, Dossier, Timeliness
+from .timelimits import TimeLimit
+
+if TYPE_CHECKING:
+    import polars as pl
+
+__all__ = [
+    "MOMENT_COLUMNS",
+    "Timing",
+    "calendar_table",
+    "dossier_shape",
+    "scalar_values",
+    "shape_columns",
+    "statutory_due",
+    "supplement_aggregates",
+]
+
+#: A dossier's 2.2 processing time: (working days, value in its procedure's unit).
+Timing = tuple[int, Fraction]
+
+#: The moment columns of the dossier frame (``pl.Datetime("us")``, null when not given).
+MOMENT_COLUMNS = ("received_at", "submitted_at", "due_at", "finished_at", "returned_at",
+                  "stopped_at")
+
+#: How 2.2 measures a procedure (column ``unit_kind``): its own unit is working days (also
+#: with no limit), calendar days, working hours (also a same-day limit), or months
+#: (:func:`scalar_values`).
+WORKING_DAYS, CALENDAR_DAYS, WORKING_HOURS, OTHER_UNIT = 0, 1, 2, 3
+#: Microseconds in an hour: a working-hours value is ``Fraction(office_us, HOUR_US)``.
+HOUR_US = 3_600_000_000
+_DAY_US = 24 * HOUR_US
+
+
+def unit_kind(limit: TimeLimit | None) -> int:
+    """The ``unit_kind`` of a procedure with this time limit (docs/rules.md "2.2")."""
+    unit = processing_unit(limit)
+    return {"working_days": WORKING_DAYS, "calendar_days": CALENDAR_DAYS,
+            "working_hours": WORKING_HOURS}.get(unit, OTHER_UNIT)
+
+
+# ---------------------------------------------------------------------------------------------
+# the scalar form
+
+
+def dossier_shape(d: Dossier, ctx: Context) -> tuple[DossierShape, Timing | None]:
+    """What the criteria count about ``d`` at ``ctx.as_of``, and its 2.2 processing time when
+    it counts for 2.2 (docs/rules.md "Populations"; the verdict: "Was a dossier handled on
+    time?"):
+
+    - received in the period: ``received_at`` on a date of the period (1.4, 3.3, 3.4, 3.6);
+      ``submitted_at`` stands in for a missing ``received_at`` only for 3.2 and 3.5;
+    - the period's population P (2.1, 4.1–4.5b, 5.4): received in the period, plus received
+      earlier and not ended before it started — a dossier with no ``received_at`` is never in P;
+    - 2.2: received in the period and finished or returned by ``as_of``.
+
+    The columnar form of the same rules is :func:`shape_columns`.
+    """
+    period = ctx.period
+    start = period.start_moment
+    received_at = d.received_at
+    receipt = d.receipt
+    received = received_at is not None and start <= received_at \
+        and received_at.date() <= period.end
+    submitted = start <= receipt and receipt.date() <= period.end
+    end, _ = effective_end(d, ctx.as_of)
+    in_population = received or (received_at is not None and received_at < start
+                                 and (end is None or end >= start))
+    proc = ctx.procedures.get(d.procedure_code)
+    verdict = Verdict.OUT
+    if in_population:
+        try:
+            status = classify(d, proc, calendar=ctx.calendar, as_of=ctx.as_of,
+                              policy=ctx.policy, counting=ctx.counting).status
+        except MissingDataError:
+            verdict = Verdict.UNCLASSIFIED
+        else:
+            verdict = _VERDICTS[status]
+    timing: Timing | None = None
+    if received:
+        # The result: finished, else returned — whichever had happened by the evaluation moment.
+        result = next((m for m in (d.finished_at, d.returned_at)
+                       if m is not None and m <= ctx.as_of), None)
+        if result is not None:
+            assert received_at is not None
+            timing = measure_processing(
+                received_at, result - applicant_time(d, ctx.as_of),
+                proc.time_limit if proc is not None else None, ctx.calendar, ctx.policy)
+    paid = d.paid_online
+    shape = DossierShape(
+        received=received, submitted=submitted, verdict=verdict,
+        complained=d.id in ctx.complained, online=d.channel is Channel.ONLINE,
+        paper=proc.requires_paper_result if proc is not None else None,
+        fee=proc.has_fee if proc is not None else None, synced=d.synced_to_portal,
+        electronic_result=d.has_electronic_result, paid=None if paid is None else int(paid),
+        fee_data=d.has_fee_data, digitized=d.components_digitized,
+        reuses=d.reuses_digitized_data, personal_store=d.uses_personal_data_store,
+        population=d.uses_population_data,
+    )
+    return shape, timing
+
+
+_VERDICTS = {
+    Timeliness.EARLY: Verdict.IN_TIME, Timeliness.ON_TIME: Verdict.IN_TIME,
+    Timeliness.LATE: Verdict.LATE, Timeliness.PENDING_IN_TIME: Verdict.PENDING_IN_TIME,
+    Timeliness.PENDING_LATE: Verdict.PENDING_LATE,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# the columnar form
+
+
+def supplement_aggregates(requests: pl.DataFrame, as_of: datetime, key: str = "key",
+                          ) -> pl.DataFrame:
+    """Per dossier (``key``), what the rules read of its supplement requests (columns
+    ``requested_at``, ``supplied_at``: ``pl.Datetime("us")``, the answer null while
+    unanswered), at the evaluation moment ``as_of`` (docs/rules.md "Was a dossier handled on
+    time?", rule 3; the applicant's time also in "2.2"):
+
+    - ``asked``: the requests made by ``as_of`` (a request made later has not happened yet);
+    - ``applicant``: the applicant's time, ``supplied_at − requested_at`` summed over the
+      requests answered by ``as_of`` (the scalar :func:`~chiso766.deadlines.applicant_time`);
+    - ``open_at``: with exactly one request made by ``as_of`` and not answered by then, the
+      moment it was made — the end of processing of a dossier with no other end (the scalar
+      :func:`~chiso766.deadlines.effective_end`); null otherwise.
+    """
+    import polars as pl
+
+    req, sup = pl.col("requested_at"), pl.col("supplied_at")
+    made = req <= as_of
+    answered = made & sup.is_not_null() & (sup <= as_of)
+    grouped = requests.group_by(key).agg(
+        asked=made.sum().cast(pl.Int64),
+        applicant=pl.when(answered).then(sup - req).otherwise(
+            pl.duration(microseconds=0)).sum(),
+        open_at=pl.when(made & ~answered).then(req).max(),
+    )
+    return grouped.with_columns(
+        open_at=pl.when(pl.col("asked") == 1).then(pl.col("open_at")))
+
+
+def statutory_due(frame: pl.DataFrame, ctx: Context,
+                  limit_of: Callable[[str], TimeLimit | None]) -> pl.Series:
+    """The due moment of each dossier of ``frame`` with no recorded one, computed from its
+    receipt and its procedure's time limit without any supplement adjustment (docs/rules.md
+    "Was a dossier handled on time?", rule 1; "Due dates"); null where a due date is
+    recorded, where the procedure has no time limit (the dossier cannot be judged), or where
+    the dossier is not in the period's population (never judged). ``frame`` has the
+    :data:`MOMENT_COLUMNS`, ``code`` (the procedure code) and the supplement aggregates;
+    ``limit_of(code)`` gives a procedure's time limit.
+
+    The scalar code (:func:`~chiso766.deadlines.due_at`'s) runs once per distinct
+    (receipt, procedure) of those rows: a limit in working days, calendar days, months, hours
+    or the same day moves along the calendar in ways written once, there.
+    """
+    import polars as pl
+
+    need = frame.with_row_index("_row").filter(
+        pl.col("due_at").is_null() & _in_population(ctx))
+    receipt = pl.coalesce("received_at", "submitted_at")
+    if need.height == 0:
+        return pl.Series("statutory_due", [None] * frame.height, dtype=pl.Datetime("us"))
+    pairs = need.select(receipt.alias("_receipt"), pl.col("code")).unique()
+    dues: dict[tuple[datetime, str], datetime | None] = {}
+    for moment, code in pairs.iter_rows():
+        limit = limit_of(code)
+        dues[moment, code] = None if limit is None else _due_from(
+            moment, limit, ctx.calendar, ctx.policy)
+    table = pl.DataFrame(
+        {"_receipt": [k[0] for k in dues], "code": [k[1] for k in dues],
+         "statutory_due": list(dues.values())},
+        schema={"_receipt": pl.Datetime("us"), "code": pl.String,
+                "statutory_due": pl.Datetime("us")})
+    found = need.select("_row", receipt.alias("_receipt"), "code").join(
+        table, on=["_receipt", "code"], how="left")
+    out = pl.DataFrame({"_row": pl.int_range(0, frame.height, eager=True, dtype=pl.UInt32)})
+    return out.join(found.select(pl.col("_row").cast(pl.UInt32), "statutory_due"), on="_row",
+                    how="left").sort("_row")["statutory_due"]
+
+
+def calendar_table(ctx: Context, first_year: int, last_year: int) -> pl.DataFrame:
+    """The working calendar as a table: ``date`` → ``working_index``, the number of working
+    days from the start of the table to that date, so that
+    ``working_days_between(a, b) == index(b) − index(a)`` (docs/calendar.md), and
+    ``working`` (1 on a working day, else 0). Years are clamped to those the calendar
+    covers."""
+    import polars as pl
+
+    first_year, last_year = max(first_year, MIN_YEAR), min(last_year, MAX_YEAR)
+    base, cum = ctx.calendar.cumulative_index(first_year, last_year)
+    first = date(first_year, 1, 1).toordinal()
+    last = date(last_year, 12, 31).toordinal()
+    index = [cum[o - base] for o in range(first, last + 1)]
+    working = [int(ctx.calendar.is_working_day(date.fromordinal(first)))] + [
+        b - a for a, b in itertools.pairwise(index)]
+    return pl.DataFrame({
+        "date": pl.date_range(date.fromordinal(first), date.fromordinal(last), eager=True),
+        "working_index": pl.Series(index, dtype=pl.Int64),
+        "working": pl.Series(working, dtype=pl.Int64),
+    })
+
+
+def _by_as_of(name: str, as_of: datetime) -> pl.Expr:
+    """The moment ``name`` when it happened by ``as_of`` (docs/rules.md "The evaluation
+    moment": anything dated after it has not happened yet), else null."""
+    import polars as pl
+
+    col = pl.col(name)
+    return pl.when(col <= as_of).then(col)
+
+
+def _ended(as_of: datetime) -> pl.Expr:
+    """docs/rules.md "Was a dossier handled on time?" rule 2 and 3 (the end of processing):
+    the first of finished, returned, stopped that happened by ``as_of``; else, with exactly one
+    request unanswered (``open_at``), the request moment; else null (still in progress).
+    Scalar form: :func:`~chiso766.deadlines.effective_end`."""
+    import polars as pl
+
+    return pl.coalesce(_by_as_of("finished_at", as_of), _by_as_of("returned_at", as_of),
+                       _by_as_of("stopped_at", as_of),
+                       pl.when(pl.col("asked") == 1).then(pl.col("open_at")))
+
+
+def _result(as_of: datetime) -> pl.Expr:
+    """The result (2.2, and the exception of the more-than-one-request rule): finished, else
+    returned, whichever had happened by ``as_of``."""
+    import polars as pl
+
+    return pl.coalesce(_by_as_of("finished_at", as_of), _by_as_of("returned_at", as_of))
+
+
+def _received(ctx: Context) -> pl.Expr:
+    """docs/rules.md "Populations", *received in the period*: ``received_at`` on a date of the
+    period (``submitted_at`` never stands in)."""
+    import polars as pl
+
+    period = ctx.period
+    rec = pl.col("received_at")
+    return (rec.is_not_null() & (rec >= period.start_moment)
+            & (rec.dt.date() <= period.end)).fill_null(False)
+
+
+def _submitted(ctx: Context) -> pl.Expr:
+    """docs/rules.md "Populations", the population of 3.2 and 3.5: ``received_at`` — or
+    ``submitted_at`` when there is none — on a date of the period."""
+    import polars as pl
+
+    period = ctx.period
+    receipt = pl.coalesce("received_at", "submitted_at")
+    return (receipt.is_not_null() & (receipt >= period.start_moment)
+            & (receipt.dt.date() <= period.end)).fill_null(False)
+
+
+def _in_population(ctx: Context) -> pl.Expr:
+    """docs/rules.md "Populations", the period's population P: received in the period, plus
+    received earlier and not ended before the period started; never without ``received_at``.
+    """
+    import polars as pl
+
+    start = ctx.period.start_moment
+    rec = pl.col("received_at")
+    ended = _ended(ctx.as_of)
+    carried = rec.is_not_null() & (rec < start) & (ended.is_null() | (ended >= start))
+    return (_received(ctx) | carried.fill_null(False)).fill_null(False)
+
+
+def shape_columns(frame: pl.DataFrame, ctx: Context, table: pl.DataFrame | None = None,
+                  ) -> pl.DataFrame:
+    """The rules of docs/rules.md "Populations" and "Was a dossier handled on time?" over a
+    frame of dossiers, one row each; :func:`dossier_shape` is the scalar form.
+
+    ``frame`` has the :data:`MOMENT_COLUMNS`, the supplement aggregates ``asked`` (Int64),
+    ``applicant`` (Duration) and ``open_at`` (:func:`supplement_aggregates`; 0, 0 and null
+    for a dossier without requests), ``statutory_due`` (:func:`statutory_due`) and
+    ``unit_kind`` (:func:`unit_kind` of its procedure's limit). Returned, in the frame's
+    order:
+
+    - ``counted``: received (or submitted) by ``as_of`` — a dossier received later is ignored
+      (docs/rules.md "The evaluation moment");
+    - ``received``, ``submitted``, ``verdict`` (a :class:`~chiso766.criteria.base.Verdict`
+      value): the :class:`~chiso766.criteria.base.DossierShape` fields these rules decide;
+    - ``timed``, ``days``, ``value``, ``office_us``: whether the dossier counts for 2.2, its
+      working days, and its value in its procedure's unit — ``value`` for working and calendar
+      days; ``office_us`` for working hours, the office time in microseconds (the value is
+      ``Fraction(office_us, HOUR_US)``); neither for months (:data:`OTHER_UNIT`, which
+      :func:`scalar_values` gives); ``days`` is null where a date falls outside ``table``
+      (:func:`calendar_table`; default: the years of the frame).
+
+    The comparison follows the policy's ``granularity`` (dates or moments); the
+    more-than-one-request rule follows ``ctx.counting.multiple_supplements_late``.
+    """
+    import polars as pl
+
+    as_of = ctx.as_of
+    always = ctx.counting.multiple_supplements_late == "always"
+    rec = pl.col("received_at")
+    receipt = pl.coalesce("received_at", "submitted_at")
+    ended = _ended(as_of)
+    result = _result(as_of)
+    # Rule 1: the recorded due date, else the statutory one (null: cannot be judged).
+    due = pl.coalesce("due_at", "statutory_due")
+    # Rules 3 and 4: the applicant's time is subtracted from the end; not ended: as_of.
+    adjusted = pl.coalesce(ended, pl.lit(as_of, dtype=pl.Datetime("us"))) - pl.col("applicant")
+    # Rule 5: compared by date (policy granularity).
+    if ctx.policy.granularity == "date":
+        after_due = adjusted.dt.date() > due.dt.date()
+    else:
+        after_due = adjusted > due
+    # Rule 3: more than one request and no result by as_of is late, whatever the dates
+    # (policy "always": whether or not there is a result).
+    too_many = (pl.col("asked") > 1) & (pl.lit(always) | result.is_null())
+    late = after_due | too_many
+    verdict = (
+        pl.when(~_in_population(ctx)).then(pl.lit(Verdict.OUT))
+        .when(due.is_null()).then(pl.lit(Verdict.UNCLASSIFIED))
+        .when(ended.is_null()).then(
+            pl.when(late).then(pl.lit(Verdict.PENDING_LATE))
+            .otherwise(pl.lit(Verdict.PENDING_IN_TIME)))
+        .when(late).then(pl.lit(Verdict.LATE))
+        .otherwise(pl.lit(Verdict.IN_TIME))
+    ).cast(pl.Int64)
+    # 2.2, "received and resolved": received in the period, finished or returned by as_of;
+    # measured from the receipt to the result less the applicant's time (never before it).
+    timed = _received(ctx) & result.is_not_null()
+    done = pl.max_horizontal(result - pl.col("applicant"), rec)
+    out = frame.with_row_index("_row").with_columns(
+        counted=(receipt <= as_of).fill_null(False),
+        received=_received(ctx),
+        submitted=_submitted(ctx),
+        verdict=verdict,
+        timed=timed,
+        _from=pl.when(timed).then(rec.dt.date()),
+        _to=pl.when(timed).then(done.dt.date()),
+        _done=pl.when(timed).then(done),
+    )
+    if table is None:
+        years = out.select(pl.min("_from").dt.year().alias("lo"),
+                           pl.max("_to").dt.year().alias("hi")).row(0)
+        lo = years[0] if years[0] is not None else as_of.year
+        hi = years[1] if years[1] is not None else as_of.year
+        table = calendar_table(ctx, lo, hi)
+    index = table.select("date", "working_index", "working")
+    out = (out.join(index.rename({"date": "_from", "working_index": "_i", "working": "_w0"}),
+                    on="_from", how="left")
+           .join(index.rename({"date": "_to", "working_index": "_j", "working": "_w1"}),
+                 on="_to", how="left")
+           .sort("_row"))
+    days = pl.when(pl.col("_i").is_not_null() & pl.col("_j").is_not_null()).then(
+        pl.max_horizontal(pl.col("_j") - pl.col("_i"), pl.lit(0)))
+    kind = pl.col("unit_kind")
+    return out.with_columns(
+        days=pl.when(pl.col("timed")).then(days),
+        value=pl.when(pl.col("timed") & (kind == WORKING_DAYS)).then(days)
+        .when(pl.col("timed") & (kind == CALENDAR_DAYS)).then(
+            (pl.col("_to") - pl.col("_from")).dt.total_days()),
+        office_us=pl.when(pl.col("timed") & (kind == WORKING_HOURS)).then(
+            _office_us(ctx, rec, pl.col("_done"))),
+    ).drop("_row", "_from", "_to", "_done", "_i", "_j", "_w0", "_w1")
+
+
+def _time_of_day_us(moment: pl.Expr) -> pl.Expr:
+    import polars as pl
+
+    return (moment.dt.hour().cast(pl.Int64) * HOUR_US
+            + moment.dt.minute().cast(pl.Int64) * 60_000_000
+            + moment.dt.second().cast(pl.Int64) * 1_000_000
+            + moment.dt.microsecond().cast(pl.Int64))
+
+
+def _office_us(ctx: Context, start: pl.Expr, end: pl.Expr) -> pl.Expr:
+    """Office time between two moments in microseconds (docs/rules.md "2.2", working hours:
+    the policy's office hours on working days; 0 when ``end`` is not after ``start``); the
+    scalar form is :func:`~chiso766.deadlines.office_hours_between`. Reads the calendar
+    columns ``_i``, ``_j`` (working-day index of each date) and ``_w0``, ``_w1`` (working day
+    or not) that :func:`shape_columns` joined."""
+    import polars as pl
+
+    windows = [(_us_of_day(a), _us_of_day(b)) for a, b in ctx.policy.office_hours]
+    per_day = sum(b - a for a, b in windows)
+
+    def within(working: pl.Expr, lo: pl.Expr, hi: pl.Expr) -> pl.Expr:
+        open_us = pl.sum_horizontal(
+            (pl.min_horizontal(pl.lit(b), hi) - pl.max_horizontal(pl.lit(a), lo)).clip(
+                lower_bound=0) for a, b in windows)
+        return working * open_us
+
+    t0, t1 = _time_of_day_us(start), _time_of_day_us(end)
+    w0, w1 = pl.col("_w0"), pl.col("_w1")
+    between = pl.col("_j") - pl.col("_i") - w1
+    return (pl.when(end <= start).then(pl.lit(0, dtype=pl.Int64))
+            .when(start.dt.date() == end.dt.date()).then(within(w0, t0, t1))
+            .otherwise(within(w0, t0, pl.lit(_DAY_US)) + within(w1, pl.lit(0), t1)
+                       + between * per_day))
+
+
+def _us_of_day(t: time) -> int:
+    return ((t.hour * 60 + t.minute) * 60 + t.second) * 1_000_000 + t.microsecond
+
+
+def scalar_values(rows: pl.DataFrame, ctx: Context,
+                  limit_of: Callable[[str], TimeLimit | None]) -> list[Fraction]:
+    """2.2's value of timed dossiers whose procedure's unit is months (docs/rules.md "2.2":
+    whole months as the limit counts them plus the rest of the next), by the scalar
+    :func:`~chiso766.deadlines.measure_processing`, one row at a time. ``rows`` has
+    ``received_at``, ``finished_at``, ``returned_at``, ``applicant`` and ``code``."""
+    as_of = ctx.as_of
+    out: list[Fraction] = []
+    for received_at, finished, returned, applicant, code in rows.select(
+            "received_at", "finished_at", "returned_at", "applicant", "code").iter_rows():
+        result = next(m for m in (finished, returned) if m is not None and m <= as_of)
+        spent = applicant if applicant is not None else timedelta(0)
+        out.append(measure_processing(received_at, result - spent, limit_of(code),
+                                      ctx.calendar, ctx.policy)[1])
+    return out
+
+
+def procedure_limits(procedures: Mapping[str, Any]) -> Callable[[str], TimeLimit | None]:
+    """``code -> TimeLimit | None`` over a context's procedures."""
+    def limit_of(code: str) -> TimeLimit | None:
+        proc = procedures.get(code)
+        return proc.time_limit if proc is not None else None
+
+    return limit_of

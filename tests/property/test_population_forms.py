@@ -1,0 +1,218 @@
+"""The two forms of every counting rule of :mod:`chiso766.population` agree dossier by dossier.
+
+docs/rules.md "Populations" and "Was a dossier handled on time?" are written once as a scalar
+function over a :class:`~chiso766.records.Dossier` (:func:`~chiso766.population.dossier_shape`,
+what :meth:`Tally.add_dossier` counts with) and once as polars expressions over a table of
+dossiers (:func:`~chiso766.population.shape_columns`, what the columnar engine counts with).
+Hypothesis draws batches of dossiers — 0 to 3 supplement requests, answered or not; with and
+without a recorded due date; received before the period (carried over) or only submitted;
+pending at ``as_of``; moments at any minute of the day; procedures with every kind of time limit
+or none — and the two forms must give each dossier the same population fields, the same 2.1
+verdict and the same 2.2 processing time (not only the same totals).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from fractions import Fraction
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chiso766 import CountingPolicy, DeadlinePolicy, Dossier, Period, Procedure
+from chiso766.population import (
+    HOUR_US,
+    OTHER_UNIT,
+    WORKING_HOURS,
+    dossier_shape,
+    procedure_limits,
+    scalar_values,
+    shape_columns,
+    statutory_due,
+    supplement_aggregates,
+    unit_kind,
+)
+from chiso766.tally import build_context
+from tests.budget import examples
+from tests.extras import need
+from tests.strategies import dossiers, time_limits
+
+CODES = ["1.001234", "2.000001", "1.012345"]
+YEAR = 2025
+
+
+def _frame(batch: list[Dossier], ctx: Any) -> Any:
+    """The dossiers as the columnar form reads them: typed moment columns, the supplement
+    aggregates, the statutory due date and the procedure's 2.2 unit."""
+    pl = need("polars", "fast")
+    moment = pl.Datetime("us")
+    frame = pl.DataFrame(
+        {"key": list(range(len(batch))), "code": [d.procedure_code for d in batch],
+         **{name: [getattr(d, name) for d in batch]
+            for name in ("received_at", "submitted_at", "due_at", "finished_at",
+                         "returned_at", "stopped_at")}},
+        schema={"key": pl.Int64, "code": pl.String,
+                **{name: moment for name in ("received_at", "submitted_at", "due_at",
+                                             "finished_at", "returned_at", "stopped_at")}})
+    requests = pl.DataFrame(
+        {"key": [k for k, d in enumerate(batch) for _ in d.supplements],
+         "requested_at": [s.requested_at for d in batch for s in d.supplements],
+         "supplied_at": [s.supplied_at for d in batch for s in d.supplements]},
+        schema={"key": pl.Int64, "requested_at": moment, "supplied_at": moment})
+    aggregates = supplement_aggregates(requests, ctx.as_of)
+    frame = frame.join(aggregates, on="key", how="left").sort("key").with_columns(
+        asked=pl.col("asked").fill_null(0),
+        applicant=pl.col("applicant").fill_null(timedelta(0)),
+    )
+    limit_of = procedure_limits(ctx.procedures)
+    frame = frame.with_columns(
+        statutory_due=statutory_due(frame, ctx, limit_of),
+        unit_kind=pl.col("code").replace_strict(
+            {code: unit_kind(limit_of(code)) for code in CODES}, return_dtype=pl.Int64),
+    )
+    return shape_columns(frame, ctx)
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> tuple[list[Dossier], Any]:
+    quarter = draw(st.integers(1, 4))
+    period = Period.quarter(YEAR, quarter)
+    as_of = draw(st.one_of(
+        st.none(),
+        st.datetimes(min_value=datetime.combine(period.start, time(0)),
+                     max_value=datetime.combine(period.end, time(0)) + timedelta(days=45))))
+    procedures = [Procedure(code, f"TTHC {code}", time_limit=draw(st.one_of(
+        st.none(), time_limits()))) for code in CODES]
+    ctx = build_context(
+        period=period, as_of=as_of, procedures=procedures,
+        counting=CountingPolicy(multiple_supplements_late=draw(
+            st.sampled_from(["unfinished_only", "always"]))),
+        policy=DeadlinePolicy(granularity=draw(st.sampled_from(["date", "datetime"]))),
+    )
+    batch = draw(st.lists(dossiers(min_year=YEAR - 1, max_year=YEAR, max_supplements=3,
+                                   max_days=150), min_size=1, max_size=12))
+    return batch, ctx
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@given(cases())
+@settings(max_examples=examples(150), deadline=None)
+def test_columnar_form_equals_scalar_form_per_dossier(case: tuple[list[Dossier], Any]) -> None:
+    """For every dossier: it is counted (received by ``as_of``) in both forms or in neither;
+    when counted, ``received``, ``submitted`` and the 2.1 verdict are those of
+    ``dossier_shape``, and its 2.2 processing time (working days, value in its procedure's
+    unit) is the same — or absent in both."""
+    batch, ctx = case
+    out = _frame(batch, ctx)
+    limit_of = procedure_limits(ctx.procedures)
+    rows = out.to_dicts()
+    others = [k for k, row in enumerate(rows) if row["timed"] and row["unit_kind"] == OTHER_UNIT]
+    values = dict(zip(others, scalar_values(out[others], ctx, limit_of), strict=True)) \
+        if others else {}
+    for k, (d, row) in enumerate(zip(batch, rows, strict=True)):
+        assert row["counted"] == (d.receipt <= ctx.as_of), d
+        if not row["counted"]:
+            continue
+        shape, timing = dossier_shape(d, ctx)
+        assert (row["received"], row["submitted"], row["verdict"]) == (
+            shape.received, shape.submitted, shape.verdict), d
+        if timing is None:
+            assert not row["timed"], d
+            continue
+        assert row["timed"], d
+        if k in values:
+            value = values[k]
+        elif row["unit_kind"] == WORKING_HOURS:
+            value = Fraction(row["office_us"], HOUR_US)
+        else:
+            value = Fraction(row["value"])
+        assert (row["days"], value) == timing, d
+
+
+def test_hand_case_two_requests() -> None:
+    """Two requests, the second unanswered, no end: late whatever the dates (docs/rules.md
+    rule 3). Received 02/06/2025 09:00 with due date 09/06/2025 and as_of 03/06/2025 (before
+    the due date) — by dates alone it would be PENDING_IN_TIME; two requests make it
+    PENDING_LATE (Verdict 5) in both forms."""
+    from chiso766 import SupplementRequest
+
+    ctx = build_context(period=Period.quarter(YEAR, 2), as_of=datetime(2025, 6, 3, 12, 0))
+    d = Dossier("A", CODES[0], "U", received_at=datetime(2025, 6, 2, 9, 0),
+                due_at=datetime(2025, 6, 9, 17, 0),
+                supplements=(SupplementRequest(datetime(2025, 6, 2, 10, 0),
+                                               datetime(2025, 6, 2, 11, 0)),
+                             SupplementRequest(datetime(2025, 6, 3, 9, 0))))
+    out = _frame([d], ctx).to_dicts()[0]
+    assert dossier_shape(d, ctx)[0].verdict == out["verdict"] == 5
+
+
+def test_hand_cases_at_the_evaluation_moment() -> None:
+    """Moments equal to ``as_of`` have happened (docs/rules.md "The evaluation moment"). Period
+    2025-Q2, as_of = 20/06/2025 10:00; each dossier received 02/06/2025 09:00.
+
+    - X, due 10/06, finished exactly at as_of: ended → LATE (Verdict 3), not PENDING_LATE;
+      2.2: 02/06 → 20/06 is 14 working days (3–6, 9–13, 16–20 June).
+    - Y, due 05/06, one request 03/06 09:00 answered exactly at as_of, no end: pending, and the
+      applicant's 17 days 1 hour are subtracted from as_of → 03/06 09:00, before the due date
+      → PENDING_IN_TIME (4).
+    - Z, due 04/06, one request made exactly at as_of, unanswered, no end: the request moment
+      ends it (20/06 after 04/06) → LATE (3).
+    - W, due 04/06, one request made 25/06 (after as_of: not made yet), no end: pending at
+      as_of, 20/06 after 04/06 → PENDING_LATE (5).
+    """
+    from chiso766 import SupplementRequest
+
+    as_of = datetime(2025, 6, 20, 10, 0)
+    ctx = build_context(period=Period.quarter(YEAR, 2), as_of=as_of)
+    rec = datetime(2025, 6, 2, 9, 0)
+    batch = [
+        Dossier("X", CODES[0], "U", received_at=rec, due_at=datetime(2025, 6, 10, 17, 0),
+                finished_at=as_of),
+        Dossier("Y", CODES[0], "U", received_at=rec, due_at=datetime(2025, 6, 5, 17, 0),
+                supplements=(SupplementRequest(datetime(2025, 6, 3, 9, 0), as_of),)),
+        Dossier("Z", CODES[0], "U", received_at=rec, due_at=datetime(2025, 6, 4, 17, 0),
+                supplements=(SupplementRequest(as_of),)),
+        Dossier("W", CODES[0], "U", received_at=rec, due_at=datetime(2025, 6, 4, 17, 0),
+                supplements=(SupplementRequest(datetime(2025, 6, 25, 9, 0)),)),
+    ]
+    rows = _frame(batch, ctx).to_dicts()
+    assert [r["verdict"] for r in rows] == [3, 4, 3, 5]
+    assert [dossier_shape(d, ctx)[0].verdict for d in batch] == [3, 4, 3, 5]
+    assert (rows[0]["timed"], rows[0]["days"], rows[0]["value"]) == (True, 14, 14)
+    assert dossier_shape(batch[0], ctx)[1] == (14, Fraction(14))
+
+
+def test_hand_case_last_day_and_carried_over() -> None:
+    """Period 2025-Q2 at its last instant. R: received 30/06/2025 16:00 (the period's last
+    day), due 02/07, pending → received in the period, PENDING_IN_TIME (4). C: received
+    28/03/2025, due 04/04, finished 03/04 → carried over into P (ended after the period began),
+    not received in it; finished 03/04 ≤ 04/04 → IN_TIME (2). S: only submitted 02/04 → not
+    received, not in P (OUT, 0), but in 3.2/3.5's population (submitted)."""
+    ctx = build_context(period=Period.quarter(YEAR, 2))
+    batch = [
+        Dossier("R", CODES[0], "U", received_at=datetime(2025, 6, 30, 16, 0),
+                due_at=datetime(2025, 7, 2, 17, 0)),
+        Dossier("C", CODES[0], "U", received_at=datetime(2025, 3, 28, 9, 0),
+                due_at=datetime(2025, 4, 4, 17, 0), finished_at=datetime(2025, 4, 3, 9, 0)),
+        Dossier("S", CODES[0], "U", submitted_at=datetime(2025, 4, 2, 9, 0)),
+    ]
+    rows = _frame(batch, ctx).to_dicts()
+    got = [(r["received"], r["submitted"], r["verdict"]) for r in rows]
+    assert got == [(True, True, 4), (False, False, 2), (False, True, 0)]
+    assert [tuple(dossier_shape(d, ctx)[0][:3]) for d in batch] == got
+
+
+def test_polars_is_imported_only_when_a_columnar_form_runs() -> None:
+    """polars is an optional extra: importing the library, the rules module, the engine and
+    the streaming scorer does not import it (a fresh interpreter, so other tests' imports do not
+    count)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, chiso766, chiso766.population, chiso766.io.columnar, "
+            "chiso766.streaming; print('polars' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "False"
