@@ -11,7 +11,7 @@ checked:
     each, except the components of :data:`KNOWN_CYCLES` (today's cycles, each closed by a
     :data:`KNOWN_UPWARD` import), which must match exactly, so they too can only go away;
 (c) every module is in :data:`LAYERS` (a new module must be placed), and every name there is a
-    module (except those of :data:`PLANNED`, the modules another branch is adding).
+    module.
 
 and the picture in docs/architecture.md places every module in the same layer as
 :data:`LAYERS`, so the page and the test cannot drift apart.
@@ -51,6 +51,7 @@ PACKAGE = "chiso766"
 #: Mirrors the picture in docs/architecture.md (keep the two together).
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("base", (  # values every layer shares: errors, records, the calendar, periods, rule sets
+        "chiso766._version",
         "chiso766.errors",
         "chiso766.rounding",
         "chiso766.calendar",
@@ -74,19 +75,19 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "chiso766.io.dataset",
         "chiso766.io.writers",
         "chiso766.io.idset",
-        # the block and row fast paths, being replaced by chiso766.population (issue 15)
+        # the columnar engine and the row fast path: they count as well as read (issue 15)
+        "chiso766.io.columnar",
         "chiso766.io.rowpath",
-        "chiso766.io.blocks",
-        "chiso766.io.blockfiles",
-        "chiso766.io.blockpath",
     )),
     ("population", (  # docs/rules.md §4 per dossier: due dates, end of processing, verdict
         "chiso766.deadlines",
         "chiso766.population",
+        # the words the rules are counted in: DossierShape, Verdict codes, the scoring Context,
+        # the per-unit accumulators the criteria add to
+        "chiso766.criteria.base",
     )),
     ("criteria", (  # what each criterion takes from a dossier, and its count over the totals
         "chiso766.criteria",
-        "chiso766.criteria.base",
         "chiso766.criteria.transparency",
         "chiso766.criteria.progress",
         "chiso766.criteria.online",
@@ -130,9 +131,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     )),
 )
 
-#: Modules another branch is adding (issue 15): placed already, allowed to be missing.
-PLANNED = frozenset({"chiso766.population"})
-
 #: (importer, imported) imports that go up a layer today, each with why it is there and how it
 #: goes. Only removals are allowed: a pair that is no longer an upward import fails
 #: ``test_every_known_upward_import_is_still_there``.
@@ -144,12 +142,13 @@ KNOWN_UPWARD: dict[tuple[str, str], str] = {
         "the row fast path builds DossierShape itself; goes with io/rowpath.py (issue 15)",
     ("chiso766.io.rowpath", "chiso766.tally"):
         "the row fast path feeds the Tally directly; goes with io/rowpath.py (issue 15)",
-    ("chiso766.io.blockpath", "chiso766.deadlines"):
-        "the block path re-implements the verdict; replaced by population.py (issue 15)",
-    ("chiso766.io.blockpath", "chiso766.criteria.base"):
-        "the block path builds DossierShape itself; replaced by population.py (issue 15)",
-    ("chiso766.io.blockpath", "chiso766.tally"):
-        "the block path feeds the Tally directly; replaced by population.py (issue 15)",
+    ("chiso766.io.columnar", "chiso766.population"):
+        "the engine counts its batches with population's columnar form; the counting half "
+        "leaves io once readers hand column batches up (issue 15)",
+    ("chiso766.io.columnar", "chiso766.criteria.base"):
+        "the engine groups rows by DossierShape; goes with the counting half (issue 15)",
+    ("chiso766.io.columnar", "chiso766.tally"):
+        "the engine hands its counts to the Tally; goes with the counting half (issue 15)",
     # scorecards that render and explain themselves
     ("chiso766.scoring", "chiso766.explain"):
         "UnitScorecard.explain / next_band call explain.py; make them functions over the card",
@@ -167,9 +166,6 @@ KNOWN_UPWARD: dict[tuple[str, str], str] = {
         "Verification.to_dict calls the reconcile report",
     ("chiso766.reconcile", "chiso766.reports.reconcile_report"):
         "Reconciliation.to_dict calls the reconcile report",
-    # a report reaching for the package's front door
-    ("chiso766.reports.xlsx", "chiso766"):
-        "the workbook's cover reads __version__ from the package; move it to a base module",
 }
 
 #: The import cycles of today (strongly connected components of more than one module). Each is
@@ -177,10 +173,6 @@ KNOWN_UPWARD: dict[tuple[str, str], str] = {
 KNOWN_CYCLES: tuple[frozenset[str], ...] = (
     # scoring -> explain (UnitScorecard.explain) -> scoring (assemble, NextBandStep)
     frozenset({"chiso766.scoring", "chiso766.explain"}),
-    # reports.xlsx -> chiso766 (__version__) -> portal and reconcile (their to_dict)
-    # -> reports.reconcile_report -> reports.xlsx (the reconciliation workbook)
-    frozenset({"chiso766", "chiso766.portal", "chiso766.reconcile",
-               "chiso766.reports.reconcile_report", "chiso766.reports.xlsx"}),
 )
 
 
@@ -326,11 +318,11 @@ def components(pairs: set[tuple[str, str]]) -> list[frozenset[str]]:
 
 def test_every_module_is_placed_in_a_layer() -> None:
     """(c) A new module must be given a layer here and in docs/architecture.md; a module that
-    is gone must leave the table (unless another branch is adding it: PLANNED)."""
+    is gone must leave the table."""
     found = set(modules())
     unplaced = sorted(found - set(LAYER_OF))
     assert not unplaced, f"place these modules in LAYERS (and docs/architecture.md): {unplaced}"
-    gone = sorted(set(LAYER_OF) - found - PLANNED)
+    gone = sorted(set(LAYER_OF) - found)
     assert not gone, f"these modules no longer exist: remove them from LAYERS: {gone}"
     placed_twice = sorted(m for _, names in LAYERS for m in names
                           if sum(m in other for _, other in LAYERS) > 1)

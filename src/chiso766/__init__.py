@@ -90,7 +90,7 @@ from .streaming import score_folder
 from .tally import Tally, build_context
 from .timelimits import LimitKind, TimeLimit
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 __all__ = [
     "PORTAL_CODES",

@@ -226,7 +226,7 @@ def render_xlsx(
 ) -> bytes:
     """The workbook as bytes (write them to a ``.xlsx`` file)."""
     openpyxl = _openpyxl()
-    from .. import __version__
+    from .._version import __version__
     from .flagged import placement
 
     h: dict[str, Any] = _H["en" if lang == "en" else "vi"]
