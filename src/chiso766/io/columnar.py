@@ -226,7 +226,9 @@ def _read_batches(path: Path, reader: _Reader,
     try:
         with path.open("rb") as f:
             first = f.read(BATCH_BYTES)
-            while b"\n" not in first and b"\r" not in first:  # at least the header line
+            # At least the header line, and its line break whole (a read may end between the
+            # CR and the LF of a CRLF, which is not a lone CR).
+            while b"\n" not in first and (b"\r" not in first or first.endswith(b"\r")):
                 more = f.read(BATCH_BYTES)
                 if not more:
                     break
