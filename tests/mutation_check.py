@@ -334,6 +334,16 @@ MUTATIONS: tuple[Mutation, ...] = (
       "supplement adjustment: answers dropped (engine's supplements reader)", "engine"),
     M("io/columnar.py", "int(value is RatingValue.BAD)", "int(value is RatingValue.NORMAL)",
       "5.4: the wrong rating taken as a dislike (engine's ratings reader)", "engine"),
+    M("io/columnar.py", 'pl.col("h").is_first_distinct().over("n")',
+      'pl.col("h").is_last_distinct().over("n")',
+      "duplicate ids: the last of equal ids in a batch wins (engine's batch claims)", "engine"),
+    M("io/columnar.py", "            & ~self._seen(hashes)).alias(\"claimed\")",
+      "            ).alias(\"claimed\")",
+      "duplicate ids: ids claimed in earlier batches claimed again (engine's batch claims)",
+      "engine"),
+    M("io/columnar.py", ".join(requests, on=\"h\", how=\"inner\").filter(",
+      ".join(requests.head(0), on=\"h\", how=\"inner\").filter(",
+      "supplement requests: the engine's dossiers read without their requests", "engine"),
 )
 
 

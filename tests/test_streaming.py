@@ -355,6 +355,26 @@ def test_engine_reads_a_header_whose_first_read_ends_between_cr_and_lf(tmp_path:
     assert batches[:1] == [2]  # counted in batches from the first row (line 2) on
 
 
+def test_engine_batch_claims_first_of_equal_ids_across_batches() -> None:
+    # Ids claimed a batch at a time: within a batch the first of equal ids claims it, and an
+    # id claimed in an earlier batch (or one at a time, by the row path) is not claimed again.
+    pl = need("polars", "fast")
+    from chiso766.io import columnar
+
+    claims = columnar._BatchClaims()
+
+    def batch(ids: list[str]) -> list[bool]:
+        idents = pl.Series(ids, dtype=pl.String)
+        return claims.claim_batch(claims.hashes(idents), idents == "").to_list()
+
+    assert batch(["A", "B", "A", "", ""]) == [True, True, False, False, False]
+    assert claims.claim("C") and not claims.claim("C") and not claims.claim("A")
+    assert batch(["C", "D", "B", "D", "E"]) == [False, True, False, False, True]
+    for n in range(20):  # many batches: runs merged, nothing forgotten
+        assert batch([f"X{n}", f"X{n}", "A"]) == [True, False, False]
+    assert batch([f"X{n}" for n in range(20)] + ["F"]) == [False] * 20 + [True]
+
+
 @pytest.mark.parametrize("junk", [None, 42, "no/such/folder", b"bytes", ["a"]])
 def test_score_folder_refuses_junk_loudly(junk: object, tmp_path: Path) -> None:
     from chiso766.errors import Chiso766Error
