@@ -355,7 +355,7 @@ def test_engine_reads_a_header_whose_first_read_ends_between_cr_and_lf(tmp_path:
     assert batches[:1] == [2]  # counted in batches from the first row (line 2) on
 
 
-def test_engine_batch_claims_first_of_equal_ids_across_batches() -> None:
+def test_batch_claims_first_of_equal_ids() -> None:
     # Ids claimed a batch at a time: within a batch the first of equal ids claims it, and an
     # id claimed in an earlier batch (or one at a time, by the row path) is not claimed again.
     pl = need("polars", "fast")
