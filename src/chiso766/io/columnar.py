@@ -104,6 +104,10 @@ _AWKWARD = (b'"', b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f")
 #: Rows of kept counts (per unit and shape, per unit and procedure) past which they are handed
 #: to the tally before the end of the file (memory).
 _PENDING_ROWS = 500_000
+#: Supplement requests up to which a batch finds its dossiers' requests by a join on a frame
+#: of them (past it, in the index a dossier at a time: the frame and the join's table, built
+#: for every batch, would cost more than they save).
+_JOIN_REQUESTS = 500_000
 #: (unit, shape) counts folded into the tally's accumulators at a time (memory).
 _FOLD_ROWS = 20_000
 #: The row path's microseconds (from 0001-01-01) of polars' epoch.
@@ -540,8 +544,13 @@ class _Engine(_Batches):
         self.kinds: dict[str, int] = {}
         # The supplement requests as a frame (read with polars): looked up by a join a batch
         # at a time; else (read by the row path) one dossier at a time in the index.
+        # Up to _JOIN_REQUESTS requests (memory, and a join's table built a batch at a time).
         sups = counter.supplements
-        self.requests = sups.frame() if isinstance(sups, _ColumnIndex) else None
+        self.requests = None
+        if isinstance(sups, _ColumnIndex):
+            if len(sups) <= _JOIN_REQUESTS:
+                self.requests = sups.frame()
+            sups.parts, sups.ids, sups.req, sups.sup = [], [], [], []
         complained = ctx.complained
         self.complained = pl.Series("complained", list(complained), dtype=pl.String) \
             if complained else None
