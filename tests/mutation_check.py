@@ -71,6 +71,8 @@ TESTS: dict[str, tuple[str, ...]] = {
                "tests/property/test_population_forms.py::test_hand_case_two_requests",
                "tests/property/test_population_forms.py::test_hand_cases_at_the_evaluation_moment",
                "tests/property/test_population_forms.py::test_hand_case_last_day_and_carried_over"),
+    "claims": ("tests/test_streaming.py::test_batch_claims_first_of_equal_ids",
+               "tests/test_streaming.py::test_duplicate_ids_are_rejected_in_line_order"),
     "classify": ("tests/test_deadlines.py::test_classify_by_date",),
     "audit": ("tests/test_deadlines.py::test_audit_hides_lateness_when_the_end_falls_between",),
 }
@@ -334,6 +336,16 @@ MUTATIONS: tuple[Mutation, ...] = (
       "supplement adjustment: answers dropped (engine's supplements reader)", "engine"),
     M("io/columnar.py", "int(value is RatingValue.BAD)", "int(value is RatingValue.NORMAL)",
       "5.4: the wrong rating taken as a dislike (engine's ratings reader)", "engine"),
+    M("io/columnar.py", 'pl.col("h").is_first_distinct().over("n")',
+      'pl.col("h").is_last_distinct().over("n")',
+      "duplicate ids: the last of equal ids in a batch wins (engine's batch claims)", "claims"),
+    M("io/columnar.py", "            & ~self._seen(hashes)).alias(\"claimed\")",
+      "            ).alias(\"claimed\")",
+      "duplicate ids: ids claimed in earlier batches claimed again (engine's batch claims)",
+      "claims"),
+    M("io/columnar.py", ".join(requests, on=\"h\", how=\"inner\").filter(",
+      ".join(requests.head(0), on=\"h\", how=\"inner\").filter(",
+      "supplement requests: the engine's dossiers read without their requests", "engine"),
 )
 
 

@@ -327,6 +327,54 @@ def test_duplicate_ids_are_rejected_in_line_order(tmp_path: Path) -> None:
     assert [r.line for r in card.input.rejections] == list(range(9, 32))
 
 
+def test_engine_reads_a_header_whose_first_read_ends_between_cr_and_lf(tmp_path: Path) -> None:
+    # csv.writer ends lines with CRLF; with batches one byte longer than the header line the
+    # first read ends on its CR. That is not a lone CR (which the engine leaves to the row
+    # path): the engine counts the file in batches, as the in-memory path would.
+    rows = [[f"HS{i}", "P1", "U1", "1", "", "02/04/2025 08:00:00", "09/04/2025 17:00:00",
+             "03/04/2025 09:00:00", "", "", "1", "1", "0", "", "", "1", "1", "1", "1"]
+            for i in range(3)]
+    _write(tmp_path, {"dossiers": [DOSSIER_HEADER, *rows], "supplements": [], "ratings": []})
+    header_line = (tmp_path / "dossiers.csv").read_bytes().split(b"\n")[0]  # ends with CR
+    assert header_line.endswith(b"\r")
+    need("polars", "fast")
+    from chiso766.io import columnar
+
+    batches: list[int] = []
+    count = columnar._Engine._count
+
+    def spy(self: columnar._Engine, lines: object, line: int) -> None:
+        batches.append(line)
+        count(self, lines, line)  # type: ignore[arg-type]
+
+    with _counting_with("engine", batch_bytes=len(header_line)), \
+            pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(columnar._Engine, "_count", spy)
+        streamed, whole = _both(tmp_path, Period.quarter(2025, 2))
+    assert streamed == whole
+    assert batches[:1] == [2]  # counted in batches from the first row (line 2) on
+
+
+def test_batch_claims_first_of_equal_ids() -> None:
+    # Ids claimed a batch at a time: within a batch the first of equal ids claims it, and an
+    # id claimed in an earlier batch (or one at a time, by the row path) is not claimed again.
+    pl = need("polars", "fast")
+    from chiso766.io import columnar
+
+    claims = columnar._BatchClaims()
+
+    def batch(ids: list[str]) -> list[bool]:
+        idents = pl.Series(ids, dtype=pl.String)
+        return claims.claim_batch(claims.hashes(idents), idents == "").to_list()
+
+    assert batch(["A", "B", "A", "", ""]) == [True, True, False, False, False]
+    assert claims.claim("C") and not claims.claim("C") and not claims.claim("A")
+    assert batch(["C", "D", "B", "D", "E"]) == [False, True, False, False, True]
+    for n in range(20):  # many batches: runs merged, nothing forgotten
+        assert batch([f"X{n}", f"X{n}", "A"]) == [True, False, False]
+    assert batch([f"X{n}" for n in range(20)] + ["F"]) == [False] * 20 + [True]
+
+
 @pytest.mark.parametrize("junk", [None, 42, "no/such/folder", b"bytes", ["a"]])
 def test_score_folder_refuses_junk_loudly(junk: object, tmp_path: Path) -> None:
     from chiso766.errors import Chiso766Error

@@ -18,12 +18,15 @@ What the engine does with a batch (:data:`BATCH_BYTES` of whole lines):
   they are: moments in the shapes ``dd/MM/yyyy HH:mm[:ss]`` and ``yyyy-MM-dd[ T]HH:mm[:ss]``,
   words and flags by the exact spellings of the general converters (:mod:`chiso766.io.values`),
   units and procedures as the row path decides them;
-* ids are claimed in line order in the duplicate check the row path shares
-  (:class:`~.rowpath.IdClaims`: the first of two equal ids wins, later ones are rejected), the
-  supplement requests of each dossier are read from the index the row path built and reduced to
-  the aggregates the rules read (:func:`~chiso766.population.supplement_aggregates`);
-* the rows it can vouch for are counted by (unit, procedure, shape) and 2.2 sums into
-  :meth:`Tally.add_counted <chiso766.tally.Tally.add_counted>`; every other row — an odd cell,
+* ids are claimed in line order, a batch at a time (:class:`_BatchClaims`, which the rows the
+  row path reads claim in too: the first of two equal ids wins, later ones are rejected — a
+  hash seen before is settled exactly by the row path's second pass), the supplement requests
+  of the batch's dossiers are found by one join on the requests read with polars (else in the
+  index, a dossier at a time) and reduced to the aggregates the rules read
+  (:func:`~chiso766.population.supplement_aggregates`);
+* the rows it can vouch for are counted by (unit, procedure, shape) and 2.2 sums, folded into
+  the tally in polars (:meth:`Tally.add_contribution <chiso766.tally.Tally.add_contribution>`,
+  :meth:`Tally.add_counted <chiso766.tally.Tally.add_counted>`); every other row — an odd cell,
   a moment before the receipt, requests out of order, a whitespace-padded id, an id whose
   fingerprint was seen before… — goes with its line number to the row path, which hands it on
   to the general reader if need be, so that accepted + rejected = read with the same messages.
@@ -64,7 +67,6 @@ from .rowpath import (
     _FLAG_FIELDS,
     _MOMENT_FIELDS,
     Held,
-    IdClaims,
     MomentCells,
     SupplementIndex,
     _Claims,
@@ -102,6 +104,12 @@ _AWKWARD = (b'"', b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f")
 #: Rows of kept counts (per unit and shape, per unit and procedure) past which they are handed
 #: to the tally before the end of the file (memory).
 _PENDING_ROWS = 500_000
+#: Supplement requests up to which a batch finds its dossiers' requests by a join on a frame
+#: of them (past it, in the index a dossier at a time: the frame and the join's table, built
+#: for every batch, would cost more than they save).
+_JOIN_REQUESTS = 500_000
+#: (unit, shape) counts folded into the tally's accumulators at a time (memory).
+_FOLD_ROWS = 20_000
 #: The row path's microseconds (from 0001-01-01) of polars' epoch.
 _EPOCH_US = to_us(datetime(1970, 1, 1))
 #: The moment shapes the row path reads as they are (:class:`~.rowpath.MomentCells`): each
@@ -158,8 +166,8 @@ def _count_file(path: Path, tally: Tally, builder: ReportBuilder,
         at = dict(zip((fs.name for fs in kind.fields), layout.index, strict=True))
         if any(at[name] >= layout.ncols for name in ("id", "unit_id", "procedure_code")):
             return None
-        claims = IdClaims(_expected_rows(path))
-        adapter = reader.seen = _Claims(claims.claim)
+        claims = _BatchClaims()
+        adapter = reader.seen = _StrClaims(claims)
         counter = _RowCounter(tally, procedures, unit_ids, supplements)
         run = _Rows(reader, counter, adapter, True, pos)
         return _Engine(path, counter, run, layout, at, claims, pos, reader, bad, tick)
@@ -177,7 +185,7 @@ def read_supplement_columns(path: Path, builder: ReportBuilder, strict: bool,
         return read_supplement_index(path, builder, strict, moments)
     kind = _KINDS["supplements"]
     reader = _Reader(kind, path.name, builder, False, None, None, None)
-    index = SupplementIndex(_expected_rows(path))
+    index = _ColumnIndex(_expected_rows(path))
 
     def start(layout: _FileLayout, bad: set[int], tick: _Ticker) -> _Batches | None:
         at = dict(zip((fs.name for fs in kind.fields), layout.index, strict=True))
@@ -226,7 +234,9 @@ def _read_batches(path: Path, reader: _Reader,
     try:
         with path.open("rb") as f:
             first = f.read(BATCH_BYTES)
-            while b"\n" not in first and b"\r" not in first:  # at least the header line
+            # At least the header line, and its line break whole (a read may end between the
+            # CR and the LF of a CRLF, which is not a lone CR).
+            while b"\n" not in first and (b"\r" not in first or first.endswith(b"\r")):
                 more = f.read(BATCH_BYTES)
                 if not more:
                     break
@@ -297,6 +307,90 @@ def _read_batches(path: Path, reader: _Reader,
     rejections = reader.builder.rejections
     rejections[:] = _in_line_order(rejections, reader.file)
     return True
+
+
+class _BatchClaims:
+    """The engine's duplicate check: which ids were claimed, as sorted runs of their 64-bit
+    polars hashes (8 bytes an id), checked and extended a batch at a time
+    (:meth:`claim_batch`) or an id at a time for the rows the row path reads (:meth:`claim`).
+    Like :class:`~.rowpath.IdClaims`, "new" is exact and "seen" may be a hash collision, which
+    the caller settles exactly (:func:`~.rowpath._settle` re-reads the ids): every claim of a
+    file goes through one of these, so that equal ids always have equal hashes."""
+
+    def __init__(self) -> None:
+        self.runs: list[pl.Series] = []
+        self.loose: set[int] = set()
+
+    @staticmethod
+    def hashes(idents: pl.Series) -> pl.Series:
+        return idents.hash(seed=0)
+
+    def _seen(self, hashes: pl.Series) -> pl.Series:
+        import polars as pl
+
+        seen = hashes.is_in(pl.Series(list(self.loose), dtype=pl.UInt64).implode()) \
+            if self.loose else pl.repeat(False, len(hashes), eager=True)
+        if not self.runs:
+            return seen
+        # Looked up in sorted order (binary searches that walk the runs forward), then put back.
+        order = hashes.arg_sort()
+        ordered = hashes.gather(order)
+        found = pl.repeat(False, len(hashes), eager=True)
+        for run in self.runs:
+            at = run.search_sorted(ordered).clip(upper_bound=len(run) - 1)
+            found = found | (run.gather(at) == ordered)
+        return seen | found.gather(order.arg_sort())
+
+    def claim_batch(self, hashes: pl.Series, nameless: pl.Series) -> pl.Series:
+        """Claim the hashes of a batch's ids in line order (rows ``nameless`` claim nothing):
+        whether each row claimed its id (the first of equal hashes, if not seen before)."""
+        import polars as pl
+
+        claimed = (~nameless & pl.DataFrame({"h": hashes, "n": nameless}).select(
+            pl.col("h").is_first_distinct().over("n"))["h"]
+            & ~self._seen(hashes)).alias("claimed")
+        self._add(hashes.filter(claimed))
+        return claimed
+
+    def claim(self, ident: str) -> bool:
+        """Claim one id; ``False`` when its hash was claimed before."""
+        import polars as pl
+
+        h = pl.Series([ident], dtype=pl.String).hash(seed=0)
+        if h.item() in self.loose or self._seen(h).item():
+            return False
+        self.loose.add(h.item())
+        return True
+
+    def _add(self, hashes: pl.Series) -> None:
+        import polars as pl
+
+        if self.loose:
+            hashes = pl.concat([hashes, pl.Series(list(self.loose), dtype=pl.UInt64)])
+            self.loose = set()
+        if not len(hashes):
+            return
+        runs = self.runs
+        runs.append(hashes.sort())
+        # Runs merged while the last is as long as the one before (a binary counter): a
+        # logarithmic number of runs, each hash sorted a logarithmic number of times.
+        while len(runs) > 1 and len(runs[-1]) >= len(runs[-2]):
+            last = runs.pop()
+            runs[-1] = pl.concat([runs[-1], last]).sort()
+
+
+class _StrClaims(_Claims):
+    """The general reader's duplicate check routed to :class:`_BatchClaims` (see
+    :class:`~.rowpath._Claims`)."""
+
+    def __init__(self, claims: _BatchClaims) -> None:
+        super().__init__(lambda h: None)
+        self.claims = claims
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        if not self.skip and isinstance(key, str):
+            self.claims.claim(key)
+        return default
 
 
 def _moment(column: pl.Expr, shape: tuple[str, str] | None) -> tuple[pl.Expr, pl.Expr]:
@@ -407,7 +501,7 @@ class _Engine(_Batches):
     the row path (``run``), as they would if that path read the whole file."""
 
     def __init__(self, path: Path, counter: _RowCounter, run: _Rows, layout: _FileLayout,
-                 at: Mapping[str, int], claims: IdClaims, pos: Mapping[str, int],
+                 at: Mapping[str, int], claims: _BatchClaims, pos: Mapping[str, int],
                  reader: _Reader, bad: set[int], tick: _Ticker) -> None:
         import polars as pl
 
@@ -439,10 +533,24 @@ class _Engine(_Batches):
         self.sid_bits: list[int] = []
         self.pending: list[tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]] = []
         self.pending_rows = 0
+        # Each shape's contribution as rows (sid, part, key, a, b), for shapes below
+        # contrib_sids (:meth:`_fold`).
+        self.contribs = pl.DataFrame(schema={"sid": pl.Int64, "part": pl.Int64,
+                                             "key": pl.String, "a": pl.Int64, "b": pl.Int64})
+        self.contrib_sids = 0
         self.flag_values: list[tuple[Any, ...]] = []
         self.flag_index: dict[tuple[Any, ...], int] = {}
         self.limit_of = population.procedure_limits(ctx.procedures)
         self.kinds: dict[str, int] = {}
+        # The supplement requests as a frame (read with polars): looked up by a join a batch
+        # at a time; else (read by the row path) one dossier at a time in the index.
+        # Up to _JOIN_REQUESTS requests (memory, and a join's table built a batch at a time).
+        sups = counter.supplements
+        self.requests = None
+        if isinstance(sups, _ColumnIndex):
+            if len(sups) <= _JOIN_REQUESTS:
+                self.requests = sups.frame()
+            sups.parts, sups.ids, sups.req, sups.sup = [], [], [], []
         complained = ctx.complained
         self.complained = pl.Series("complained", list(complained), dtype=pl.String) \
             if complained else None
@@ -468,7 +576,7 @@ class _Engine(_Batches):
 
     def _one(self, line: int, ident: str, row: Any, index: list[int] | None) -> None:
         h = hash(ident)
-        if not self.claims.claim(h):
+        if not self.claims.claim(ident):
             self.held.add(line, h)
             return
         self.run.one(line, ident, row, index, h)
@@ -491,21 +599,23 @@ class _Engine(_Batches):
         raw_ids = frame[id_col]
         idents = raw_ids.str.strip_chars()
         # -- ids claimed in line order (the first of two equal ids is the one claimed) -------
-        claim = self.claims.claim
         sups = counter.supplements
         any_sups = len(sups) > 0
         slots, size = sups._slots, sups._size
         ident_list = idents.to_list()
         nameless = idents == ""
-        hashes = list(map(hash, ident_list))
-        if nameless.any():
-            claimed = [bool(ident) and claim(h) for ident, h in zip(ident_list, hashes,
-                                                                  strict=True)]
+        id_hashes = _BatchClaims.hashes(idents)
+        claimed_col = self.claims.claim_batch(id_hashes, nameless)
+        claimed = claimed_col.to_list()
+        requests = self.requests
+        if requests is None and any_sups:
+            hashes = list(map(hash, ident_list))
+            # Rows whose id may have supplement requests (its hash's first slot is taken).
+            maybe = [i for i, (h, c) in enumerate(zip(hashes, claimed, strict=True))
+                     if c and slots[h % size]]
         else:
-            claimed = list(map(claim, hashes))
-        # Rows whose id may have supplement requests (its hash's first slot is taken).
-        maybe = [i for i, (h, c) in enumerate(zip(hashes, claimed, strict=True))
-                 if c and slots[h % size]] if any_sups else []
+            hashes = None
+            maybe = []
         special = (raw_ids != idents) | (idents.str.len_chars() > v.MAX_ID_LENGTH)
 
         # -- units and procedures, decided once per spelling by the row path's rules ---------
@@ -567,11 +677,37 @@ class _Engine(_Batches):
 
         # -- supplement requests: each dossier's chain from the row path's index ------------
         special_list = special.to_list()
-        keys: list[int] = []
-        requested: list[int] = []
-        supplied: list[int | None] = []
-        chains: dict[int, int] = {}
-        if maybe:
+        keys: list[int] | pl.Series = []
+        requested: list[int] | pl.Series = []
+        supplied: list[int | None] | pl.Series = []
+        chains: dict[int, int] | pl.DataFrame = {}
+        if requests is not None and requests.height:
+            # Each candidate's requests, joined by id (hash, then the id itself), in file order.
+            got = pl.DataFrame({
+                "key": pl.int_range(0, n, dtype=pl.Int64, eager=True), "h": id_hashes,
+                "ident": idents,
+                "receipt": typed.select(receipt.dt.epoch("us") + _EPOCH_US).to_series(),
+            }).filter(claimed_col & ~special).join(requests, on="h", how="inner").filter(
+                pl.col("ident") == pl.col("ident_right")).sort(["key", "k"]).with_columns(
+                # unsorted or before receipt: the record path sorts, the row path's to count
+                bad=(pl.col("requested") < pl.coalesce(
+                    pl.col("requested").shift(1).over("key"), pl.col("receipt")))
+                .any().over("key"))
+            unordered = got.filter(pl.col("bad"))["key"]
+            if len(unordered):
+                special = special | pl.int_range(0, n, eager=True).is_in(unordered.implode())
+                special_list = special.to_list()
+                got = got.filter(~pl.col("bad"))
+            keys = got["key"]
+            requested = got["requested"] - _EPOCH_US
+            supplied = got["supplied"] - _EPOCH_US
+            chains = got.select("key", "k")
+        elif maybe:
+            assert hashes is not None
+            chain_of: dict[int, int] = {}
+            keys_l: list[int] = []
+            requested_l: list[int] = []
+            supplied_l: list[int | None] = []
             receipts = typed.select(receipt.alias("r"))["r"]
             for i in maybe:
                 if special_list[i]:
@@ -591,16 +727,17 @@ class _Engine(_Batches):
                 if not ordered:
                     special_list[i] = True
                     continue
-                chains[i] = k
+                chain_of[i] = k
                 for j in chain:
-                    keys.append(i)
-                    requested.append(sups.requested_us(j) - _EPOCH_US)
+                    keys_l.append(i)
+                    requested_l.append(sups.requested_us(j) - _EPOCH_US)
                     us = sups.supplied_us(j)
-                    supplied.append(None if us < 0 else us - _EPOCH_US)
+                    supplied_l.append(None if us < 0 else us - _EPOCH_US)
+            keys, requested, supplied, chains = keys_l, requested_l, supplied_l, chain_of
             special = pl.Series(special_list)
 
         # -- the rows the engine vouches for, as the columnar form of the rules reads them ---
-        keep = pl.Series(claimed) & ~special & ~nameless
+        keep = claimed_col & ~special & ~nameless
         dossiers = typed.drop("ok").with_columns(
             unit=units, code=codes, fid=fids, ident=idents,
             key=pl.int_range(0, n, dtype=pl.Int64),
@@ -617,16 +754,17 @@ class _Engine(_Batches):
             if nameless_list[i]:
                 run.rebuild(lines[i].split(delimiter), index, line + i, claimed=False)
             elif claimed[i]:
-                run.one(line + i, ident_list[i], lines[i].split(delimiter), index, hashes[i])
+                run.one(line + i, ident_list[i], lines[i].split(delimiter), index,
+                        hash(ident_list[i]))
         held = self.held
-        for i in [i for i, c in enumerate(claimed) if not c]:
+        for i in (~claimed_col).arg_true().to_list():
             if not nameless_list[i]:
-                held.add(line + i, hashes[i])
+                held.add(line + i, hash(ident_list[i]))
 
 
-    def _vouched(self, dossiers: pl.DataFrame, keys: list[int], requested: list[int],
-                 supplied: list[int | None], chains: dict[int, int],
-                 special_list: list[bool]) -> None:
+    def _vouched(self, dossiers: pl.DataFrame, keys: list[int] | pl.Series,
+                 requested: list[int] | pl.Series, supplied: list[int | None] | pl.Series,
+                 chains: dict[int, int] | pl.DataFrame, special_list: list[bool]) -> None:
         """Count the rows the engine vouches for with the columnar form of the rules; a row
         the form leaves to the row path is marked in ``special_list``."""
         import polars as pl
@@ -660,10 +798,15 @@ class _Engine(_Batches):
                 special_list[i] = True
             shaped = shaped.filter(~(pl.col("counted") & pl.col("timed")
                                      & pl.col("days").is_null()))
-        for i in shaped["key"].to_list():
-            k = chains.get(i, -1)
-            if k >= 0:
-                sups.mark_used(k)
+        if isinstance(chains, dict):
+            for i in shaped["key"].to_list():
+                k = chains.get(i, -1)
+                if k >= 0:
+                    sups.mark_used(k)
+        elif chains.height:
+            used = sups.used
+            for k in chains.join(shaped.select("key"), on="key", how="semi")["k"].to_list():
+                used[k] = 1
         self._add(shaped.filter(pl.col("counted")))
 
 
@@ -796,12 +939,7 @@ class _Engine(_Batches):
         cells_parts, marks_parts, times_parts = zip(*self.pending, strict=True)
         self.pending = []
         self.pending_rows = 0
-        shapes = self.shapes
-        for unit, sid, k in pl.concat(cells_parts).group_by(["unit", "sid"]).agg(
-                pl.col("n").sum()).iter_rows():
-            cells = by_id[unit][1]
-            shape = shapes[sid]
-            cells[shape] = cells.get(shape, 0) + k
+        self._fold(pl.concat(cells_parts).group_by(["unit", "sid"]).agg(pl.col("n").sum()))
         marks = pl.concat(marks_parts)
         if marks.height:
             width = max(self.sid_bits).bit_length()
@@ -822,6 +960,68 @@ class _Engine(_Batches):
             self._time(unit, code, days,
                        Fraction(office_us, population.HOUR_US) if kind == hours else value, k)
         counter.flush()
+
+    def _fold(self, cells: pl.DataFrame) -> None:
+        """Fold the counts per (unit, shape) into the tally's accumulators in polars: each
+        shape's contribution (:meth:`Tally.shape_contribution
+        <chiso766.tally.Tally.shape_contribution>`, one dossier's counts) kept as rows
+        (shape, part, key, a, b), times the shape's count, summed per (unit, part, key) and
+        added once per unit (:meth:`Tally.add_contribution
+        <chiso766.tally.Tally.add_contribution>`) — the same integers as adding them shape by
+        shape."""
+        import polars as pl
+
+        if not cells.height:
+            return
+        tally = self.counter.tally
+        sids: list[int] = []
+        parts: list[int] = []
+        keys: list[str] = []
+        firsts: list[int] = []
+        seconds: list[int] = []
+        for sid in range(self.contrib_sids, len(self.shapes)):
+            nd, unreported, misc = tally.shape_contribution(self.shapes[sid])
+            for code, hits, total in nd:
+                sids.append(sid)
+                parts.append(0)
+                keys.append(code)
+                firsts.append(hits)
+                seconds.append(total)
+            for part, items in ((1, unreported), (2, misc)):
+                for key, k in items:
+                    sids.append(sid)
+                    parts.append(part)
+                    keys.append(key)
+                    firsts.append(k)
+                    seconds.append(0)
+        self.contrib_sids = len(self.shapes)
+        if sids:
+            self.contribs = pl.concat([self.contribs, pl.DataFrame(
+                {"sid": sids, "part": parts, "key": keys, "a": firsts, "b": seconds},
+                schema=self.contribs.schema)])
+        # A slice of the (unit, shape) counts at a time: the join has a row per (unit, shape,
+        # key), which for all of them at once would be the largest frame of the run.
+        sums = [cells.slice(at, _FOLD_ROWS).join(self.contribs, on="sid", how="inner")
+                .group_by(["unit", "part", "key"]).agg((pl.col("a") * pl.col("n")).sum(),
+                                                       (pl.col("b") * pl.col("n")).sum())
+                for at in range(0, cells.height, _FOLD_ROWS)]
+        summed = pl.concat(sums).group_by(["unit", "part", "key"]).agg(
+            pl.col("a").sum(), pl.col("b").sum())
+        per_unit: dict[str, tuple[list[tuple[str, int, int]], list[tuple[str, int]],
+                                  list[tuple[str, int]]]] = {}
+        for unit, part, key, a, b in summed.iter_rows():
+            lists = per_unit.get(unit)
+            if lists is None:
+                lists = per_unit[unit] = ([], [], [])
+            if part == 0:
+                lists[0].append((key, a, b))
+            elif part == 1:
+                lists[1].append((key, a))
+            else:
+                lists[2].append((key, a))
+        for unit, (nd_items, unreported_items, misc_items) in per_unit.items():
+            tally.add_contribution(unit, (tuple(nd_items), tuple(unreported_items),
+                                          tuple(misc_items)))
 
     def _time(self, unit: str, code: str, days: int, value: Any, k: int) -> None:
         times = self.counter.by_id[unit][3]
@@ -847,6 +1047,49 @@ def _moment_column(frame: pl.DataFrame, column: int, ncols: int) -> tuple[pl.Ser
     value, ok = _moment(pl.col(name), _shape_of(frame[name]))
     got = frame.select((value.dt.epoch("us") + _EPOCH_US).alias("v"), ok.alias("ok"))
     return got["v"], got["ok"]
+
+
+class _ColumnIndex(SupplementIndex):
+    """A :class:`~.rowpath.SupplementIndex` that also keeps its requests for a polars frame
+    (:meth:`frame`): what :func:`read_supplement_columns` builds."""
+
+    def __init__(self, expected: int = 0) -> None:
+        super().__init__(expected)
+        self.parts: list[pl.DataFrame] = []
+        self.ids: list[str] = []
+        self.req: list[int] = []
+        self.sup: list[int | None] = []
+
+    def add(self, dossier_id: str, requested: int, supplied: int | None, line: int) -> None:
+        self.ids.append(dossier_id)
+        self.req.append(requested)
+        self.sup.append(supplied)
+        super().add(dossier_id, requested, supplied, line)
+        if len(self.ids) >= 100_000:
+            self._flush()
+
+    def _flush(self) -> None:
+        import polars as pl
+
+        if self.ids:
+            self.parts.append(pl.DataFrame(
+                {"ident": self.ids, "requested": self.req, "supplied": self.sup},
+                schema={"ident": pl.String, "requested": pl.Int64, "supplied": pl.Int64}))
+            self.ids, self.req, self.sup = [], [], []
+
+    def frame(self) -> pl.DataFrame:
+        """The requests: hash of the id (as :class:`_BatchClaims` hashes), id, position ``k``
+        in the index, request and answer in the row path's microseconds (null: no answer)."""
+        import polars as pl
+
+        self._flush()
+        if self.parts:
+            self.parts = [pl.concat(self.parts)]
+        frame = self.parts[0] if self.parts else pl.DataFrame(
+            schema={"ident": pl.String, "requested": pl.Int64, "supplied": pl.Int64})
+        return frame.with_columns(
+            h=_BatchClaims.hashes(frame["ident"]),
+            k=pl.int_range(0, frame.height, dtype=pl.Int64))
 
 
 class _SupplementBatches(_Batches):
