@@ -12,9 +12,9 @@ The paths (:data:`PATHS`):
   and engine).
 
 The engine reads a dossiers file a batch at a time (here made :data:`ENGINE_BATCH` bytes);
-each reproduction is therefore also run with the bad rows placed after more than a MiB of valid
-rows (``where="after 1 MiB"``), many batches into the file, read by the paths whose reading
-changes there (:data:`LARGE_PATHS`). Every path must give the same
+each reproduction is therefore also run with the bad rows placed after some nine
+batches of valid rows (``where=AFTER``), read by the paths whose reading changes there
+(:data:`LARGE_PATHS`). Every path must give the same
 exit status, the same read/accepted/rejected counts, the same rejected rows (file, line, field,
 reason) and the same scorecard (the ids ``--ids`` adds left out).
 """
@@ -50,17 +50,19 @@ PERIOD = "2025"
 PATHS = ["score", "score --period (row path)", "score --period (engine)",
          "score --period --ids", "read_folder + score_766", "score_folder (row path)",
          "score_folder (engine)"]
-#: The paths a folder padded past a MiB is also read by: the one that reads it in batches (the
+#: The paths a padded folder is also read by: the one that reads it in batches (the
 #: engine, by the command and from Python) beside the record reader and the
 #: row path (the in-memory command and --ids read as read_folder does, tried on every folder).
 LARGE_PATHS = ["read_folder + score_766", "score --period (row path)",
                "score --period (engine)", "score_folder (engine)"]
-WHERE = ["start", "after 1 MiB"]
-#: The engine's batch size in these tests: a padded file is some twenty batches.
-ENGINE_BATCH = 64 << 10
-#: Valid dossier rows put before the reproduction's rows: 1.25 MiB (many of the engine's
-#: batches, so that the rows after them are read in a later batch).
-PAD_ROWS = 12_000
+#: Where a reproduction's rows go: right under the header, or after many of the engine's batches.
+AFTER = "after many batches"
+WHERE = ["start", AFTER]
+#: The engine's batch size in these tests (a parameter of the engine: 8 MiB by default).
+ENGINE_BATCH = 4 << 10
+#: Valid dossier rows put before the reproduction's rows: ~38 KB, some nine of the
+#: engine's batches, so that the rows after them are read in a later batch.
+PAD_ROWS = 400
 CSV_LIMIT = "unreadable CSV row: field larger than field limit (131072)"
 TIME_REASON = "not a date or time the library reads"
 
@@ -154,7 +156,7 @@ def run_path(path: str, folder: Path, tmp: Path, monkeypatch: pytest.MonkeyPatch
 
 def every_path(folder: Path, tmp: Path, monkeypatch: pytest.MonkeyPatch,
                strict: bool = False) -> Outcome:
-    """The outcome of every path (:data:`LARGE_PATHS` for a folder with a file past a MiB),
+    """The outcome of every path (:data:`LARGE_PATHS` for a padded folder),
     checked to be one answer; that answer."""
     large = any(f.stat().st_size > 1 << 20 for f in folder.iterdir() if f.is_file())
     paths = LARGE_PATHS if large else PATHS
@@ -178,19 +180,19 @@ def _pad_rows(ncols: int, count: int = PAD_ROWS) -> str:
 
 
 def write(folder: Path, name: str, text: str | bytes, where: str = "start") -> int:
-    """Write a file of ``folder``; with ``where="after 1 MiB"`` (a dossiers file) valid rows go
+    """Write a file of ``folder``; with ``where=AFTER`` (a dossiers file) valid rows go
     between its header and its rows. The number of lines put in (0 or :data:`PAD_ROWS`)."""
     folder.mkdir(parents=True, exist_ok=True)
     data = text.encode("utf-8") if isinstance(text, str) else text
     padded = 0
-    if where == "after 1 MiB":
+    if where == AFTER:
         assert name.startswith("dossiers.")
         line_end = b"\n" if b"\n" in data else b"\r"  # old Mac OS files: CR alone
         end = data.index(line_end) + 1
         head, rest = data[:end], data[end:]
         rows = _pad_rows(head.count(b",") + 1).encode("utf-8")
         data = head + rows.replace(b"\n", line_end) + rest
-        assert len(head) + len(rows) > 1 << 20
+        assert len(rows) > 8 * ENGINE_BATCH
         padded = PAD_ROWS
     (folder / name).write_bytes(data)
     return padded
@@ -405,14 +407,14 @@ def peak_rss_mib(folder: Path, how: str) -> float:
 def test_9_memory_stays_in_proportion_to_the_data(tmp_path: Path, case: str) -> None:
     """Peak memory of the streaming path (the engine, with polars) in a subprocess, next to the
     in-memory path's. Before the fix: 6 GB (or MemoryError) for one 100,000-character id among
-    1 MiB of rows, 230 MB for 100,000 copies of one id (2M copies: killed at 4.6 GB)."""
+    a MiB of rows, 230 MB for 100,000 copies of one id (2M copies: killed at 4.6 GB)."""
     need("polars", "fast")
     if sys.platform == "win32":
         pytest.skip("ru_maxrss (the resource module) is POSIX only")
     folder = tmp_path / "in"
     if case == "one 100,000-character id":
         write(folder, "dossiers.csv", f"{H}\n{'H' * 100_000},P1,U1,02/06/2025 08:00:00\n",
-              "after 1 MiB")
+              AFTER)
     else:
         write(folder, "dossiers.csv", f"{H}\n" + "HS1,P1,U1,02/06/2025 08:00:00\n" * 100_000)
     streaming_mib = peak_rss_mib(folder, "streaming")
@@ -437,7 +439,7 @@ def test_11_a_nul_byte_anywhere_refuses_the_file_on_every_path(
         # were the only ones looked at.
         rows = [{"MaHoSo": f"HS{i}", "MaTTHC": "P1", "MaDonVi": "U1",
                  "NgayTiepNhan": "02/06/2025 08:00:00"} for i in range(
-                     100 if where == "after 1 MiB" else 2)]
+                     100 if where == AFTER else 2)]
         text = "".join(json.dumps(r) + "\n" for r in rows).encode("utf-8")
         at = text.rindex(b"HS")
         folder.mkdir()
@@ -447,7 +449,7 @@ def test_11_a_nul_byte_anywhere_refuses_the_file_on_every_path(
               "HS\x002,P1,U1,02/06/2025 08:00:00\n", where)
     else:
         write(folder, "dossiers.csv", f"{H}\nHS1,P1,U1,02/06/2025 08:00:00\n", where)
-        rows_text = "HS1,U1,tốt\n" * (100_000 if where == "after 1 MiB" else 1)  # 1.2 MB
+        rows_text = "HS1,U1,tốt\n" * (2_000 if where == AFTER else 1)  # 24 KB: 6 batches
         (folder / file).write_text(f"MaHoSo,MaDonVi,DanhGia\n{rows_text}HS\x001,U1,tốt\n",
                                    encoding="utf-8")
     got = every_path(folder, tmp_path, monkeypatch)
