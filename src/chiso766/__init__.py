@@ -6,6 +6,7 @@ theo Quyết định 104/2024/QĐ-UBND của UBND TP. Hồ Chí Minh.
 """
 
 from . import hcm104
+from ._version import __version__
 from .calendar import DayInfo, DayKind, WorkingCalendar
 from .criteria.policy import CountingPolicy
 from .deadlines import (
@@ -89,8 +90,6 @@ from .scoring import (
 from .streaming import score_folder
 from .tally import Tally, build_context
 from .timelimits import LimitKind, TimeLimit
-
-from ._version import __version__
 
 __all__ = [
     "PORTAL_CODES",
