@@ -52,8 +52,8 @@ from tests.extras import need
 ROOT = Path(__file__).resolve().parent.parent.parent
 PROVINCE = ROOT / "examples" / "province"
 PERIOD = "2025-Q2"
-#: folders mutated: 32 on a developer's run, 16 in CI (tests/budget.py)
-CASES = examples(32)
+#: folders mutated: 20 on a developer's run, 10 in CI (tests/budget.py)
+CASES = examples(20)
 BASE_DOSSIERS = 160
 #: One folder in PADDED has a dossiers file of more than a MiB: seeds 5, 13, 21, … (5 and 45
 #: gave a NopQuaDVCQG cell the old block path accepted and the others rejected, before issue 18

@@ -92,13 +92,14 @@ def cases(draw: st.DrawFn) -> tuple[list[Dossier], Any]:
         policy=DeadlinePolicy(granularity=draw(st.sampled_from(["date", "datetime"]))),
     )
     batch = draw(st.lists(dossiers(min_year=YEAR - 1, max_year=YEAR, max_supplements=3,
-                                   max_days=150), min_size=1, max_size=12))
+                                   max_days=150), min_size=1, max_size=40))
     return batch, ctx
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 @given(cases())
-@settings(max_examples=examples(150), deadline=None)
+# Up to 40 dossiers an example: a frame costs polars' overhead once, whatever its rows.
+@settings(max_examples=examples(60), deadline=None)
 def test_columnar_form_equals_scalar_form_per_dossier(case: tuple[list[Dossier], Any]) -> None:
     """For every dossier: it is counted (received by ``as_of``) in both forms or in neither;
     when counted, ``received``, ``submitted`` and the 2.1 verdict are those of
