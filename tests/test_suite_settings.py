@@ -59,9 +59,9 @@ def test_the_profile_in_use_is_the_environments(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_the_example_budget() -> None:
-    # ci: half, never under 10; dev: as stated; thorough: five times.
-    assert examples(60, "ci") == 30
-    assert examples(12, "ci") == 10
+    # ci: 0.35 of them, never under 10; dev: as stated; thorough: five times.
+    assert examples(60, "ci") == 21
+    assert examples(20, "ci") == 10
     assert examples(60, "dev") == 60
     assert examples(60, "thorough") == 300
 
