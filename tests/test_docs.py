@@ -38,6 +38,7 @@ SKIP = (
     ("pip install", "installs packages: no network in the tests, and the code under test is "
                     "src/"),
     ("python -m pytest", "the test suite itself"),
+    ("tests/check.py", "the whole check: the test suite itself, and the checkers beside it"),
     ("benchmarks/", "a benchmark: minutes of work (tests/test_benchmarks_tiny.py runs the tiny "
                     "one)"),
     ("while True", "the busy neighbour of the timing recipe: it runs until killed"),
