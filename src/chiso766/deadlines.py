@@ -515,26 +515,40 @@ class ProcessingTime:
 def office_hours_between(start: datetime, end: datetime, calendar: WorkingCalendar | None = None,
                          policy: DeadlinePolicy | None = None) -> Fraction:
     """Office hours (policy ``office_hours`` on working days) between two moments; 0 when
-    ``end`` is not after ``start``. O(1) after the calendar's yearly index."""
+    ``end`` is not after ``start``. O(1) after the calendar's yearly index; counted in whole
+    microseconds (exact: a moment has no finer part), a Fraction only at the end."""
     cal = calendar if calendar is not None else WorkingCalendar.vietnam()
     pol = policy if policy is not None else DEFAULT_POLICY
     if end <= start:
         return Fraction(0)
-    windows = [(_seconds_of_day(a), _seconds_of_day(b)) for a, b in pol.office_hours]
+    windows = [(_us_of_day(a), _us_of_day(b)) for a, b in pol.office_hours]
 
-    def within(d: date, t0: Fraction, t1: Fraction) -> Fraction:
+    def within(d: date, t0: int, t1: int) -> int:
         if not cal.is_working_day(d):
-            return Fraction(0)
-        return sum((max(Fraction(0), min(b, t1) - max(a, t0)) for a, b in windows),
-                   Fraction(0))
+            return 0
+        total = 0
+        for a, b in windows:
+            span = min(b, t1) - max(a, t0)
+            if span > 0:
+                total += span
+        return total
 
     day0, day1 = start.date(), end.date()
-    t0, t1 = _seconds_of_day(start.time()), _seconds_of_day(end.time())
+    t0, t1 = _us_of_day(start.time()), _us_of_day(end.time())
     if day0 == day1:
-        return within(day0, t0, t1) / 3600
+        return Fraction(within(day0, t0, t1), _HOUR_US)
     between = cal.working_days_between(day0, day1) - (1 if cal.is_working_day(day1) else 0)
-    seconds = within(day0, t0, Fraction(86400)) + within(day1, Fraction(0), t1)
-    return (seconds + between * pol.hours_per_day * 3600) / 3600
+    office_us = within(day0, t0, _DAY_US) + within(day1, 0, t1)
+    return (office_us + between * pol.hours_per_day * _HOUR_US) / _HOUR_US
+
+
+_HOUR_US = 3_600_000_000
+_DAY_US = 24 * _HOUR_US
+
+
+def _us_of_day(t: time) -> int:
+    """Microseconds from midnight to ``t``."""
+    return ((t.hour * 60 + t.minute) * 60 + t.second) * 1_000_000 + t.microsecond
 
 
 def _months_between(a: date, b: date) -> Fraction:
