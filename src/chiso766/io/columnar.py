@@ -99,7 +99,7 @@ __all__ = ["BATCH_BYTES", "complained_from_rating_columns", "read_supplement_col
 #: small to force many batches.
 BATCH_BYTES = 8 << 20
 #: Bytes that make a batch not "one row a line" for the CSV reader: a quote, the line breaks of
-#: str.splitlines other than "\n", and the unit separator the engine reads lines with.
+#: str.splitlines other than "\n", and the unit separator the engine joins flag cells with.
 _AWKWARD = (b'"', b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f")
 #: Rows of kept counts (per unit and shape, per unit and procedure) past which they are handed
 #: to the tally before the end of the file (memory).
@@ -421,7 +421,7 @@ def _shape_of(cells: pl.Series) -> tuple[str, str] | None:
 
 class _Batches:
     """What :func:`_read_batches` hands a file to: clean batches (one row a line, every line
-    with the header's cells) to :meth:`_count` as lines of text, every other row to
+    with the header's cells) to :meth:`_count` as a frame of their cells (text), every other row to
     :meth:`row` as the row path's reader yields it."""
 
     def __init__(self, reader: _Reader, layout: _FileLayout, bad: set[int],
@@ -436,7 +436,7 @@ class _Batches:
     def row(self, line: int, row: Any, index: list[int] | None) -> None:
         raise NotImplementedError
 
-    def _count(self, lines: pl.Series, line: int) -> None:
+    def _count(self, frame: pl.DataFrame, line: int) -> None:
         raise NotImplementedError
 
     def finish(self) -> None:
@@ -450,8 +450,6 @@ class _Batches:
     def batch(self, chunk: bytes, line: int) -> bool:
         """Count a batch of whole lines whose first is ``line``; ``False``, having taken
         nothing, when the rest of the file must be read row by row."""
-        import polars as pl
-
         if any(c in chunk for c in _AWKWARD):
             return False
         if b"\r" in chunk:
@@ -467,33 +465,44 @@ class _Batches:
                 return False
             del text
         n = chunk.count(b"\n")
-        per = self.ncols - 1
-        delimiter = self.delimiter
-        if (chunk.startswith(b"\n") or b"\n\n" in chunk
-                or chunk.count(delimiter.encode()) != n * per):
-            self.rows(iter(_decode_block(chunk, line, self.bad)), line)
-            return True
-        lines = pl.read_csv(io.BytesIO(chunk), has_header=False, separator="\x1f",
-                            quote_char=None, schema={"l": pl.String})["l"]
-        longest = lines.str.len_bytes().max()
-        if (len(lines) != n or lines.null_count()
-                or not (lines.str.count_matches(delimiter, literal=True) == per).all()
-                # a line that may hold a cell the csv module refuses: the row path rejects it
-                or (isinstance(longest, int) and longest > csv.field_size_limit())):
+        frame = None
+        # Blank lines, a line with more or fewer cells than the header, a U+FEFF that polars
+        # would take for a byte order mark, a cell the csv module refuses: the row path.
+        if not (chunk.startswith((b"\n", codecs.BOM_UTF8)) or b"\n\n" in chunk
+                or chunk.count(self.delimiter.encode()) != n * (self.ncols - 1)):
+            frame = self._cells(chunk, n)
+        if frame is None:
             self.rows(iter(_decode_block(chunk, line, self.bad)), line)
             return True
         self.tick.add(n)
-        self._count(lines, line)
+        self._count(frame, line)
         return True
 
-    def _cells(self, lines: pl.Series) -> pl.DataFrame:
+    def _cells(self, chunk: bytes, n: int) -> pl.DataFrame | None:
+        """The batch's cells as text, a column ``c0``, ``c1``… per column of the header, as
+        the row path splits each line (no quoting: a quote sends the batch to the row path);
+        ``None`` when a line does not have the header's number of cells (with the total right,
+        some line has more) or a cell is longer than the csv module's limit (the row path
+        rejects it)."""
         import polars as pl
 
-        names = [f"c{i}" for i in range(self.ncols)]
-        frame = pl.DataFrame({"l": lines}).select(
-            pl.col("l").str.split_exact(self.delimiter, self.ncols - 1)
-            .struct.rename_fields(names)).unnest("l")
+        try:
+            frame = pl.read_csv(
+                io.BytesIO(chunk), has_header=False, separator=self.delimiter,
+                quote_char=None, comment_prefix=None, null_values=None,
+                empty_string_is_null=False,
+                schema={f"c{i}": pl.String for i in range(self.ncols)})
+        except (pl.exceptions.PolarsError, OSError):
+            return None
+        longest = frame.select(pl.max_horizontal(pl.all().str.len_bytes().max())).item()
+        if frame.height != n or (isinstance(longest, int) and longest > csv.field_size_limit()):
+            return None
         return frame
+
+    @staticmethod
+    def _row(frame: pl.DataFrame, i: int) -> list[str]:
+        """Row ``i`` of a batch as the row path's cells."""
+        return list(frame.row(i))
 
 
 class _Engine(_Batches):
@@ -589,11 +598,10 @@ class _Engine(_Batches):
 
     # -- batches -------------------------------------------------------------------------------
 
-    def _count(self, lines: pl.Series, line: int) -> None:
+    def _count(self, frame: pl.DataFrame, line: int) -> None:
         import polars as pl
 
         counter = self.counter
-        frame = self._cells(lines)
         n = frame.height
         id_col = f"c{self.at['id']}"
         raw_ids = frame[id_col]
@@ -747,14 +755,13 @@ class _Engine(_Batches):
 
         # -- the other rows, in line order, to the row path -----------------------------------
         run, index = self.run, self.layout.index
-        delimiter = self.delimiter
         nameless_list = nameless.to_list()
         others = (pl.Series(special_list, dtype=pl.Boolean) | nameless).arg_true().to_list()
         for i in others:
             if nameless_list[i]:
-                run.rebuild(lines[i].split(delimiter), index, line + i, claimed=False)
+                run.rebuild(self._row(frame, i), index, line + i, claimed=False)
             elif claimed[i]:
-                run.one(line + i, ident_list[i], lines[i].split(delimiter), index,
+                run.one(line + i, ident_list[i], self._row(frame, i), index,
                         hash(ident_list[i]))
         held = self.held
         for i in (~claimed_col).arg_true().to_list():
@@ -1107,10 +1114,9 @@ class _SupplementBatches(_Batches):
     def row(self, line: int, row: Any, index: list[int] | None) -> None:
         self.take(line, row, index)
 
-    def _count(self, lines: pl.Series, line: int) -> None:
+    def _count(self, frame: pl.DataFrame, line: int) -> None:
         import polars as pl
 
-        frame = self._cells(lines)
         at, ncols = self.at, self.ncols
         idents = frame[f"c{at['dossier_id']}"].str.strip_chars()
         requested, req_ok = _moment_column(frame, at["requested_at"], ncols)
@@ -1121,14 +1127,13 @@ class _SupplementBatches(_Batches):
             & pl.col("ro") & pl.col("r").is_not_null() & pl.col("so")
             & (pl.col("s").is_null() | (pl.col("s") >= pl.col("r")))).to_series()
         add, take, index = self.index.add, self.take, self.layout.index
-        delimiter = self.delimiter
         for i, (ok, ident, req, sup) in enumerate(zip(
                 plain.to_list(), idents.to_list(), requested.to_list(), supplied.to_list(),
                 strict=True)):
             if ok:
                 add(ident, req, sup, line + i)
             else:
-                take(line + i, lines[i].split(delimiter), index)
+                take(line + i, self._row(frame, i), index)
 
 
 class _RatingBatches(_Batches):
@@ -1152,10 +1157,9 @@ class _RatingBatches(_Batches):
     def row(self, line: int, row: Any, index: list[int] | None) -> None:
         self.take(line, row, index)
 
-    def _count(self, lines: pl.Series, line: int) -> None:
+    def _count(self, frame: pl.DataFrame, line: int) -> None:
         import polars as pl
 
-        frame = self._cells(lines)
         at, ncols = self.at, self.ncols
         ratings = frame[f"c{at['rating']}"]
         for cell in ratings.unique().to_list():
@@ -1183,6 +1187,6 @@ class _RatingBatches(_Batches):
             plain & (pl.col("bad") == 1) & (pl.col("i") != "")
             & (pl.col("r").is_null() | (pl.col("r") <= self.limit)))["i"]
         self.into.update(disliked.to_list())
-        index, delimiter = self.layout.index, self.delimiter
+        index = self.layout.index
         for i in (~plain).arg_true().to_list():
-            self.take(line + i, lines[i].split(delimiter), index)
+            self.take(line + i, self._row(frame, i), index)
