@@ -343,6 +343,7 @@ def classify(
     as_of: datetime | date | None = None,
     policy: DeadlinePolicy | None = None,
     counting: CountingPolicy | None = None,
+    explain: bool = True,
 ) -> Verdict:
     """Was ``dossier`` handled on time? The national portal's rule for criterion 2.1
     (docs/rules.md "Was a dossier handled on time?").
@@ -363,7 +364,10 @@ def classify(
     * Not ended at ``as_of``: ``PENDING_IN_TIME`` or ``PENDING_LATE`` against ``as_of``.
     * Compared by date (policy ``granularity``): EARLY before, ON_TIME the same date, LATE after.
 
-    ``as_of`` is required only for a dossier still in progress: no clock is read.
+    ``as_of`` is required only for a dossier still in progress: no clock is read. The verdict's
+    ``reasons`` (Vietnamese sentences, for audits and explanations) are written from its fields
+    after the rule has decided; ``explain=False`` leaves them out (``()``), which is what
+    counting asks for: the same verdict, without formatting a sentence per dossier.
     """
     d = _check_dossier(dossier, "classify")
     cal = calendar if calendar is not None else WorkingCalendar.vietnam()
@@ -378,15 +382,10 @@ def classify(
     moment = None if as_of is None else to_local(as_of, completion=True, label="classify",
                                                  field="as_of")
     label = f"Dossier {d.id!r}"
-    reasons: list[str] = []
-    if d.received_at is None:
-        reasons.append("chưa được tiếp nhận (không có NgayTiepNhan): không thuộc tổng số hồ sơ "
-                       "của chỉ số 2.1; tính từ ngày nộp (NgayNopHoSo)")
 
     if d.due_at is not None:
         due = d.due_at
         due_source = "recorded"
-        reasons.append(f"hạn trả ghi nhận (NgayHenTra) {due:%d/%m/%Y %H:%M}")
     else:
         limit = _limit_of(procedure, time_limit)
         if limit is None:
@@ -396,8 +395,6 @@ def classify(
             )
         due = _due_from(d.receipt, limit, cal, pol)
         due_source = "statutory"
-        reasons.append(f"không có NgayHenTra; hạn tính theo thời hạn {limit}: "
-                       f"{due:%d/%m/%Y %H:%M}")
 
     asked = [s for s in d.supplements if moment is None or s.requested_at <= moment]
     applicant = timedelta(0)
@@ -414,24 +411,14 @@ def classify(
                 record=label, field="as_of", value=None,
             )
         end, end_source = moment, "as_of"
-        reasons.append(f"chưa kết thúc xử lý tại thời điểm đánh giá {moment:%d/%m/%Y %H:%M}")
-    else:
-        reasons.append(f"kết thúc xử lý ({end_source}) {end:%d/%m/%Y %H:%M}")
     adjusted = end - applicant
-    if applicant:
-        reasons.append(f"trừ thời gian công dân bổ sung hồ sơ {_duration(applicant)}")
 
     if pol.granularity == "date":
         late = adjusted.date() > due.date()
     else:
         late = adjusted > due
-    if len(asked) > 1:
-        if always or not _has_result(d, moment):
-            late = True
-            reasons.append(f"yêu cầu bổ sung {len(asked)} lần (quá 1 lần): tính là quá hạn")
-        else:
-            reasons.append(f"yêu cầu bổ sung {len(asked)} lần; đã có kết quả: xét theo ngày "
-                           "(multiple_supplements_late='unfinished_only')")
+    if len(asked) > 1 and (always or not _has_result(d, moment)):
+        late = True
 
     if pending:
         status = Timeliness.PENDING_LATE if late else Timeliness.PENDING_IN_TIME
@@ -444,24 +431,61 @@ def classify(
     late_days = 0
     if late:
         late_days = max(0, cal.working_days_between(due.date(), adjusted.date()))
-        if late_days:
-            reasons.append(f"trễ {late_days} ngày làm việc")
 
     late_new: bool | None = None
     if d.new_due_at is not None:
         late_new = adjusted.date() > d.new_due_at.date() if pol.granularity == "date" \
             else adjusted > d.new_due_at
-        reasons.append(
-            f"có văn bản xin lỗi hẹn lại ngày {d.new_due_at:%d/%m/%Y} (không làm hồ sơ trễ thành "
-            "đúng hạn, NĐ 61/2018 Điều 19.9)" + ("; trễ cả so với ngày hẹn lại" if late_new else "")
-        )
-    return Verdict(
+    verdict = Verdict(
         dossier_id=d.id, status=status, due_at=due, due_source=due_source, end_at=end,
         end_source=end_source, adjusted_end_at=adjusted, applicant_time=applicant,
         supplement_count=len(asked), late_working_days=late_days, new_due_at=d.new_due_at,
-        late_against_new_due=late_new, reasons=tuple(reasons),
+        late_against_new_due=late_new, reasons=(),
         received=d.received_at is not None,
     )
+    if not explain:
+        return verdict
+    limit_text = str(_limit_of(procedure, time_limit)) if due_source == "statutory" else ""
+    return attrs.evolve(verdict, reasons=_reasons(verdict, limit_text, always))
+
+
+def _reasons(v: Verdict, limit_text: str, always: bool) -> tuple[str, ...]:
+    """The sentences that explain ``v``, written from its fields (the rule decided in
+    :func:`classify`): receipt, due date, end, the applicant's time, more than one request,
+    working days late, a new due date."""
+    reasons: list[str] = []
+    if not v.received:
+        reasons.append("chưa được tiếp nhận (không có NgayTiepNhan): không thuộc tổng số hồ sơ "
+                       "của chỉ số 2.1; tính từ ngày nộp (NgayNopHoSo)")
+    if v.due_source == "recorded":
+        reasons.append(f"hạn trả ghi nhận (NgayHenTra) {v.due_at:%d/%m/%Y %H:%M}")
+    else:
+        reasons.append(f"không có NgayHenTra; hạn tính theo thời hạn {limit_text}: "
+                       f"{v.due_at:%d/%m/%Y %H:%M}")
+    if v.end_source == "as_of":
+        reasons.append(f"chưa kết thúc xử lý tại thời điểm đánh giá {v.end_at:%d/%m/%Y %H:%M}")
+    else:
+        reasons.append(f"kết thúc xử lý ({v.end_source}) {v.end_at:%d/%m/%Y %H:%M}")
+    if v.applicant_time:
+        reasons.append(f"trừ thời gian công dân bổ sung hồ sơ {_duration(v.applicant_time)}")
+    if v.supplement_count > 1:
+        # Finished or returned by the evaluation moment: the end is one of them (effective_end
+        # takes them before a stop).
+        if always or v.end_source not in ("finished_at", "returned_at"):
+            reasons.append(f"yêu cầu bổ sung {v.supplement_count} lần (quá 1 lần): tính là quá "
+                           "hạn")
+        else:
+            reasons.append(f"yêu cầu bổ sung {v.supplement_count} lần; đã có kết quả: xét theo "
+                           "ngày (multiple_supplements_late='unfinished_only')")
+    if v.late_working_days:
+        reasons.append(f"trễ {v.late_working_days} ngày làm việc")
+    if v.new_due_at is not None:
+        reasons.append(
+            f"có văn bản xin lỗi hẹn lại ngày {v.new_due_at:%d/%m/%Y} (không làm hồ sơ trễ thành "
+            "đúng hạn, NĐ 61/2018 Điều 19.9)"
+            + ("; trễ cả so với ngày hẹn lại" if v.late_against_new_due else "")
+        )
+    return tuple(reasons)
 
 
 def _multiple_supplements_always(counting: Any) -> bool:

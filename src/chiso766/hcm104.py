@@ -593,7 +593,7 @@ def _mark_dossier(d: Dossier, proc: Procedure | None, *, period: Period, as_of: 
         return None
     try:
         verdict = classify(d, proc, calendar=calendar, as_of=as_of, policy=deadline_policy,
-                           counting=counting)
+                           counting=counting, explain=False)
     except MissingDataError:
         a = "unclassified"
     else:

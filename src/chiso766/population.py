@@ -129,7 +129,7 @@ def dossier_shape(d: Dossier, ctx: Context) -> tuple[DossierShape, Timing | None
     if in_population:
         try:
             status = classify(d, proc, calendar=ctx.calendar, as_of=ctx.as_of,
-                              policy=ctx.policy, counting=ctx.counting).status
+                              policy=ctx.policy, counting=ctx.counting, explain=False).status
         except MissingDataError:
             verdict = Verdict.UNCLASSIFIED
         else:

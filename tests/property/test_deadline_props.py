@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
 
+import attrs
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -220,6 +221,24 @@ def test_verdict_is_consistent(d: Dossier, policy: DeadlinePolicy, data: st.Data
     assert v.late_working_days == (
         max(0, CAL.working_days_between(v.due_at.date(), v.adjusted_end_at.date()))
         if not v.status.in_time else 0)
+
+
+@FAST
+@given(DOSSIERS, deadline_policies(office_hours=False), st.booleans(), st.data())
+def test_counting_verdict_is_the_explained_one_without_its_sentences(
+        d: Dossier, policy: DeadlinePolicy, always: bool, data: st.DataObject) -> None:
+    """What counting asks for (``explain=False``) is the explained verdict field for field,
+    with no sentences; the explained one has at least the due date's and the end's."""
+    as_of = data.draw(around_receipt(d))
+    counting = CountingPolicy(multiple_supplements_late="always" if always else
+                              "unfinished_only")
+    explained = classify(d, time_limit=LIMIT, as_of=as_of, policy=policy, counting=counting)
+    bare = classify(d, time_limit=LIMIT, as_of=as_of, policy=policy, counting=counting,
+                    explain=False)
+    assert bare.reasons == ()
+    assert attrs.evolve(explained, reasons=()) == bare
+    assert len(explained.reasons) >= 2
+    assert f"{explained.due_at:%d/%m/%Y %H:%M}" in explained.reasons[int(not d.received_at)]
 
 
 @FAST
