@@ -591,16 +591,18 @@ def _months_between(a: date, b: date) -> Fraction:
 
 
 def measure_processing(receipt: datetime, end: datetime, limit: TimeLimit | None,
-                       calendar: WorkingCalendar, policy: DeadlinePolicy) -> tuple[int, Fraction]:
+                       calendar: WorkingCalendar, policy: DeadlinePolicy,
+                       ) -> tuple[int, Fraction | int]:
     """Working days and the value in the procedure's unit from ``receipt`` to ``end`` (the end
-    already adjusted for the applicant's time; never negative)."""
+    already adjusted for the applicant's time; never negative). A value in days is an ``int``
+    (sums of millions of them stay integer arithmetic), in hours or months a ``Fraction``."""
     end = max(end, receipt)
     days = max(0, calendar.working_days_between(receipt.date(), end.date()))
     unit = processing_unit(limit)
     if unit == "working_days":
-        return days, Fraction(days)
+        return days, days
     if unit == "calendar_days":
-        return days, Fraction((end.date() - receipt.date()).days)
+        return days, (end.date() - receipt.date()).days
     if unit == "months":
         return days, _months_between(receipt.date(), end.date())
     return days, office_hours_between(receipt, end, calendar, policy)
@@ -634,7 +636,7 @@ def processing_time(
         return None
     applicant = applicant_time(d, moment)
     days, value = measure_processing(d.received_at, result - applicant, limit, cal, pol)
-    return ProcessingTime(d.id, days, value, processing_unit(limit))
+    return ProcessingTime(d.id, days, Fraction(value), processing_unit(limit))
 
 
 def applicant_time(d: Dossier, moment: datetime | None) -> timedelta:

@@ -74,8 +74,9 @@ __all__ = [
     "supplement_aggregates",
 ]
 
-#: A dossier's 2.2 processing time: (working days, value in its procedure's unit).
-Timing = tuple[int, Fraction]
+#: A dossier's 2.2 processing time: (working days, value in its procedure's unit: an ``int`` in
+#: days, a ``Fraction`` in hours or months).
+Timing = tuple[int, Fraction | int]
 
 #: The moment columns of the dossier frame (``pl.Datetime("us")``, null when not given).
 MOMENT_COLUMNS = ("received_at", "submitted_at", "due_at", "finished_at", "returned_at",
@@ -457,13 +458,13 @@ def _us_of_day(t: time) -> int:
 
 
 def scalar_values(rows: pl.DataFrame, ctx: Context,
-                  limit_of: Callable[[str], TimeLimit | None]) -> list[Fraction]:
+                  limit_of: Callable[[str], TimeLimit | None]) -> list[Fraction | int]:
     """2.2's value of timed dossiers whose procedure's unit is months (docs/rules.md "2.2":
     whole months as the limit counts them plus the rest of the next), by the scalar
     :func:`~chiso766.deadlines.measure_processing`, one row at a time. ``rows`` has
     ``received_at``, ``finished_at``, ``returned_at``, ``applicant`` and ``code``."""
     as_of = ctx.as_of
-    out: list[Fraction] = []
+    out: list[Fraction | int] = []
     for received_at, finished, returned, applicant, code in rows.select(
             "received_at", "finished_at", "returned_at", "applicant", "code").iter_rows():
         result = next(m for m in (finished, returned) if m is not None and m <= as_of)
