@@ -41,7 +41,7 @@ import csv
 import io
 import itertools
 import re
-from collections.abc import Callable, Container, Mapping
+from collections.abc import Callable, Container, Mapping, Sequence
 from datetime import datetime, timedelta
 from fractions import Fraction
 from pathlib import Path
@@ -1075,6 +1075,15 @@ class _ColumnIndex(SupplementIndex):
         if len(self.ids) >= 100_000:
             self._flush()
 
+    def add_many(self, dossier_ids: Sequence[str], requested: Sequence[int],
+                 supplied: Sequence[int | None], first_line: int) -> None:
+        self.ids.extend(dossier_ids)
+        self.req.extend(requested)
+        self.sup.extend(supplied)
+        super().add_many(dossier_ids, requested, supplied, first_line)
+        if len(self.ids) >= 100_000:
+            self._flush()
+
     def _flush(self) -> None:
         import polars as pl
 
@@ -1126,14 +1135,16 @@ class _SupplementBatches(_Batches):
             (pl.col("i") != "") & (pl.col("i").str.len_chars() <= v.MAX_ID_LENGTH)
             & pl.col("ro") & pl.col("r").is_not_null() & pl.col("so")
             & (pl.col("s").is_null() | (pl.col("s") >= pl.col("r")))).to_series()
-        add, take, index = self.index.add, self.take, self.layout.index
-        for i, (ok, ident, req, sup) in enumerate(zip(
-                plain.to_list(), idents.to_list(), requested.to_list(), supplied.to_list(),
-                strict=True)):
-            if ok:
-                add(ident, req, sup, line + i)
-            else:
+        # Runs of plain rows in one call each, the other rows one at a time, in line order.
+        take, index = self.take, self.layout.index
+        ids, reqs, sups = idents.to_list(), requested.to_list(), supplied.to_list()
+        start = 0
+        for i in [*(~plain).arg_true().to_list(), frame.height]:
+            if i > start:
+                self.index.add_many(ids[start:i], reqs[start:i], sups[start:i], line + start)
+            if i < frame.height:
                 take(line + i, self._row(frame, i), index)
+            start = i + 1
 
 
 class _RatingBatches(_Batches):
