@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from fractions import Fraction
@@ -488,13 +489,20 @@ def _reasons(v: Verdict, limit_text: str, always: bool) -> tuple[str, ...]:
     return tuple(reasons)
 
 
+@functools.cache
+def _counting_policy() -> type[CountingPolicy]:
+    """:class:`~chiso766.criteria.policy.CountingPolicy`, imported once, when first needed
+    (``criteria`` imports this module)."""
+    from .criteria.policy import CountingPolicy as policy_class
+
+    return policy_class
+
+
 def _multiple_supplements_always(counting: Any) -> bool:
     """Policy ``multiple_supplements_late`` of a :class:`CountingPolicy` (``None``: default)."""
     if counting is None:
         return False
-    from .criteria.policy import CountingPolicy
-
-    if not isinstance(counting, CountingPolicy):
+    if not isinstance(counting, _counting_policy()):
         raise PolicyError("must be a CountingPolicy", record="classify", field="counting",
                           value=counting)
     return counting.multiple_supplements_late == "always"
@@ -545,7 +553,7 @@ def office_hours_between(start: datetime, end: datetime, calendar: WorkingCalend
     pol = policy if policy is not None else DEFAULT_POLICY
     if end <= start:
         return Fraction(0)
-    windows = [(_us_of_day(a), _us_of_day(b)) for a, b in pol.office_hours]
+    windows = [(time_of_day_us(a), time_of_day_us(b)) for a, b in pol.office_hours]
 
     def within(d: date, t0: int, t1: int) -> int:
         if not cal.is_working_day(d):
@@ -558,20 +566,23 @@ def office_hours_between(start: datetime, end: datetime, calendar: WorkingCalend
         return total
 
     day0, day1 = start.date(), end.date()
-    t0, t1 = _us_of_day(start.time()), _us_of_day(end.time())
+    t0, t1 = time_of_day_us(start.time()), time_of_day_us(end.time())
     if day0 == day1:
         return Fraction(within(day0, t0, t1), _HOUR_US)
     between = cal.working_days_between(day0, day1) - (1 if cal.is_working_day(day1) else 0)
     office_us = within(day0, t0, _DAY_US) + within(day1, 0, t1)
-    return (office_us + between * pol.hours_per_day * _HOUR_US) / _HOUR_US
+    # A whole working day: every window, to the microsecond (as within counts a part day).
+    day_us = sum(b - a for a, b in windows)
+    return Fraction(office_us + between * day_us, _HOUR_US)
 
 
 _HOUR_US = 3_600_000_000
 _DAY_US = 24 * _HOUR_US
 
 
-def _us_of_day(t: time) -> int:
-    """Microseconds from midnight to ``t``."""
+def time_of_day_us(t: time) -> int:
+    """Microseconds from midnight to ``t`` (office hours and times of day in whole
+    microseconds: exact integers)."""
     return ((t.hour * 60 + t.minute) * 60 + t.second) * 1_000_000 + t.microsecond
 
 

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +55,7 @@ from .deadlines import (
     effective_end,
     measure_processing,
     processing_unit,
+    time_of_day_us,
 )
 from .errors import MissingDataError
 from .records import Channel, Dossier, Timeliness
@@ -435,7 +436,7 @@ def _office_us(ctx: Context, start: pl.Expr, end: pl.Expr) -> pl.Expr:
     or not) that :func:`shape_columns` joined."""
     import polars as pl
 
-    windows = [(_us_of_day(a), _us_of_day(b)) for a, b in ctx.policy.office_hours]
+    windows = [(time_of_day_us(a), time_of_day_us(b)) for a, b in ctx.policy.office_hours]
     per_day = sum(b - a for a, b in windows)
 
     def within(working: pl.Expr, lo: pl.Expr, hi: pl.Expr) -> pl.Expr:
@@ -451,10 +452,6 @@ def _office_us(ctx: Context, start: pl.Expr, end: pl.Expr) -> pl.Expr:
             .when(start.dt.date() == end.dt.date()).then(within(w0, t0, t1))
             .otherwise(within(w0, t0, pl.lit(_DAY_US)) + within(w1, pl.lit(0), t1)
                        + between * per_day))
-
-
-def _us_of_day(t: time) -> int:
-    return ((t.hour * 60 + t.minute) * 60 + t.second) * 1_000_000 + t.microsecond
 
 
 def scalar_values(rows: pl.DataFrame, ctx: Context,

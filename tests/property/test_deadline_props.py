@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
+from fractions import Fraction
 
 import attrs
 from hypothesis import assume, given, settings
@@ -21,6 +22,7 @@ from chiso766 import (
     classify,
     due_at,
 )
+from chiso766.deadlines import office_hours_between
 from tests.budget import examples
 from tests.strategies import (
     aware_datetimes,
@@ -280,3 +282,35 @@ def test_audit_flags_exactly_later_recorded_dates(d: Dossier, policy: DeadlinePo
         later = d.due_at > a.statutory_due_at
     assert a.flagged is later
     assert (a.extra_working_days > 0) <= later
+
+
+_WINDOWS = st.sampled_from([
+    DeadlinePolicy(),
+    DeadlinePolicy(office_hours=((time(8, 0, 0, 500), time(12, 0, 30)),
+                                 (time(13, 0), time(17, 0, 0, 1)))),
+    DeadlinePolicy(office_hours=((time(7, 0, 7), time(16, 59, 59)),)),
+])
+
+
+@FAST
+@given(st.datetimes(datetime(2024, 1, 1), datetime(2026, 12, 31)),
+       st.integers(-3_600_000_000, 9 * 86_400_000_000), _WINDOWS)
+def test_office_hours_are_the_office_time_of_each_day_added_up(
+        start: datetime, span_us: int, policy: DeadlinePolicy) -> None:
+    """office_hours_between is, day by day from the start's date to the end's, the time of
+    [start, end] inside the policy's windows on each working day, in hours (0 for an end not
+    after the start), exactly; a whole working day counts hours_per_day."""
+    end = start + timedelta(microseconds=span_us)
+    expected = timedelta(0)
+    day = start.date()
+    while day <= end.date():
+        if CAL.is_working_day(day):
+            for a, b in policy.office_hours:
+                lo = max(start, datetime.combine(day, a))
+                hi = min(end, datetime.combine(day, b))
+                if hi > lo:
+                    expected += hi - lo
+        day += timedelta(days=1)
+    got = office_hours_between(start, end, CAL, policy)
+    whole_us = expected // timedelta(microseconds=1)
+    assert got == Fraction(whole_us, 3_600_000_000)
