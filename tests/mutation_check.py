@@ -116,9 +116,9 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("deadlines.py", "if sup.supplied_at is not None and (moment is None or sup.supplied_at "
       "<= moment):\n            applicant +=", "if sup.supplied_at is not None:\n"
       "            applicant +=", "supplement adjustment: answers after as_of counted", "records"),
-    M("deadlines.py", "if len(asked) > 1:", "if len(asked) > 2:",
+    M("deadlines.py", "if len(asked) > 1 and (always", "if len(asked) > 2 and (always",
       "more than one supplement request is late: two allowed", "records"),
-    M("deadlines.py", "if always or not _has_result(d, moment):", "if True:",
+    M("deadlines.py", "and (always or not _has_result(d, moment)):", "and True:",
       "more than one supplement request is late (unfinished_only): finished ones late too",
       "records"),
     M("deadlines.py", "for m in (d.finished_at, d.returned_at))",
@@ -332,7 +332,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("io/columnar.py", '(pl.col("r").is_null() | (pl.col("r") <= self.limit)))["i"]',
       '(pl.col("r").is_null() | pl.col("r").is_not_null()))["i"]',
       "5.4: dislikes after as_of counted (engine's ratings reader)", "engine"),
-    M("io/columnar.py", "add(ident, req, sup, line + i)", "add(ident, req, None, line + i)",
+    M("io/columnar.py", "add_many(ids[start:i], reqs[start:i], sups[start:i]",
+      "add_many(ids[start:i], reqs[start:i], [None] * (i - start)",
       "supplement adjustment: answers dropped (engine's supplements reader)", "engine"),
     M("io/columnar.py", "int(value is RatingValue.BAD)", "int(value is RatingValue.NORMAL)",
       "5.4: the wrong rating taken as a dislike (engine's ratings reader)", "engine"),
