@@ -187,6 +187,9 @@ MUTATIONS: tuple[Mutation, ...] = (
       "    if s.verdict == Verdict.OUT or not s.received:\n        return\n    paper",
       "P (group 4): carried-over dossiers left out", "records"),
     # -- row path -------------------------------------------------------------------------------
+    M("io/rowpath.py", "due_m = self.statutory_due(proc[0], receipt)",
+      "due_m = self.statutory_due(proc[0], receipt + DAY_US)",
+      "statutory due date (no NgayHenTra): counted from the day after the receipt", "rows"),
     M("io/rowpath.py", "in_population = received or (", "in_population = received or False and (",
       "P: carried-over dossiers left out", "rows"),
     M("io/rowpath.py", "(rec_m is not None and receipt < start", "(receipt < start",

@@ -88,6 +88,9 @@ DOSSIERS: dict[str, tuple[str, str, str, str, str, str, str, str]] = {
     "STATUTORY_SUPPLEMENTED": ("1", "01/04 09:00", "", "11/04 10:00", "", "", "1", "P5"),
     # no NgayHenTra, P5: due 9/4, still open at as_of → PENDING_LATE
     "STATUTORY_OPEN": ("1", "01/04 09:00", "", "", "", "", "1", "P5"),
+    # no NgayHenTra, P5: due 9/4 as STATUTORY; finished 10/4 08:00, the next date → LATE (a due
+    # date computed a day later would make it ON_TIME)
+    "STATUTORY_LATE": ("1", "01/04 09:00", "", "10/04 08:00", "", "", "1", "P5"),
     # due 20/6; one request 20/6 10:00 answered only on 3/7, after as_of: at as_of it is
     # unanswered, so processing ended at the request → in time, not pending
     "ANSWERED_LATER": ("1", "19/06 09:00", "20/06 17:00", "", "", "", "1", "PR"),
@@ -206,6 +209,8 @@ EXPECTED: dict[str, tuple[tuple[int, int], ...]] = {
     # 2, 3, 4 = 3 (r2; without the subtraction 1/4 → 11/4 was 7)
     "STATUTORY_SUPPLEMENTED": ((1, 1), (1, 1), (1, 1), (0, 1), (3, 1), (0, 1)),
     "STATUTORY_OPEN": ((0, 1), (0, 1), (1, 1), (0, 1), (0, 0), (0, 1)),
+    # 1/4 → 10/4: 2, 3, 4, 8, 9, 10 = 6
+    "STATUTORY_LATE": ((0, 1), (0, 1), (1, 1), (0, 1), (6, 1), (0, 1)),
     "ANSWERED_LATER": ((1, 1), (1, 1), (1, 1), (0, 1), (0, 0), (0, 1)),
     # 2/4 → 18/4: 3, 4, 8–11, 14–18 = 11 (the answer of 3/7 is after as_of: nothing off)
     "FINISHED_ANSWERED_LATER": ((0, 1), (0, 1), (1, 1), (0, 1), (11, 1), (0, 1)),
@@ -386,14 +391,14 @@ def test_engine(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_province_pools_its_dossiers(folder: Path) -> None:
-    # The province T pools its 32 units: 2.1 n = 18 + 3 (FINISHED_TWO_REQUESTS,
-    # STATUTORY_FINISHED_TWO, RETURNED_TWO_REQUESTS) = 21 in time of d = 26 + 3 = 29 in P
-    # (ENDED_BEFORE and the two SUBMITTED_ONLY out); 1.4 d = 24 + 3 = 27 received in the period
-    # (CARRIED, ENDED_BEFORE, CARRIED_OPEN and the SUBMITTED_ONLY pair not), n = 23 + 3 = 26
-    # (UNSYNCED not).
+    # The province T pools its 33 units: 2.1 n = 18 + 3 (FINISHED_TWO_REQUESTS,
+    # STATUTORY_FINISHED_TWO, RETURNED_TWO_REQUESTS) = 21 in time of d = 27 + 3 = 30 in P
+    # (ENDED_BEFORE and the two SUBMITTED_ONLY out; STATUTORY_LATE in, late); 1.4 d = 25 + 3 =
+    # 28 received in the period (CARRIED, ENDED_BEFORE, CARRIED_OPEN and the SUBMITTED_ONLY
+    # pair not), n = 24 + 3 = 27 (UNSYNCED not).
     card = score_766(read_folder(folder), period=Q2)
     on_time = card.unit("T").criteria["DOSSIER_ON_TIME"]
     sync = card.unit("T").criteria["DOSSIER_SYNC"]
     assert (on_time.numerator, on_time.denominator) == (sum(
-        e[0][0] for e in EXPECTED.values()), sum(e[0][1] for e in EXPECTED.values())) == (21, 29)
-    assert (sync.numerator, sync.denominator) == (26, 27)
+        e[0][0] for e in EXPECTED.values()), sum(e[0][1] for e in EXPECTED.values())) == (21, 30)
+    assert (sync.numerator, sync.denominator) == (27, 28)

@@ -36,8 +36,8 @@ from pathlib import Path
 from typing import Any
 
 from ..criteria.base import DossierShape, Verdict
-from ..deadlines import measure_processing, processing_unit
-from ..errors import InputError
+from ..deadlines import due_at, measure_processing, processing_unit
+from ..errors import Chiso766Error, InputError
 from ..records import Channel, RatingValue, SupplementRequest
 from ..tally import AUTHORITY_BIT, Tally, shape_marks
 from ..timelimits import TimeLimit
@@ -1066,7 +1066,9 @@ class _RowCounter:
         verdict = Verdict.OUT
         if in_population:
             if due_m is None:
-                return False  # statutory due date: the record path computes it
+                due_m = self.statutory_due(proc[0], receipt)
+                if due_m is None:
+                    return False  # no time limit (unclassified): the general path says so
             pending = end is None
             adjusted = (as_of if pending else end) - applicant  # type: ignore[operator]
             late = adjusted // DAY_US > due_m // DAY_US or (
@@ -1129,6 +1131,19 @@ class _RowCounter:
             known = self.limit_kinds[code] = (
                 0 if unit == "working_days" else 1 if unit == "calendar_days" else 2, limit)
         return known
+
+    def statutory_due(self, code: str, receipt: int) -> int | None:
+        """The due moment of a dossier with no recorded one (docs/rules.md "Was a dossier
+        handled on time?", rule 1): :func:`~chiso766.deadlines.due_at` from the receipt with
+        procedure ``code``'s time limit, no supplement adjustment, as ``classify`` computes it;
+        ``None`` with no time limit or where the calendar cannot say."""
+        limit = self.limit_kind(code)[1]
+        if limit is None:
+            return None
+        try:
+            return to_us(due_at(from_us(receipt), limit, self.ctx.calendar, self.ctx.policy))
+        except Chiso766Error:
+            return None
 
     def own_value(self, code: str, receipt: int, done: int, days: int) -> Any:
         """2.2: the processing time from ``receipt`` to ``done`` (microseconds, ``done`` already
