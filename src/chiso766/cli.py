@@ -214,7 +214,8 @@ def _parser(lang: str = "vi") -> argparse.ArgumentParser:
     common(score, _FORMATS)
     score.add_argument("--period", help="2025, 2025-Q2, 2025-06 or 2025-04-01..2025-05-15 "
                        "(default: the year of the latest receipt, which needs the whole "
-                       "folder in memory; with --period the dossiers are streamed)")
+                       "folder in memory; with --period the dossiers are streamed, and an "
+                       "HTML or xlsx report reads the records only for its due-date audit)")
     score.add_argument("--as-of", dest="as_of", help="evaluation moment, ISO 8601 "
                        "(default: end of the period)")
     score.add_argument("--unit", action="append", help="only this unit (repeatable)")
@@ -393,6 +394,31 @@ def _stream(folder: str, period: Period, as_of: datetime | date | None, strict: 
     return card
 
 
+def _engine_counts(folder: str) -> bool:
+    """Whether the 766 scorecard of ``folder`` is counted by the columnar engine from the
+    files: polars is installed (the ``fast`` extra) and ``folder`` is a folder."""
+    import importlib.util
+
+    return os.path.isdir(folder) and importlib.util.find_spec("polars") is not None
+
+
+def _engine_card(args: argparse.Namespace, period: Period | None,
+                 as_of: datetime | date | None, counting: Any) -> Any:
+    """The Decision 766 scorecard of a command that also reads the records (the due-date audit
+    of an HTML or xlsx report, HCM 104's parts A and B), counted from the files by the columnar
+    engine before the records are read — the same scorecard as
+    :func:`~chiso766.scoring.score_766` on the records (the suite checks path against path) in a
+    fraction of the time, its working memory freed before the records take theirs. ``None``
+    (``score_766`` on the records counts it) without polars, without a period given (the
+    default period comes from the records), or with ``--ids`` (the engine keeps no ids)."""
+    if period is None or getattr(args, "ids", False) or not _engine_counts(args.folder):
+        return None
+    from .streaming import score_folder
+
+    return score_folder(args.folder, period=period, as_of=as_of, strict=args.strict,
+                        counting=counting)
+
+
 def _default_period(dataset: Any, lang: str = "vi") -> Period:
     latest: datetime | None = None
     for d in dataset.dossiers:
@@ -477,12 +503,14 @@ def _cmd_score(args: argparse.Namespace) -> int:
         report = card.input
         _check_input(report, args.lang)
     else:
+        card = _engine_card(args, period, as_of, counting)
         dataset = _read(args.folder, args.strict, args.progress, args.lang)
         _check_input(dataset.report, args.lang)
         if period is None:
             period = _default_period(dataset, args.lang)
-        card = score_766(dataset, period=period, as_of=as_of, keep_ids=args.ids,
-                         counting=counting)
+        if card is None:
+            card = score_766(dataset, period=period, as_of=as_of, keep_ids=args.ids,
+                             counting=counting)
         report = dataset.report
     _warn_empty_period(card, args.lang, dataset)
     units = list(card.units)
@@ -529,15 +557,19 @@ def _cmd_hcm104(args: argparse.Namespace) -> int:
         missing_part=args.missing_part, b_population=args.b_population,
     )
     counting = _counting(args)
+    # Part D (the 766 SATISFACTION group) and the HTML/xlsx pages need the 766 scorecard.
+    card = _engine_card(args, period, as_of, counting)
     dataset = _read(args.folder, args.strict, args.progress, args.lang)
     _check_input(dataset.report, args.lang)
     if period is None:
         period = _default_period(dataset, args.lang)
     with_766 = args.format in ("html", "xlsx")
-    card = score_766(dataset, period=period, as_of=as_of,
-                     counting=counting) if with_766 else None
+    if card is None and with_766:
+        card = score_766(dataset, period=period, as_of=as_of, counting=counting)
     report = score(dataset, period=period, as_of=as_of, policy=policy, by_staff=args.staff,
                    scorecard=card, counting=counting)
+    if not with_766:
+        card = None
     _warn_empty_period(report, args.lang, dataset)
     chosen: list[str] | None = None
     if args.unit:
@@ -719,19 +751,28 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
         match[unit.strip()] = code.strip()
     counting = _counting(args)
     snapshot = read_portal(args.portal)
-    dataset = _read(args.folder, args.strict, args.progress, args.lang)
-    card = score_766(dataset, period=period, as_of=as_of, keep_ids=args.ids, counting=counting)
+    # Only the scorecard is compared: streamed by the engine unless --ids keeps the records'
+    # ids (the same scorecard either way).
+    if not args.ids and _engine_counts(args.folder):
+        card = _stream(args.folder, period, as_of, args.strict, args.progress, args.lang,
+                       counting)
+        report = card.input
+    else:
+        dataset = _read(args.folder, args.strict, args.progress, args.lang)
+        card = score_766(dataset, period=period, as_of=as_of, keep_ids=args.ids,
+                         counting=counting)
+        report = dataset.report
     missing = sorted(u for u in match if u not in card.units)
     if missing:
         raise _UsageError(f"--match: no such unit in your records: {', '.join(missing)}")
     result = reconcile(card, snapshot, units=match or None)
     if args.format == "xlsx":
         _write_bytes(rr.reconciliation_xlsx(result, args.lang, args.ids), args.output)
-        return _status(dataset, args)
+        return _done(report, args)
     if args.format == "json":
         out = rr.reconciliation_to_dict(result, args.lang, args.ids)
-        out["input"] = {"read": dataset.report.read, "accepted": dataset.report.accepted,
-                        "rejected": dataset.report.rejected}
+        out["input"] = {"read": report.read, "accepted": report.accepted,
+                        "rejected": report.rejected}
         text = dumps(out)
     elif args.format == "csv":
         text = rr.reconciliation_csv(result, args.lang, args.ids)
@@ -740,10 +781,10 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
     else:
         text = rr.reconciliation_table(result, args.lang, args.ids,
                                        all_rows=not args.differences)
-        if dataset.report.rejected:
-            text += rejections_text(dataset.report, args.lang)
+        if report.rejected:
+            text += rejections_text(report, args.lang)
     _write(text, args.output)
-    return _status(dataset, args)
+    return _done(report, args)
 
 
 _WD = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")

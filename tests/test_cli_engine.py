@@ -1,0 +1,83 @@
+"""The commands that need both the records and the Decision 766 scorecard for a period given
+on the command line (``score --format html``, ``hcm104``) count the scorecard with the columnar
+engine from the files, before reading the records, when polars is installed; ``reconcile``
+streams it. The output is byte for byte what counting the records gives, with or without
+rejected rows. Without ``--period`` (the default period comes from the records) or with
+``--ids`` (the engine keeps no ids) the records count it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chiso766 import cli, streaming
+from chiso766.cli import main
+from tests.extras import need
+
+ROOT = Path(__file__).resolve().parents[1]
+PROVINCE = str(ROOT / "examples" / "province")
+MESSY = str(ROOT / "examples" / "messy")
+PORTAL = str(ROOT / "examples" / "portal")
+OFFICE = str(ROOT / "examples" / "portal-office")
+
+COMMANDS = {
+    "score --format html": ["score", PROVINCE, "--period", "2025-Q2", "--format", "html"],
+    "score --format html, rejected rows": ["score", MESSY, "--period", "2025-Q2", "--format",
+                                           "html"],
+    "hcm104": ["hcm104", PROVINCE, "--period", "2025-Q2", "--format", "json"],
+    "hcm104 --staff, rejected rows": ["hcm104", MESSY, "--period", "2025-Q2", "--staff"],
+    "hcm104 --format html": ["hcm104", PROVINCE, "--period", "2025-Q2", "--format", "html"],
+    "reconcile": ["reconcile", OFFICE, "--portal", PORTAL, "--period", "2026-08", "--format",
+                  "json"],
+}
+
+
+@pytest.mark.parametrize("argv", COMMANDS.values(), ids=COMMANDS.keys())
+def test_the_engine_counts_the_scorecard_and_the_output_is_the_records(
+        argv: list[str], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    need("polars", "fast")
+    counted: list[str] = []
+    real = streaming.score_folder
+
+    def spy(folder: Any, **kwargs: Any) -> Any:
+        counted.append(str(folder))
+        return real(folder, **kwargs)
+
+    monkeypatch.setattr(streaming, "score_folder", spy)
+    engine = (main(argv), *capsys.readouterr())
+    assert counted == [argv[1]]  # the scorecard came from the files, once
+    monkeypatch.setattr(cli, "_engine_counts", lambda folder: False)
+    counted.clear()
+    records = (main(argv), *capsys.readouterr())
+    assert counted == []
+    assert engine == records
+    assert engine[1]  # something was written
+
+
+RECORDS = {
+    "score, default period": ["score", PROVINCE, "--format", "json"],
+    "score --format html, default period": ["score", MESSY, "--format", "html"],
+    "score --ids": ["score", PROVINCE, "--period", "2025-Q2", "--format", "json", "--ids"],
+    "hcm104, default period": ["hcm104", PROVINCE],
+    "reconcile --ids": ["reconcile", OFFICE, "--portal", PORTAL, "--period", "2026-08",
+                        "--ids"],
+}
+
+
+@pytest.mark.parametrize("argv", RECORDS.values(), ids=RECORDS.keys())
+def test_without_a_period_or_with_ids_the_records_count(
+        argv: list[str], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    need("polars", "fast")
+    counted: list[str] = []
+    monkeypatch.setattr(streaming, "score_folder",
+                        lambda folder, **kwargs: counted.append(folder))
+    assert main(argv) in (0, 1)
+    assert counted == []
+    out = capsys.readouterr().out
+    assert out
+    if "--ids" in argv and "--format" in argv:
+        assert '"numerator_ids"' in out
