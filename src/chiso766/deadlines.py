@@ -544,6 +544,12 @@ class ProcessingTime:
     unit: str  #: working_days, calendar_days, working_hours or months
 
 
+#: Microseconds in an hour: office time is counted in whole microseconds, and a value in
+#: working hours is ``Fraction(office_us, HOUR_US)``.
+HOUR_US = 3_600_000_000
+_DAY_US = 24 * HOUR_US
+
+
 def office_hours_between(start: datetime, end: datetime, calendar: WorkingCalendar | None = None,
                          policy: DeadlinePolicy | None = None) -> Fraction:
     """Office hours (policy ``office_hours`` on working days) between two moments; 0 when
@@ -568,16 +574,12 @@ def office_hours_between(start: datetime, end: datetime, calendar: WorkingCalend
     day0, day1 = start.date(), end.date()
     t0, t1 = time_of_day_us(start.time()), time_of_day_us(end.time())
     if day0 == day1:
-        return Fraction(within(day0, t0, t1), _HOUR_US)
+        return Fraction(within(day0, t0, t1), HOUR_US)
     between = cal.working_days_between(day0, day1) - (1 if cal.is_working_day(day1) else 0)
     office_us = within(day0, t0, _DAY_US) + within(day1, 0, t1)
     # A whole working day: every window, to the microsecond (as within counts a part day).
     day_us = sum(b - a for a, b in windows)
-    return Fraction(office_us + between * day_us, _HOUR_US)
-
-
-_HOUR_US = 3_600_000_000
-_DAY_US = 24 * _HOUR_US
+    return Fraction(office_us + between * day_us, HOUR_US)
 
 
 def time_of_day_us(t: time) -> int:

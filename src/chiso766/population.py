@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING, Any
 from .calendar import MAX_YEAR, MIN_YEAR
 from .criteria.base import Context, DossierShape, Verdict
 from .deadlines import (
+    HOUR_US,
     _due_from,
     applicant_time,
     classify,
@@ -65,6 +66,7 @@ if TYPE_CHECKING:
     import polars as pl
 
 __all__ = [
+    "HOUR_US",
     "MOMENT_COLUMNS",
     "Timing",
     "calendar_table",
@@ -87,8 +89,6 @@ MOMENT_COLUMNS = ("received_at", "submitted_at", "due_at", "finished_at", "retur
 #: with no limit), calendar days, working hours (also a same-day limit), or months
 #: (:func:`scalar_values`).
 WORKING_DAYS, CALENDAR_DAYS, WORKING_HOURS, OTHER_UNIT = 0, 1, 2, 3
-#: Microseconds in an hour: a working-hours value is ``Fraction(office_us, HOUR_US)``.
-HOUR_US = 3_600_000_000
 _DAY_US = 24 * HOUR_US
 
 
