@@ -1,6 +1,6 @@
 """The whole check, as CI runs it (docs/development.md "The whole check").
 
-    python tests/check.py            # the suite beside the static checks and the mutation check
+    python tests/check.py python -m pytest   # the suite, and beside it the other three steps
     python tests/check.py --serial   # the four steps one after the other
 
 Four steps, each also runnable alone:
@@ -73,11 +73,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--serial", action="store_true",
                         help="run the four steps one after the other")
+    parser.add_argument("suite", nargs=argparse.REMAINDER,
+                        help="the suite's command (default: python -m pytest)")
     args = parser.parse_args(argv)
+    suite = SUITE
+    if args.suite:
+        command = [PY if args.suite[0] in ("python", "python3") else args.suite[0],
+                   *args.suite[1:]]
+        suite = (SUITE[0], command)
     results: dict[str, tuple[int, float]] = {}
     start = time.monotonic()
     if args.serial:
-        for name, command in (SUITE, *BESIDE):
+        for name, command in (suite, *BESIDE):
             print(f"\n===== {name} =====", flush=True)
             t = time.monotonic()
             rc = subprocess.run(command, cwd=ROOT).returncode
@@ -89,8 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             beside = _run_beside(log)
             try:
                 t = time.monotonic()
-                rc = subprocess.run(SUITE[1], cwd=ROOT).returncode
-                results[SUITE[0]] = (rc, time.monotonic() - t)
+                rc = subprocess.run(suite[1], cwd=ROOT).returncode
+                results[suite[0]] = (rc, time.monotonic() - t)
             finally:
                 beside.wait()
             text = log.read_text(encoding="utf-8", errors="replace")
