@@ -34,19 +34,25 @@ COMMANDS = {
 }
 
 
-@pytest.mark.parametrize("argv", COMMANDS.values(), ids=COMMANDS.keys())
-def test_the_engine_counts_the_scorecard_and_the_output_is_the_records(
-        argv: list[str], monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The folders the engine (``streaming.score_folder``) was asked to count, in order."""
     need("polars", "fast")
-    counted: list[str] = []
+    calls: list[str] = []
     real = streaming.score_folder
 
     def spy(folder: Any, **kwargs: Any) -> Any:
-        counted.append(str(folder))
+        calls.append(str(folder))
         return real(folder, **kwargs)
 
     monkeypatch.setattr(streaming, "score_folder", spy)
+    return calls
+
+
+@pytest.mark.parametrize("argv", COMMANDS.values(), ids=COMMANDS.keys())
+def test_the_engine_counts_the_scorecard_and_the_output_is_the_records(
+        argv: list[str], counted: list[str], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
     engine = (main(argv), *capsys.readouterr())
     assert counted == [argv[1]]  # the scorecard came from the files, once
     monkeypatch.setattr(cli, "_engine_counts", lambda folder: False)
@@ -69,12 +75,7 @@ RECORDS = {
 
 @pytest.mark.parametrize("argv", RECORDS.values(), ids=RECORDS.keys())
 def test_without_a_period_or_with_ids_the_records_count(
-        argv: list[str], monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
-    need("polars", "fast")
-    counted: list[str] = []
-    monkeypatch.setattr(streaming, "score_folder",
-                        lambda folder, **kwargs: counted.append(folder))
+        argv: list[str], counted: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) in (0, 1)
     assert counted == []
     out = capsys.readouterr().out
