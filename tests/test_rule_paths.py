@@ -1,5 +1,6 @@
-"""Each counting rule of docs/rules.md, hand-computed, on each of the three paths that count
-dossiers: the record path (``score_766(read_folder(...))``: ``deadlines``, ``tally``), the
+"""Each counting rule of docs/rules.md, hand-computed, on each of the paths that count
+dossiers: the record path (``score_766(read_folder(...))``: ``deadlines``, ``tally``; one
+record at a time, and many at once in the columnar form of ``population.py``), the
 streaming row path (``io/rowpath.py``) and the columnar engine (``io/columnar.py`` with the
 columnar form of the rules in ``population.py``; polars). The engine is forced into several
 batches on these small files by lowering the batch size, and a spy checks that its columnar
@@ -372,6 +373,26 @@ def engine_path(monkeypatch: pytest.MonkeyPatch, batch_bytes: int = 256,
 
 def test_record_path(folder: Path) -> None:
     assert counts(score_766(read_folder(folder), period=Q2)) == expected()
+
+
+def test_record_path_counted_in_columns(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``score_766`` on records counts many dossiers at once with the columnar form of the
+    rules (``Tally.add_dossiers``); the threshold is lowered so this small folder takes it."""
+    need("polars", "fast")
+    from chiso766 import tally
+
+    spied = {"dossiers": 0}
+    original = tally.Tally._add_columnar
+
+    def spy(self: Any, batch: Any) -> None:
+        spied["dossiers"] += len(batch)
+        original(self, batch)
+
+    monkeypatch.setattr(tally, "COLUMNAR_MIN_DOSSIERS", 0)
+    monkeypatch.setattr(tally.Tally, "_add_columnar", spy)
+    card = score_766(read_folder(folder), period=Q2)
+    assert spied["dossiers"] == len(DOSSIERS)
+    assert counts(card) == expected()
 
 
 def test_row_path(folder: Path) -> None:

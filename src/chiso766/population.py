@@ -41,7 +41,8 @@ functions only.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Mapping
+import operator
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -70,7 +71,9 @@ __all__ = [
     "MOMENT_COLUMNS",
     "Timing",
     "calendar_table",
+    "dossier_frame",
     "dossier_shape",
+    "recorded_fields",
     "scalar_values",
     "shape_columns",
     "statutory_due",
@@ -146,18 +149,23 @@ def dossier_shape(d: Dossier, ctx: Context) -> tuple[DossierShape, Timing | None
             timing = measure_processing(
                 received_at, result - applicant_time(d, ctx.as_of),
                 proc.time_limit if proc is not None else None, ctx.calendar, ctx.policy)
+    return DossierShape(received, submitted, verdict, *recorded_fields(d, ctx)), timing
+
+
+def recorded_fields(d: Dossier, ctx: Context) -> tuple[Any, ...]:
+    """The fields of ``d``'s :class:`~chiso766.criteria.base.DossierShape` that no rule of this
+    module decides, in the shape's order after ``verdict``: what the dossier and its procedure
+    report (complained about, paper result, fee, channel, flags), read as they are."""
+    proc = ctx.procedures.get(d.procedure_code)
     paid = d.paid_online
-    shape = DossierShape(
-        received=received, submitted=submitted, verdict=verdict,
-        complained=d.id in ctx.complained, online=d.channel is Channel.ONLINE,
-        paper=proc.requires_paper_result if proc is not None else None,
-        fee=proc.has_fee if proc is not None else None, synced=d.synced_to_portal,
-        electronic_result=d.has_electronic_result, paid=None if paid is None else int(paid),
-        fee_data=d.has_fee_data, digitized=d.components_digitized,
-        reuses=d.reuses_digitized_data, personal_store=d.uses_personal_data_store,
-        population=d.uses_population_data,
+    return (
+        d.id in ctx.complained,
+        proc.requires_paper_result if proc is not None else None,
+        proc.has_fee if proc is not None else None,
+        d.channel is Channel.ONLINE, d.synced_to_portal, d.has_electronic_result,
+        None if paid is None else int(paid), d.has_fee_data, d.components_digitized,
+        d.reuses_digitized_data, d.uses_personal_data_store, d.uses_population_data,
     )
-    return shape, timing
 
 
 _VERDICTS = {
@@ -478,3 +486,34 @@ def procedure_limits(procedures: Mapping[str, Any]) -> Callable[[str], TimeLimit
         return proc.time_limit if proc is not None else None
 
     return limit_of
+
+
+def dossier_frame(dossiers: Sequence[Dossier], ctx: Context) -> pl.DataFrame:
+    """Records as :func:`shape_columns` reads them: one row per dossier, in order — ``key``
+    (its position), ``code``, the :data:`MOMENT_COLUMNS`, the supplement aggregates at
+    ``ctx.as_of`` (:func:`supplement_aggregates`), ``statutory_due`` (:func:`statutory_due`)
+    and ``unit_kind``. The values are the records' own, read as they are: no rule is applied
+    here."""
+    import polars as pl
+
+    moment = pl.Datetime("us")
+    # A list per column (no tuple per dossier: millions of those would keep the collector busy).
+    frame = pl.DataFrame(
+        {"key": range(len(dossiers)), "code": [d.procedure_code for d in dossiers],
+         **{name: list(map(operator.attrgetter(name), dossiers)) for name in MOMENT_COLUMNS}},
+        schema={"key": pl.Int64, "code": pl.String, **{name: moment for name in MOMENT_COLUMNS}})
+    requests = [(k, s.requested_at, s.supplied_at)
+                for k, d in enumerate(dossiers) if d.supplements for s in d.supplements]
+    aggregates = supplement_aggregates(pl.DataFrame(
+        requests, schema={"key": pl.Int64, "requested_at": moment, "supplied_at": moment},
+        orient="row"), ctx.as_of)
+    frame = frame.join(aggregates, on="key", how="left").sort("key").with_columns(
+        asked=pl.col("asked").fill_null(0),
+        applicant=pl.col("applicant").fill_null(timedelta(0)),
+    )
+    limit_of = procedure_limits(ctx.procedures)
+    kinds = {code: unit_kind(limit_of(code)) for code in frame["code"].unique().to_list()}
+    return frame.with_columns(
+        statutory_due=statutory_due(frame, ctx, limit_of),
+        unit_kind=pl.col("code").replace_strict(kinds, return_dtype=pl.Int64),
+    )

@@ -9,11 +9,13 @@ neutral element. Streaming and distributed scoring are built on this.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import importlib.util
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from . import population
 from .calendar import WorkingCalendar
 from .criteria import digitization, online, progress, satisfaction, transparency
 from .criteria.base import PROCEDURE_SETS, Acc, Context, Contribution, DossierShape
@@ -144,6 +146,12 @@ _MARKS = ("authority", *PROCEDURE_SETS)
 _BIT = {name: 1 << i for i, name in enumerate(_MARKS)}
 AUTHORITY_BIT = _BIT["authority"]
 
+#: Fewer dossiers than this are counted one at a time by :meth:`Tally.add_dossiers`: below it
+#: the columnar form's fixed cost (importing polars, building the frames) is more than it saves.
+COLUMNAR_MIN_DOSSIERS = 50_000
+#: Dossiers counted in one columnar pass: memory for the frames stays flat however many there are.
+COLUMNAR_CHUNK = 100_000
+
 
 def count_shape(acc: Acc, shape: DossierShape, ident: str | None = None) -> None:
     """Count one dossier of this shape in every dossier criterion (docs/rules.md "The criteria",
@@ -197,7 +205,7 @@ class Tally:
         tally.update(dataset.authorities)
         tally.update(dataset.communes)
         tally.update(dataset.announcements)
-        tally.update(dataset.dossiers)
+        tally.add_dossiers(dataset.dossiers)
         tally.update(dataset.petitions)
         return tally
 
@@ -250,8 +258,27 @@ class Tally:
     def add_shape(self, unit_id: str, procedure_code: str, shape: tuple[Any, ...],
                   timing: Timing | None = None, ident: str | None = None) -> None:
         """Count one dossier already reduced to its shape (the readers' row path does this)."""
-        contrib = self._contribution(shape)
-        bits = contrib[1]
+        if timing is not None:
+            self._add_times(unit_id, procedure_code, timing[0], timing[1], 1)
+        if ident is not None:
+            self._mark(unit_id, procedure_code, shape)
+            count_shape(self._acc(unit_id), DossierShape(*shape), ident)
+            return
+        self._count_shape(unit_id, procedure_code, shape, 1)
+
+    def _count_shape(self, unit_id: str, procedure_code: str, shape: tuple[Any, ...],
+                     n: int) -> None:
+        """``n`` dossiers of one unit, procedure and shape: kept as a count, folded later."""
+        self._mark(unit_id, procedure_code, shape)
+        cells = self._cells.get(unit_id)
+        if cells is None:
+            cells = self._cells[unit_id] = {}
+        cells[shape] = cells.get(shape, 0) + n
+
+    def _mark(self, unit_id: str, procedure_code: str, shape: tuple[Any, ...]) -> None:
+        """The procedure sets a dossier of this shape puts its procedure in (and the unit's
+        authority over it when there is no authorities file)."""
+        bits = self._contribution(shape)[1]
         if not self.context.authorities_given:
             bits |= AUTHORITY_BIT
         if bits:
@@ -259,15 +286,64 @@ class Tally:
             if codes is None:
                 codes = self._marks[unit_id] = {}
             codes[procedure_code] = codes.get(procedure_code, 0) | bits
-        if timing is not None:
-            self._add_times(unit_id, procedure_code, timing[0], timing[1], 1)
-        if ident is not None:
-            count_shape(self._acc(unit_id), DossierShape(*shape), ident)
+
+    def add_dossiers(self, dossiers: Iterable[Dossier]) -> None:
+        """Count many dossiers: the same counts as :meth:`add_dossier` on each in turn.
+
+        With polars installed (the ``fast`` extra), at least :data:`COLUMNAR_MIN_DOSSIERS` of
+        them and no ids kept, the rules run over :data:`COLUMNAR_CHUNK` of them at a time in
+        their columnar form (:func:`~chiso766.population.shape_columns` over
+        :func:`~chiso766.population.dossier_frame`) and the dossiers are counted by (unit,
+        procedure, shape); otherwise one at a time, by the scalar form.
+        """
+        batch = list(_iterable(dossiers, "dossiers"))
+        for d in batch:
+            if not isinstance(d, Dossier):
+                raise RecordError("must be a Dossier", record="Tally", field="dossier",
+                                  value=d)
+        if (self.context.keep_ids or len(batch) < COLUMNAR_MIN_DOSSIERS
+                or importlib.util.find_spec("polars") is None):
+            for d in batch:
+                self.add_dossier(d)
             return
-        cells = self._cells.get(unit_id)
-        if cells is None:
-            cells = self._cells[unit_id] = {}
-        cells[shape] = cells.get(shape, 0) + 1
+        for at in range(0, len(batch), COLUMNAR_CHUNK):
+            self._add_columnar(batch[at:at + COLUMNAR_CHUNK])
+
+    def _add_columnar(self, batch: Sequence[Dossier]) -> None:
+        import polars as pl
+
+        ctx = self.context
+        index: dict[tuple[Any, ...], int] = {}
+        recorded = [index.setdefault(population.recorded_fields(d, ctx), len(index))
+                    for d in batch]
+        fields = list(index)
+        shaped = population.shape_columns(population.dossier_frame(batch, ctx), ctx).with_columns(
+            unit=pl.Series([d.unit_id for d in batch], dtype=pl.String),
+            recorded=pl.Series(recorded, dtype=pl.Int64),
+        ).filter(pl.col("counted"))
+        # The calendar's table spans the years of these records (all within the calendar's),
+        # so every 2.2 span has its working days.
+        timed = pl.col("timed")
+        cells = shaped.group_by(["unit", "code", "recorded", "received", "submitted",
+                                 "verdict"]).len()
+        for unit, code, rec, received, submitted, verdict, n in cells.iter_rows():
+            self._count_shape(unit, code, (received, submitted, verdict, *fields[rec]), n)
+        kind = pl.col("unit_kind")
+        hours = population.WORKING_HOURS
+        sums = shaped.filter(timed & (kind != population.OTHER_UNIT)).group_by(
+            ["unit", "code"]).agg(pl.col("days").sum(), pl.col("value").sum(),
+                                  pl.col("office_us").sum(), pl.len(), kind.first())
+        for unit, code, days, value, office_us, k, unit_kind in sums.iter_rows():
+            # Working hours: the sum of each dossier's Fraction(office_us, HOUR_US).
+            self._add_times(unit, code, days, Fraction(office_us, population.HOUR_US)
+                            if unit_kind == hours else value, k)
+        months = shaped.filter(timed & (kind == population.OTHER_UNIT))
+        if months.height:
+            values = population.scalar_values(months, ctx,
+                                              population.procedure_limits(ctx.procedures))
+            for (unit, code, days), value in zip(months.select("unit", "code", "days")
+                                                 .iter_rows(), values, strict=True):
+                self._add_times(unit, code, days, value, 1)
 
     def _contribution(self, shape: tuple[Any, ...]) -> tuple[Contribution, int]:
         """What one dossier of this shape adds to its unit's counts, and its procedure marks

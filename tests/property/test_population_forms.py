@@ -26,13 +26,11 @@ from chiso766.population import (
     HOUR_US,
     OTHER_UNIT,
     WORKING_HOURS,
+    dossier_frame,
     dossier_shape,
     procedure_limits,
     scalar_values,
     shape_columns,
-    statutory_due,
-    supplement_aggregates,
-    unit_kind,
 )
 from chiso766.tally import build_context
 from tests.budget import examples
@@ -44,35 +42,11 @@ YEAR = 2025
 
 
 def _frame(batch: list[Dossier], ctx: Any) -> Any:
-    """The dossiers as the columnar form reads them: typed moment columns, the supplement
-    aggregates, the statutory due date and the procedure's 2.2 unit."""
-    pl = need("polars", "fast")
-    moment = pl.Datetime("us")
-    frame = pl.DataFrame(
-        {"key": list(range(len(batch))), "code": [d.procedure_code for d in batch],
-         **{name: [getattr(d, name) for d in batch]
-            for name in ("received_at", "submitted_at", "due_at", "finished_at",
-                         "returned_at", "stopped_at")}},
-        schema={"key": pl.Int64, "code": pl.String,
-                **{name: moment for name in ("received_at", "submitted_at", "due_at",
-                                             "finished_at", "returned_at", "stopped_at")}})
-    requests = pl.DataFrame(
-        {"key": [k for k, d in enumerate(batch) for _ in d.supplements],
-         "requested_at": [s.requested_at for d in batch for s in d.supplements],
-         "supplied_at": [s.supplied_at for d in batch for s in d.supplements]},
-        schema={"key": pl.Int64, "requested_at": moment, "supplied_at": moment})
-    aggregates = supplement_aggregates(requests, ctx.as_of)
-    frame = frame.join(aggregates, on="key", how="left").sort("key").with_columns(
-        asked=pl.col("asked").fill_null(0),
-        applicant=pl.col("applicant").fill_null(timedelta(0)),
-    )
-    limit_of = procedure_limits(ctx.procedures)
-    frame = frame.with_columns(
-        statutory_due=statutory_due(frame, ctx, limit_of),
-        unit_kind=pl.col("code").replace_strict(
-            {code: unit_kind(limit_of(code)) for code in CODES}, return_dtype=pl.Int64),
-    )
-    return shape_columns(frame, ctx)
+    """The dossiers as the columnar form reads them (population.dossier_frame: typed moment
+    columns, the supplement aggregates, the statutory due date and the procedure's 2.2 unit),
+    through the columnar rules."""
+    need("polars", "fast")
+    return shape_columns(dossier_frame(batch, ctx), ctx)
 
 
 @st.composite
