@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import os
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,6 +51,7 @@ from .records import (
     Announcement,
     Authority,
     Commune,
+    Dossier,
     Petition,
     Posting,
     Procedure,
@@ -256,13 +257,18 @@ def _tally_file(path: str, shared: _Shared) -> _FileResult:
     tally = Tally(context)
     wanted = shared.supplements
     found: set[str] = set()
-    for dossier in iter_records(path, "dossiers", report_builder=builder, strict=shared.strict,
-                                procedures=context.procedures if shared.check_procedures
-                                else None,
-                                unit_ids=shared.unit_ids, supplements=wanted):
-        tally.add_dossier(dossier)
-        if dossier.id in wanted:
-            found.add(dossier.id)
+
+    def accepted() -> Iterator[Dossier]:
+        for dossier in iter_records(path, "dossiers", report_builder=builder,
+                                    strict=shared.strict,
+                                    procedures=context.procedures if shared.check_procedures
+                                    else None,
+                                    unit_ids=shared.unit_ids, supplements=wanted):
+            if dossier.id in wanted:
+                found.add(dossier.id)
+            yield dossier
+
+    tally.update(accepted())  # many dossiers at a time (Tally.update), in flat memory
     return _FileResult(Tally.empty(context).merge(tally), builder.build(), frozenset(found))
 
 

@@ -205,7 +205,7 @@ class Tally:
         tally.update(dataset.authorities)
         tally.update(dataset.communes)
         tally.update(dataset.announcements)
-        tally.add_dossiers(dataset.dossiers)
+        tally.update(dataset.dossiers)
         tally.update(dataset.petitions)
         return tally
 
@@ -241,8 +241,19 @@ class Tally:
                               "Authority records", record="Tally", field="record", value=record)
 
     def update(self, records: Iterable[Any]) -> Tally:
+        """Count these records (as :meth:`add` counts each); the dossiers among them are
+        counted :data:`COLUMNAR_CHUNK` at a time by :meth:`add_dossiers`, so that a long
+        stream of records is counted in flat memory."""
+        dossiers: list[Dossier] = []
         for record in _iterable(records, "records"):
-            self.add(record)
+            if isinstance(record, Dossier):
+                dossiers.append(record)
+                if len(dossiers) == COLUMNAR_CHUNK:
+                    self.add_dossiers(dossiers)
+                    dossiers = []
+            else:
+                self.add(record)
+        self.add_dossiers(dossiers)
         return self
 
     def add_dossier(self, d: Dossier) -> None:

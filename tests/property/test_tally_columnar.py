@@ -59,8 +59,8 @@ def cases(draw: st.DrawFn) -> tuple[list[Any], Any]:
 def test_counting_at_once_is_counting_one_at_a_time(case: tuple[list[Any], Any],
                                                     chunk: int) -> None:
     """Whatever the dossiers and the context, the tally of ``add_dossiers`` on all of them
-    (forced into the columnar form, ``chunk`` dossiers a pass) equals the tally of
-    ``add_dossier`` on each in turn."""
+    (forced into the columnar form, ``chunk`` dossiers a pass), and of ``update`` on a stream
+    of them, equals the tally of ``add_dossier`` on each in turn."""
     need("polars", "fast")
     dossiers, ctx = case
     one_by_one = Tally(ctx)
@@ -79,5 +79,8 @@ def test_counting_at_once_is_counting_one_at_a_time(case: tuple[list[Any], Any],
         patch.setattr(Tally, "_add_columnar", spy)
         at_once = Tally(ctx)
         at_once.add_dossiers(dossiers)
-    assert columnar["runs"] == -(-len(dossiers) // chunk)
+        # update() on a stream of records: its dossiers counted a chunk at a time.
+        streamed = Tally(ctx).update(iter(dossiers))
+    assert columnar["runs"] == 2 * -(-len(dossiers) // chunk)
     assert at_once.snapshot() == one_by_one.snapshot()
+    assert streamed.snapshot() == one_by_one.snapshot()
