@@ -2,8 +2,9 @@
 on the command line (``score --format html``, ``hcm104``) count the scorecard with the columnar
 engine from the files, before reading the records, when polars is installed; ``reconcile``
 streams it. The output is byte for byte what counting the records gives, with or without
-rejected rows. Without ``--period`` (the default period comes from the records) or with
-``--ids`` (the engine keeps no ids) the records count it."""
+rejected rows. Without ``--period`` (the default period comes from the records these
+commands read anyway) or with ``--ids`` (the engine keeps no ids) the records count it;
+``score`` without ``--period`` to a table, JSON or CSV streams (tests/test_default_period.py)."""
 
 from __future__ import annotations
 
@@ -36,16 +37,17 @@ COMMANDS = {
 
 @pytest.fixture
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The folders the engine (``streaming.score_folder``) was asked to count, in order."""
+    """The folders the engine (``streaming.stream_score``, under ``score_folder`` too) was
+    asked to count, in order."""
     need("polars", "fast")
     calls: list[str] = []
-    real = streaming.score_folder
+    real = streaming.stream_score
 
     def spy(folder: Any, **kwargs: Any) -> Any:
         calls.append(str(folder))
         return real(folder, **kwargs)
 
-    monkeypatch.setattr(streaming, "score_folder", spy)
+    monkeypatch.setattr(streaming, "stream_score", spy)
     return calls
 
 
@@ -64,7 +66,6 @@ def test_the_engine_counts_the_scorecard_and_the_output_is_the_records(
 
 
 RECORDS = {
-    "score, default period": ["score", PROVINCE, "--format", "json"],
     "score --format html, default period": ["score", MESSY, "--format", "html"],
     "score --ids": ["score", PROVINCE, "--period", "2025-Q2", "--format", "json", "--ids"],
     "hcm104, default period": ["hcm104", PROVINCE],

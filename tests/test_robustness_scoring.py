@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from fractions import Fraction
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -35,6 +36,7 @@ from chiso766 import (
     score_766,
     score_counts,
     score_tally,
+    streaming,
 )
 from chiso766.criteria.base import Count
 from chiso766.io import Dataset
@@ -55,6 +57,7 @@ def at(month: int, day: int, hour: int = 9, year: int = 2025) -> datetime:
     return datetime(year, month, day, hour)
 
 
+PROVINCE = Path(__file__).resolve().parents[1] / "examples" / "province"
 DATASET = Dataset.from_records(
     procedures=[Procedure("P1", time_limit=TimeLimit.working_days(3), has_fee=True)],
     dossiers=[Dossier("D1", "P1", "U1", received_at=at(4, 1), finished_at=at(4, 3),
@@ -141,6 +144,11 @@ CALLS: dict[str, Callable[[Any], Any]] = {
     "Tally.update": lambda j: Tally(CTX).update(j),
     "Tally.update([x])": lambda j: Tally(CTX).update([j]),
     "Tally.merge": lambda j: Tally(CTX).merge(j),
+    "Tally.add_dossiers": lambda j: Tally(CTX).add_dossiers(j),
+    "Tally.add_dossiers([x])": lambda j: Tally(CTX).add_dossiers([j]),
+    "score_folder(path)": lambda j: streaming.score_folder(j, period=None),
+    "score_folder(period)": lambda j: streaming.score_folder(PROVINCE, period=j),
+    "stream_score(path)": lambda j: streaming.stream_score(j, period=Q2),
     "Tally + x": lambda j: Tally(CTX) + j,
     "score_tally(tally)": lambda j: score_tally(j),
     "score_tally(units)": lambda j: score_tally(Tally(CTX), units=j),

@@ -376,21 +376,25 @@ def _counting(args: argparse.Namespace) -> Any:
     return CountingPolicy.from_pairs(pairs) if pairs else None
 
 
-def _stream(folder: str, period: Period, as_of: datetime | date | None, strict: bool,
+def _stream(folder: str, period: Period | None, as_of: datetime | date | None, strict: bool,
             progress: bool | None, lang: str = "vi", counting: Any = None) -> Any:
-    from .streaming import score_folder
+    """The scorecard counted from the files without holding the records; with no period, the
+    year of the latest receipt (as :func:`_default_period` chooses it from the records)."""
+    from .streaming import stream_score
 
     line = _progress(folder, progress, lang)
-    if line is None:
-        return score_folder(folder, period=period, as_of=as_of, strict=strict,
-                            counting=counting)
     try:
-        card = score_folder(folder, period=period, as_of=as_of, strict=strict, progress=line,
-                            counting=counting)
+        card, latest = stream_score(folder, period=period, as_of=as_of, strict=strict,
+                                    progress=line, counting=counting)
     except BaseException:
-        sys.stderr.write("\n")
+        if line is not None:
+            sys.stderr.write("\n")
         raise
-    line.done(next_phase=False, rows=getattr(card.input, "read", None))
+    if line is not None:
+        line.done(next_phase=False, rows=getattr(card.input, "read", None))
+    _check_input(card.input, lang)
+    if latest is None and period is None:
+        raise _UsageError(_msg(lang, "no_dossiers"))
     return card
 
 
@@ -486,6 +490,15 @@ def _status(dataset: Any, args: argparse.Namespace) -> int:
     return _done(dataset.report, args)
 
 
+def _streams(args: argparse.Namespace, period: Period | None) -> bool:
+    """Whether ``score`` counts the files without holding the records (flat memory): whenever
+    nothing needs the records themselves — no ids are kept, and no report lists the due-date
+    audit of single dossiers. Without a period the folder must be a folder: the streaming count
+    reports (and checks) the year of the latest receipt, the default period."""
+    return not args.ids and args.format in ("table", "json", "csv") and (
+        period is not None or os.path.isdir(args.folder))
+
+
 def _cmd_score(args: argparse.Namespace) -> int:
     from .reports.json_report import dumps, scorecard_to_dict
     from .reports.table import render_scorecard
@@ -494,14 +507,11 @@ def _cmd_score(args: argparse.Namespace) -> int:
     period = Period.parse(args.period) if args.period else None
     as_of = _parse_moment(args.as_of, args.lang)
     counting = _counting(args)
-    # Streaming (flat memory) whenever nothing needs the records themselves: the period is
-    # known, no ids are kept, and no report lists the due-date audit of single dossiers.
     dataset: Any = None
-    if period is not None and not args.ids and args.format in ("table", "json", "csv"):
+    if _streams(args, period):
         card = _stream(args.folder, period, as_of, args.strict, args.progress, args.lang,
                        counting)
         report = card.input
-        _check_input(report, args.lang)
     else:
         card = _engine_card(args, period, as_of, counting)
         dataset = _read(args.folder, args.strict, args.progress, args.lang)

@@ -35,11 +35,12 @@ from .deadlines import DeadlinePolicy
 from .errors import InputError, PolicyError
 from .io.dataset import _fallback_notes, _kind_files, read_reference
 from .io.idset import IdSet
-from .io.readers import Rejection, ReportBuilder, iter_records
+from .io.readers import Rejection, ReportBuilder, iter_records, receipt_year_hint
 from .io.rowpath import (
     MomentCells,
     SupplementIndex,
     complained_from_ratings,
+    from_us,
     read_supplement_index,
     tally_dossier_csv,
 )
@@ -49,13 +50,13 @@ from .rules import QD766, RuleSet
 from .scoring import Scorecard, _dataset_notes, score_tally
 from .tally import Tally, build_context
 
-__all__ = ["score_folder"]
+__all__ = ["score_folder", "stream_score"]
 
 
 class _FileReaders(NamedTuple):
     supplements: Callable[..., SupplementIndex]
     ratings: Callable[..., None]
-    dossiers: Callable[..., None]
+    dossiers: Callable[..., int]  #: returns the latest accepted receipt (microseconds, -1: none)
 
 
 def _file_readers() -> _FileReaders:
@@ -77,7 +78,7 @@ Progress = Callable[[str, int], None]
 def score_folder(
     path: str | os.PathLike[str],
     *,
-    period: Period,
+    period: Period | None,
     as_of: datetime | date | None = None,
     calendar: WorkingCalendar | None = None,
     policy: DeadlinePolicy | None = None,
@@ -96,8 +97,43 @@ def score_folder(
     the number of dossiers. Record ids are not kept (explanations down to the dossier need
     :func:`~chiso766.score_766` with ``keep_ids=True``). ``progress(kind, rows)`` is called
     every 50,000 rows of the dossiers file and when each file is done.
+
+    ``period=None``: the calendar year of the latest receipt among the accepted dossiers, as
+    ``chiso766 score`` without ``--period`` chooses it (:class:`~chiso766.errors.InputError`
+    when no dossier is accepted). That year is guessed from the end of the dossiers file and
+    checked once the file is counted; when the guess was wrong the file is counted again for
+    the right year, so the result is always the named period's.
     """
-    if not isinstance(period, Period):
+    card, latest = stream_score(path, period=period, as_of=as_of, calendar=calendar,
+                                policy=policy, rules=rules, strict=strict,
+                                reported_received=reported_received,
+                                last_year_totals=last_year_totals, progress=progress,
+                                counting=counting)
+    if latest is None and period is None:
+        raise InputError("no dossier accepted: the default period (the year of the latest "
+                         "receipt) cannot be chosen; name a period",
+                         file=os.fspath(path), field="period")
+    return card
+
+
+def stream_score(
+    path: str | os.PathLike[str],
+    *,
+    period: Period | None,
+    as_of: datetime | date | None = None,
+    calendar: WorkingCalendar | None = None,
+    policy: DeadlinePolicy | None = None,
+    rules: RuleSet = QD766,
+    strict: bool = False,
+    reported_received: Mapping[str, int] | None = None,
+    last_year_totals: Mapping[str, int] | None = None,
+    progress: Progress | None = None,
+    counting: CountingPolicy | None = None,
+) -> tuple[Scorecard, datetime | None]:
+    """:func:`score_folder`, and the latest receipt of the accepted dossiers (``None``: none
+    accepted; with ``period=None`` the scorecard is then a guessed year's, which a caller
+    reports as it sees fit, as the CLI does: the input first, then "no dossiers")."""
+    if period is not None and not isinstance(period, Period):
         raise PolicyError("must be a Period (e.g. Period.quarter(2025, 2))", record="score",
                           field="period", value=period)
     if not isinstance(path, (str, os.PathLike)) or isinstance(os.fspath(path), bytes):
@@ -105,7 +141,7 @@ def score_folder(
     folder = Path(path)
     if not folder.is_dir():
         raise InputError(f"no such folder: {folder}", file=os.fspath(folder))
-    files, others = _kind_files(folder)
+    files, _ = _kind_files(folder)
     if "dossiers" not in files:
         raise InputError(f"no dossiers file (dossiers.csv, .jsonl, .json, .xlsx or .parquet) "
                          f"in {folder}", file=os.fspath(folder))
@@ -115,10 +151,55 @@ def score_folder(
         from .io.dataset import read_folder
         from .scoring import score_766
 
-        return score_766(read_folder(folder, strict=strict, progress=progress), period=period,
-                         as_of=as_of, calendar=calendar, policy=policy, rules=rules,
-                         reported_received=reported_received, last_year_totals=last_year_totals,
-                         counting=counting)
+        dataset = read_folder(folder, strict=strict, progress=progress)
+        latest = max((d.receipt for d in dataset.dossiers), default=None)
+        year = period if period is not None else Period.year(
+            latest.year if latest is not None else _NO_HINT_YEAR)
+        return score_766(dataset, period=year, as_of=as_of, calendar=calendar, policy=policy,
+                         rules=rules, reported_received=reported_received,
+                         last_year_totals=last_year_totals, counting=counting), latest
+    chosen = period if period is not None else _guessed_period(files["dossiers"])
+
+    def run(year_or_period: Period) -> tuple[Scorecard, datetime | None]:
+        return _score_folder(folder, period=year_or_period, as_of=as_of, calendar=calendar,
+                             policy=policy, rules=rules, strict=strict,
+                             reported_received=reported_received,
+                             last_year_totals=last_year_totals, progress=progress,
+                             counting=counting)
+
+    card, latest = run(chosen)
+    if period is None and latest is not None and Period.year(latest.year) != chosen:
+        card, latest = run(Period.year(latest.year))
+    return card, latest
+
+
+def _guessed_period(dossiers: Path) -> Period:
+    """A guess at the default period (the year of the latest receipt among the accepted
+    dossiers) from the last lines of the dossiers file: :func:`stream_score` checks it."""
+    year = receipt_year_hint(dossiers)
+    return Period.year(year if year is not None else _NO_HINT_YEAR)
+
+
+#: The year tried first when the end of the dossiers file gives no hint (JSON files): the
+#: count then tells the right one, and the file is counted again for it.
+_NO_HINT_YEAR = 2025
+
+
+def _score_folder(
+    folder: Path,
+    *,
+    period: Period,
+    as_of: datetime | date | None,
+    calendar: WorkingCalendar | None,
+    policy: DeadlinePolicy | None,
+    rules: RuleSet,
+    strict: bool,
+    reported_received: Mapping[str, int] | None,
+    last_year_totals: Mapping[str, int] | None,
+    progress: Progress | None,
+    counting: CountingPolicy | None,
+) -> tuple[Scorecard, datetime | None]:
+    files, others = _kind_files(folder)
     # One builder per step, joined at the end in read_folder's order, so the report (files,
     # rejections, notes) comes out exactly as read_folder's although ratings and petitions are
     # read before the dossiers here (the context needs them).
@@ -167,16 +248,21 @@ def score_folder(
             if progress is not None:
                 progress("dossiers", rows)
 
-        readers.dossiers(dossiers, tally, dossier_builder, strict=strict,
-                         procedures=known_codes, unit_ids=unit_ids, supplements=supplements,
-                         progress=rows_done if progress is not None else None)
+        latest_us = readers.dossiers(dossiers, tally, dossier_builder, strict=strict,
+                                     procedures=known_codes, unit_ids=unit_ids,
+                                     supplements=supplements,
+                                     progress=rows_done if progress is not None else None)
+        latest = from_us(latest_us) if latest_us >= 0 else None
     else:
+        latest = None
         for record in iter_records(dossiers, "dossiers", report_builder=dossier_builder,
                                    strict=strict, supplements=supplements,
                                    procedures=known_codes, unit_ids=unit_ids):
             k = supplements.first(record.id, hash(record.id)) if len(supplements) else -1
             if k >= 0:
                 supplements.mark_used(k)
+            if latest is None or record.receipt > latest:
+                latest = record.receipt
             tally.add_dossier(record)
     if progress is not None:
         progress("dossiers", dossier_builder.build().read)
@@ -191,7 +277,7 @@ def score_folder(
     notes = _fallback_notes("units" in files, "authorities" in files, "file")
     return score_tally(tally, units=units, rules=rules,
                        notes=_dataset_notes(SimpleNamespace(notes=notes)),
-                       input_report=report.build())
+                       input_report=report.build()), latest
 
 
 def _with_dislikes(ctx: Context, disliked: set[str]) -> Context:

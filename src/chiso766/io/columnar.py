@@ -137,30 +137,37 @@ def tally_dossier_columns(
     unit_ids: Container[str] | None,
     supplements: SupplementIndex,
     progress: Callable[[int], None] | None = None,
-) -> None:
+) -> int:
     """Count every row of a dossiers CSV file into ``tally``: what
     :func:`~chiso766.io.rowpath.tally_dossier_csv` does (same rows accepted and rejected, same
-    messages, same counts), a batch at a time.
+    messages, same counts, the same latest receipt returned), a batch at a time.
 
     With ``strict`` (stop at the first bad row, in file order), date-time granularity or kept
     record ids, or a header the engine does not suit, the row path does the work.
     """
     ctx = tally.context
-    if strict or ctx.policy.granularity != "date" or ctx.keep_ids or not _count_file(
-            path, tally, builder, procedures, unit_ids, supplements, progress):
-        tally_dossier_csv(path, tally, builder, strict=strict, procedures=procedures,
-                          unit_ids=unit_ids, supplements=supplements, progress=progress)
+    latest = None
+    if not (strict or ctx.policy.granularity != "date" or ctx.keep_ids):
+        latest = _count_file(path, tally, builder, procedures, unit_ids, supplements, progress)
+    if latest is None:
+        latest = tally_dossier_csv(path, tally, builder, strict=strict, procedures=procedures,
+                                   unit_ids=unit_ids, supplements=supplements,
+                                   progress=progress)
+    return latest
 
 
 def _count_file(path: Path, tally: Tally, builder: ReportBuilder,
                 procedures: Mapping[str, Any] | None, unit_ids: Container[str] | None,
-                supplements: SupplementIndex, progress: Callable[[int], None] | None) -> bool:
-    """Count the file; ``False``, having read and reported nothing, when its header does not
-    suit the engine (a repeated column; no id, unit or procedure column; lines ending with a
-    lone CR)."""
+                supplements: SupplementIndex, progress: Callable[[int], None] | None,
+                ) -> int | None:
+    """Count the file and give the latest receipt of its accepted rows (microseconds, -1:
+    none); ``None``, having read and reported nothing, when its header does not suit the
+    engine (a repeated column; no id, unit or procedure column; lines ending with a lone
+    CR)."""
     kind = _KINDS["dossiers"]
     reader = _Reader(kind, path.name, builder, False, procedures, unit_ids, supplements)
     pos = {fs.name: n for n, fs in enumerate(kind.fields)}
+    counters: list[_RowCounter] = []
 
     def start(layout: _FileLayout, bad: set[int], tick: _Ticker) -> _Engine | None:
         at = dict(zip((fs.name for fs in kind.fields), layout.index, strict=True))
@@ -169,10 +176,13 @@ def _count_file(path: Path, tally: Tally, builder: ReportBuilder,
         claims = _BatchClaims()
         adapter = reader.seen = _StrClaims(claims)
         counter = _RowCounter(tally, procedures, unit_ids, supplements)
+        counters.append(counter)
         run = _Rows(reader, counter, adapter, True, pos)
         return _Engine(path, counter, run, layout, at, claims, pos, reader, bad, tick)
 
-    return _read_batches(path, reader, start, progress)
+    if not _read_batches(path, reader, start, progress):
+        return None
+    return counters[0].latest if counters else -1
 
 
 def read_supplement_columns(path: Path, builder: ReportBuilder, strict: bool,
@@ -751,6 +761,9 @@ class _Engine(_Batches):
             key=pl.int_range(0, n, dtype=pl.Int64),
         ).filter(keep)
         if dossiers.height:
+            # Accepted, every one (a row left to the row path below is accepted there too).
+            latest = dossiers.select(receipt.max()).item()
+            counter.latest = max(counter.latest, to_us(latest))
             self._vouched(dossiers, keys, requested, supplied, chains, special_list)
 
         # -- the other rows, in line order, to the row path -----------------------------------

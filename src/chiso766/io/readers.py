@@ -83,6 +83,7 @@ __all__ = [
     "detect_format",
     "iter_records",
     "iter_rows",
+    "receipt_year_hint",
 ]
 
 StrPath = str | os.PathLike[str]
@@ -826,6 +827,42 @@ def _csv_header(reader: _Reader, lines: Iterator[str], bad: set[int],
         raise InputError(f"the header line cannot be read as CSV ({exc})", file=reader.file,
                          line=header_no) from None
     return header_no, delimiter, _plan(reader, names), len(names)
+
+
+#: Bytes read from the end of a dossiers file by :func:`receipt_year_hint`.
+_HINT_BYTES = 1 << 16
+
+
+def receipt_year_hint(path: Path) -> int | None:
+    """The year of the latest receipt (NgayTiepNhan, else NgayNopHoSo) among the last lines of
+    a dossiers CSV file, read as they are, without checking the rows: only a hint (exports are
+    mostly in receipt order), ``None`` when there is none to read (not CSV, no such column, no
+    readable moment there)."""
+    if path.suffix.lower() != ".csv":
+        return None
+    reader = _Reader(_KINDS["dossiers"], path.name, ReportBuilder(), False, None, None, None)
+    try:
+        with path.open("rb") as f:
+            head_lines = itertools.chain.from_iterable(_decoded_blocks(f, reader.file, set()))
+            head = _csv_header(reader, head_lines, set())
+            f.seek(0, os.SEEK_END)
+            f.seek(max(0, f.tell() - _HINT_BYTES))
+            tail = f.read().decode("utf-8", errors="replace").splitlines()[1:]
+    except (OSError, InputError, csv.Error):
+        return None
+    if head is None:
+        return None
+    _, delimiter, plan, _ = head
+    columns = [found[0][0] for name in ("received_at", "submitted_at")
+               if (found := plan.columns.get(name))]
+    years = []
+    for row in csv.reader(tail, delimiter=delimiter):
+        for column in columns:
+            if column < len(row) and row[column].strip():
+                with contextlib.suppress(ValueError):
+                    years.append(v.parse_moment(row[column].strip()).year)
+                break
+    return max(years, default=None)
 
 
 def _iter_csv(reader: _Reader, path: Path | FileObject) -> RecordStream[Any]:

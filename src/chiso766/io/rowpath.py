@@ -634,9 +634,9 @@ def tally_dossier_csv(
     unit_ids: Container[str] | None,
     supplements: SupplementIndex,
     progress: Callable[[int], None] | None = None,
-) -> None:
+) -> int:
     """Count every row of a dossiers CSV file into ``tally`` (docs/inputs.md checks; docs/rules.md
-    counting).
+    counting); the latest receipt of the accepted rows, in microseconds (-1: none accepted).
 
     The same rows are accepted and rejected, with the same messages, as
     :func:`~chiso766.io.readers.iter_records` with ``procedures``, ``unit_ids`` and
@@ -689,6 +689,7 @@ def tally_dossier_csv(
         _settle(path, reader, held, run, pos)
     counter.flush()
     builder.rejections[:] = _in_line_order(builder.rejections, path.name)
+    return counter.latest
 
 
 class _Rows:
@@ -740,11 +741,13 @@ class _Rows:
                 return
         finally:
             self.adapter.skip = skip
-        sups = self.counter.supplements
+        counter = self.counter
+        sups = counter.supplements
         k = sups.first(record.id, hash(record.id)) if len(sups) else -1
         if k >= 0:
             sups.mark_used(k)
-        self.counter.tally.add_dossier(record)
+        counter.latest = max(counter.latest, to_us(record.receipt))
+        counter.tally.add_dossier(record)
 
 
 def _expected_rows(path: Path) -> int:
@@ -940,6 +943,9 @@ class _RowCounter:
         self.auth = 0 if ctx.authorities_given else AUTHORITY_BIT
         self.always = ctx.counting.multiple_supplements_late == "always"
         self.limit_kinds: dict[str, tuple[int, TimeLimit | None]] = {}
+        #: The latest receipt (microseconds) of the rows accepted so far, -1 before any: the
+        #: default period of a run that names none (:func:`~chiso766.streaming.score_folder`).
+        self.latest = -1
 
     def _unit(self, raw: str) -> tuple[str, dict[tuple[Any, ...], int], dict[str, int],
                                        dict[str, list[Any]]] | None:
@@ -1031,6 +1037,8 @@ class _RowCounter:
         if receipt > as_of:
             if k >= 0:
                 sups.mark_used(k)
+            if receipt > self.latest:
+                self.latest = receipt
             return True  # accepted, not yet received at the evaluation moment
         start = self.start
         # P and "received" need received_at; submitted_at stands in only for 3.2 and 3.5.
@@ -1092,6 +1100,8 @@ class _RowCounter:
                 proc[0], receipt, done, days)
         if k >= 0:
             sups.mark_used(k)
+        if receipt > self.latest:
+            self.latest = receipt
         shape = (received, arrived, verdict, ident in self.complained, *proc[1], *flags)  # type: ignore[misc]
         _, cells_of, marks, times = unit
         seen = cells_of.get(shape)
