@@ -29,9 +29,10 @@ only when shown.
 from __future__ import annotations
 
 import enum
+import importlib.util
 import math
 import numbers
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -612,6 +613,68 @@ def _mark_dossier(d: Dossier, proc: Procedure | None, *, period: Period, as_of: 
     return _DossierMark(a, b)
 
 
+def _marks(dossiers: Sequence[Dossier], procedures: Mapping[str, Procedure], *,
+           period: Period, as_of: datetime, calendar: WorkingCalendar,
+           deadline_policy: DeadlinePolicy | None, policy: Hcm104Policy,
+           counting: CountingPolicy | None) -> list[_DossierMark | None]:
+    """:func:`_mark_dossier` of each dossier received by ``as_of`` (``None`` for the others).
+
+    With polars installed and at least ``tally.COLUMNAR_MIN_DOSSIERS`` of them, the verdicts
+    come from the columnar form of the rules
+    (:func:`~chiso766.population.verdict_columns`, ``tally.COLUMNAR_CHUNK`` at a time) and the
+    resolution and A's and B's bands are read from them here, as :func:`_mark_dossier` reads
+    the scalar verdict; otherwise one dossier at a time."""
+    from . import tally
+
+    if len(dossiers) < tally.COLUMNAR_MIN_DOSSIERS or importlib.util.find_spec("polars") is None:
+        return [None if d.receipt > as_of else _mark_dossier(
+            d, procedures.get(d.procedure_code), period=period, as_of=as_of, calendar=calendar,
+            deadline_policy=deadline_policy, policy=policy, counting=counting)
+            for d in dossiers]
+    ctx = tally.build_context(period=period, as_of=as_of, procedures=procedures,
+                              calendar=calendar, policy=deadline_policy, counting=counting)
+    out: list[_DossierMark | None] = []
+    for at in range(0, len(dossiers), tally.COLUMNAR_CHUNK):
+        out.extend(_columnar_marks(dossiers[at:at + tally.COLUMNAR_CHUNK], ctx, policy))
+    return out
+
+
+def _columnar_marks(batch: Sequence[Dossier], ctx: Any, policy: Hcm104Policy,
+                    ) -> list[_DossierMark | None]:
+    import polars as pl
+
+    from . import population
+
+    period, as_of = ctx.period, ctx.as_of
+    judged = population.verdict_columns(population.dossier_frame(batch, ctx, every_dossier=True),
+                                        ctx)
+    receipt = pl.coalesce("received_at", "submitted_at")
+    # Resolved in the period (Phụ lục, mục I.1): finished, returned or stopped, by as_of, on a
+    # date of the period — as _mark_dossier decides it from effective_end.
+    resolved = ((receipt <= as_of) & (pl.col("end_kind") != population.END_REQUEST)
+                & (pl.col("ended").dt.date() >= period.start)
+                & (pl.col("ended").dt.date() <= period.end)).fill_null(False)
+    band = (pl.when(~pl.col("judged")).then(pl.lit("unclassified"))
+            .when(~pl.col("late")).then(pl.lit("on_time"))
+            .when(pl.col("late_days") > LATE_LIMIT_WORKING_DAYS).then(pl.lit("over"))
+            .otherwise(pl.lit("band")))
+    asked = pl.col("asked")
+    b = (pl.when((pl.lit(policy.b_population == "supplemented")) & (asked == 0))
+         .then(None).otherwise(asked))
+    rows = judged.select(resolved.alias("r"), band.alias("a"), b.alias("b")).iter_rows()
+    interned: dict[tuple[str, int | None], _DossierMark] = {}
+    out: list[_DossierMark | None] = []
+    for r, a, n in rows:
+        if not r:
+            out.append(None)
+            continue
+        mark = interned.get((a, n))
+        if mark is None:
+            mark = interned[a, n] = _DossierMark(a, n)
+        out.append(mark)
+    return out
+
+
 def _add_mark(acc: _Acc, mark: _DossierMark, policy: Hcm104Policy) -> None:
     """QĐ 104/2024/QĐ-UBND, Phụ lục, mục I.1.1–I.1.2 (A) and I.2.1–I.2.2 (B)."""
     if mark.a == "unclassified":
@@ -879,7 +942,7 @@ def score(
     by_staff = bool(by_staff)
 
     procedures: Mapping[str, Procedure] = dataset.procedures
-    dossiers: Iterable[Dossier] = dataset.dossiers
+    dossiers: Sequence[Dossier] = list(dataset.dossiers)
     ratings: Iterable[Rating] = dataset.ratings
     postings: Iterable[Posting] = getattr(dataset, "postings", ())
     petitions = getattr(dataset, "petitions", ())
@@ -890,15 +953,12 @@ def score(
     staff_of_dossier: dict[str, str] = {}
     seen: set[str] = set()
 
-    for d in dossiers:
+    marks = _marks(dossiers, procedures, period=period, as_of=moment, calendar=cal,
+                   deadline_policy=deadline_policy, policy=pol, counting=counting)
+    for d, mark in zip(dossiers, marks, strict=True):
         seen.add(d.unit_id)
         if d.staff_id is not None:
             staff_of_dossier[d.id] = d.staff_id
-        if d.receipt > moment:
-            continue
-        mark = _mark_dossier(d, procedures.get(d.procedure_code), period=period, as_of=moment,
-                             calendar=cal, deadline_policy=deadline_policy, policy=pol,
-                             counting=counting)
         if mark is None:
             continue
         resolved.add(d.id)

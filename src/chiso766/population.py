@@ -78,6 +78,7 @@ __all__ = [
     "shape_columns",
     "statutory_due",
     "supplement_aggregates",
+    "verdict_columns",
 ]
 
 #: A dossier's 2.2 processing time: (working days, value in its procedure's unit: an ``int`` in
@@ -209,14 +210,16 @@ def supplement_aggregates(requests: pl.DataFrame, as_of: datetime, key: str = "k
 
 
 def statutory_due(frame: pl.DataFrame, ctx: Context,
-                  limit_of: Callable[[str], TimeLimit | None]) -> pl.Series:
+                  limit_of: Callable[[str], TimeLimit | None], *,
+                  every_dossier: bool = False) -> pl.Series:
     """The due moment of each dossier of ``frame`` with no recorded one, computed from its
     receipt and its procedure's time limit without any supplement adjustment (docs/rules.md
     "Was a dossier handled on time?", rule 1; "Due dates"); null where a due date is
     recorded, where the procedure has no time limit (the dossier cannot be judged), or where
-    the dossier is not in the period's population (never judged). ``frame`` has the
-    :data:`MOMENT_COLUMNS`, ``code`` (the procedure code) and the supplement aggregates;
-    ``limit_of(code)`` gives a procedure's time limit.
+    the dossier is not in the period's population (never judged by 2.1; with
+    ``every_dossier``, computed for those too, as :func:`verdict_columns` judges them).
+    ``frame`` has the :data:`MOMENT_COLUMNS`, ``code`` (the procedure code) and the supplement
+    aggregates; ``limit_of(code)`` gives a procedure's time limit.
 
     The scalar code (:func:`~chiso766.deadlines.due_at`'s) runs once per distinct
     (receipt, procedure) of those rows: a limit in working days, calendar days, months, hours
@@ -225,7 +228,7 @@ def statutory_due(frame: pl.DataFrame, ctx: Context,
     import polars as pl
 
     need = frame.with_row_index("_row").filter(
-        pl.col("due_at").is_null() & _in_population(ctx))
+        pl.col("due_at").is_null() & (pl.lit(True) if every_dossier else _in_population(ctx)))
     receipt = pl.coalesce("received_at", "submitted_at")
     if need.height == 0:
         return pl.Series("statutory_due", [None] * frame.height, dtype=pl.Datetime("us"))
@@ -361,24 +364,11 @@ def shape_columns(frame: pl.DataFrame, ctx: Context, table: pl.DataFrame | None 
     import polars as pl
 
     as_of = ctx.as_of
-    always = ctx.counting.multiple_supplements_late == "always"
     rec = pl.col("received_at")
     receipt = pl.coalesce("received_at", "submitted_at")
     ended = _ended(as_of)
     result = _result(as_of)
-    # Rule 1: the recorded due date, else the statutory one (null: cannot be judged).
-    due = pl.coalesce("due_at", "statutory_due")
-    # Rules 3 and 4: the applicant's time is subtracted from the end; not ended: as_of.
-    adjusted = pl.coalesce(ended, pl.lit(as_of, dtype=pl.Datetime("us"))) - pl.col("applicant")
-    # Rule 5: compared by date (policy granularity).
-    if ctx.policy.granularity == "date":
-        after_due = adjusted.dt.date() > due.dt.date()
-    else:
-        after_due = adjusted > due
-    # Rule 3: more than one request and no result by as_of is late, whatever the dates
-    # (policy "always": whether or not there is a result).
-    too_many = (pl.col("asked") > 1) & (pl.lit(always) | result.is_null())
-    late = after_due | too_many
+    due, _, late = _judgement(ctx)
     verdict = (
         pl.when(~_in_population(ctx)).then(pl.lit(Verdict.OUT))
         .when(due.is_null()).then(pl.lit(Verdict.UNCLASSIFIED))
@@ -425,6 +415,81 @@ def shape_columns(frame: pl.DataFrame, ctx: Context, table: pl.DataFrame | None 
         office_us=pl.when(pl.col("timed") & (kind == WORKING_HOURS)).then(
             _office_us(ctx, rec, pl.col("_done"))),
     ).drop("_row", "_from", "_to", "_done", "_i", "_j", "_w0", "_w1")
+
+
+def _judgement(ctx: Context) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """docs/rules.md "Was a dossier handled on time?" rules 1–5 as expressions over the frame of
+    :func:`shape_columns`: the due moment (null: cannot be judged), the end less the
+    applicant's time, and whether the dossier is late. The scalar form is
+    :func:`~chiso766.deadlines.classify`."""
+    import polars as pl
+
+    as_of = ctx.as_of
+    always = ctx.counting.multiple_supplements_late == "always"
+    ended, result = _ended(as_of), _result(as_of)
+    # Rule 1: the recorded due date, else the statutory one (null: cannot be judged).
+    due = pl.coalesce("due_at", "statutory_due")
+    # Rules 3 and 4: the applicant's time is subtracted from the end; not ended: as_of.
+    adjusted = pl.coalesce(ended, pl.lit(as_of, dtype=pl.Datetime("us"))) - pl.col("applicant")
+    # Rule 5: compared by date (policy granularity).
+    if ctx.policy.granularity == "date":
+        after_due = adjusted.dt.date() > due.dt.date()
+    else:
+        after_due = adjusted > due
+    # Rule 3: more than one request and no result by as_of is late, whatever the dates
+    # (policy "always": whether or not there is a result).
+    too_many = (pl.col("asked") > 1) & (pl.lit(always) | result.is_null())
+    return due, adjusted, after_due | too_many
+
+
+#: ``end_kind`` of :func:`verdict_columns`: which moment ended processing.
+END_FINISHED, END_RETURNED, END_STOPPED, END_REQUEST = 0, 1, 2, 3
+
+
+def verdict_columns(frame: pl.DataFrame, ctx: Context, table: pl.DataFrame | None = None,
+                    ) -> pl.DataFrame:
+    """The verdict of docs/rules.md "Was a dossier handled on time?" for every dossier of
+    ``frame`` (a frame of :func:`dossier_frame`, in any population: with ``every_dossier``'s
+    statutory due dates), as :func:`~chiso766.deadlines.classify` gives it at ``ctx.as_of``.
+    Returned in the frame's order, beside its columns:
+
+    - ``ended``: the end of processing by ``as_of`` (null: still in progress) and ``end_kind``
+      (:data:`END_FINISHED`, :data:`END_RETURNED`, :data:`END_STOPPED`, or
+      :data:`END_REQUEST`: the one unanswered request);
+    - ``judged``: whether it has a due date (classify raises ``MissingDataError`` otherwise);
+    - ``late`` and ``late_days``: the verdict, and the working days from the due date to the
+      end less the applicant's time when late (0 otherwise; ``Verdict.late_working_days``).
+    """
+    import polars as pl
+
+    as_of = ctx.as_of
+    due, adjusted, late = _judgement(ctx)
+    out = frame.with_row_index("_row").with_columns(
+        ended=_ended(as_of),
+        end_kind=pl.when(_by_as_of("finished_at", as_of).is_not_null()).then(END_FINISHED)
+        .when(_by_as_of("returned_at", as_of).is_not_null()).then(END_RETURNED)
+        .when(_by_as_of("stopped_at", as_of).is_not_null()).then(END_STOPPED)
+        .when((pl.col("asked") == 1) & pl.col("open_at").is_not_null()).then(END_REQUEST),
+        judged=due.is_not_null(),
+        late=late.fill_null(False),
+        _a=due.dt.date(),
+        _b=adjusted.dt.date(),
+    )
+    if table is None:
+        years = out.select(pl.min_horizontal(pl.col("_a").min(), pl.col("_b").min())
+                           .dt.year().alias("lo"),
+                           pl.max_horizontal(pl.col("_a").max(), pl.col("_b").max())
+                           .dt.year().alias("hi")).row(0)
+        table = calendar_table(ctx, years[0] if years[0] is not None else as_of.year,
+                               years[1] if years[1] is not None else as_of.year)
+    index = table.select("date", "working_index")
+    out = (out.join(index.rename({"date": "_a", "working_index": "_i"}), on="_a", how="left")
+           .join(index.rename({"date": "_b", "working_index": "_j"}), on="_b", how="left")
+           .sort("_row"))
+    return out.with_columns(
+        late_days=pl.when(pl.col("late") & pl.col("judged")).then(
+            pl.max_horizontal(pl.col("_j") - pl.col("_i"), pl.lit(0))).otherwise(0),
+    ).drop("_row", "_a", "_b", "_i", "_j")
 
 
 def _time_of_day_us(moment: pl.Expr) -> pl.Expr:
@@ -488,11 +553,13 @@ def procedure_limits(procedures: Mapping[str, Any]) -> Callable[[str], TimeLimit
     return limit_of
 
 
-def dossier_frame(dossiers: Sequence[Dossier], ctx: Context) -> pl.DataFrame:
-    """Records as :func:`shape_columns` reads them: one row per dossier, in order — ``key``
-    (its position), ``code``, the :data:`MOMENT_COLUMNS`, the supplement aggregates at
-    ``ctx.as_of`` (:func:`supplement_aggregates`), ``statutory_due`` (:func:`statutory_due`)
-    and ``unit_kind``. The values are the records' own, read as they are: no rule is applied
+def dossier_frame(dossiers: Sequence[Dossier], ctx: Context, *,
+                  every_dossier: bool = False) -> pl.DataFrame:
+    """Records as :func:`shape_columns` (and :func:`verdict_columns`) read them: one row per
+    dossier, in order — ``key`` (its position), ``code``, the :data:`MOMENT_COLUMNS`, the
+    supplement aggregates at ``ctx.as_of`` (:func:`supplement_aggregates`), ``statutory_due``
+    (:func:`statutory_due`, for ``every_dossier`` or those of the period's population) and
+    ``unit_kind``. The values are the records' own, read as they are: no rule is applied
     here."""
     import polars as pl
 
@@ -514,6 +581,6 @@ def dossier_frame(dossiers: Sequence[Dossier], ctx: Context) -> pl.DataFrame:
     limit_of = procedure_limits(ctx.procedures)
     kinds = {code: unit_kind(limit_of(code)) for code in frame["code"].unique().to_list()}
     return frame.with_columns(
-        statutory_due=statutory_due(frame, ctx, limit_of),
+        statutory_due=statutory_due(frame, ctx, limit_of, every_dossier=every_dossier),
         unit_kind=pl.col("code").replace_strict(kinds, return_dtype=pl.Int64),
     )
