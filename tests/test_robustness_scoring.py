@@ -149,6 +149,7 @@ CALLS: dict[str, Callable[[Any], Any]] = {
     "score_folder(path)": lambda j: streaming.score_folder(j, period=None),
     "score_folder(period)": lambda j: streaming.score_folder(PROVINCE, period=j),
     "stream_score(path)": lambda j: streaming.stream_score(j, period=Q2),
+    "stream_dossiers(path)": lambda j: list(streaming.stream_dossiers(j)),
     "Tally + x": lambda j: Tally(CTX) + j,
     "score_tally(tally)": lambda j: score_tally(j),
     "score_tally(units)": lambda j: score_tally(Tally(CTX), units=j),

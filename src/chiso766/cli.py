@@ -617,24 +617,39 @@ def _flagged(dataset: Any, units: set[str] | None, card: Any) -> list[tuple[Any,
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
+    """The due-date audit of every dossier, read one at a time: only the flagged ones (with
+    ``--all`` every one) are kept for the report."""
     from .deadlines import audit
+    from .streaming import stream_dossiers
 
-    dataset = _read(args.folder, args.strict, args.progress, args.lang)
-    _check_input(dataset.report, args.lang)
+    line = _progress(args.folder, args.progress, args.lang)
     rows = []
-    for d in dataset.dossiers:
-        result = audit(d, dataset.procedures.get(d.procedure_code))
-        if result.flagged or args.all:
-            rows.append((d, result))
+    checked = 0
+    try:
+        stream = stream_dossiers(args.folder, strict=args.strict, progress=line)
+        procedures = stream.procedures
+        for d in stream:
+            checked += 1
+            result = audit(d, procedures.get(d.procedure_code))
+            if result.flagged or args.all:
+                rows.append((d, result))
+    except BaseException:
+        if line is not None:
+            sys.stderr.write("\n")
+        raise
+    report = stream.report
+    if line is not None:
+        line.done(next_phase=True, rows=report.read)
+    _check_input(report, args.lang)
     rows.sort(key=lambda pair: (pair[0].unit_id, pair[0].id))
     if args.format == "json":
         payload = {
             "dossiers": [_audit_dict(d, r) for d, r in rows],
             "flagged": sum(1 for _, r in rows if r.flagged),
-            "checked": len(dataset.dossiers),
-            "input": {"read": dataset.report.read, "accepted": dataset.report.accepted,
-                      "rejected": dataset.report.rejected},
-            "rejected": [r.to_dict() for r in dataset.report.rejections],
+            "checked": checked,
+            "input": {"read": report.read, "accepted": report.accepted,
+                      "rejected": report.rejected},
+            "rejected": [r.to_dict() for r in report.rejections],
         }
         text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
     elif args.format == "csv":
@@ -649,11 +664,11 @@ def _cmd_audit(args: argparse.Namespace) -> int:
                         a["ended_at"], " ".join(a["flags"]), "; ".join(r.texts(args.lang))])
         text = buf.getvalue()
     else:
-        text = _audit_table(rows, len(dataset.dossiers), args.lang)
-        if dataset.report.rejected:
-            text += rejections_text(dataset.report, args.lang)
+        text = _audit_table(rows, checked, args.lang)
+        if report.rejected:
+            text += rejections_text(report, args.lang)
     _write(text, args.output, args.lang)
-    return _status(dataset, args)
+    return _done(report, args)
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -13,6 +13,9 @@ too) or else row by row by the row path
 dossiers file goes record by record through :func:`~chiso766.io.iter_records`. Every row is
 accepted or rejected exactly as :func:`~chiso766.io.read_folder` would, and the scorecard —
 input report included — is the same, byte for byte once written.
+
+:func:`stream_dossiers` walks a folder the same way but hands out the dossiers as records, one
+at a time, with read_folder's report once they are read (``chiso766 audit``).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -33,9 +36,9 @@ from .criteria.base import Context
 from .criteria.policy import CountingPolicy
 from .deadlines import DeadlinePolicy
 from .errors import InputError, PolicyError
-from .io.dataset import _fallback_notes, _kind_files, read_reference
+from .io.dataset import Dataset, Reference, _fallback_notes, _kind_files, read_reference
 from .io.idset import IdSet
-from .io.readers import Rejection, ReportBuilder, iter_records, receipt_year_hint
+from .io.readers import ReadReport, Rejection, ReportBuilder, iter_records, receipt_year_hint
 from .io.rowpath import (
     MomentCells,
     SupplementIndex,
@@ -45,12 +48,12 @@ from .io.rowpath import (
     tally_dossier_csv,
 )
 from .periods import Period
-from .records import Petition
+from .records import Announcement, Authority, Commune, Dossier, Petition, Procedure, Unit
 from .rules import QD766, RuleSet
 from .scoring import Scorecard, _dataset_notes, score_tally
 from .tally import Tally, build_context
 
-__all__ = ["score_folder", "stream_score"]
+__all__ = ["DossierStream", "score_folder", "stream_dossiers", "stream_score"]
 
 
 class _FileReaders(NamedTuple):
@@ -136,16 +139,8 @@ def stream_score(
     if period is not None and not isinstance(period, Period):
         raise PolicyError("must be a Period (e.g. Period.quarter(2025, 2))", record="score",
                           field="period", value=period)
-    if not isinstance(path, (str, os.PathLike)) or isinstance(os.fspath(path), bytes):
-        raise InputError("must be a folder path (str or os.PathLike)", field="path", value=path)
-    folder = Path(path)
-    if not folder.is_dir():
-        raise InputError(f"no such folder: {folder}", file=os.fspath(folder))
-    files, _ = _kind_files(folder)
-    if "dossiers" not in files:
-        raise InputError(f"no dossiers file (dossiers.csv, .jsonl, .json, .xlsx or .parquet) "
-                         f"in {folder}", file=os.fspath(folder))
-    if any(files[k].suffix.lower() != ".csv" for k in ("supplements", "ratings") if k in files):
+    folder, files = _folder_files(path)
+    if not _streamable(files):
         # The streaming readers of these two files read CSV only: the record path reads every
         # format, to the same scorecard (memory then grows with the dossiers).
         from .io.dataset import read_folder
@@ -171,6 +166,104 @@ def stream_score(
     if period is None and latest is not None and Period.year(latest.year) != chosen:
         card, latest = run(Period.year(latest.year))
     return card, latest
+
+
+def _folder_files(path: Any) -> tuple[Path, dict[str, Path]]:
+    """The folder and its record files, checked as :func:`~chiso766.io.read_folder` checks
+    them."""
+    if not isinstance(path, (str, os.PathLike)) or isinstance(os.fspath(path), bytes):
+        raise InputError("must be a folder path (str or os.PathLike)", field="path", value=path)
+    folder = Path(path)
+    if not folder.is_dir():
+        raise InputError(f"no such folder: {folder}", file=os.fspath(folder))
+    files, _ = _kind_files(folder)
+    if "dossiers" not in files:
+        raise InputError(f"no dossiers file (dossiers.csv, .jsonl, .json, .xlsx or .parquet) "
+                         f"in {folder}", file=os.fspath(folder))
+    return folder, files
+
+
+def _streamable(files: Mapping[str, Path]) -> bool:
+    """Whether the streaming readers read this folder: they read the supplements and ratings
+    files in CSV only (the record path reads every format, to the same result, with memory
+    growing with the dossiers)."""
+    return all(files[k].suffix.lower() == ".csv" for k in ("supplements", "ratings")
+               if k in files)
+
+
+class DossierStream:
+    """The accepted dossiers of a folder, one at a time, in file order: what
+    ``read_folder(path, strict=strict).dossiers`` holds, without holding them (for the
+    due-date audit of millions of dossiers, ``chiso766 audit``); memory grows only with the
+    ids read so far, which the duplicate-id check keeps.
+
+    The other files are read on creation, as :func:`~chiso766.io.read_folder` reads them:
+    ``units``, ``procedures`` (by code), ``authorities``, ``communes`` and ``petitions`` are
+    kept; the supplement requests are attached to their dossiers. The stream can be iterated
+    once; then :attr:`report` is read_folder's input report (every row of every file accepted
+    or rejected, the same rejections and notes). A supplements or ratings file that is not CSV
+    makes it read the folder with read_folder (the same dossiers and report; memory grows).
+    With ``strict``, the first rejected row raises :class:`~chiso766.errors.InputError`; the
+    files are read in the order above (the small files before the dossiers), so it may name
+    another row than read_folder's first.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, strict: bool = False,
+                 progress: Progress | None = None) -> None:
+        folder, files = _folder_files(path)
+        self.folder = folder
+        self._report: ReadReport | None = None
+        self._started = False
+        self._walk: _Walk | None = None
+        self._held: tuple[Dossier, ...] = ()
+        if _streamable(files):
+            # The ratings are read for their rejections only: nothing is disliked before
+            # the first year the records accept, so no set of ids is built.
+            walk = self._walk = _Walk(folder, bool(strict), progress, datetime(1899, 12, 31))
+            ref: Reference | Dataset = walk.ref
+            self.petitions = tuple(walk.petitions)
+        else:
+            from .io.dataset import read_folder
+
+            ref = read_folder(folder, strict=strict, progress=progress)
+            self.petitions = ref.petitions
+            self._held, self._report = ref.dossiers, ref.report
+        self.units: tuple[Unit, ...] = tuple(ref.units)
+        self.procedures: Mapping[str, Procedure] = dict(ref.procedures)
+        self.authorities: tuple[Authority, ...] = tuple(ref.authorities)
+        self.communes: tuple[Commune, ...] = tuple(ref.communes)
+
+    def __iter__(self) -> Iterator[Dossier]:
+        if self._started:
+            raise InputError("a dossier stream is read once: open the folder again",
+                             file=os.fspath(self.folder), field="dossiers")
+        self._started = True
+        return self._dossiers()
+
+    def _dossiers(self) -> Iterator[Dossier]:
+        if self._walk is None:
+            yield from self._held
+            self._held = ()
+            return
+        yield from self._walk.records()
+        self._report, _ = self._walk.finish()
+        self._walk = None
+
+    @property
+    def report(self) -> ReadReport:
+        """The input report, complete once every dossier has been read."""
+        if self._report is None:
+            raise InputError("the input report is complete once every dossier has been read: "
+                             "iterate the stream to its end first",
+                             file=os.fspath(self.folder), field="report")
+        return self._report
+
+
+def stream_dossiers(path: str | os.PathLike[str], *, strict: bool = False,
+                    progress: Progress | None = None) -> DossierStream:
+    """The accepted dossiers of a folder one at a time, with read_folder's report once they
+    are read (:class:`DossierStream`)."""
+    return DossierStream(path, strict=strict, progress=progress)
 
 
 def _guessed_period(dossiers: Path) -> Period:
@@ -199,85 +292,115 @@ def _score_folder(
     progress: Progress | None,
     counting: CountingPolicy | None,
 ) -> tuple[Scorecard, datetime | None]:
-    files, others = _kind_files(folder)
-    # One builder per step, joined at the end in read_folder's order, so the report (files,
-    # rejections, notes) comes out exactly as read_folder's although ratings and petitions are
-    # read before the dossiers here (the context needs them).
-    head, sup_builder, dossier_builder, orphan_builder, tail = (ReportBuilder() for _ in range(5))
-    if others:
-        head.note(f"ignored files that are not record files: {', '.join(others)}")
-
-    def read(kind: str, builder: ReportBuilder, **checks: Any) -> list[Any]:
-        if kind not in files:
-            return []
-        out = list(iter_records(files[kind], kind, report_builder=builder, strict=strict,
-                                **checks))
-        if progress is not None:
-            progress(kind, len(out))
-        return out
-
-    ref = read_reference(files, functools.partial(read, builder=head), head.note)
-    units, procedures, authorities, communes = (ref.units, ref.procedures, ref.authorities,
-                                                ref.communes)
-    checks = ref.checks
-    unit_ids, known_codes = checks["unit_ids"], checks["procedures"]
-    moments = MomentCells()
-    readers = _file_readers()
-    supplements = (readers.supplements(files["supplements"], sup_builder, strict, moments)
-                   if "supplements" in files else SupplementIndex())
-    if progress is not None and "supplements" in files:
-        progress("supplements", len(supplements))
-    petitions: list[Petition] = read("petitions", tail, **checks)
-    disliked: set[str] = set()
-    ctx_as_of = build_context(period=period, as_of=as_of).as_of
-    if "ratings" in files:
-        readers.ratings(files["ratings"], tail, strict, unit_ids, ctx_as_of, moments, disliked)
+    walk = _Walk(folder, strict, progress, build_context(period=period, as_of=as_of).as_of)
+    ref, supplements = walk.ref, walk.supplements
     ctx = build_context(
-        period=period, as_of=as_of, procedures=procedures, petitions=petitions,
-        authorities_given=bool(authorities), calendar=calendar, policy=policy,
+        period=period, as_of=as_of, procedures=ref.procedures, petitions=walk.petitions,
+        authorities_given=bool(ref.authorities), calendar=calendar, policy=policy,
         reported_received=reported_received, last_year_totals=last_year_totals,
         counting=counting,
     )
-    ctx = _with_dislikes(ctx, disliked)
+    ctx = _with_dislikes(ctx, walk.disliked)
     tally = Tally(ctx)
-    tally.update(authorities)
-    tally.update(communes)
-    dossiers = files["dossiers"]
+    tally.update(ref.authorities)
+    tally.update(ref.communes)
+    dossiers = walk.files["dossiers"]
     if dossiers.suffix.lower() == ".csv":
         def rows_done(rows: int) -> None:
             if progress is not None:
                 progress("dossiers", rows)
 
-        latest_us = readers.dossiers(dossiers, tally, dossier_builder, strict=strict,
-                                     procedures=known_codes, unit_ids=unit_ids,
-                                     supplements=supplements,
-                                     progress=rows_done if progress is not None else None)
+        latest_us = walk.readers.dossiers(dossiers, tally, walk.dossier_builder, strict=strict,
+                                          procedures=ref.checks["procedures"],
+                                          unit_ids=ref.checks["unit_ids"],
+                                          supplements=supplements,
+                                          progress=rows_done if progress is not None else None)
         latest = from_us(latest_us) if latest_us >= 0 else None
     else:
         latest = None
-        for record in iter_records(dossiers, "dossiers", report_builder=dossier_builder,
-                                   strict=strict, supplements=supplements,
-                                   procedures=known_codes, unit_ids=unit_ids):
-            k = supplements.first(record.id, hash(record.id)) if len(supplements) else -1
-            if k >= 0:
-                supplements.mark_used(k)
+        for record in walk.records():
             if latest is None or record.receipt > latest:
                 latest = record.receipt
             tally.add_dossier(record)
-    if progress is not None:
-        progress("dossiers", dossier_builder.build().read)
-    if "supplements" in files:
-        _reject_orphans(supplements, orphan_builder, files["supplements"], dossiers.name,
-                        dossier_builder, strict)
-    announcements = read("announcements", tail, **checks)
-    read("postings", tail, **checks)
+    report, announcements = walk.finish()
     tally.update(announcements)
-    tally.update(petitions)
-    report = _joined(head, sup_builder, dossier_builder, orphan_builder, tail)
-    notes = _fallback_notes("units" in files, "authorities" in files, "file")
-    return score_tally(tally, units=units, rules=rules,
+    tally.update(walk.petitions)
+    notes = _fallback_notes("units" in walk.files, "authorities" in walk.files, "file")
+    return score_tally(tally, units=ref.units, rules=rules,
                        notes=_dataset_notes(SimpleNamespace(notes=notes)),
-                       input_report=report.build()), latest
+                       input_report=report), latest
+
+
+class _Walk:
+    """:func:`~chiso766.io.read_folder`'s reading of a folder in the order a stream needs it:
+    on creation the reference files, the supplement requests (into a compact index), the
+    petitions and the ratings (for the dossiers disliked by ``ratings_as_of``, criterion 5.4);
+    then the caller counts the dossiers file or takes its records (:meth:`records`); then
+    :meth:`finish` rejects the requests no accepted dossier took, reads the announcements and
+    the postings, and joins the report in read_folder's order, so it is read_folder's report
+    (files, rejections, notes) although the files are read in another order."""
+
+    def __init__(self, folder: Path, strict: bool, progress: Progress | None,
+                 ratings_as_of: datetime) -> None:
+        self.files, others = _kind_files(folder)
+        self.strict, self.progress = strict, progress
+        # One builder per step, joined by finish() in read_folder's order.
+        self.head, self.sup_builder, self.dossier_builder, self.orphan_builder, self.tail = (
+            ReportBuilder() for _ in range(5))
+        if others:
+            self.head.note(f"ignored files that are not record files: {', '.join(others)}")
+        self.ref = read_reference(self.files, functools.partial(self.read, builder=self.head),
+                                  self.head.note)
+        moments = MomentCells()
+        self.readers = _file_readers()
+        files = self.files
+        self.supplements = (self.readers.supplements(files["supplements"], self.sup_builder,
+                                                     strict, moments)
+                            if "supplements" in files else SupplementIndex())
+        if progress is not None and "supplements" in files:
+            progress("supplements", len(self.supplements))
+        self.petitions: list[Petition] = self.read("petitions", self.tail, **self.ref.checks)
+        self.disliked: set[str] = set()
+        if "ratings" in files:
+            self.readers.ratings(files["ratings"], self.tail, strict,
+                                 self.ref.checks["unit_ids"], ratings_as_of, moments,
+                                 self.disliked)
+
+    def read(self, kind: str, builder: ReportBuilder, **checks: Any) -> list[Any]:
+        if kind not in self.files:
+            return []
+        out = list(iter_records(self.files[kind], kind, report_builder=builder,
+                                strict=self.strict, **checks))
+        if self.progress is not None:
+            self.progress(kind, len(out))
+        return out
+
+    def records(self) -> Iterator[Dossier]:
+        """The accepted dossiers of the dossiers file, one at a time, with their supplement
+        requests; every row accepted or rejected as read_folder does."""
+        supplements, checks = self.supplements, self.ref.checks
+        for record in iter_records(self.files["dossiers"], "dossiers",
+                                   report_builder=self.dossier_builder, strict=self.strict,
+                                   supplements=supplements, procedures=checks["procedures"],
+                                   unit_ids=checks["unit_ids"]):
+            k = supplements.first(record.id, hash(record.id)) if len(supplements) else -1
+            if k >= 0:
+                supplements.mark_used(k)
+            yield record
+
+    def finish(self) -> tuple[ReadReport, list[Announcement]]:
+        """The input report, once the dossiers are read, and the announcements."""
+        files, progress = self.files, self.progress
+        if progress is not None:
+            progress("dossiers", self.dossier_builder.build().read)
+        if "supplements" in files:
+            _reject_orphans(self.supplements, self.orphan_builder, files["supplements"],
+                            files["dossiers"].name, self.dossier_builder, self.strict)
+        announcements = self.read("announcements", self.tail, **self.ref.checks)
+        self.read("postings", self.tail, **self.ref.checks)
+        report = _joined(self.head, self.sup_builder, self.dossier_builder,
+                         self.orphan_builder, self.tail)
+        return report.build(), announcements
 
 
 def _with_dislikes(ctx: Context, disliked: set[str]) -> Context:
