@@ -361,6 +361,15 @@ class SupplementIndex(Mapping[str, tuple[SupplementRequest, ...]]):
             raise KeyError(dossier_id)
         return self.requests(k)
 
+    def get(self, dossier_id: str, default: Any = None) -> Any:
+        """The requests of ``dossier_id``, or ``default``: without the ``KeyError`` that
+        ``Mapping.get`` would raise and catch for every dossier without requests (the general
+        reader asks for each dossier it reads)."""
+        if not isinstance(dossier_id, str):
+            return default
+        k = self.first(dossier_id, hash(dossier_id))
+        return default if k < 0 else self.requests(k)
+
     def __iter__(self) -> Iterator[str]:
         raise TypeError("a SupplementIndex is looked up by id, not iterated")
 
