@@ -39,7 +39,7 @@ from chiso766 import (
     streaming,
 )
 from chiso766.criteria.base import Count
-from chiso766.io import Dataset
+from chiso766.io import Dataset, read_folder, read_tables
 from chiso766.rules import band
 from tests.budget import examples
 
@@ -97,6 +97,12 @@ def survives(fn: Callable[[], Any]) -> None:
         assert str(exc)
 
 
+def _progress(call: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A junk ``progress`` argument: a callable one (a class, a function) is a progress
+    function, and what it raises when called is its own business, not the library's."""
+    return lambda junk: None if callable(junk) else call(junk)
+
+
 CALLS: dict[str, Callable[[Any], Any]] = {
     "criterion(code)": lambda j: criterion(j),
     "criterion(code, rules)": lambda j: criterion("DOSSIER_ON_TIME", j),
@@ -150,6 +156,13 @@ CALLS: dict[str, Callable[[Any], Any]] = {
     "score_folder(period)": lambda j: streaming.score_folder(PROVINCE, period=j),
     "stream_score(path)": lambda j: streaming.stream_score(j, period=Q2),
     "stream_dossiers(path)": lambda j: list(streaming.stream_dossiers(j)),
+    "stream_dossiers(strict)": lambda j: list(streaming.stream_dossiers(PROVINCE, strict=j)),
+    "stream_dossiers(progress)":
+        _progress(lambda j: list(streaming.stream_dossiers(PROVINCE, progress=j))),
+    "score_folder(progress)":
+        _progress(lambda j: streaming.score_folder(PROVINCE, period=Q2, progress=j)),
+    "read_folder(progress)": _progress(lambda j: read_folder(PROVINCE, progress=j)),
+    "read_tables(progress)": _progress(lambda j: read_tables({"dossiers": []}, progress=j)),
     "Tally + x": lambda j: Tally(CTX) + j,
     "score_tally(tally)": lambda j: score_tally(j),
     "score_tally(units)": lambda j: score_tally(Tally(CTX), units=j),

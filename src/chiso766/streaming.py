@@ -36,7 +36,14 @@ from .criteria.base import Context
 from .criteria.policy import CountingPolicy
 from .deadlines import DeadlinePolicy
 from .errors import InputError, PolicyError
-from .io.dataset import Dataset, Reference, _fallback_notes, _kind_files, read_reference
+from .io.dataset import (
+    Dataset,
+    Reference,
+    _fallback_notes,
+    _kind_files,
+    check_progress,
+    read_reference,
+)
 from .io.idset import IdSet
 from .io.readers import ReadReport, Rejection, ReportBuilder, iter_records, receipt_year_hint
 from .io.rowpath import (
@@ -139,6 +146,7 @@ def stream_score(
     if period is not None and not isinstance(period, Period):
         raise PolicyError("must be a Period (e.g. Period.quarter(2025, 2))", record="score",
                           field="period", value=period)
+    check_progress(progress, "score")
     folder, files = _folder_files(path)
     if not _streamable(files):
         # The streaming readers of these two files read CSV only: the record path reads every
@@ -210,6 +218,7 @@ class DossierStream:
 
     def __init__(self, path: str | os.PathLike[str], *, strict: bool = False,
                  progress: Progress | None = None) -> None:
+        check_progress(progress, "stream_dossiers")
         folder, files = _folder_files(path)
         self.folder = folder
         self._report: ReadReport | None = None

@@ -380,6 +380,15 @@ def read_database(connection: Any, queries: Mapping[str, Any], *, strict: bool =
             conn.dispose()
 
 
+def check_progress(progress: Any, where: str) -> None:
+    """Refuse a ``progress`` that is neither ``None`` nor callable before anything is read, as
+    :class:`~chiso766.errors.PolicyError` naming the call (not a ``TypeError`` from its first
+    call, 50,000 rows in)."""
+    if progress is not None and not callable(progress):
+        raise PolicyError("must be None or a callable progress(kind, rows)", record=where,
+                          field="progress", value=progress)
+
+
 def _assemble(labels: Mapping[str, str], records: Callable[..., Iterator[Any]],
               builder: ReportBuilder, *, strict: bool,
               progress: Callable[[str, int], None] | None, folder: str | None,
@@ -387,6 +396,7 @@ def _assemble(labels: Mapping[str, str], records: Callable[..., Iterator[Any]],
     """Read the kinds of ``labels`` in the order of docs/inputs.md (lookups first) into a Dataset,
     whatever the source: ``records(kind, **checks)`` yields one kind's records and reports its
     rows to ``builder``; ``labels`` names each kind's file (or table) in rejections."""
+    check_progress(progress, "read")
     files = labels
 
     def read(kind: str, **checks: Any) -> list[Any]:
