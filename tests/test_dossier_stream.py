@@ -1,5 +1,6 @@
-"""``streaming.stream_dossiers`` and ``chiso766 audit`` on it (docs/scale.md, "The due-date
-audit"): a folder's dossiers one at a time, none held, with read_folder's report."""
+"""``streaming.stream_dossiers``, and ``chiso766 audit`` and ``hcm104`` on it (docs/scale.md,
+"The due-date audit"): a folder's dossiers one at a time, none held, with read_folder's
+report."""
 
 from __future__ import annotations
 
@@ -11,13 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from chiso766 import streaming
+from chiso766 import Period, hcm104, score_766, streaming
 from chiso766.cli import main
 from chiso766.deadlines import audit
-from chiso766.errors import InputError
+from chiso766.errors import InputError, PolicyError
 from chiso766.io import read_folder
+from chiso766.reports.hcm104_report import render_json
 from chiso766.streaming import stream_dossiers
+from tests.extras import need
 from tests.property.test_dossier_stream import _same_as_read_folder
+
+Q2 = Period.quarter(2025, 2)
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -109,3 +114,47 @@ def test_audit_reads_the_folder_one_dossier_at_a_time(monkeypatch: pytest.Monkey
     assert out["input"] == {"read": whole.report.read, "accepted": whole.report.accepted,
                             "rejected": whole.report.rejected}
     assert out["rejected"] == [r.to_dict() for r in whole.report.rejections]
+
+
+def test_ratings_and_postings_come_after_the_dossiers() -> None:
+    folder = EXAMPLES / "province"
+    whole = read_folder(folder)
+    stream = stream_dossiers(folder)
+    for late in (stream.ratings, stream.postings):
+        with pytest.raises(InputError, match="once every dossier has been read"):
+            list(late)
+    assert list(stream.dossiers) == list(whole.dossiers)
+    assert tuple(stream.ratings) == whole.ratings and whole.ratings
+    assert tuple(stream.postings) == whole.postings and whole.postings
+    assert stream.notes == whole.notes
+
+
+def test_hcm104_refuses_a_stream_without_a_scorecard() -> None:
+    """Part D would need the dossiers a second time (score_766): refused before the stream is
+    read, so it can still be used."""
+    stream = stream_dossiers(EXAMPLES / "province")
+    with pytest.raises(PolicyError, match="read once"):
+        hcm104.score(stream, period=Q2)
+    assert sum(1 for _ in stream) == len(read_folder(EXAMPLES / "province").dossiers)
+
+
+def test_hcm104_command_streams_the_records(monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """``chiso766 hcm104 --period`` (with polars: the 766 scorecard from the engine) reads the
+    records one chunk at a time, never the whole folder, to the report of hcm104.score on
+    read_folder's dataset."""
+    need("polars", "fast")
+    folder = EXAMPLES / "messy"
+    whole = read_folder(folder)
+    expected = render_json(hcm104.score(whole, period=Q2,
+                                        scorecard=score_766(whole, period=Q2)), lang="en")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("chiso766 hcm104 read the whole folder")
+
+    monkeypatch.setattr("chiso766.io.read_folder", refuse)
+    monkeypatch.setattr("chiso766.io.dataset.read_folder", refuse)
+    status = main(["hcm104", str(folder), "--period", "2025-Q2", "--format", "json",
+                   "--lang", "en"])
+    assert status == 1  # rows were rejected
+    assert capsys.readouterr().out == expected

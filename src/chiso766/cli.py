@@ -13,7 +13,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from typing import Any, NoReturn
 
@@ -444,15 +444,75 @@ def _check_input(report: Any, lang: str) -> None:
 
 
 def _receipt_span(dataset: Any, lang: str) -> str:
-    first = last = None
-    for d in getattr(dataset, "dossiers", ()):
-        if first is None or d.receipt < first:
-            first = d.receipt
-        if last is None or d.receipt > last:
-            last = d.receipt
+    first, last = (dataset.span if isinstance(dataset, _StreamedSource)
+                   else _span(getattr(dataset, "dossiers", ())))
     if first is None or last is None:
         return ""
     return _msg(lang, "span", first=f"{first:%d/%m/%Y}", last=f"{last:%d/%m/%Y}")
+
+
+_Span = tuple[datetime | None, datetime | None]
+
+
+def _span(dossiers: Any) -> _Span:
+    """The first and the last receipt among these dossiers."""
+    span: _Span = (None, None)
+    for d in dossiers:
+        span = _widen(span, d.receipt)
+    return span
+
+
+def _widen(span: _Span, moment: datetime) -> _Span:
+    first, last = span
+    return (moment if first is None or moment < first else first,
+            moment if last is None or moment > last else last)
+
+
+class _StreamedSource:
+    """A folder's records for ``hcm104.score`` read as a stream (``streaming.stream_dossiers``,
+    with the progress line), noting the span of the receipts on the way (for the warning of
+    an empty period); :meth:`done` ends the progress line and checks the input as
+    :func:`_read` and :func:`_check_input` do for a dataset."""
+
+    read_once = True
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        from .streaming import stream_dossiers
+
+        self.line = _progress(args.folder, args.progress, args.lang)
+        try:
+            self.stream = stream_dossiers(args.folder, strict=args.strict, progress=self.line)
+        except BaseException:
+            self._break_line()
+            raise
+        stream = self.stream
+        self.procedures, self.units, self.petitions = (stream.procedures, stream.units,
+                                                       stream.petitions)
+        self.notes, self.ratings, self.postings = stream.notes, stream.ratings, stream.postings
+        self.span: _Span = (None, None)
+
+    @property
+    def dossiers(self) -> Iterator[Any]:
+        try:
+            for d in self.stream:
+                self.span = _widen(self.span, d.receipt)
+                yield d
+        except BaseException:
+            self._break_line()
+            raise
+
+    @property
+    def report(self) -> Any:
+        return self.stream.report
+
+    def done(self, lang: str) -> None:
+        if self.line is not None:
+            self.line.done(next_phase=True, rows=self.report.read)
+        _check_input(self.report, lang)
+
+    def _break_line(self) -> None:
+        if self.line is not None:
+            sys.stderr.write("\n")
 
 
 def _warn_empty_period(result: Any, lang: str, dataset: Any = None) -> None:
@@ -569,15 +629,22 @@ def _cmd_hcm104(args: argparse.Namespace) -> int:
     counting = _counting(args)
     # Part D (the 766 SATISFACTION group) and the HTML/xlsx pages need the 766 scorecard.
     card = _engine_card(args, period, as_of, counting)
-    dataset = _read(args.folder, args.strict, args.progress, args.lang)
-    _check_input(dataset.report, args.lang)
-    if period is None:
-        period = _default_period(dataset, args.lang)
     with_766 = args.format in ("html", "xlsx")
-    if card is None and with_766:
-        card = score_766(dataset, period=period, as_of=as_of, counting=counting)
-    report = score(dataset, period=period, as_of=as_of, policy=policy, by_staff=args.staff,
-                   scorecard=card, counting=counting)
+    if card is not None and period is not None:
+        # The scorecard counted from the files: the records are read once, a chunk at a time.
+        dataset: Any = _StreamedSource(args)
+        report = score(dataset, period=period, as_of=as_of, policy=policy,
+                       by_staff=args.staff, scorecard=card, counting=counting)
+        dataset.done(args.lang)
+    else:
+        dataset = _read(args.folder, args.strict, args.progress, args.lang)
+        _check_input(dataset.report, args.lang)
+        if period is None:
+            period = _default_period(dataset, args.lang)
+        if card is None and with_766:
+            card = score_766(dataset, period=period, as_of=as_of, counting=counting)
+        report = score(dataset, period=period, as_of=as_of, policy=policy, by_staff=args.staff,
+                       scorecard=card, counting=counting)
     if not with_766:
         card = None
     _warn_empty_period(report, args.lang, dataset)

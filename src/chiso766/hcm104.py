@@ -30,13 +30,14 @@ from __future__ import annotations
 
 import enum
 import importlib.util
+import itertools
 import math
 import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
 
     from .io.dataset import Dataset
     from .scoring import Scorecard
+    from .streaming import DossierStream
 
 __all__ = [
     "PARTS",
@@ -639,6 +641,13 @@ def _marks(dossiers: Sequence[Dossier], procedures: Mapping[str, Procedure], *,
     return out
 
 
+def _chunk_size() -> int:
+    """Dossiers marked in one pass: ``tally.COLUMNAR_CHUNK`` (the columnar form's batch)."""
+    from . import tally
+
+    return tally.COLUMNAR_CHUNK
+
+
 def _columnar_marks(batch: Sequence[Dossier], ctx: Any, policy: Hcm104Policy,
                     ) -> list[_DossierMark | None]:
     import polars as pl
@@ -870,7 +879,7 @@ def _moment(as_of: object, period: Period) -> datetime:
 
 
 def score(
-    dataset: Dataset,
+    dataset: Dataset | DossierStream,
     *,
     period: Period | str,
     as_of: datetime | date | None = None,
@@ -941,10 +950,13 @@ def score(
                               value=scorecard.period)
     by_staff = bool(by_staff)
 
+    if scorecard is None and d_values is None and getattr(dataset, "read_once", False):
+        raise PolicyError("its dossiers are read once (a dossier stream), and D would need them "
+                          "again for the Decision 766 scorecard: give scorecard= (e.g. "
+                          "streaming.score_folder) or d_values=", record="score",
+                          field="dataset", value=dataset)
+
     procedures: Mapping[str, Procedure] = dataset.procedures
-    dossiers: Sequence[Dossier] = list(dataset.dossiers)
-    ratings: Iterable[Rating] = dataset.ratings
-    postings: Iterable[Posting] = getattr(dataset, "postings", ())
     petitions = getattr(dataset, "petitions", ())
 
     own: dict[str, _Acc] = {}
@@ -953,19 +965,25 @@ def score(
     staff_of_dossier: dict[str, str] = {}
     seen: set[str] = set()
 
-    marks = _marks(dossiers, procedures, period=period, as_of=moment, calendar=cal,
-                   deadline_policy=deadline_policy, policy=pol, counting=counting)
-    for d, mark in zip(dossiers, marks, strict=True):
-        seen.add(d.unit_id)
-        if d.staff_id is not None:
-            staff_of_dossier[d.id] = d.staff_id
-        if mark is None:
-            continue
-        resolved.add(d.id)
-        _add_mark(own.setdefault(d.unit_id, _Acc()), mark, pol)
-        if by_staff and d.staff_id is not None:
-            _add_mark(staff_acc.setdefault((d.unit_id, d.staff_id), _Acc()), mark, pol)
+    # The dossiers a chunk at a time (a stream is read once, in flat memory), then the ratings.
+    dossiers = iter(dataset.dossiers)
+    while chunk := list(itertools.islice(dossiers, _chunk_size())):
+        marks = _marks(chunk, procedures, period=period, as_of=moment, calendar=cal,
+                       deadline_policy=deadline_policy, policy=pol, counting=counting)
+        for d, mark in zip(chunk, marks, strict=True):
+            seen.add(d.unit_id)
+            if d.staff_id is not None:
+                staff_of_dossier[d.id] = d.staff_id
+            if mark is None:
+                continue
+            resolved.add(d.id)
+            _add_mark(own.setdefault(d.unit_id, _Acc()), mark, pol)
+            if by_staff and d.staff_id is not None:
+                _add_mark(staff_acc.setdefault((d.unit_id, d.staff_id), _Acc()), mark, pol)
+        del chunk, marks
 
+    ratings: Iterable[Rating] = dataset.ratings
+    postings: Iterable[Posting] = getattr(dataset, "postings", ())
     for r in ratings:
         seen.add(r.unit_id)
         if r.rated_at is not None:
@@ -1011,9 +1029,10 @@ def score(
         supplied = _d_values(d_values, tree.order)
         notes.append(Note("D do người dùng cung cấp", "D supplied by the caller"))
     else:
+        # Not a stream here: score() refused one without a scorecard before reading it.
         card = scorecard if scorecard is not None else score_766(
-            dataset, period=period, as_of=moment, calendar=cal, policy=deadline_policy,
-            counting=counting)
+            cast("Dataset", dataset), period=period, as_of=moment, calendar=cal,
+            policy=deadline_policy, counting=counting)
         notes.append(Note(
             "D = điểm nhóm 5 \"Mức độ hài lòng\" (18 điểm) của Chỉ số 766 cùng kỳ, từ Hệ thống "
             "PAKN; tiêu chí 5.2, 5.3 đạt tối đa khi không có PAKN",

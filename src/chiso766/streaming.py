@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -55,7 +55,17 @@ from .io.rowpath import (
     tally_dossier_csv,
 )
 from .periods import Period
-from .records import Announcement, Authority, Commune, Dossier, Petition, Procedure, Unit
+from .records import (
+    Announcement,
+    Authority,
+    Commune,
+    Dossier,
+    Petition,
+    Posting,
+    Procedure,
+    Rating,
+    Unit,
+)
 from .rules import QD766, RuleSet
 from .scoring import Scorecard, _dataset_notes, score_tally
 from .tally import Tally, build_context
@@ -208,8 +218,12 @@ class DossierStream:
     The other files are read on creation, as :func:`~chiso766.io.read_folder` reads them:
     ``units``, ``procedures`` (by code), ``authorities``, ``communes`` and ``petitions`` are
     kept; the supplement requests are attached to their dossiers. The stream can be iterated
-    once; then :attr:`report` is read_folder's input report (every row of every file accepted
-    or rejected, the same rejections and notes). A supplements or ratings file that is not CSV
+    once (``stream.dossiers`` is the stream itself); then :attr:`report` is read_folder's
+    input report (every row of every file accepted or rejected, the same rejections and
+    notes), and ``ratings`` and ``postings`` give read_folder's records of those files (the
+    ratings read again from their file as they are iterated). So a stream stands in for a
+    :class:`~chiso766.io.Dataset` where the dossiers are read once, in order, before the
+    ratings: ``hcm104.score(stream, …, scorecard=…)``. A supplements or ratings file that is not CSV
     makes it read the folder with read_folder (the same dossiers and report; memory grows).
     With ``strict``, the first rejected row raises :class:`~chiso766.errors.InputError`; the
     files are read in the order above (the small files before the dossiers), so it may name
@@ -225,18 +239,33 @@ class DossierStream:
         self._started = False
         self._walk: _Walk | None = None
         self._held: tuple[Dossier, ...] = ()
+        self.notes = _fallback_notes("units" in files, "authorities" in files, "file")
+        self._ratings: Callable[[], Iterable[Rating]]
+        self._postings: Callable[[], Iterable[Posting]]
         if _streamable(files):
             # The ratings are read for their rejections only: nothing is disliked before
             # the first year the records accept, so no set of ids is built.
             walk = self._walk = _Walk(folder, bool(strict), progress, datetime(1899, 12, 31))
             ref: Reference | Dataset = walk.ref
             self.petitions = tuple(walk.petitions)
+            checks = walk.ref.checks
+
+            def ratings() -> Iterator[Rating]:
+                # Their rejections are in the report already (the walk read the file).
+                if "ratings" in files:
+                    yield from iter_records(files["ratings"], "ratings",
+                                            report_builder=ReportBuilder(), **checks)
+
+            self._ratings = ratings
+            self._postings = lambda: walk.postings
         else:
             from .io.dataset import read_folder
 
-            ref = read_folder(folder, strict=strict, progress=progress)
-            self.petitions = ref.petitions
-            self._held, self._report = ref.dossiers, ref.report
+            dataset = read_folder(folder, strict=strict, progress=progress)
+            ref = dataset
+            self.petitions = dataset.petitions
+            self._held, self._report = dataset.dossiers, dataset.report
+            self._ratings, self._postings = lambda: dataset.ratings, lambda: dataset.postings
         self.units: tuple[Unit, ...] = tuple(ref.units)
         self.procedures: Mapping[str, Procedure] = dict(ref.procedures)
         self.authorities: tuple[Authority, ...] = tuple(ref.authorities)
@@ -258,14 +287,51 @@ class DossierStream:
         self._report, _ = self._walk.finish()
         self._walk = None
 
+    #: Read once, in order (:func:`~chiso766.hcm104.score` asks before it starts).
+    read_once = True
+
+    @property
+    def dossiers(self) -> DossierStream:
+        """The stream itself (as ``Dataset.dossiers`` holds them)."""
+        return self
+
     @property
     def report(self) -> ReadReport:
         """The input report, complete once every dossier has been read."""
         if self._report is None:
-            raise InputError("the input report is complete once every dossier has been read: "
-                             "iterate the stream to its end first",
-                             file=os.fspath(self.folder), field="report")
+            raise self._not_yet("report", "the input report is complete")
         return self._report
+
+    @property
+    def ratings(self) -> Iterable[Rating]:
+        """read_folder's ratings, read from their file as they are iterated, which can be
+        once every dossier has been read."""
+        return _ReadAfter(lambda: self._after("ratings", self._ratings))
+
+    @property
+    def postings(self) -> Iterable[Posting]:
+        """read_folder's postings, once every dossier has been read."""
+        return _ReadAfter(lambda: self._after("postings", self._postings))
+
+    def _after(self, what: str, records: Callable[[], Iterable[Any]]) -> Iterable[Any]:
+        if self._report is None:
+            raise self._not_yet(what, f"the {what} are read")
+        return records()
+
+    def _not_yet(self, what: str, done: str) -> InputError:
+        return InputError(f"{done} once every dossier has been read: iterate the stream to "
+                          "its end first", file=os.fspath(self.folder), field=what)
+
+
+class _ReadAfter(Iterable[Any]):
+    """Records of a :class:`DossierStream` that can be asked for at any time and read once
+    the dossiers have been (``hcm104.score`` asks for the ratings before the dossiers)."""
+
+    def __init__(self, records: Callable[[], Iterable[Any]]) -> None:
+        self._records = records
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._records())
 
 
 def stream_dossiers(path: str | os.PathLike[str], *, strict: bool = False,
@@ -406,7 +472,7 @@ class _Walk:
             _reject_orphans(self.supplements, self.orphan_builder, files["supplements"],
                             files["dossiers"].name, self.dossier_builder, self.strict)
         announcements = self.read("announcements", self.tail, **self.ref.checks)
-        self.read("postings", self.tail, **self.ref.checks)
+        self.postings: list[Posting] = self.read("postings", self.tail, **self.ref.checks)
         report = _joined(self.head, self.sup_builder, self.dossier_builder,
                          self.orphan_builder, self.tail)
         return report.build(), announcements
