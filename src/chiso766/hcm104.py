@@ -912,6 +912,10 @@ def score(
     unit's staff members (``staff_id`` on its own dossiers and ratings; a rating without one
     takes its dossier's) are scored too, inheriting the unit's D and E by default
     (``policy.staff_unit_parts``).
+
+    The dossiers are read once, in order, a chunk at a time, then the ratings: ``dataset`` may
+    be a :class:`~chiso766.streaming.DossierStream` (``stream_dossiers(folder)``), with
+    ``scorecard`` or ``d_values`` given (D would need the dossiers again).
     """
     from .scoring import Scorecard as _Scorecard
     from .scoring import _tree, score_766
