@@ -158,3 +158,30 @@ def test_hcm104_command_streams_the_records(monkeypatch: pytest.MonkeyPatch,
                    "--lang", "en"])
     assert status == 1  # rows were rejected
     assert capsys.readouterr().out == expected
+
+
+def test_html_report_streams_the_records_for_its_flagged_dossiers(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """``chiso766 score --period … --format html`` (with polars: the scorecard from the engine)
+    reads the records once for the flagged dossiers it lists, never the whole folder, to the
+    page rendered from read_folder's dataset."""
+    need("polars", "fast")
+    from chiso766.reports.flagged import flagged_dossiers
+    from chiso766.reports.html import render_html
+
+    folder = EXAMPLES / "messy"
+    whole = read_folder(folder)
+    card = score_766(whole, period=Period.year(2025))
+    flagged = flagged_dossiers(whole, card.period, card.as_of)
+    assert flagged
+    expected = render_html(card, lang="en", units=list(card.units), audits=flagged)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("chiso766 score read the whole folder")
+
+    monkeypatch.setattr("chiso766.io.read_folder", refuse)
+    monkeypatch.setattr("chiso766.io.dataset.read_folder", refuse)
+    status = main(["score", str(folder), "--period", "2025", "--format", "html",
+                   "--lang", "en"])
+    assert status == 1  # rows were rejected
+    assert capsys.readouterr().out == expected
