@@ -4,6 +4,7 @@ report."""
 
 from __future__ import annotations
 
+import csv
 import gc
 import json
 import shutil
@@ -37,8 +38,6 @@ def test_ratings_not_in_csv_are_read_with_read_folder(tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """The streaming readers of supplements and ratings read CSV: a JSON Lines ratings file
     makes the stream hold read_folder's dossiers, with the same result."""
-    import csv
-
     folder = tmp_path / "f"
     shutil.copytree(EXAMPLES / "province", folder)
     ratings = folder / "ratings.csv"
