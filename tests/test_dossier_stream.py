@@ -88,7 +88,17 @@ def test_dossiers_already_read_are_not_held() -> None:
     assert stream.report.accepted > 2
 
 
-def test_audit_reads_the_folder_one_dossier_at_a_time(monkeypatch: pytest.MonkeyPatch,
+@pytest.fixture
+def no_read_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``read_folder`` fails the test: the command must not read the whole folder."""
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the command read the whole folder")
+
+    monkeypatch.setattr("chiso766.io.read_folder", refuse)
+    monkeypatch.setattr("chiso766.io.dataset.read_folder", refuse)
+
+
+def test_audit_reads_the_folder_one_dossier_at_a_time(no_read_folder: None,
                                                       capsys: pytest.CaptureFixture[str],
                                                       ) -> None:
     """``chiso766 audit`` does not read the folder into memory, and reports what auditing each
@@ -99,11 +109,6 @@ def test_audit_reads_the_folder_one_dossier_at_a_time(monkeypatch: pytest.Monkey
                      if audit(d, whole.procedures.get(d.procedure_code)).flagged)
     assert flagged and whole.report.rejected
 
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("chiso766 audit read the whole folder")
-
-    monkeypatch.setattr("chiso766.io.read_folder", refuse)
-    monkeypatch.setattr("chiso766.io.dataset.read_folder", refuse)
     status = main(["audit", str(folder), "--format", "json"])
     out = json.loads(capsys.readouterr().out)
     assert status == 1  # rows were rejected
@@ -137,7 +142,7 @@ def test_hcm104_refuses_a_stream_without_a_scorecard() -> None:
     assert sum(1 for _ in stream) == len(read_folder(EXAMPLES / "province").dossiers)
 
 
-def test_hcm104_command_streams_the_records(monkeypatch: pytest.MonkeyPatch,
+def test_hcm104_command_streams_the_records(no_read_folder: None,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     """``chiso766 hcm104 --period`` (with polars: the 766 scorecard from the engine) reads the
     records one chunk at a time, never the whole folder, to the report of hcm104.score on
@@ -148,11 +153,6 @@ def test_hcm104_command_streams_the_records(monkeypatch: pytest.MonkeyPatch,
     expected = render_json(hcm104.score(whole, period=Q2,
                                         scorecard=score_766(whole, period=Q2)), lang="en")
 
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("chiso766 hcm104 read the whole folder")
-
-    monkeypatch.setattr("chiso766.io.read_folder", refuse)
-    monkeypatch.setattr("chiso766.io.dataset.read_folder", refuse)
     status = main(["hcm104", str(folder), "--period", "2025-Q2", "--format", "json",
                    "--lang", "en"])
     assert status == 1  # rows were rejected
@@ -160,7 +160,7 @@ def test_hcm104_command_streams_the_records(monkeypatch: pytest.MonkeyPatch,
 
 
 def test_html_report_streams_the_records_for_its_flagged_dossiers(
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+        no_read_folder: None, capsys: pytest.CaptureFixture[str]) -> None:
     """``chiso766 score --period … --format html`` (with polars: the scorecard from the engine)
     reads the records once for the flagged dossiers it lists, never the whole folder, to the
     page rendered from read_folder's dataset."""
@@ -175,11 +175,6 @@ def test_html_report_streams_the_records_for_its_flagged_dossiers(
     assert flagged
     expected = render_html(card, lang="en", units=list(card.units), audits=flagged)
 
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("chiso766 score read the whole folder")
-
-    monkeypatch.setattr("chiso766.io.read_folder", refuse)
-    monkeypatch.setattr("chiso766.io.dataset.read_folder", refuse)
     status = main(["score", str(folder), "--period", "2025", "--format", "html",
                    "--lang", "en"])
     assert status == 1  # rows were rejected

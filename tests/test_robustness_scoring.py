@@ -161,6 +161,7 @@ CALLS: dict[str, Callable[[Any], Any]] = {
         _progress(lambda j: list(streaming.stream_dossiers(PROVINCE, progress=j))),
     "score_folder(progress)":
         _progress(lambda j: streaming.score_folder(PROVINCE, period=Q2, progress=j)),
+    "read_folder(path)": lambda j: read_folder(j),
     "read_folder(progress)": _progress(lambda j: read_folder(PROVINCE, progress=j)),
     "read_tables(progress)": _progress(lambda j: read_tables({"dossiers": []}, progress=j)),
     "Tally + x": lambda j: Tally(CTX) + j,

@@ -369,6 +369,14 @@ def _read(folder: str, strict: bool, progress: bool | None = None, lang: str = "
     return dataset
 
 
+def _dataset(args: argparse.Namespace, period: Period | None) -> tuple[Any, Period]:
+    """The folder read into records, its input checked, and the period: the one given, else
+    the year of the latest receipt (:func:`_default_period`)."""
+    dataset = _read(args.folder, args.strict, args.progress, args.lang)
+    _check_input(dataset.report, args.lang)
+    return dataset, period if period is not None else _default_period(dataset, args.lang)
+
+
 def _counting(args: argparse.Namespace) -> Any:
     """The ``--policy NAME=VALUE`` options as a :class:`CountingPolicy` (``None``: none given)."""
     from .criteria.policy import CountingPolicy
@@ -588,10 +596,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
             flagged = _flagged(dataset, set(args.unit) if args.unit else None, card)
             dataset.done(args.lang)
         else:
-            dataset = _read(args.folder, args.strict, args.progress, args.lang)
-            _check_input(dataset.report, args.lang)
-            if period is None:
-                period = _default_period(dataset, args.lang)
+            dataset, period = _dataset(args, period)
             card = score_766(dataset, period=period, as_of=as_of, keep_ids=args.ids,
                              counting=counting)
         report = dataset.report
@@ -652,10 +657,7 @@ def _cmd_hcm104(args: argparse.Namespace) -> int:
                        by_staff=args.staff, scorecard=card, counting=counting)
         dataset.done(args.lang)
     else:
-        dataset = _read(args.folder, args.strict, args.progress, args.lang)
-        _check_input(dataset.report, args.lang)
-        if period is None:
-            period = _default_period(dataset, args.lang)
+        dataset, period = _dataset(args, period)
         if card is None and with_766:
             card = score_766(dataset, period=period, as_of=as_of, counting=counting)
         report = score(dataset, period=period, as_of=as_of, policy=policy, by_staff=args.staff,

@@ -43,6 +43,7 @@ from .io.dataset import (
     _kind_files,
     check_progress,
     read_reference,
+    record_files,
 )
 from .io.idset import IdSet
 from .io.readers import ReadReport, Rejection, ReportBuilder, iter_records, receipt_year_hint
@@ -157,7 +158,7 @@ def stream_score(
         raise PolicyError("must be a Period (e.g. Period.quarter(2025, 2))", record="score",
                           field="period", value=period)
     check_progress(progress, "score")
-    folder, files = _folder_files(path)
+    folder, files, _ = record_files(path)
     if not _streamable(files):
         # The streaming readers of these two files read CSV only: the record path reads every
         # format, to the same scorecard (memory then grows with the dossiers).
@@ -184,21 +185,6 @@ def stream_score(
     if period is None and latest is not None and Period.year(latest.year) != chosen:
         card, latest = run(Period.year(latest.year))
     return card, latest
-
-
-def _folder_files(path: Any) -> tuple[Path, dict[str, Path]]:
-    """The folder and its record files, checked as :func:`~chiso766.io.read_folder` checks
-    them."""
-    if not isinstance(path, (str, os.PathLike)) or isinstance(os.fspath(path), bytes):
-        raise InputError("must be a folder path (str or os.PathLike)", field="path", value=path)
-    folder = Path(path)
-    if not folder.is_dir():
-        raise InputError(f"no such folder: {folder}", file=os.fspath(folder))
-    files, _ = _kind_files(folder)
-    if "dossiers" not in files:
-        raise InputError(f"no dossiers file (dossiers.csv, .jsonl, .json, .xlsx or .parquet) "
-                         f"in {folder}", file=os.fspath(folder))
-    return folder, files
 
 
 def _streamable(files: Mapping[str, Path]) -> bool:
@@ -233,7 +219,7 @@ class DossierStream:
     def __init__(self, path: str | os.PathLike[str], *, strict: bool = False,
                  progress: Progress | None = None) -> None:
         check_progress(progress, "stream_dossiers")
-        folder, files = _folder_files(path)
+        folder, files, _ = record_files(path)
         self.folder = folder
         self._report: ReadReport | None = None
         self._started = False

@@ -231,6 +231,23 @@ def _kind_files(folder: Path) -> tuple[dict[str, Path], list[str]]:
     return {kind: paths[0] for kind, paths in found.items()}, others
 
 
+def record_files(path: Any) -> tuple[Path, dict[str, Path], list[str]]:
+    """A folder of exports, its record files by kind and the names of its other files, checked
+    as every reader of a whole folder checks them: :class:`~chiso766.errors.InputError` for a
+    path that is not a folder path (``str`` or ``os.PathLike``), a missing folder, or a folder
+    with no dossiers file."""
+    if not isinstance(path, (str, os.PathLike)) or isinstance(os.fspath(path), bytes):
+        raise InputError("must be a folder path (str or os.PathLike)", field="path", value=path)
+    folder = Path(path)
+    if not folder.is_dir():
+        raise InputError(f"no such folder: {folder}", file=os.fspath(folder))
+    files, others = _kind_files(folder)
+    if "dossiers" not in files:
+        raise InputError(f"no dossiers file (dossiers.csv, .jsonl, .json, .xlsx or .parquet) "
+                         f"in {folder}", file=os.fspath(folder))
+    return folder, files, others
+
+
 def read_folder(path: StrPath, *, strict: bool = False,
                 progress: Callable[[str, int], None] | None = None,
                 population_databases: Collection[str] | None = None) -> Dataset:
@@ -256,13 +273,7 @@ def read_folder(path: StrPath, *, strict: bool = False,
     does not read, ``.xlsx`` without openpyxl, a broken link, a folder); with ``strict=True``,
     also for the first rejected row.
     """
-    folder = Path(path)
-    if not folder.is_dir():
-        raise InputError(f"no such folder: {folder}", file=os.fspath(folder))
-    files, others = _kind_files(folder)
-    if "dossiers" not in files:
-        raise InputError(f"no dossiers file (dossiers.csv, .jsonl, .json, .xlsx or .parquet) "
-                         f"in {folder}", file=os.fspath(folder))
+    folder, files, others = record_files(path)
     builder = ReportBuilder()
     if others:
         builder.note(f"ignored files that are not record files: {', '.join(others)}")
