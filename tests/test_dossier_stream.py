@@ -179,3 +179,20 @@ def test_html_report_streams_the_records_for_its_flagged_dossiers(
                    "--lang", "en"])
     assert status == 1  # rows were rejected
     assert capsys.readouterr().out == expected
+
+
+def test_a_stream_reports_its_progress_as_it_goes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The progress line moves while the dossiers are read (every ``PROGRESS_EVERY``, here 2),
+    not only at the end: ``chiso766 audit`` on millions of rows shows it."""
+    monkeypatch.setattr(streaming, "PROGRESS_EVERY", 2)
+    calls: list[tuple[str, int]] = []
+    stream = stream_dossiers(EXAMPLES / "messy",
+                             progress=lambda kind, rows: calls.append((kind, rows)))
+    reported: list[list[tuple[str, int]]] = []  # the dossier reports when each was handed out
+    for _ in stream:
+        reported.append([c for c in calls if c[0] == "dossiers"])
+    assert len(reported) > 4
+    assert reported[0] == [] and reported[1] == [("dossiers", 2)]
+    during = [c for c in calls if c[0] == "dossiers"][:-1]
+    assert during == [("dossiers", k) for k in range(2, len(reported) + 1, 2)]
+    assert calls[-1] == ("dossiers", stream.report.files["dossiers.csv"].read)

@@ -94,6 +94,8 @@ def _file_readers() -> _FileReaders:
                         tally_dossier_columns)
 
 Progress = Callable[[str, int], None]
+#: ``progress("dossiers", n)`` every this many dossiers handed out by a stream.
+PROGRESS_EVERY = 50_000
 
 
 def score_folder(
@@ -439,14 +441,17 @@ class _Walk:
     def records(self) -> Iterator[Dossier]:
         """The accepted dossiers of the dossiers file, one at a time, with their supplement
         requests; every row accepted or rejected as read_folder does."""
-        supplements, checks = self.supplements, self.ref.checks
-        for record in iter_records(self.files["dossiers"], "dossiers",
-                                   report_builder=self.dossier_builder, strict=self.strict,
-                                   supplements=supplements, procedures=checks["procedures"],
-                                   unit_ids=checks["unit_ids"]):
+        supplements, checks, progress = self.supplements, self.ref.checks, self.progress
+        records = iter_records(self.files["dossiers"], "dossiers",
+                               report_builder=self.dossier_builder, strict=self.strict,
+                               supplements=supplements, procedures=checks["procedures"],
+                               unit_ids=checks["unit_ids"])
+        for taken, record in enumerate(records, 1):
             k = supplements.first(record.id, hash(record.id)) if len(supplements) else -1
             if k >= 0:
                 supplements.mark_used(k)
+            if progress is not None and taken % PROGRESS_EVERY == 0:
+                progress("dossiers", taken)  # as read_folder reports them
             yield record
 
     def finish(self) -> tuple[ReadReport, list[Announcement]]:
