@@ -7,10 +7,12 @@ request), the applicant's time subtracted, more than one supplement request is l
 only with no finished or returned moment: policy ``multiple_supplements_late``), the comparison
 by date, pending in time or late at ``as_of``, 5.4's complained and disliked dossiers, 3.3's
 online channel, 1.4's synced dossiers, 2.2's population (received in the period, finished or
-returned; stopped left out) and its applicant's time subtracted — is written on three paths:
-the record path (``deadlines.py``, ``tally.py``, ``records.py``, ``criteria/``), the streaming
-row path (``io/rowpath.py``) and the columnar engine (the columnar form in ``population.py``
-beside the scalar one, read by ``io/columnar.py``).
+returned; stopped left out) and its applicant's time subtracted — is written in two forms side
+by side: the scalar one over records (``population.py``, ``deadlines.py``, ``tally.py``,
+``records.py``, ``criteria/``; the streaming row path, ``io/rowpath.py``, hands its records to
+it) and the columnar one (``population.py``, counted by the engine in ``io/columnar.py``, which
+also reads the flag cells and the ratings and supplements files; the row path's ratings reader
+still decides 5.4's dislikes as it reads).
 :data:`MUTATIONS` breaks each copy of each rule, one at a time, in a throw-away copy of ``src/``
 (the worktree is never edited), and runs a small chosen set of tests against that copy; every
 mutation must make them fail.
@@ -188,63 +190,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("criteria/digitization.py", "    if s.verdict == Verdict.OUT:\n        return\n    paper",
       "    if s.verdict == Verdict.OUT or not s.received:\n        return\n    paper",
       "P (group 4): carried-over dossiers left out", "records"),
-    # -- row path -------------------------------------------------------------------------------
-    M("io/rowpath.py", "due_m = self.statutory_due(proc[0], receipt)",
-      "due_m = self.statutory_due(proc[0], receipt + DAY_US)",
-      "statutory due date (no NgayHenTra): counted from the day after the receipt", "rows"),
-    M("io/rowpath.py", "in_population = received or (", "in_population = received or False and (",
-      "P: carried-over dossiers left out", "rows"),
-    M("io/rowpath.py", "(rec_m is not None and receipt < start", "(receipt < start",
-      "P: a carried-over dossier with only submitted_at counted", "rows"),
-    M("io/rowpath.py", "received = arrived and rec_m is not None", "received = arrived",
-      "received in the period and P: submitted_at stands in for received_at", "rows"),
-    M("io/rowpath.py", "(end is None or end >= start))", "(end is None or end >= receipt))",
-      "P: dossiers that ended before the period counted as carried over", "rows"),
-    M("io/rowpath.py", "arrived = start <= receipt < self.end",
-      "arrived = start <= receipt < self.end - DAY_US",
-      "received in the period: the period's last day left out", "rows"),
-    M("io/rowpath.py", "if fin_m is not None and fin_m <= as_of:\n            end = fin_m\n"
-      "        elif ret_m is not None and ret_m <= as_of:\n            end = ret_m\n",
-      "if ret_m is not None and ret_m <= as_of:\n            end = ret_m\n"
-      "        elif fin_m is not None and fin_m <= as_of:\n            end = fin_m\n",
-      "end of processing: returned before finished", "rows"),
-    M("io/rowpath.py", "        if fin_m is not None and fin_m <= as_of:\n            end = fin_m",
-      "        if fin_m is not None:\n            end = fin_m",
-      "end of processing: a finish after as_of counted", "rows"),
-    M("io/rowpath.py", "            end = stop_m\n", "            end = None\n",
-      "end of processing: a stop does not end it", "rows"),
-    M("io/rowpath.py", "if end is None and asked == 1 and open_ask:",
-      "if end is None and asked == 0 and open_ask:",
-      "end of processing: one unanswered supplement request no longer ends it", "rows"),
-    M("io/rowpath.py", "adjusted = (as_of if pending else end) - applicant",
-      "adjusted = (as_of if pending else end) + applicant",
-      "supplement adjustment: the applicant's time added, not subtracted", "rows"),
-    M("io/rowpath.py", "if 0 <= supplied <= as_of:", "if 0 <= supplied:",
-      "supplement adjustment: answers after as_of counted", "rows"),
-    M("io/rowpath.py", "asked > 1 and (self.always or result is None)",
-      "asked > 2 and (self.always or result is None)",
-      "more than one supplement request is late: two allowed", "rows"),
-    M("io/rowpath.py", "asked > 1 and (self.always or result is None)", "asked > 1",
-      "more than one supplement request is late (unfinished_only): finished ones late too",
-      "rows"),
-    M("io/rowpath.py", "if received and result is not None:",
-      "if in_population and result is not None:", "2.2: carried-over dossiers counted", "rows"),
-    M("io/rowpath.py", "if received and result is not None:",
-      "if arrived and result is not None:",
-      "2.2: a dossier with only submitted_at counted", "rows"),
-    M("io/rowpath.py", "done = max(result - applicant, receipt)", "done = max(result, receipt)",
-      "2.2: the applicant's time not subtracted", "rows"),
-    M("io/rowpath.py", "late = adjusted // DAY_US > due_m // DAY_US",
-      "late = adjusted // DAY_US >= due_m // DAY_US",
-      "comparison by date: the due date itself late", "rows"),
-    M("io/rowpath.py", "adjusted = (as_of if pending else end) - applicant",
-      "adjusted = (receipt if pending else end) - applicant",
-      "pending: judged at the receipt instead of as_of", "rows"),
-    M("io/rowpath.py", "verdict = Verdict.PENDING_LATE if late else Verdict.PENDING_IN_TIME",
-      "verdict = Verdict.LATE if late else Verdict.IN_TIME",
-      "pending: an open dossier counted as ended", "rows"),
-    M("io/rowpath.py", "ident in self.complained, *proc[1]", "False, *proc[1]",
-      "5.4: complained dossiers counted satisfied", "rows"),
+    # -- the ratings file read a row at a time (io/rowpath.py) ---------------------------------
     M("io/rowpath.py", "if rating is RatingValue.BAD and ident and (rated is None or "
       "rated <= limit):", "if rating is RatingValue.BAD and ident:",
       "5.4: dislikes after as_of counted", "rows"),
@@ -254,16 +200,12 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("io/rowpath.py", "if rating is RatingValue.BAD and ident and",
       "if rating is RatingValue.NORMAL and ident and",
       "5.4: the wrong rating taken as a dislike", "rows"),
-    M("io/rowpath.py", "flags = (channel is Channel.ONLINE, synced,",
+    M("io/columnar.py", "flags = (channel is Channel.ONLINE, synced,",
       "flags = (channel is not Channel.DIRECT, synced,",
-      "3.3: postal dossiers counted as online (row path and engine)", "rows"),
-    M("io/rowpath.py", "flags = (channel is Channel.ONLINE, synced,",
+      "3.3: postal dossiers counted as online (engine's flag cells)", "engine"),
+    M("io/columnar.py", "flags = (channel is Channel.ONLINE, synced,",
       "flags = (channel is Channel.ONLINE, synced is not None,",
-      "1.4: every dossier reporting the flag counted as synced (row path and engine)", "rows"),
-    M("io/rowpath.py", "ret_m if ret_m is not None and ret_m <= as_of else None)",
-      "stop_m if stop_m is not None and stop_m <= as_of else None)",
-      "2.2 and unfinished_only: stopped dossiers counted as results, returned ones not",
-      "rows"),
+      "1.4: every dossier reporting the flag counted as synced (engine's flag cells)", "engine"),
     # -- many records at once (Tally.add_dossiers): the columnar form over records ---------------
     M("tally.py", "self._count_shape(unit, code, (received, submitted, verdict,",
       "self._count_shape(unit, code, (submitted, received, verdict,",

@@ -50,8 +50,8 @@ from typing import TYPE_CHECKING, Any
 from .. import population
 from ..criteria.base import DossierShape
 from ..errors import InputError
-from ..records import RatingValue
-from ..tally import Tally, shape_marks
+from ..records import Channel, RatingValue
+from ..tally import AUTHORITY_BIT, Tally, shape_marks
 from . import values as v
 from .readers import (
     _KINDS,
@@ -64,29 +64,23 @@ from .readers import (
     nul_bytes,
 )
 from .rowpath import (
-    _FLAG_FIELDS,
-    _MOMENT_FIELDS,
     Held,
     MomentCells,
     SupplementIndex,
     _Claims,
     _expected_rows,
     _FileLayout,
-    _flag_tables,
     _in_line_order,
     _row_items,
-    _RowCounter,
     _Rows,
     _settle,
     _Ticker,
-    cell_ok,
     complained_from_ratings,
     rating_rows,
     read_supplement_index,
     supplement_rows,
     tally_dossier_csv,
     to_us,
-    unread_checks,
 )
 
 if TYPE_CHECKING:
@@ -110,6 +104,18 @@ _PENDING_ROWS = 500_000
 _JOIN_REQUESTS = 500_000
 #: (unit, shape) counts folded into the tally's accumulators at a time (memory).
 _FOLD_ROWS = 20_000
+
+_FLAG_FIELDS = ("channel", "synced_to_portal", "has_electronic_result", "paid_online",
+                "has_fee_data", "components_digitized", "reuses_digitized_data",
+                "uses_personal_data_store", "uses_population_data")
+_MOMENT_FIELDS = ("received_at", "submitted_at", "due_at", "finished_at", "returned_at",
+                  "stopped_at", "new_due_at")
+_PICKED = ("id", "procedure_code", "unit_id", *_MOMENT_FIELDS, "result_code", "result_file",
+           *_FLAG_FIELDS)
+#: Distinct flag cells (and unread cells) whose meaning is remembered (memory).
+_FLAG_MEMO_LIMIT = 50_000
+#: Longest cell kept in those memos (a long junk cell is decided each time it is seen: memory).
+_MEMO_CELL = 64
 #: The row path's microseconds (from 0001-01-01) of polars' epoch.
 _EPOCH_US = to_us(datetime(1970, 1, 1))
 #: The moment shapes the row path reads as they are (:class:`~.rowpath.MomentCells`): each
@@ -125,6 +131,128 @@ _SHAPES = (
     (rf"^{_YEAR}-\d\d-\d\d {_HM}$", "%Y-%m-%d %H:%M"),
     (rf"^{_YEAR}-\d\d-\d\dT{_HM}$", "%Y-%m-%dT%H:%M"),
 )
+
+
+def cell_ok(conv: Any, cell: str) -> bool:
+    """Whether the general path takes this cell (an empty one is "not given")."""
+    item = cell.strip()
+    if not item:
+        return True
+    try:
+        conv(item)
+    except v.CellError:
+        return False
+    return True
+
+
+def unread_checks(kind: Any, cols: list[int], absent: int) -> list[tuple[int, Any]]:
+    """The columns of this file the count does not read (a dossier's ``NopQuaDVCQG``,
+    ``ThoiGianGiaiQuyet``) but the general path converts, so rejects when a cell is bad: each
+    one's column and converter (text columns never fail, and are left out)."""
+    return [(cols[n], fs.conv) for n, fs in enumerate(kind.fields)
+            if fs.name not in _PICKED and cols[n] < absent and fs.conv is not v.text]
+
+
+def _flag_tables(kind: Any, cols: list[int], pos: Mapping[str, int], absent: int,
+                 ) -> tuple[tuple[dict[Any, Any], ...], bool]:
+    """Exact spelling → value for each word and flag column (from the general converters), the
+    missing column (``None``) meaning not reported; and whether has_electronic_result comes from
+    MaKetQua + DuongDanTepTinKetQua."""
+    ncols_marker = absent
+    tables = []
+    for name in _FLAG_FIELDS:
+        fs = kind.fields[pos[name]]
+        table = dict(_fast_table(fs) or {})
+        table[None] = fs.default  # no such column: not reported (channel: DIRECT)
+        tables.append(table)
+    derived = (cols[pos["has_electronic_result"]] == ncols_marker
+               and cols[pos["result_code"]] != ncols_marker
+               and cols[pos["result_file"]] != ncols_marker)
+    return tuple(tables), derived
+
+
+class _Counts:
+    """What the engine has counted and not yet handed to the tally: per unit, the
+    (shape → dossiers) counts, each procedure's criterion marks and its 2.2 times; and the
+    memos of the cells it has read (units, procedures, flag cells)."""
+
+    def __init__(self, tally: Tally, procedures: Mapping[str, Any] | None,
+                 unit_ids: Container[str] | None, supplements: SupplementIndex) -> None:
+        ctx = tally.context
+        self.tally = tally
+        self.ctx = ctx
+        self.procedures = procedures
+        self.unit_ids = unit_ids
+        self.supplements = supplements
+        self.units: dict[str, tuple[str, dict[tuple[Any, ...], int], dict[str, int],
+                                    dict[str, list[Any]]]] = {}
+        self.by_id: dict[str, tuple[str, dict[tuple[Any, ...], int], dict[str, int],
+                                    dict[str, list[Any]]]] = {}
+        self.procs: dict[str, tuple[str, tuple[Any, Any]]] = {}
+        self.flags: dict[tuple[Any, ...], tuple[Any, ...] | None] = {}
+        self.bits: dict[tuple[Any, ...], int] = {}
+        self.auth = 0 if ctx.authorities_given else AUTHORITY_BIT
+        #: The latest receipt (microseconds) of the rows counted so far, -1 before any.
+        self.latest = -1
+
+    def _unit(self, raw: str) -> tuple[str, dict[tuple[Any, ...], int], dict[str, int],
+                                       dict[str, list[Any]]] | None:
+        unit = raw.strip()
+        if not unit or len(unit) > v.MAX_ID_LENGTH or (
+                self.unit_ids is not None and unit not in self.unit_ids):
+            return None
+        state = self.by_id.get(unit)
+        if state is None:
+            state = self.by_id[unit] = (unit, {}, {}, {})
+        self.units[raw] = state
+        return state
+
+    def _proc(self, raw: str) -> tuple[str, tuple[Any, Any]] | None:
+        code = raw.strip()
+        if not code or len(code) > v.MAX_ID_LENGTH or (
+                self.procedures is not None and code not in self.procedures):
+            return None
+        proc = self.ctx.procedures.get(code)
+        info = self.procs[raw] = (code, (proc.requires_paper_result, proc.has_fee)
+                                  if proc is not None else (None, None))
+        return info
+
+    def _flags(self, key: tuple[Any, ...], parts: tuple[tuple[dict[Any, Any], ...], bool],
+               ) -> tuple[Any, ...] | None:
+        tables, derived = parts
+        values = []
+        for cell, table in zip(key, tables, strict=False):
+            value = table.get(cell, _MISSING)
+            if value is _MISSING:
+                value = None if cell is None else _MISSING
+            if value is _MISSING:
+                if len(self.flags) < _FLAG_MEMO_LIMIT and len(cell) <= _MEMO_CELL:
+                    self.flags[key] = None
+                return None
+            values.append(value)
+        channel, synced, eresult, paid, fee_data, digitized, reuses, personal, population = \
+            values
+        if derived:
+            eresult = key[-1]
+        flags = (channel is Channel.ONLINE, synced, eresult,
+                 None if paid is None else int(paid), fee_data, digitized, reuses, personal,
+                 population)
+        if len(self.flags) < _FLAG_MEMO_LIMIT:
+            self.flags[key] = flags
+        return flags
+
+    def flush(self) -> None:
+        """Hand the counts to the tally and fold them into its accumulators."""
+        for unit, cells, marks, times in self.by_id.values():
+            self.tally.add_counted(unit, cells, marks,
+                                   {code: (t[0], t[1], t[2]) for code, t in times.items()})
+            cells.clear()
+            marks.clear()
+            times.clear()
+        self.tally.units  # noqa: B018 - reading folds the handed counts into the accumulators
+
+
+_MISSING = object()
 
 
 def tally_dossier_columns(
@@ -167,7 +295,7 @@ def _count_file(path: Path, tally: Tally, builder: ReportBuilder,
     kind = _KINDS["dossiers"]
     reader = _Reader(kind, path.name, builder, False, procedures, unit_ids, supplements)
     pos = {fs.name: n for n, fs in enumerate(kind.fields)}
-    counters: list[_RowCounter] = []
+    runs: list[tuple[_Counts, _Rows]] = []
 
     def start(layout: _FileLayout, bad: set[int], tick: _Ticker) -> _Engine | None:
         at = dict(zip((fs.name for fs in kind.fields), layout.index, strict=True))
@@ -175,14 +303,14 @@ def _count_file(path: Path, tally: Tally, builder: ReportBuilder,
             return None
         claims = _BatchClaims()
         adapter = reader.seen = _StrClaims(claims)
-        counter = _RowCounter(tally, procedures, unit_ids, supplements)
-        counters.append(counter)
-        run = _Rows(reader, counter, adapter, True, pos)
+        counter = _Counts(tally, procedures, unit_ids, supplements)
+        run = _Rows(reader, adapter, tally.add_dossier, supplements)
+        runs.append((counter, run))
         return _Engine(path, counter, run, layout, at, claims, pos, reader, bad, tick)
 
     if not _read_batches(path, reader, start, progress):
         return None
-    return counters[0].latest if counters else -1
+    return max(runs[0][0].latest, runs[0][1].latest) if runs else -1
 
 
 def read_supplement_columns(path: Path, builder: ReportBuilder, strict: bool,
@@ -519,7 +647,7 @@ class _Engine(_Batches):
     """Counts batches of rows with polars into the tally; the rows it cannot vouch for go to
     the row path (``run``), as they would if that path read the whole file."""
 
-    def __init__(self, path: Path, counter: _RowCounter, run: _Rows, layout: _FileLayout,
+    def __init__(self, path: Path, counter: _Counts, run: _Rows, layout: _FileLayout,
                  at: Mapping[str, int], claims: _BatchClaims, pos: Mapping[str, int],
                  reader: _Reader, bad: set[int], tick: _Ticker) -> None:
         import polars as pl
@@ -598,7 +726,7 @@ class _Engine(_Batches):
         if not self.claims.claim(ident):
             self.held.add(line, h)
             return
-        self.run.one(line, ident, row, index, h)
+        self.run.one(line, row, index)
 
     def finish(self) -> None:
         self._hand_over()
@@ -774,8 +902,7 @@ class _Engine(_Batches):
             if nameless_list[i]:
                 run.rebuild(self._row(frame, i), index, line + i, claimed=False)
             elif claimed[i]:
-                run.one(line + i, ident_list[i], self._row(frame, i), index,
-                        hash(ident_list[i]))
+                run.one(line + i, self._row(frame, i), index)
         held = self.held
         for i in (~claimed_col).arg_true().to_list():
             if not nameless_list[i]:

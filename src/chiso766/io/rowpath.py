@@ -1,19 +1,22 @@
-"""The streaming row path: CSV cells straight into tallies, for millions of dossiers.
+"""The streaming row path: a dossiers file read a row at a time into records, in flat memory.
 
-:func:`~chiso766.io.readers.iter_records` builds a validated record per row; at national scale
-that object is most of the cost. The row path reads the same files with the same rules but, for
-a row whose every cell is plain (a known word, a date and time in a shape already seen, ids that
-need no trimming…), goes from cells to the few facts the criteria count (a
-:class:`~chiso766.criteria.base.DossierShape`) with dictionary look-ups and integer arithmetic:
-moments are microseconds since 0001-01-01 (day ordinal × 86 400 000 000 + time of day), built
-from a cache of date parts, filled by running the general parser
-(:func:`~chiso766.io.values.parse_moment`) so that a cached part means exactly what the parser
-says, and two complete tables of times of day (``HH:MM`` and ``:SS``). Any row that is not
-plain — or that the general path would reject — is handed to the general path, which builds
-the record, names the bad cell, and feeds :meth:`~chiso766.tally.Tally.add_dossier`. Both
-paths give the same counts for every row (a property the test suite checks on generated rows).
+Without polars (the ``fast`` extra), :func:`~chiso766.streaming.score_folder` reads the dossiers
+file here: each row becomes a validated :class:`~chiso766.records.Dossier` — by the reader's own
+generated code for a plain row, by the general reader (which names the bad cell) otherwise, the
+same records and rejections as :func:`~chiso766.io.readers.iter_records` — and is handed to
+:meth:`~chiso766.tally.Tally.add_dossier`, which counts it by the rules in their one home
+(:mod:`chiso766.population`, :mod:`chiso766.deadlines`). Nothing here decides how a dossier
+counts. The columnar engine (:mod:`chiso766.io.columnar`) hands the rows it cannot vouch for to
+the same path.
 
-Memory stays flat: nothing per row is kept. Duplicate dossier ids are caught with
+The small files are read here too: a supplements file into a :class:`SupplementIndex`, a
+ratings file into the set of disliked dossiers, with the moments of plain cells read by
+:class:`MomentCells` (microseconds since 0001-01-01: day ordinal × 86 400 000 000 + time of
+day, from a cache of date parts filled by the general parser,
+:func:`~chiso766.io.values.parse_moment`, so that a cached part means exactly what the parser
+says).
+
+Memory stays flat: no record is kept. Duplicate dossier ids are caught with
 :class:`IdClaims`, a table of 32-bit fingerprints (4 bytes a slot); a row whose fingerprint was
 seen before is held aside and settled exactly at the end by a second pass over the file's ids
 (only when there is such a row). Supplement requests are held in :class:`SupplementIndex`,
@@ -31,16 +34,11 @@ import zlib
 from array import array
 from collections.abc import Callable, Container, Generator, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
-from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..criteria.base import DossierShape, Verdict
-from ..deadlines import due_at, measure_processing, processing_unit
-from ..errors import Chiso766Error, InputError
-from ..records import Channel, RatingValue, SupplementRequest
-from ..tally import AUTHORITY_BIT, Tally, shape_marks
-from ..timelimits import TimeLimit
+from ..errors import InputError
+from ..records import Dossier, RatingValue, SupplementRequest
 from . import values as v
 from .readers import (
     _BLANK,
@@ -48,12 +46,16 @@ from .readers import (
     Rejection,
     ReportBuilder,
     SupplementRow,
+    _compile_fast,
     _csv_header,
     _decoded_blocks,
     _fast_table,
     _Reader,
     _slow_csv_row,
 )
+
+if TYPE_CHECKING:
+    from ..tally import Tally
 
 __all__ = ["IdClaims", "MomentCells", "SupplementIndex", "complained_from_ratings",
            "read_supplement_index", "tally_dossier_csv"]
@@ -619,20 +621,6 @@ class _FirstLines(dict[Any, int]):
         return default
 
 
-_FLAG_FIELDS = ("channel", "synced_to_portal", "has_electronic_result", "paid_online",
-                "has_fee_data", "components_digitized", "reuses_digitized_data",
-                "uses_personal_data_store", "uses_population_data")
-_MOMENT_FIELDS = ("received_at", "submitted_at", "due_at", "finished_at", "returned_at",
-                  "stopped_at", "new_due_at")
-_PICKED = ("id", "procedure_code", "unit_id", *_MOMENT_FIELDS, "result_code", "result_file",
-           *_FLAG_FIELDS)
-_FLAG_MEMO_LIMIT = 50_000
-#: Longest cell kept in those memos (a long junk cell is decided each time it is seen: memory).
-_MEMO_CELL = 64
-#: Distinct (unit, shape) pairs counted before they are folded into the tally.
-_PAIRS_LIMIT = 25_000
-
-
 def tally_dossier_csv(
     path: Path,
     tally: Tally,
@@ -655,16 +643,11 @@ def tally_dossier_csv(
     reader = _Reader(kind, path.name, builder, strict, procedures, unit_ids, supplements)
     claims = IdClaims(_expected_rows(path))
     adapter = reader.seen = _Claims(claims.claim)
-    ctx = tally.context
-    counter = _RowCounter(tally, procedures, unit_ids, supplements)
     pos = {fs.name: n for n, fs in enumerate(kind.fields)}
-    fast_ok = ctx.policy.granularity == "date" and not ctx.keep_ids
     held = Held()
-    run = _Rows(reader, counter, adapter, fast_ok, pos)
+    run = _Rows(reader, adapter, tally.add_dossier, supplements)
 
     claim = claims.claim
-    count = counter.count
-    max_id = v.MAX_ID_LENGTH
     id_at = -1
     try:
         for line, row, cols in _plain_rows(reader, path, progress):
@@ -681,13 +664,7 @@ def tally_dossier_csv(
             if not claim(h):
                 held.add(line, h)
                 continue
-            # The common case inline; anything else (and the first row, which sets up the
-            # picker) through _Rows.one.
-            if cols is not None and run.picker is not None and len(ident) <= max_id and (
-                    run.plain is None or run.plain(row)) and count(run.picker(row), ident, h,
-                                                                   run.flag_parts):
-                continue
-            run.one(line, ident, row, cols, h)
+            run.one(line, row, cols)
     except InputError:
         # Strict mode stops at the first bad row in file order: a held row before this one
         # may be a duplicate, named first (docs/inputs.md).
@@ -696,45 +673,55 @@ def tally_dossier_csv(
         raise
     if held:
         _settle(path, reader, held, run, pos)
-    counter.flush()
     builder.rejections[:] = _in_line_order(builder.rejections, path.name)
-    return counter.latest
+    return run.latest
 
 
 class _Rows:
-    """One accepted-so-far row: counted by the row path, or built and fed by the general one."""
+    """The rows whose id is claimed (or that have none): each built by the general reader into
+    a validated record (rejected there with its reason) and the accepted ones handed to ``add``
+    — the tally, which counts them by the rules of docs/rules.md in their one home
+    (:mod:`chiso766.population`). Nothing here decides how a dossier counts."""
 
-    def __init__(self, reader: _Reader, counter: _RowCounter, adapter: _Claims, fast_ok: bool,
-                 pos: Mapping[str, int]) -> None:
+    def __init__(self, reader: _Reader, adapter: _Claims, add: Callable[[Dossier], object],
+                 supplements: SupplementIndex) -> None:
         self.reader = reader
-        self.counter = counter
         self.adapter = adapter
-        self.fast_ok = fast_ok
-        self.pos = pos
-        self.picker: Callable[[list[Any]], tuple[Any, ...]] | None = None
-        self.flag_parts: tuple[tuple[dict[Any, Any], ...], bool] = ((), False)
-        #: Whether the row's cells the count does not read are valid (None: no such cell).
-        self.plain: Callable[[list[str]], bool] | None = None
+        self.add = add
+        self.supplements = supplements
+        #: The reader's generated ``row -> record`` for this file's plain rows (read_folder's
+        #: own), made at the first plain row; ``False`` when the header has none.
+        self.fast: Callable[[list[str]], Any] | bool | None = None
+        #: The latest receipt (microseconds) of the records accepted so far, -1 before any:
+        #: the default period of a run that names none (:func:`~chiso766.streaming.score_folder`).
+        self.latest = -1
 
-    def one(self, line: int, ident: str, row: Any, cols: list[int] | None, h: int) -> None:
+    def one(self, line: int, row: Any, cols: list[int] | None) -> None:
+        """A row whose id was claimed: ``cols`` ``None`` when ``row`` is already the record."""
         if cols is None:
             self.feed(row, line)
-            return
-        if self.fast_ok and len(ident) <= v.MAX_ID_LENGTH:
-            if self.picker is None:
-                absent = len(row)  # a plain row has exactly the header's cells
-                self.flag_parts = _flag_tables(self.reader.kind, cols, self.pos, absent)
-                self.picker = _picker([cols[self.pos[name]] for name in _PICKED], absent)
-                self.plain = unread_check(self.reader.kind, cols, absent)
-            if (self.plain is None or self.plain(row)) and self.counter.count(
-                    self.picker(row), ident, h, self.flag_parts):
-                return
-        self.rebuild(row, cols, line, claimed=True)
+        else:
+            self.rebuild(row, cols, line, claimed=True)
 
     def rebuild(self, row: list[str], cols: list[int], line: int, *, claimed: bool) -> None:
+        fast = self.fast
+        if fast is None:
+            fast = self.fast = _compile_fast(self.reader, {
+                fs.name: [(i, self.reader.columns.get(fs.name, fs.name))]
+                for fs, i in zip(self.reader.kind.fields, cols, strict=True) if i < len(row)
+            }) or False
         self.adapter.skip = claimed
         try:
-            record = _rebuild(self.reader, row, cols, line)
+            record = None
+            if fast is not False:
+                # As iter_records reads a row: the generated reader raises on anything
+                # unusual, and the general one then names the bad cell.
+                try:
+                    record = fast(row)  # type: ignore[operator]
+                except Exception:
+                    record = None
+            if record is None:
+                record = _rebuild(self.reader, row, cols, line)
             if record is _BLANK:
                 self.reader.read -= 1
                 self.reader.blank += 1
@@ -750,13 +737,12 @@ class _Rows:
                 return
         finally:
             self.adapter.skip = skip
-        counter = self.counter
-        sups = counter.supplements
+        sups = self.supplements
         k = sups.first(record.id, hash(record.id)) if len(sups) else -1
         if k >= 0:
             sups.mark_used(k)
-        counter.latest = max(counter.latest, to_us(record.receipt))
-        counter.tally.add_dossier(record)
+        self.latest = max(self.latest, to_us(record.receipt))
+        self.add(record)
 
 
 def _expected_rows(path: Path) -> int:
@@ -767,15 +753,6 @@ def _expected_rows(path: Path) -> int:
     if lines < 2:
         return 1024
     return max(1024, path.stat().st_size * lines // len(head) + 1)
-
-
-def _picker(columns: list[int], absent: int) -> Callable[[list[Any]], tuple[Any, ...]]:
-    """The cells the row path reads, by position; a column the file lacks reads as ``None``
-    (index ``absent``, one past the last column)."""
-    get = itemgetter(*columns)
-    if absent not in columns:
-        return get
-    return lambda row: get([*row, None])
 
 
 def _in_line_order(rejections: list[Rejection], file: str) -> list[Rejection]:
@@ -838,7 +815,7 @@ def _settle(path: Path, reader: _Reader, held: Held, run: _Rows, pos: Mapping[st
 def _settle_one(reader: _Reader, run: _Rows, first: Mapping[str, int], line: int, ident: str,
                 row: Any, cols: list[int] | None) -> None:
     if first.get(ident, line) == line:
-        run.one(line, ident, row, cols, hash(ident))
+        run.one(line, row, cols)
         return
     # A row the general path cannot build is rejected for that cell, as iter_records does
     # (its duplicate check comes after building); the others as duplicates.
@@ -856,360 +833,3 @@ def _settle_one(reader: _Reader, run: _Rows, first: Mapping[str, int], line: int
         reader.reject(line, "id", ident,
                       f"duplicate dossier id '{ident}': first seen on line {first[ident]}",
                       ident)
-
-
-def cell_ok(conv: Any, cell: str) -> bool:
-    """Whether the general path takes this cell (an empty one is "not given")."""
-    item = cell.strip()
-    if not item:
-        return True
-    try:
-        conv(item)
-    except v.CellError:
-        return False
-    return True
-
-
-def unread_checks(kind: Any, cols: list[int], absent: int) -> list[tuple[int, Any]]:
-    """The columns of this file the count does not read (a dossier's ``NopQuaDVCQG``,
-    ``ThoiGianGiaiQuyet``) but the general path converts, so rejects when a cell is bad: each
-    one's column and converter (text columns never fail, and are left out)."""
-    return [(cols[n], fs.conv) for n, fs in enumerate(kind.fields)
-            if fs.name not in _PICKED and cols[n] < absent and fs.conv is not v.text]
-
-
-def unread_check(kind: Any, cols: list[int], absent: int) -> Callable[[list[str]], bool] | None:
-    """``row -> bool``: the cells :func:`unread_checks` names are all valid (each spelling
-    decided once, up to :data:`_FLAG_MEMO_LIMIT` of them); ``None`` when there are none."""
-    checks: list[tuple[int, Any, dict[str, bool]]] = [
-        (i, conv, {}) for i, conv in unread_checks(kind, cols, absent)]
-    if not checks:
-        return None
-
-    def plain(row: list[str]) -> bool:
-        for i, conv, memo in checks:
-            cell = row[i]
-            good = memo.get(cell)
-            if good is None:
-                good = cell_ok(conv, cell)
-                if len(memo) < _FLAG_MEMO_LIMIT and len(cell) <= _MEMO_CELL:
-                    memo[cell] = good
-            if not good:
-                return False
-        return True
-
-    return plain
-
-
-def _flag_tables(kind: Any, cols: list[int], pos: Mapping[str, int], absent: int,
-                 ) -> tuple[tuple[dict[Any, Any], ...], bool]:
-    """Exact spelling → value for each word and flag column (from the general converters), the
-    missing column (``None``) meaning not reported; and whether has_electronic_result comes from
-    MaKetQua + DuongDanTepTinKetQua."""
-    ncols_marker = absent
-    tables = []
-    for name in _FLAG_FIELDS:
-        fs = kind.fields[pos[name]]
-        table = dict(_fast_table(fs) or {})
-        table[None] = fs.default  # no such column: not reported (channel: DIRECT)
-        tables.append(table)
-    derived = (cols[pos["has_electronic_result"]] == ncols_marker
-               and cols[pos["result_code"]] != ncols_marker
-               and cols[pos["result_file"]] != ncols_marker)
-    return tuple(tables), derived
-
-
-class _RowCounter:
-    """Counts plain dossier rows into per-unit dictionaries, then hands them to the tally."""
-
-    def __init__(self, tally: Tally, procedures: Mapping[str, Any] | None,
-                 unit_ids: Container[str] | None, supplements: SupplementIndex) -> None:
-        ctx = tally.context
-        self.tally = tally
-        self.ctx = ctx
-        self.procedures = procedures
-        self.unit_ids = unit_ids
-        self.supplements = supplements
-        self.moments = MomentCells()
-        self.pairs = 0
-        self.any_supplements = len(supplements) > 0
-        self.units: dict[str, tuple[str, dict[tuple[Any, ...], int], dict[str, int],
-                                    dict[str, list[Any]]]] = {}
-        self.by_id: dict[str, tuple[str, dict[tuple[Any, ...], int], dict[str, int],
-                                    dict[str, list[Any]]]] = {}
-        self.procs: dict[str, tuple[str, tuple[Any, Any]]] = {}
-        self.flags: dict[tuple[Any, ...], tuple[Any, ...] | None] = {}
-        self.bits: dict[tuple[Any, ...], int] = {}
-        period = ctx.period
-        self.start = period.start.toordinal() * DAY_US
-        self.end = (period.end.toordinal() + 1) * DAY_US  # exclusive
-        self.as_of = to_us(ctx.as_of)
-        years = (min(period.start.year, ctx.as_of.year) - 2, max(period.end.year,
-                                                                   ctx.as_of.year) + 1)
-        self.base, self.cum = ctx.calendar.cumulative_index(max(years[0], 1900),
-                                                            min(years[1], 2199))
-        self.complained = ctx.complained
-        self.auth = 0 if ctx.authorities_given else AUTHORITY_BIT
-        self.always = ctx.counting.multiple_supplements_late == "always"
-        self.limit_kinds: dict[str, tuple[int, TimeLimit | None]] = {}
-        #: The latest receipt (microseconds) of the rows accepted so far, -1 before any: the
-        #: default period of a run that names none (:func:`~chiso766.streaming.score_folder`).
-        self.latest = -1
-
-    def _unit(self, raw: str) -> tuple[str, dict[tuple[Any, ...], int], dict[str, int],
-                                       dict[str, list[Any]]] | None:
-        unit = raw.strip()
-        if not unit or len(unit) > v.MAX_ID_LENGTH or (
-                self.unit_ids is not None and unit not in self.unit_ids):
-            return None
-        state = self.by_id.get(unit)
-        if state is None:
-            state = self.by_id[unit] = (unit, {}, {}, {})
-        self.units[raw] = state
-        return state
-
-    def _proc(self, raw: str) -> tuple[str, tuple[Any, Any]] | None:
-        code = raw.strip()
-        if not code or len(code) > v.MAX_ID_LENGTH or (
-                self.procedures is not None and code not in self.procedures):
-            return None
-        proc = self.ctx.procedures.get(code)
-        info = self.procs[raw] = (code, (proc.requires_paper_result, proc.has_fee)
-                                  if proc is not None else (None, None))
-        return info
-
-    def count(self, cells: tuple[Any, ...], ident: str, h: int,
-              flag_parts: tuple[tuple[dict[Any, Any], ...], bool]) -> bool:
-        """Count one plain row; ``False`` (nothing counted) when it needs the general path."""
-        (_, code_raw, unit_raw, rec, sub, due, fin, ret, stop, new_due, rcode, rfile,
-         *flag_cells) = cells
-        unit = self.units.get(unit_raw)
-        if unit is None:
-            unit = self._unit(unit_raw) if unit_raw is not None else None
-            if unit is None:
-                return False
-        proc = self.procs.get(code_raw)
-        if proc is None:
-            proc = self._proc(code_raw) if code_raw is not None else None
-            if proc is None:
-                return False
-        key = tuple(flag_cells)
-        if flag_parts[1]:
-            key += (bool(rcode and rcode.strip() and rfile and rfile.strip()),)
-        flags = self.flags.get(key, False)
-        if flags is False:
-            flags = self._flags(key, flag_parts)
-        if flags is None:
-            return False
-        # Moments: the date part and the time of day from the caches (MomentCells inlined:
-        # five cells a row make this the hottest code of the library).
-        day_part = self.moments.days
-        minute_part = self.moments.minutes
-        second_part = self.moments.seconds
-        learn = self.moments.learn
-        moment: list[int | None] = []
-        for text in (rec, sub, due, fin, ret, stop, new_due):
-            if text:
-                day = day_part.get(text[:11])
-                hm = minute_part.get(text[11:16]) if day is not None else None
-                sec = second_part.get(text[16:]) if hm is not None else None
-                if sec is None:
-                    m = learn(text)
-                    if m is None:
-                        return False
-                    moment.append(m)
-                else:
-                    moment.append(day + hm + sec)  # type: ignore[operator]
-            else:
-                moment.append(None)
-        rec_m, submitted, due_m, fin_m, ret_m, stop_m, new_due_m = moment
-        receipt = rec_m
-        if receipt is None:
-            receipt = submitted
-            if receipt is None:
-                return False
-        for m in (due_m, fin_m, ret_m, stop_m, new_due_m):
-            if m is not None and m < receipt:
-                return False
-        sups = self.supplements
-        k = sups.first(ident, h) if self.any_supplements and sups._slots[h % sups._size] else -1
-        chain: list[int] = []
-        if k >= 0:
-            chain = sups.chain(k)
-            previous = receipt
-            for j in chain:
-                if sups.requested_us(j) < previous:
-                    return False  # unsorted or before receipt: the record path normalises
-                previous = sups.requested_us(j)
-        # -- everything below is Tally.add_dossier / dossier_shape on integers ----------------
-        as_of = self.as_of
-        if receipt > as_of:
-            if k >= 0:
-                sups.mark_used(k)
-            if receipt > self.latest:
-                self.latest = receipt
-            return True  # accepted, not yet received at the evaluation moment
-        start = self.start
-        # P and "received" need received_at; submitted_at stands in only for 3.2 and 3.5.
-        arrived = start <= receipt < self.end
-        received = arrived and rec_m is not None
-        end = None
-        if fin_m is not None and fin_m <= as_of:
-            end = fin_m
-        elif ret_m is not None and ret_m <= as_of:
-            end = ret_m
-        elif stop_m is not None and stop_m <= as_of:
-            end = stop_m
-        asked = 0
-        applicant = 0
-        if chain:
-            open_ask = False
-            for j in chain:
-                req = sups.requested_us(j)
-                if req <= as_of:
-                    asked += 1
-                    supplied = sups.supplied_us(j)
-                    if 0 <= supplied <= as_of:
-                        applicant += supplied - req
-                    else:
-                        open_ask = True
-                        last_req = req
-            if end is None and asked == 1 and open_ask:
-                end = last_req
-        in_population = received or (rec_m is not None and receipt < start
-                                     and (end is None or end >= start))
-        result = fin_m if fin_m is not None and fin_m <= as_of else (
-            ret_m if ret_m is not None and ret_m <= as_of else None)
-        verdict = Verdict.OUT
-        if in_population:
-            if due_m is None:
-                due_m = self.statutory_due(proc[0], receipt)
-                if due_m is None:
-                    return False  # no time limit (unclassified): the general path says so
-            pending = end is None
-            adjusted = (as_of if pending else end) - applicant  # type: ignore[operator]
-            late = adjusted // DAY_US > due_m // DAY_US or (
-                asked > 1 and (self.always or result is None))
-            if pending:
-                verdict = Verdict.PENDING_LATE if late else Verdict.PENDING_IN_TIME
-            else:
-                verdict = Verdict.LATE if late else Verdict.IN_TIME
-        days = -1
-        value: Any = 0
-        if received and result is not None:
-            done = max(result - applicant, receipt)
-            i = receipt // DAY_US - self.base
-            j2 = done // DAY_US - self.base
-            cum = self.cum
-            if not (0 <= i < len(cum) and 0 <= j2 < len(cum)):
-                return False
-            days = max(0, cum[j2] - cum[i])
-            kind = self.limit_kinds.get(proc[0])
-            value = days if kind is not None and kind[0] == 0 else self.own_value(
-                proc[0], receipt, done, days)
-        if k >= 0:
-            sups.mark_used(k)
-        if receipt > self.latest:
-            self.latest = receipt
-        shape = (received, arrived, verdict, ident in self.complained, *proc[1], *flags)  # type: ignore[misc]
-        _, cells_of, marks, times = unit
-        seen = cells_of.get(shape)
-        if seen is None:
-            cells_of[shape] = 1
-            self.pairs += 1
-            if self.pairs > _PAIRS_LIMIT:
-                self.flush()
-        else:
-            cells_of[shape] = seen + 1
-        bits = self.bits.get(shape)
-        if bits is None:
-            bits = self.bits[shape] = shape_marks(DossierShape(*shape)) | self.auth
-        if bits:
-            code = proc[0]
-            old = marks.get(code, 0)
-            if old | bits != old:
-                marks[code] = old | bits
-        if days >= 0:
-            triple = times.get(proc[0])
-            if triple is None:
-                times[proc[0]] = [days, value, 1]
-            else:
-                triple[0] += days
-                triple[1] += value
-                triple[2] += 1
-        return True
-
-    def limit_kind(self, code: str) -> tuple[int, TimeLimit | None]:
-        """How 2.2 measures procedure ``code``: 0 in working days (also with no limit), 1 in
-        calendar days, 2 otherwise (working hours, months: :func:`measure_processing`)."""
-        known = self.limit_kinds.get(code)
-        if known is None:
-            proc = self.ctx.procedures.get(code)
-            limit = proc.time_limit if proc is not None else None
-            unit = processing_unit(limit)
-            known = self.limit_kinds[code] = (
-                0 if unit == "working_days" else 1 if unit == "calendar_days" else 2, limit)
-        return known
-
-    def statutory_due(self, code: str, receipt: int) -> int | None:
-        """The due moment of a dossier with no recorded one (docs/rules.md "Was a dossier
-        handled on time?", rule 1): :func:`~chiso766.deadlines.due_at` from the receipt with
-        procedure ``code``'s time limit, no supplement adjustment, as ``classify`` computes it;
-        ``None`` with no time limit or where the calendar cannot say."""
-        limit = self.limit_kind(code)[1]
-        if limit is None:
-            return None
-        try:
-            return to_us(due_at(from_us(receipt), limit, self.ctx.calendar, self.ctx.policy))
-        except Chiso766Error:
-            return None
-
-    def own_value(self, code: str, receipt: int, done: int, days: int) -> Any:
-        """2.2: the processing time from ``receipt`` to ``done`` (microseconds, ``done`` already
-        adjusted for the applicant) in the unit of ``code``'s time limit."""
-        kind, limit = self.limit_kind(code)
-        if kind == 0:
-            return days
-        if kind == 1:
-            return done // DAY_US - receipt // DAY_US
-        return measure_processing(from_us(receipt), from_us(done), limit, self.ctx.calendar,
-                                  self.ctx.policy)[1]
-
-    def _flags(self, key: tuple[Any, ...], parts: tuple[tuple[dict[Any, Any], ...], bool],
-               ) -> tuple[Any, ...] | None:
-        tables, derived = parts
-        values = []
-        for cell, table in zip(key, tables, strict=False):
-            value = table.get(cell, _MISSING)
-            if value is _MISSING:
-                value = None if cell is None else _MISSING
-            if value is _MISSING:
-                if len(self.flags) < _FLAG_MEMO_LIMIT and len(cell) <= _MEMO_CELL:
-                    self.flags[key] = None
-                return None
-            values.append(value)
-        channel, synced, eresult, paid, fee_data, digitized, reuses, personal, population = \
-            values
-        if derived:
-            eresult = key[-1]
-        flags = (channel is Channel.ONLINE, synced, eresult,
-                 None if paid is None else int(paid), fee_data, digitized, reuses, personal,
-                 population)
-        if len(self.flags) < _FLAG_MEMO_LIMIT:
-            self.flags[key] = flags
-        return flags
-
-    def flush(self) -> None:
-        """Hand the counts to the tally and fold them (also when the distinct (unit, shape)
-        pairs reach :data:`_PAIRS_LIMIT`, which keeps memory flat whatever the data)."""
-        for unit, cells, marks, times in self.by_id.values():
-            self.tally.add_counted(unit, cells, marks,
-                                   {code: (t[0], t[1], t[2]) for code, t in times.items()})
-            cells.clear()
-            marks.clear()
-            times.clear()
-        self.pairs = 0
-        self.tally.units  # noqa: B018 - reading folds the handed counts into the accumulators
-
-
-_MISSING = object()
