@@ -11,8 +11,8 @@ returned; stopped left out) and its applicant's time subtracted — is written i
 by side: the scalar one over records (``population.py``, ``deadlines.py``, ``tally.py``,
 ``records.py``, ``criteria/``; the streaming row path, ``io/rowpath.py``, hands its records to
 it) and the columnar one (``population.py``, counted by the engine in ``io/columnar.py``, which
-also reads the flag cells and the ratings and supplements files; the row path's ratings reader
-still decides 5.4's dislikes as it reads).
+also reads the flag cells and the ratings and supplements files; the readers of a ratings
+file apply 5.4's dislike rule, ``population.DislikeRule``, in either form).
 :data:`MUTATIONS` breaks each copy of each rule, one at a time, in a throw-away copy of ``src/``
 (the worktree is never edited), and runs a small chosen set of tests against that copy; every
 mutation must make them fail.
@@ -147,10 +147,17 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("tally.py", "if pet.dossier_id is not None and pet.received_at <= moment:",
       "if pet.dossier_id is not None and pet.received_at > moment:",
       "5.4: petitions by as_of not counted as complaints", "records"),
-    M("tally.py", "r.rated_at is None or r.rated_at <= moment", "True",
+    M("population.py", "(rated_at is None or rated_at <= as_of)", "(rated_at is None or True)",
       "5.4: dislikes after as_of counted", "records"),
-    M("tally.py", "if r.rating is RatingValue.BAD and", "if r.rating is RatingValue.NORMAL and",
+    M("population.py", "return rating is RatingValue.BAD and",
+      "return rating is RatingValue.NORMAL and",
       "5.4: the wrong rating taken as a dislike", "records"),
+    M("population.py", "rated.is_null() | (rated <= self.as_of))",
+      "rated.is_null() | rated.is_not_null())",
+      "5.4: dislikes after as_of counted (columnar)", "engine"),
+    M("population.py", '(pl.col("rating") == RatingValue.BAD.value)',
+      '(pl.col("rating") == RatingValue.NORMAL.value)',
+      "5.4: the wrong rating taken as a dislike (columnar)", "engine"),
     M("population.py", "d.channel is Channel.ONLINE,",
       "d.channel is not Channel.DIRECT,",
       "3.3: postal dossiers counted as online", "records"),
@@ -190,22 +197,15 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("criteria/digitization.py", "    if s.verdict == Verdict.OUT:\n        return\n    paper",
       "    if s.verdict == Verdict.OUT or not s.received:\n        return\n    paper",
       "P (group 4): carried-over dossiers left out", "records"),
-    # -- the ratings file read a row at a time (io/rowpath.py) ---------------------------------
-    M("io/rowpath.py", "if rating is RatingValue.BAD and ident and (rated is None or "
-      "rated <= limit):", "if rating is RatingValue.BAD and ident:",
-      "5.4: dislikes after as_of counted", "rows"),
-    M("io/rowpath.py", "record.rated_at is None or record.rated_at <= as_of)", "True)",
-      "5.4: dislikes after as_of counted (a rating row read by the general reader; row and "
-      "engine)", "rows"),
-    M("io/rowpath.py", "if rating is RatingValue.BAD and ident and",
-      "if rating is RatingValue.NORMAL and ident and",
-      "5.4: the wrong rating taken as a dislike", "rows"),
-    M("io/columnar.py", "flags = (channel is Channel.ONLINE, synced,",
-      "flags = (channel is not Channel.DIRECT, synced,",
-      "3.3: postal dossiers counted as online (engine's flag cells)", "engine"),
-    M("io/columnar.py", "flags = (channel is Channel.ONLINE, synced,",
-      "flags = (channel is Channel.ONLINE, synced is not None,",
-      "1.4: every dossier reporting the flag counted as synced (engine's flag cells)", "engine"),
+    # -- the streaming row path counts by the scalar form: a broken scalar rule shows there too --
+    M("population.py", "in_population = received or (", "in_population = received or False and (",
+      "P: carried-over dossiers left out (row path: the scalar form)", "rows"),
+    M("deadlines.py", "if len(asked) > 1 and (always or not _has_result(d, moment)):",
+      "if len(asked) > 2 and (always or not _has_result(d, moment)):",
+      "more than one supplement request is late: two allowed (row path: the scalar form)",
+      "rows"),
+    M("population.py", "(rated_at is None or rated_at <= as_of)", "(rated_at is None or True)",
+      "5.4: dislikes after as_of counted (row path's ratings reader: the scalar form)", "rows"),
     # -- many records at once (Tally.add_dossiers): the columnar form over records ---------------
     M("tally.py", "self._count_shape(unit, code, (received, submitted, verdict,",
       "self._count_shape(unit, code, (submitted, received, verdict,",
@@ -292,14 +292,9 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("io/columnar.py", 'complained=(pl.col("ident").is_in(pl.lit(self.complained).implode())',
       'complained=(pl.col("ident").is_in(pl.lit(self.complained).implode()) & False',
       "5.4: complained dossiers counted satisfied (engine)", "engine"),
-    M("io/columnar.py", '(pl.col("r").is_null() | (pl.col("r") <= self.limit)))["i"]',
-      '(pl.col("r").is_null() | pl.col("r").is_not_null()))["i"]',
-      "5.4: dislikes after as_of counted (engine's ratings reader)", "engine"),
     M("io/columnar.py", "add_many(ids[start:i], reqs[start:i], sups[start:i]",
       "add_many(ids[start:i], reqs[start:i], [None] * (i - start)",
       "supplement adjustment: answers dropped (engine's supplements reader)", "engine"),
-    M("io/columnar.py", "int(value is RatingValue.BAD)", "int(value is RatingValue.NORMAL)",
-      "5.4: the wrong rating taken as a dislike (engine's ratings reader)", "engine"),
     M("io/columnar.py", 'pl.col("h").is_first_distinct().over("n")',
       'pl.col("h").is_last_distinct().over("n")',
       "duplicate ids: the last of equal ids in a batch wins (engine's batch claims)", "claims"),

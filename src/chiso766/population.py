@@ -47,6 +47,8 @@ from datetime import date, datetime, timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from .calendar import MAX_YEAR, MIN_YEAR
 from .criteria.base import Context, DossierShape, Verdict
 from .deadlines import (
@@ -60,7 +62,7 @@ from .deadlines import (
     time_of_day_us,
 )
 from .errors import MissingDataError
-from .records import Channel, Dossier, Timeliness
+from .records import Channel, Dossier, RatingValue, Timeliness
 from .timelimits import TimeLimit
 
 if TYPE_CHECKING:
@@ -69,8 +71,10 @@ if TYPE_CHECKING:
 __all__ = [
     "HOUR_US",
     "MOMENT_COLUMNS",
+    "DislikeRule",
     "Timing",
     "calendar_table",
+    "disliked",
     "dossier_frame",
     "dossier_shape",
     "recorded_fields",
@@ -174,6 +178,43 @@ _VERDICTS = {
     Timeliness.LATE: Verdict.LATE, Timeliness.PENDING_IN_TIME: Verdict.PENDING_IN_TIME,
     Timeliness.PENDING_LATE: Verdict.PENDING_LATE,
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# 5.4's dislikes, in both forms
+
+
+def disliked(rating: RatingValue | None, rated_at: datetime | None, as_of: datetime) -> bool:
+    """Whether a rating of a dossier is a dislike made by ``as_of`` (docs/rules.md "5.4"): a
+    "không tốt" rating (``BAD``) given by the evaluation moment — an undated one counts, a later
+    one has not happened yet. A dossier with such a rating, or named by a petition received by
+    ``as_of``, is complained about (``Context.complained``).
+
+    The columnar form is :meth:`DislikeRule.columns`; the readers of a ratings file take the
+    rule as a :class:`DislikeRule` and decide nothing themselves."""
+    return rating is RatingValue.BAD and (rated_at is None or rated_at <= as_of)
+
+
+@attrs.frozen
+class DislikeRule:
+    """:func:`disliked` at one evaluation moment, for the readers of a ratings file
+    (:func:`~chiso766.io.rowpath.complained_from_ratings` and the engine's): called on one
+    rating, or as polars expressions over a frame of them."""
+
+    as_of: datetime
+
+    def __call__(self, rating: RatingValue | None, rated_at: datetime | None) -> bool:
+        return disliked(rating, rated_at, self.as_of)
+
+    def columns(self) -> pl.Expr:
+        """:func:`disliked` over a frame of ratings: column ``rating`` (the
+        :class:`~chiso766.records.RatingValue`'s value, a string; null when unreadable) and
+        ``rated_at`` (``pl.Datetime("us")``, null when undated)."""
+        import polars as pl
+
+        rated = pl.col("rated_at")
+        return (pl.col("rating") == RatingValue.BAD.value) & (
+            rated.is_null() | (rated <= self.as_of))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -56,6 +56,7 @@ from .io.rowpath import (
     tally_dossier_csv,
 )
 from .periods import Period
+from .population import DislikeRule
 from .records import (
     Announcement,
     Authority,
@@ -426,7 +427,7 @@ class _Walk:
         self.disliked: set[str] = set()
         if "ratings" in files:
             self.readers.ratings(files["ratings"], self.tail, strict,
-                                 self.ref.checks["unit_ids"], ratings_as_of, moments,
+                                 self.ref.checks["unit_ids"], DislikeRule(ratings_as_of), moments,
                                  self.disliked)
 
     def read(self, kind: str, builder: ReportBuilder, **checks: Any) -> list[Any]:

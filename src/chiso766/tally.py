@@ -23,7 +23,7 @@ from .criteria.policy import DEFAULT_COUNTING, CountingPolicy
 from .deadlines import DEFAULT_POLICY, DeadlinePolicy
 from .errors import PolicyError, RecordError
 from .periods import Period
-from .population import Timing, dossier_shape
+from .population import Timing, disliked, dossier_shape
 from .records import (
     Announcement,
     Authority,
@@ -32,7 +32,6 @@ from .records import (
     Petition,
     Procedure,
     Rating,
-    RatingValue,
     to_local,
 )
 
@@ -105,9 +104,7 @@ def build_context(
         if not isinstance(r, Rating):
             raise RecordError("must be Rating records", record="score", field="ratings",
                               value=r)
-        if r.rating is RatingValue.BAD and r.dossier_id is not None and (
-            r.rated_at is None or r.rated_at <= moment
-        ):
+        if r.dossier_id is not None and disliked(r.rating, r.rated_at, moment):
             complained.add(r.dossier_id)
     return Context(
         period=period, as_of=moment, calendar=cal, policy=pol, procedures=procs,

@@ -26,12 +26,15 @@ from chiso766.population import (
     HOUR_US,
     OTHER_UNIT,
     WORKING_HOURS,
+    DislikeRule,
+    disliked,
     dossier_frame,
     dossier_shape,
     procedure_limits,
     scalar_values,
     shape_columns,
 )
+from chiso766.records import RatingValue
 from chiso766.tally import build_context
 from tests.budget import examples
 from tests.extras import need
@@ -191,3 +194,53 @@ def test_polars_is_imported_only_when_a_columnar_form_runs() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "False"
+
+
+#: A rating's moment relative to ``as_of`` (microseconds): exactly at it and one either side
+#: drawn as often as anywhere else.
+_OFFSETS = st.one_of(st.sampled_from([0, 1, -1]),
+                     st.integers(-3 * 86_400_000_000, 3 * 86_400_000_000))
+
+
+@settings(max_examples=examples(60))
+@given(
+    drawn=st.lists(st.tuples(st.one_of(st.none(), st.sampled_from(list(RatingValue))),
+                             st.one_of(st.none(), _OFFSETS)), max_size=12),
+    as_of=st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2025, 12, 31)),
+)
+def test_dislike_forms_agree_per_rating(drawn: list[tuple[RatingValue | None, int | None]],
+                                        as_of: datetime) -> None:
+    """5.4's dislike (docs/rules.md "5.4"): for every rating — any value or none, dated before,
+    at or after ``as_of`` or undated — the columnar form says what the scalar one says."""
+    need("polars", "fast")
+    import polars as pl
+
+    ratings = [(r, None if off is None else as_of + timedelta(microseconds=off))
+               for r, off in drawn]
+    rule = DislikeRule(as_of)
+    frame = pl.DataFrame(
+        {"rating": [None if r is None else r.value for r, _ in ratings],
+         "rated_at": [at for _, at in ratings]},
+        schema={"rating": pl.String, "rated_at": pl.Datetime("us")})
+    columnar = frame.select(rule.columns().fill_null(False)).to_series().to_list()
+    assert columnar == [rule(r, at) for r, at in ratings] == [
+        disliked(r, at, as_of) for r, at in ratings]
+
+
+def test_dislike_hand_cases() -> None:
+    """A "không tốt" rating made exactly at ``as_of`` counts, one a microsecond later does not,
+    an undated one does; a "bình thường" one never does."""
+    as_of = datetime(2025, 6, 30, 17, 0)
+    later = as_of + timedelta(microseconds=1)
+    cases = [(RatingValue.BAD, as_of, True), (RatingValue.BAD, later, False),
+             (RatingValue.BAD, None, True), (RatingValue.NORMAL, None, False),
+             (RatingValue.GOOD, as_of, False), (None, None, False)]
+    assert [disliked(r, at, as_of) for r, at, _ in cases] == [want for *_, want in cases]
+    need("polars", "fast")
+    import polars as pl
+
+    frame = pl.DataFrame({"rating": [None if r is None else r.value for r, _, _ in cases],
+                          "rated_at": [at for _, at, _ in cases]},
+                         schema={"rating": pl.String, "rated_at": pl.Datetime("us")})
+    columnar = frame.select(DislikeRule(as_of).columns().fill_null(False)).to_series()
+    assert columnar.to_list() == [want for *_, want in cases]

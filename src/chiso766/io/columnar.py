@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any
 from .. import population
 from ..criteria.base import DossierShape
 from ..errors import InputError
-from ..records import Channel, RatingValue
+from ..records import Channel
 from ..tally import AUTHORITY_BIT, Tally, shape_marks
 from . import values as v
 from .readers import (
@@ -64,6 +64,7 @@ from .readers import (
     nul_bytes,
 )
 from .rowpath import (
+    DislikeRule,
     Held,
     MomentCells,
     SupplementIndex,
@@ -337,13 +338,13 @@ def read_supplement_columns(path: Path, builder: ReportBuilder, strict: bool,
 
 
 def complained_from_rating_columns(path: Path, builder: ReportBuilder, strict: bool,
-                                   unit_ids: Container[str] | None, as_of: datetime,
+                                   unit_ids: Container[str] | None, disliked: DislikeRule,
                                    moments: MomentCells, into: set[str]) -> None:
     """:func:`~.rowpath.complained_from_ratings`, a batch at a time with polars: the dossiers
-    disliked by ``as_of`` (criterion 5.4) added to ``into``, every row accepted or rejected as
-    by :func:`~chiso766.io.iter_records`."""
+    of the ratings ``disliked`` says are dislikes (criterion 5.4, its columnar form) added to
+    ``into``, every row accepted or rejected as by :func:`~chiso766.io.iter_records`."""
     if strict:
-        complained_from_ratings(path, builder, strict, unit_ids, as_of, moments, into)
+        complained_from_ratings(path, builder, strict, unit_ids, disliked, moments, into)
         return
     kind = _KINDS["ratings"]
     reader = _Reader(kind, path.name, builder, False, None, unit_ids, None)
@@ -352,10 +353,11 @@ def complained_from_rating_columns(path: Path, builder: ReportBuilder, strict: b
         at = dict(zip((fs.name for fs in kind.fields), layout.index, strict=True))
         if at["unit_id"] >= layout.ncols or at["rating"] >= layout.ncols:
             return None
-        return _RatingBatches(reader, layout, bad, tick, at, unit_ids, as_of, moments, into)
+        return _RatingBatches(reader, layout, bad, tick, at, unit_ids, disliked, moments,
+                              into)
 
     if not _read_batches(path, reader, start):
-        complained_from_ratings(path, builder, strict, unit_ids, as_of, moments, into)
+        complained_from_ratings(path, builder, strict, unit_ids, disliked, moments, into)
 
 
 def _read_batches(path: Path, reader: _Reader,
@@ -1291,18 +1293,18 @@ class _RatingBatches(_Batches):
     """Reads the disliked dossiers (criterion 5.4) out of batches of a ratings file."""
 
     def __init__(self, reader: _Reader, layout: _FileLayout, bad: set[int], tick: _Ticker,
-                 at: Mapping[str, int], unit_ids: Container[str] | None, as_of: datetime,
-                 moments: MomentCells, into: set[str]) -> None:
+                 at: Mapping[str, int], unit_ids: Container[str] | None,
+                 disliked: DislikeRule, moments: MomentCells, into: set[str]) -> None:
         super().__init__(reader, layout, bad, tick)
         self.at = at
         self.unit_ids = unit_ids
         self.into = into
-        self.limit = to_us(as_of)
-        self.take = rating_rows(reader, unit_ids, as_of, moments, into)
+        self.disliked = disliked
+        self.take = rating_rows(reader, unit_ids, disliked, moments, into)
         kind = reader.kind
         self.table = _fast_table(kind.fields[[fs.name for fs in kind.fields]
                                              .index("rating")]) or {}
-        self.bad_of: dict[str, int] = {}  # rating spelling -> 1 a dislike, 0 other, -1 odd
+        self.value_of: dict[str, str | None] = {}  # rating spelling -> its value (None: odd)
         self.unit_ok: dict[str, bool] = {}
 
     def row(self, line: int, row: Any, index: list[int] | None) -> None:
@@ -1314,9 +1316,9 @@ class _RatingBatches(_Batches):
         at, ncols = self.at, self.ncols
         ratings = frame[f"c{at['rating']}"]
         for cell in ratings.unique().to_list():
-            if cell not in self.bad_of:
+            if cell not in self.value_of:
                 value = self.table.get(cell)
-                self.bad_of[cell] = -1 if value is None else int(value is RatingValue.BAD)
+                self.value_of[cell] = None if value is None else value.value
         units = frame[f"c{at['unit_id']}"]
         unit_ids = self.unit_ids
         for cell in units.unique().to_list():
@@ -1328,15 +1330,14 @@ class _RatingBatches(_Batches):
         idents = frame[f"c{at['dossier_id']}"].str.strip_chars() if has_id else pl.Series(
             [""] * frame.height, dtype=pl.String)
         table = pl.DataFrame({
-            "bad": ratings.replace_strict(self.bad_of, return_dtype=pl.Int64),
+            "rating": ratings.replace_strict(self.value_of, return_dtype=pl.String),
             "unit": units.replace_strict(self.unit_ok, return_dtype=pl.Boolean),
-            "r": rated, "ro": rated_ok, "i": idents})
+            "rated_at": (rated - _EPOCH_US).cast(pl.Datetime("us")), "ro": rated_ok,
+            "i": idents})
         plain = table.select(
-            (pl.col("bad") >= 0) & pl.col("unit") & pl.col("ro")
+            pl.col("rating").is_not_null() & pl.col("unit") & pl.col("ro")
             & (pl.col("i").str.len_chars() <= v.MAX_ID_LENGTH)).to_series()
-        disliked = table.filter(
-            plain & (pl.col("bad") == 1) & (pl.col("i") != "")
-            & (pl.col("r").is_null() | (pl.col("r") <= self.limit)))["i"]
+        disliked = table.filter(plain & (pl.col("i") != "") & self.disliked.columns())["i"]
         self.into.update(disliked.to_list())
         index = self.layout.index
         for i in (~plain).arg_true().to_list():

@@ -35,7 +35,7 @@ from array import array
 from collections.abc import Callable, Container, Generator, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import InputError
 from ..records import Dossier, RatingValue, SupplementRequest
@@ -55,9 +55,11 @@ from .readers import (
 )
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from ..tally import Tally
 
-__all__ = ["IdClaims", "MomentCells", "SupplementIndex", "complained_from_ratings",
+__all__ = ["DislikeRule", "IdClaims", "MomentCells", "SupplementIndex", "complained_from_ratings",
            "read_supplement_index", "tally_dossier_csv"]
 
 DAY_US = 86_400_000_000
@@ -530,28 +532,37 @@ def supplement_rows(reader: _Reader, moments: MomentCells,
     return take
 
 
+class DislikeRule(Protocol):
+    """5.4's rule of a dislike at the evaluation moment
+    (:class:`chiso766.population.DislikeRule`), which the readers of a ratings file apply to
+    what they read: they decide nothing themselves."""
+
+    def __call__(self, rating: RatingValue | None, rated_at: datetime | None) -> bool: ...
+
+    def columns(self) -> pl.Expr: ...
+
+
 def complained_from_ratings(path: Path, builder: ReportBuilder, strict: bool,
-                            unit_ids: Container[str] | None, as_of: datetime,
+                            unit_ids: Container[str] | None, disliked: DislikeRule,
                             moments: MomentCells, into: set[str]) -> None:
-    """Read a ratings file (docs/inputs.md) for what the index needs of it: the dossiers disliked by
-    ``as_of`` (criterion 5.4), added to ``into``. Every row is accepted or rejected as by
-    :func:`~chiso766.io.readers.iter_records`."""
+    """Read a ratings file (docs/inputs.md) for what the index needs of it: the dossiers of the
+    ratings ``disliked`` says are dislikes (criterion 5.4), added to ``into``. Every row is
+    accepted or rejected as by :func:`~chiso766.io.readers.iter_records`."""
     reader = _Reader(_KINDS["ratings"], path.name, builder, strict, None, unit_ids, None)
-    take = rating_rows(reader, unit_ids, as_of, moments, into)
+    take = rating_rows(reader, unit_ids, disliked, moments, into)
     for item in _plain_rows(reader, path):
         take(*item)
 
 
-def rating_rows(reader: _Reader, unit_ids: Container[str] | None, as_of: datetime,
+def rating_rows(reader: _Reader, unit_ids: Container[str] | None, disliked: DislikeRule,
                 moments: MomentCells, into: set[str],
                 ) -> Callable[[int, Any, list[int] | None], None]:
     """What the row path does with one row of a ratings file, as :func:`_plain_rows` yields
-    it: the dossier added to ``into`` when disliked by ``as_of`` (criterion 5.4), the reader's
-    rejection when the row is bad."""
+    it: the rating's dossier added to ``into`` when ``disliked`` says so (criterion 5.4), the
+    reader's rejection when the row is bad."""
     kind = reader.kind
     pos = {fs.name: n for n, fs in enumerate(kind.fields)}
     table = _fast_table(kind.fields[pos["rating"]]) or {}
-    limit = to_us(as_of)
 
     def take(line: int, row: Any, cols: list[int] | None) -> None:
         if cols is not None:
@@ -566,7 +577,7 @@ def rating_rows(reader: _Reader, unit_ids: Container[str] | None, as_of: datetim
                     and len(unit) <= v.MAX_ID_LENGTH and len(ident) <= v.MAX_ID_LENGTH
                     and (unit_ids is None or unit in unit_ids)
                     and (not rated_text or rated is not None)):
-                if rating is RatingValue.BAD and ident and (rated is None or rated <= limit):
+                if ident and disliked(rating, None if rated is None else from_us(rated)):
                     into.add(ident)
                 return
             record = _rebuild(reader, row, cols, line)
@@ -581,8 +592,7 @@ def rating_rows(reader: _Reader, unit_ids: Container[str] | None, as_of: datetim
             record = row
             if not reader.accept(record, line):
                 return
-        if record.rating is RatingValue.BAD and record.dossier_id is not None and (
-                record.rated_at is None or record.rated_at <= as_of):
+        if record.dossier_id is not None and disliked(record.rating, record.rated_at):
             into.add(record.dossier_id)
 
     return take
