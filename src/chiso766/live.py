@@ -67,6 +67,7 @@ from .criteria.policy import CountingPolicy
 from .deadlines import DeadlinePolicy
 from .errors import PolicyError, RecordError
 from .periods import Period
+from .population import disliked
 from .records import (
     Announcement,
     Authority,
@@ -75,7 +76,6 @@ from .records import (
     Petition,
     Procedure,
     Rating,
-    RatingValue,
     Unit,
     to_local,
 )
@@ -297,11 +297,15 @@ class LiveTally:
             self._recheck(p.dossier_id)
 
     def add_rating(self, r: Rating) -> None:
-        """A rating: a dislike (``BAD``) naming a dossier is a complaint about it (5.4); other
-        ratings do not enter Decision 766 and are ignored."""
+        """A rating: a dislike naming a dossier is a complaint about it (5.4,
+        :func:`~chiso766.population.disliked`); other ratings do not enter Decision 766 and are
+        ignored. Every moment this tally is asked about is at or after every rating fed
+        (:meth:`tally` refuses an earlier one), so a rating is judged at its own moment: a
+        dislike then is one at every later moment."""
         if not isinstance(r, Rating):
             raise RecordError("must be a Rating", record="LiveTally", field="rating", value=r)
-        if r.rating is not RatingValue.BAD or r.dossier_id is None:
+        if r.dossier_id is None or not disliked(r.rating, r.rated_at,
+                                                r.rated_at or datetime.max):
             return
         if r.rated_at is not None:
             self._see(r.rated_at)
