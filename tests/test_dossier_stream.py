@@ -196,3 +196,27 @@ def test_a_stream_reports_its_progress_as_it_goes(monkeypatch: pytest.MonkeyPatc
     during = [c for c in calls if c[0] == "dossiers"][:-1]
     assert during == [("dossiers", k) for k in range(2, len(reported) + 1, 2)]
     assert calls[-1] == ("dossiers", stream.report.files["dossiers.csv"].read)
+
+
+def test_a_fingerprint_collision_is_settled_exactly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stream's duplicate-id check keeps 4-byte fingerprints (``io.rowpath.IdClaims``): an
+    id whose fingerprint another id already has is held and settled by a second pass over the
+    file — not a duplicate, so it is handed out after the others, and the report is
+    read_folder's (no rejection invented)."""
+    from chiso766.io import rowpath
+
+    folder = EXAMPLES / "province"
+    whole = read_folder(folder)
+    victim = whole.dossiers[2].id
+    real_claim = rowpath.IdClaims.claim
+
+    def colliding(self: rowpath.IdClaims, h: int) -> bool:
+        fresh = real_claim(self, h)
+        return fresh and h != hash(victim)  # the victim's id looks seen before
+
+    monkeypatch.setattr(rowpath.IdClaims, "claim", colliding)
+    stream = stream_dossiers(folder)
+    got = list(stream)
+    assert got[-1].id == victim
+    assert got[:-1] == [d for d in whole.dossiers if d.id != victim]
+    assert stream.report == whole.report

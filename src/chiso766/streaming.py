@@ -48,6 +48,7 @@ from .io.dataset import (
 from .io.idset import IdSet
 from .io.readers import ReadReport, Rejection, ReportBuilder, iter_records, receipt_year_hint
 from .io.rowpath import (
+    DossierRows,
     MomentCells,
     SupplementIndex,
     complained_from_ratings,
@@ -443,16 +444,31 @@ class _Walk:
         """The accepted dossiers of the dossiers file, one at a time, with their supplement
         requests; every row accepted or rejected as read_folder does."""
         supplements, checks, progress = self.supplements, self.ref.checks, self.progress
-        records = iter_records(self.files["dossiers"], "dossiers",
-                               report_builder=self.dossier_builder, strict=self.strict,
-                               supplements=supplements, procedures=checks["procedures"],
-                               unit_ids=checks["unit_ids"])
+        path = self.files["dossiers"]
+        records: Iterable[Dossier]
+        if path.suffix.lower() == ".csv":
+            # Read by the row path: the duplicate-id check in 4 bytes an id, not a set of them.
+            records = DossierRows(path, self.dossier_builder, strict=self.strict,
+                                  procedures=checks["procedures"], unit_ids=checks["unit_ids"],
+                                  supplements=supplements)
+        else:
+            records = self._marked(iter_records(
+                path, "dossiers", report_builder=self.dossier_builder, strict=self.strict,
+                supplements=supplements, procedures=checks["procedures"],
+                unit_ids=checks["unit_ids"]))
         for taken, record in enumerate(records, 1):
+            if progress is not None and taken % PROGRESS_EVERY == 0:
+                progress("dossiers", taken)  # as read_folder reports them
+            yield record
+
+    def _marked(self, records: Iterable[Dossier]) -> Iterator[Dossier]:
+        """``records``, each marking the supplement requests it took (the orphans are the
+        others, :meth:`finish`); :class:`~chiso766.io.rowpath.DossierRows` marks its own."""
+        supplements = self.supplements
+        for record in records:
             k = supplements.first(record.id, hash(record.id)) if len(supplements) else -1
             if k >= 0:
                 supplements.mark_used(k)
-            if progress is not None and taken % PROGRESS_EVERY == 0:
-                progress("dossiers", taken)  # as read_folder reports them
             yield record
 
     def finish(self) -> tuple[ReadReport, list[Announcement]]:

@@ -59,8 +59,8 @@ if TYPE_CHECKING:
 
     from ..tally import Tally
 
-__all__ = ["DislikeRule", "IdClaims", "MomentCells", "SupplementIndex", "complained_from_ratings",
-           "read_supplement_index", "tally_dossier_csv"]
+__all__ = ["DislikeRule", "DossierRows", "IdClaims", "MomentCells", "SupplementIndex",
+           "complained_from_ratings", "read_supplement_index", "tally_dossier_csv"]
 
 DAY_US = 86_400_000_000
 _EPOCH = datetime(1, 1, 1)  # ordinal 1: ordinal o starts at o * DAY_US
@@ -647,44 +647,110 @@ def tally_dossier_csv(
 
     The same rows are accepted and rejected, with the same messages, as
     :func:`~chiso766.io.readers.iter_records` with ``procedures``, ``unit_ids`` and
-    ``supplements``; the accepted ones are counted as :meth:`Tally.add_dossier` would count them.
+    ``supplements``; the accepted ones are counted by :meth:`Tally.add_dossier`.
     """
-    kind = _KINDS["dossiers"]
-    reader = _Reader(kind, path.name, builder, strict, procedures, unit_ids, supplements)
-    claims = IdClaims(_expected_rows(path))
-    adapter = reader.seen = _Claims(claims.claim)
-    pos = {fs.name: n for n, fs in enumerate(kind.fields)}
-    held = Held()
-    run = _Rows(reader, adapter, tally.add_dossier, supplements)
+    records = DossierRows(path, builder, strict=strict, procedures=procedures,
+                          unit_ids=unit_ids, supplements=supplements, progress=progress)
+    for record in records:
+        tally.add_dossier(record)
+    return records.latest
 
-    claim = claims.claim
-    id_at = -1
-    try:
-        for line, row, cols in _plain_rows(reader, path, progress):
-            if cols is None:  # built by the general path (an unusual row)
-                ident = row.id
-            else:
-                if id_at < 0:
-                    id_at = cols[pos["id"]]
-                ident = row[id_at].strip()
-                if not ident:
-                    run.rebuild(row, cols, line, claimed=False)
+
+class DossierRows:
+    """The accepted dossiers of a dossiers CSV file, as records, one at a time, in memory that
+    does not grow with them: what :func:`~chiso766.io.readers.iter_records` yields with
+    ``procedures``, ``unit_ids`` and ``supplements`` (the same records, rejections and
+    messages), but the duplicate-id check keeps 4-byte fingerprints (:class:`IdClaims`) instead
+    of every id. A row whose fingerprint was seen before is held and settled exactly after the
+    last row by a second pass over the file (a duplicate is rejected, naming the line that
+    first had its id); so a row held by a mere fingerprint collision — about one in a billion
+    rows — comes after the others instead of in file order. The rejections are put back in
+    line order at the end. Iterated once; :attr:`latest` is the latest receipt of the records
+    yielded (microseconds, -1: none)."""
+
+    def __init__(self, path: Path, builder: ReportBuilder, *, strict: bool,
+                 procedures: Mapping[str, Any] | None, unit_ids: Container[str] | None,
+                 supplements: SupplementIndex,
+                 progress: Callable[[int], None] | None = None) -> None:
+        self.path = path
+        self.builder = builder
+        self.strict = strict
+        self.progress = progress
+        self.reader = _Reader(_KINDS["dossiers"], path.name, builder, strict, procedures,
+                              unit_ids, supplements)
+        self.supplements = supplements
+        self.latest = -1
+
+    def __iter__(self) -> Iterator[Dossier]:
+        path, reader, strict = self.path, self.reader, self.strict
+        claims = IdClaims(_expected_rows(path))
+        adapter = reader.seen = _Claims(claims.claim)
+        pos = {fs.name: n for n, fs in enumerate(reader.kind.fields)}
+        held = Held()
+        out: list[Dossier] = []
+        sups = self.supplements
+        run = _Rows(reader, adapter, out.append, sups)
+        claim = claims.claim
+        id_at = -1
+        fast: Callable[[list[str]], Any] | bool | None = None
+        procedures, unit_ids = reader.procedures, reader.unit_ids
+        any_sups = len(sups) > 0
+        latest: datetime | None = None  # of the records taken inline below
+        try:
+            for line, row, cols in _plain_rows(reader, path, self.progress):
+                if cols is None:  # built by the general path (an unusual row)
+                    ident = row.id
+                else:
+                    if id_at < 0:
+                        id_at = cols[pos["id"]]
+                    ident = row[id_at].strip()
+                    if not ident:
+                        run.rebuild(row, cols, line, claimed=False)
+                        if out:
+                            yield out.pop()
+                        continue
+                h = hash(ident)
+                if not claim(h):
+                    held.add(line, h)
                     continue
-            h = hash(ident)
-            if not claim(h):
-                held.add(line, h)
-                continue
-            run.one(line, row, cols)
-    except InputError:
-        # Strict mode stops at the first bad row in file order: a held row before this one
-        # may be a duplicate, named first (docs/inputs.md).
-        if strict and held:
+                if cols is not None:
+                    # The common case inline, as iter_records reads a row: the generated
+                    # reader, then the reference checks of _Reader.accept; anything else
+                    # (a bad cell, an unknown unit or procedure) through _Rows, which names it.
+                    if fast is None:
+                        fast = run.compiled(row, cols)
+                    if fast is not False:
+                        try:
+                            record = fast(row)  # type: ignore[operator]
+                        except Exception:
+                            record = None
+                        if record is not None and (
+                                procedures is None or record.procedure_code in procedures) and (
+                                unit_ids is None or record.unit_id in unit_ids):
+                            if any_sups:
+                                k = sups.first(ident, h)
+                                if k >= 0:
+                                    sups.mark_used(k)
+                            if latest is None or record.receipt > latest:
+                                latest = record.receipt
+                            yield record
+                            continue
+                run.one(line, row, cols)
+                if out:
+                    yield out.pop()
+        except InputError:
+            # Strict mode stops at the first bad row in file order: a held row before this
+            # one may be a duplicate, named first (docs/inputs.md).
+            if strict and held:
+                _settle(path, reader, held, run, pos)
+            raise
+        finally:
+            self.latest = max(run.latest, -1 if latest is None else to_us(latest))
+        if held:
             _settle(path, reader, held, run, pos)
-        raise
-    if held:
-        _settle(path, reader, held, run, pos)
-    builder.rejections[:] = _in_line_order(builder.rejections, path.name)
-    return run.latest
+            self.latest = max(self.latest, run.latest)
+            yield from out
+        self.builder.rejections[:] = _in_line_order(self.builder.rejections, path.name)
 
 
 class _Rows:
@@ -713,13 +779,19 @@ class _Rows:
         else:
             self.rebuild(row, cols, line, claimed=True)
 
-    def rebuild(self, row: list[str], cols: list[int], line: int, *, claimed: bool) -> None:
+    def compiled(self, row: list[str], cols: list[int]) -> Callable[[list[str]], Any] | bool:
+        """The reader's generated ``row -> record`` for this file's plain rows (``row`` one of
+        them), made once; ``False`` when the header has none."""
         fast = self.fast
         if fast is None:
             fast = self.fast = _compile_fast(self.reader, {
                 fs.name: [(i, self.reader.columns.get(fs.name, fs.name))]
                 for fs, i in zip(self.reader.kind.fields, cols, strict=True) if i < len(row)
             }) or False
+        return fast
+
+    def rebuild(self, row: list[str], cols: list[int], line: int, *, claimed: bool) -> None:
+        fast = self.compiled(row, cols)
         self.adapter.skip = claimed
         try:
             record = None
