@@ -118,9 +118,9 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("deadlines.py", "adjusted = end - applicant", "adjusted = end + applicant",
       "supplement adjustment: the applicant's time added, not subtracted", "records"),
     M("deadlines.py", "if sup.supplied_at is not None and (moment is None or sup.supplied_at "
-      "<= moment):\n            applicant +=", "if sup.supplied_at is not None:\n"
-      "            applicant +=", "supplement adjustment: answers after as_of counted", "records"),
-    M("deadlines.py", "if len(asked) > 1 and (always", "if len(asked) > 2 and (always",
+      "<= moment):\n            total +=", "if sup.supplied_at is not None:\n"
+      "            total +=", "supplement adjustment: answers after as_of counted", "records"),
+    M("deadlines.py", "if asked > 1 and (always", "if asked > 2 and (always",
       "more than one supplement request is late: two allowed", "records"),
     M("deadlines.py", "and (always or not _has_result(d, moment)):", "and True:",
       "more than one supplement request is late (unfinished_only): finished ones late too",
@@ -200,8 +200,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     # -- the streaming row path counts by the scalar form: a broken scalar rule shows there too --
     M("population.py", "in_population = received or (", "in_population = received or False and (",
       "P: carried-over dossiers left out (row path: the scalar form)", "rows"),
-    M("deadlines.py", "if len(asked) > 1 and (always or not _has_result(d, moment)):",
-      "if len(asked) > 2 and (always or not _has_result(d, moment)):",
+    M("deadlines.py", "if asked > 1 and (always or not _has_result(d, moment)):",
+      "if asked > 2 and (always or not _has_result(d, moment)):",
       "more than one supplement request is late: two allowed (row path: the scalar form)",
       "rows"),
     M("population.py", "(rated_at is None or rated_at <= as_of)", "(rated_at is None or True)",

@@ -301,8 +301,13 @@ def effective_end(
     returned > stopped that happened by ``as_of``; else, with exactly one supplement request the
     applicant has not answered, the request moment; else ``None`` (still in progress)."""
     dossier = _check_dossier(dossier, "effective_end")
-    if as_of is not None:
-        as_of = to_local(as_of, completion=True, label="effective_end", field="as_of")
+    moment = None if as_of is None else to_local(as_of, completion=True, label="effective_end",
+                                                 field="as_of")
+    return _effective_end(dossier, moment)
+
+
+def _effective_end(dossier: Dossier, as_of: datetime | None) -> tuple[datetime | None, str]:
+    """:func:`effective_end`'s rule, its arguments already checked (``as_of`` local time)."""
     for name in ("finished_at", "returned_at", "stopped_at"):
         value = getattr(dossier, name)
         if value is not None and (as_of is None or value <= as_of):
@@ -382,34 +387,61 @@ def classify(
     always = _multiple_supplements_always(counting)
     moment = None if as_of is None else to_local(as_of, completion=True, label="classify",
                                                  field="as_of")
-    label = f"Dossier {d.id!r}"
+    limit = _limit_of(procedure, time_limit) if d.due_at is None else None
+    status, due, due_source, end, end_source, adjusted, applicant, asked = _judge(
+        d, limit, cal, pol, moment, always)
+    late_days = 0
+    if status is Timeliness.LATE or status is Timeliness.PENDING_LATE:
+        late_days = max(0, cal.working_days_between(due.date(), adjusted.date()))
 
+    late_new: bool | None = None
+    if d.new_due_at is not None:
+        late_new = adjusted.date() > d.new_due_at.date() if pol.granularity == "date" \
+            else adjusted > d.new_due_at
+    verdict = Verdict(
+        dossier_id=d.id, status=status, due_at=due, due_source=due_source, end_at=end,
+        end_source=end_source, adjusted_end_at=adjusted, applicant_time=applicant,
+        supplement_count=asked, late_working_days=late_days, new_due_at=d.new_due_at,
+        late_against_new_due=late_new, reasons=(),
+        received=d.received_at is not None,
+    )
+    if not explain:
+        return verdict
+    limit_text = str(_limit_of(procedure, time_limit)) if due_source == "statutory" else ""
+    return attrs.evolve(verdict, reasons=_reasons(verdict, limit_text, always))
+
+
+def _judge(d: Dossier, limit: TimeLimit | None, cal: WorkingCalendar, pol: DeadlinePolicy,
+           moment: datetime | None, always: bool,
+           ) -> tuple[Timeliness, datetime, str, datetime, str, datetime, timedelta, int]:
+    """The rule of :func:`classify` (docs/rules.md "Was a dossier handled on time?"), its
+    arguments already checked: ``limit`` the procedure's time limit (used only with no recorded
+    due date), ``moment`` the evaluation moment as local time, ``always`` the policy
+    ``multiple_supplements_late == "always"``. Gives the status, the due date and its source,
+    the end and its source, the adjusted end, the applicant's time and the requests made by
+    ``moment``; :func:`~chiso766.population.dossier_shape` counts with it directly."""
     if d.due_at is not None:
         due = d.due_at
         due_source = "recorded"
     else:
-        limit = _limit_of(procedure, time_limit)
         if limit is None:
             raise MissingDataError(
                 "no recorded due date (NgayHenTra) and no time limit to compute one",
-                record=label, field="due_at", value=None,
+                record=f"Dossier {d.id!r}", field="due_at", value=None,
             )
         due = _due_from(d.receipt, limit, cal, pol)
         due_source = "statutory"
 
-    asked = [s for s in d.supplements if moment is None or s.requested_at <= moment]
-    applicant = timedelta(0)
-    for sup in asked:
-        if sup.supplied_at is not None and (moment is None or sup.supplied_at <= moment):
-            applicant += sup.supplied_at - sup.requested_at
+    asked = sum(1 for s in d.supplements if moment is None or s.requested_at <= moment)
+    applicant = applicant_time(d, moment)  # an answer comes after its request
 
-    end, end_source = effective_end(d, moment)
+    end, end_source = _effective_end(d, moment)
     pending = end is None
     if end is None:
         if moment is None:
             raise MissingDataError(
                 "the dossier is still being processed: give as_of (the evaluation moment)",
-                record=label, field="as_of", value=None,
+                record=f"Dossier {d.id!r}", field="as_of", value=None,
             )
         end, end_source = moment, "as_of"
     adjusted = end - applicant
@@ -418,7 +450,7 @@ def classify(
         late = adjusted.date() > due.date()
     else:
         late = adjusted > due
-    if len(asked) > 1 and (always or not _has_result(d, moment)):
+    if asked > 1 and (always or not _has_result(d, moment)):
         late = True
 
     if pending:
@@ -429,25 +461,7 @@ def classify(
         status = Timeliness.EARLY
     else:
         status = Timeliness.ON_TIME
-    late_days = 0
-    if late:
-        late_days = max(0, cal.working_days_between(due.date(), adjusted.date()))
-
-    late_new: bool | None = None
-    if d.new_due_at is not None:
-        late_new = adjusted.date() > d.new_due_at.date() if pol.granularity == "date" \
-            else adjusted > d.new_due_at
-    verdict = Verdict(
-        dossier_id=d.id, status=status, due_at=due, due_source=due_source, end_at=end,
-        end_source=end_source, adjusted_end_at=adjusted, applicant_time=applicant,
-        supplement_count=len(asked), late_working_days=late_days, new_due_at=d.new_due_at,
-        late_against_new_due=late_new, reasons=(),
-        received=d.received_at is not None,
-    )
-    if not explain:
-        return verdict
-    limit_text = str(_limit_of(procedure, time_limit)) if due_source == "statutory" else ""
-    return attrs.evolve(verdict, reasons=_reasons(verdict, limit_text, always))
+    return status, due, due_source, end, end_source, adjusted, applicant, asked
 
 
 def _reasons(v: Verdict, limit_text: str, always: bool) -> tuple[str, ...]:

@@ -54,9 +54,9 @@ from .criteria.base import Context, DossierShape, Verdict
 from .deadlines import (
     HOUR_US,
     _due_from,
+    _effective_end,
+    _judge,
     applicant_time,
-    classify,
-    effective_end,
     measure_processing,
     processing_unit,
     time_of_day_us,
@@ -131,15 +131,18 @@ def dossier_shape(d: Dossier, ctx: Context) -> tuple[DossierShape, Timing | None
     received = received_at is not None and start <= received_at \
         and received_at.date() <= period.end
     submitted = start <= receipt and receipt.date() <= period.end
-    end, _ = effective_end(d, ctx.as_of)
+    end, _ = _effective_end(d, ctx.as_of)
     in_population = received or (received_at is not None and received_at < start
                                  and (end is None or end >= start))
     proc = ctx.procedures.get(d.procedure_code)
     verdict = Verdict.OUT
     if in_population:
+        # classify's rule without its checks (the context's values are checked) or its verdict
+        # object: counting needs the status only.
         try:
-            status = classify(d, proc, calendar=ctx.calendar, as_of=ctx.as_of,
-                              policy=ctx.policy, counting=ctx.counting, explain=False).status
+            status = _judge(d, proc.time_limit if proc is not None else None, ctx.calendar,
+                            ctx.policy, ctx.as_of,
+                            ctx.counting.multiple_supplements_late == "always")[0]
         except MissingDataError:
             verdict = Verdict.UNCLASSIFIED
         else:
