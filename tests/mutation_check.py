@@ -289,7 +289,7 @@ MUTATIONS: tuple[Mutation, ...] = (
       '_by_as_of("returned_at", as_of))',
       'return pl.coalesce(_by_as_of("finished_at", as_of))',
       "2.2: returned dossiers left out (columnar)", "engine"),
-    M("io/columnar.py", 'complained=(pl.col("ident").is_in(pl.lit(self.complained).implode())',
+    M("frame_counts.py", 'complained=(pl.col("ident").is_in(pl.lit(self.complained).implode())',
       'complained=(pl.col("ident").is_in(pl.lit(self.complained).implode()) & False',
       "5.4: complained dossiers counted satisfied (engine)", "engine"),
     M("io/columnar.py", "add_many(ids[start:i], reqs[start:i], sups[start:i]",

@@ -27,7 +27,7 @@ def test_every_copy_of_a_rule_is_covered_on_each_path() -> None:
     # form, so breaking a scalar rule must show on it too.
     assert paths["rows"] <= {"population.py", "deadlines.py"} and paths["rows"]
     assert not any(m.file == "io/rowpath.py" for m in MUTATIONS)
-    assert paths["engine"] == {"population.py", "io/columnar.py"}
+    assert paths["engine"] == {"population.py", "io/columnar.py", "frame_counts.py"}
     assert all(m.tests in TESTS and m.rule for m in MUTATIONS)
 
 

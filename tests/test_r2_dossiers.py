@@ -168,18 +168,19 @@ def three_paths(folder: Path, **kwargs: object) -> dict[str, Scorecard]:
     batches of 512 bytes, so that this small file is several; a spy checks that the engine's
     columnar form counted rows)."""
     need("polars", "fast")
+    from chiso766 import frame_counts
     from chiso766.io import columnar
 
     cards = {"records": score_766(read_folder(folder), period=Q2, **kwargs)}  # type: ignore[arg-type]
     counted: list[int] = []
-    add = columnar._Engine._add
+    add = frame_counts.FrameCounts._add
 
-    def spy(self: columnar._Engine, rows: Any) -> None:
+    def spy(self: frame_counts.FrameCounts, rows: Any, flag_values: Any) -> None:
         counted.append(rows.height)
-        add(self, rows)
+        add(self, rows, flag_values)
 
     with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setattr(columnar._Engine, "_add", spy)
+        monkeypatch.setattr(frame_counts.FrameCounts, "_add", spy)
         monkeypatch.setattr(columnar, "BATCH_BYTES", 512)
         cards["engine"] = score_folder(folder, period=Q2, **kwargs)  # type: ignore[arg-type]
     assert sum(counted), "the engine counted no row"

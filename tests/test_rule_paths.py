@@ -22,6 +22,7 @@ day. Due dates recorded (NgayHenTra) at 17:00 unless said; verdicts compare date
 from __future__ import annotations
 
 import csv
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -337,14 +338,15 @@ def engine_path(monkeypatch: pytest.MonkeyPatch, batch_bytes: int = 256,
     dossier rows counted by the engine's columnar form, ``batches`` batches it counted,
     ``supplements`` and ``ratings`` batches of those files read."""
     need("polars", "fast")
+    from chiso766 import frame_counts
     from chiso766.io import columnar
 
     spied = {"rows": 0, "batches": 0, "supplements": 0, "ratings": 0}
-    add, count = columnar._Engine._add, columnar._Engine._count
+    add, count = frame_counts.FrameCounts._add, columnar._Engine._count
 
-    def spy_add(self: Any, counted: Any) -> None:
+    def spy_add(self: Any, counted: Any, flag_values: Any) -> None:
         spied["rows"] += counted.height
-        add(self, counted)
+        add(self, counted, flag_values)
 
     def spy_count(self: Any, lines: Any, line: int) -> None:
         spied["batches"] += 1
@@ -359,14 +361,15 @@ def engine_path(monkeypatch: pytest.MonkeyPatch, batch_bytes: int = 256,
 
         monkeypatch.setattr(cls, "_count", wrapper)
 
-    monkeypatch.setattr(columnar._Engine, "_add", spy_add)
+    monkeypatch.setattr(frame_counts.FrameCounts, "_add", spy_add)
     monkeypatch.setattr(columnar._Engine, "_count", spy_count)
     spy(columnar._SupplementBatches, "supplements")
     spy(columnar._RatingBatches, "ratings")
     monkeypatch.setattr(columnar, "BATCH_BYTES", batch_bytes)
     readers = streaming._FileReaders(columnar.read_supplement_columns,
                                      columnar.complained_from_rating_columns,
-                                     columnar.tally_dossier_columns)
+                                     functools.partial(columnar.tally_dossier_columns,
+                                                       counts=frame_counts.FrameCounts))
     monkeypatch.setattr(streaming, "_file_readers", lambda: readers)
     yield spied
 

@@ -9,6 +9,7 @@ general reader are exercised, and the report (counts, every rejection, notes) mu
 from __future__ import annotations
 
 import csv
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -186,11 +187,13 @@ def _counting_with(path: str, batch_bytes: int = 1 << 22) -> Iterator[None]:
         streaming._file_readers = lambda: readers
     else:
         need("polars", "fast")
+        from chiso766.frame_counts import FrameCounts
         from chiso766.io import columnar
 
         readers = streaming._FileReaders(columnar.read_supplement_columns,
                                          columnar.complained_from_rating_columns,
-                                         columnar.tally_dossier_columns)
+                                         functools.partial(columnar.tally_dossier_columns,
+                                                           counts=FrameCounts))
         streaming._file_readers = lambda: readers
         saved_bytes, columnar.BATCH_BYTES = columnar.BATCH_BYTES, batch_bytes
     try:

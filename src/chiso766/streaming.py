@@ -87,13 +87,14 @@ def _file_readers() -> _FileReaders:
     the same counts and rejections either way."""
     if importlib.util.find_spec("polars") is None:
         return _FileReaders(read_supplement_index, complained_from_ratings, tally_dossier_csv)
+    from .frame_counts import FrameCounts
     from .io.columnar import (
         complained_from_rating_columns,
         read_supplement_columns,
         tally_dossier_columns,
     )
     return _FileReaders(read_supplement_columns, complained_from_rating_columns,
-                        tally_dossier_columns)
+                        functools.partial(tally_dossier_columns, counts=FrameCounts))
 
 Progress = Callable[[str, int], None]
 #: ``progress("dossiers", n)`` every this many dossiers handed out by a stream.

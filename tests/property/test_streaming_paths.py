@@ -75,9 +75,9 @@ def test_engine_equals_in_memory(tmp_path_factory: pytest.TempPathFactory,
     folder = tmp_path_factory.mktemp("f")
     _write(folder, data)
     as_of = None if as_of_days is None else BASE + timedelta(days=as_of_days, hours=9)
-    from chiso766.io import columnar
+    from chiso766 import frame_counts
 
     with _counting_with("engine", batch_bytes), pytest.MonkeyPatch.context() as patch:
-        patch.setattr(columnar, "_PENDING_ROWS", pending)
+        patch.setattr(frame_counts, "PENDING_ROWS", pending)
         streamed, whole = _both(folder, Period.quarter(2025, 2), as_of)
     assert streamed == whole

@@ -42,16 +42,12 @@ import io
 import itertools
 import re
 from collections.abc import Callable, Container, Mapping, Sequence
-from datetime import datetime, timedelta
-from fractions import Fraction
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from .. import population
-from ..criteria.base import DossierShape
 from ..errors import InputError
 from ..records import Channel
-from ..tally import AUTHORITY_BIT, Tally, shape_marks
 from . import values as v
 from .readers import (
     _KINDS,
@@ -87,6 +83,8 @@ from .rowpath import (
 if TYPE_CHECKING:
     import polars as pl
 
+    from ..tally import Tally
+
 __all__ = ["BATCH_BYTES", "complained_from_rating_columns", "read_supplement_columns",
            "tally_dossier_columns"]
 
@@ -96,15 +94,10 @@ BATCH_BYTES = 8 << 20
 #: Bytes that make a batch not "one row a line" for the CSV reader: a quote, the line breaks of
 #: str.splitlines other than "\n", and the unit separator the engine joins flag cells with.
 _AWKWARD = (b'"', b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f")
-#: Rows of kept counts (per unit and shape, per unit and procedure) past which they are handed
-#: to the tally before the end of the file (memory).
-_PENDING_ROWS = 500_000
 #: Supplement requests up to which a batch finds its dossiers' requests by a join on a frame
 #: of them (past it, in the index a dossier at a time: the frame and the join's table, built
 #: for every batch, would cost more than they save).
 _JOIN_REQUESTS = 500_000
-#: (unit, shape) counts folded into the tally's accumulators at a time (memory).
-_FOLD_ROWS = 20_000
 
 _FLAG_FIELDS = ("channel", "synced_to_portal", "has_electronic_result", "paid_online",
                 "has_fee_data", "components_digitized", "reuses_digitized_data",
@@ -173,50 +166,31 @@ def _flag_tables(kind: Any, cols: list[int], pos: Mapping[str, int], absent: int
 
 
 class _Counts:
-    """What the engine has counted and not yet handed to the tally: per unit, the
-    (shape → dossiers) counts, each procedure's criterion marks and its 2.2 times; and the
-    memos of the cells it has read (units, procedures, flag cells)."""
+    """What the engine's reader has decided about the cells it has read: each unit and
+    procedure cell (the id it names, ``None``: one the record reader would reject or must
+    name), each combination of flag cells (their values, ``None``: not plain)."""
 
-    def __init__(self, tally: Tally, procedures: Mapping[str, Any] | None,
-                 unit_ids: Container[str] | None, supplements: SupplementIndex) -> None:
-        ctx = tally.context
-        self.tally = tally
-        self.ctx = ctx
+    def __init__(self, procedures: Mapping[str, Any] | None,
+                 unit_ids: Container[str] | None) -> None:
         self.procedures = procedures
         self.unit_ids = unit_ids
-        self.supplements = supplements
-        self.units: dict[str, tuple[str, dict[tuple[Any, ...], int], dict[str, int],
-                                    dict[str, list[Any]]]] = {}
-        self.by_id: dict[str, tuple[str, dict[tuple[Any, ...], int], dict[str, int],
-                                    dict[str, list[Any]]]] = {}
-        self.procs: dict[str, tuple[str, tuple[Any, Any]]] = {}
         self.flags: dict[tuple[Any, ...], tuple[Any, ...] | None] = {}
-        self.bits: dict[tuple[Any, ...], int] = {}
-        self.auth = 0 if ctx.authorities_given else AUTHORITY_BIT
         #: The latest receipt (microseconds) of the rows counted so far, -1 before any.
         self.latest = -1
 
-    def _unit(self, raw: str) -> tuple[str, dict[tuple[Any, ...], int], dict[str, int],
-                                       dict[str, list[Any]]] | None:
+    def _unit(self, raw: str) -> str | None:
         unit = raw.strip()
         if not unit or len(unit) > v.MAX_ID_LENGTH or (
                 self.unit_ids is not None and unit not in self.unit_ids):
             return None
-        state = self.by_id.get(unit)
-        if state is None:
-            state = self.by_id[unit] = (unit, {}, {}, {})
-        self.units[raw] = state
-        return state
+        return unit
 
-    def _proc(self, raw: str) -> tuple[str, tuple[Any, Any]] | None:
+    def _proc(self, raw: str) -> str | None:
         code = raw.strip()
         if not code or len(code) > v.MAX_ID_LENGTH or (
                 self.procedures is not None and code not in self.procedures):
             return None
-        proc = self.ctx.procedures.get(code)
-        info = self.procs[raw] = (code, (proc.requires_paper_result, proc.has_fee)
-                                  if proc is not None else (None, None))
-        return info
+        return code
 
     def _flags(self, key: tuple[Any, ...], parts: tuple[tuple[dict[Any, Any], ...], bool],
                ) -> tuple[Any, ...] | None:
@@ -242,18 +216,19 @@ class _Counts:
             self.flags[key] = flags
         return flags
 
-    def flush(self) -> None:
-        """Hand the counts to the tally and fold them into its accumulators."""
-        for unit, cells, marks, times in self.by_id.values():
-            self.tally.add_counted(unit, cells, marks,
-                                   {code: (t[0], t[1], t[2]) for code, t in times.items()})
-            cells.clear()
-            marks.clear()
-            times.clear()
-        self.tally.units  # noqa: B018 - reading folds the handed counts into the accumulators
-
 
 _MISSING = object()
+
+
+class FrameCounter(Protocol):
+    """What counts the rows the engine vouches for (:class:`chiso766.frame_counts.FrameCounts`,
+    the columnar form of the counting rules), given to :func:`tally_dossier_columns` by the
+    streaming score: this module reads and decides nothing about how a dossier counts."""
+
+    def count(self, dossiers: pl.DataFrame, requests: pl.DataFrame,
+              flag_values: Sequence[tuple[Any, ...]]) -> list[int]: ...
+
+    def finish(self) -> None: ...
 
 
 def tally_dossier_columns(
@@ -266,10 +241,14 @@ def tally_dossier_columns(
     unit_ids: Container[str] | None,
     supplements: SupplementIndex,
     progress: Callable[[int], None] | None = None,
+    counts: Callable[[Tally], FrameCounter],
 ) -> int:
     """Count every row of a dossiers CSV file into ``tally``: what
     :func:`~chiso766.io.rowpath.tally_dossier_csv` does (same rows accepted and rejected, same
-    messages, same counts, the same latest receipt returned), a batch at a time.
+    messages, same counts, the same latest receipt returned), a batch at a time. The rows the
+    reader vouches for are handed, as typed columns, to ``counts(tally)``
+    (:class:`chiso766.frame_counts.FrameCounts`: the columnar form of the counting rules);
+    the others become records that ``tally.add_dossier`` counts.
 
     With ``strict`` (stop at the first bad row, in file order), date-time granularity or kept
     record ids, or a header the engine does not suit, the row path does the work.
@@ -277,7 +256,8 @@ def tally_dossier_columns(
     ctx = tally.context
     latest = None
     if not (strict or ctx.policy.granularity != "date" or ctx.keep_ids):
-        latest = _count_file(path, tally, builder, procedures, unit_ids, supplements, progress)
+        latest = _count_file(path, tally, builder, procedures, unit_ids, supplements, progress,
+                             counts)
     if latest is None:
         latest = tally_dossier_csv(path, tally, builder, strict=strict, procedures=procedures,
                                    unit_ids=unit_ids, supplements=supplements,
@@ -288,7 +268,7 @@ def tally_dossier_columns(
 def _count_file(path: Path, tally: Tally, builder: ReportBuilder,
                 procedures: Mapping[str, Any] | None, unit_ids: Container[str] | None,
                 supplements: SupplementIndex, progress: Callable[[int], None] | None,
-                ) -> int | None:
+                counts: Callable[[Tally], FrameCounter]) -> int | None:
     """Count the file and give the latest receipt of its accepted rows (microseconds, -1:
     none); ``None``, having read and reported nothing, when its header does not suit the
     engine (a repeated column; no id, unit or procedure column; lines ending with a lone
@@ -304,10 +284,11 @@ def _count_file(path: Path, tally: Tally, builder: ReportBuilder,
             return None
         claims = _BatchClaims()
         adapter = reader.seen = _StrClaims(claims)
-        counter = _Counts(tally, procedures, unit_ids, supplements)
+        counter = _Counts(procedures, unit_ids)
         run = _Rows(reader, adapter, tally.add_dossier, supplements)
         runs.append((counter, run))
-        return _Engine(path, counter, run, layout, at, claims, pos, reader, bad, tick)
+        return _Engine(path, counter, counts(tally), run, layout, at, claims, pos, reader, bad,
+                       tick)
 
     if not _read_batches(path, reader, start, progress):
         return None
@@ -649,66 +630,37 @@ class _Engine(_Batches):
     """Counts batches of rows with polars into the tally; the rows it cannot vouch for go to
     the row path (``run``), as they would if that path read the whole file."""
 
-    def __init__(self, path: Path, counter: _Counts, run: _Rows, layout: _FileLayout,
-                 at: Mapping[str, int], claims: _BatchClaims, pos: Mapping[str, int],
-                 reader: _Reader, bad: set[int], tick: _Ticker) -> None:
-        import polars as pl
-
+    def __init__(self, path: Path, counter: _Counts, counts: FrameCounter, run: _Rows,
+                 layout: _FileLayout, at: Mapping[str, int], claims: _BatchClaims,
+                 pos: Mapping[str, int], reader: _Reader, bad: set[int], tick: _Ticker) -> None:
         super().__init__(reader, layout, bad, tick)
         self.path = path
         self.counter = counter
+        self.counts = counts
         self.run = run
         self.at = at
         self.claims = claims
         self.pos = pos
         self.held = Held()
-        ctx = counter.ctx
-        self.ctx = ctx
+        self.supplements = run.supplements
         self.flag_parts = _flag_tables(reader.kind, layout.index, pos, layout.ncols)
         self.derived = self.flag_parts[1]
         self.unread = unread_checks(reader.kind, layout.index, layout.ncols)
         self.unread_ok: list[dict[str, bool]] = [{} for _ in self.unread]
         self.unit_of: dict[str, str | None] = {}
         self.code_of: dict[str, str | None] = {}
-        self.info_of: dict[str, tuple[Any, Any]] = {}
         self.fid_of: dict[str, int] = {}
-        # Each procedure's (paper, fee) pair as a small index (shapes are grouped by it).
-        self.pf_of: dict[str, int] = {}
-        self.pf_index: dict[tuple[Any, Any], int] = {}
-        self.pf_values: list[tuple[Any, Any]] = []
-        # Shapes by number, and the counts of the batches since the last hand-over.
-        self.sid_of: dict[tuple[Any, ...], int] = {}
-        self.shapes: list[tuple[Any, ...]] = []
-        self.sid_bits: list[int] = []
-        self.pending: list[tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]] = []
-        self.pending_rows = 0
-        # Each shape's contribution as rows (sid, part, key, a, b), for shapes below
-        # contrib_sids (:meth:`_fold`).
-        self.contribs = pl.DataFrame(schema={"sid": pl.Int64, "part": pl.Int64,
-                                             "key": pl.String, "a": pl.Int64, "b": pl.Int64})
-        self.contrib_sids = 0
         self.flag_values: list[tuple[Any, ...]] = []
         self.flag_index: dict[tuple[Any, ...], int] = {}
-        self.limit_of = population.procedure_limits(ctx.procedures)
-        self.kinds: dict[str, int] = {}
         # The supplement requests as a frame (read with polars): looked up by a join a batch
         # at a time; else (read by the row path) one dossier at a time in the index.
         # Up to _JOIN_REQUESTS requests (memory, and a join's table built a batch at a time).
-        sups = counter.supplements
+        sups = self.supplements
         self.requests = None
         if isinstance(sups, _ColumnIndex):
             if len(sups) <= _JOIN_REQUESTS:
                 self.requests = sups.frame()
             sups.parts, sups.ids, sups.req, sups.sup = [], [], [], []
-        complained = ctx.complained
-        self.complained = pl.Series("complained", list(complained), dtype=pl.String) \
-            if complained else None
-        period, as_of = ctx.period, ctx.as_of
-        # The years the row path's calendar index covers: a 2.2 span outside it is the row
-        # path's (and so the record path's) to count.
-        lo = max(min(period.start.year, as_of.year) - 2, 1900)
-        hi = min(max(period.end.year, as_of.year) + 1, 2199)
-        self.table = population.calendar_table(ctx, lo, hi)
 
     # -- rows outside a clean batch ------------------------------------------------------------
 
@@ -731,10 +683,9 @@ class _Engine(_Batches):
         self.run.one(line, row, index)
 
     def finish(self) -> None:
-        self._hand_over()
+        self.counts.finish()
         if self.held:
             _settle(self.path, self.reader, self.held, self.run, self.pos)
-        self.counter.flush()
 
     # -- batches -------------------------------------------------------------------------------
 
@@ -747,7 +698,7 @@ class _Engine(_Batches):
         raw_ids = frame[id_col]
         idents = raw_ids.str.strip_chars()
         # -- ids claimed in line order (the first of two equal ids is the one claimed) -------
-        sups = counter.supplements
+        sups = self.supplements
         any_sups = len(sups) > 0
         slots, size = sups._slots, sups._size
         ident_list = idents.to_list()
@@ -766,21 +717,15 @@ class _Engine(_Batches):
             maybe = []
         special = (raw_ids != idents) | (idents.str.len_chars() > v.MAX_ID_LENGTH)
 
-        # -- units and procedures, decided once per spelling by the row path's rules ---------
+        # -- units and procedures, decided once per spelling ----------------------------------
         unit_raw = frame[f"c{self.at['unit_id']}"]
         code_raw = frame[f"c{self.at['procedure_code']}"]
         for raw in unit_raw.unique().to_list():
             if raw not in self.unit_of:
-                state = counter.units.get(raw) or counter._unit(raw)
-                self.unit_of[raw] = state[0] if state is not None and raw.strip() == raw \
-                    else None
+                self.unit_of[raw] = counter._unit(raw) if raw.strip() == raw else None
         for raw in code_raw.unique().to_list():
             if raw not in self.code_of:
-                info = counter.procs.get(raw) or counter._proc(raw)
-                ok = info is not None and raw.strip() == raw
-                self.code_of[raw] = info[0] if info is not None and ok else None
-                if info is not None and ok:
-                    self.info_of[info[0]] = info[1]
+                self.code_of[raw] = counter._proc(raw) if raw.strip() == raw else None
         units = unit_raw.replace_strict(self.unit_of, default=None, return_dtype=pl.String)
         codes = code_raw.replace_strict(self.code_of, default=None, return_dtype=pl.String)
         special = special | units.is_null() | codes.is_null()
@@ -914,50 +859,32 @@ class _Engine(_Batches):
     def _vouched(self, dossiers: pl.DataFrame, keys: list[int] | pl.Series,
                  requested: list[int] | pl.Series, supplied: list[int | None] | pl.Series,
                  chains: dict[int, int] | pl.DataFrame, special_list: list[bool]) -> None:
-        """Count the rows the engine vouches for with the columnar form of the rules; a row
-        the form leaves to the row path is marked in ``special_list``."""
+        """Hand the rows the engine vouches for to the counter, with their supplement requests;
+        a row it leaves to the record path is marked in ``special_list``, and the requests of
+        the others are marked taken."""
         import polars as pl
 
-        ctx, sups = self.ctx, self.counter.supplements
+        sups = self.supplements
         moment = pl.Datetime("us")
         requests = pl.DataFrame(
             {"key": keys, "requested_at": requested, "supplied_at": supplied},
             schema={"key": pl.Int64, "requested_at": pl.Int64, "supplied_at": pl.Int64},
         ).with_columns(pl.col("requested_at").cast(moment), pl.col("supplied_at").cast(moment))
-        aggregates = population.supplement_aggregates(requests, ctx.as_of)
-        dossiers = dossiers.join(aggregates, on="key", how="left").sort("key").with_columns(
-            asked=pl.col("asked").fill_null(0),
-            applicant=pl.col("applicant").fill_null(timedelta(0)),
-        )
-        for code in dossiers["code"].unique().to_list():
-            if code not in self.kinds:
-                self.kinds[code] = population.unit_kind(self.limit_of(code))
-        dossiers = dossiers.with_columns(
-            statutory_due=population.statutory_due(dossiers, ctx, self.limit_of),
-            unit_kind=pl.col("code").replace_strict(self.kinds, return_dtype=pl.Int64),
-            complained=(pl.col("ident").is_in(pl.lit(self.complained).implode())
-                        if self.complained is not None
-                        else pl.lit(False)),
-        )
-        shaped = population.shape_columns(dossiers, ctx, self.table)
-        # A 2.2 span outside the calendar index: the row path's (as it would be there).
-        outside = shaped.filter(pl.col("counted") & pl.col("timed") & pl.col("days").is_null())
-        if outside.height:
-            for i in outside["key"].to_list():
-                special_list[i] = True
-            shaped = shaped.filter(~(pl.col("counted") & pl.col("timed")
-                                     & pl.col("days").is_null()))
+        left = self.counts.count(dossiers, requests, self.flag_values)
+        for i in left:
+            special_list[i] = True
+        counted = dossiers.select("key")
+        if left:
+            counted = counted.filter(~pl.col("key").is_in(left))
         if isinstance(chains, dict):
-            for i in shaped["key"].to_list():
+            for i in counted["key"].to_list():
                 k = chains.get(i, -1)
                 if k >= 0:
                     sups.mark_used(k)
         elif chains.height:
             used = sups.used
-            for k in chains.join(shaped.select("key"), on="key", how="semi")["k"].to_list():
+            for k in chains.join(counted, on="key", how="semi")["k"].to_list():
                 used[k] = 1
-        self._add(shaped.filter(pl.col("counted")))
-
 
     def _flags(self, frame: pl.DataFrame) -> pl.Series:
         """Each row's flag values as an index into :attr:`flag_values` (-1: not plain)."""
@@ -997,190 +924,6 @@ class _Engine(_Batches):
                 self.flag_values.append(flags)
             self.fid_of[key] = fid
         return keys.replace_strict(self.fid_of, return_dtype=pl.Int64)
-
-    def _add(self, counted: pl.DataFrame) -> None:
-        """Count the batch's dossiers: by shape per unit, each procedure's marks (the union of
-        its dossiers' shapes' marks) and the 2.2 sums per unit and procedure, kept as small
-        frames until :meth:`_hand_over` gives them to the row path's per-unit dictionaries."""
-        import polars as pl
-
-        if not counted.height:
-            return
-        counter = self.counter
-        auth = counter.auth
-        bits_of = counter.bits
-        pf_of = self.pf_of
-        for code in counted["code"].unique().to_list():
-            if code not in pf_of:
-                pair = self.info_of[code]
-                pf = self.pf_index.get(pair)
-                if pf is None:
-                    pf = self.pf_index[pair] = len(self.pf_values)
-                    self.pf_values.append(pair)
-                pf_of[code] = pf
-        keyed = counted.with_columns(
-            pf=pl.col("code").replace_strict(pf_of, return_dtype=pl.Int64))
-        key = ["pf", "fid", "received", "submitted", "verdict", "complained"]
-        # Each distinct shape gets a number once (its fields and procedure marks are kept).
-        shapes = keyed.select(key).unique()
-        sids: list[int] = []
-        for row in shapes.iter_rows():
-            sid = self.sid_of.get(row)
-            if sid is None:
-                pf, fid, received, submitted, verdict, complained = row
-                shape = (received, submitted, verdict, complained, *self.pf_values[pf],
-                         *self.flag_values[fid])
-                bits = bits_of.get(shape)
-                if bits is None:
-                    bits = bits_of[shape] = shape_marks(DossierShape(*shape)) | auth
-                sid = self.sid_of[row] = len(self.shapes)
-                self.shapes.append(shape)
-                self.sid_bits.append(bits)
-            sids.append(sid)
-        shapes = shapes.with_columns(
-            sid=pl.Series(sids, dtype=pl.Int64),
-            bits=pl.Series([self.sid_bits[sid] for sid in sids], dtype=pl.Int64))
-        keyed = keyed.join(shapes, on=key, how="left")
-        self.pending.append((
-            keyed.group_by(["unit", "sid"]).agg(pl.len().cast(pl.Int64).alias("n")),
-            keyed.filter(pl.col("bits") != 0).select("unit", "code", "bits").unique(),
-            keyed.filter(pl.col("timed") & (pl.col("unit_kind") != population.OTHER_UNIT))
-            .group_by(["unit", "code"]).agg(
-                pl.col("days").sum(), pl.col("value").sum(), pl.col("office_us").sum(),
-                pl.len().cast(pl.Int64).alias("k"), pl.col("unit_kind").first()),
-        ))
-        self.pending_rows += sum(frame.height for frame in self.pending[-1])
-        other = counted.filter(pl.col("timed") & (pl.col("unit_kind") == population.OTHER_UNIT))
-        if other.height:
-            values = population.scalar_values(other, self.ctx, self.limit_of)
-            for (unit, code, days), value in zip(
-                    other.select("unit", "code", "days").iter_rows(), values, strict=True):
-                self._time(unit, code, days, value, 1)
-        if self.pending_rows > _PENDING_ROWS:
-            self._compact()
-            if self.pending_rows > _PENDING_ROWS // 2:
-                self._hand_over()
-
-    def _compact(self) -> None:
-        """Sum the kept counts of many batches into one frame each (each (unit, shape) and
-        (unit, procedure) once): memory stays in proportion to the distinct keys, and the
-        tally's accumulators are folded once at the end instead of after every few batches."""
-        import polars as pl
-
-        cells_parts, marks_parts, times_parts = zip(*self.pending, strict=True)
-        cells = pl.concat(cells_parts).group_by(["unit", "sid"]).agg(pl.col("n").sum())
-        marks = pl.concat(marks_parts).unique()
-        times = pl.concat(times_parts).group_by(["unit", "code"]).agg(
-            pl.col("days").sum(), pl.col("value").sum(), pl.col("office_us").sum(),
-            pl.col("k").sum(), pl.col("unit_kind").first())
-        self.pending = [(cells, marks, times)]
-        self.pending_rows = cells.height + marks.height + times.height
-
-    def _hand_over(self) -> None:
-        """Give the counts kept since the last hand-over to the row path's per-unit
-        dictionaries, each (unit, shape), (unit, procedure) once, and those to the tally."""
-        import polars as pl
-
-        if not self.pending:
-            return
-        counter = self.counter
-        by_id = counter.by_id
-        cells_parts, marks_parts, times_parts = zip(*self.pending, strict=True)
-        self.pending = []
-        self.pending_rows = 0
-        self._fold(pl.concat(cells_parts).group_by(["unit", "sid"]).agg(pl.col("n").sum()))
-        marks = pl.concat(marks_parts)
-        if marks.height:
-            width = max(self.sid_bits).bit_length()
-            ors = marks.group_by(["unit", "code"]).agg(
-                *(((pl.col("bits") & (1 << b)) != 0).any().alias(f"b{b}")
-                  for b in range(width))).select(
-                "unit", "code", pl.sum_horizontal(
-                    pl.col(f"b{b}").cast(pl.Int64) * (1 << b) for b in range(width)))
-            for unit, code, bits in ors.iter_rows():
-                mine = by_id[unit][2]
-                mine[code] = mine.get(code, 0) | bits
-        hours = population.WORKING_HOURS
-        for unit, code, days, value, office_us, k, kind in pl.concat(times_parts).group_by(
-                ["unit", "code"]).agg(
-                    pl.col("days").sum(), pl.col("value").sum(), pl.col("office_us").sum(),
-                    pl.col("k").sum(), pl.col("unit_kind").first()).iter_rows():
-            # Working hours: the sum of each dossier's Fraction(office_us, HOUR_US).
-            self._time(unit, code, days,
-                       Fraction(office_us, population.HOUR_US) if kind == hours else value, k)
-        counter.flush()
-
-    def _fold(self, cells: pl.DataFrame) -> None:
-        """Fold the counts per (unit, shape) into the tally's accumulators in polars: each
-        shape's contribution (:meth:`Tally.shape_contribution
-        <chiso766.tally.Tally.shape_contribution>`, one dossier's counts) kept as rows
-        (shape, part, key, a, b), times the shape's count, summed per (unit, part, key) and
-        added once per unit (:meth:`Tally.add_contribution
-        <chiso766.tally.Tally.add_contribution>`) — the same integers as adding them shape by
-        shape."""
-        import polars as pl
-
-        if not cells.height:
-            return
-        tally = self.counter.tally
-        sids: list[int] = []
-        parts: list[int] = []
-        keys: list[str] = []
-        firsts: list[int] = []
-        seconds: list[int] = []
-        for sid in range(self.contrib_sids, len(self.shapes)):
-            nd, unreported, misc = tally.shape_contribution(self.shapes[sid])
-            for code, hits, total in nd:
-                sids.append(sid)
-                parts.append(0)
-                keys.append(code)
-                firsts.append(hits)
-                seconds.append(total)
-            for part, items in ((1, unreported), (2, misc)):
-                for key, k in items:
-                    sids.append(sid)
-                    parts.append(part)
-                    keys.append(key)
-                    firsts.append(k)
-                    seconds.append(0)
-        self.contrib_sids = len(self.shapes)
-        if sids:
-            self.contribs = pl.concat([self.contribs, pl.DataFrame(
-                {"sid": sids, "part": parts, "key": keys, "a": firsts, "b": seconds},
-                schema=self.contribs.schema)])
-        # A slice of the (unit, shape) counts at a time: the join has a row per (unit, shape,
-        # key), which for all of them at once would be the largest frame of the run.
-        sums = [cells.slice(at, _FOLD_ROWS).join(self.contribs, on="sid", how="inner")
-                .group_by(["unit", "part", "key"]).agg((pl.col("a") * pl.col("n")).sum(),
-                                                       (pl.col("b") * pl.col("n")).sum())
-                for at in range(0, cells.height, _FOLD_ROWS)]
-        summed = pl.concat(sums).group_by(["unit", "part", "key"]).agg(
-            pl.col("a").sum(), pl.col("b").sum())
-        per_unit: dict[str, tuple[list[tuple[str, int, int]], list[tuple[str, int]],
-                                  list[tuple[str, int]]]] = {}
-        for unit, part, key, a, b in summed.iter_rows():
-            lists = per_unit.get(unit)
-            if lists is None:
-                lists = per_unit[unit] = ([], [], [])
-            if part == 0:
-                lists[0].append((key, a, b))
-            elif part == 1:
-                lists[1].append((key, a))
-            else:
-                lists[2].append((key, a))
-        for unit, (nd_items, unreported_items, misc_items) in per_unit.items():
-            tally.add_contribution(unit, (tuple(nd_items), tuple(unreported_items),
-                                          tuple(misc_items)))
-
-    def _time(self, unit: str, code: str, days: int, value: Any, k: int) -> None:
-        times = self.counter.by_id[unit][3]
-        triple = times.get(code)
-        if triple is None:
-            times[code] = [days, value, k]
-        else:
-            triple[0] += days
-            triple[1] += value
-            triple[2] += k
 
 
 def _moment_column(frame: pl.DataFrame, column: int, ncols: int) -> tuple[pl.Series, pl.Series]:
