@@ -1,35 +1,35 @@
-"""The columnar engine: a dossiers CSV file read a batch of whole lines at a time with polars and
-counted with the columnar form of the counting rules (:func:`chiso766.population.shape_columns`);
-the supplement requests and ratings read the same way (:func:`read_supplement_columns`,
-:func:`complained_from_rating_columns`).
+"""The columnar engine's reader: a dossiers CSV file read a batch of whole lines at a time with
+polars into typed columns, the rows it can vouch for handed to a counter (the streaming score
+gives :class:`chiso766.frame_counts.FrameCounts`, the columnar form of the counting rules); the
+supplement requests and ratings read the same way (:func:`read_supplement_columns`,
+:func:`complained_from_rating_columns`). It decides nothing about how a dossier counts.
 
 Used by :func:`chiso766.streaming.score_folder` when polars is installed (the ``fast`` extra);
-without it the row path (:mod:`chiso766.io.rowpath`) does the same work a row at a time. Both
+without it the row path (:mod:`chiso766.io.rowpath`) reads every row into a record. Both
 accept and reject the same rows with the same messages and give the same counts — the test
 suite checks it on generated files, cut into batches of a few lines as well as of megabytes.
 
-What the engine does with a batch (:data:`BATCH_BYTES` of whole lines):
+What the reader does with a batch (:data:`BATCH_BYTES` of whole lines):
 
 * every cell is read as text (polars, one row a line: a batch with a quote, an odd line break
   or a byte that is not UTF-8 sends the rest of the file to the row path, a blank or ragged
   line sends its batch; the header is resolved by the record reader, national aliases
   included (:mod:`chiso766.io.columns`));
-* the cells are parsed with the spellings the record reader accepts and the row path reads as
-  they are: moments in the shapes ``dd/MM/yyyy HH:mm[:ss]`` and ``yyyy-MM-dd[ T]HH:mm[:ss]``,
-  words and flags by the exact spellings of the general converters (:mod:`chiso766.io.values`),
-  units and procedures as the row path decides them;
+* the cells are parsed with the spellings the record reader accepts: moments in the shapes
+  ``dd/MM/yyyy HH:mm[:ss]`` and ``yyyy-MM-dd[ T]HH:mm[:ss]``, words and flags by the exact
+  spellings of the general converters (:mod:`chiso766.io.values`), unit and procedure cells
+  that name a known unit or procedure as they are;
 * ids are claimed in line order, a batch at a time (:class:`_BatchClaims`, which the rows the
   row path reads claim in too: the first of two equal ids wins, later ones are rejected — a
-  hash seen before is settled exactly by the row path's second pass), the supplement requests
-  of the batch's dossiers are found by one join on the requests read with polars (else in the
-  index, a dossier at a time) and reduced to the aggregates the rules read
-  (:func:`~chiso766.population.supplement_aggregates`);
-* the rows it can vouch for are counted by (unit, procedure, shape) and 2.2 sums, folded into
-  the tally in polars (:meth:`Tally.add_contribution <chiso766.tally.Tally.add_contribution>`,
-  :meth:`Tally.add_counted <chiso766.tally.Tally.add_counted>`); every other row — an odd cell,
-  a moment before the receipt, requests out of order, a whitespace-padded id, an id whose
-  fingerprint was seen before… — goes with its line number to the row path, which hands it on
-  to the general reader if need be, so that accepted + rejected = read with the same messages.
+  hash seen before is settled exactly by the row path's second pass), and the supplement
+  requests of the batch's dossiers are found by one join on the requests read with polars
+  (else in the index, a dossier at a time);
+* the rows it can vouch for go to the counter as typed columns with their requests; every
+  other row — an odd cell, a moment before the receipt, requests out of order, a
+  whitespace-padded id, an id whose fingerprint was seen before, a 2.2 span the counter's
+  calendar table does not cover… — goes with its line number to the row path, which builds
+  its record (or names the bad cell) for the tally, so that accepted + rejected = read with
+  the same messages.
 
 polars is imported when a file is counted, never at import time.
 """
