@@ -181,6 +181,32 @@ def test_html_report_streams_the_records_for_its_flagged_dossiers(
     assert capsys.readouterr().out == expected
 
 
+@pytest.mark.parametrize("name", ["messy", "province"])
+def test_without_a_period_hcm104_and_the_html_report_stream_too(
+        name: str, no_read_folder: None, capsys: pytest.CaptureFixture[str]) -> None:
+    """With no ``--period``, ``chiso766 hcm104`` and ``score --format html`` (polars installed)
+    take the year of the latest receipt among the accepted dossiers, as from read_folder's
+    records, and still read the records as a stream: the report is that year's from
+    read_folder's dataset."""
+    need("polars", "fast")
+    from chiso766.reports.flagged import flagged_dossiers
+    from chiso766.reports.html import render_html
+
+    folder = EXAMPLES / name
+    whole = read_folder(folder)
+    year = Period.year(max(d.receipt for d in whole.dossiers).year)
+    card = score_766(whole, period=year)
+    expected_hcm = render_json(hcm104.score(whole, period=year, scorecard=card), lang="en")
+    expected_html = render_html(card, lang="en", units=list(card.units),
+                                audits=flagged_dossiers(whole, card.period, card.as_of))
+    status = 1 if whole.report.rejected else 0
+
+    assert main(["hcm104", str(folder), "--format", "json", "--lang", "en"]) == status
+    assert capsys.readouterr().out == expected_hcm
+    assert main(["score", str(folder), "--format", "html", "--lang", "en"]) == status
+    assert capsys.readouterr().out == expected_html
+
+
 def test_a_stream_reports_its_progress_as_it_goes(monkeypatch: pytest.MonkeyPatch) -> None:
     """The progress line moves while the dossiers are read (every ``PROGRESS_EVERY``, here 2),
     not only at the end: ``chiso766 audit`` on millions of rows shows it."""

@@ -416,20 +416,30 @@ def _engine_counts(folder: str) -> bool:
 
 
 def _engine_card(args: argparse.Namespace, period: Period | None,
-                 as_of: datetime | date | None, counting: Any) -> Any:
+                 as_of: datetime | date | None, counting: Any) -> tuple[Any, Period | None]:
     """The Decision 766 scorecard of a command that also reads the records (the due-date audit
     of an HTML or xlsx report, HCM 104's parts A and B), counted from the files by the columnar
     engine before the records are read — the same scorecard as
     :func:`~chiso766.scoring.score_766` on the records (the suite checks path against path) in a
-    fraction of the time, its working memory freed before the records take theirs. ``None``
-    (``score_766`` on the records counts it) without polars, without a period given (the
-    default period comes from the records), or with ``--ids`` (the engine keeps no ids)."""
-    if period is None or getattr(args, "ids", False) or not _engine_counts(args.folder):
-        return None
-    from .streaming import score_folder
+    fraction of the time, its working memory freed before the records take theirs — and the
+    period: the one given, else the year of the latest receipt among the accepted dossiers,
+    as :func:`_default_period` chooses it from the records (``stream_score`` guesses it from
+    the file's last lines and counts again when the guess was wrong). ``(None, period)``
+    (``score_766`` on the records counts it) without polars or with ``--ids`` (the engine keeps
+    no ids)."""
+    if getattr(args, "ids", False) or not _engine_counts(args.folder):
+        return None, period
+    from .streaming import score_folder, stream_score
 
-    return score_folder(args.folder, period=period, as_of=as_of, strict=args.strict,
-                        counting=counting)
+    if period is not None:
+        return score_folder(args.folder, period=period, as_of=as_of, strict=args.strict,
+                            counting=counting), period
+    card, latest = stream_score(args.folder, period=None, as_of=as_of, strict=args.strict,
+                                counting=counting)
+    if latest is None:
+        _check_input(card.input, args.lang)
+        raise _UsageError(_msg(args.lang, "no_dossiers"))
+    return card, card.period
 
 
 def _default_period(dataset: Any, lang: str = "vi") -> Period:
@@ -588,7 +598,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
                        counting)
         report = card.input
     else:
-        card = _engine_card(args, period, as_of, counting)
+        card, period = _engine_card(args, period, as_of, counting)
         if card is not None:
             # An HTML or xlsx report, the scorecard counted from the files: the records are
             # needed only for the flagged dossiers it lists, read once, keeping those.
@@ -648,7 +658,7 @@ def _cmd_hcm104(args: argparse.Namespace) -> int:
     )
     counting = _counting(args)
     # Part D (the 766 SATISFACTION group) and the HTML/xlsx pages need the 766 scorecard.
-    card = _engine_card(args, period, as_of, counting)
+    card, period = _engine_card(args, period, as_of, counting)
     with_766 = args.format in ("html", "xlsx")
     if card is not None and period is not None:
         # The scorecard counted from the files: the records are read once, a chunk at a time.
