@@ -286,6 +286,21 @@ def test_engine_moments_at_the_edges_of_the_national_shape(cell: str,
         assert got == to_us(expected) == MomentCells()(cell)
 
 
+@pytest.mark.parametrize("path", ["rows", "engine"])
+@pytest.mark.parametrize("name", ["province", "messy"])
+def test_folding_the_kept_counts_early_changes_nothing(name: str, path: str,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """``Tally`` folds its kept (unit, shape) counts into the accumulators every
+    ``FOLD_CELLS`` of them (memory): folding after every 3 gives the same scorecard, streamed
+    and from the records."""
+    folder = Path(__file__).resolve().parent.parent / "examples" / name
+    expected, _ = _both(folder, Period.quarter(2025, 2))
+    monkeypatch.setattr("chiso766.tally.FOLD_CELLS", 3)
+    with _counting_with(path):
+        streamed, whole = _both(folder, Period.quarter(2025, 2))
+    assert streamed == whole == expected
+
+
 @pytest.mark.parametrize("name", ["province", "messy"])
 def test_examples_stream_identically(name: str) -> None:
     folder = Path(__file__).resolve().parent.parent / "examples" / name

@@ -148,6 +148,10 @@ AUTHORITY_BIT = _BIT["authority"]
 COLUMNAR_MIN_DOSSIERS = 50_000
 #: Dossiers counted in one columnar pass: memory for the frames stays flat however many there are.
 COLUMNAR_CHUNK = 100_000
+#: Distinct (unit, shape) counts kept before they are folded into the accumulators: memory
+#: stays flat however many shapes a large stream of records brings (each fold costs one
+#: accumulator update per kept count).
+FOLD_CELLS = 50_000
 
 
 def count_shape(acc: Acc, shape: DossierShape, ident: str | None = None) -> None:
@@ -178,7 +182,7 @@ class Tally:
     records.
     """
 
-    __slots__ = ("_accs", "_cells", "_contrib", "_marks", "_times", "context")
+    __slots__ = ("_accs", "_cells", "_contrib", "_kept", "_marks", "_times", "context")
 
     def __init__(self, context: Context) -> None:
         if not isinstance(context, Context):
@@ -190,6 +194,8 @@ class Tally:
         self._marks: dict[str, dict[str, int]] = {}
         self._times: dict[str, dict[str, list[Any]]] = {}
         self._contrib: dict[tuple[Any, ...], tuple[Contribution, int]] = {}
+        #: Distinct (unit, shape) counts kept since the last fold (:data:`FOLD_CELLS`).
+        self._kept = 0
 
     @classmethod
     def empty(cls, context: Context) -> Tally:
@@ -281,7 +287,14 @@ class Tally:
         cells = self._cells.get(unit_id)
         if cells is None:
             cells = self._cells[unit_id] = {}
-        cells[shape] = cells.get(shape, 0) + n
+        kept = cells.get(shape)
+        if kept is None:
+            cells[shape] = n
+            self._kept += 1
+            if self._kept >= FOLD_CELLS:
+                self._fold()
+        else:
+            cells[shape] = kept + n
 
     def _mark(self, unit_id: str, procedure_code: str, shape: tuple[Any, ...]) -> None:
         """The procedure sets a dossier of this shape puts its procedure in (and the unit's
@@ -426,6 +439,7 @@ class Tally:
             for code, (days, value, k) in timed.items():
                 progress.add_processing_time(acc, code, days, value, k)
         self._cells, self._marks, self._times = {}, {}, {}
+        self._kept = 0
 
     def add_petition(self, p: Petition) -> None:
         if p.received_at > self.context.as_of:
