@@ -627,8 +627,9 @@ class _Batches:
 
 
 class _Engine(_Batches):
-    """Counts batches of rows with polars into the tally; the rows it cannot vouch for go to
-    the row path (``run``), as they would if that path read the whole file."""
+    """Reads batches of rows with polars and hands the rows it vouches for to the counter
+    (``counts``); the rows it cannot vouch for go to the row path (``run``), as they would if
+    that path read the whole file."""
 
     def __init__(self, path: Path, counter: _Counts, counts: FrameCounter, run: _Rows,
                  layout: _FileLayout, at: Mapping[str, int], claims: _BatchClaims,
@@ -741,7 +742,7 @@ class _Engine(_Batches):
             special = special | ~cells.replace_strict(memo, default=False,
                                                       return_dtype=pl.Boolean)
 
-        # -- words and flags: each distinct combination decided by the row path's tables ----
+        # -- words and flags: each distinct combination decided by the converters' tables --------
         fids = self._flags(frame)
         special = special | (fids < 0)
 
@@ -782,7 +783,7 @@ class _Engine(_Batches):
                 "receipt": typed.select(receipt.dt.epoch("us") + _EPOCH_US).to_series(),
             }).filter(claimed_col & ~special).join(requests, on="h", how="inner").filter(
                 pl.col("ident") == pl.col("ident_right")).sort(["key", "k"]).with_columns(
-                # unsorted or before receipt: the record path sorts, the row path's to count
+                # unsorted or before receipt: the record path sorts, the row path's to read
                 bad=(pl.col("requested") < pl.coalesce(
                     pl.col("requested").shift(1).over("key"), pl.col("receipt")))
                 .any().over("key"))
