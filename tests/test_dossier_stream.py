@@ -246,3 +246,51 @@ def test_a_fingerprint_collision_is_settled_exactly(monkeypatch: pytest.MonkeyPa
     assert got[-1].id == victim
     assert got[:-1] == [d for d in whole.dossiers if d.id != victim]
     assert stream.report == whole.report
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_the_audit_json_is_written_a_dossier_at_a_time_as_json_dumps_writes_it(
+        count: int) -> None:
+    """``chiso766 audit --format json`` writes its report in pieces (memory at 10M rows): the
+    pieces joined are ``json.dumps(payload, ensure_ascii=False, indent=2)``, no dossier too."""
+    from chiso766 import cli
+
+    stream = stream_dossiers(EXAMPLES / "messy")
+    procedures = stream.procedures
+    rows = [(d, audit(d, procedures.get(d.procedure_code))) for d in stream][:count]
+    report = stream.report
+    payload = {
+        "dossiers": [cli._audit_dict(d, r) for d, r in rows],
+        "flagged": sum(1 for _, r in rows if r.flagged),
+        "checked": 7,
+        "input": {"read": report.read, "accepted": report.accepted,
+                  "rejected": report.rejected},
+        "rejected": [r.to_dict() for r in report.rejections],
+    }
+    expected = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    assert "".join(cli._audit_json(rows, 7, report)) == expected
+
+
+def test_the_audit_csv_is_written_ten_thousand_rows_at_a_time() -> None:
+    """Past 10,000 rows the CSV comes in pieces; joined, they are one writer's text."""
+    import io
+
+    from chiso766 import cli
+    from chiso766.reports.text import CsvWriter
+
+    stream = stream_dossiers(EXAMPLES / "province")
+    procedures = stream.procedures
+    few = [(d, audit(d, procedures.get(d.procedure_code))) for d in stream]
+    rows = (few * (25_000 // len(few) + 1))[:25_000]
+    pieces = list(cli._audit_csv(rows, "en"))
+    assert len(pieces) == 3
+    buf = io.StringIO()
+    w = CsvWriter(buf)
+    w.writerow(["dossier_id", "unit_id", "procedure_code", "received_at", "recorded_due_at",
+                "statutory_due_at", "extra_working_days", "ended_at", "flags", "message"])
+    for d, r in rows:
+        a = cli._audit_dict(d, r)
+        w.writerow([a["dossier_id"], a["unit_id"], a["procedure_code"], a["received_at"],
+                    a["recorded_due_at"], a["statutory_due_at"], a["extra_working_days"],
+                    a["ended_at"], " ".join(a["flags"]), "; ".join(r.texts("en"))])
+    assert "".join(pieces) == buf.getvalue()

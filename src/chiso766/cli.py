@@ -14,7 +14,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any, NoReturn
 
@@ -321,14 +321,18 @@ def _parse_moment(text: str | None, lang: str = "vi") -> datetime | date | None:
         raise _UsageError(_msg(lang, "as_of", text=text)) from None
 
 
-def _write(text: str, output: str | None, lang: str = "vi") -> None:
+def _write(text: str | Iterable[str], output: str | None, lang: str = "vi") -> None:
+    """Write a report (its text, or its pieces in order) to ``output`` (stdout: ``None``)."""
+    chunks = (text,) if isinstance(text, str) else text
     if output is None:
-        sys.stdout.write(text)
+        for chunk in chunks:
+            sys.stdout.write(chunk)
         sys.stdout.flush()  # a closed pipe (| head) shows here, inside main's handler
         return
     try:
         with open(output, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+            for chunk in chunks:
+                fh.write(chunk)
     except OSError as exc:
         raise _UsageError(_msg(lang, "write", output=output, why=exc.strerror)) from None
 
@@ -727,33 +731,61 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     source.done(args.lang)
     report = source.report
     rows.sort(key=lambda pair: (pair[0].unit_id, pair[0].id))
+    text: str | Iterator[str]
     if args.format == "json":
-        payload = {
-            "dossiers": [_audit_dict(d, r) for d, r in rows],
-            "flagged": sum(1 for _, r in rows if r.flagged),
-            "checked": checked,
-            "input": {"read": report.read, "accepted": report.accepted,
-                      "rejected": report.rejected},
-            "rejected": [r.to_dict() for r in report.rejections],
-        }
-        text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+        text = _audit_json(rows, checked, report)
     elif args.format == "csv":
-        buf = io.StringIO()
-        w = CsvWriter(buf)
-        w.writerow(["dossier_id", "unit_id", "procedure_code", "received_at", "recorded_due_at",
-                    "statutory_due_at", "extra_working_days", "ended_at", "flags", "message"])
-        for d, r in rows:
-            a = _audit_dict(d, r)
-            w.writerow([a["dossier_id"], a["unit_id"], a["procedure_code"], a["received_at"],
-                        a["recorded_due_at"], a["statutory_due_at"], a["extra_working_days"],
-                        a["ended_at"], " ".join(a["flags"]), "; ".join(r.texts(args.lang))])
-        text = buf.getvalue()
+        text = _audit_csv(rows, args.lang)
     else:
         text = _audit_table(rows, checked, args.lang)
         if report.rejected:
             text += rejections_text(report, args.lang)
     _write(text, args.output, args.lang)
     return _done(report, args)
+
+
+def _audit_json(rows: list[tuple[Any, Any]], checked: int, report: Any) -> Iterator[str]:
+    """The audit as JSON, a dossier at a time: the text of ``json.dumps(payload,
+    ensure_ascii=False, indent=2)`` (payload: ``dossiers``, ``flagged``, ``checked``,
+    ``input``, ``rejected``) without building it whole — at 10M rows half a million flagged
+    dossiers, whose dicts and text would cost more than the records."""
+    payload = {
+        "dossiers": [],
+        "flagged": sum(1 for _, r in rows if r.flagged),
+        "checked": checked,
+        "input": {"read": report.read, "accepted": report.accepted,
+                  "rejected": report.rejected},
+        "rejected": [r.to_dict() for r in report.rejections],
+    }
+    whole = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    empty = '{\n  "dossiers": [],'
+    assert whole.startswith(empty)
+    if not rows:
+        yield whole
+        return
+    yield '{\n  "dossiers": ['
+    for n, (d, r) in enumerate(rows):
+        item = json.dumps(_audit_dict(d, r), ensure_ascii=False, indent=2)
+        yield ("," if n else "") + "\n    " + item.replace("\n", "\n    ")
+    yield "\n  ]," + whole[len(empty):]
+
+
+def _audit_csv(rows: list[tuple[Any, Any]], lang: str) -> Iterator[str]:
+    """The audit as CSV, 10,000 rows of text at a time."""
+    buf = io.StringIO()
+    w = CsvWriter(buf)
+    w.writerow(["dossier_id", "unit_id", "procedure_code", "received_at", "recorded_due_at",
+                "statutory_due_at", "extra_working_days", "ended_at", "flags", "message"])
+    for n, (d, r) in enumerate(rows, 1):
+        a = _audit_dict(d, r)
+        w.writerow([a["dossier_id"], a["unit_id"], a["procedure_code"], a["received_at"],
+                    a["recorded_due_at"], a["statutory_due_at"], a["extra_working_days"],
+                    a["ended_at"], " ".join(a["flags"]), "; ".join(r.texts(lang))])
+        if n % 10_000 == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
 
 
 def _iso(moment: datetime | None) -> str | None:
