@@ -976,7 +976,8 @@ def score(
                        deadline_policy=deadline_policy, policy=pol, counting=counting)
         for d, mark in zip(chunk, marks, strict=True):
             seen.add(d.unit_id)
-            if d.staff_id is not None:
+            if by_staff and d.staff_id is not None:
+                # Only for a rating that names no staff member (memory: every dossier's id).
                 staff_of_dossier[d.id] = d.staff_id
             if mark is None:
                 continue
@@ -997,11 +998,12 @@ def score(
         if not counted and r.rated_at is not None:
             continue  # rated outside the period: not this period's business
         acc = own.setdefault(r.unit_id, _Acc())
-        staff = r.staff_id if r.staff_id is not None else (
-            staff_of_dossier.get(r.dossier_id) if r.dossier_id is not None else None)
         targets = [acc]
-        if by_staff and staff is not None:
-            targets.append(staff_acc.setdefault((r.unit_id, staff), _Acc()))
+        if by_staff:
+            staff = r.staff_id if r.staff_id is not None else (
+                staff_of_dossier.get(r.dossier_id) if r.dossier_id is not None else None)
+            if staff is not None:
+                targets.append(staff_acc.setdefault((r.unit_id, staff), _Acc()))
         for target in targets:
             if counted:
                 _add_rating(target, r.rating)
