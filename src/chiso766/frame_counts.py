@@ -53,9 +53,6 @@ class FrameCounts:
         self.ctx = ctx
         self.auth = 0 if ctx.authorities_given else AUTHORITY_BIT
         self.bits: dict[tuple[Any, ...], int] = {}
-        #: Per unit: each procedure's marks and its 2.2 sums [days, value, dossiers], since
-        #: the last hand-over.
-        self.by_unit: dict[str, tuple[dict[str, int], dict[str, list[Any]]]] = {}
         # Each procedure's (paper, fee) pair as a small index (shapes are grouped by it).
         self.pf_of: dict[str, int] = {}
         self.pf_index: dict[tuple[Any, Any], int] = {}
@@ -184,7 +181,7 @@ class FrameCounts:
             values = population.scalar_values(other, self.ctx, self.limit_of)
             for (unit, code, days), value in zip(
                     other.select("unit", "code", "days").iter_rows(), values, strict=True):
-                self._time(unit, code, days, value, 1)
+                self.tally.add_counted(unit, {}, {}, {code: (days, value, 1)})
         if self.pending_rows > PENDING_ROWS:
             self._compact()
             if self.pending_rows > PENDING_ROWS // 2:
@@ -225,8 +222,7 @@ class FrameCounts:
                     "unit", "code", pl.sum_horizontal(
                         pl.col(f"b{b}").cast(pl.Int64) * (1 << b) for b in range(width)))
                 for unit, code, bits in ors.iter_rows():
-                    mine = self._unit(unit)[0]
-                    mine[code] = mine.get(code, 0) | bits
+                    self.tally.add_counted(unit, {}, {code: bits}, {})
             hours = population.WORKING_HOURS
             for unit, code, days, value, office_us, k, kind in pl.concat(
                     times_parts).group_by(["unit", "code"]).agg(
@@ -234,14 +230,9 @@ class FrameCounts:
                         pl.col("office_us").sum(), pl.col("k").sum(),
                         pl.col("unit_kind").first()).iter_rows():
                 # Working hours: the sum of each dossier's Fraction(office_us, HOUR_US).
-                self._time(unit, code, days,
-                           Fraction(office_us, population.HOUR_US) if kind == hours else value,
-                           k)
-        for unit, (marks_of, times_of) in self.by_unit.items():
-            self.tally.add_counted(unit, {}, marks_of, {code: (t[0], t[1], t[2])
-                                                        for code, t in times_of.items()})
-            marks_of.clear()
-            times_of.clear()
+                self.tally.add_counted(unit, {}, {}, {code: (
+                    days, Fraction(office_us, population.HOUR_US) if kind == hours else value,
+                    k)})
         self.tally.units  # noqa: B018 - reading folds the handed counts into the accumulators
 
     def _fold(self, cells: pl.DataFrame) -> None:
@@ -305,19 +296,3 @@ class FrameCounts:
         for unit, (nd_items, unreported_items, misc_items) in per_unit.items():
             tally.add_contribution(unit, (tuple(nd_items), tuple(unreported_items),
                                           tuple(misc_items)))
-
-    def _unit(self, unit: str) -> tuple[dict[str, int], dict[str, list[Any]]]:
-        state = self.by_unit.get(unit)
-        if state is None:
-            state = self.by_unit[unit] = ({}, {})
-        return state
-
-    def _time(self, unit: str, code: str, days: int, value: Any, k: int) -> None:
-        times = self._unit(unit)[1]
-        triple = times.get(code)
-        if triple is None:
-            times[code] = [days, value, k]
-        else:
-            triple[0] += days
-            triple[1] += value
-            triple[2] += k
