@@ -179,18 +179,10 @@ class _Counts:
         self.latest = -1
 
     def _unit(self, raw: str) -> str | None:
-        unit = raw.strip()
-        if not unit or len(unit) > v.MAX_ID_LENGTH or (
-                self.unit_ids is not None and unit not in self.unit_ids):
-            return None
-        return unit
+        return _named(raw, self.unit_ids)
 
     def _proc(self, raw: str) -> str | None:
-        code = raw.strip()
-        if not code or len(code) > v.MAX_ID_LENGTH or (
-                self.procedures is not None and code not in self.procedures):
-            return None
-        return code
+        return _named(raw, self.procedures)
 
     def _flags(self, key: tuple[Any, ...], parts: tuple[tuple[dict[Any, Any], ...], bool],
                ) -> tuple[Any, ...] | None:
@@ -218,6 +210,15 @@ class _Counts:
 
 
 _MISSING = object()
+
+
+def _named(raw: str, known: Container[str] | None) -> str | None:
+    """The id a unit or procedure cell names (stripped, no longer than an id, one of ``known``
+    when given); ``None`` when the record reader would reject the row for it."""
+    ident = raw.strip()
+    if not ident or len(ident) > v.MAX_ID_LENGTH or (known is not None and ident not in known):
+        return None
+    return ident
 
 
 class FrameCounter(Protocol):
