@@ -294,3 +294,33 @@ def test_the_audit_csv_is_written_ten_thousand_rows_at_a_time() -> None:
                     a["recorded_due_at"], a["statutory_due_at"], a["extra_working_days"],
                     a["ended_at"], " ".join(a["flags"]), "; ".join(r.texts("en"))])
     assert "".join(pieces) == buf.getvalue()
+
+
+def test_undated_ratings_count_on_a_stream_as_on_read_folder(tmp_path: Path) -> None:
+    """An undated rating counts for part C when its dossier was resolved in the period; a
+    stream says which dossiers an undated rating names (``undated_rated``) so that HCM 104
+    keeps only those resolved ids: the report is read_folder's, the undated rating of a
+    resolved dossier counted, the other left out."""
+    need("polars", "fast")
+    folder = tmp_path / "f"
+    shutil.copytree(EXAMPLES / "province", folder)
+    whole = read_folder(folder)
+    card = score_766(whole, period=Q2)
+    before = hcm104.score(whole, period=Q2, scorecard=card)
+    resolved = [d for d in whole.dossiers
+                if d.finished_at is not None and Q2.contains(d.finished_at)]
+    unresolved = [d for d in whole.dossiers if d.unit_id == resolved[0].unit_id
+                  and d.finished_at is None and d.returned_at is None and d.stopped_at is None]
+    assert resolved and unresolved
+    with (folder / "ratings.csv").open("a", encoding="utf-8", newline="") as fh:
+        for d in (resolved[0], unresolved[0]):
+            fh.write(f"{d.id},{d.unit_id},,,tốt\n")
+    whole = read_folder(folder)
+    stream = stream_dossiers(folder)
+    assert stream.undated_rated == {resolved[0].id, unresolved[0].id}
+    from_stream = hcm104.score(stream, period=Q2, scorecard=card)
+    from_records = hcm104.score(whole, period=Q2, scorecard=card)
+    assert render_json(from_stream, lang="en") == render_json(from_records, lang="en")
+    unit = resolved[0].unit_id
+    c, was = (r.unit(unit).part("C").details for r in (from_stream, before))
+    assert (c["good"], c["undated_left_out"]) == (was["good"] + 1, was["undated_left_out"] + 1)

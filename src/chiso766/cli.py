@@ -513,6 +513,7 @@ class _StreamedSource:
         self.procedures, self.units, self.petitions = (stream.procedures, stream.units,
                                                        stream.petitions)
         self.notes, self.ratings, self.postings = stream.notes, stream.ratings, stream.postings
+        self.undated_rated = stream.undated_rated
         self.span: _Span = (None, None)
 
     @property

@@ -34,6 +34,7 @@ import itertools
 import math
 import numbers
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -966,6 +967,10 @@ def score(
     own: dict[str, _Acc] = {}
     staff_acc: dict[tuple[str, str], _Acc] = {}
     resolved: set[str] = set()
+    # An undated rating counts when its dossier was resolved in the period, so resolved ids
+    # are kept for those ratings: only the ids an undated rating names when the dataset says
+    # which (a dossier stream: ``undated_rated``), every one otherwise.
+    named: AbstractSet[str] | None = getattr(dataset, "undated_rated", None)
     staff_of_dossier: dict[str, str] = {}
     seen: set[str] = set()
 
@@ -981,7 +986,8 @@ def score(
                 staff_of_dossier[d.id] = d.staff_id
             if mark is None:
                 continue
-            resolved.add(d.id)
+            if named is None or d.id in named:
+                resolved.add(d.id)
             _add_mark(own.setdefault(d.unit_id, _Acc()), mark, pol)
             if by_staff and d.staff_id is not None:
                 _add_mark(staff_acc.setdefault((d.unit_id, d.staff_id), _Acc()), mark, pol)

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 
@@ -48,6 +48,9 @@ from .io.dataset import (
 from .io.idset import IdSet
 from .io.readers import ReadReport, Rejection, ReportBuilder, iter_records, receipt_year_hint
 from .io.rowpath import (
+    DislikeRule as RatingRule,
+)
+from .io.rowpath import (
     DossierRows,
     MomentCells,
     SupplementIndex,
@@ -67,11 +70,15 @@ from .records import (
     Posting,
     Procedure,
     Rating,
+    RatingValue,
     Unit,
 )
 from .rules import QD766, RuleSet
 from .scoring import Scorecard, _dataset_notes, score_tally
 from .tally import Tally, build_context
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = ["DossierStream", "score_folder", "stream_dossiers", "stream_score"]
 
@@ -236,9 +243,11 @@ class DossierStream:
         self._ratings: Callable[[], Iterable[Rating]]
         self._postings: Callable[[], Iterable[Posting]]
         if _streamable(files):
-            # The ratings are read for their rejections only: nothing is disliked before
-            # the first year the records accept, so no set of ids is built.
-            walk = self._walk = _Walk(folder, bool(strict), progress, datetime(1899, 12, 31))
+            # The ratings are read for their rejections and for the dossiers an undated
+            # rating names (HCM 104 keeps only those of its resolved ids).
+            walk = self._walk = _Walk(folder, bool(strict), progress, _Undated())
+            self.undated_rated: frozenset[str] = frozenset(walk.picked)
+            walk.picked.clear()
             ref: Reference | Dataset = walk.ref
             self.petitions = tuple(walk.petitions)
             checks = walk.ref.checks
@@ -258,6 +267,8 @@ class DossierStream:
             ref = dataset
             self.petitions = dataset.petitions
             self._held, self._report = dataset.dossiers, dataset.report
+            self.undated_rated = frozenset(r.dossier_id for r in dataset.ratings
+                                           if r.rated_at is None and r.dossier_id is not None)
             self._ratings, self._postings = lambda: dataset.ratings, lambda: dataset.postings
         self.units: tuple[Unit, ...] = tuple(ref.units)
         self.procedures: Mapping[str, Procedure] = dict(ref.procedures)
@@ -360,7 +371,8 @@ def _score_folder(
     progress: Progress | None,
     counting: CountingPolicy | None,
 ) -> tuple[Scorecard, datetime | None]:
-    walk = _Walk(folder, strict, progress, build_context(period=period, as_of=as_of).as_of)
+    walk = _Walk(folder, strict, progress,
+                 DislikeRule(build_context(period=period, as_of=as_of).as_of))
     ref, supplements = walk.ref, walk.supplements
     ctx = build_context(
         period=period, as_of=as_of, procedures=ref.procedures, petitions=walk.petitions,
@@ -368,7 +380,7 @@ def _score_folder(
         reported_received=reported_received, last_year_totals=last_year_totals,
         counting=counting,
     )
-    ctx = _with_dislikes(ctx, walk.disliked)
+    ctx = _with_dislikes(ctx, walk.picked)
     tally = Tally(ctx)
     tally.update(ref.authorities)
     tally.update(ref.communes)
@@ -399,17 +411,32 @@ def _score_folder(
                        input_report=report), latest
 
 
+class _Undated:
+    """Picks the ratings that carry no date (any value): a dossier stream's
+    ``undated_rated``. Undated, such a rating counts for HCM 104's part C when its dossier
+    was resolved in the period."""
+
+    def __call__(self, rating: RatingValue | None, rated_at: datetime | None) -> bool:
+        return rated_at is None
+
+    def columns(self) -> pl.Expr:
+        import polars as pl
+
+        return pl.col("rated_at").is_null()
+
+
 class _Walk:
     """:func:`~chiso766.io.read_folder`'s reading of a folder in the order a stream needs it:
     on creation the reference files, the supplement requests (into a compact index), the
-    petitions and the ratings (for the dossiers disliked by ``ratings_as_of``, criterion 5.4);
+    petitions and the ratings (``picked``: the dossiers whose ratings ``rule`` picks — those
+    disliked by the evaluation moment for criterion 5.4, :class:`~chiso766.population.DislikeRule`);
     then the caller counts the dossiers file or takes its records (:meth:`records`); then
     :meth:`finish` rejects the requests no accepted dossier took, reads the announcements and
     the postings, and joins the report in read_folder's order, so it is read_folder's report
     (files, rejections, notes) although the files are read in another order."""
 
     def __init__(self, folder: Path, strict: bool, progress: Progress | None,
-                 ratings_as_of: datetime) -> None:
+                 rule: RatingRule) -> None:
         self.files, others = _kind_files(folder)
         self.strict, self.progress = strict, progress
         # One builder per step, joined by finish() in read_folder's order.
@@ -428,11 +455,10 @@ class _Walk:
         if progress is not None and "supplements" in files:
             progress("supplements", len(self.supplements))
         self.petitions: list[Petition] = self.read("petitions", self.tail, **self.ref.checks)
-        self.disliked: set[str] = set()
+        self.picked: set[str] = set()
         if "ratings" in files:
             self.readers.ratings(files["ratings"], self.tail, strict,
-                                 self.ref.checks["unit_ids"], DislikeRule(ratings_as_of), moments,
-                                 self.disliked)
+                                 self.ref.checks["unit_ids"], rule, moments, self.picked)
 
     def read(self, kind: str, builder: ReportBuilder, **checks: Any) -> list[Any]:
         if kind not in self.files:
