@@ -47,9 +47,7 @@ from .io.dataset import (
 )
 from .io.idset import IdSet
 from .io.readers import ReadReport, Rejection, ReportBuilder, iter_records, receipt_year_hint
-from .io.rowpath import (
-    DislikeRule as RatingRule,
-)
+from .io.rowpath import DislikeRule as RatingRule
 from .io.rowpath import (
     DossierRows,
     MomentCells,
@@ -217,7 +215,8 @@ class DossierStream:
 
     The other files are read on creation, as :func:`~chiso766.io.read_folder` reads them:
     ``units``, ``procedures`` (by code), ``authorities``, ``communes`` and ``petitions`` are
-    kept; the supplement requests are attached to their dossiers. The stream can be iterated
+    kept; the supplement requests are attached to their dossiers; ``undated_rated`` holds the
+    ids of the dossiers an accepted rating without a date names. The stream can be iterated
     once (``stream.dossiers`` is the stream itself); then :attr:`report` is read_folder's
     input report (every row of every file accepted or rejected, the same rejections and
     notes), and ``ratings`` and ``postings`` give read_folder's records of those files (the
