@@ -47,10 +47,10 @@ from .io.dataset import (
 )
 from .io.idset import IdSet
 from .io.readers import ReadReport, Rejection, ReportBuilder, iter_records, receipt_year_hint
-from .io.rowpath import DislikeRule as RatingRule
 from .io.rowpath import (
     DossierRows,
     MomentCells,
+    RatingRule,
     SupplementIndex,
     complained_from_ratings,
     from_us,
@@ -428,7 +428,8 @@ class _Walk:
     """:func:`~chiso766.io.read_folder`'s reading of a folder in the order a stream needs it:
     on creation the reference files, the supplement requests (into a compact index), the
     petitions and the ratings (``picked``: the dossiers whose ratings ``rule`` picks — those
-    disliked by the evaluation moment for criterion 5.4, :class:`~chiso766.population.DislikeRule`);
+    disliked by the evaluation moment for criterion 5.4,
+    :class:`~chiso766.population.DislikeRule`, or the undated ones for a stream);
     then the caller counts the dossiers file or takes its records (:meth:`records`); then
     :meth:`finish` rejects the requests no accepted dossier took, reads the announcements and
     the postings, and joins the report in read_folder's order, so it is read_folder's report

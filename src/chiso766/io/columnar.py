@@ -60,9 +60,9 @@ from .readers import (
     nul_bytes,
 )
 from .rowpath import (
-    DislikeRule,
     Held,
     MomentCells,
+    RatingRule,
     SupplementIndex,
     _Claims,
     _expected_rows,
@@ -320,13 +320,13 @@ def read_supplement_columns(path: Path, builder: ReportBuilder, strict: bool,
 
 
 def complained_from_rating_columns(path: Path, builder: ReportBuilder, strict: bool,
-                                   unit_ids: Container[str] | None, disliked: DislikeRule,
+                                   unit_ids: Container[str] | None, rule: RatingRule,
                                    moments: MomentCells, into: set[str]) -> None:
     """:func:`~.rowpath.complained_from_ratings`, a batch at a time with polars: the dossiers
-    of the ratings ``disliked`` says are dislikes (criterion 5.4, its columnar form) added to
+    of the ratings ``rule`` picks (criterion 5.4's dislikes, in their columnar form) added to
     ``into``, every row accepted or rejected as by :func:`~chiso766.io.iter_records`."""
     if strict:
-        complained_from_ratings(path, builder, strict, unit_ids, disliked, moments, into)
+        complained_from_ratings(path, builder, strict, unit_ids, rule, moments, into)
         return
     kind = _KINDS["ratings"]
     reader = _Reader(kind, path.name, builder, False, None, unit_ids, None)
@@ -335,11 +335,11 @@ def complained_from_rating_columns(path: Path, builder: ReportBuilder, strict: b
         at = dict(zip((fs.name for fs in kind.fields), layout.index, strict=True))
         if at["unit_id"] >= layout.ncols or at["rating"] >= layout.ncols:
             return None
-        return _RatingBatches(reader, layout, bad, tick, at, unit_ids, disliked, moments,
+        return _RatingBatches(reader, layout, bad, tick, at, unit_ids, rule, moments,
                               into)
 
     if not _read_batches(path, reader, start):
-        complained_from_ratings(path, builder, strict, unit_ids, disliked, moments, into)
+        complained_from_ratings(path, builder, strict, unit_ids, rule, moments, into)
 
 
 def _read_batches(path: Path, reader: _Reader,
@@ -1035,17 +1035,18 @@ class _SupplementBatches(_Batches):
 
 
 class _RatingBatches(_Batches):
-    """Reads the disliked dossiers (criterion 5.4) out of batches of a ratings file."""
+    """Reads the dossiers a rule picks (criterion 5.4's dislikes) out of batches of a ratings
+    file."""
 
     def __init__(self, reader: _Reader, layout: _FileLayout, bad: set[int], tick: _Ticker,
                  at: Mapping[str, int], unit_ids: Container[str] | None,
-                 disliked: DislikeRule, moments: MomentCells, into: set[str]) -> None:
+                 rule: RatingRule, moments: MomentCells, into: set[str]) -> None:
         super().__init__(reader, layout, bad, tick)
         self.at = at
         self.unit_ids = unit_ids
         self.into = into
-        self.disliked = disliked
-        self.take = rating_rows(reader, unit_ids, disliked, moments, into)
+        self.rule = rule
+        self.take = rating_rows(reader, unit_ids, rule, moments, into)
         kind = reader.kind
         self.table = _fast_table(kind.fields[[fs.name for fs in kind.fields]
                                              .index("rating")]) or {}
@@ -1082,8 +1083,8 @@ class _RatingBatches(_Batches):
         plain = table.select(
             pl.col("rating").is_not_null() & pl.col("unit") & pl.col("ro")
             & (pl.col("i").str.len_chars() <= v.MAX_ID_LENGTH)).to_series()
-        disliked = table.filter(plain & (pl.col("i") != "") & self.disliked.columns())["i"]
-        self.into.update(disliked.to_list())
+        picked = table.filter(plain & (pl.col("i") != "") & self.rule.columns())["i"]
+        self.into.update(picked.to_list())
         index = self.layout.index
         for i in (~plain).arg_true().to_list():
             self.take(line + i, self._row(frame, i), index)

@@ -10,11 +10,11 @@ counts. The columnar engine (:mod:`chiso766.io.columnar`) hands the rows it cann
 the same path.
 
 The small files are read here too: a supplements file into a :class:`SupplementIndex`, a
-ratings file into the set of disliked dossiers, with the moments of plain cells read by
-:class:`MomentCells` (microseconds since 0001-01-01: day ordinal × 86 400 000 000 + time of
-day, from a cache of date parts filled by the general parser,
-:func:`~chiso766.io.values.parse_moment`, so that a cached part means exactly what the parser
-says).
+ratings file into the set of dossiers its rule picks (5.4's dislikes), with the moments of
+plain cells read by :class:`MomentCells` (microseconds since 0001-01-01: day ordinal ×
+86 400 000 000 + time of day, from a cache of date parts filled by the general parser,
+:func:`~chiso766.io.values.parse_moment`, so that a cached part means exactly what the
+parser says).
 
 Memory stays flat: no record is kept. Duplicate dossier ids are caught with
 :class:`IdClaims`, a table of 32-bit fingerprints (4 bytes a slot); a row whose fingerprint was
@@ -59,7 +59,7 @@ if TYPE_CHECKING:
 
     from ..tally import Tally
 
-__all__ = ["DislikeRule", "DossierRows", "IdClaims", "MomentCells", "SupplementIndex",
+__all__ = ["DossierRows", "IdClaims", "MomentCells", "RatingRule", "SupplementIndex",
            "complained_from_ratings", "read_supplement_index", "tally_dossier_csv"]
 
 DAY_US = 86_400_000_000
@@ -532,10 +532,10 @@ def supplement_rows(reader: _Reader, moments: MomentCells,
     return take
 
 
-class DislikeRule(Protocol):
-    """5.4's rule of a dislike at the evaluation moment
-    (:class:`chiso766.population.DislikeRule`), which the readers of a ratings file apply to
-    what they read: they decide nothing themselves."""
+class RatingRule(Protocol):
+    """Which ratings' dossiers a reader of a ratings file picks, for a rating and in columns:
+    5.4's dislikes at the evaluation moment (:class:`chiso766.population.DislikeRule`), or a
+    dossier stream's undated ratings. The readers apply it and decide nothing themselves."""
 
     def __call__(self, rating: RatingValue | None, rated_at: datetime | None) -> bool: ...
 
@@ -543,22 +543,22 @@ class DislikeRule(Protocol):
 
 
 def complained_from_ratings(path: Path, builder: ReportBuilder, strict: bool,
-                            unit_ids: Container[str] | None, disliked: DislikeRule,
+                            unit_ids: Container[str] | None, rule: RatingRule,
                             moments: MomentCells, into: set[str]) -> None:
     """Read a ratings file (docs/inputs.md) for what the index needs of it: the dossiers of the
-    ratings ``disliked`` says are dislikes (criterion 5.4), added to ``into``. Every row is
+    ratings ``rule`` picks (criterion 5.4's dislikes), added to ``into``. Every row is
     accepted or rejected as by :func:`~chiso766.io.readers.iter_records`."""
     reader = _Reader(_KINDS["ratings"], path.name, builder, strict, None, unit_ids, None)
-    take = rating_rows(reader, unit_ids, disliked, moments, into)
+    take = rating_rows(reader, unit_ids, rule, moments, into)
     for item in _plain_rows(reader, path):
         take(*item)
 
 
-def rating_rows(reader: _Reader, unit_ids: Container[str] | None, disliked: DislikeRule,
+def rating_rows(reader: _Reader, unit_ids: Container[str] | None, rule: RatingRule,
                 moments: MomentCells, into: set[str],
                 ) -> Callable[[int, Any, list[int] | None], None]:
     """What the row path does with one row of a ratings file, as :func:`_plain_rows` yields
-    it: the rating's dossier added to ``into`` when ``disliked`` says so (criterion 5.4), the
+    it: the rating's dossier added to ``into`` when ``rule`` picks it (criterion 5.4), the
     reader's rejection when the row is bad."""
     kind = reader.kind
     pos = {fs.name: n for n, fs in enumerate(kind.fields)}
@@ -577,7 +577,7 @@ def rating_rows(reader: _Reader, unit_ids: Container[str] | None, disliked: Disl
                     and len(unit) <= v.MAX_ID_LENGTH and len(ident) <= v.MAX_ID_LENGTH
                     and (unit_ids is None or unit in unit_ids)
                     and (not rated_text or rated is not None)):
-                if ident and disliked(rating, None if rated is None else from_us(rated)):
+                if ident and rule(rating, None if rated is None else from_us(rated)):
                     into.add(ident)
                 return
             record = _rebuild(reader, row, cols, line)
@@ -592,7 +592,7 @@ def rating_rows(reader: _Reader, unit_ids: Container[str] | None, disliked: Disl
             record = row
             if not reader.accept(record, line):
                 return
-        if record.dossier_id is not None and disliked(record.rating, record.rated_at):
+        if record.dossier_id is not None and rule(record.rating, record.rated_at):
             into.add(record.dossier_id)
 
     return take
