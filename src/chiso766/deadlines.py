@@ -141,8 +141,11 @@ def _start_day(received: datetime, cal: WorkingCalendar, pol: DeadlinePolicy) ->
     return cal.next_working_day(d)
 
 
-def _due_from(received: datetime, limit: TimeLimit, cal: WorkingCalendar,
-              pol: DeadlinePolicy) -> datetime:
+def due_from_receipt(received: datetime, limit: TimeLimit, cal: WorkingCalendar,
+                     pol: DeadlinePolicy) -> datetime:
+    """The statutory due moment of a receipt under ``limit`` (docs/rules.md "Due dates"), its
+    arguments already checked: :func:`due_at`'s rule core, which
+    :mod:`~chiso766.population` counts with (not in ``__all__``)."""
     kind = limit.kind
     close = pol.office_close
     if kind is LimitKind.WORKING_DAYS:
@@ -248,8 +251,8 @@ def due_at(
         )
     if sups and pol.supplement_rule == "restart":
         last = max(s.supplied_at for s in sups if s.supplied_at is not None)
-        return _due_from(max(last, received), limit, cal, pol)
-    due = _due_from(received, limit, cal, pol)
+        return due_from_receipt(max(last, received), limit, cal, pol)
+    due = due_from_receipt(received, limit, cal, pol)
     for sup in sups:
         assert sup.supplied_at is not None
         waited = cal.working_days_between(sup.requested_at.date(), sup.supplied_at.date())
@@ -303,11 +306,13 @@ def effective_end(
     dossier = _check_dossier(dossier, "effective_end")
     moment = None if as_of is None else to_local(as_of, completion=True, label="effective_end",
                                                  field="as_of")
-    return _effective_end(dossier, moment)
+    return end_of_processing(dossier, moment)
 
 
-def _effective_end(dossier: Dossier, as_of: datetime | None) -> tuple[datetime | None, str]:
-    """:func:`effective_end`'s rule, its arguments already checked (``as_of`` local time)."""
+def end_of_processing(dossier: Dossier, as_of: datetime | None,
+                      ) -> tuple[datetime | None, str]:
+    """:func:`effective_end`'s rule, its arguments already checked (``as_of`` local time);
+    :mod:`~chiso766.population` counts with it (not in ``__all__``)."""
     for name in ("finished_at", "returned_at", "stopped_at"):
         value = getattr(dossier, name)
         if value is not None and (as_of is None or value <= as_of):
@@ -388,7 +393,7 @@ def classify(
     moment = None if as_of is None else to_local(as_of, completion=True, label="classify",
                                                  field="as_of")
     limit = _limit_of(procedure, time_limit) if d.due_at is None else None
-    status, due, due_source, end, end_source, adjusted, applicant, asked = _judge(
+    status, due, due_source, end, end_source, adjusted, applicant, asked = judge(
         d, limit, cal, pol, moment, always)
     late_days = 0
     if status is Timeliness.LATE or status is Timeliness.PENDING_LATE:
@@ -411,15 +416,16 @@ def classify(
     return attrs.evolve(verdict, reasons=_reasons(verdict, limit_text, always))
 
 
-def _judge(d: Dossier, limit: TimeLimit | None, cal: WorkingCalendar, pol: DeadlinePolicy,
-           moment: datetime | None, always: bool,
-           ) -> tuple[Timeliness, datetime, str, datetime, str, datetime, timedelta, int]:
+def judge(d: Dossier, limit: TimeLimit | None, cal: WorkingCalendar, pol: DeadlinePolicy,
+          moment: datetime | None, always: bool,
+          ) -> tuple[Timeliness, datetime, str, datetime, str, datetime, timedelta, int]:
     """The rule of :func:`classify` (docs/rules.md "Was a dossier handled on time?"), its
     arguments already checked: ``limit`` the procedure's time limit (used only with no recorded
     due date), ``moment`` the evaluation moment as local time, ``always`` the policy
     ``multiple_supplements_late == "always"``. Gives the status, the due date and its source,
     the end and its source, the adjusted end, the applicant's time and the requests made by
-    ``moment``; :func:`~chiso766.population.dossier_shape` counts with it directly."""
+    ``moment``; :func:`~chiso766.population.dossier_shape` counts with it directly (not in
+    ``__all__``: no checks, no reasons)."""
     if d.due_at is not None:
         due = d.due_at
         due_source = "recorded"
@@ -429,13 +435,13 @@ def _judge(d: Dossier, limit: TimeLimit | None, cal: WorkingCalendar, pol: Deadl
                 "no recorded due date (NgayHenTra) and no time limit to compute one",
                 record=f"Dossier {d.id!r}", field="due_at", value=None,
             )
-        due = _due_from(d.receipt, limit, cal, pol)
+        due = due_from_receipt(d.receipt, limit, cal, pol)
         due_source = "statutory"
 
     asked = sum(1 for s in d.supplements if moment is None or s.requested_at <= moment)
     applicant = applicant_time(d, moment)  # an answer comes after its request
 
-    end, end_source = _effective_end(d, moment)
+    end, end_source = end_of_processing(d, moment)
     pending = end is None
     if end is None:
         if moment is None:

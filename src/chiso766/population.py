@@ -53,10 +53,10 @@ from .calendar import MAX_YEAR, MIN_YEAR
 from .criteria.base import Context, DossierShape, Verdict
 from .deadlines import (
     HOUR_US,
-    _due_from,
-    _effective_end,
-    _judge,
     applicant_time,
+    due_from_receipt,
+    end_of_processing,
+    judge,
     measure_processing,
     processing_unit,
     time_of_day_us,
@@ -131,7 +131,7 @@ def dossier_shape(d: Dossier, ctx: Context) -> tuple[DossierShape, Timing | None
     received = received_at is not None and start <= received_at \
         and received_at.date() <= period.end
     submitted = start <= receipt and receipt.date() <= period.end
-    end, _ = _effective_end(d, ctx.as_of)
+    end, _ = end_of_processing(d, ctx.as_of)
     in_population = received or (received_at is not None and received_at < start
                                  and (end is None or end >= start))
     proc = ctx.procedures.get(d.procedure_code)
@@ -140,7 +140,7 @@ def dossier_shape(d: Dossier, ctx: Context) -> tuple[DossierShape, Timing | None
         # classify's rule without its checks (the context's values are checked) or its verdict
         # object: counting needs the status only.
         try:
-            status = _judge(d, proc.time_limit if proc is not None else None, ctx.calendar,
+            status = judge(d, proc.time_limit if proc is not None else None, ctx.calendar,
                             ctx.policy, ctx.as_of,
                             ctx.counting.multiple_supplements_late == "always")[0]
         except MissingDataError:
@@ -280,7 +280,7 @@ def statutory_due(frame: pl.DataFrame, ctx: Context,
     dues: dict[tuple[datetime, str], datetime | None] = {}
     for moment, code in pairs.iter_rows():
         limit = limit_of(code)
-        dues[moment, code] = None if limit is None else _due_from(
+        dues[moment, code] = None if limit is None else due_from_receipt(
             moment, limit, ctx.calendar, ctx.policy)
     table = pl.DataFrame(
         {"_receipt": [k[0] for k in dues], "code": [k[1] for k in dues],
