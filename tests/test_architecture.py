@@ -60,6 +60,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "chiso766.periods",
         "chiso766.rules",
         "chiso766.criteria.policy",
+        "chiso766.spill",
     )),
     ("io", (  # files, tables and databases -> records (or column batches), and back
         "chiso766.io",

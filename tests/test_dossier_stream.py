@@ -120,6 +120,20 @@ def test_audit_reads_the_folder_one_dossier_at_a_time(no_read_folder: None,
     assert out["rejected"] == [r.to_dict() for r in whole.report.rejections]
 
 
+@pytest.mark.parametrize("fmt", ["json", "csv", "table"])
+def test_audit_sorted_in_runs_written_out_reports_the_same_bytes(
+        fmt: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """With every dossier (``--all``) in runs of two written to temporary files, the report is
+    the one sorted in memory, byte for byte."""
+    args = ["audit", str(EXAMPLES / "messy"), "--format", fmt, "--all", "--lang", "en"]
+    main(args)
+    in_memory = capsys.readouterr().out
+    monkeypatch.setattr("chiso766.spill.RUN_ITEMS", 2)
+    main(args)
+    assert capsys.readouterr().out == in_memory
+    assert in_memory.count("\n") > 10
+
+
 def test_ratings_and_postings_come_after_the_dossiers() -> None:
     folder = EXAMPLES / "province"
     whole = read_folder(folder)
@@ -257,18 +271,20 @@ def test_the_audit_json_is_written_a_dossier_at_a_time_as_json_dumps_writes_it(
 
     stream = stream_dossiers(EXAMPLES / "messy")
     procedures = stream.procedures
-    rows = [(d, audit(d, procedures.get(d.procedure_code))) for d in stream][:count]
+    rows = [cli._Audited.of(d, audit(d, procedures.get(d.procedure_code)))
+            for d in stream][:count]
     report = stream.report
     payload = {
-        "dossiers": [cli._audit_dict(d, r) for d, r in rows],
-        "flagged": sum(1 for _, r in rows if r.flagged),
+        "dossiers": [cli._audit_dict(row, row.result) for row in rows],
+        "flagged": sum(1 for row in rows if row.result.flagged),
         "checked": 7,
         "input": {"read": report.read, "accepted": report.accepted,
                   "rejected": report.rejected},
         "rejected": [r.to_dict() for r in report.rejections],
     }
     expected = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
-    assert "".join(cli._audit_json(rows, 7, report)) == expected
+    flagged = sum(1 for row in rows if row.result.flagged)
+    assert "".join(cli._audit_json(rows, flagged, 7, report)) == expected
 
 
 def test_the_audit_csv_is_written_ten_thousand_rows_at_a_time() -> None:
@@ -280,7 +296,7 @@ def test_the_audit_csv_is_written_ten_thousand_rows_at_a_time() -> None:
 
     stream = stream_dossiers(EXAMPLES / "province")
     procedures = stream.procedures
-    few = [(d, audit(d, procedures.get(d.procedure_code))) for d in stream]
+    few = [cli._Audited.of(d, audit(d, procedures.get(d.procedure_code))) for d in stream]
     rows = (few * (25_000 // len(few) + 1))[:25_000]
     pieces = list(cli._audit_csv(rows, "en"))
     assert len(pieces) == 3
@@ -288,8 +304,9 @@ def test_the_audit_csv_is_written_ten_thousand_rows_at_a_time() -> None:
     w = CsvWriter(buf)
     w.writerow(["dossier_id", "unit_id", "procedure_code", "received_at", "recorded_due_at",
                 "statutory_due_at", "extra_working_days", "ended_at", "flags", "message"])
-    for d, r in rows:
-        a = cli._audit_dict(d, r)
+    for row in rows:
+        r = row.result
+        a = cli._audit_dict(row, r)
         w.writerow([a["dossier_id"], a["unit_id"], a["procedure_code"], a["received_at"],
                     a["recorded_due_at"], a["statutory_due_at"], a["extra_working_days"],
                     a["ended_at"], " ".join(a["flags"]), "; ".join(r.texts("en"))])

@@ -16,7 +16,9 @@ import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
-from typing import Any, NoReturn
+from typing import Any, NamedTuple, NoReturn
+
+import attrs
 
 from . import __version__
 from .calendar import WorkingCalendar
@@ -719,40 +721,64 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     """The due-date audit of every dossier, read as a stream: only the flagged ones (with
     ``--all`` every one) are kept for the report."""
     from .deadlines import audit
+    from .spill import SortedSpill
 
     source = _StreamedSource(args)
     procedures = source.procedures
-    rows = []
-    checked = 0
+    # Sorted by unit and id; beyond a run of them, in temporary files (memory stays flat).
+    rows: SortedSpill[_Audited] = SortedSpill(key=lambda row: (row.unit_id, row.dossier_id))
+    checked = flagged = 0
     for d in source.dossiers:
         checked += 1
         result = audit(d, procedures.get(d.procedure_code))
+        flagged += result.flagged
         if result.flagged or args.all:
-            rows.append((d, result))
+            rows.add(_Audited.of(d, result))
     source.done(args.lang)
     report = source.report
-    rows.sort(key=lambda pair: (pair[0].unit_id, pair[0].id))
     text: str | Iterator[str]
     if args.format == "json":
-        text = _audit_json(rows, checked, report)
+        text = _audit_json(rows, flagged, checked, report)
     elif args.format == "csv":
         text = _audit_csv(rows, args.lang)
     else:
-        text = _audit_table(rows, checked, args.lang)
+        text = _audit_table(rows, flagged, checked, args.lang)
         if report.rejected:
-            text += rejections_text(report, args.lang)
+            text = itertools.chain(text, (rejections_text(report, args.lang),))
     _write(text, args.output, args.lang)
     return _done(report, args)
 
 
-def _audit_json(rows: list[tuple[Any, Any]], checked: int, report: Any) -> Iterator[str]:
+class _Audited(NamedTuple):
+    """An audited dossier as the audit's report shows it: what its sort keeps (plain values,
+    cheap to write to a temporary file and read back)."""
+
+    dossier_id: str
+    unit_id: str
+    procedure_code: str
+    received_at: datetime | None
+    fields: tuple[Any, ...]  #: the AuditResult's fields, in order
+
+    @classmethod
+    def of(cls, d: Any, r: Any) -> _Audited:
+        return cls(d.id, d.unit_id, d.procedure_code, d.receipt, attrs.astuple(r, recurse=False))
+
+    @property
+    def result(self) -> Any:
+        from .deadlines import AuditResult
+
+        return AuditResult(*self.fields)
+
+
+def _audit_json(rows: Iterable[_Audited], flagged: int, checked: int,
+                report: Any) -> Iterator[str]:
     """The audit as JSON, a dossier at a time: the text of ``json.dumps(payload,
     ensure_ascii=False, indent=2)`` (payload: ``dossiers``, ``flagged``, ``checked``,
     ``input``, ``rejected``) without building it whole — at 10M rows half a million flagged
     dossiers, whose dicts and text would cost more than the records."""
     payload = {
         "dossiers": [],
-        "flagged": sum(1 for _, r in rows if r.flagged),
+        "flagged": flagged,
         "checked": checked,
         "input": {"read": report.read, "accepted": report.accepted,
                   "rejected": report.rejected},
@@ -761,24 +787,22 @@ def _audit_json(rows: list[tuple[Any, Any]], checked: int, report: Any) -> Itera
     whole = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
     empty = '{\n  "dossiers": [],'
     assert whole.startswith(empty)
-    if not rows:
-        yield whole
-        return
-    yield '{\n  "dossiers": ['
-    for n, (d, r) in enumerate(rows):
-        item = json.dumps(_audit_dict(d, r), ensure_ascii=False, indent=2)
-        yield ("," if n else "") + "\n    " + item.replace("\n", "\n    ")
-    yield "\n  ]," + whole[len(empty):]
+    n = 0
+    for n, row in enumerate(rows, 1):
+        item = json.dumps(_audit_dict(row, row.result), ensure_ascii=False, indent=2)
+        yield ('{\n  "dossiers": [' if n == 1 else ",") + "\n    " + item.replace("\n", "\n    ")
+    yield "\n  ]," + whole[len(empty):] if n else whole
 
 
-def _audit_csv(rows: list[tuple[Any, Any]], lang: str) -> Iterator[str]:
+def _audit_csv(rows: Iterable[_Audited], lang: str) -> Iterator[str]:
     """The audit as CSV, 10,000 rows of text at a time."""
     buf = io.StringIO()
     w = CsvWriter(buf)
     w.writerow(["dossier_id", "unit_id", "procedure_code", "received_at", "recorded_due_at",
                 "statutory_due_at", "extra_working_days", "ended_at", "flags", "message"])
-    for n, (d, r) in enumerate(rows, 1):
-        a = _audit_dict(d, r)
+    for n, row in enumerate(rows, 1):
+        r = row.result
+        a = _audit_dict(row, r)
         w.writerow([a["dossier_id"], a["unit_id"], a["procedure_code"], a["received_at"],
                     a["recorded_due_at"], a["statutory_due_at"], a["extra_working_days"],
                     a["ended_at"], " ".join(a["flags"]), "; ".join(r.texts(lang))])
@@ -793,38 +817,40 @@ def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat(timespec="minutes")
 
 
-def _audit_dict(d: Any, r: Any) -> dict[str, Any]:
+def _audit_dict(row: _Audited, r: Any) -> dict[str, Any]:
     return {
-        "dossier_id": d.id, "unit_id": d.unit_id, "procedure_code": d.procedure_code,
-        "received_at": _iso(d.receipt), "recorded_due_at": _iso(r.recorded_due_at),
+        "dossier_id": row.dossier_id, "unit_id": row.unit_id,
+        "procedure_code": row.procedure_code,
+        "received_at": _iso(row.received_at), "recorded_due_at": _iso(r.recorded_due_at),
         "statutory_due_at": _iso(r.statutory_due_at),
         "extra_working_days": r.extra_working_days, "ended_at": _iso(r.end_at),
         "flags": list(r.flags), "messages": list(r.messages),
     }
 
 
-def _audit_table(rows: list[Any], checked: int, lang: str) -> str:
+def _audit_table(rows: Iterable[_Audited], flagged: int, checked: int,
+                 lang: str) -> Iterator[str]:
+    """The audit as a text table, a dossier at a time."""
     vi = lang == "vi"
-    flagged = sum(1 for _, r in rows if r.flagged)
     title = (f"Kiểm tra ngày hẹn trả: {flagged}/{checked} hồ sơ có bất thường" if vi
              else f"Due-date audit: {flagged} of {checked} dossiers flagged")
     head = ("Mã hồ sơ", "Đơn vị", "TTHC", "Tiếp nhận", "Hẹn trả (ghi)", "Hạn luật định",
             "+NLV", "Kết thúc") if vi else ("Dossier", "Unit", "Procedure", "Received",
                                              "Recorded due", "Statutory due", "+WD", "Ended")
     fmt = "{:<28} {:<16} {:<10} {:<10} {:<13} {:<13} {:>4} {:<10}"
-    lines = [title, "", fmt.format(*head)]
+    yield f"{title}\n\n{fmt.format(*head)}\n"
 
     def day(m: datetime | None) -> str:
         return "—" if m is None else f"{m:%d/%m/%Y}"
 
-    for d, r in rows:
-        lines.append(fmt.format(terminal_text(d.id)[:28], terminal_text(d.unit_id)[:16],
-                                terminal_text(d.procedure_code)[:10], day(d.receipt),
-                                day(r.recorded_due_at), day(r.statutory_due_at),
-                                r.extra_working_days, day(r.end_at)))
-        for m in r.texts(lang):
-            lines.append(f"    ↳ {terminal_text(m)}")
-    return "\n".join(lines) + "\n"
+    for row in rows:
+        r = row.result
+        lines = [fmt.format(terminal_text(row.dossier_id)[:28], terminal_text(row.unit_id)[:16],
+                            terminal_text(row.procedure_code)[:10], day(row.received_at),
+                            day(r.recorded_due_at), day(r.statutory_due_at),
+                            r.extra_working_days, day(r.end_at))]
+        lines += [f"    ↳ {terminal_text(m)}" for m in r.texts(lang)]
+        yield "\n".join(lines) + "\n"
 
 
 def _cmd_calendar(args: argparse.Namespace) -> int:
