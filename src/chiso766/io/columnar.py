@@ -41,7 +41,7 @@ import csv
 import io
 import itertools
 import re
-from collections.abc import Callable, Container, Mapping, Sequence
+from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -373,7 +373,7 @@ def _read_batches(path: Path, reader: _Reader,
             cut = first.rfind(b"\n") + 1
             if not cut:
                 return False
-            head = _csv_header(reader, iter(_decode_block(first[:cut], 1, bad)), bad)
+            head = _csv_header(reader, _lines_from_start(first[:cut], bad), bad)
             if head is None:
                 suited = True
                 return True
@@ -429,6 +429,17 @@ def _read_batches(path: Path, reader: _Reader,
     rejections = reader.builder.rejections
     rejections[:] = _in_line_order(rejections, reader.file)
     return True
+
+
+def _lines_from_start(block: bytes, bad: set[int]) -> Iterator[str]:
+    """The lines of ``block`` (a file's first bytes, whole lines) decoded one at a time, as
+    :func:`~.readers._decode_block` decodes them: the header is found without decoding a whole
+    batch of rows first."""
+    start, number = 0, 1
+    while start < len(block):
+        end = block.find(b"\n", start) + 1 or len(block)
+        yield from _decode_block(block[start:end], number, bad)
+        start, number = end, number + 1
 
 
 class _BatchClaims:
