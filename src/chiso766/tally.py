@@ -284,6 +284,11 @@ class Tally:
                      n: int) -> None:
         """``n`` dossiers of one unit, procedure and shape: kept as a count, folded later."""
         self._mark(unit_id, procedure_code, shape)
+        self._keep(unit_id, shape, n)
+
+    def _keep(self, unit_id: str, shape: tuple[Any, ...], n: int) -> None:
+        """``n`` dossiers of one unit and shape kept as a count (their procedures marked
+        apart), folded later."""
         cells = self._cells.get(unit_id)
         if cells is None:
             cells = self._cells[unit_id] = {}
@@ -345,10 +350,24 @@ class Tally:
         # The calendar's table spans the years of these records (all within the calendar's),
         # so every 2.2 span has its working days.
         timed = pl.col("timed")
-        cells = shaped.group_by(["unit", "code", "recorded", "received", "submitted",
-                                 "verdict"]).len()
-        for unit, code, rec, received, submitted, verdict, n in cells.iter_rows():
-            self._count_shape(unit, code, (received, submitted, verdict, *fields[rec]), n)
+        # Counted by (unit, shape); each procedure marked once per unit with the union of its
+        # dossiers' shapes' marks (as _count_shape does a dossier at a time).
+        key = ["recorded", "received", "submitted", "verdict"]
+        shapes = shaped.select(key).unique()
+        auth = 0 if ctx.authorities_given else AUTHORITY_BIT
+        bits = [self._contribution((received, submitted, verdict, *fields[rec]))[1] | auth
+                for rec, received, submitted, verdict in shapes.iter_rows()]
+        shaped = shaped.join(shapes.with_columns(bits=pl.Series(bits, dtype=pl.Int64)),
+                             on=key, how="left")
+        for unit, rec, received, submitted, verdict, n in shaped.group_by(
+                ["unit", *key]).len().iter_rows():
+            self._keep(unit, (received, submitted, verdict, *fields[rec]), n)
+        for unit, code, mark in shaped.filter(pl.col("bits") != 0).select(
+                "unit", "code", "bits").unique().iter_rows():
+            codes = self._marks.get(unit)
+            if codes is None:
+                codes = self._marks[unit] = {}
+            codes[code] = codes.get(code, 0) | mark
         kind = pl.col("unit_kind")
         hours = population.WORKING_HOURS
         sums = shaped.filter(timed & (kind != population.OTHER_UNIT)).group_by(
