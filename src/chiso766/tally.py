@@ -266,12 +266,12 @@ class Tally:
         if d.receipt > ctx.as_of:
             return  # not yet received at the evaluation moment
         shape, timing = dossier_shape(d, ctx)
-        self.add_shape(d.unit_id, d.procedure_code, shape, timing,
+        self._add_shape(d.unit_id, d.procedure_code, shape, timing,
                        d.id if ctx.keep_ids else None)
 
-    def add_shape(self, unit_id: str, procedure_code: str, shape: tuple[Any, ...],
-                  timing: Timing | None = None, ident: str | None = None) -> None:
-        """Count one dossier already reduced to its shape (the readers' row path does this)."""
+    def _add_shape(self, unit_id: str, procedure_code: str, shape: tuple[Any, ...],
+                   timing: Timing | None = None, ident: str | None = None) -> None:
+        """Count one dossier reduced to its shape by :func:`~chiso766.population.dossier_shape`."""
         if timing is not None:
             self._add_times(unit_id, procedure_code, timing[0], timing[1], 1)
         if ident is not None:
@@ -415,7 +415,8 @@ class Tally:
                     times: Mapping[str, tuple[int, Fraction | int, int]]) -> None:
         """Add counts made elsewhere for one unit: dossiers per shape, per-procedure mark bits
         and, per procedure, the 2.2 sums (working days, value in the procedure's unit,
-        dossiers) — the readers' row path counts into plain dictionaries."""
+        dossiers) — what the counters built on a tally hand it (the columnar engine's
+        :class:`~chiso766.frame_counts.FrameCounts`, :class:`~chiso766.live.LiveTally`)."""
         mine = self._cells.setdefault(unit_id, {})
         for shape, n in cells.items():
             mine[shape] = mine.get(shape, 0) + n
