@@ -207,8 +207,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("population.py", "(rated_at is None or rated_at <= as_of)", "(rated_at is None or True)",
       "5.4: dislikes after as_of counted (row path's ratings reader: the scalar form)", "rows"),
     # -- many records at once (Tally.add_dossiers): the columnar form over records ---------------
-    M("tally.py", "self._count_shape(unit, code, (received, submitted, verdict,",
-      "self._count_shape(unit, code, (submitted, received, verdict,",
+    M("tally.py", "self._keep(unit, (received, submitted, verdict,",
+      "self._keep(unit, (submitted, received, verdict,",
       "3.2/3.5 and 1.4/3.3 populations swapped when records are counted at once", "bulk"),
     # -- HCM 104's A and B over many records: verdict_columns and the marks read from it --------
     M("population.py", 'pl.max_horizontal(pl.col("_j") - pl.col("_i"), pl.lit(0))).otherwise(0)',
