@@ -791,7 +791,7 @@ def _audit_json(rows: Iterable[_Audited], flagged: int, checked: int,
     for n, row in enumerate(rows, 1):
         item = json.dumps(_audit_dict(row, row.result), ensure_ascii=False, indent=2)
         yield ('{\n  "dossiers": [' if n == 1 else ",") + "\n    " + item.replace("\n", "\n    ")
-    yield "\n  ]," + whole[len(empty):] if n else whole
+    yield ("\n  ]," + whole[len(empty):]) if n else whole
 
 
 def _audit_csv(rows: Iterable[_Audited], lang: str) -> Iterator[str]:

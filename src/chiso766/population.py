@@ -141,8 +141,8 @@ def dossier_shape(d: Dossier, ctx: Context) -> tuple[DossierShape, Timing | None
         # object: counting needs the status only.
         try:
             status = judge(d, proc.time_limit if proc is not None else None, ctx.calendar,
-                            ctx.policy, ctx.as_of,
-                            ctx.counting.multiple_supplements_late == "always")[0]
+                           ctx.policy, ctx.as_of,
+                           ctx.counting.multiple_supplements_late == "always")[0]
         except MissingDataError:
             verdict = Verdict.UNCLASSIFIED
         else:

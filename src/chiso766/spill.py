@@ -6,8 +6,9 @@ the audit keeps).
 Up to ``run`` items stay in memory and are sorted there, as a list would be. Beyond that, each
 full run is sorted and pickled to an anonymous temporary file (deleted when closed, and never
 named on disk on systems that allow it), and :meth:`SortedSpill.__iter__` merges the runs.
-Keys must be unique and totally ordered: the merge then hands items out in exactly the order
-``sorted`` gives, however the runs were cut.
+Keys must be totally ordered; the merge then hands items out in exactly the order ``sorted``
+gives, however the runs were cut (equal keys in the order they were added: each run is sorted
+stably and the merge takes the earlier run first).
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ RUN_ITEMS = 50_000
 
 class SortedSpill(Generic[T]):
     """Collect items with :meth:`add`, then iterate over them once in the order of ``key``
-    (unique keys). At most ``run`` items (default :data:`RUN_ITEMS`) are in memory while
-    collecting, and one item per run while iterating."""
+    (``sorted``'s order, equal keys as added). At most ``run`` items (default
+    :data:`RUN_ITEMS`) are in memory while collecting, and one item per run while
+    iterating."""
 
     def __init__(self, key: Callable[[T], Any], run: int | None = None) -> None:
         self.files: list[IO[bytes]] = []

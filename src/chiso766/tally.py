@@ -267,7 +267,7 @@ class Tally:
             return  # not yet received at the evaluation moment
         shape, timing = dossier_shape(d, ctx)
         self._add_shape(d.unit_id, d.procedure_code, shape, timing,
-                       d.id if ctx.keep_ids else None)
+                        d.id if ctx.keep_ids else None)
 
     def _add_shape(self, unit_id: str, procedure_code: str, shape: tuple[Any, ...],
                    timing: Timing | None = None, ident: str | None = None) -> None:
@@ -308,10 +308,13 @@ class Tally:
         if not self.context.authorities_given:
             bits |= AUTHORITY_BIT
         if bits:
-            codes = self._marks.get(unit_id)
-            if codes is None:
-                codes = self._marks[unit_id] = {}
-            codes[procedure_code] = codes.get(procedure_code, 0) | bits
+            self._or_marks(unit_id, procedure_code, bits)
+
+    def _or_marks(self, unit_id: str, procedure_code: str, bits: int) -> None:
+        codes = self._marks.get(unit_id)
+        if codes is None:
+            codes = self._marks[unit_id] = {}
+        codes[procedure_code] = codes.get(procedure_code, 0) | bits
 
     def add_dossiers(self, dossiers: Iterable[Dossier]) -> None:
         """Count many dossiers: the same counts as :meth:`add_dossier` on each in turn.
@@ -364,10 +367,7 @@ class Tally:
             self._keep(unit, (received, submitted, verdict, *fields[rec]), n)
         for unit, code, mark in shaped.filter(pl.col("bits") != 0).select(
                 "unit", "code", "bits").unique().iter_rows():
-            codes = self._marks.get(unit)
-            if codes is None:
-                codes = self._marks[unit] = {}
-            codes[code] = codes.get(code, 0) | mark
+            self._or_marks(unit, code, mark)
         kind = pl.col("unit_kind")
         hours = population.WORKING_HOURS
         sums = shaped.filter(timed & (kind != population.OTHER_UNIT)).group_by(
