@@ -226,7 +226,8 @@ def _row(draw: Any, json_mode: bool) -> dict[str, Any]:
     return row
 
 
-def _read_both_ways(folder: Path, name: str, text: str) -> tuple[Any, Any]:
+def _read_both_ways(folder: Path, name: str, text: str,
+                    kind: str = "dossiers") -> tuple[Any, Any]:
     from unittest import mock
 
     from chiso766.io import readers
@@ -237,9 +238,9 @@ def _read_both_ways(folder: Path, name: str, text: str) -> tuple[Any, Any]:
         builder = ReportBuilder()
         if patch:
             with mock.patch.object(readers, "_compile_fast", lambda *a, **k: None):
-                got = list(iter_records(path, "dossiers", report_builder=builder))
+                got = list(iter_records(path, kind, report_builder=builder))
         else:
-            got = list(iter_records(path, "dossiers", report_builder=builder))
+            got = list(iter_records(path, kind, report_builder=builder))
         out.append((got, builder.build()))
     return out[0], out[1]
 

@@ -3,7 +3,8 @@
 Invariant: for any CSV or JSON Lines dossiers file of well-formed rows with at most one junk
 cell each (and, in JSON, a missing key), reading it with the fast path and with the fast path
 turned off gives the same records, the same rejections with the same reasons, and the same
-counts. The row strategy and the reader are shared with tests/test_readers.py.
+counts; the same for a supplements file, whose records keep their line number (the general
+path passes it, and so must the fast one). The row strategy and the reader are shared with tests/test_readers.py.
 """
 
 from __future__ import annotations
@@ -34,3 +35,32 @@ def test_fast_path_gives_the_general_paths_answer(rows: list[dict[str, str]],
         jsonl = "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in objects)
         fast, general = _read_both_ways(folder, "dossiers.jsonl", jsonl)
         assert fast == general
+
+
+_SUPPLEMENT_CELLS: dict[str, list[Any]] = {
+    "MaHoSo": ["A", " B ", "", "C"],
+    "NgayYeuCauBoSung": ["04/12/2024 08:16:19", "2024-12-04", "", "bad", " 2024-12-05 10:00 "],
+    "NgayCongDanBoSung": ["", "07/12/2024 16:08:51", "2024-12-03", "n/a", "x"],
+}
+
+
+@settings(max_examples=examples(60))
+@given(st.lists(st.fixed_dictionaries({c: st.sampled_from(v)
+                                       for c, v in _SUPPLEMENT_CELLS.items()}), max_size=6),
+       st.lists(st.fixed_dictionaries({c: st.sampled_from(v)
+                                       for c, v in _SUPPLEMENT_CELLS.items()}), max_size=6))
+def test_supplement_requests_read_alike_with_their_lines(rows: list[dict[str, str]],
+                                                         objects: list[dict[str, str]]) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        head = ",".join(_SUPPLEMENT_CELLS) + "\n"
+        text = "".join(",".join(row[c] for c in _SUPPLEMENT_CELLS) + "\n" for row in rows)
+        fast, general = _read_both_ways(folder, "supplements.csv", head + text, "supplements")
+        assert fast == general
+        assert [r.line for r in fast[0]] == [r.line for r in general[0]]
+        jsonl = "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in objects)
+        fast, general = _read_both_ways(folder, "supplements.jsonl", jsonl, "supplements")
+        assert fast == general
+        assert [r.line for r in fast[0]] == [r.line for r in general[0]]

@@ -369,7 +369,7 @@ _KINDS: dict[str, _Kind] = {
                       key=("unit_id",), key_label="commune unit id", id_fields=("unit_id",),
                       unit_ref="unit_id"),
     "supplements": _kind("supplements", required=(("dossier_id",), ("requested_at",)),
-                         id_fields=("dossier_id",), fast=False),
+                         id_fields=("dossier_id",)),
     "dossiers": _kind("dossiers", required=(("id",), ("procedure_code",), ("unit_id",),
                                             ("received_at", "submitted_at")),
                       key=("id",), key_label="dossier id", id_fields=("id",),
@@ -905,7 +905,7 @@ def _iter_csv(reader: _Reader, path: Path | FileObject) -> RecordStream[Any]:
                         record = None
                         if fast is not None and len(row) == ncols and not bad:
                             try:
-                                record = fast(row)
+                                record = fast(row, start)
                             except Exception:
                                 record = None
                         if record is None:
@@ -990,10 +990,16 @@ def _slow_csv_row(reader: _Reader, plan: _Plan, row: list[str], ncols: int, star
     return reader.build(cells, start)
 
 
+#: A generated reader: ``(row) -> record``, or ``(row, line) -> record`` for records that keep
+#: their line (a supplement request); raises on anything the general path must answer.
+_FastReader = Callable[..., Any]
+
+
 def _compile_fast(reader: _Reader, columns: Mapping[str, list[tuple[Any, str]]],
-                  json_mode: bool = False) -> Callable[[Any], Any] | None:
+                  json_mode: bool = False) -> _FastReader | None:
     """Generate ``row -> record`` for one header (a CSV row by position) or one key set (a JSON
-    object by key), each needed cell converted inline.
+    object by key), each needed cell converted inline (``(row, line) -> record`` for records
+    that keep their line: the callers pass it).
 
     Only when each field has one column. The generated code raises on anything unusual (an
     unknown word, an odd date, a number where text is expected, a record error) and the row is
@@ -1055,11 +1061,13 @@ def _compile_fast(reader: _Reader, columns: Mapping[str, list[tuple[Any, str]]],
             ns["_sup"] = reader.supplements.get
             id_var = next(f"v{n}" for n, fs in enumerate(kind.fields) if fs.name == "id")
             args["supplements"] = f"_sup({id_var} or '', ())"
+    if kind.line_arg:
+        args["line"] = "_line"  # the row's line, as the general path passes it
     param = "o" if json_mode else "r"
-    source = (f"def _fast({param}):\n" + "\n".join(body)
+    source = (f"def _fast({param}, _line=0):\n" + "\n".join(body)
               + f"\n    return _make({_call_args(kind.make, args, ns)})\n")
     exec(compile(source, f"<chiso766 fast reader for {kind.name}>", "exec"), ns)
-    fast: Callable[[Any], Any] = ns["_fast"]
+    fast: _FastReader = ns["_fast"]
     return fast
 
 
@@ -1154,10 +1162,10 @@ class _JsonRows:
     def __init__(self, reader: _Reader) -> None:
         self.reader = reader
         self.keys: dict[str, str | None] = {}
-        self.shapes: dict[tuple[str, ...], Callable[[Any], Any] | None] = {}
+        self.shapes: dict[tuple[str, ...], _FastReader | None] = {}
         self.nested = reader.kind.name == "dossiers"  # docs/inputs.md r2: national nested lists
 
-    def _compile(self, shape: tuple[str, ...], obj: dict[str, Any]) -> Callable[[Any], Any] | None:
+    def _compile(self, shape: tuple[str, ...], obj: dict[str, Any]) -> _FastReader | None:
         fast = None
         if len(self.shapes) < self._MAX_SHAPES:
             columns: dict[str, list[tuple[Any, str]]] = {}
@@ -1187,7 +1195,7 @@ class _JsonRows:
                 fast = self._compile(shape, obj)
             if fast is not None:
                 try:
-                    return fast(obj)
+                    return fast(obj, line)
                 except Exception:
                     pass
         elif not isinstance(obj, dict):
