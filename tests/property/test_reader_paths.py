@@ -4,7 +4,8 @@ Invariant: for any CSV or JSON Lines dossiers file of well-formed rows with at m
 cell each (and, in JSON, a missing key), reading it with the fast path and with the fast path
 turned off gives the same records, the same rejections with the same reasons, and the same
 counts; the same for a supplements file, whose records keep their line number (the general
-path passes it, and so must the fast one). The row strategy and the reader are shared with tests/test_readers.py.
+path passes it, and so must the fast one). The row strategy and the reader are shared with
+tests/test_readers.py.
 """
 
 from __future__ import annotations
