@@ -1044,10 +1044,10 @@ def _compile_fast(reader: _Reader, columns: Mapping[str, list[tuple[Any, str]]],
             ns[f"_c{n}"] = fs.conv
             expr = (f"_other(_c{n}, {src}, _d{n})" if json_mode
                     else f"(_c{n}(c) if (c := {src}) else _d{n})")
-        # Helper columns are converted too, so a bad value there fails here as it does in the
-        # general path, even when it is not used.
         if fs.shared:
             expr = f"(_in(c) if (c := {expr}) else c)"  # one copy of each code
+        # Helper columns are converted too, so a bad value there fails here as it does in the
+        # general path, even when it is not used.
         body.append(f"    v{n} = {expr}")
         if fs.passed:
             args[fs.name] = f"v{n}"
