@@ -404,16 +404,16 @@ def _read_batches(path: Path, reader: _Reader,
                 chunk, pending = pending[:cut], pending[cut:]
                 if b"\x00" in chunk:
                     raise nul_bytes(reader.file)
-                if not target.batch(chunk, line):
+                lines = chunk.count(b"\n")
+                if not target.batch(chunk, line, lines):
                     # From here on, row by row (a quote may open a cell over several lines).
-                    later = _decoded_blocks(f, reader.file, bad, line + chunk.count(b"\n"),
-                                            pending)
+                    later = _decoded_blocks(f, reader.file, bad, line + lines, pending)
                     rest = itertools.chain(_decode_block(chunk, line, bad),
                                            itertools.chain.from_iterable(later))
                     target.rows(rest, line)
                     pending = b""
                     break
-                line += chunk.count(b"\n")
+                line += lines
             if pending:
                 if b"\x00" in pending:
                     raise nul_bytes(reader.file)
@@ -580,8 +580,8 @@ class _Batches:
         for item in _row_items(self.reader, self.layout, lines, line - 1, self.bad, self.tick):
             self.row(*item)
 
-    def batch(self, chunk: bytes, line: int) -> bool:
-        """Count a batch of whole lines whose first is ``line``; ``False``, having taken
+    def batch(self, chunk: bytes, line: int, n: int) -> bool:
+        """Count a batch of ``n`` whole lines whose first is ``line``; ``False``, having taken
         nothing, when the rest of the file must be read row by row."""
         if any(c in chunk for c in _AWKWARD):
             return False
@@ -597,7 +597,6 @@ class _Batches:
             if "\x85" in text or "\u2028" in text or "\u2029" in text:
                 return False
             del text
-        n = chunk.count(b"\n")
         frame = None
         # Blank lines, a line with more or fewer cells than the header, a U+FEFF that polars
         # would take for a byte order mark, a cell the csv module refuses: the row path.
