@@ -341,29 +341,39 @@ def test_duplicate_ids_are_rejected_in_line_order(tmp_path: Path) -> None:
     assert [r.line for r in card.input.rejections] == list(range(9, 32))
 
 
-@pytest.mark.parametrize("odd", ["\ufeff", "ragged"])
+@pytest.mark.parametrize("odd", ["\ufeff", "ragged", "short", "blank", "blank and long"])
 def test_engine_batches_starting_with_an_odd_line_read_as_in_memory(tmp_path: Path,
                                                                     odd: str) -> None:
     """A line that begins a batch with U+FEFF (polars' CSV reader would drop it as a byte
-    order mark; the record reader keeps it in the id), or a batch whose lines have more and
-    fewer cells than the header in equal measure (the delimiters add up): the engine sends the
-    batch to the row path, and scores, rejections and lines are read_folder's, with every line
-    starting a batch in turn."""
+    order mark; the record reader keeps it in the id), a batch whose lines have more and
+    fewer cells than the header in equal measure (the delimiters add up), a line with one
+    cell fewer (polars would read the missing cell as empty), a blank line, or a
+    blank line beside a line with twice the header's delimiters (they add up too): the engine
+    sends the batch to the row path, and scores, rejections and lines are read_folder's, with
+    every line starting a batch in turn."""
     row = ["P1", "U1", "1", "", "02/04/2025 08:00:00", "09/04/2025 17:00:00",
            "03/04/2025 09:00:00", "", "", "1", "1", "0", "", "", "1", "1", "1", "1"]
     rows = [[f"HS{i}", *row] for i in range(12)]
-    if odd == "ragged":
-        rows[5] = [*rows[5], "extra"]
+    if odd in ("ragged", "short"):
+        if odd == "ragged":
+            rows[5] = [*rows[5], "extra"]
         rows[6] = rows[6][:-1]
-    else:
+    elif odd == "\ufeff":
         rows[5][0] = "\ufeffHS5"  # not HS5: the request below is an orphan
+    else:
+        rows[5] = []  # a blank line: HS5 is not there, the request below is an orphan
+        if odd == "blank and long":
+            # the delimiters a blank line lacks, added to the next line
+            rows[6] = [*rows[6], *(["x"] * (len(DOSSIER_HEADER) - 1))]
     requests = [["HS5", "03/04/2025 08:00:00", ""]]
     _write(tmp_path, {"dossiers": [DOSSIER_HEADER, *rows], "supplements": requests,
                       "ratings": []})
     line_bytes = len((",".join(rows[0]) + "\n").encode())
     whole = score_766(read_folder(tmp_path), period=Period.quarter(2025, 2))
-    # ragged: both lines rejected, and with HS5 (line 7) the request; U+FEFF: the request
-    assert whole.input.rejected == (3 if odd == "ragged" else 1)
+    # ragged: both lines rejected, and with HS5 (line 7) the request; short: HS6's line;
+    # U+FEFF and a blank line: the request; the long line beside the blank one: it and the
+    # request
+    assert whole.input.rejected == {"ragged": 3, "blank and long": 2}.get(odd, 1)
     for lines in (1, 2, 3, 5):
         with _counting_with("engine", batch_bytes=lines * line_bytes):
             streamed, in_memory = _both(tmp_path, Period.quarter(2025, 2))
