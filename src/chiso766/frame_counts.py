@@ -221,18 +221,30 @@ class FrameCounts:
                       for b in range(width))).select(
                     "unit", "code", pl.sum_horizontal(
                         pl.col(f"b{b}").cast(pl.Int64) * (1 << b) for b in range(width)))
+                # Handed a unit at a time (each unit's procedures in the order met).
+                marks_of: dict[str, dict[str, int]] = {}
                 for unit, code, bits in ors.iter_rows():
-                    self.tally.add_counted(unit, {}, {code: bits}, {})
+                    codes = marks_of.get(unit)
+                    if codes is None:
+                        codes = marks_of[unit] = {}
+                    codes[code] = bits
+                for unit, codes in marks_of.items():
+                    self.tally.add_counted(unit, {}, codes, {})
             hours = population.WORKING_HOURS
+            times_of: dict[str, dict[str, tuple[int, Fraction | int, int]]] = {}
             for unit, code, days, value, office_us, k, kind in pl.concat(
                     times_parts).group_by(["unit", "code"]).agg(
                         pl.col("days").sum(), pl.col("value").sum(),
                         pl.col("office_us").sum(), pl.col("k").sum(),
                         pl.col("unit_kind").first()).iter_rows():
+                timed = times_of.get(unit)
+                if timed is None:
+                    timed = times_of[unit] = {}
                 # Working hours: the sum of each dossier's Fraction(office_us, HOUR_US).
-                self.tally.add_counted(unit, {}, {}, {code: (
-                    days, Fraction(office_us, population.HOUR_US) if kind == hours else value,
-                    k)})
+                timed[code] = (days, Fraction(office_us, population.HOUR_US)
+                               if kind == hours else value, k)
+            for unit, timed in times_of.items():
+                self.tally.add_counted(unit, {}, {}, timed)
         self.tally.units  # noqa: B018 - reading folds the handed counts into the accumulators
 
     def _fold(self, cells: pl.DataFrame) -> None:
