@@ -6,7 +6,8 @@
     python benchmarks/run_all.py --shapes               # also the score entry on every shape
     python benchmarks/run_all.py --dossiers 2000000 --jsonl --keep
 
-Every entry point (bench_entry.py: ``chiso766 score``, ``score_766(read_folder(...))``,
+Beside the reader, what polars alone needs for the file (bench_polars_floor.py). Every entry
+point (bench_entry.py: ``chiso766 score``, ``score_766(read_folder(...))``,
 ``chiso766 hcm104``, ``chiso766 audit``) is measured on the ``plain`` folder; ``--shapes`` adds
 the ``score`` entry on every other preset of generate.py (``--shape-entry`` to choose others).
 
@@ -29,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _checkout  # noqa: F401  (this checkout's src/ first)
 import bench_calendar
 import bench_entry
+import bench_polars_floor
 import bench_reader
 import generate
 
@@ -74,6 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print()
         reader = bench_reader.run(folder, repeat, args.jsonl)
         print()
+        print("polars alone (bench_polars_floor.py):")
+        polars_floor = bench_polars_floor.run(folder, repeat)
+        print()
         entries = bench_entry.run([("plain", folder)], bench_entry.ENTRIES, generate.PERIOD, 1,
                                   table=False)
         for shape in shapes:
@@ -97,6 +102,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "jsonl_ratio" in reader:
         line += f"; JSONL ratio {reader['jsonl_ratio']:.2f}x the json.loads floor"
     print(line)
+    if polars_floor is not None:
+        print(f"  polars alone: import + lazy query "
+              f"{(polars_floor['import'] + polars_floor['query']) / polars_floor['floor']:.2f}x "
+              "the csv.reader floor")
     print()
     bench_entry.print_table(entries)
     return 0 if all(r["ok"] for r in entries) else 1

@@ -7,6 +7,7 @@ never a ``chiso766`` installed elsewhere or first on ``PATH``.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import subprocess
 import sys
@@ -31,6 +32,8 @@ def test_run_all_tiny(tmp_path: Path) -> None:
                   "score ratio:", "peak RSS of the score process:", "python ratio:",
                   "hcm104 ratio:", "audit ratio:", "peak RSS of the audit process:"):
         assert label in out, f"{label!r} missing from:\n{out}"
+    if importlib.util.find_spec("polars") is not None:
+        assert "polars alone: import + lazy query" in out, out
     ratios = re.findall(r"ratio:? ([0-9][0-9,.]*)x", out)
     assert len(ratios) >= 7, out
     assert all(float(r.replace(",", "")) > 0 for r in ratios)
