@@ -4,13 +4,17 @@ Invariant: for any CSV or JSON Lines dossiers file of well-formed rows with at m
 cell each (and, in JSON, a missing key), reading it with the fast path and with the fast path
 turned off gives the same records, the same rejections with the same reasons, and the same
 counts; the same for a supplements file, whose records keep their line number (the general
-path passes it, and so must the fast one). The row strategy and the reader are shared with
+path passes it, and so must the fast one); and the same for rows held in memory (a table of
+typed cells: dates, times, numbers, decimals, NaN, booleans, None), which take the generated
+reader of JSON objects by position. The row strategy and the reader are shared with
 tests/test_readers.py.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +23,11 @@ from hypothesis import strategies as st
 
 from tests.budget import examples
 from tests.test_readers import _VALID, _read_both_ways, _row
+
+#: Typed cells a DataFrame, a spreadsheet or a database hands over, beside JSON's values.
+_TYPED: list[Any] = [datetime(2025, 4, 3, 8, 15), date(2025, 4, 5), float("nan"),
+                     Decimal("2"), Decimal("2.5"), 3.0, timedelta(hours=1),
+                     datetime(2025, 4, 3, 1, 15, tzinfo=UTC), b"P", b"\xff"]
 
 
 @settings(max_examples=examples(80))
@@ -65,3 +74,31 @@ def test_supplement_requests_read_alike_with_their_lines(rows: list[dict[str, st
         fast, general = _read_both_ways(folder, "supplements.jsonl", jsonl, "supplements")
         assert fast == general
         assert [r.line for r in fast[0]] == [r.line for r in general[0]]
+
+
+@settings(max_examples=examples(80))
+@given(st.lists(_row(True), max_size=6), st.data())
+def test_table_rows_read_alike_by_both_paths(objects: list[dict[str, Any]],
+                                             data: st.DataObject) -> None:
+    """Rows in memory (``read_tables``: a list of mappings, as a DataFrame's rows arrive): the
+    generated reader and the general path give the same records, rejections and counts."""
+    from unittest import mock
+
+    from chiso766 import Chiso766Error, read_tables
+    from chiso766.io import readers
+
+    rows = [dict(o) for o in objects]
+    for row in rows:
+        if data.draw(st.booleans()):
+            row[data.draw(st.sampled_from(sorted(_VALID)))] = data.draw(st.sampled_from(_TYPED))
+    def read() -> Any:
+        try:
+            data = read_tables({"dossiers": rows})
+        except Chiso766Error as exc:  # no row has a required column: the header lacks it
+            return str(exc)
+        return data.dossiers, data.report
+
+    fast = read()
+    with mock.patch.object(readers, "_compile_fast", lambda *a, **k: None):
+        general = read()
+    assert fast == general

@@ -1114,8 +1114,10 @@ def _json_other(conv: v.Converter, value: Any, default: Any) -> Any:
 def _fast_table(fs: _Field, json_mode: bool = False) -> dict[Any, Any] | None:
     """Exact spelling → value, computed by the general converter so both paths agree.
 
-    For JSON, ``null`` is in the table too (a flag not reported, an enum's default) and a flag
-    takes JSON ``true``/``false`` (which also match the numbers 1 and 0, as the converter does).
+    For JSON, ``null`` is in the table too (a flag not reported, an enum's default), a flag
+    takes JSON ``true``/``false`` (which also match the numbers 1 and 0, as the converter does),
+    and a number whose digits are a spelling (a channel ``2``, a payment ``1``: what a JSON
+    export or a DataFrame's integer column holds) is looked up as the converter reads it.
     """
     table: dict[Any, Any] = {}
     for spelling in v.spellings(fs.conv):
@@ -1132,6 +1134,16 @@ def _fast_table(fs: _Field, json_mode: bool = False) -> dict[Any, Any] | None:
         table[None] = fs.default
         if fs.is_flag:
             table[True], table[False] = True, False
+        for spelling in [k for k in table if isinstance(k, str) and k.isascii() and k.isdigit()]:
+            number = int(spelling)
+            if number in table:  # 1 and 0 of a flag: true and false, above
+                continue
+            try:
+                value = fs.conv(number)
+            except v.CellError:
+                continue
+            if value is not v.ABSENT:
+                table[number] = value
     return table
 
 
@@ -1330,6 +1342,10 @@ def _iter_table(reader: _Reader, rows: Iterator[TableRow], missing: Any = None,
             return
         plan = _plan(reader, names)
         ncols = len(names)
+        # Cells made plain are the values of a JSON object (text, numbers, booleans, None): the
+        # generated reader of JSON objects reads a row by position, as a JSON Lines file's
+        # object by key; anything it does not read plainly goes the general way below.
+        fast = _compile_fast(reader, plan.columns, json_mode=True)
         for line, row in rows:
             read += 1
             if isinstance(row, BadCell):
@@ -1345,9 +1361,19 @@ def _iter_table(reader: _Reader, rows: Iterator[TableRow], missing: Any = None,
                 reader.blank += 1
                 continue
             values.extend([missing] * (ncols - len(values)))
+            has_bad = BadCell in map(type, values)
+            if fast is not None and not has_bad:
+                try:
+                    record = fast(values, line)
+                except Exception:
+                    record = None
+                if record is not None:
+                    if reader.accept(record, line):
+                        yield record
+                    continue
             by_field: Cells = {field: [(name, values[index]) for index, name in found]
                                for field, found in plan.columns.items()}
-            bad = None if BadCell not in map(type, values) else next(
+            bad = None if not has_bad else next(
                 ((field, column, cell) for field, entries in by_field.items()
                  for column, cell in entries if isinstance(cell, BadCell)), None)
             if bad is not None:
