@@ -91,12 +91,13 @@ def test_table_rows_read_alike_by_both_paths(objects: list[dict[str, Any]],
     for row in rows:
         if data.draw(st.booleans()):
             row[data.draw(st.sampled_from(sorted(_VALID)))] = data.draw(st.sampled_from(_TYPED))
+
     def read() -> Any:
         try:
-            data = read_tables({"dossiers": rows})
+            dataset = read_tables({"dossiers": rows})
         except Chiso766Error as exc:  # no row has a required column: the header lacks it
             return str(exc)
-        return data.dossiers, data.report
+        return dataset.dossiers, dataset.report
 
     fast = read()
     with mock.patch.object(readers, "_compile_fast", lambda *a, **k: None):

@@ -1120,13 +1120,17 @@ def _fast_table(fs: _Field, json_mode: bool = False) -> dict[Any, Any] | None:
     export or a DataFrame's integer column holds) is looked up as the converter reads it.
     """
     table: dict[Any, Any] = {}
-    for spelling in v.spellings(fs.conv):
+
+    def put(cell: Any) -> None:
         try:
-            value = fs.conv(spelling)
+            value = fs.conv(cell)
         except v.CellError:
-            continue
+            return
         if value is not v.ABSENT:
-            table[spelling] = value
+            table[cell] = value
+
+    for spelling in v.spellings(fs.conv):
+        put(spelling)
     if not table:
         return None
     table[""] = False if fs.is_flag else fs.default
@@ -1135,15 +1139,8 @@ def _fast_table(fs: _Field, json_mode: bool = False) -> dict[Any, Any] | None:
         if fs.is_flag:
             table[True], table[False] = True, False
         for spelling in [k for k in table if isinstance(k, str) and k.isascii() and k.isdigit()]:
-            number = int(spelling)
-            if number in table:  # 1 and 0 of a flag: true and false, above
-                continue
-            try:
-                value = fs.conv(number)
-            except v.CellError:
-                continue
-            if value is not v.ABSENT:
-                table[number] = value
+            if int(spelling) not in table:  # 1 and 0 of a flag: true and false, above
+                put(int(spelling))
     return table
 
 
