@@ -134,8 +134,27 @@ KINDS: tuple[str, ...] = (
 )
 
 
+#: Names folded lately: a JSON file repeats its keys on every object (the national reader
+#: folds each key of each object), so a bounded memo pays for itself; emptied when full, as
+#: :mod:`.values` keeps its moments.
+_FOLDED: dict[str, str] = {}
+_FOLDED_SIZE = 4096
+
+
 def fold_name(name: str) -> str:
     """``"Ngày_Tiếp Nhận"`` → ``"ngaytiepnhan"``: lower case, no accents, no separators."""
+    if type(name) is not str:
+        return _fold(name)  # a str subclass, or not text: decided (or refused) each time
+    folded = _FOLDED.get(name)
+    if folded is None:
+        folded = _fold(name)
+        if len(_FOLDED) >= _FOLDED_SIZE:
+            _FOLDED.clear()
+        _FOLDED[name] = folded
+    return folded
+
+
+def _fold(name: str) -> str:
     text = name.strip().lstrip("\ufeff").lower().replace("đ", "d")
     text = "".join(c for c in unicodedata.normalize("NFD", text)
                    if unicodedata.category(c) != "Mn")

@@ -94,10 +94,11 @@ def flatten(obj: Mapping[str, Any],
     they mean (see the module docstring). An object without nested lists is returned as is.
     Raises :class:`NestedError` for a list that is not a list of objects, or a value in it
     that cannot be read."""
-    nested = {fold_name(k): k for k in obj if fold_name(k) in NESTED_KEYS}
-    if not nested:
+    nested_keys = [k for k in obj if fold_name(k) in NESTED_KEYS]
+    if not nested_keys:
         return dict(obj)
-    out = {k: val for k, val in obj.items() if fold_name(k) not in NESTED_KEYS}
+    nested = {fold_name(k): k for k in nested_keys}
+    out = {k: val for k, val in obj.items() if k not in nested_keys}
     derived: dict[str, bool] = {}
     codes: list[str] = []
     if _COMPONENTS in nested:
