@@ -31,14 +31,14 @@ are a reader option, default :data:`POPULATION_DATABASES`.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
 from . import values as v
 from .columns import FIELDS, fold_name
 
-__all__ = ["NESTED_KEYS", "POPULATION_DATABASES", "NestedError", "flatten"]
+__all__ = ["NESTED_KEYS", "POPULATION_DATABASES", "NestedError", "flatten", "has_nested"]
 
 #: Default ``MaCSDL`` codes read as the national population database: ``"7"``, the code the
 #: provinces' one-stop systems send in ``DSKetNoiCSDL`` for a dossier whose applicant data came
@@ -86,6 +86,11 @@ _FEEDS = {
 _FLAT = {field: _aliases(field) for field in (
     "components_digitized", "reuses_digitized_data", "uses_personal_data_store",
     "uses_population_data", "has_fee_data", "has_electronic_result")}
+
+
+def has_nested(keys: Iterable[str]) -> bool:
+    """Whether an object with these keys holds one of the nested lists :func:`flatten` reads."""
+    return any(fold_name(k) in NESTED_KEYS for k in keys)
 
 
 def flatten(obj: Mapping[str, Any],

@@ -1173,6 +1173,8 @@ class _JsonRows:
         self.keys: dict[str, str | None] = {}
         self.shapes: dict[tuple[str, ...], _FastReader | None] = {}
         self.nested = reader.kind.name == "dossiers"  # docs/inputs.md r2: national nested lists
+        # Key sets known to hold no nested list (nothing to flatten), as many as ``shapes``.
+        self.flat: set[tuple[str, ...]] = set()
 
     def _compile(self, shape: tuple[str, ...], obj: dict[str, Any]) -> _FastReader | None:
         fast = None
@@ -1186,7 +1188,9 @@ class _JsonRows:
 
     def build(self, obj: Any, line: int) -> Any:
         reader = self.reader
-        if self.nested and type(obj) is dict:
+        if self.nested and type(obj) is dict and tuple(obj) not in self.flat:
+            if not national.has_nested(obj) and len(self.flat) < self._MAX_SHAPES:
+                self.flat.add(tuple(obj))
             try:
                 obj = national.flatten(obj, reader.population_databases)
             except national.NestedError as exc:
