@@ -996,7 +996,7 @@ _FastReader = Callable[..., Any]
 
 
 def _compile_fast(reader: _Reader, columns: Mapping[str, list[tuple[Any, str]]],
-                  json_mode: bool = False) -> _FastReader | None:
+                  json_mode: bool = False, numbers: bool = False) -> _FastReader | None:
     """Generate ``row -> record`` for one header (a CSV row by position) or one key set (a JSON
     object by key), each needed cell converted inline (``(row, line) -> record`` for records
     that keep their line: the callers pass it).
@@ -1037,9 +1037,14 @@ def _compile_fast(reader: _Reader, columns: Mapping[str, list[tuple[Any, str]]],
                     f"else _id({src}.strip())) or _d{n})")
         elif fs.conv is v.moment:
             expr = f"_mom({src})" if json_mode else f"(_pm(c) if (c := {src}) else None)"
-        elif table := _fast_table(fs, json_mode):
+        elif table := _fast_table(fs, json_mode, numbers):
             ns[f"_t{n}"] = table
             expr = f"_t{n}[{src}]"
+            if numbers:
+                # true and false would find the keys 1 and 0: a boolean has its own table
+                ns[f"_b{n}"] = {b: value for b in (True, False)
+                                if (value := _read_cell(fs, b)) is not v.ABSENT}
+                expr = f"(_b{n}[c] if (c := {src}).__class__ is bool else _t{n}[c])"
         else:
             ns[f"_c{n}"] = fs.conv
             expr = (f"_other(_c{n}, {src}, _d{n})" if json_mode
@@ -1111,26 +1116,23 @@ def _json_other(conv: v.Converter, value: Any, default: Any) -> Any:
     return result
 
 
-def _fast_table(fs: _Field, json_mode: bool = False) -> dict[Any, Any] | None:
+def _fast_table(fs: _Field, json_mode: bool = False,
+                numbers: bool = False) -> dict[Any, Any] | None:
     """Exact spelling → value, computed by the general converter so both paths agree.
 
-    For JSON, ``null`` is in the table too (a flag not reported, an enum's default), a flag
-    takes JSON ``true``/``false`` (which also match the numbers 1 and 0, as the converter does),
-    and a number whose digits are a spelling (a channel ``2``, a payment ``1``: what a JSON
-    export or a DataFrame's integer column holds) is looked up as the converter reads it.
+    For JSON, ``null`` is in the table too (a flag not reported, an enum's default) and a flag
+    takes JSON ``true``/``false`` (which also match the numbers 1 and 0, as the converter does).
+    With ``numbers`` (cells made plain, :func:`~.cells.plain`: a whole float is an ``int``), a
+    number whose digits are a spelling (a channel ``2``, a payment ``1``: a DataFrame's integer
+    column) is looked up as the converter reads it; the generated reader then looks a boolean
+    up in a table of its own, since ``True`` and ``False`` would find the keys 1 and 0. Not for
+    a JSON file, whose ``2.0`` would find the key ``2`` (equal numbers are one key) where the
+    converter refuses a float.
     """
     table: dict[Any, Any] = {}
-
-    def put(cell: Any) -> None:
-        try:
-            value = fs.conv(cell)
-        except v.CellError:
-            return
-        if value is not v.ABSENT:
-            table[cell] = value
-
     for spelling in v.spellings(fs.conv):
-        put(spelling)
+        if (value := _read_cell(fs, spelling)) is not v.ABSENT:
+            table[spelling] = value
     if not table:
         return None
     table[""] = False if fs.is_flag else fs.default
@@ -1138,10 +1140,20 @@ def _fast_table(fs: _Field, json_mode: bool = False) -> dict[Any, Any] | None:
         table[None] = fs.default
         if fs.is_flag:
             table[True], table[False] = True, False
+    if numbers:
         for spelling in [k for k in table if isinstance(k, str) and k.isascii() and k.isdigit()]:
-            if int(spelling) not in table:  # 1 and 0 of a flag: true and false, above
-                put(int(spelling))
+            number = int(spelling)
+            if number not in table and (value := _read_cell(fs, number)) is not v.ABSENT:
+                table[number] = value
     return table
+
+
+def _read_cell(fs: _Field, cell: Any) -> Any:
+    """``fs``'s converter on ``cell``; ``v.ABSENT`` when it refuses the cell."""
+    try:
+        return fs.conv(cell)
+    except v.CellError:
+        return v.ABSENT
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1346,7 +1358,7 @@ def _iter_table(reader: _Reader, rows: Iterator[TableRow], missing: Any = None,
         # Cells made plain are the values of a JSON object (text, numbers, booleans, None): the
         # generated reader of JSON objects reads a row by position, as a JSON Lines file's
         # object by key; anything it does not read plainly goes the general way below.
-        fast = _compile_fast(reader, plan.columns, json_mode=True)
+        fast = _compile_fast(reader, plan.columns, json_mode=True, numbers=True)
         for line, row in rows:
             read += 1
             if isinstance(row, BadCell):
