@@ -1280,31 +1280,125 @@ def _iter_jsonl(reader: _Reader, path: Path | FileObject) -> RecordStream[Any]:
         reader.close()
 
 
+#: Bytes of a JSON array file read at a time (tests make it small to split objects).
+_JSON_BLOCK = 1 << 20
+
+
+def _json_items(reader: _Reader, path: Path | FileObject) -> Iterator[Any]:
+    """The items of a JSON array file, in order: a file on disk is read a block at a time and
+    decoded an item at a time (memory stays flat however long the array); anything unusual (not
+    an array, a syntax error, bytes that are not UTF-8, a file object) is read whole, as
+    :func:`_json_whole` reads it, so the answer and the error are the same either way — after
+    the items already handed out, the whole reading goes on from the next one."""
+    done = 0
+    if isinstance(path, Path):
+        try:
+            with path.open("rb") as f:
+                for item in _json_stream(f):
+                    yield item
+                    done += 1
+            return
+        except _NotPlain:
+            pass
+    with _binary(path) as f:
+        data = f.read()
+    yield from itertools.islice(_json_whole(reader, data), done, None)
+
+
+class _NotPlain(Exception):
+    """A JSON array file the block-by-block reading leaves to the whole reading."""
+
+
+def _json_stream(f: Any) -> Iterator[Any]:
+    decode = codecs.getincrementaldecoder("utf-8")().decode
+    raw_decode = json.JSONDecoder().raw_decode
+    buf, pos, eof = "", 0, False
+
+    def more() -> None:
+        nonlocal buf, pos, eof
+        block = f.read(_JSON_BLOCK)
+        try:
+            text = decode(block, final=not block)
+        except UnicodeDecodeError:
+            raise _NotPlain from None
+        buf, pos, eof = buf[pos:] + text, 0, not block
+
+    def skip_space() -> None:
+        nonlocal pos
+        while True:
+            while pos < len(buf) and buf[pos] in " \t\n\r":
+                pos += 1
+            if pos < len(buf) or eof:
+                return
+            more()
+
+    more()
+    if buf.startswith("\ufeff"):
+        pos = 1
+    skip_space()
+    if pos >= len(buf) or buf[pos] != "[":
+        raise _NotPlain  # empty, or not an array: the whole reading says which
+    pos += 1
+    skip_space()
+    if pos < len(buf) and buf[pos] == "]":
+        pos += 1
+    else:
+        while True:
+            skip_space()
+            try:
+                item, end = raw_decode(buf, pos)
+            except (ValueError, RecursionError):
+                if eof:
+                    raise _NotPlain from None
+                more()  # the item may go on in the next block
+                continue
+            # An item counts once the "," or "]" after it is read: "15" or "1500." at a
+            # block's end may be the start of 1500.0, so it is decoded again with more text.
+            after = end
+            while after < len(buf) and buf[after] in " \t\n\r":
+                after += 1
+            if after >= len(buf) or buf[after] not in ",]":
+                if eof:
+                    raise _NotPlain
+                more()
+                continue
+            yield item
+            pos = after + 1
+            if buf[after] == "]":
+                break
+    skip_space()
+    if pos < len(buf):
+        raise _NotPlain  # something after the array
+
+
+def _json_whole(reader: _Reader, data: bytes) -> Iterator[Any]:
+    """The items of a JSON array file read whole (the refusals name the problem)."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8",
+                         file=reader.file) from None
+    if not text.strip():
+        reader.builder.note(f"{reader.file}: empty file")
+        return
+    try:
+        items = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise InputError(f"not valid JSON: {exc}", file=reader.file) from None
+    del data, text
+    if not isinstance(items, list):
+        raise InputError("a .json file must hold an array of objects (use .jsonl for one "
+                         "object per line)", file=reader.file)
+    yield from items
+
+
 def _iter_json(reader: _Reader, path: Path | FileObject) -> RecordStream[Any]:
     read = 0
     try:
-        with _binary(path) as f:
-            data = f.read()
-        if data.startswith(codecs.BOM_UTF8):
-            data = data[len(codecs.BOM_UTF8):]
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise InputError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8",
-                             file=reader.file) from None
-        if not text.strip():
-            reader.builder.note(f"{reader.file}: empty file")
-            return
-        try:
-            items = json.loads(text)
-        except (ValueError, RecursionError) as exc:
-            raise InputError(f"not valid JSON: {exc}", file=reader.file) from None
-        del data, text
-        if not isinstance(items, list):
-            raise InputError("a .json file must hold an array of objects (use .jsonl for one "
-                             "object per line)", file=reader.file)
         rows = _JsonRows(reader)
-        for line, obj in enumerate(items, 1):
+        for line, obj in enumerate(_json_items(reader, path), 1):
             read += 1
             record = rows.build(obj, line)
             if record is None:
