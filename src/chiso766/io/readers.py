@@ -1310,6 +1310,9 @@ class _NotPlain(Exception):
 
 
 def _json_stream(f: Any) -> Iterator[Any]:
+    """The items of the JSON array in the binary file ``f``, read :data:`_JSON_BLOCK` bytes at a
+    time; :class:`_NotPlain` for anything the whole reading must answer. An item longer than a
+    block is decoded again as each block comes (a national dossier is well under one)."""
     decode = codecs.getincrementaldecoder("utf-8")().decode
     raw_decode = json.JSONDecoder().raw_decode
     buf, pos, eof = "", 0, False
