@@ -931,6 +931,20 @@ def test_each_code_many_rows_repeat_is_kept_once(folder: str, tmp_path: Path) ->
         assert two[0].unit_id is two[1].unit_id and two[0].procedure_code is two[1].procedure_code
 
 
+def json_read_whole() -> Any:
+    """A patch under which every ``.json`` array file is read whole (the reading that the block
+    reading falls back to), to compare the two."""
+    from unittest import mock
+
+    from chiso766.io import readers
+
+    def whole(f: Any) -> Any:
+        raise readers._NotPlain
+        yield  # a generator, as the real one
+
+    return mock.patch.object(readers, "_json_stream", whole)
+
+
 def test_a_json_array_file_is_read_in_flat_memory(tmp_path: Path) -> None:
     """A ``.json`` array of 20,000 dossiers (2.7 MB of text) is read a block at a time: the
     reader's peak allocation stays well under what the file read whole needs (its text, then
@@ -952,15 +966,7 @@ def test_a_json_array_file_is_read_in_flat_memory(tmp_path: Path) -> None:
             tracemalloc.stop()
 
     streamed = peak_mib()
-    from unittest import mock
-
-    from chiso766.io import readers
-
-    def whole(f: Any) -> Any:
-        raise readers._NotPlain
-        yield  # a generator, as the real one
-
-    with mock.patch.object(readers, "_json_stream", whole):
+    with json_read_whole():
         read_whole = peak_mib()
     # Measured: ~5 MiB a block at a time (the block, its text, the ids claimed), ~13 MiB whole.
     assert streamed < 8 < read_whole, (streamed, read_whole)

@@ -20,7 +20,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tests.budget import examples
-from tests.test_readers import _row
+from tests.test_readers import _row, json_read_whole
 
 _SPACE = st.sampled_from(["", " ", "\n", "\r\n", "\t", "  \n "])
 _ODD_ITEMS: list[Any] = [12345, 1.5e3, "HS9", None, [1, 2], True, {}]
@@ -33,12 +33,7 @@ def _read(path: Path, block: int | None) -> Any:
     from chiso766.io.readers import ReportBuilder
 
     builder = ReportBuilder()
-
-    def whole(f: Any) -> Any:
-        raise readers._NotPlain
-        yield  # a generator, as the real one
-
-    patch = (mock.patch.object(readers, "_json_stream", whole) if block is None
+    patch = (json_read_whole() if block is None
              else mock.patch.object(readers, "_JSON_BLOCK", block))
     try:
         with patch:
@@ -82,3 +77,26 @@ def test_an_array_read_in_blocks_reads_as_read_whole(objects: list[Any], spaces:
         path = Path(tmp) / "dossiers.json"
         path.write_bytes(data)
         assert _read(path, block) == _read(path, None)
+
+
+def test_a_reading_given_up_midway_goes_on_from_the_next_item(tmp_path: Path) -> None:
+    """The block reading gives up (``_NotPlain``) after two items of a valid file: the whole
+    reading hands out the others, each once, in order."""
+    from chiso766.io import readers
+
+    path = tmp_path / "dossiers.json"
+    path.write_text(json.dumps([{"MaHoSo": f"HS{i}", "MaTTHC": "P", "MaDonVi": "U",
+                                 "NgayTiepNhan": "2025-04-03"} for i in range(5)]),
+                    encoding="utf-8")
+    real = readers._json_stream
+
+    def two_then_give_up(f: Any) -> Any:
+        for n, item in enumerate(real(f)):
+            if n == 2:
+                raise readers._NotPlain
+            yield item
+
+    with mock.patch.object(readers, "_json_stream", two_then_give_up):
+        records, report = _read(path, 1 << 20)
+    assert [d.id for d in records] == ["HS0", "HS1", "HS2", "HS3", "HS4"]
+    assert (report.read, report.accepted) == (5, 5)
