@@ -39,17 +39,20 @@ COMMANDS = {
 
 @pytest.fixture
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The folders the engine (``streaming.stream_score``, under ``score_folder`` too) was
-    asked to count, in order."""
+    """The folders the engine (``streaming.stream_score``, under ``score_folder`` too, and
+    ``streaming.observed_score``, under ``hcm104.score_folder_with_766``) was asked to count,
+    in order."""
     need("polars", "fast")
     calls: list[str] = []
-    real = streaming.stream_score
 
-    def spy(folder: Any, **kwargs: Any) -> Any:
-        calls.append(str(folder))
-        return real(folder, **kwargs)
+    def spy(real: Any) -> Any:
+        def counting(folder: Any, **kwargs: Any) -> Any:
+            calls.append(str(folder))
+            return real(folder, **kwargs)
+        return counting
 
-    monkeypatch.setattr(streaming, "stream_score", spy)
+    monkeypatch.setattr(streaming, "stream_score", spy(streaming.stream_score))
+    monkeypatch.setattr(streaming, "observed_score", spy(streaming.observed_score))
     return calls
 
 

@@ -469,8 +469,12 @@ def _check_input(report: Any, lang: str) -> None:
 
 
 def _receipt_span(dataset: Any, lang: str) -> str:
-    first, last = (dataset.span if isinstance(dataset, _StreamedSource)
-                   else _span(getattr(dataset, "dossiers", ())))
+    return _span_text(dataset.span if isinstance(dataset, _StreamedSource)
+                      else _span(getattr(dataset, "dossiers", ())), lang)
+
+
+def _span_text(span: _Span, lang: str) -> str:
+    first, last = span
     if first is None or last is None:
         return ""
     return _msg(lang, "span", first=f"{first:%d/%m/%Y}", last=f"{last:%d/%m/%Y}")
@@ -546,9 +550,11 @@ class _StreamedSource:
             sys.stderr.write("\n")
 
 
-def _warn_empty_period(result: Any, lang: str, dataset: Any = None) -> None:
+def _warn_empty_period(result: Any, lang: str, dataset: Any = None,
+                       span: _Span | None = None) -> None:
     """A period with no dossier received (766) or resolved (HCMC) in it: one warning line on
-    stderr; the report itself carries the note (scoring.no_receipts_note, hcm104.score)."""
+    stderr, naming the span of the receipts (``span``, else the dataset's); the report itself
+    carries the note (scoring.no_receipts_note, hcm104.score)."""
     from .hcm104 import Hcm104Report
 
     if result.period is None or not result.roots:
@@ -560,8 +566,9 @@ def _warn_empty_period(result: Any, lang: str, dataset: Any = None) -> None:
     else:
         key = None if result.received else "warn_received"
     if key is not None:
-        span = _receipt_span(dataset, lang) if dataset is not None else ""
-        print(f"chiso766: {_msg(lang, key, period=result.period.label, span=span)}",
+        shown = (_span_text(span, lang) if span is not None
+                 else _receipt_span(dataset, lang) if dataset is not None else "")
+        print(f"chiso766: {_msg(lang, key, period=result.period.label, span=shown)}",
               file=sys.stderr)
 
 
@@ -665,23 +672,40 @@ def _cmd_hcm104(args: argparse.Namespace) -> int:
     )
     counting = _counting(args)
     # Part D (the 766 SATISFACTION group) and the HTML/xlsx pages need the 766 scorecard.
-    card, period = _engine_card(args, period, as_of, counting)
     with_766 = args.format in ("html", "xlsx")
-    if card is not None and period is not None:
-        # The scorecard counted from the files: the records are read once, a chunk at a time.
-        dataset: Any = _StreamedSource(args)
-        report = score(dataset, period=period, as_of=as_of, policy=policy,
-                       by_staff=args.staff, scorecard=card, counting=counting)
-        dataset.done(args.lang)
+    span: _Span | None = None
+    dataset: Any = None
+    card: Any
+    if _engine_counts(args.folder):
+        # Both indices from one pass over the files (the engine counts and marks each batch).
+        from .hcm104 import score_folder_with_766
+
+        line = _progress(args.folder, args.progress, args.lang)
+        try:
+            scores = score_folder_with_766(args.folder, period=period, as_of=as_of,
+                                           policy=policy, by_staff=args.staff,
+                                           counting=counting, strict=args.strict,
+                                           progress=line)
+        except BaseException:
+            if line is not None:
+                sys.stderr.write("\n")
+            raise
+        report, card = scores.report, scores.scorecard
+        if line is not None:
+            line.done(next_phase=False, rows=getattr(report.input, "read", None))
+        _check_input(report.input, args.lang)
+        if scores.latest_receipt is None and period is None:
+            raise _UsageError(_msg(args.lang, "no_dossiers"))
+        span = (scores.first_receipt, scores.latest_receipt)
     else:
         dataset, period = _dataset(args, period)
-        if card is None and with_766:
-            card = score_766(dataset, period=period, as_of=as_of, counting=counting)
+        card = score_766(dataset, period=period, as_of=as_of,
+                         counting=counting) if with_766 else None
         report = score(dataset, period=period, as_of=as_of, policy=policy, by_staff=args.staff,
                        scorecard=card, counting=counting)
     if not with_766:
         card = None
-    _warn_empty_period(report, args.lang, dataset)
+    _warn_empty_period(report, args.lang, dataset, span)
     chosen: list[str] | None = None
     if args.unit:
         missing = [u for u in args.unit if u not in report.units]
@@ -693,7 +717,7 @@ def _cmd_hcm104(args: argparse.Namespace) -> int:
 
         _write_bytes(render_xlsx(card, lang=args.lang, units=chosen, hcm=report), args.output,
                      args.lang)
-        return _status(dataset, args)
+        return _done(report.input, args)
     if card is not None:
         from .reports.hcm104_html import render_hcm104_html
 
@@ -706,7 +730,7 @@ def _cmd_hcm104(args: argparse.Namespace) -> int:
     else:
         text = render_table(report, lang=args.lang, units=chosen)
     _write(text, args.output, args.lang)
-    return _status(dataset, args)
+    return _done(report.input, args)
 
 
 def _flagged(dataset: Any, units: set[str] | None, card: Any) -> list[tuple[Any, Any]]:

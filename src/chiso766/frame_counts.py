@@ -20,7 +20,7 @@ polars is an optional dependency (the ``fast`` extra): it is imported when a cou
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -45,11 +45,17 @@ class FrameCounts:
     """Counts frames of dossiers into ``tally`` (see the module's description); :meth:`finish`
     hands the last counts over."""
 
-    def __init__(self, tally: Tally) -> None:
+    def __init__(self, tally: Tally,
+                 frames: Callable[[pl.DataFrame], None] | None = None) -> None:
         import polars as pl
 
         ctx = tally.context
         self.tally = tally
+        # Shown every dossier counted here (HCM 104's parts A and B in the same pass): asks
+        # the reader for the staff column (``wants_staff``), and statutory dues are computed
+        # for every dossier.
+        self.observer = frames
+        self.wants_staff = frames is not None
         self.ctx = ctx
         self.auth = 0 if ctx.authorities_given else AUTHORITY_BIT
         self.bits: dict[tuple[Any, ...], int] = {}
@@ -91,8 +97,14 @@ class FrameCounts:
         unique in the frame) and ``fid``, the index in ``flag_values`` of the dossier's recorded
         flags (channel online, synced, electronic result, paid online, fee data, digitized,
         reused data, personal data store, population data: the fields of
-        :class:`~chiso766.criteria.base.DossierShape` after the procedure's two).
-        ``requests``: the supplement requests by ``key`` (``requested_at``, ``supplied_at``)."""
+        :class:`~chiso766.criteria.base.DossierShape` after the procedure's two), and ``staff``
+        when :attr:`wants_staff`.
+        ``requests``: the supplement requests by ``key`` (``requested_at``, ``supplied_at``).
+
+        With ``frames`` (given on creation), the dossiers counted here — all but those handed
+        back — are shown to it with the supplement aggregates and every dossier's statutory
+        due (:func:`~chiso766.population.statutory_due` with ``every_dossier``): the counts
+        read the same dues narrowed to the period's population."""
         import polars as pl
 
         ctx = self.ctx
@@ -104,19 +116,26 @@ class FrameCounts:
         for code in dossiers["code"].unique().to_list():
             if code not in self.kinds:
                 self.kinds[code] = population.unit_kind(self.limit_of(code))
+        observer = self.observer
         dossiers = dossiers.with_columns(
-            statutory_due=population.statutory_due(dossiers, ctx, self.limit_of),
+            statutory_due=population.statutory_due(dossiers, ctx, self.limit_of,
+                                                   every_dossier=observer is not None),
             unit_kind=pl.col("code").replace_strict(self.kinds, return_dtype=pl.Int64),
             complained=(pl.col("ident").is_in(pl.lit(self.complained).implode())
                         if self.complained is not None
                         else pl.lit(False)),
         )
+        every = dossiers
+        if observer is not None:
+            dossiers = dossiers.with_columns(statutory_due=population.population_due(ctx))
         shaped = population.shape_columns(dossiers, ctx, self.table)
         outside = pl.col("counted") & pl.col("timed") & pl.col("days").is_null()
         left: list[int] = shaped.filter(outside)["key"].to_list()
         if left:
             shaped = shaped.filter(~outside)
         self._add(shaped.filter(pl.col("counted")), flag_values)
+        if observer is not None:
+            observer(every.filter(~pl.col("key").is_in(left)) if left else every)
         return left
 
     def finish(self) -> None:

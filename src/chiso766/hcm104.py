@@ -30,15 +30,15 @@ from __future__ import annotations
 
 import enum
 import importlib.util
-import itertools
 import math
 import numbers
-from collections.abc import Iterable, Mapping, Sequence
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import attrs
 
@@ -46,12 +46,13 @@ from .calendar import WorkingCalendar
 from .criteria.base import Note, calendar_notes
 from .criteria.policy import CountingPolicy
 from .deadlines import DeadlinePolicy, classify, effective_end
-from .errors import Chiso766Error, MissingDataError, PolicyError
+from .errors import Chiso766Error, InputError, MissingDataError, PolicyError
 from .periods import Period
 from .records import Dossier, Posting, Procedure, Rating, RatingValue, Unit, UnitLevel, to_local
 from .rounding import half_up
 
 if TYPE_CHECKING:
+    import polars as pl
 
     from .io.dataset import Dataset
     from .scoring import Scorecard
@@ -60,6 +61,7 @@ if TYPE_CHECKING:
 __all__ = [
     "PARTS",
     "Combined",
+    "FolderScores",
     "Hcm104Policy",
     "Hcm104Report",
     "Hcm104Result",
@@ -68,6 +70,8 @@ __all__ = [
     "Satisfaction",
     "combine",
     "score",
+    "score_folder",
+    "score_folder_with_766",
 ]
 
 #: A part's value as a caller gives it: exact (int, Fraction, Decimal), a float (read by its
@@ -651,27 +655,12 @@ def _chunk_size() -> int:
 
 def _columnar_marks(batch: Sequence[Dossier], ctx: Any, policy: Hcm104Policy,
                     ) -> list[_DossierMark | None]:
-    import polars as pl
 
     from . import population
 
-    period, as_of = ctx.period, ctx.as_of
     judged = population.verdict_columns(population.dossier_frame(batch, ctx, every_dossier=True),
                                         ctx)
-    receipt = pl.coalesce("received_at", "submitted_at")
-    # Resolved in the period (Phụ lục, mục I.1): finished, returned or stopped, by as_of, on a
-    # date of the period — as _mark_dossier decides it from effective_end.
-    resolved = ((receipt <= as_of) & (pl.col("end_kind") != population.END_REQUEST)
-                & (pl.col("ended").dt.date() >= period.start)
-                & (pl.col("ended").dt.date() <= period.end)).fill_null(False)
-    band = (pl.when(~pl.col("judged")).then(pl.lit("unclassified"))
-            .when(~pl.col("late")).then(pl.lit("on_time"))
-            .when(pl.col("late_days") > LATE_LIMIT_WORKING_DAYS).then(pl.lit("over"))
-            .otherwise(pl.lit("band")))
-    asked = pl.col("asked")
-    b = (pl.when((pl.lit(policy.b_population == "supplemented")) & (asked == 0))
-         .then(None).otherwise(asked))
-    rows = judged.select(resolved.alias("r"), band.alias("a"), b.alias("b")).iter_rows()
+    rows = judged.select(*_mark_columns(ctx, policy)).iter_rows()
     interned: dict[tuple[str, int | None], _DossierMark] = {}
     out: list[_DossierMark | None] = []
     for r, a, n in rows:
@@ -685,26 +674,159 @@ def _columnar_marks(batch: Sequence[Dossier], ctx: Any, policy: Hcm104Policy,
     return out
 
 
-def _add_mark(acc: _Acc, mark: _DossierMark, policy: Hcm104Policy) -> None:
-    """QĐ 104/2024/QĐ-UBND, Phụ lục, mục I.1.1–I.1.2 (A) and I.2.1–I.2.2 (B)."""
+def _mark_columns(ctx: Any, policy: Hcm104Policy) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """:func:`_mark_dossier` as columns over a frame of
+    :func:`~chiso766.population.verdict_columns`: ``r`` (resolved in the period), ``a`` (A's
+    band) and ``b`` (B's requests, null: not evaluated for B)."""
+    import polars as pl
+
+    from . import population
+
+    period, as_of = ctx.period, ctx.as_of
+    receipt = pl.coalesce("received_at", "submitted_at")
+    # Resolved in the period (Phụ lục, mục I.1): finished, returned or stopped, by as_of, on a
+    # date of the period — as _mark_dossier decides it from effective_end.
+    resolved = ((receipt <= as_of) & (pl.col("end_kind") != population.END_REQUEST)
+                & (pl.col("ended").dt.date() >= period.start)
+                & (pl.col("ended").dt.date() <= period.end)).fill_null(False)
+    band = (pl.when(~pl.col("judged")).then(pl.lit("unclassified"))
+            .when(~pl.col("late")).then(pl.lit("on_time"))
+            .when(pl.col("late_days") > LATE_LIMIT_WORKING_DAYS).then(pl.lit("over"))
+            .otherwise(pl.lit("band")))
+    asked = pl.col("asked")
+    b = (pl.when((pl.lit(policy.b_population == "supplemented")) & (asked == 0))
+         .then(None).otherwise(asked))
+    return resolved.alias("r"), band.alias("a"), b.alias("b")
+
+
+def _add_mark(acc: _Acc, mark: _DossierMark, policy: Hcm104Policy, n: int = 1) -> None:
+    """QĐ 104/2024/QĐ-UBND, Phụ lục, mục I.1.1–I.1.2 (A) and I.2.1–I.2.2 (B); ``n`` dossiers
+    with the same mark."""
     if mark.a == "unclassified":
-        acc.a_unclassified += 1
+        acc.a_unclassified += n
     else:
-        acc.a_count += 1
+        acc.a_count += n
         if mark.a == "on_time":
-            acc.a_on_time += 1
-            acc.a_points += 1
+            acc.a_on_time += n
+            acc.a_points += n
         elif mark.a == "band":
-            acc.a_band += 1
-            acc.a_points += policy.late_within_5_working_days
+            acc.a_band += n
+            acc.a_points += n * policy.late_within_5_working_days
         else:
-            acc.a_over += 1
+            acc.a_over += n
     if mark.b is not None:
-        acc.b_count += 1
+        acc.b_count += n
         if mark.b <= 1:
-            acc.b_points += 1
+            acc.b_points += n
         else:
-            acc.b_twice += 1
+            acc.b_twice += n
+
+
+class _Marks:
+    """A's and B's counts per unit (and staff member) over one pass through the dossiers, and
+    what part C needs of them: the units seen, the resolved dossiers an undated rating may
+    name (``named``; ``None``: any), by staff each dossier's staff member, and the span of
+    the receipts. Shown each dossier once, as a record (:meth:`dossier`, marked a chunk at a
+    time by :func:`_marks`) or in a frame of the columnar engine (:meth:`frame`)."""
+
+    def __init__(self, procedures: Mapping[str, Procedure], *, period: Period, as_of: datetime,
+                 calendar: WorkingCalendar, deadline_policy: DeadlinePolicy | None,
+                 policy: Hcm104Policy, counting: CountingPolicy | None, by_staff: bool,
+                 named: AbstractSet[str] | None, ctx: Any = None) -> None:
+        self.procedures = procedures
+        self.period, self.as_of, self.calendar = period, as_of, calendar
+        self.deadline_policy, self.policy, self.counting = deadline_policy, policy, counting
+        self.by_staff, self.named, self.ctx = by_staff, named, ctx
+        self.own: dict[str, _Acc] = {}
+        self.staff_acc: dict[tuple[str, str], _Acc] = {}
+        self.resolved: set[str] = set()
+        # Only for a rating that names no staff member (memory: every dossier's id).
+        self.staff_of_dossier: dict[str, str] = {}
+        self.seen: set[str] = set()
+        #: The first and the latest receipt among the dossiers shown (``None``: none).
+        self.first: datetime | None = None
+        self.last: datetime | None = None
+        self.pending: list[Dossier] = []
+        self.named_series: pl.Series | None = None
+
+    def dossier(self, d: Dossier) -> None:
+        self.pending.append(d)
+        if len(self.pending) >= _chunk_size():
+            self._flush()
+
+    def done(self) -> None:
+        """Mark the dossiers still waiting for a chunk."""
+        self._flush()
+
+    def _flush(self) -> None:
+        chunk, self.pending = self.pending, []
+        if not chunk:
+            return
+        marks = _marks(chunk, self.procedures, period=self.period, as_of=self.as_of,
+                       calendar=self.calendar, deadline_policy=self.deadline_policy,
+                       policy=self.policy, counting=self.counting)
+        named, pol, by_staff = self.named, self.policy, self.by_staff
+        self._receipts(min(d.receipt for d in chunk), max(d.receipt for d in chunk))
+        for d, mark in zip(chunk, marks, strict=True):
+            self.seen.add(d.unit_id)
+            if by_staff and d.staff_id is not None:
+                self.staff_of_dossier[d.id] = d.staff_id
+            if mark is None:
+                continue
+            if named is None or d.id in named:
+                self.resolved.add(d.id)
+            _add_mark(self.own.setdefault(d.unit_id, _Acc()), mark, pol)
+            if by_staff and d.staff_id is not None:
+                _add_mark(self.staff_acc.setdefault((d.unit_id, d.staff_id), _Acc()), mark, pol)
+
+    def _receipts(self, first: datetime, last: datetime) -> None:
+        if self.first is None or first < self.first:
+            self.first = first
+        if self.last is None or last > self.last:
+            self.last = last
+
+    def frame(self, frame: pl.DataFrame) -> None:
+        """Dossiers as the columnar engine counts them (``unit``, ``ident``, ``staff``, the
+        moments, the supplement aggregates and every dossier's ``statutory_due``): the same
+        marks as :meth:`dossier` gives their records, counted by (unit, staff, mark)."""
+        import polars as pl
+
+        from . import population
+
+        pol = self.policy
+        if not frame.height:
+            return
+        receipt = pl.coalesce("received_at", "submitted_at")
+        self._receipts(*frame.select(receipt.min(), receipt.max().alias("last")).row(0))
+        judged = population.verdict_columns(frame, self.ctx)
+        self.seen.update(judged["unit"].unique().to_list())
+        if self.by_staff:
+            given = judged.filter(pl.col("staff").is_not_null())
+            self.staff_of_dossier.update(zip(given["ident"].to_list(), given["staff"].to_list(),
+                                             strict=True))
+        marked = judged.select("unit", "staff", "ident", *_mark_columns(self.ctx, pol)).filter(
+            pl.col("r"))
+        if self.named is None:
+            self.resolved.update(marked["ident"].to_list())
+        elif self.named:
+            if self.named_series is None:
+                self.named_series = pl.Series(list(self.named), dtype=pl.String)
+            self.resolved.update(marked.filter(pl.col("ident").is_in(
+                self.named_series.implode()))["ident"].to_list())
+        interned: dict[tuple[str, int | None], _DossierMark] = {}
+
+        def mark(a: str, b: int | None) -> _DossierMark:
+            m = interned.get((a, b))
+            if m is None:
+                m = interned[a, b] = _DossierMark(a, b)
+            return m
+
+        for unit, a, b, n in marked.group_by("unit", "a", "b").len().iter_rows():
+            _add_mark(self.own.setdefault(unit, _Acc()), mark(a, b), pol, n)
+        if self.by_staff:
+            for unit, staff, a, b, n in marked.filter(pl.col("staff").is_not_null()).group_by(
+                    "unit", "staff", "a", "b").len().iter_rows():
+                _add_mark(self.staff_acc.setdefault((unit, staff), _Acc()), mark(a, b), pol, n)
 
 
 def _add_rating(acc: _Acc, value: RatingValue) -> None:
@@ -919,7 +1041,7 @@ def score(
     ``scorecard`` or ``d_values`` given (D would need the dossiers again).
     """
     from .scoring import Scorecard as _Scorecard
-    from .scoring import _tree, score_766
+    from .scoring import score_766
 
     pol = _check_policy(policy, "score")
     for name in ("dossiers", "procedures", "ratings", "units"):
@@ -961,40 +1083,40 @@ def score(
                           "streaming.score_folder) or d_values=", record="score",
                           field="dataset", value=dataset)
 
-    procedures: Mapping[str, Procedure] = dataset.procedures
-    petitions = getattr(dataset, "petitions", ())
-
-    own: dict[str, _Acc] = {}
-    staff_acc: dict[tuple[str, str], _Acc] = {}
-    resolved: set[str] = set()
     # An undated rating counts when its dossier was resolved in the period, so resolved ids
     # are kept for those ratings: only the ids an undated rating names when the dataset says
     # which (a dossier stream: ``undated_rated``), every one otherwise.
-    named: AbstractSet[str] | None = getattr(dataset, "undated_rated", None)
-    staff_of_dossier: dict[str, str] = {}
-    seen: set[str] = set()
-
+    marks = _Marks(dataset.procedures, period=period, as_of=moment, calendar=cal,
+                   deadline_policy=deadline_policy, policy=pol, counting=counting,
+                   by_staff=by_staff, named=getattr(dataset, "undated_rated", None))
     # The dossiers a chunk at a time (a stream is read once, in flat memory), then the ratings.
-    dossiers = iter(dataset.dossiers)
-    while chunk := list(itertools.islice(dossiers, _chunk_size())):
-        marks = _marks(chunk, procedures, period=period, as_of=moment, calendar=cal,
-                       deadline_policy=deadline_policy, policy=pol, counting=counting)
-        for d, mark in zip(chunk, marks, strict=True):
-            seen.add(d.unit_id)
-            if by_staff and d.staff_id is not None:
-                # Only for a rating that names no staff member (memory: every dossier's id).
-                staff_of_dossier[d.id] = d.staff_id
-            if mark is None:
-                continue
-            if named is None or d.id in named:
-                resolved.add(d.id)
-            _add_mark(own.setdefault(d.unit_id, _Acc()), mark, pol)
-            if by_staff and d.staff_id is not None:
-                _add_mark(staff_acc.setdefault((d.unit_id, d.staff_id), _Acc()), mark, pol)
-        del chunk, marks
+    for d in dataset.dossiers:
+        marks.dossier(d)
+    marks.done()
+    card: Scorecard | None = None
+    if d_values is None:
+        # Not a stream here: score() refused one without a scorecard before reading it.
+        card = scorecard if scorecard is not None else score_766(
+            cast("Dataset", dataset), period=period, as_of=moment, calendar=cal,
+            policy=deadline_policy, counting=counting)
+    return _report(marks, unit_records=dataset.units, ratings=dataset.ratings,
+                   postings=getattr(dataset, "postings", ()),
+                   petitions=getattr(dataset, "petitions", ()),
+                   dataset_notes=getattr(dataset, "notes", ()),
+                   input_report=getattr(dataset, "report", None), d_values=d_values, card=card)
 
-    ratings: Iterable[Rating] = dataset.ratings
-    postings: Iterable[Posting] = getattr(dataset, "postings", ())
+
+def _report(marks: _Marks, *, unit_records: Iterable[Unit], ratings: Iterable[Rating],
+            postings: Iterable[Posting], petitions: Iterable[Any], dataset_notes: Iterable[Any],
+            input_report: Any, d_values: Mapping[str, Any] | None, card: Scorecard | None,
+            ) -> Hcm104Report:
+    """The report from the dossiers' marks, then the ratings (part C), the petitions (units
+    seen), the units' tree, D (``d_values``, else ``card``'s group 5) and the postings (E)."""
+    from .scoring import _tree
+
+    period, moment, pol, by_staff = marks.period, marks.as_of, marks.policy, marks.by_staff
+    own, staff_acc, resolved = marks.own, marks.staff_acc, marks.resolved
+    staff_of_dossier, seen = marks.staff_of_dossier, marks.seen
     for r in ratings:
         seen.add(r.unit_id)
         if r.rated_at is not None:
@@ -1019,7 +1141,7 @@ def score(
     for p in petitions:
         seen.add(p.unit_id)
 
-    tree = _tree(dataset.units, seen)
+    tree = _tree(unit_records, seen)
     pooled: dict[str, _Acc] = {}
     depth: dict[str, int] = {}
     for uid in tree.order:
@@ -1032,19 +1154,14 @@ def score(
         pooled[uid] = acc
 
     notes: list[Note] = list(tree.notes)
-    for n in getattr(dataset, "notes", ()):
+    for n in dataset_notes:
         notes.append(n if isinstance(n, Note) else Note(str(n), str(n)))
 
     supplied: dict[str, Fraction] | None = None
-    card: Scorecard | None = None
     if d_values is not None:
         supplied = _d_values(d_values, tree.order)
         notes.append(Note("D do người dùng cung cấp", "D supplied by the caller"))
     else:
-        # Not a stream here: score() refused one without a scorecard before reading it.
-        card = scorecard if scorecard is not None else score_766(
-            cast("Dataset", dataset), period=period, as_of=moment, calendar=cal,
-            policy=deadline_policy, counting=counting)
         notes.append(Note(
             "D = điểm nhóm 5 \"Mức độ hài lòng\" (18 điểm) của Chỉ số 766 cùng kỳ, từ Hệ thống "
             "PAKN; tiêu chí 5.2, 5.3 đạt tối đa khi không có PAKN",
@@ -1071,7 +1188,7 @@ def score(
         notes.append(Note(f"không có dữ liệu niêm yết công khai (postings) cho kỳ {label}: E "
                           "không có dữ liệu",
                           f"no posting records for {label}: E has no data"))
-    notes.extend(calendar_notes(cal, period, moment))
+    notes.extend(calendar_notes(marks.calendar, period, moment))
 
     units: dict[str, Hcm104Result] = {}
     staff_results: dict[str, tuple[Hcm104Result, ...]] | None = {} if by_staff else None
@@ -1113,4 +1230,130 @@ def score(
 
     return Hcm104Report(period=period, as_of=moment, policy=pol, units=units, roots=tree.roots,
                         staff=staff_results, notes=tuple(notes),
-                        input=getattr(dataset, "report", None), depth=depth)
+                        input=input_report, depth=depth)
+
+
+class FolderScores(NamedTuple):
+    """:func:`score_folder_with_766`'s result: the HCMC report, the Decision 766 scorecard of
+    the same pass (part D's source unless ``d_values`` were given), and the first and the
+    latest receipt among the accepted dossiers (``None``: none accepted)."""
+
+    report: Hcm104Report
+    scorecard: Scorecard
+    first_receipt: datetime | None
+    latest_receipt: datetime | None
+
+
+def score_folder_with_766(
+    path: str | os.PathLike[str],
+    *,
+    period: Period | str | None,
+    as_of: datetime | date | None = None,
+    policy: Hcm104Policy | None = None,
+    calendar: WorkingCalendar | None = None,
+    deadline_policy: DeadlinePolicy | None = None,
+    d_values: Mapping[str, Fraction | Decimal | int | float] | None = None,
+    by_staff: bool = False,
+    counting: CountingPolicy | None = None,
+    strict: bool = False,
+    progress: Callable[[str, int], None] | None = None,
+) -> FolderScores:
+    """The HCMC satisfaction index of the exports in ``path`` and the Decision 766 scorecard,
+    from **one pass** over the dossiers file: what ``score(read_folder(path), …)`` and
+    ``score_766(read_folder(path), …)`` give (the same reports, byte for byte once written),
+    streaming, with the columnar engine when polars is installed
+    (:func:`~chiso766.streaming.observed_score`: each accepted dossier counted for the 766
+    criteria and marked for A and B in the same batch). Arguments as :func:`score`, with
+    ``strict`` and ``progress`` as :func:`~chiso766.streaming.score_folder`.
+
+    ``period=None``: the calendar year of the latest receipt among the accepted dossiers (as
+    ``chiso766 hcm104`` without ``--period``); with none accepted the result is a guessed
+    year's and ``latest_receipt`` is ``None`` (:func:`score_folder` raises). A folder whose
+    supplements or ratings file is not CSV is read whole (``read_folder``), to the same result.
+    """
+    from .io.dataset import read_folder
+    from .scoring import score_766
+    from .streaming import NO_HINT_YEAR, observed_score
+
+    pol = _check_policy(policy, "score")
+    if isinstance(period, str):
+        period = Period.parse(period)
+    if period is not None and not isinstance(period, Period):
+        raise PolicyError("must be a Period (e.g. Period.quarter(2025, 2)), its text or None",
+                          record="score", field="period", value=period)
+    if as_of is not None and not isinstance(as_of, (datetime, date)):
+        raise PolicyError("must be a datetime, a date or None", record="score", field="as_of",
+                          value=as_of)
+    cal = calendar if calendar is not None else WorkingCalendar.vietnam()
+    if not isinstance(cal, WorkingCalendar):
+        raise PolicyError("must be a WorkingCalendar", record="score", field="calendar",
+                          value=calendar)
+    if deadline_policy is not None and not isinstance(deadline_policy, DeadlinePolicy):
+        raise PolicyError("must be a DeadlinePolicy", record="score", field="deadline_policy",
+                          value=deadline_policy)
+    if counting is not None and not isinstance(counting, CountingPolicy):
+        raise PolicyError("must be a CountingPolicy", record="score", field="counting",
+                          value=counting)
+    by_staff = bool(by_staff)
+    made: list[_Marks] = []
+
+    def observe(ctx: Any, undated: frozenset[str]) -> _Marks:
+        marks = _Marks(ctx.procedures, period=ctx.period, as_of=ctx.as_of, calendar=cal,
+                       deadline_policy=deadline_policy, policy=pol, counting=counting,
+                       by_staff=by_staff, named=undated, ctx=ctx)
+        made.append(marks)
+        return marks
+
+    done = observed_score(path, period=period, observe=observe, as_of=as_of, calendar=cal,
+                          policy=deadline_policy, strict=strict, progress=progress,
+                          counting=counting)
+    if done is None:
+        dataset = read_folder(path, strict=strict, progress=progress)
+        receipts = [d.receipt for d in dataset.dossiers]
+        latest = max(receipts, default=None)
+        chosen = period if period is not None else Period.year(
+            latest.year if latest is not None else NO_HINT_YEAR)
+        card = score_766(dataset, period=chosen, as_of=as_of, calendar=cal,
+                         policy=deadline_policy, counting=counting)
+        report = score(dataset, period=chosen, as_of=as_of, policy=pol, calendar=cal,
+                       deadline_policy=deadline_policy, by_staff=by_staff, counting=counting,
+                       **({"d_values": d_values} if d_values is not None
+                          else {"scorecard": card}))
+        return FolderScores(report, card, min(receipts, default=None), latest)
+    card, latest, _, rest = done
+    marks = made[-1]
+    marks.done()
+    report = _report(marks, unit_records=rest.units, ratings=rest.ratings(),
+                     postings=rest.postings, petitions=rest.petitions, dataset_notes=rest.notes,
+                     input_report=rest.report, d_values=d_values,
+                     card=None if d_values is not None else card)
+    return FolderScores(report, card, marks.first, latest)
+
+
+def score_folder(
+    path: str | os.PathLike[str],
+    *,
+    period: Period | str | None,
+    as_of: datetime | date | None = None,
+    policy: Hcm104Policy | None = None,
+    calendar: WorkingCalendar | None = None,
+    deadline_policy: DeadlinePolicy | None = None,
+    d_values: Mapping[str, Fraction | Decimal | int | float] | None = None,
+    by_staff: bool = False,
+    counting: CountingPolicy | None = None,
+    strict: bool = False,
+    progress: Callable[[str, int], None] | None = None,
+) -> Hcm104Report:
+    """The HCMC satisfaction index of the exports in ``path``, streaming, in one pass over
+    the dossiers (:func:`score_folder_with_766`'s report): what ``score(read_folder(path), …)``
+    gives. With ``period=None`` and no dossier accepted, raises
+    :class:`~chiso766.errors.InputError` (the default period cannot be chosen)."""
+    scores = score_folder_with_766(
+        path, period=period, as_of=as_of, policy=policy, calendar=calendar,
+        deadline_policy=deadline_policy, d_values=d_values, by_staff=by_staff,
+        counting=counting, strict=strict, progress=progress)
+    if period is None and scores.latest_receipt is None:
+        raise InputError("no dossier accepted: the default period (the year of the latest "
+                         "receipt) cannot be chosen; name a period", file=os.fspath(path),
+                         field="period")
+    return scores.report

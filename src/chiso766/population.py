@@ -380,6 +380,15 @@ def _in_population(ctx: Context) -> pl.Expr:
     return (_received(ctx) | carried.fill_null(False)).fill_null(False)
 
 
+def population_due(ctx: Context) -> pl.Expr:
+    """The ``statutory_due`` column computed for every dossier (``every_dossier``) narrowed to
+    the period's population: what :func:`statutory_due` gives without ``every_dossier``, for a
+    counter that needs both (the streaming HCM 104 pass judges every resolved dossier)."""
+    import polars as pl
+
+    return pl.when(_in_population(ctx)).then(pl.col("statutory_due"))
+
+
 def shape_columns(frame: pl.DataFrame, ctx: Context, table: pl.DataFrame | None = None,
                   ) -> pl.DataFrame:
     """The rules of docs/rules.md "Populations" and "Was a dossier handled on time?" over a

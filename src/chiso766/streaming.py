@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 import attrs
 
@@ -100,6 +100,36 @@ def _file_readers() -> _FileReaders:
     )
     return _FileReaders(read_supplement_columns, complained_from_rating_columns,
                         functools.partial(tally_dossier_columns, counts=FrameCounts))
+
+
+class Observer(Protocol):
+    """What else a streaming score counts of the accepted dossiers (HCM 104's parts A and B:
+    :func:`chiso766.hcm104.score_folder`), shown each one once, in file order within each
+    way: as a record (:meth:`dossier`), or, the rows the columnar engine vouches for, in
+    frames (:meth:`frame`: the columns :meth:`~chiso766.frame_counts.FrameCounts.count`
+    reads, with ``staff``, the supplement aggregates and every dossier's ``statutory_due``)."""
+
+    def dossier(self, dossier: Dossier) -> None: ...
+
+    def frame(self, dossiers: pl.DataFrame) -> None: ...
+
+
+class FolderRest(NamedTuple):
+    """What :func:`observed_score` read of a folder besides the dossiers: ``read_folder``'s
+    units, petitions, postings, notes and input report, and its ratings (read again from
+    their file when iterated)."""
+
+    units: tuple[Unit, ...]
+    petitions: tuple[Petition, ...]
+    postings: tuple[Posting, ...]
+    ratings: Callable[[], Iterable[Rating]]
+    notes: tuple[str, ...]
+    report: ReadReport
+
+
+#: ``observe(ctx, undated)``: the observer of a pass, given its scoring context and the ids of
+#: the dossiers a rating without a date names.
+Observe = Callable[[Context, frozenset[str]], Observer]
 
 Progress = Callable[[str, int], None]
 #: ``progress("dossiers", n)`` every this many dossiers handed out by a stream.
@@ -178,23 +208,62 @@ def stream_score(
         dataset = read_folder(folder, strict=strict, progress=progress)
         latest = max((d.receipt for d in dataset.dossiers), default=None)
         year = period if period is not None else Period.year(
-            latest.year if latest is not None else _NO_HINT_YEAR)
+            latest.year if latest is not None else NO_HINT_YEAR)
         return score_766(dataset, period=year, as_of=as_of, calendar=calendar, policy=policy,
                          rules=rules, reported_received=reported_received,
                          last_year_totals=last_year_totals, counting=counting), latest
-    chosen = period if period is not None else _guessed_period(files["dossiers"])
-
-    def run(year_or_period: Period) -> tuple[Scorecard, datetime | None]:
-        return _score_folder(folder, period=year_or_period, as_of=as_of, calendar=calendar,
-                             policy=policy, rules=rules, strict=strict,
-                             reported_received=reported_received,
-                             last_year_totals=last_year_totals, progress=progress,
-                             counting=counting)
-
-    card, latest = run(chosen)
-    if period is None and latest is not None and Period.year(latest.year) != chosen:
-        card, latest = run(Period.year(latest.year))
+    card, latest, _ = _guessing(
+        folder, files, period, lambda chosen: _score_folder(
+            folder, period=chosen, as_of=as_of, calendar=calendar, policy=policy, rules=rules,
+            strict=strict, reported_received=reported_received,
+            last_year_totals=last_year_totals, progress=progress, counting=counting))
     return card, latest
+
+
+_Pass = tuple[Scorecard, "datetime | None", "tuple[Observer, FolderRest] | None"]
+
+
+def _guessing(folder: Path, files: Mapping[str, Path], period: Period | None,
+              run: Callable[[Period], _Pass]) -> _Pass:
+    """``run`` for ``period``; without one, for the year of the latest accepted receipt:
+    guessed from the end of the dossiers file, run again for the right year when the guess
+    was wrong."""
+    chosen = period if period is not None else _guessed_period(files["dossiers"])
+    done = run(chosen)
+    latest = done[1]
+    if period is None and latest is not None and Period.year(latest.year) != chosen:
+        done = run(Period.year(latest.year))
+    return done
+
+
+def observed_score(
+    path: str | os.PathLike[str],
+    *,
+    period: Period | None,
+    observe: Observe,
+    as_of: datetime | date | None = None,
+    calendar: WorkingCalendar | None = None,
+    policy: DeadlinePolicy | None = None,
+    strict: bool = False,
+    progress: Progress | None = None,
+    counting: CountingPolicy | None = None,
+) -> tuple[Scorecard, datetime | None, Observer, FolderRest] | None:
+    """:func:`stream_score`, showing every accepted dossier to the observer ``observe`` makes
+    for the pass (made again when the default period's guess is counted again); with it what
+    else the pass read (:class:`FolderRest`). ``None``, having read nothing, when the folder's
+    supplements or ratings file is not CSV (:func:`stream_score` then reads the records: the
+    caller does what it would do with them)."""
+    check_progress(progress, "score")
+    folder, files, _ = record_files(path)
+    if not _streamable(files):
+        return None
+    card, latest, seen = _guessing(
+        folder, files, period, lambda chosen: _score_folder(
+            folder, period=chosen, as_of=as_of, calendar=calendar, policy=policy, rules=QD766,
+            strict=strict, reported_received=None, last_year_totals=None, progress=progress,
+            counting=counting, observe=observe))
+    assert seen is not None
+    return card, latest, seen[0], seen[1]
 
 
 def _streamable(files: Mapping[str, Path]) -> bool:
@@ -348,12 +417,12 @@ def _guessed_period(dossiers: Path) -> Period:
     """A guess at the default period (the year of the latest receipt among the accepted
     dossiers) from the last lines of the dossiers file: :func:`stream_score` checks it."""
     year = receipt_year_hint(dossiers)
-    return Period.year(year if year is not None else _NO_HINT_YEAR)
+    return Period.year(year if year is not None else NO_HINT_YEAR)
 
 
 #: The year tried first when the end of the dossiers file gives no hint (JSON files): the
 #: count then tells the right one, and the file is counted again for it.
-_NO_HINT_YEAR = 2025
+NO_HINT_YEAR = 2025
 
 
 def _score_folder(
@@ -369,7 +438,8 @@ def _score_folder(
     last_year_totals: Mapping[str, int] | None,
     progress: Progress | None,
     counting: CountingPolicy | None,
-) -> tuple[Scorecard, datetime | None]:
+    observe: Observe | None = None,
+) -> _Pass:
     walk = _Walk(folder, strict, progress,
                  DislikeRule(build_context(period=period, as_of=as_of).as_of))
     ref, supplements = walk.ref, walk.supplements
@@ -383,6 +453,16 @@ def _score_folder(
     tally = Tally(ctx)
     tally.update(ref.authorities)
     tally.update(ref.communes)
+    observer: Observer | None = None
+    extra: dict[str, Any] = {}
+    if observe is not None:
+        # The ids an undated rating names (its part C counts when the dossier was resolved).
+        undated: set[str] = set()
+        if "ratings" in walk.files:
+            walk.readers.ratings(walk.files["ratings"], ReportBuilder(), strict,
+                                 ref.checks["unit_ids"], _Undated(), MomentCells(), undated)
+        observer = observe(ctx, frozenset(undated))
+        extra = {"also": observer.dossier, "frames": observer.frame}
     dossiers = walk.files["dossiers"]
     if dossiers.suffix.lower() == ".csv":
         def rows_done(rows: int) -> None:
@@ -393,7 +473,8 @@ def _score_folder(
                                           procedures=ref.checks["procedures"],
                                           unit_ids=ref.checks["unit_ids"],
                                           supplements=supplements,
-                                          progress=rows_done if progress is not None else None)
+                                          progress=rows_done if progress is not None else None,
+                                          **extra)
         latest = from_us(latest_us) if latest_us >= 0 else None
     else:
         latest = None
@@ -401,13 +482,27 @@ def _score_folder(
             if latest is None or record.receipt > latest:
                 latest = record.receipt
             tally.add_dossier(record)
+            if observer is not None:
+                observer.dossier(record)
     report, announcements = walk.finish()
     tally.update(announcements)
     tally.update(walk.petitions)
     notes = _fallback_notes("units" in walk.files, "authorities" in walk.files, "file")
-    return score_tally(tally, units=ref.units, rules=rules,
-                       notes=_dataset_notes(SimpleNamespace(notes=notes)),
-                       input_report=report), latest
+    card = score_tally(tally, units=ref.units, rules=rules,
+                       notes=_dataset_notes(SimpleNamespace(notes=notes)), input_report=report)
+    if observer is None:
+        return card, latest, None
+    ratings_file = walk.files.get("ratings")
+
+    def ratings() -> Iterator[Rating]:
+        # Their rejections are in the report already (the walk read the file).
+        if ratings_file is not None:
+            yield from iter_records(ratings_file, "ratings", report_builder=ReportBuilder(),
+                                    **ref.checks)
+
+    rest = FolderRest(tuple(ref.units), tuple(walk.petitions), tuple(walk.postings), ratings,
+                      tuple(notes), report)
+    return card, latest, (observer, rest)
 
 
 class _Undated:

@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import InputError
-from ..records import Channel
+from ..records import Channel, Dossier
 from . import values as v
 from .readers import (
     _KINDS,
@@ -221,10 +221,17 @@ def _named(raw: str, known: Container[str] | None) -> str | None:
     return ident
 
 
+#: What is shown the frames of dossiers a counter counts (:class:`FrameCounter`).
+Frames = Callable[["pl.DataFrame"], None]
+
+
 class FrameCounter(Protocol):
     """What counts the rows the engine vouches for (:class:`chiso766.frame_counts.FrameCounts`,
     the columnar form of the counting rules), given to :func:`tally_dossier_columns` by the
     streaming score: this module reads and decides nothing about how a dossier counts."""
+
+    #: Whether the dossiers frame carries ``staff`` (the staff member's code, null: none).
+    wants_staff: bool
 
     def count(self, dossiers: pl.DataFrame, requests: pl.DataFrame,
               flag_values: Sequence[tuple[Any, ...]]) -> list[int]: ...
@@ -242,14 +249,18 @@ def tally_dossier_columns(
     unit_ids: Container[str] | None,
     supplements: SupplementIndex,
     progress: Callable[[int], None] | None = None,
-    counts: Callable[[Tally], FrameCounter],
+    counts: Callable[[Tally, Frames | None], FrameCounter],
+    also: Callable[[Dossier], None] | None = None,
+    frames: Frames | None = None,
 ) -> int:
     """Count every row of a dossiers CSV file into ``tally``: what
     :func:`~chiso766.io.rowpath.tally_dossier_csv` does (same rows accepted and rejected, same
     messages, same counts, the same latest receipt returned), a batch at a time. The rows the
-    reader vouches for are handed, as typed columns, to ``counts(tally)``
-    (:class:`chiso766.frame_counts.FrameCounts`: the columnar form of the counting rules);
-    the others become records that ``tally.add_dossier`` counts.
+    reader vouches for are handed, as typed columns, to ``counts(tally, frames)``
+    (:class:`chiso766.frame_counts.FrameCounts`: the columnar form of the counting rules,
+    which shows them to ``frames`` when given); the others become records that
+    ``tally.add_dossier`` counts (and ``also`` is shown, when given): each accepted dossier
+    reaches ``frames`` or ``also``, once.
 
     With ``strict`` (stop at the first bad row, in file order), date-time granularity or kept
     record ids, or a header the engine does not suit, the row path does the work.
@@ -258,18 +269,19 @@ def tally_dossier_columns(
     latest = None
     if not (strict or ctx.policy.granularity != "date" or ctx.keep_ids):
         latest = _count_file(path, tally, builder, procedures, unit_ids, supplements, progress,
-                             counts)
+                             lambda t: counts(t, frames), also)
     if latest is None:
         latest = tally_dossier_csv(path, tally, builder, strict=strict, procedures=procedures,
                                    unit_ids=unit_ids, supplements=supplements,
-                                   progress=progress)
+                                   progress=progress, also=also)
     return latest
 
 
 def _count_file(path: Path, tally: Tally, builder: ReportBuilder,
                 procedures: Mapping[str, Any] | None, unit_ids: Container[str] | None,
                 supplements: SupplementIndex, progress: Callable[[int], None] | None,
-                counts: Callable[[Tally], FrameCounter]) -> int | None:
+                counts: Callable[[Tally], FrameCounter],
+                also: Callable[[Dossier], None] | None = None) -> int | None:
     """Count the file and give the latest receipt of its accepted rows (microseconds, -1:
     none); ``None``, having read and reported nothing, when its header does not suit the
     engine (a repeated column; no id, unit or procedure column; lines ending with a lone
@@ -286,7 +298,14 @@ def _count_file(path: Path, tally: Tally, builder: ReportBuilder,
         claims = _BatchClaims()
         adapter = reader.seen = _StrClaims(claims)
         counter = _Counts(procedures, unit_ids)
-        run = _Rows(reader, adapter, tally.add_dossier, supplements)
+        add: Callable[[Dossier], None] = tally.add_dossier
+        if also is not None:
+            def add_and_show(record: Dossier, count: Callable[[Dossier], None] = add,
+                             show: Callable[[Dossier], None] = also) -> None:
+                count(record)
+                show(record)
+            add = add_and_show
+        run = _Rows(reader, adapter, add, supplements)
         runs.append((counter, run))
         return _Engine(path, counter, counts(tally), run, layout, at, claims, pos, reader, bad,
                        tick)
@@ -665,6 +684,7 @@ class _Engine(_Batches):
         self.unread_ok: list[dict[str, bool]] = [{} for _ in self.unread]
         self.unit_of: dict[str, str | None] = {}
         self.code_of: dict[str, str | None] = {}
+        self.staff_of: dict[str, str | None] = {}
         self.fid_of: dict[str, int] = {}
         self.flag_values: list[tuple[Any, ...]] = []
         self.flag_index: dict[tuple[Any, ...], int] = {}
@@ -850,6 +870,7 @@ class _Engine(_Batches):
         dossiers = typed.drop("ok").with_columns(
             unit=units, code=codes, fid=fids, ident=idents,
             key=pl.int_range(0, n, dtype=pl.Int64),
+            **({"staff": self._staff(frame)} if self.counts.wants_staff else {}),
         ).filter(keep)
         if dossiers.height:
             # Accepted, every one (a row left to the row path below is accepted there too).
@@ -901,6 +922,23 @@ class _Engine(_Batches):
             used = sups.used
             for k in chains.join(counted, on="key", how="semi")["k"].to_list():
                 used[k] = 1
+
+    def _staff(self, frame: pl.DataFrame) -> pl.Series:
+        """Each row's staff member as the record reader reads the cell (a text cell: stripped,
+        blank is none), each distinct cell read once."""
+        import polars as pl
+
+        column = self.at["staff_id"]
+        if column >= self.ncols:
+            return pl.Series("staff", [None] * frame.height, dtype=pl.String)
+        cells = frame[f"c{column}"]
+        memo = self.staff_of
+        if len(memo) > _FLAG_MEMO_LIMIT:
+            memo.clear()  # many distinct staff codes: memory stays flat
+        for cell in cells.unique().to_list():
+            if cell not in memo:
+                memo[cell] = cell.strip() or None
+        return cells.replace_strict(memo, return_dtype=pl.String)
 
     def _flags(self, frame: pl.DataFrame) -> pl.Series:
         """Each row's flag values as an index into :attr:`flag_values` (-1: not plain)."""

@@ -641,18 +641,25 @@ def tally_dossier_csv(
     unit_ids: Container[str] | None,
     supplements: SupplementIndex,
     progress: Callable[[int], None] | None = None,
+    also: Callable[[Dossier], None] | None = None,
+    frames: object = None,
 ) -> int:
     """Count every row of a dossiers CSV file into ``tally`` (docs/inputs.md checks; docs/rules.md
     counting); the latest receipt of the accepted rows, in microseconds (-1: none accepted).
 
     The same rows are accepted and rejected, with the same messages, as
     :func:`~chiso766.io.readers.iter_records` with ``procedures``, ``unit_ids`` and
-    ``supplements``; the accepted ones are counted by :meth:`Tally.add_dossier`.
+    ``supplements``; the accepted ones are counted by :meth:`Tally.add_dossier` (and shown to
+    ``also``, when given; ``frames`` is the engine's way of showing them, unused here: every
+    record goes to ``also``).
     """
     records = DossierRows(path, builder, strict=strict, procedures=procedures,
                           unit_ids=unit_ids, supplements=supplements, progress=progress)
+    add = tally.add_dossier
     for record in records:
-        tally.add_dossier(record)
+        add(record)
+        if also is not None:
+            also(record)
     return records.latest
 
 
