@@ -33,6 +33,7 @@ from chiso766 import (
     TimeLimit,
     build_context,
     criterion,
+    hcm104,
     score_766,
     score_counts,
     score_tally,
@@ -58,6 +59,7 @@ def at(month: int, day: int, hour: int = 9, year: int = 2025) -> datetime:
 
 
 PROVINCE = Path(__file__).resolve().parents[1] / "examples" / "province"
+MESSY = PROVINCE.parent / "messy"
 DATASET = Dataset.from_records(
     procedures=[Procedure("P1", time_limit=TimeLimit.working_days(3), has_fee=True)],
     dossiers=[Dossier("D1", "P1", "U1", received_at=at(4, 1), finished_at=at(4, 3),
@@ -161,6 +163,20 @@ CALLS: dict[str, Callable[[Any], Any]] = {
         _progress(lambda j: list(streaming.stream_dossiers(PROVINCE, progress=j))),
     "score_folder(progress)":
         _progress(lambda j: streaming.score_folder(PROVINCE, period=Q2, progress=j)),
+    "hcm104.score_folder(path)": lambda j: hcm104.score_folder(j, period=None),
+    "hcm104.score_folder(period)": lambda j: hcm104.score_folder(MESSY, period=j),
+    "hcm104.score_folder(as_of)": lambda j: hcm104.score_folder(MESSY, period=Q2, as_of=j),
+    "hcm104.score_folder(policy)": lambda j: hcm104.score_folder(MESSY, period=Q2, policy=j),
+    "hcm104.score_folder(calendar)":
+        lambda j: hcm104.score_folder(MESSY, period=Q2, calendar=j),
+    "hcm104.score_folder(deadline_policy)":
+        lambda j: hcm104.score_folder(MESSY, period=Q2, deadline_policy=j),
+    "hcm104.score_folder(counting)":
+        lambda j: hcm104.score_folder(MESSY, period=Q2, counting=j),
+    "hcm104.score_folder(d_values)":
+        lambda j: hcm104.score_folder(MESSY, period=Q2, d_values=j),
+    "hcm104.score_folder_with_766(progress)":
+        _progress(lambda j: hcm104.score_folder_with_766(MESSY, period=Q2, progress=j)),
     "read_folder(path)": lambda j: read_folder(j),
     "read_folder(progress)": _progress(lambda j: read_folder(PROVINCE, progress=j)),
     "read_tables(progress)": _progress(lambda j: read_tables({"dossiers": []}, progress=j)),

@@ -1001,6 +1001,22 @@ def _moment(as_of: object, period: Period) -> datetime:
     return moment
 
 
+def _checked_settings(calendar: object, deadline_policy: object,
+                      counting: object) -> WorkingCalendar:
+    """The calendar (default: Vietnam's), with the deadline and counting policies checked."""
+    cal = calendar if calendar is not None else WorkingCalendar.vietnam()
+    if not isinstance(cal, WorkingCalendar):
+        raise PolicyError("must be a WorkingCalendar", record="score", field="calendar",
+                          value=calendar)
+    if deadline_policy is not None and not isinstance(deadline_policy, DeadlinePolicy):
+        raise PolicyError("must be a DeadlinePolicy", record="score", field="deadline_policy",
+                          value=deadline_policy)
+    if counting is not None and not isinstance(counting, CountingPolicy):
+        raise PolicyError("must be a CountingPolicy", record="score", field="counting",
+                          value=counting)
+    return cal
+
+
 def score(
     dataset: Dataset | DossierStream,
     *,
@@ -1054,16 +1070,7 @@ def score(
         raise PolicyError("must be a Period (e.g. Period.quarter(2025, 2)) or its text",
                           record="score", field="period", value=period)
     moment = _moment(as_of, period)
-    cal = calendar if calendar is not None else WorkingCalendar.vietnam()
-    if not isinstance(cal, WorkingCalendar):
-        raise PolicyError("must be a WorkingCalendar", record="score", field="calendar",
-                          value=calendar)
-    if deadline_policy is not None and not isinstance(deadline_policy, DeadlinePolicy):
-        raise PolicyError("must be a DeadlinePolicy", record="score", field="deadline_policy",
-                          value=deadline_policy)
-    if counting is not None and not isinstance(counting, CountingPolicy):
-        raise PolicyError("must be a CountingPolicy", record="score", field="counting",
-                          value=counting)
+    cal = _checked_settings(calendar, deadline_policy, counting)
     if d_values is not None and scorecard is not None:
         raise PolicyError("give d_values or scorecard, not both", record="score",
                           field="scorecard", value="both")
@@ -1284,16 +1291,7 @@ def score_folder_with_766(
     if as_of is not None and not isinstance(as_of, (datetime, date)):
         raise PolicyError("must be a datetime, a date or None", record="score", field="as_of",
                           value=as_of)
-    cal = calendar if calendar is not None else WorkingCalendar.vietnam()
-    if not isinstance(cal, WorkingCalendar):
-        raise PolicyError("must be a WorkingCalendar", record="score", field="calendar",
-                          value=calendar)
-    if deadline_policy is not None and not isinstance(deadline_policy, DeadlinePolicy):
-        raise PolicyError("must be a DeadlinePolicy", record="score", field="deadline_policy",
-                          value=deadline_policy)
-    if counting is not None and not isinstance(counting, CountingPolicy):
-        raise PolicyError("must be a CountingPolicy", record="score", field="counting",
-                          value=counting)
+    cal = _checked_settings(calendar, deadline_policy, counting)
     by_staff = bool(by_staff)
     made: list[_Marks] = []
 

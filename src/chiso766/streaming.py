@@ -318,15 +318,7 @@ class DossierStream:
             walk.picked.clear()
             ref: Reference | Dataset = walk.ref
             self.petitions = tuple(walk.petitions)
-            checks = walk.ref.checks
-
-            def ratings() -> Iterator[Rating]:
-                # Their rejections are in the report already (the walk read the file).
-                if "ratings" in files:
-                    yield from iter_records(files["ratings"], "ratings",
-                                            report_builder=ReportBuilder(), **checks)
-
-            self._ratings = ratings
+            self._ratings = _ratings_again(files, walk.ref.checks)
             self._postings = lambda: walk.postings
         else:
             from .io.dataset import read_folder
@@ -492,17 +484,22 @@ def _score_folder(
                        notes=_dataset_notes(SimpleNamespace(notes=notes)), input_report=report)
     if observer is None:
         return card, latest, None
-    ratings_file = walk.files.get("ratings")
+    rest = FolderRest(tuple(ref.units), tuple(walk.petitions), tuple(walk.postings),
+                      _ratings_again(walk.files, ref.checks), tuple(notes), report)
+    return card, latest, (observer, rest)
+
+
+def _ratings_again(files: Mapping[str, Path], checks: Mapping[str, Any],
+                   ) -> Callable[[], Iterator[Rating]]:
+    """read_folder's ratings, read again from their file each time the result is called
+    (their rejections are in the report already: the walk read the file)."""
+    path = files.get("ratings")
 
     def ratings() -> Iterator[Rating]:
-        # Their rejections are in the report already (the walk read the file).
-        if ratings_file is not None:
-            yield from iter_records(ratings_file, "ratings", report_builder=ReportBuilder(),
-                                    **ref.checks)
+        if path is not None:
+            yield from iter_records(path, "ratings", report_builder=ReportBuilder(), **checks)
 
-    rest = FolderRest(tuple(ref.units), tuple(walk.petitions), tuple(walk.postings), ratings,
-                      tuple(notes), report)
-    return card, latest, (observer, rest)
+    return ratings
 
 
 class _Undated:

@@ -108,10 +108,9 @@ def test_the_example_folders_in_one_pass(name: str, period: str | None) -> None:
         report.to_dict()
 
 
-def test_each_dossier_reaches_the_marks_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The engine shows most dossiers in frames and hands the odd ones over as records: every
-    # accepted dossier is marked once (a frame's rows handed back are not in the frame shown).
-    need("polars", "fast")
+def _watch_marks(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str]]:
+    """The ids of the dossiers HCM 104's marks are shown from now on: in engine frames, and
+    as records."""
     in_frames: list[str] = []
     as_records: list[str] = []
     real_frame, real_dossier = hcm104._Marks.frame, hcm104._Marks.dossier
@@ -126,6 +125,14 @@ def test_each_dossier_reaches_the_marks_once(monkeypatch: pytest.MonkeyPatch) ->
 
     monkeypatch.setattr(hcm104._Marks, "frame", frame)
     monkeypatch.setattr(hcm104._Marks, "dossier", dossier)
+    return in_frames, as_records
+
+
+def test_each_dossier_reaches_the_marks_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The engine shows most dossiers in frames and hands the odd ones over as records: every
+    # accepted dossier is marked once (a frame's rows handed back are not in the frame shown).
+    need("polars", "fast")
+    in_frames, as_records = _watch_marks(monkeypatch)
     folder = ROOT / "examples" / "messy"
     with _counting_with("engine", 512):
         hcm104.score_folder_with_766(folder, period="2025-Q2")
@@ -168,23 +175,10 @@ def test_the_dossiers_the_engine_treats_apart(tmp_path: Path, monkeypatch: pytes
         self.table = self.table.filter(pl.col("date") >= date(2025, 5, 1))
 
     monkeypatch.setattr(frame_counts.FrameCounts, "__init__", cut_table)
-    in_frames: list[str] = []
-    as_records: list[str] = []
-    real_frame, real_dossier = hcm104._Marks.frame, hcm104._Marks.dossier
-
-    def frame(self: Any, frame: Any) -> None:
-        in_frames.extend(frame["ident"].to_list())
-        real_frame(self, frame)
-
-    def dossier(self: Any, d: Any) -> None:
-        as_records.append(d.id)
-        real_dossier(self, d)
-
     period = Period.quarter(2025, 2)
     policy = hcm104.Hcm104Policy()
     expected = _texts(tmp_path, period, None, policy, one_pass=False)
-    monkeypatch.setattr(hcm104._Marks, "frame", frame)
-    monkeypatch.setattr(hcm104._Marks, "dossier", dossier)
+    in_frames, as_records = _watch_marks(monkeypatch)
     with _counting_with("engine", batch):  # a batch of each line, or one of them all
         got = _texts(tmp_path, period, None, policy, one_pass=True)
     assert got == expected
