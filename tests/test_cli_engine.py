@@ -63,6 +63,7 @@ def test_the_engine_counts_the_scorecard_and_the_output_is_the_records(
     engine = (main(argv), *capsys.readouterr())
     assert counted == [argv[1]]  # the scorecard came from the files, once
     monkeypatch.setattr(cli, "_engine_counts", lambda folder: False)
+    monkeypatch.setattr(cli, "_one_pass", lambda folder: False)
     counted.clear()
     records = (main(argv), *capsys.readouterr())
     assert counted == []
@@ -86,3 +87,33 @@ def test_with_ids_the_records_count(
     assert out
     if "--ids" in argv and "--format" in argv:
         assert '"numerator_ids"' in out
+
+
+@pytest.mark.parametrize("argv", [COMMANDS["hcm104"], COMMANDS["hcm104 --staff, rejected rows"],
+                                  COMMANDS["hcm104, default period"]],
+                         ids=["hcm104", "--staff, rejected rows", "default period"])
+def test_hcm104_without_the_engine_reads_the_folder_once_too(
+        argv: list[str], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Without polars the one pass reads every dossier by the row path, in flat memory: the
+    # output is the records' (the folder read whole), and the dossiers file is read once.
+    from chiso766.io import rowpath
+
+    monkeypatch.setattr(streaming, "_file_readers", lambda: streaming._FileReaders(
+        rowpath.read_supplement_index, rowpath.complained_from_ratings,
+        rowpath.tally_dossier_csv))
+    reads: list[str] = []
+    real = rowpath.DossierRows.__init__
+
+    def counting(self: Any, path: Any, *args: Any, **kwargs: Any) -> None:
+        reads.append(Path(path).name)
+        real(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(rowpath.DossierRows, "__init__", counting)
+    streamed = (main(argv), *capsys.readouterr())
+    assert reads == ["dossiers.csv"]
+    monkeypatch.setattr(cli, "_one_pass", lambda folder: False)
+    monkeypatch.setattr(cli, "_engine_counts", lambda folder: False)
+    whole = (main(argv), *capsys.readouterr())
+    assert streamed == whole
+    assert streamed[1]

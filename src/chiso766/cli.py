@@ -421,6 +421,12 @@ def _engine_counts(folder: str) -> bool:
     return os.path.isdir(folder) and importlib.util.find_spec("polars") is not None
 
 
+def _one_pass(folder: str) -> bool:
+    """Whether ``chiso766 hcm104`` counts ``folder`` in one streaming pass
+    (``hcm104.score_folder_with_766``): whenever it is a folder."""
+    return os.path.isdir(folder)
+
+
 def _engine_card(args: argparse.Namespace, period: Period | None,
                  as_of: datetime | date | None, counting: Any) -> tuple[Any, Period | None]:
     """The Decision 766 scorecard of a command that also reads the records (the due-date audit
@@ -676,8 +682,9 @@ def _cmd_hcm104(args: argparse.Namespace) -> int:
     span: _Span | None = None
     dataset: Any = None
     card: Any
-    if _engine_counts(args.folder):
-        # Both indices from one pass over the files (the engine counts and marks each batch).
+    if _one_pass(args.folder):
+        # Both indices from one pass over the files: the engine counts and marks each batch
+        # when polars is installed, else the row path a record at a time (flat memory).
         from .hcm104 import score_folder_with_766
 
         line = _progress(args.folder, args.progress, args.lang)
