@@ -655,23 +655,22 @@ def _chunk_size() -> int:
 
 def _columnar_marks(batch: Sequence[Dossier], ctx: Any, policy: Hcm104Policy,
                     ) -> list[_DossierMark | None]:
-
     from . import population
 
     judged = population.verdict_columns(population.dossier_frame(batch, ctx, every_dossier=True),
                                         ctx)
     rows = judged.select(*_mark_columns(ctx, policy)).iter_rows()
     interned: dict[tuple[str, int | None], _DossierMark] = {}
-    out: list[_DossierMark | None] = []
-    for r, a, n in rows:
-        if not r:
-            out.append(None)
-            continue
-        mark = interned.get((a, n))
-        if mark is None:
-            mark = interned[a, n] = _DossierMark(a, n)
-        out.append(mark)
-    return out
+    return [_interned(interned, a, n) if r else None for r, a, n in rows]
+
+
+def _interned(marks: dict[tuple[str, int | None], _DossierMark], a: str, b: int | None,
+              ) -> _DossierMark:
+    """The mark (a, b), made once per batch (millions of dossiers share a few marks)."""
+    mark = marks.get((a, b))
+    if mark is None:
+        mark = marks[a, b] = _DossierMark(a, b)
+    return mark
 
 
 def _mark_columns(ctx: Any, policy: Hcm104Policy) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
@@ -814,19 +813,13 @@ class _Marks:
             self.resolved.update(marked.filter(pl.col("ident").is_in(
                 self.named_series.implode()))["ident"].to_list())
         interned: dict[tuple[str, int | None], _DossierMark] = {}
-
-        def mark(a: str, b: int | None) -> _DossierMark:
-            m = interned.get((a, b))
-            if m is None:
-                m = interned[a, b] = _DossierMark(a, b)
-            return m
-
         for unit, a, b, n in marked.group_by("unit", "a", "b").len().iter_rows():
-            _add_mark(self.own.setdefault(unit, _Acc()), mark(a, b), pol, n)
+            _add_mark(self.own.setdefault(unit, _Acc()), _interned(interned, a, b), pol, n)
         if self.by_staff:
             for unit, staff, a, b, n in marked.filter(pl.col("staff").is_not_null()).group_by(
                     "unit", "staff", "a", "b").len().iter_rows():
-                _add_mark(self.staff_acc.setdefault((unit, staff), _Acc()), mark(a, b), pol, n)
+                _add_mark(self.staff_acc.setdefault((unit, staff), _Acc()),
+                          _interned(interned, a, b), pol, n)
 
 
 def _add_rating(acc: _Acc, value: RatingValue) -> None:

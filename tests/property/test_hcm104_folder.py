@@ -67,7 +67,7 @@ def _texts(folder: Path, period: Period, as_of: datetime | None, policy: hcm104.
        quarter=st.integers(1, 4), as_of=st.sampled_from([None, datetime(2025, 6, 20, 9)]),
        b_population=st.sampled_from(["resolved", "supplemented"]),
        batch=st.sampled_from([200, 600, 1 << 20]))
-@settings(max_examples=examples(60), deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 def test_one_pass_gives_what_the_records_give(
         path: str, data: dict[str, list[list[str]]], seed: int, quarter: int,
         as_of: datetime | None, b_population: str, batch: int) -> None:

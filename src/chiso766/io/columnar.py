@@ -935,10 +935,15 @@ class _Engine(_Batches):
         memo = self.staff_of
         if len(memo) > _FLAG_MEMO_LIMIT:
             memo.clear()  # many distinct staff codes: memory stays flat
+        read: dict[str, str | None] = {}
         for cell in cells.unique().to_list():
-            if cell not in memo:
-                memo[cell] = cell.strip() or None
-        return cells.replace_strict(memo, return_dtype=pl.String)
+            staff = memo.get(cell, "")
+            if staff == "":
+                staff = cell.strip() or None
+                if len(cell) <= _MEMO_CELL:  # a long junk cell is read each time (memory)
+                    memo[cell] = staff
+            read[cell] = staff
+        return cells.replace_strict(read, return_dtype=pl.String)
 
     def _flags(self, frame: pl.DataFrame) -> pl.Series:
         """Each row's flag values as an index into :attr:`flag_values` (-1: not plain)."""
