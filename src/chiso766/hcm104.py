@@ -919,6 +919,14 @@ def _d_values(d_values: object, known: Iterable[str]) -> dict[str, Fraction]:
     return out
 
 
+def _check_d_values(d_values: object) -> None:
+    """``d_values`` checked before any file is read (a mapping of text keys to values 0..18);
+    whether each key is a unit is known once the units are read (:func:`_d_values`)."""
+    if d_values is not None:
+        _d_values(d_values, [k for k in d_values if isinstance(k, str)]
+                  if isinstance(d_values, Mapping) else ())
+
+
 def _part_d_supplied(unit_id: str, values: Mapping[str, Fraction]) -> PartScore:
     """D supplied by the caller: "kết quả hệ thống đánh giá phản ánh kiến nghị (0 ≤ D ≤ 18)"
     (Phụ lục, mục I.4)."""
@@ -1285,6 +1293,7 @@ def score_folder_with_766(
         raise PolicyError("must be a datetime, a date or None", record="score", field="as_of",
                           value=as_of)
     cal = _checked_settings(calendar, deadline_policy, counting)
+    _check_d_values(d_values)
     by_staff = bool(by_staff)
     made: list[_Marks] = []
 

@@ -188,3 +188,17 @@ def test_the_dossiers_the_engine_treats_apart(tmp_path: Path, monkeypatch: pytes
     assert a.details["late_within_5_working_days"] >= 1  # HS1, judged
     c = hcm104.score_folder(tmp_path, period=period).unit("U2").parts["C"]
     assert c.details["good"] == 1 and c.details["normal"] == 1  # both undated ratings counted
+
+
+def test_bad_d_values_are_refused_before_any_file_is_read(tmp_path: Path) -> None:
+    # A value out of 0..18 or a key that is not text is known without the files: refused
+    # before the folder is read (here there is none to read); a key naming no unit is known
+    # only once the units are read.
+    from chiso766.errors import PolicyError
+
+    missing = tmp_path / "nothing here"
+    for bad in ({"U1": 19}, {1: 5}, [("U1", 5)]):
+        with pytest.raises(PolicyError, match=r"d_values|part D"):
+            hcm104.score_folder(missing, period="2025-Q2", d_values=bad)  # type: ignore[arg-type]
+    with pytest.raises(PolicyError, match="not a unit"):
+        hcm104.score_folder(ROOT / "examples" / "messy", period="2025-Q2", d_values={"UX": 5})
