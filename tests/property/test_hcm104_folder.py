@@ -152,9 +152,12 @@ def test_the_dossiers_the_engine_treats_apart(tmp_path: Path, monkeypatch: pytes
                                               batch: int) -> None:
     # Two dossiers the engine does not settle like the others, resolved in 2025-Q2, each
     # with an undated rating: HS1 was only submitted (no NgayTiepNhan: outside every
-    # population, yet resolved — A judges it by the statutory due from its submission, 5
-    # working days from 02/04 is 09/04, finished 15/04: late 4 working days, in the band);
-    # HS2, timed in working hours, has a 2.2 span the engine's calendar table does not cover
+    # population, yet resolved — A judges it by the statutory due from its submission: 5
+    # working days after Wed 02/04, Mon 07/04 being Giỗ Tổ Hùng Vương, are 03, 04, 08, 09 and
+    # 10/04, so due 10/04; finished Tue 15/04: late 3 working days (11, 14, 15/04), in the
+    # band); HS2 (4 office hours from 10/04 08:00 — 08:00–11:30, then 13:00–13:30: due
+    # 10/04 13:30 — finished 05/05: over 5 working days late), timed in working hours, has a
+    # 2.2 span the engine's calendar table does not cover
     # (the table is cut to start in May here: a real one covers every span of the period),
     # so the engine hands it back to be read as a record — and it must not be marked twice.
     # The ratings name no staff member: by staff, each takes its dossier's, from any batch.
@@ -164,8 +167,8 @@ def test_the_dossiers_the_engine_treats_apart(tmp_path: Path, monkeypatch: pytes
     header = [*DOSSIER_HEADER, "MaCanBo"]
     rows = [_row("HS1", "P1", "02/04/2025 08:00:00", "", "15/04/2025 10:00:00", "CB1"),
             _row("HS2", "P4", "", "10/04/2025 08:00:00", "05/05/2025 10:00:00", "CB2"),
-            *(_row(f"HS{i}", "P1", "", f"0{i}/05/2025 08:00:00", f"2{i}/05/2025 10:00:00",
-                   "CB1") for i in range(3, 8))]
+            *(_row(f"HS{i}", "P1", "", f"0{i}/05/2025 08:00:00", f"0{i + 1}/05/2025 10:00:00",
+                   "CB1") for i in range(3, 8))]  # HS3..HS7 finished the next day: on time
     ratings = [["HS1", "U2", "", "tốt"], ["HS2", "U2", "", "bình thường"]]
     _write(tmp_path, {"dossiers": [header, *rows], "supplements": [], "ratings": ratings})
     real_init = frame_counts.FrameCounts.__init__
@@ -184,8 +187,8 @@ def test_the_dossiers_the_engine_treats_apart(tmp_path: Path, monkeypatch: pytes
     assert got == expected
     assert as_records == ["HS2"] and "HS1" in in_frames and len(in_frames) == 6
     a = hcm104.score_folder(tmp_path, period=period).unit("U2").parts["A"]
-    assert a.details["resolved"] == 7
-    assert a.details["late_within_5_working_days"] >= 1  # HS1, judged
+    assert (a.details["resolved"], a.details["on_time"], a.details["late_within_5_working_days"],
+            a.details["late_over_5_working_days"]) == (7, 5, 1, 1)  # HS1 in the band, HS2 over
     c = hcm104.score_folder(tmp_path, period=period).unit("U2").parts["C"]
     assert c.details["good"] == 1 and c.details["normal"] == 1  # both undated ratings counted
 
