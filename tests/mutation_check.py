@@ -79,6 +79,8 @@ TESTS: dict[str, tuple[str, ...]] = {
                "tests/test_streaming.py::test_duplicate_ids_are_rejected_in_line_order"),
     "classify": ("tests/test_deadlines.py::test_classify_by_date",),
     "audit": ("tests/test_deadlines.py::test_audit_hides_lateness_when_the_end_falls_between",),
+    "audit_columns": (
+        "tests/property/test_audit_forms.py::test_hand_case_restart_after_the_last_answer",),
 }
 
 
@@ -158,6 +160,12 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("population.py", '(pl.col("rating") == RatingValue.BAD.value)',
       '(pl.col("rating") == RatingValue.NORMAL.value)',
       "5.4: the wrong rating taken as a dislike (columnar)", "engine"),
+    M("population.py", "then(last).otherwise(receipt) if restart",
+      "then(receipt).otherwise(receipt) if restart",
+      "audit (columnar): the restart rule ignored (due from the receipt)", "audit_columns"),
+    M("population.py", "recorded.is_not_null() & (unanswered == 0), start",
+      "recorded.is_not_null(), start",
+      "audit (columnar): a statutory due date while papers are owed", "audit_columns"),
     M("population.py", "d.channel is Channel.ONLINE,",
       "d.channel is not Channel.DIRECT,",
       "3.3: postal dossiers counted as online", "records"),

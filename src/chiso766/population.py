@@ -68,11 +68,15 @@ from .timelimits import TimeLimit
 if TYPE_CHECKING:
     import polars as pl
 
+    from .calendar import WorkingCalendar
+    from .deadlines import DeadlinePolicy
+
 __all__ = [
     "HOUR_US",
     "MOMENT_COLUMNS",
     "DislikeRule",
     "Timing",
+    "audit_flagged",
     "calendar_table",
     "disliked",
     "dossier_frame",
@@ -236,7 +240,9 @@ def supplement_aggregates(requests: pl.DataFrame, as_of: datetime, key: str = "k
       requests answered by ``as_of`` (the scalar :func:`~chiso766.deadlines.applicant_time`);
     - ``open_at``: with exactly one request made by ``as_of`` and not answered by then, the
       moment it was made — the end of processing of a dossier with no other end (the scalar
-      :func:`~chiso766.deadlines.effective_end`); null otherwise.
+      :func:`~chiso766.deadlines.effective_end`); null otherwise;
+    - ``unanswered`` and ``last_supplied``: the requests never answered and the latest answer,
+      whenever made (what the statutory due date of the audit reads: :func:`audit_flagged`).
     """
     import polars as pl
 
@@ -248,6 +254,8 @@ def supplement_aggregates(requests: pl.DataFrame, as_of: datetime, key: str = "k
         applicant=pl.when(answered).then(sup - req).otherwise(
             pl.duration(microseconds=0)).sum(),
         open_at=pl.when(made & ~answered).then(req).max(),
+        unanswered=sup.is_null().sum().cast(pl.Int64),
+        last_supplied=sup.max(),
     )
     return grouped.with_columns(
         open_at=pl.when(pl.col("asked") == 1).then(pl.col("open_at")))
@@ -271,27 +279,70 @@ def statutory_due(frame: pl.DataFrame, ctx: Context,
     """
     import polars as pl
 
-    need = frame.with_row_index("_row").filter(
-        pl.col("due_at").is_null() & (pl.lit(True) if every_dossier else _in_population(ctx)))
-    receipt = pl.coalesce("received_at", "submitted_at")
-    if need.height == 0:
-        return pl.Series("statutory_due", [None] * frame.height, dtype=pl.Datetime("us"))
-    pairs = need.select(receipt.alias("_receipt"), pl.col("code")).unique()
+    need = pl.col("due_at").is_null() & (pl.lit(True) if every_dossier else _in_population(ctx))
+    return _dues_from(frame, need, pl.coalesce("received_at", "submitted_at"), limit_of,
+                      ctx.calendar, ctx.policy).alias("statutory_due")
+
+
+def _dues_from(frame: pl.DataFrame, need: pl.Expr, start: pl.Expr,
+               limit_of: Callable[[str], TimeLimit | None], calendar: WorkingCalendar,
+               policy: DeadlinePolicy) -> pl.Series:
+    """For the rows of ``frame`` where ``need`` holds, :func:`~chiso766.deadlines.due_from_receipt`
+    from the moment ``start`` under the procedure's (``code``) limit — computed once per
+    distinct (start, procedure) — and null where the procedure has no limit; null elsewhere."""
+    import polars as pl
+
+    rows = frame.with_row_index("_row").filter(need)
+    if rows.height == 0:
+        return pl.Series("due", [None] * frame.height, dtype=pl.Datetime("us"))
+    pairs = rows.select(start.alias("_start"), pl.col("code")).unique()
     dues: dict[tuple[datetime, str], datetime | None] = {}
     for moment, code in pairs.iter_rows():
         limit = limit_of(code)
         dues[moment, code] = None if limit is None else due_from_receipt(
-            moment, limit, ctx.calendar, ctx.policy)
+            moment, limit, calendar, policy)
     table = pl.DataFrame(
-        {"_receipt": [k[0] for k in dues], "code": [k[1] for k in dues],
-         "statutory_due": list(dues.values())},
-        schema={"_receipt": pl.Datetime("us"), "code": pl.String,
-                "statutory_due": pl.Datetime("us")})
-    found = need.select("_row", receipt.alias("_receipt"), "code").join(
-        table, on=["_receipt", "code"], how="left")
+        {"_start": [k[0] for k in dues], "code": [k[1] for k in dues], "due": list(dues.values())},
+        schema={"_start": pl.Datetime("us"), "code": pl.String, "due": pl.Datetime("us")})
+    found = rows.select("_row", start.alias("_start"), "code").join(
+        table, on=["_start", "code"], how="left")
     out = pl.DataFrame({"_row": pl.int_range(0, frame.height, eager=True, dtype=pl.UInt32)})
-    return out.join(found.select(pl.col("_row").cast(pl.UInt32), "statutory_due"), on="_row",
-                    how="left").sort("_row")["statutory_due"]
+    return out.join(found.select(pl.col("_row").cast(pl.UInt32), "due"), on="_row",
+                    how="left").sort("_row")["due"]
+
+
+def audit_flagged(frame: pl.DataFrame, limit_of: Callable[[str], TimeLimit | None],
+                  calendar: WorkingCalendar, policy: DeadlinePolicy) -> pl.Series:
+    """Whether the due-date audit flags each dossier of ``frame`` (docs/rules.md "Audit": no
+    recorded due date, or one later than the statutory due date — from the receipt, or under
+    the ``"restart"`` supplement rule from the last answer when every request was answered,
+    Decree 61/2018/NĐ-CP Art. 19.4 — compared by date or by moment as the policy's
+    granularity says); scalar form: :attr:`AuditResult.flagged
+    <chiso766.deadlines.AuditResult.flagged>` of :func:`~chiso766.deadlines.audit`.
+
+    Null (undecided: the caller asks the scalar form) for a dossier with supplement requests
+    under the ``"pause"`` rule, whose due date moves by each request's own wait. ``frame`` has
+    :data:`MOMENT_COLUMNS`, ``code`` and the supplement aggregates (null for a dossier with no
+    request); the due dates come from :func:`~chiso766.deadlines.due_from_receipt`'s own
+    code, once per distinct (start, procedure)."""
+    import polars as pl
+
+    unanswered = pl.col("unanswered").fill_null(0)
+    last = pl.col("last_supplied")
+    receipt = pl.coalesce("received_at", "submitted_at")
+    asked = last.is_not_null() | (unanswered > 0)
+    restart = policy.supplement_rule == "restart"
+    start = pl.when(asked & (last > receipt)).then(last).otherwise(receipt) if restart \
+        else receipt
+    recorded = pl.col("due_at")
+    statutory = pl.lit(_dues_from(frame, recorded.is_not_null() & (unanswered == 0), start,
+                                  limit_of, calendar, policy))
+    later = (recorded.dt.date() > statutory.dt.date()) if policy.granularity == "date" \
+        else (recorded > statutory)
+    flagged = recorded.is_null() | later.fill_null(False)
+    if not restart:
+        flagged = pl.when(recorded.is_not_null() & asked).then(None).otherwise(flagged)
+    return frame.select(flagged.alias("flagged"))["flagged"]
 
 
 def calendar_table(ctx: Context, first_year: int, last_year: int) -> pl.DataFrame:
