@@ -1,7 +1,8 @@
 """The commands that need both the records and the Decision 766 scorecard (``score --format
-html``, ``hcm104``) count the scorecard with the columnar engine from the files, before reading
-the records, when polars is installed — with a period given or without one (the year of the
-latest receipt, which the engine's count reports); ``reconcile`` streams it. The output is byte
+html``, ``hcm104``) count the scorecard with the columnar engine from the files, in the same
+pass as what they need of the records, when polars is installed — with a period given or
+without one (the year of the latest receipt, which the engine's count reports); ``reconcile``
+streams it. The output is byte
 for byte what counting the records gives, with or without rejected rows. With ``--ids`` (the
 engine keeps no ids) the records count it; ``score`` without ``--period`` to a table, JSON or
 CSV streams (tests/test_default_period.py)."""
@@ -89,14 +90,18 @@ def test_with_ids_the_records_count(
         assert '"numerator_ids"' in out
 
 
-@pytest.mark.parametrize("argv", [COMMANDS["hcm104"], COMMANDS["hcm104 --staff, rejected rows"],
-                                  COMMANDS["hcm104, default period"]],
-                         ids=["hcm104", "--staff, rejected rows", "default period"])
-def test_hcm104_without_the_engine_reads_the_folder_once_too(
+ONE_PASS = ["hcm104", "hcm104 --staff, rejected rows", "hcm104, default period",
+            "score --format html", "score --format html, rejected rows",
+            "score --format html, default period"]
+
+
+@pytest.mark.parametrize("argv", [COMMANDS[name] for name in ONE_PASS], ids=ONE_PASS)
+def test_without_the_engine_the_folder_is_read_once_too(
         argv: list[str], monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    # Without polars the one pass reads every dossier by the row path, in flat memory: the
-    # output is the records' (the folder read whole), and the dossiers file is read once.
+    # Without polars the one pass (hcm104's two indices; a report's scorecard and flagged
+    # dossiers) reads every dossier by the row path, in flat memory: the output is the
+    # records' (the folder read whole), and the dossiers file is read once.
     from chiso766.io import rowpath
 
     monkeypatch.setattr(streaming, "_file_readers", lambda: streaming._FileReaders(

@@ -427,31 +427,44 @@ def _one_pass(folder: str) -> bool:
     return os.path.isdir(folder)
 
 
-def _engine_card(args: argparse.Namespace, period: Period | None,
-                 as_of: datetime | date | None, counting: Any) -> tuple[Any, Period | None]:
-    """The Decision 766 scorecard of a command that also reads the records (the due-date audit
-    of an HTML or xlsx report, HCM 104's parts A and B), counted from the files by the columnar
-    engine before the records are read — the same scorecard as
-    :func:`~chiso766.scoring.score_766` on the records (the suite checks path against path) in a
-    fraction of the time, its working memory freed before the records take theirs — and the
-    period: the one given, else the year of the latest receipt among the accepted dossiers,
-    as :func:`_default_period` chooses it from the records (``stream_score`` guesses it from
-    the file's last lines and counts again when the guess was wrong). ``(None, period)``
-    (``score_766`` on the records counts it) without polars or with ``--ids`` (the engine keeps
-    no ids)."""
-    if getattr(args, "ids", False) or not _engine_counts(args.folder):
-        return None, period
-    from .streaming import score_folder, stream_score
+def _report_pass(args: argparse.Namespace, period: Period | None,
+                 as_of: datetime | date | None, counting: Any) -> Any:
+    """The Decision 766 scorecard of an HTML or xlsx report and the flagged dossiers it lists
+    (the due-date audit of the period's dossiers), from **one pass** over the files
+    (:func:`~chiso766.streaming.observed_score` with
+    :class:`~chiso766.reports.flagged.FlaggedDossiers`: the engine picks the few flagged in
+    its batches and shows them as records, when polars is installed; else the row path shows
+    every record) — what ``score_766`` and ``flagged_dossiers`` give on ``read_folder``'s
+    records; and the period: the one given, else the year of the latest receipt. ``None``,
+    having read nothing, when the records must be read whole: ``--ids`` (the stream keeps no
+    ids), a file rather than a folder, supplements or ratings not in CSV."""
+    if getattr(args, "ids", False) or not _one_pass(args.folder):
+        return None
+    from .reports.flagged import FlaggedDossiers
+    from .streaming import observed_score
 
-    if period is not None:
-        return score_folder(args.folder, period=period, as_of=as_of, strict=args.strict,
-                            counting=counting), period
-    card, latest = stream_score(args.folder, period=None, as_of=as_of, strict=args.strict,
-                                counting=counting)
-    if latest is None:
-        _check_input(card.input, args.lang)
+    units = set(args.unit) if args.unit else None
+    line = _progress(args.folder, args.progress, args.lang)
+    try:
+        done = observed_score(
+            args.folder, period=period, as_of=as_of, strict=args.strict, progress=line,
+            counting=counting,
+            observe=lambda ctx, _undated: FlaggedDossiers(ctx.procedures, ctx.period,
+                                                          ctx.as_of, units))
+    except BaseException:
+        if line is not None:
+            sys.stderr.write("\n")
+        raise
+    if done is None:
+        return None
+    card, latest, observer, rest = done
+    if line is not None:
+        line.done(next_phase=False, rows=getattr(rest.report, "read", None))
+    _check_input(rest.report, args.lang)
+    if latest is None and period is None:
         raise _UsageError(_msg(args.lang, "no_dossiers"))
-    return card, card.period
+    assert isinstance(observer, FlaggedDossiers)
+    return card, observer.rows(), rest.report, (observer.first_receipt, observer.latest_receipt)
 
 
 def _default_period(dataset: Any, lang: str = "vi") -> Period:
@@ -613,24 +626,20 @@ def _cmd_score(args: argparse.Namespace) -> int:
     counting = _counting(args)
     dataset: Any = None
     flagged: list[tuple[Any, Any]] | None = None
+    span: _Span | None = None
     if _streams(args, period):
         card = _stream(args.folder, period, as_of, args.strict, args.progress, args.lang,
                        counting)
         report = card.input
+    elif (one_pass := _report_pass(args, period, as_of, counting)) is not None:
+        # An HTML or xlsx report: the scorecard and its flagged dossiers in one pass.
+        card, flagged, report, span = one_pass
     else:
-        card, period = _engine_card(args, period, as_of, counting)
-        if card is not None:
-            # An HTML or xlsx report, the scorecard counted from the files: the records are
-            # needed only for the flagged dossiers it lists, read once, keeping those.
-            dataset = _StreamedSource(args)
-            flagged = _flagged(dataset, set(args.unit) if args.unit else None, card)
-            dataset.done(args.lang)
-        else:
-            dataset, period = _dataset(args, period)
-            card = score_766(dataset, period=period, as_of=as_of, keep_ids=args.ids,
-                             counting=counting)
+        dataset, period = _dataset(args, period)
+        card = score_766(dataset, period=period, as_of=as_of, keep_ids=args.ids,
+                         counting=counting)
         report = dataset.report
-    _warn_empty_period(card, args.lang, dataset)
+    _warn_empty_period(card, args.lang, dataset, span)
     units = list(card.units)
     if args.unit:
         missing = [u for u in args.unit if u not in card.units]

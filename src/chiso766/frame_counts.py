@@ -20,7 +20,7 @@ polars is an optional dependency (the ``fast`` extra): it is imported when a cou
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -46,7 +46,7 @@ class FrameCounts:
     hands the last counts over."""
 
     def __init__(self, tally: Tally,
-                 frames: Callable[[pl.DataFrame], None] | None = None) -> None:
+                 frames: Callable[[pl.DataFrame], Iterable[int] | None] | None = None) -> None:
         import polars as pl
 
         ctx = tally.context
@@ -87,9 +87,10 @@ class FrameCounts:
         self.table = population.calendar_table(ctx, lo, hi)
 
     def count(self, dossiers: pl.DataFrame, requests: pl.DataFrame,
-              flag_values: Sequence[tuple[Any, ...]]) -> list[int]:
+              flag_values: Sequence[tuple[Any, ...]]) -> tuple[list[int], list[int]]:
         """Count ``dossiers`` and give the ``key`` of each one left to the record path (its 2.2
-        span outside the calendar table), counted here not at all.
+        span outside the calendar table), counted here not at all, and of each one the
+        observer (``frames``) wants shown as a record too.
 
         ``dossiers``: one row a dossier, the moment columns of
         :data:`~chiso766.population.MOMENT_COLUMNS` and ``new_due_at`` (``pl.Datetime("us")``),
@@ -104,7 +105,8 @@ class FrameCounts:
         With ``frames`` (given on creation), the dossiers counted here — all but those handed
         back — are shown to it with the supplement aggregates and every dossier's statutory
         due (:func:`~chiso766.population.statutory_due` with ``every_dossier``): the counts
-        read the same dues narrowed to the period's population."""
+        read the same dues narrowed to the period's population. The observer may return the
+        keys of the dossiers shown that it wants as records as well."""
         import polars as pl
 
         ctx = self.ctx
@@ -134,9 +136,11 @@ class FrameCounts:
         if left:
             shaped = shaped.filter(~outside)
         self._add(shaped.filter(pl.col("counted")), flag_values)
+        wanted: list[int] = []
         if observer is not None:
-            observer(every.filter(~pl.col("key").is_in(left)) if left else every)
-        return left
+            asked = observer(every.filter(~pl.col("key").is_in(left)) if left else every)
+            wanted = [] if asked is None else list(asked)
+        return left, wanted
 
     def finish(self) -> None:
         """Hand every count kept so far to the tally."""

@@ -81,6 +81,7 @@ __all__ = [
     "disliked",
     "dossier_frame",
     "dossier_shape",
+    "processing_end",
     "recorded_fields",
     "scalar_values",
     "shape_columns",
@@ -376,7 +377,7 @@ def _by_as_of(name: str, as_of: datetime) -> pl.Expr:
     return pl.when(col <= as_of).then(col)
 
 
-def _ended(as_of: datetime) -> pl.Expr:
+def processing_end(as_of: datetime) -> pl.Expr:
     """docs/rules.md "Was a dossier handled on time?" rule 2 and 3 (the end of processing):
     the first of finished, returned, stopped that happened by ``as_of``; else, with exactly one
     request unanswered (``open_at``), the request moment; else null (still in progress).
@@ -426,7 +427,7 @@ def _in_population(ctx: Context) -> pl.Expr:
 
     start = ctx.period.start_moment
     rec = pl.col("received_at")
-    ended = _ended(ctx.as_of)
+    ended = processing_end(ctx.as_of)
     carried = rec.is_not_null() & (rec < start) & (ended.is_null() | (ended >= start))
     return (_received(ctx) | carried.fill_null(False)).fill_null(False)
 
@@ -470,7 +471,7 @@ def shape_columns(frame: pl.DataFrame, ctx: Context, table: pl.DataFrame | None 
     as_of = ctx.as_of
     rec = pl.col("received_at")
     receipt = pl.coalesce("received_at", "submitted_at")
-    ended = _ended(as_of)
+    ended = processing_end(as_of)
     result = _result(as_of)
     due, _, late = _judgement(ctx)
     verdict = (
@@ -530,7 +531,7 @@ def _judgement(ctx: Context) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
 
     as_of = ctx.as_of
     always = ctx.counting.multiple_supplements_late == "always"
-    ended, result = _ended(as_of), _result(as_of)
+    ended, result = processing_end(as_of), _result(as_of)
     # Rule 1: the recorded due date, else the statutory one (null: cannot be judged).
     due = pl.coalesce("due_at", "statutory_due")
     # Rules 3 and 4: the applicant's time is subtracted from the end; not ended: as_of.
@@ -569,7 +570,7 @@ def verdict_columns(frame: pl.DataFrame, ctx: Context, table: pl.DataFrame | Non
     as_of = ctx.as_of
     due, adjusted, late = _judgement(ctx)
     out = frame.with_row_index("_row").with_columns(
-        ended=_ended(as_of),
+        ended=processing_end(as_of),
         end_kind=pl.when(_by_as_of("finished_at", as_of).is_not_null()).then(END_FINISHED)
         .when(_by_as_of("returned_at", as_of).is_not_null()).then(END_RETURNED)
         .when(_by_as_of("stopped_at", as_of).is_not_null()).then(END_STOPPED)

@@ -107,11 +107,14 @@ class Observer(Protocol):
     :func:`chiso766.hcm104.score_folder`), shown each one once, in file order within each
     way: as a record (:meth:`dossier`), or, the rows the columnar engine vouches for, in
     frames (:meth:`frame`: the columns :meth:`~chiso766.frame_counts.FrameCounts.count`
-    reads, with ``staff``, the supplement aggregates and every dossier's ``statutory_due``)."""
+    reads, with ``staff``, the supplement aggregates and every dossier's ``statutory_due``).
+    :meth:`frame` may return the ``key`` of the rows it wants shown as records as well: each
+    is then shown to :meth:`dossier` too (the due-date audit of a report's flagged dossiers,
+    :class:`chiso766.reports.flagged.FlaggedDossiers`, picks its few in columns)."""
 
     def dossier(self, dossier: Dossier) -> None: ...
 
-    def frame(self, dossiers: pl.DataFrame) -> None: ...
+    def frame(self, dossiers: pl.DataFrame) -> Iterable[int] | None: ...
 
 
 class FolderRest(NamedTuple):

@@ -41,7 +41,7 @@ import csv
 import io
 import itertools
 import re
-from collections.abc import Callable, Container, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -221,8 +221,9 @@ def _named(raw: str, known: Container[str] | None) -> str | None:
     return ident
 
 
-#: What is shown the frames of dossiers a counter counts (:class:`FrameCounter`).
-Frames = Callable[["pl.DataFrame"], None]
+#: What is shown the frames of dossiers a counter counts (:class:`FrameCounter`); it may name
+#: (by ``key``) the dossiers of the frame it wants shown as records too.
+Frames = Callable[["pl.DataFrame"], "Iterable[int] | None"]
 
 
 class FrameCounter(Protocol):
@@ -234,7 +235,10 @@ class FrameCounter(Protocol):
     wants_staff: bool
 
     def count(self, dossiers: pl.DataFrame, requests: pl.DataFrame,
-              flag_values: Sequence[tuple[Any, ...]]) -> list[int]: ...
+              flag_values: Sequence[tuple[Any, ...]]) -> tuple[list[int], list[int]]:
+        """Count ``dossiers``; the keys of those left to the record path, and of those shown
+        that the frames' observer wants as records too."""
+        ...
 
     def finish(self) -> None: ...
 
@@ -260,7 +264,8 @@ def tally_dossier_columns(
     (:class:`chiso766.frame_counts.FrameCounts`: the columnar form of the counting rules,
     which shows them to ``frames`` when given); the others become records that
     ``tally.add_dossier`` counts (and ``also`` is shown, when given): each accepted dossier
-    reaches ``frames`` or ``also``, once.
+    reaches ``frames`` or ``also``, once — and ``also`` is shown besides, as records, the rows
+    of a frame that ``frames`` names (by ``key``), counted once all the same.
 
     With ``strict`` (stop at the first bad row, in file order), date-time granularity or kept
     record ids, or a header the engine does not suit, the row path does the work.
@@ -308,7 +313,7 @@ def _count_file(path: Path, tally: Tally, builder: ReportBuilder,
         run = _Rows(reader, adapter, add, supplements)
         runs.append((counter, run))
         return _Engine(path, counter, counts(tally), run, layout, at, claims, pos, reader, bad,
-                       tick)
+                       tick, also)
 
     if not _read_batches(path, reader, start, progress):
         return None
@@ -667,9 +672,13 @@ class _Engine(_Batches):
 
     def __init__(self, path: Path, counter: _Counts, counts: FrameCounter, run: _Rows,
                  layout: _FileLayout, at: Mapping[str, int], claims: _BatchClaims,
-                 pos: Mapping[str, int], reader: _Reader, bad: set[int], tick: _Ticker) -> None:
+                 pos: Mapping[str, int], reader: _Reader, bad: set[int], tick: _Ticker,
+                 show: Callable[[Dossier], None] | None = None) -> None:
         super().__init__(reader, layout, bad, tick)
         self.path = path
+        #: Shown, as records, the counted rows the frames' observer names (not counted again).
+        self.show = show
+        self.wanted: list[int] = []
         self.counter = counter
         self.counts = counts
         self.run = run
@@ -877,6 +886,8 @@ class _Engine(_Batches):
             latest = dossiers.select(receipt.max()).item()
             counter.latest = max(counter.latest, to_us(latest))
             self._vouched(dossiers, keys, requested, supplied, chains, special_list)
+            if self.wanted:
+                self._show(frame, line)
 
         # -- the other rows, in line order, to the row path -----------------------------------
         run, index = self.run, self.layout.index
@@ -907,7 +918,7 @@ class _Engine(_Batches):
             {"key": keys, "requested_at": requested, "supplied_at": supplied},
             schema={"key": pl.Int64, "requested_at": pl.Int64, "supplied_at": pl.Int64},
         ).with_columns(pl.col("requested_at").cast(moment), pl.col("supplied_at").cast(moment))
-        left = self.counts.count(dossiers, requests, self.flag_values)
+        left, self.wanted = self.counts.count(dossiers, requests, self.flag_values)
         for i in left:
             special_list[i] = True
         counted = dossiers.select("key")
@@ -922,6 +933,17 @@ class _Engine(_Batches):
             used = sups.used
             for k in chains.join(counted, on="key", how="semi")["k"].to_list():
                 used[k] = 1
+
+    def _show(self, frame: pl.DataFrame, line: int) -> None:
+        """The counted rows of the batch (``frame``: its cells; its first row is ``line``) the
+        frames' observer named, as records, to :attr:`show` (with their supplement requests,
+        not counted again)."""
+        show, run, index = self.show, self.run, self.layout.index
+        if show is None:
+            return
+        wanted, self.wanted = sorted(self.wanted), []
+        for i, cells in zip(wanted, frame[wanted].rows(), strict=True):
+            show(run.record(list(cells), index, line + i))
 
     def _staff(self, frame: pl.DataFrame) -> pl.Series:
         """Each row's staff member as the record reader reads the cell (a text cell: stripped,

@@ -9,13 +9,19 @@ received after it, belongs to another period's report.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..periods import Period
 
-__all__ = ["flagged_dossiers", "in_period", "in_population", "placement"]
+if TYPE_CHECKING:
+    import polars as pl
+
+    from ..records import Dossier
+
+__all__ = ["FlaggedDossiers", "flagged_dossiers", "in_period", "in_population",
+           "in_population_columns", "placement"]
 
 
 def in_period(dossier: Any, period: Period) -> bool:
@@ -48,6 +54,22 @@ def in_population(dossier: Any, period: Period, as_of: datetime) -> bool:
     return end is None or end >= period.start_moment
 
 
+def in_population_columns(period: Period, as_of: datetime) -> pl.Expr:
+    """:func:`in_population` over a frame of dossiers (the moment columns and the supplement
+    aggregates of :func:`chiso766.population.supplement_aggregates`): the columnar form, for
+    the engine's batches (:class:`FlaggedDossiers`)."""
+    import polars as pl
+
+    from ..population import processing_end
+
+    receipt = pl.coalesce("received_at", "submitted_at")
+    start = period.start_moment
+    in_it = (receipt >= start) & (receipt.dt.date() <= period.end)
+    ended = processing_end(as_of)
+    carried = (receipt < start) & (ended.is_null() | (ended >= start))
+    return ((receipt <= as_of) & (in_it | carried)).fill_null(False)
+
+
 def flagged_dossiers(
     dataset: Any,
     period: Period | None = None,
@@ -75,3 +97,69 @@ def flagged_dossiers(
             rows.append((d, result))
     rows.sort(key=lambda pair: (pair[0].unit_id, pair[0].id))
     return rows
+
+
+class FlaggedDossiers:
+    """:func:`flagged_dossiers` of a folder, gathered during the streaming score's one pass
+    (an observer of :func:`chiso766.streaming.observed_score`): the records the pass shows are
+    audited as :func:`flagged_dossiers` audits them; of the frames of the rows the columnar
+    engine counts, the ones the columnar forms (:func:`in_population_columns`,
+    :func:`chiso766.population.audit_flagged`) pick — or leave undecided — are asked for as
+    records and audited the same way, so the scalar audit has the last word on every dossier
+    listed. :meth:`rows` gives the pairs, sorted by unit and id; :attr:`first_receipt` and
+    :attr:`latest_receipt` span the receipts seen (for a report's empty-period warning)."""
+
+    def __init__(self, procedures: Mapping[str, Any], period: Period, as_of: datetime,
+                 units: Iterable[str] | None = None) -> None:
+        from ..calendar import WorkingCalendar
+        from ..deadlines import DEFAULT_POLICY
+        from ..population import procedure_limits
+
+        self.procedures = procedures
+        self.period, self.as_of = period, as_of
+        self.keep = None if units is None else frozenset(units)
+        self.limit_of = procedure_limits(procedures)
+        # flagged_dossiers audits with the default calendar and policy: so does the frame.
+        self.calendar, self.policy = WorkingCalendar.vietnam(), DEFAULT_POLICY
+        self.pairs: list[tuple[Any, Any]] = []
+        self.first_receipt: datetime | None = None
+        self.latest_receipt: datetime | None = None
+
+    def dossier(self, dossier: Dossier) -> None:
+        self._span(dossier.receipt, dossier.receipt)
+        if self.keep is not None and dossier.unit_id not in self.keep:
+            return
+        if not in_population(dossier, self.period, self.as_of):
+            return
+        from ..deadlines import audit
+
+        result = audit(dossier, self.procedures.get(dossier.procedure_code))
+        if result.flagged:
+            self.pairs.append((dossier, result))
+
+    def frame(self, dossiers: pl.DataFrame) -> list[int]:
+        import polars as pl
+
+        from ..population import audit_flagged
+
+        receipt = pl.coalesce("received_at", "submitted_at")
+        first, latest = dossiers.select(receipt.min().alias("first"),
+                                        receipt.max().alias("latest")).row(0)
+        if first is not None:
+            self._span(first, latest)
+        listed = in_population_columns(self.period, self.as_of)
+        if self.keep is not None:
+            listed = listed & pl.col("unit").is_in(sorted(self.keep))
+        candidates = dossiers.filter(listed)
+        flagged = audit_flagged(candidates, self.limit_of, self.calendar, self.policy)
+        return candidates.filter(pl.lit(flagged.fill_null(True)))["key"].to_list()
+
+    def rows(self) -> list[tuple[Any, Any]]:
+        """The flagged (dossier, audit result) pairs, sorted by unit and id."""
+        return sorted(self.pairs, key=lambda pair: (pair[0].unit_id, pair[0].id))
+
+    def _span(self, first: datetime, latest: datetime) -> None:
+        if self.first_receipt is None or first < self.first_receipt:
+            self.first_receipt = first
+        if self.latest_receipt is None or latest > self.latest_receipt:
+            self.latest_receipt = latest

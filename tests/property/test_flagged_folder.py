@@ -1,0 +1,105 @@
+"""A report's flagged dossiers gathered in the streaming score's one pass
+(:class:`~chiso766.reports.flagged.FlaggedDossiers` under
+:func:`~chiso766.streaming.observed_score`, what ``chiso766 score --format html|xlsx`` runs)
+are :func:`~chiso766.reports.flagged.flagged_dossiers` of the folder's records, and the
+scorecard is ``score_766``'s.
+
+The folders are test_streaming's drawn exports (odd and bad cells, duplicate and padded ids,
+unknown units and codes, supplement requests unsorted, orphaned or unanswered). On the row
+path every dossier is shown as a record; on the columnar engine, in batches of a few lines,
+the flagged ones are picked in columns (:func:`~chiso766.population.audit_flagged`,
+:func:`~chiso766.reports.flagged.in_population_columns`) and asked for as records — so a
+dossier the columnar forms missed would be missing from the list.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from datetime import datetime
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import Any
+
+import pytest
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+
+from chiso766 import Period, streaming
+from chiso766.io import read_folder
+from chiso766.reports.flagged import FlaggedDossiers, flagged_dossiers
+from chiso766.reports.json_report import dumps, scorecard_to_dict
+from chiso766.scoring import score_766
+from tests.budget import examples
+from tests.test_streaming import _counting_with, _write, folders
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _one_pass(folder: Path, period: Period, as_of: datetime | None,
+              units: set[str] | None) -> tuple[str, list[tuple[Any, Any]], FlaggedDossiers]:
+    done = streaming.observed_score(
+        folder, period=period, as_of=as_of,
+        observe=lambda ctx, _undated: FlaggedDossiers(ctx.procedures, ctx.period, ctx.as_of,
+                                                      units))
+    assert done is not None
+    card, _latest, observer, _rest = done
+    assert isinstance(observer, FlaggedDossiers)
+    return dumps(scorecard_to_dict(card)), observer.rows(), observer
+
+
+def _records(folder: Path, period: Period, as_of: datetime | None,
+             units: set[str] | None) -> tuple[str, list[tuple[Any, Any]]]:
+    dataset = read_folder(folder)
+    card = score_766(dataset, period=period, as_of=as_of)
+    return dumps(scorecard_to_dict(card)), flagged_dossiers(dataset, card.period, card.as_of,
+                                                            units)
+
+
+@pytest.mark.parametrize("path", ["rows", "engine"])
+@given(data=folders(odd_lines=True), quarter=st.integers(1, 4),
+       as_of=st.sampled_from([None, datetime(2025, 6, 20, 9)]),
+       units=st.sampled_from([None, {"U1"}, {"U2", "nowhere"}]),
+       batch=st.sampled_from([200, 600, 1 << 20]))
+@settings(max_examples=examples(40), deadline=None)
+def test_one_pass_lists_what_the_records_list(
+        path: str, data: dict[str, list[list[str]]], quarter: int, as_of: datetime | None,
+        units: set[str] | None, batch: int) -> None:
+    # Invariant: whichever way each dossier reaches the audit (a record shown by the row path,
+    # or a row of an engine frame the columnar forms pick), the list is the records' own —
+    # the same dossiers, the same audit results, in the same order — and so is the scorecard.
+    period = Period.quarter(2025, quarter)
+    with TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        _write(folder, data)
+        card, rows = _records(folder, period, as_of, units)
+        with _counting_with(path, batch):
+            got_card, got_rows, _ = _one_pass(folder, period, as_of, units)
+    assert got_card == card
+    assert got_rows == rows
+    event(f"flagged: {'some' if rows else 'none'}")
+
+
+@pytest.mark.parametrize(("name", "at_least"), [("province", 50), ("messy", 0)])
+def test_the_example_folders(name: str, at_least: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The bundled provinces (thousands of dossiers, hundreds flagged): the same list, and on
+    # the engine only the flagged (plus the rows it hands to the row path) become records.
+    folder = ROOT / "examples" / name
+    period = Period.parse("2025-Q2")
+    shown: list[str] = []
+    real = FlaggedDossiers.dossier
+
+    def dossier(self: FlaggedDossiers, d: Any) -> None:
+        shown.append(d.id)
+        real(self, d)
+
+    monkeypatch.setattr(FlaggedDossiers, "dossier", dossier)
+    card, rows, observer = _one_pass(folder, period, None, None)
+    expected_card, expected = _records(folder, period, None, None)
+    assert (card, rows) == (expected_card, expected)
+    assert len(rows) >= at_least
+    dataset = read_folder(folder)
+    receipts = [d.receipt for d in dataset.dossiers]
+    assert (observer.first_receipt, observer.latest_receipt) == (min(receipts), max(receipts))
+    if at_least and importlib.util.find_spec("polars") is not None:
+        assert len(shown) < len(dataset.dossiers) / 2
+        assert {d.id for d, _ in rows} <= set(shown)
