@@ -79,6 +79,7 @@ TESTS: dict[str, tuple[str, ...]] = {
                "tests/test_streaming.py::test_duplicate_ids_are_rejected_in_line_order"),
     "classify": ("tests/test_deadlines.py::test_classify_by_date",),
     "audit": ("tests/test_deadlines.py::test_audit_hides_lateness_when_the_end_falls_between",),
+    "due_columns": ("tests/property/test_due_forms.py::test_hand_cases_around_tet_2025",),
     "audit_columns": (
         "tests/property/test_audit_forms.py::test_hand_case_restart_after_the_last_answer",),
 }
@@ -160,6 +161,13 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("population.py", '(pl.col("rating") == RatingValue.BAD.value)',
       '(pl.col("rating") == RatingValue.NORMAL.value)',
       "5.4: the wrong rating taken as a dislike (columnar)", "engine"),
+    M("deadlines.py", '(pl.col("start").dt.time() <= close)', '(pl.col("start").dt.time() < close)',
+      "due dates (columnar): a receipt at office close taken in the next day", "due_columns"),
+    M("deadlines.py", 'otherwise(pl.col("_i") + 1),', 'otherwise(pl.col("_i")),',
+      "due dates (columnar): an after-hours receipt counted from its own day", "due_columns"),
+    M("deadlines.py", '_k=pl.coalesce("_k", pl.col("_ei") + 1 - pl.col("_ew"))',
+      '_k=pl.coalesce("_k", pl.col("_ei"))',
+      "due dates (columnar): a calendar-day limit ending on a day off not moved", "due_columns"),
     M("population.py", "then(last).otherwise(receipt) if restart",
       "then(receipt).otherwise(receipt) if restart",
       "audit (columnar): the restart rule ignored (due from the receipt)", "audit_columns"),

@@ -22,6 +22,10 @@ from .records import Dossier, Procedure, SupplementRequest, Timeliness, to_local
 from .timelimits import LimitKind, TimeLimit
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import polars as pl
+
     from .criteria.policy import CountingPolicy
 
 __all__ = [
@@ -169,6 +173,82 @@ def due_from_receipt(received: datetime, limit: TimeLimit, cal: WorkingCalendar,
             return datetime.combine(d, close)
         return datetime.combine(cal.next_working_day(d), close)
     return _add_working_hours(received, limit.amount, cal, pol)
+
+
+def due_from_receipt_columns(starts: pl.DataFrame, limit_of: Callable[[str], TimeLimit | None],
+                             table: pl.DataFrame, cal: WorkingCalendar,
+                             pol: DeadlinePolicy) -> pl.Series:
+    """:func:`due_from_receipt` over a frame (columns ``start``: ``pl.Datetime("us")``, and
+    ``code``, a procedure whose limit is ``limit_of(code)``; null where it has none): its
+    columnar form, the working-day and calendar-day limits as expressions over ``table`` (the
+    calendar as :func:`chiso766.population.calendar_table` gives it: ``date``,
+    ``working_index`` — the working days up to that date —, ``working``). A limit of another
+    kind (months, hours, the same day), or a row whose dates fall outside the table, is
+    computed by :func:`due_from_receipt` itself, once per distinct (start, procedure)."""
+    import polars as pl
+
+    codes = starts["code"].unique().to_list()
+    limits = {code: limit_of(code) for code in codes}
+    kinds = pl.DataFrame(
+        {"code": codes,
+         "_kind": [None if lim is None else lim.kind.value for lim in limits.values()],
+         "_n": [int(lim.amount) if lim is not None and lim.kind in _DAY_KINDS else None
+                for lim in limits.values()]},
+        schema={"code": pl.String, "_kind": pl.String, "_n": pl.Int64})
+    days = table.select(pl.col("date").alias("_d"), pl.col("working_index").alias("_i"),
+                        pl.col("working").alias("_w"))
+    workdays = table.filter(pl.col("working") == 1).select(
+        pl.col("working_index").alias("_k"), pl.col("date").alias("_day"))
+    close = pol.office_close
+    at_close = pl.duration(hours=close.hour, minutes=close.minute, seconds=close.second,
+                           microseconds=close.microsecond)
+    frame = starts.select("start", "code").with_row_index("_row").join(
+        kinds, on="code", how="left").with_columns(_d=pl.col("start").dt.date())
+    frame = frame.join(days, on="_d", how="left")
+    # _start_day: the receipt's own day when it is a working day and the receipt is by office
+    # close (or the policy counts from the calendar date), else the next working day: its
+    # working index, and whether it is a working day.
+    own_day = ((pl.col("_w") == 1) & (pl.col("start").dt.time() <= close)) \
+        if pol.after_hours != "same_day" else pl.lit(True)
+    frame = frame.with_columns(
+        _si=pl.when(own_day).then(pl.col("_i")).otherwise(pl.col("_i") + 1),
+        _sw=pl.when(own_day).then(pl.col("_w")).otherwise(1),
+        _sd=pl.when(own_day).then(pl.col("_d")),
+    )
+    working = LimitKind.WORKING_DAYS.value
+    # Working days: the n-th working day after the start day (n = 0: the start day if it is a
+    # working day, else the next one), as WorkingCalendar.add_working_days counts.
+    frame = frame.with_columns(_k=pl.when(pl.col("_kind") == working).then(
+        pl.when(pl.col("_n") > 0).then(pl.col("_si") + pl.col("_n"))
+        .otherwise(pl.col("_si") + 1 - pl.col("_sw"))))
+    # Calendar days: the start day + n, moved to the next working day if it is a day off. The
+    # start day itself is needed here: the receipt's day, or the working day of index _si.
+    frame = frame.join(workdays.rename({"_k": "_si", "_day": "_next"}), on="_si", how="left")
+    frame = frame.with_columns(_e=pl.when(pl.col("_kind") == LimitKind.CALENDAR_DAYS.value).then(
+        pl.coalesce("_sd", "_next") + pl.duration(days=pl.col("_n"))))
+    frame = frame.join(days.rename({"_d": "_e", "_i": "_ei", "_w": "_ew"}), on="_e", how="left")
+    frame = frame.with_columns(_k=pl.coalesce("_k", pl.col("_ei") + 1 - pl.col("_ew")))
+    frame = frame.join(workdays, on="_k", how="left").sort("_row")
+    due = pl.col("_day").cast(pl.Datetime("us")) + at_close
+    frame = frame.with_columns(_due=due)
+    rest = frame.filter(pl.col("_kind").is_not_null() & pl.col("_due").is_null())
+    if rest.height:
+        found: dict[tuple[datetime, str], datetime] = {}
+        for moment, code in rest.select("start", "code").unique().iter_rows():
+            limit = limits[code]
+            assert limit is not None
+            found[moment, code] = due_from_receipt(moment, limit, cal, pol)
+        table_rest = pl.DataFrame(
+            {"start": [k[0] for k in found], "code": [k[1] for k in found],
+             "_scalar": list(found.values())},
+            schema={"start": pl.Datetime("us"), "code": pl.String, "_scalar": pl.Datetime("us")})
+        frame = frame.join(table_rest, on=["start", "code"], how="left").sort("_row").with_columns(
+            _due=pl.coalesce("_due", "_scalar"))
+    return frame["_due"]
+
+
+#: The limits :func:`due_from_receipt_columns` counts as expressions.
+_DAY_KINDS = (LimitKind.WORKING_DAYS, LimitKind.CALENDAR_DAYS)
 
 
 def _add_working_hours(received: datetime, hours: Fraction, cal: WorkingCalendar,

@@ -54,7 +54,7 @@ from .criteria.base import Context, DossierShape, Verdict
 from .deadlines import (
     HOUR_US,
     applicant_time,
-    due_from_receipt,
+    due_from_receipt_columns,
     end_of_processing,
     judge,
     measure_processing,
@@ -88,6 +88,7 @@ __all__ = [
     "statutory_due",
     "supplement_aggregates",
     "verdict_columns",
+    "working_table",
 ]
 
 #: A dossier's 2.2 processing time: (working days, value in its procedure's unit: an ``int`` in
@@ -293,20 +294,15 @@ def _dues_from(frame: pl.DataFrame, need: pl.Expr, start: pl.Expr,
     distinct (start, procedure) — and null where the procedure has no limit; null elsewhere."""
     import polars as pl
 
-    rows = frame.with_row_index("_row").filter(need)
+    rows = frame.with_row_index("_row").filter(need).select(
+        "_row", start.alias("start"), pl.col("code"))
     if rows.height == 0:
         return pl.Series("due", [None] * frame.height, dtype=pl.Datetime("us"))
-    pairs = rows.select(start.alias("_start"), pl.col("code")).unique()
-    dues: dict[tuple[datetime, str], datetime | None] = {}
-    for moment, code in pairs.iter_rows():
-        limit = limit_of(code)
-        dues[moment, code] = None if limit is None else due_from_receipt(
-            moment, limit, calendar, policy)
-    table = pl.DataFrame(
-        {"_start": [k[0] for k in dues], "code": [k[1] for k in dues], "due": list(dues.values())},
-        schema={"_start": pl.Datetime("us"), "code": pl.String, "due": pl.Datetime("us")})
-    found = rows.select("_row", start.alias("_start"), "code").join(
-        table, on=["_start", "code"], how="left")
+    first, last = rows.select(pl.col("start").min().dt.year().alias("first"),
+                              pl.col("start").max().dt.year().alias("last")).row(0)
+    table = working_table(calendar, first, last + 1)
+    found = rows.with_columns(due=due_from_receipt_columns(rows, limit_of, table, calendar,
+                                                           policy))
     out = pl.DataFrame({"_row": pl.int_range(0, frame.height, eager=True, dtype=pl.UInt32)})
     return out.join(found.select(pl.col("_row").cast(pl.UInt32), "due"), on="_row",
                     how="left").sort("_row")["due"]
@@ -347,19 +343,24 @@ def audit_flagged(frame: pl.DataFrame, limit_of: Callable[[str], TimeLimit | Non
 
 
 def calendar_table(ctx: Context, first_year: int, last_year: int) -> pl.DataFrame:
+    """The context's working calendar as a table (:func:`working_table`)."""
+    return working_table(ctx.calendar, first_year, last_year)
+
+
+def working_table(calendar: WorkingCalendar, first_year: int, last_year: int) -> pl.DataFrame:
     """The working calendar as a table: ``date`` → ``working_index``, the number of working
-    days from the start of the table to that date, so that
+    days from the start of the calendar's index to that date, so that
     ``working_days_between(a, b) == index(b) − index(a)`` (docs/calendar.md), and
     ``working`` (1 on a working day, else 0). Years are clamped to those the calendar
     covers."""
     import polars as pl
 
     first_year, last_year = max(first_year, MIN_YEAR), min(last_year, MAX_YEAR)
-    base, cum = ctx.calendar.cumulative_index(first_year, last_year)
+    base, cum = calendar.cumulative_index(first_year, last_year)
     first = date(first_year, 1, 1).toordinal()
     last = date(last_year, 12, 31).toordinal()
     index = [cum[o - base] for o in range(first, last + 1)]
-    working = [int(ctx.calendar.is_working_day(date.fromordinal(first)))] + [
+    working = [int(calendar.is_working_day(date.fromordinal(first)))] + [
         b - a for a, b in itertools.pairwise(index)]
     return pl.DataFrame({
         "date": pl.date_range(date.fromordinal(first), date.fromordinal(last), eager=True),
