@@ -559,6 +559,16 @@ class _StreamedSource:
     def report(self) -> Any:
         return self.stream.report
 
+    def observe(self, observer: Any) -> None:
+        """The dossiers shown to ``observer`` (``DossierStream.observe``), noting the span of
+        the receipts (``observer.first_receipt`` / ``latest_receipt``)."""
+        try:
+            self.stream.observe(observer)
+        except BaseException:
+            self._break_line()
+            raise
+        self.span = (observer.first_receipt, observer.latest_receipt)
+
     def done(self, lang: str) -> None:
         if self.line is not None:
             self.line.done(next_phase=True, rows=self.report.read)
@@ -768,12 +778,21 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     # Sorted by unit and id; beyond a run of them, in temporary files (memory stays flat).
     rows: SortedSpill[_Audited] = SortedSpill(key=lambda row: (row.unit_id, row.dossier_id))
     checked = flagged = 0
-    for d in source.dossiers:
-        checked += 1
-        result = audit(d, procedures.get(d.procedure_code))
-        flagged += result.flagged
-        if result.flagged or args.all:
+    if args.all:
+        for d in source.dossiers:
+            checked += 1
+            result = audit(d, procedures.get(d.procedure_code))
+            flagged += result.flagged
             rows.add(_Audited.of(d, result))
+    else:
+        # Only the flagged are listed: with polars the engine picks them in columns and only
+        # they become records (FlaggedDossiers; the scalar audit decides each).
+        from .reports.flagged import FlaggedDossiers
+
+        source.observe(FlaggedDossiers(procedures, None, None,
+                                       add=lambda d, result: rows.add(_Audited.of(d, result))))
+        checked = _accepted_dossiers(source.report)
+        flagged = len(rows)
     source.done(args.lang)
     report = source.report
     text: str | Iterator[str]
@@ -787,6 +806,12 @@ def _cmd_audit(args: argparse.Namespace) -> int:
             text = itertools.chain(text, (rejections_text(report, args.lang),))
     _write(text, args.output, args.lang)
     return _done(report, args)
+
+
+def _accepted_dossiers(report: Any) -> int:
+    """The dossiers accepted, as the input report counts them (the dossiers file's)."""
+    return sum(counts.accepted for name, counts in report.files.items()
+               if name.split(".", 1)[0] == "dossiers")
 
 
 class _Audited(NamedTuple):

@@ -32,7 +32,7 @@ from .tally import AUTHORITY_BIT, Tally, shape_marks
 if TYPE_CHECKING:
     import polars as pl
 
-__all__ = ["FrameCounts"]
+__all__ = ["FrameCounts", "FrameShow"]
 
 #: Rows of kept counts (per unit and shape, per unit and procedure) past which they are handed
 #: to the tally before the end of the file (memory).
@@ -331,3 +331,31 @@ class FrameCounts:
         for unit, (nd_items, unreported_items, misc_items) in per_unit.items():
             tally.add_contribution(unit, (tuple(nd_items), tuple(unreported_items),
                                           tuple(misc_items)))
+
+
+class FrameShow:
+    """A counter that counts nothing: each frame of the dossiers the engine vouches for is
+    shown to ``frames`` with the supplement aggregates
+    (:func:`~chiso766.population.supplement_aggregates` at the context's evaluation moment)
+    — a stream's reading of the dossiers for an observer (the due-date audit of every
+    dossier, :meth:`chiso766.streaming.DossierStream.observe`). ``frames`` may return the
+    keys of the dossiers it wants shown as records too."""
+
+    wants_staff = False
+
+    def __init__(self, tally: Tally,
+                 frames: Callable[[pl.DataFrame], Iterable[int] | None] | None = None) -> None:
+        self.as_of = tally.context.as_of
+        self.frames = frames
+
+    def count(self, dossiers: pl.DataFrame, requests: pl.DataFrame,
+              flag_values: Sequence[tuple[Any, ...]]) -> tuple[list[int], list[int]]:
+        """Show ``dossiers``; none is left to the record path."""
+        if self.frames is None:
+            return [], []
+        aggregates = population.supplement_aggregates(requests, self.as_of)
+        asked = self.frames(dossiers.join(aggregates, on="key", how="left").sort("key"))
+        return [], [] if asked is None else list(asked)
+
+    def finish(self) -> None:
+        pass

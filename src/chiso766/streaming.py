@@ -84,7 +84,9 @@ __all__ = ["DossierStream", "score_folder", "stream_dossiers", "stream_score"]
 class _FileReaders(NamedTuple):
     supplements: Callable[..., SupplementIndex]
     ratings: Callable[..., None]
-    dossiers: Callable[..., int]  #: returns the latest accepted receipt (microseconds, -1: none)
+    #: Returns the latest accepted receipt (microseconds, -1: none); ``counts=`` overrides the
+    #: engine's counter (:class:`~chiso766.frame_counts.FrameShow`), unused by the row path.
+    dossiers: Callable[..., int]
 
 
 def _file_readers() -> _FileReaders:
@@ -345,6 +347,26 @@ class DossierStream:
         self._started = True
         return self._dossiers()
 
+    def observe(self, observer: Observer) -> None:
+        """Read the dossiers — instead of iterating them — showing each accepted one, once, to
+        ``observer`` (:class:`Observer`): as a record, or, with polars and a CSV dossiers
+        file, the rows the columnar engine vouches for in frames (its columns with the
+        supplement aggregates; ``observer.frame`` may name rows to be shown as records too).
+        Then :attr:`report` is read_folder's, as after iterating. What ``chiso766 audit``
+        reads a folder with: the flagged dossiers are picked in columns and only they become
+        records."""
+        if self._started:
+            raise InputError("a dossier stream is read once: open the folder again",
+                             file=os.fspath(self.folder), field="dossiers")
+        self._started = True
+        if self._walk is None:
+            for d in self._held:
+                observer.dossier(d)
+            self._held = ()
+            return
+        self._walk.show(observer)
+        self._report, _ = self._walk.finish()
+
     def _dossiers(self) -> Iterator[Dossier]:
         if self._walk is None:
             yield from self._held
@@ -585,6 +607,32 @@ class _Walk:
                 progress("dossiers", taken)  # as read_folder reports them
             yield record
 
+    def show(self, observer: Observer) -> None:
+        """The accepted dossiers shown to ``observer`` (:meth:`DossierStream.observe`): a CSV
+        file read as the streaming score reads it (by the columnar engine when polars is
+        installed: the rows it vouches for in frames, counted by nothing; else by the row
+        path), another format record by record as :meth:`records` reads it."""
+        path = self.files["dossiers"]
+        if path.suffix.lower() != ".csv":
+            for record in self.records():
+                observer.dossier(record)
+            return
+        from .frame_counts import FrameShow
+
+        progress, checks = self.progress, self.ref.checks
+
+        def rows_done(rows: int) -> None:
+            if progress is not None:
+                progress("dossiers", rows)
+
+        nothing = _CountsNothing(build_context(period=Period.year(NO_HINT_YEAR),
+                                               procedures=self.ref.procedures))
+        self.readers.dossiers(path, nothing, self.dossier_builder, strict=self.strict,
+                              procedures=checks["procedures"], unit_ids=checks["unit_ids"],
+                              supplements=self.supplements,
+                              progress=rows_done if progress is not None else None,
+                              counts=FrameShow, also=observer.dossier, frames=observer.frame)
+
     def _marked(self, records: Iterable[Dossier]) -> Iterator[Dossier]:
         """``records``, each marking the supplement requests it took (the orphans are the
         others, :meth:`finish`); :class:`~chiso766.io.rowpath.DossierRows` marks its own."""
@@ -671,3 +719,13 @@ def _joined(head: ReportBuilder, sups: ReportBuilder, dossiers: ReportBuilder,
         for note in part.notes:
             out.note(note)
     return out
+
+
+class _CountsNothing(Tally):
+    """A tally that counts nothing, for a reading of the dossiers that only shows them to an
+    observer (:meth:`_Walk.show`: the records go to ``also``, the frames to ``frames``)."""
+
+    __slots__ = ()
+
+    def add_dossier(self, d: Dossier) -> None:
+        pass

@@ -79,6 +79,33 @@ def test_one_pass_lists_what_the_records_list(
     event(f"flagged: {'some' if rows else 'none'}")
 
 
+def _observed_stream(folder: Path) -> tuple[list[tuple[Any, Any]], Any]:
+    stream = streaming.stream_dossiers(folder)
+    observer = FlaggedDossiers(stream.procedures, None, None)
+    stream.observe(observer)
+    return observer.rows(), stream.report
+
+
+@pytest.mark.parametrize("path", ["rows", "engine"])
+@given(data=folders(odd_lines=True), batch=st.sampled_from([200, 600, 1 << 20]))
+@settings(max_examples=examples(30), deadline=None)
+def test_a_stream_observed_lists_what_the_records_list(
+        path: str, data: dict[str, list[list[str]]], batch: int) -> None:
+    # Invariant: ``chiso766 audit``'s reading (every dossier of the folder, no period: a
+    # stream shown to FlaggedDossiers) lists the flagged dossiers of the folder's records, and
+    # its input report is read_folder's.
+    with TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        _write(folder, data)
+        dataset = read_folder(folder)
+        expected = flagged_dossiers(dataset)
+        with _counting_with(path, batch):
+            rows, report = _observed_stream(folder)
+    assert rows == expected
+    assert report == dataset.report
+    event(f"flagged: {'some' if rows else 'none'}")
+
+
 @pytest.mark.parametrize(("name", "at_least"), [("province", 50), ("messy", 0)])
 def test_the_example_folders(name: str, at_least: int, monkeypatch: pytest.MonkeyPatch) -> None:
     # The bundled provinces (thousands of dossiers, hundreds flagged): the same list, and on

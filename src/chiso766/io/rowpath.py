@@ -643,6 +643,7 @@ def tally_dossier_csv(
     progress: Callable[[int], None] | None = None,
     also: Callable[[Dossier], None] | None = None,
     frames: object = None,
+    counts: object = None,
 ) -> int:
     """Count every row of a dossiers CSV file into ``tally`` (docs/inputs.md checks; docs/rules.md
     counting); the latest receipt of the accepted rows, in microseconds (-1: none accepted).
@@ -650,8 +651,8 @@ def tally_dossier_csv(
     The same rows are accepted and rejected, with the same messages, as
     :func:`~chiso766.io.readers.iter_records` with ``procedures``, ``unit_ids`` and
     ``supplements``; the accepted ones are counted by :meth:`Tally.add_dossier` (and shown to
-    ``also``, when given; ``frames`` is the engine's way of showing them, unused here: every
-    record goes to ``also``).
+    ``also``, when given; ``frames`` and ``counts`` are the engine's way of showing and
+    counting them, unused here: every record goes to ``also``).
     """
     records = DossierRows(path, builder, strict=strict, procedures=procedures,
                           unit_ids=unit_ids, supplements=supplements, progress=progress)

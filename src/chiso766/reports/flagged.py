@@ -9,7 +9,7 @@ received after it, belongs to another period's report.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -106,11 +106,14 @@ class FlaggedDossiers:
     engine counts, the ones the columnar forms (:func:`in_population_columns`,
     :func:`chiso766.population.audit_flagged`) pick — or leave undecided — are asked for as
     records and audited the same way, so the scalar audit has the last word on every dossier
-    listed. :meth:`rows` gives the pairs, sorted by unit and id; :attr:`first_receipt` and
-    :attr:`latest_receipt` span the receipts seen (for a report's empty-period warning)."""
+    listed. :meth:`rows` gives the pairs, sorted by unit and id (or each flagged pair goes to
+    ``add``, when given); :attr:`first_receipt` and :attr:`latest_receipt` span the receipts
+    seen (for a report's empty-period warning). With no ``period`` (or ``as_of``), every
+    dossier is audited, as :func:`flagged_dossiers` does without one (``chiso766 audit``)."""
 
-    def __init__(self, procedures: Mapping[str, Any], period: Period, as_of: datetime,
-                 units: Iterable[str] | None = None) -> None:
+    def __init__(self, procedures: Mapping[str, Any], period: Period | None,
+                 as_of: datetime | None, units: Iterable[str] | None = None, *,
+                 add: Callable[[Any, Any], None] | None = None) -> None:
         from ..calendar import WorkingCalendar
         from ..deadlines import DEFAULT_POLICY
         from ..population import procedure_limits
@@ -122,6 +125,7 @@ class FlaggedDossiers:
         # flagged_dossiers audits with the default calendar and policy: so does the frame.
         self.calendar, self.policy = WorkingCalendar.vietnam(), DEFAULT_POLICY
         self.pairs: list[tuple[Any, Any]] = []
+        self.add = self._keep if add is None else add
         self.first_receipt: datetime | None = None
         self.latest_receipt: datetime | None = None
 
@@ -129,13 +133,17 @@ class FlaggedDossiers:
         self._span(dossier.receipt, dossier.receipt)
         if self.keep is not None and dossier.unit_id not in self.keep:
             return
-        if not in_population(dossier, self.period, self.as_of):
+        if (self.period is not None and self.as_of is not None
+                and not in_population(dossier, self.period, self.as_of)):
             return
         from ..deadlines import audit
 
         result = audit(dossier, self.procedures.get(dossier.procedure_code))
         if result.flagged:
-            self.pairs.append((dossier, result))
+            self.add(dossier, result)
+
+    def _keep(self, dossier: Any, result: Any) -> None:
+        self.pairs.append((dossier, result))
 
     def frame(self, dossiers: pl.DataFrame) -> list[int]:
         import polars as pl
@@ -147,7 +155,8 @@ class FlaggedDossiers:
                                         receipt.max().alias("latest")).row(0)
         if first is not None:
             self._span(first, latest)
-        listed = in_population_columns(self.period, self.as_of)
+        listed = pl.lit(True) if self.period is None or self.as_of is None \
+            else in_population_columns(self.period, self.as_of)
         if self.keep is not None:
             listed = listed & pl.col("unit").is_in(sorted(self.keep))
         candidates = dossiers.filter(listed)
