@@ -115,7 +115,7 @@ class FlaggedDossiers:
                  as_of: datetime | None, units: Iterable[str] | None = None, *,
                  add: Callable[[Any, Any], None] | None = None) -> None:
         from ..calendar import WorkingCalendar
-        from ..deadlines import DEFAULT_POLICY
+        from ..deadlines import DEFAULT_POLICY, audit
         from ..population import procedure_limits
 
         self.procedures = procedures
@@ -124,6 +124,7 @@ class FlaggedDossiers:
         self.limit_of = procedure_limits(procedures)
         # flagged_dossiers audits with the default calendar and policy: so does the frame.
         self.calendar, self.policy = WorkingCalendar.vietnam(), DEFAULT_POLICY
+        self.audit = audit
         self.pairs: list[tuple[Any, Any]] = []
         self.add = self._keep if add is None else add
         self.first_receipt: datetime | None = None
@@ -136,9 +137,7 @@ class FlaggedDossiers:
         if (self.period is not None and self.as_of is not None
                 and not in_population(dossier, self.period, self.as_of)):
             return
-        from ..deadlines import audit
-
-        result = audit(dossier, self.procedures.get(dossier.procedure_code))
+        result = self.audit(dossier, self.procedures.get(dossier.procedure_code))
         if result.flagged:
             self.add(dossier, result)
 
