@@ -75,7 +75,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "chiso766.io.readers",
         "chiso766.io.dataset",
         "chiso766.io.writers",
-        "chiso766.io.idset",
         # the row path reads records and the engine's reader column batches; the tally and
         # frame_counts count them
         "chiso766.io.columnar",

@@ -46,7 +46,6 @@ from .io.dataset import (
     read_reference,
     record_files,
 )
-from .io.idset import IdSet
 from .io.readers import ReadReport, Rejection, ReportBuilder, iter_records, receipt_year_hint
 from .io.rowpath import (
     DossierRows,
@@ -669,9 +668,8 @@ class _Walk:
 def _with_dislikes(ctx: Context, disliked: set[str]) -> Context:
     if not disliked:
         return ctx
-    # Kept compact (memory: 100k+ disliked dossiers at 10M rows, ~12 MB as a frozenset).
     disliked.update(ctx.complained)
-    complained = IdSet(disliked)
+    complained = frozenset(disliked)
     disliked.clear()
     return attrs.evolve(ctx, complained=complained)
 

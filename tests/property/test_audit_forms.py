@@ -54,7 +54,7 @@ def cases(draw: st.DrawFn) -> tuple[list[Dossier], list[Procedure], DeadlinePoli
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 @given(cases())
-@settings(max_examples=examples(60), deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 def test_columnar_audit_equals_scalar_audit_per_dossier(
         case: tuple[list[Dossier], list[Procedure], DeadlinePolicy]) -> None:
     """For every dossier the columnar form decides, ``flagged`` is the scalar audit's; it

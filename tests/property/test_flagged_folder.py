@@ -60,7 +60,7 @@ def _records(folder: Path, period: Period, as_of: datetime | None,
        as_of=st.sampled_from([None, datetime(2025, 6, 20, 9)]),
        units=st.sampled_from([None, {"U1"}, {"U2", "nowhere"}]),
        batch=st.sampled_from([200, 600, 1 << 20]))
-@settings(max_examples=examples(40), deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 def test_one_pass_lists_what_the_records_list(
         path: str, data: dict[str, list[list[str]]], quarter: int, as_of: datetime | None,
         units: set[str] | None, batch: int) -> None:

@@ -112,7 +112,7 @@ class Context:
     policy: DeadlinePolicy
     procedures: Mapping[str, Procedure]
     authorities_given: bool
-    complained: AbstractSet[str]  #: a frozenset, or an IdSet in a streaming run
+    complained: AbstractSet[str]  #: a frozenset
     keep_ids: bool = False
     reported_received: Mapping[str, int] = attrs.field(factory=dict)
     last_year_totals: Mapping[str, int] = attrs.field(factory=dict)
