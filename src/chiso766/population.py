@@ -16,13 +16,15 @@ test suite draws dossiers and requires both forms to agree dossier by dossier
 (``tests/property/test_population_forms.py``), and a mutation check changes the columnar rules
 one at a time and requires the tests to notice (``tests/mutation_check.py -k population``).
 
-Two rules are not written as expressions; the columnar form calls the scalar code for just the
-rows that need it:
+Two rules are not written (wholly) as expressions; the columnar form calls the scalar code for
+just the rows that need it:
 
-* the statutory due date of a dossier with no recorded one (``NgayHenTra``): working days,
-  calendar days, months, hours and same-day limits each move the receipt along the working
-  calendar (docs/rules.md "Due dates"); :func:`statutory_due` computes it once per distinct
-  (receipt, procedure) with :func:`~chiso766.deadlines.due_at`'s own code;
+* the statutory due date of a dossier with no recorded one (``NgayHenTra``, docs/rules.md
+  "Due dates"): :func:`statutory_due` takes it from
+  :func:`~chiso766.deadlines.due_from_receipt_columns` (beside the scalar
+  :func:`~chiso766.deadlines.due_from_receipt`), whose working-day and calendar-day limits are
+  expressions over the calendar's table; months, hours and same-day limits go to the scalar
+  code once per distinct (receipt, procedure);
 * the 2.2 value of a procedure whose limit is in months (whole months as the limit counts them
   plus the rest of the next): :func:`scalar_values` calls
   :func:`~chiso766.deadlines.measure_processing` for those rows. Working days, calendar days
@@ -275,9 +277,8 @@ def statutory_due(frame: pl.DataFrame, ctx: Context,
     ``frame`` has the :data:`MOMENT_COLUMNS`, ``code`` (the procedure code) and the supplement
     aggregates; ``limit_of(code)`` gives a procedure's time limit.
 
-    The scalar code (:func:`~chiso766.deadlines.due_at`'s) runs once per distinct
-    (receipt, procedure) of those rows: a limit in working days, calendar days, months, hours
-    or the same day moves along the calendar in ways written once, there.
+    The due dates are :func:`~chiso766.deadlines.due_from_receipt_columns`' (the columnar
+    form of :func:`~chiso766.deadlines.due_from_receipt`, beside it).
     """
     import polars as pl
 
@@ -289,9 +290,11 @@ def statutory_due(frame: pl.DataFrame, ctx: Context,
 def _dues_from(frame: pl.DataFrame, need: pl.Expr, start: pl.Expr,
                limit_of: Callable[[str], TimeLimit | None], calendar: WorkingCalendar,
                policy: DeadlinePolicy) -> pl.Series:
-    """For the rows of ``frame`` where ``need`` holds, :func:`~chiso766.deadlines.due_from_receipt`
-    from the moment ``start`` under the procedure's (``code``) limit — computed once per
-    distinct (start, procedure) — and null where the procedure has no limit; null elsewhere."""
+    """For the rows of ``frame`` where ``need`` holds, the due date
+    :func:`~chiso766.deadlines.due_from_receipt` gives from the moment ``start`` under the
+    procedure's (``code``) limit — by its columnar form,
+    :func:`~chiso766.deadlines.due_from_receipt_columns`, over the calendar's table of the
+    starts' years and the next — and null where the procedure has no limit; null elsewhere."""
     import polars as pl
 
     rows = frame.with_row_index("_row").filter(need).select(
@@ -310,7 +313,8 @@ def _dues_from(frame: pl.DataFrame, need: pl.Expr, start: pl.Expr,
 
 def audit_flagged(frame: pl.DataFrame, limit_of: Callable[[str], TimeLimit | None],
                   calendar: WorkingCalendar, policy: DeadlinePolicy) -> pl.Series:
-    """Whether the due-date audit flags each dossier of ``frame`` (docs/rules.md "Audit": no
+    """Whether the due-date audit flags each dossier of ``frame`` (docs/rules.md "The due-date
+    audit": no
     recorded due date, or one later than the statutory due date — from the receipt, or under
     the ``"restart"`` supplement rule from the last answer when every request was answered,
     Decree 61/2018/NĐ-CP Art. 19.4 — compared by date or by moment as the policy's
@@ -320,8 +324,8 @@ def audit_flagged(frame: pl.DataFrame, limit_of: Callable[[str], TimeLimit | Non
     Null (undecided: the caller asks the scalar form) for a dossier with supplement requests
     under the ``"pause"`` rule, whose due date moves by each request's own wait. ``frame`` has
     :data:`MOMENT_COLUMNS`, ``code`` and the supplement aggregates (null for a dossier with no
-    request); the due dates come from :func:`~chiso766.deadlines.due_from_receipt`'s own
-    code, once per distinct (start, procedure)."""
+    request); the due dates are :func:`~chiso766.deadlines.due_from_receipt`'s (its columnar
+    form, :func:`~chiso766.deadlines.due_from_receipt_columns`)."""
     import polars as pl
 
     unanswered = pl.col("unanswered").fill_null(0)
@@ -356,6 +360,9 @@ def working_table(calendar: WorkingCalendar, first_year: int, last_year: int) ->
     import polars as pl
 
     first_year, last_year = max(first_year, MIN_YEAR), min(last_year, MAX_YEAR)
+    if first_year > last_year:  # no year of the calendar's: an empty table
+        return pl.DataFrame(schema={"date": pl.Date, "working_index": pl.Int64,
+                                    "working": pl.Int64})
     base, cum = calendar.cumulative_index(first_year, last_year)
     first = date(first_year, 1, 1).toordinal()
     last = date(last_year, 12, 31).toordinal()

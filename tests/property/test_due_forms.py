@@ -39,13 +39,14 @@ def _columns(starts: list[datetime], codes: list[str], limits: dict[str, TimeLim
 
 
 @given(data=st.data(), policy=deadline_policies(),
-       table=st.sampled_from([(2023, 2026), (2025, 2025)]))
+       table=st.sampled_from([(2023, 2026), (2025, 2025), (2300, 2301)]))
 @settings(max_examples=examples(80), deadline=None)
 def test_columnar_due_dates_equal_the_scalar_ones(data: st.DataObject, policy: DeadlinePolicy,
                                                  table: tuple[int, int]) -> None:
     """Each receipt's due moment is ``due_from_receipt``'s, whatever the kind of limit and
     whether its dates fall inside the table (2025 alone: a receipt of late December moves
-    past it, and one of 2024 starts before it)."""
+    past it, and one of 2024 starts before it; years the calendar does not cover: an empty
+    table, every date by the scalar code)."""
     limits: dict[str, TimeLimit | None] = {code: data.draw(time_limits()) for code in CODES[:3]}
     limits["no-limit"] = None
     n = data.draw(st.integers(1, 30))
