@@ -2,7 +2,7 @@
 
 :func:`chiso766.deadlines.audit` (scalar, over a record) decides whether a dossier is flagged:
 no recorded due date (NgayHenTra), or one later than the statutory due date (docs/rules.md
-"Audit"). :func:`chiso766.population.audit_flagged` decides the same over a frame of dossiers,
+"The due-date audit"). :func:`chiso766.population.audit_flagged` decides the same over a frame of dossiers,
 so that a report's flagged list can be picked from the columnar engine's batches. Hypothesis
 draws dossiers (0 to 3 supplement requests, answered or not; with and without a recorded due
 date; only submitted; every kind of time limit or none) under both supplement rules and both

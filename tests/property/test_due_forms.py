@@ -71,9 +71,9 @@ def test_hand_cases_around_tet_2025() -> None:
       day, Mon 03/02, and counted from there: 04…10 February: Mon 10/02 17:00.
     - 7 calendar days, received Mon 20/01 09:00: 27/01, a day off (Art. 148): the next working
       day, Mon 03/02 17:00.
-    - 10 working days with the table ending on 31/12/2024: past the table, computed by the
-      scalar code all the same (Tue 07/01/2025 → here received Mon 23/12/2024 10:00: 24, 25,
-      26, 27, 30, 31 December, 2, 3, 6, 7 January; 01/01 is New Year's Day)."""
+    - 10 working days, received Mon 23/12/2024 10:00, with the table of 2025 alone: the
+      receipt is before the table, so the scalar code computes it, all the same: 24, 25, 26,
+      27, 30, 31 December, 2, 3, 6, 7 January (01/01 is New Year's Day): Tue 07/01/2025."""
     five, seven = TimeLimit.parse("5 ngày làm việc"), TimeLimit.parse("7 ngày")
     ten = TimeLimit.parse("10 ngày làm việc")
     limits: dict[str, TimeLimit | None] = {"A": five, "B": seven, "C": ten}
