@@ -2,12 +2,12 @@
 
 :func:`chiso766.deadlines.audit` (scalar, over a record) decides whether a dossier is flagged:
 no recorded due date (NgayHenTra), or one later than the statutory due date (docs/rules.md
-"The due-date audit"). :func:`chiso766.population.audit_flagged` decides the same over a frame of dossiers,
-so that a report's flagged list can be picked from the columnar engine's batches. Hypothesis
-draws dossiers (0 to 3 supplement requests, answered or not; with and without a recorded due
-date; only submitted; every kind of time limit or none) under both supplement rules and both
-granularities: wherever the columnar form decides (it leaves a dossier with requests under the
-``"pause"`` rule undecided, null), it decides as the scalar form does.
+"The due-date audit"). :func:`chiso766.population.audit_flagged` decides the same over a frame
+of dossiers, so that a report's flagged list can be picked from the columnar engine's batches.
+Hypothesis draws dossiers (0 to 3 supplement requests, answered or not; with and without a
+recorded due date; only submitted; every kind of time limit or none) under both supplement
+rules and both granularities: wherever the columnar form decides (it leaves a dossier with
+requests under the ``"pause"`` rule undecided, null), it decides as the scalar form does.
 """
 
 from __future__ import annotations
