@@ -79,7 +79,9 @@ TESTS: dict[str, tuple[str, ...]] = {
                "tests/test_streaming.py::test_duplicate_ids_are_rejected_in_line_order"),
     "classify": ("tests/test_deadlines.py::test_classify_by_date",),
     "audit": ("tests/test_deadlines.py::test_audit_hides_lateness_when_the_end_falls_between",),
-    "due_columns": ("tests/property/test_due_forms.py::test_hand_cases_around_tet_2025",),
+    "due_columns": (
+        "tests/property/test_due_forms.py::test_hand_cases_around_tet_2025",
+        "tests/property/test_due_forms.py::test_hand_cases_in_working_hours_and_the_same_day"),
     "audit_columns": (
         "tests/property/test_audit_forms.py::test_hand_case_restart_after_the_last_answer",),
 }
@@ -168,6 +170,11 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("deadlines.py", '_k=pl.coalesce("_k", pl.col("_ei") + 1 - pl.col("_ew"))',
       '_k=pl.coalesce("_k", pl.col("_ei"))',
       "due dates (columnar): a calendar-day limit ending on a day off not moved", "due_columns"),
+    M("deadlines.py", "fits = last <= done + (b - a)", "fits = last < done + (b - a)",
+      "due dates (columnar): hours ending at a window's close moved to the next window",
+      "due_columns"),
+    M("deadlines.py", ".otherwise(first + full + 1)", ".otherwise(first + full)",
+      "due dates (columnar): working hours a day short", "due_columns"),
     M("population.py", "then(last).otherwise(receipt) if restart",
       "then(receipt).otherwise(receipt) if restart",
       "audit (columnar): the restart rule ignored (due from the receipt)", "audit_columns"),

@@ -180,11 +180,12 @@ def due_from_receipt_columns(starts: pl.DataFrame, limit_of: Callable[[str], Tim
                              pol: DeadlinePolicy) -> pl.Series:
     """:func:`due_from_receipt` over a frame (columns ``start``: ``pl.Datetime("us")``, and
     ``code``, a procedure whose limit is ``limit_of(code)``; null where it has none): its
-    columnar form, the working-day and calendar-day limits as expressions over ``table`` (the
-    calendar as :func:`chiso766.population.calendar_table` gives it: ``date``,
-    ``working_index`` — the working days up to that date —, ``working``). A limit of another
-    kind (months, hours, the same day), or a row whose dates fall outside the table, is
-    computed by :func:`due_from_receipt` itself, once per distinct (start, procedure)."""
+    columnar form, the working-day, calendar-day, working-hour and same-day limits as
+    expressions over ``table`` (the calendar as :func:`chiso766.population.calendar_table`
+    gives it: ``date``, ``working_index`` — the working days up to that date —, ``working``).
+    A limit in months, hours that are not a whole number of microseconds, or a row whose
+    dates fall outside the table, is computed by :func:`due_from_receipt` itself, once per
+    distinct (start, procedure)."""
     import polars as pl
 
     codes = starts["code"].unique().to_list()
@@ -193,15 +194,18 @@ def due_from_receipt_columns(starts: pl.DataFrame, limit_of: Callable[[str], Tim
         {"code": codes,
          "_kind": [None if lim is None else lim.kind.value for lim in limits.values()],
          "_n": [int(lim.amount) if lim is not None and lim.kind in _DAY_KINDS else None
-                for lim in limits.values()]},
-        schema={"code": pl.String, "_kind": pl.String, "_n": pl.Int64})
+                for lim in limits.values()],
+         "_h": [_whole_us(lim.amount * 3600) if lim is not None
+                and lim.kind is LimitKind.WORKING_HOURS else None for lim in limits.values()],
+         "_cut": [time_of_day_us(lim.cutoff or time(15, 0)) if lim is not None
+                  and lim.kind is LimitKind.SAME_DAY else None for lim in limits.values()]},
+        schema={"code": pl.String, "_kind": pl.String, "_n": pl.Int64, "_h": pl.Int64,
+                "_cut": pl.Int64})
     days = table.select(pl.col("date").alias("_d"), pl.col("working_index").alias("_i"),
                         pl.col("working").alias("_w"))
     workdays = table.filter(pl.col("working") == 1).select(
         pl.col("working_index").alias("_k"), pl.col("date").alias("_day"))
     close = pol.office_close
-    at_close = pl.duration(hours=close.hour, minutes=close.minute, seconds=close.second,
-                           microseconds=close.microsecond)
     frame = starts.select("start", "code").with_row_index("_row").join(
         kinds, on="code", how="left").with_columns(_d=pl.col("start").dt.date())
     frame = frame.join(days, on="_d", how="left")
@@ -228,8 +232,21 @@ def due_from_receipt_columns(starts: pl.DataFrame, limit_of: Callable[[str], Tim
         pl.coalesce("_sd", "_next") + pl.duration(days=pl.col("_n"))))
     frame = frame.join(days.rename({"_d": "_e", "_i": "_ei", "_w": "_ew"}), on="_e", how="left")
     frame = frame.with_columns(_k=pl.coalesce("_k", pl.col("_ei") + 1 - pl.col("_ew")))
+    # The same day: by the cut-off on a working day, that day at office close; else the next
+    # working day's close.
+    tod = (pl.col("start") - pl.col("start").dt.truncate("1d")).dt.total_microseconds()
+    same_day = pl.col("_kind") == LimitKind.SAME_DAY.value
+    frame = frame.with_columns(_k=pl.when(same_day).then(
+        pl.when((pl.col("_w") == 1) & (tod <= pl.col("_cut"))).then(pl.col("_i"))
+        .otherwise(pl.col("_i") + 1)).otherwise(pl.col("_k")))
+    # Working hours: office time consumed from the receipt (its own time of day).
+    k_hours, tod_hours = _working_hours_columns(tod, pol)
+    hours = pl.col("_kind") == LimitKind.WORKING_HOURS.value
+    frame = frame.with_columns(
+        _k=pl.when(hours).then(k_hours).otherwise(pl.col("_k")),
+        _tod=pl.when(hours).then(tod_hours).otherwise(time_of_day_us(close)))
     frame = frame.join(workdays, on="_k", how="left").sort("_row")
-    due = pl.col("_day").cast(pl.Datetime("us")) + at_close
+    due = pl.col("_day").cast(pl.Datetime("us")) + pl.duration(microseconds=pl.col("_tod"))
     frame = frame.with_columns(_due=due)
     rest = frame.filter(pl.col("_kind").is_not_null() & pl.col("_due").is_null())
     if rest.height:
@@ -247,8 +264,56 @@ def due_from_receipt_columns(starts: pl.DataFrame, limit_of: Callable[[str], Tim
     return frame["_due"]
 
 
-#: The limits :func:`due_from_receipt_columns` counts as expressions.
+#: The limits :func:`due_from_receipt_columns` counts in whole days.
 _DAY_KINDS = (LimitKind.WORKING_DAYS, LimitKind.CALENDAR_DAYS)
+
+
+def _whole_us(seconds: Fraction) -> int | None:
+    """``seconds`` in microseconds, when that is a whole number (else the scalar code)."""
+    us = seconds * 10**6
+    return int(us) if us.denominator == 1 else None
+
+
+def _working_hours_columns(tod: pl.Expr, pol: DeadlinePolicy) -> tuple[pl.Expr, pl.Expr]:
+    """:func:`_add_working_hours` over columns (``_i``, ``_w``: the receipt day's working index
+    and flag; ``_h``: the hours in microseconds; ``tod``: the receipt's time of day in
+    microseconds): the working index of the due day and the due time of day."""
+    import polars as pl
+
+    windows = [(time_of_day_us(a), time_of_day_us(b)) for a, b in pol.office_hours]
+    opening, close = windows[0][0], windows[-1][1]
+    day_len = sum(b - a for a, b in windows)
+    hours = pl.col("_h")
+    # Moved into office hours: a day off, or at or after office close, starts at the next
+    # working day's opening.
+    moved = (pl.col("_w") != 1) | (tod >= close)
+    first = pl.when(moved).then(pl.col("_i") + 1).otherwise(pl.col("_i"))
+    now = pl.when(moved).then(opening).otherwise(tod)
+    # The first (possibly partial) day: the first window where what is left fits.
+    before: pl.Expr = pl.lit(0, dtype=pl.Int64)
+    in_first: Any = None
+    for a, b in windows:
+        begin = pl.max_horizontal(now, pl.lit(a, dtype=pl.Int64))
+        available = (b - begin).clip(lower_bound=0)
+        fits = (now < b) & (hours - before <= available)
+        step = begin + hours - before
+        in_first = pl.when(fits).then(step) if in_first is None \
+            else in_first.when(fits).then(step)
+        before = before + available
+    first_tod = in_first.otherwise(None)
+    # Whole days in between, by the calendar index; the rest lands in the last day.
+    rest = hours - before
+    full = (rest + day_len - 1) // day_len - 1
+    last = rest - full * day_len
+    done = 0
+    in_last: Any = None
+    for a, b in windows:
+        fits = last <= done + (b - a)
+        step = a + last - done
+        in_last = pl.when(fits).then(step) if in_last is None else in_last.when(fits).then(step)
+        done += b - a
+    return (pl.when(first_tod.is_not_null()).then(first).otherwise(first + full + 1),
+            pl.coalesce(first_tod, in_last.otherwise(None)))
 
 
 def _add_working_hours(received: datetime, hours: Fraction, cal: WorkingCalendar,

@@ -87,3 +87,28 @@ def test_hand_cases_around_tet_2025() -> None:
                    datetime.combine(datetime(2025, 2, 10), close),
                    datetime.combine(datetime(2025, 2, 3), close),
                    datetime.combine(datetime(2025, 1, 7), close)]
+
+
+def test_hand_cases_in_working_hours_and_the_same_day() -> None:
+    """Office hours 07:30–11:30 and 13:00–17:00 (8 hours a day); Mon 03/03/2025 and Tue 04/03
+    are working days.
+
+    - 4 working hours from Mon 07:30: the morning exactly, ending at its close: Mon 11:30 (not
+      13:00, the next window's opening).
+    - 12 working hours from Mon 07:30: Monday's 8 hours, then 4 more: Tue 11:30.
+    - 4 working hours from Mon 16:00: one hour on Monday, three on Tuesday: Tue 10:30.
+    - 2 working hours from Mon 12:00 (the lunch break): from 13:00: Mon 15:00.
+    - The same day (cut-off 15:00), received Mon 15:00 exactly: Mon 17:00; at 15:01: the next
+      working day, Tue 17:00."""
+    four, twelve = TimeLimit.parse("4 giờ làm việc"), TimeLimit.parse("12 giờ làm việc")
+    two, same = TimeLimit.parse("2 giờ làm việc"), TimeLimit.parse("trong ngày")
+    limits: dict[str, TimeLimit | None] = {"4h": four, "12h": twelve, "2h": two, "day": same}
+    monday = datetime(2025, 3, 3)
+    starts = [monday.replace(hour=7, minute=30), monday.replace(hour=7, minute=30),
+              monday.replace(hour=16), monday.replace(hour=12),
+              monday.replace(hour=15), monday.replace(hour=15, minute=1)]
+    got = _columns(starts, ["4h", "12h", "4h", "2h", "day", "day"], limits, DeadlinePolicy(),
+                   2025, 2025)
+    assert got == [datetime(2025, 3, 3, 11, 30), datetime(2025, 3, 4, 11, 30),
+                   datetime(2025, 3, 4, 10, 30), datetime(2025, 3, 3, 15, 0),
+                   datetime(2025, 3, 3, 17, 0), datetime(2025, 3, 4, 17, 0)]
