@@ -22,9 +22,9 @@ just the rows that need it:
 * the statutory due date of a dossier with no recorded one (``NgayHenTra``, docs/rules.md
   "Due dates"): :func:`statutory_due` takes it from
   :func:`~chiso766.deadlines.due_from_receipt_columns` (beside the scalar
-  :func:`~chiso766.deadlines.due_from_receipt`), whose working-day and calendar-day limits are
-  expressions over the calendar's table; months, hours and same-day limits go to the scalar
-  code once per distinct (receipt, procedure);
+  :func:`~chiso766.deadlines.due_from_receipt`), whose working-day, calendar-day, working-hour
+  and same-day limits are expressions over the calendar's table; limits in months go to the
+  scalar code once per distinct (receipt, procedure);
 * the 2.2 value of a procedure whose limit is in months (whole months as the limit counts them
   plus the rest of the next): :func:`scalar_values` calls
   :func:`~chiso766.deadlines.measure_processing` for those rows. Working days, calendar days
