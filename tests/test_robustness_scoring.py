@@ -41,6 +41,7 @@ from chiso766 import (
 )
 from chiso766.criteria.base import Count
 from chiso766.io import Dataset, read_folder, read_tables
+from chiso766.reports.flagged import FlaggedDossiers
 from chiso766.rules import band
 from tests.budget import examples
 
@@ -159,6 +160,17 @@ CALLS: dict[str, Callable[[Any], Any]] = {
     "stream_score(path)": lambda j: streaming.stream_score(j, period=Q2),
     "stream_dossiers(path)": lambda j: list(streaming.stream_dossiers(j)),
     "stream_dossiers(strict)": lambda j: list(streaming.stream_dossiers(PROVINCE, strict=j)),
+    "stream_dossiers(…).observe(observer)":
+        lambda j: streaming.stream_dossiers(MESSY).observe(j),
+    "observed_score(observe)":
+        _progress(lambda j: streaming.observed_score(MESSY, period=Q2, observe=j)),
+    "observed_score(observe → observer)":
+        lambda j: streaming.observed_score(MESSY, period=Q2, observe=lambda ctx, ids: j),
+    "FlaggedDossiers(procedures)": lambda j: FlaggedDossiers(j, Q2, None),
+    "FlaggedDossiers(period)": lambda j: FlaggedDossiers({}, j, None),
+    "FlaggedDossiers(as_of)": lambda j: FlaggedDossiers({}, None, j),
+    "FlaggedDossiers(units)": lambda j: FlaggedDossiers({}, None, None, j),
+    "FlaggedDossiers(add)": lambda j: FlaggedDossiers({}, None, None, add=j),
     "stream_dossiers(progress)":
         _progress(lambda j: list(streaming.stream_dossiers(PROVINCE, progress=j))),
     "score_folder(progress)":

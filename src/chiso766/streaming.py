@@ -119,6 +119,15 @@ class Observer(Protocol):
     def frame(self, dossiers: pl.DataFrame) -> Iterable[int] | None: ...
 
 
+def _checked_observer(observer: Any, where: str) -> Observer:
+    """``observer`` when it has the :class:`Observer` methods, else :class:`PolicyError`."""
+    if not (callable(getattr(observer, "dossier", None))
+            and callable(getattr(observer, "frame", None))):
+        raise PolicyError("must be an Observer: dossier(record) and frame(frame) methods",
+                          record=where, field="observer", value=observer)
+    return observer  # type: ignore[no-any-return]
+
+
 class FolderRest(NamedTuple):
     """What :func:`observed_score` read of a folder besides the dossiers: ``read_folder``'s
     units, petitions, postings, notes and input report, and its ratings (read again from
@@ -259,6 +268,9 @@ def observed_score(
     supplements or ratings file is not CSV (:func:`stream_score` then reads the records: the
     caller does what it would do with them)."""
     check_progress(progress, "score")
+    if not callable(observe):
+        raise PolicyError("must be a callable (context, undated ids) -> Observer",
+                          record="observed_score", field="observe", value=observe)
     folder, files, _ = record_files(path)
     if not _streamable(files):
         return None
@@ -355,6 +367,7 @@ class DossierStream:
         Then :attr:`report` is read_folder's, as after iterating. What ``chiso766 audit``
         reads a folder with: the flagged dossiers are picked in columns and only they become
         records."""
+        _checked_observer(observer, "DossierStream.observe")
         if self._started:
             raise InputError("a dossier stream is read once: open the folder again",
                              file=os.fspath(self.folder), field="dossiers")
@@ -481,7 +494,7 @@ def _score_folder(
         if "ratings" in walk.files:
             walk.readers.ratings(walk.files["ratings"], ReportBuilder(), strict,
                                  ref.checks["unit_ids"], _Undated(), MomentCells(), undated)
-        observer = observe(ctx, frozenset(undated))
+        observer = _checked_observer(observe(ctx, frozenset(undated)), "observed_score")
         extra = {"also": observer.dossier, "frames": observer.frame}
     dossiers = walk.files["dossiers"]
     if dossiers.suffix.lower() == ".csv":

@@ -116,11 +116,30 @@ class FlaggedDossiers:
                  add: Callable[[Any, Any], None] | None = None) -> None:
         from ..calendar import WorkingCalendar
         from ..deadlines import DEFAULT_POLICY, audit
+        from ..errors import PolicyError
         from ..population import procedure_limits
+
+        def refuse(field: str, value: Any, what: str) -> None:
+            raise PolicyError(f"must be {what}", record="FlaggedDossiers", field=field,
+                              value=value)
+
+        if not isinstance(procedures, Mapping):
+            refuse("procedures", procedures, "a mapping of procedure code to Procedure")
+        if period is not None and not isinstance(period, Period):
+            refuse("period", period, "a Period or None")
+        if as_of is not None and not isinstance(as_of, datetime):
+            refuse("as_of", as_of, "a datetime or None")
+        if units is not None and (isinstance(units, (str, bytes))
+                                  or not isinstance(units, Iterable)):
+            refuse("units", units, "unit ids (an iterable of text) or None")
+        if add is not None and not callable(add):
+            refuse("add", add, "a callable (dossier, result) or None")
 
         self.procedures = procedures
         self.period, self.as_of = period, as_of
         self.keep = None if units is None else frozenset(units)
+        if self.keep is not None and not all(isinstance(u, str) for u in self.keep):
+            refuse("units", units, "unit ids (an iterable of text) or None")
         self.limit_of = procedure_limits(procedures)
         # flagged_dossiers audits with the default calendar and policy: so does the frame.
         self.calendar, self.policy = WorkingCalendar.vietnam(), DEFAULT_POLICY
