@@ -1,7 +1,8 @@
 """The whole check, as CI runs it (docs/development.md "The whole check").
 
     python tests/check.py python -m pytest   # the suite, and beside it the other three steps
-    python tests/check.py --serial   # the four steps one after the other
+    python tests/check.py --serial   # the four steps one after the other, the suite whole
+    python tests/check.py --shards 1 python -m pytest   # the suite as one process
 
 Four steps, each also runnable alone:
 
@@ -10,12 +11,13 @@ Four steps, each also runnable alone:
 * ``python -m ruff check src tests``;
 * ``python tests/mutation_check.py`` — the tests catch each mutation of the counting rules.
 
-The suite is one process and the machine has two cores, so the other three run one after the
-other **beside** it, their output kept and printed, step by step, once the suite has finished
-(the suite's own output is shown as it runs). Every step runs even when another fails; the
-exit status is 0 only when all four passed, and the last lines name each step with its status
-and time. Nothing here depends on the machine's speed: the steps are the same either way, only
-the wall time differs.
+The machine has two cores: the suite runs as two processes side by side (``--shards``; each
+runs every other test, ``CHISO766_SHARD`` in tests/conftest.py), and the other three run one
+after the other **beside** them, their output kept and printed, step by step, once the suite
+has finished (the first shard's output is shown as it runs, the second's after it). Every
+step runs even when another fails; the exit status is 0 only when all four passed, and the
+last lines name each step with its status and time. Nothing here depends on the machine's
+speed: the steps are the same either way, only the wall time differs.
 """
 
 from __future__ import annotations
@@ -35,6 +37,13 @@ PY = sys.executable
 
 #: The suite, then the steps that run beside it (in this order, one after the other).
 SUITE = ("pytest", [PY, "-m", "pytest"])
+#: The suite runs as this many processes side by side, each with ``CHISO766_SHARD=K/N`` set
+#: (tests/conftest.py keeps the K-th of every N tests): the machine has two cores, and one
+#: process left the second idle once the steps beside it had finished.
+SHARDS = 2
+SHARD_VARIABLE = "CHISO766_SHARD"
+#: pytest's exit status when it ran no test (a shard left empty by a narrow selection).
+NO_TESTS = 5
 BESIDE = (
     ("mypy --strict", [PY, "-m", "mypy"]),
     ("ruff", [PY, "-m", "ruff", "check", "src", "tests"]),
@@ -60,6 +69,34 @@ def _run_beside(log: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen([PY, "-c", script, json.dumps(BESIDE), str(log)], cwd=ROOT)
 
 
+def _run_suite(command: Sequence[str], shards: int, tmp: Path) -> int:
+    """Run the suite as ``shards`` processes side by side, the first one's output shown as it
+    runs and the others' printed after it, each under its own heading; the exit status is the
+    first failing shard's (a shard that ran no test fails only when none ran one)."""
+    if shards == 1:
+        return subprocess.run(command, cwd=ROOT).returncode
+    procs: list[subprocess.Popen[bytes]] = []
+    logs: list[Path] = []
+    for k in range(shards):
+        env = {**os.environ, SHARD_VARIABLE: f"{k}/{shards}"}
+        if k == 0:
+            procs.append(subprocess.Popen(command, cwd=ROOT, env=env))
+            continue
+        logs.append(Path(tmp) / f"shard-{k}.log")
+        with logs[-1].open("wb") as out:
+            procs.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=out,
+                                          stderr=subprocess.STDOUT))
+    codes = [proc.wait() for proc in procs]
+    for k, path in enumerate(logs, start=1):
+        print(f"\n===== {SUITE[0]}, shard {k + 1} of {shards} =====", flush=True)
+        sys.stdout.write(path.read_text(encoding="utf-8", errors="replace"))
+        sys.stdout.flush()
+    ran = [code for code in codes if code != NO_TESTS]
+    if not ran:
+        return NO_TESTS
+    return next((code for code in ran if code != 0), 0)
+
+
 def _statuses(text: str) -> dict[str, tuple[int, float]]:
     found: dict[str, tuple[int, float]] = {}
     for line in text.splitlines():
@@ -73,9 +110,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--serial", action="store_true",
                         help="run the four steps one after the other")
+    parser.add_argument("--shards", type=int, default=SHARDS, metavar="N",
+                        help=f"run the suite as N processes side by side (default {SHARDS}; "
+                             "--serial runs one)")
     parser.add_argument("suite", nargs=argparse.REMAINDER,
                         help="the suite's command (default: python -m pytest)")
     args = parser.parse_args(argv)
+    if args.shards < 1:
+        parser.error(f"--shards {args.shards}: at least 1")
     suite = SUITE
     if args.suite:
         command = [PY if args.suite[0] in ("python", "python3") else args.suite[0],
@@ -96,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             beside = _run_beside(log)
             try:
                 t = time.monotonic()
-                rc = subprocess.run(suite[1], cwd=ROOT).returncode
+                rc = _run_suite(suite[1], args.shards, Path(tmp))
                 results[suite[0]] = (rc, time.monotonic() - t)
             finally:
                 beside.wait()

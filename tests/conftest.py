@@ -5,13 +5,19 @@ health check that times data generation is off (a busy two-core CI machine must 
 slow draw into a failure). In CI (``CI`` set) examples are derandomized, so a red run replays
 exactly; elsewhere they are random, so local runs keep exploring. ``HYPOTHESIS_PROFILE``
 chooses a profile by name (``ci``, ``dev``, ``thorough``).
+
+``CHISO766_SHARD=K/N`` runs one shard of the suite (tests/check.py runs N side by side).
 """
 
 from __future__ import annotations
 
+import os
+
+import pytest
 from hypothesis import HealthCheck, settings
 
 from tests.budget import examples, profile
+from tests.check import SHARD_VARIABLE
 
 _UNTIMED = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow],
                     print_blob=True)
@@ -22,3 +28,46 @@ settings.register_profile("ci", _UNTIMED, derandomize=True, database=None,
 settings.register_profile("dev", _UNTIMED)
 settings.register_profile("thorough", _UNTIMED, max_examples=examples(100, "thorough"))
 settings.load_profile(profile())
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "in_order: the test's cases build on each other (they share a scratch "
+        "folder, in collection order): every case runs in the same shard")
+
+
+def _shard_group(item: pytest.Item) -> str:
+    """The unit a shard takes whole: the test case, or every case of an ``in_order`` test."""
+    if item.get_closest_marker("in_order") is not None:
+        return item.nodeid.partition("[")[0]
+    return item.nodeid
+
+
+def shard_of(text: str) -> tuple[int, int]:
+    """``"K/N"`` as ``(K, N)``, with 0 ≤ K < N; a ``ValueError`` naming the value otherwise."""
+    k, sep, n = text.partition("/")
+    if sep and k.strip().isdigit() and n.strip().isdigit() and int(k) < int(n):
+        return int(k), int(n)
+    raise ValueError(f"{SHARD_VARIABLE}={text!r}: expected K/N with 0 <= K < N, e.g. 0/2")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With ``CHISO766_SHARD=K/N`` (tests/check.py runs the suite as N processes side by side)
+    keep the K-th of every N collected tests, in collection order (the cases of an
+    ``in_order`` test as one): the shards together run every test exactly once, and each
+    takes its share of a file's slow cases."""
+    text = os.environ.get(SHARD_VARIABLE)
+    if not text:
+        return
+    try:
+        k, n = shard_of(text)
+    except ValueError as error:
+        raise pytest.UsageError(str(error)) from None
+    groups: dict[str, int] = {}
+    for item in items:
+        groups.setdefault(_shard_group(item), len(groups))
+    kept = [item for item in items if groups[_shard_group(item)] % n == k]
+    dropped = [item for item in items if groups[_shard_group(item)] % n != k]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+    items[:] = kept

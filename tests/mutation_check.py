@@ -478,6 +478,10 @@ def _finish_packages(held: Sequence[ModuleType]) -> None:
 # -- running tests against the copy --------------------------------------------------------------
 
 
+#: tests/conftest.py runs one shard of the suite when this is set; never for a mutation.
+_SHARD = "CHISO766_SHARD"
+
+
 def _in_child(copy: Path, tests: Sequence[str], held: Sequence[ModuleType],
               out: int) -> int:
     """A forked child: finish the package, run the tests, check they used the copy."""
@@ -488,6 +492,7 @@ def _in_child(copy: Path, tests: Sequence[str], held: Sequence[ModuleType],
         sys.path.insert(0, str(copy / "src"))
     import pytest
 
+    os.environ.pop(_SHARD, None)  # a mutation's tests run whole
     _finish_packages(held)
     status = int(pytest.main(_pytest_args(tests)))
     imported = sys.modules.get("chiso766")
@@ -517,7 +522,7 @@ def run_tests(copy: Path, tests: Sequence[str],
                     os._exit(status)
             status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
         else:
-            env = dict(os.environ)
+            env = {k: v for k, v in os.environ.items() if k != _SHARD}
             env["PYTHONPATH"] = os.pathsep.join(
                 [str(copy / "src"), *filter(None, [env.get("PYTHONPATH")])])
             probe = subprocess.run([sys.executable, "-c", "import chiso766; "

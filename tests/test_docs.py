@@ -145,6 +145,7 @@ def shell(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str
     return work, env
 
 
+@pytest.mark.in_order  # a page's commands read what the ones before them wrote
 @pytest.mark.parametrize(("where", "command", "expected"), COMMANDS,
                          ids=[c[0] for c in COMMANDS])
 def test_shell_command(where: str, command: str, expected: list[str] | None,
