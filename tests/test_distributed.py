@@ -13,6 +13,7 @@ import pickle
 import shutil
 import sys
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -278,3 +279,60 @@ def test_score_files_arguments(dask: Any, tmp_path: Path) -> None:
         score_files([PROVINCE / "dossiers.csv"], lookups=province(), period=Q2)
     with pytest.raises(PolicyError, match="Period"):
         score_files([PROVINCE / "dossiers.csv"], lookups=PROVINCE, period="2025-Q2")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("engine", [True, False], ids=["engine", "rows"])
+def test_score_files_reads_csv_parts_as_score_folder_does(
+        dask: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine: bool) -> None:
+    """Each CSV part is counted as score_folder counts its dossiers file: by the columnar
+    engine (here in batches of 2 KiB, many per part) when polars is installed, else by the
+    row path; the same scorecard as score_766 on the whole folder either way."""
+    from chiso766 import frame_counts, streaming
+    from chiso766.io import columnar
+
+    need("polars", "fast")
+    counted: list[int] = []
+    original = frame_counts.FrameCounts.count
+
+    def spy(self: Any, dossiers: Any, *args: Any, **kwargs: Any) -> Any:
+        counted.append(dossiers.height)
+        return original(self, dossiers, *args, **kwargs)
+
+    monkeypatch.setattr(frame_counts.FrameCounts, "count", spy)
+    monkeypatch.setattr(columnar, "BATCH_BYTES", 2048)
+    if not engine:
+        from chiso766.io.rowpath import (
+            complained_from_ratings,
+            read_supplement_index,
+            tally_dossier_csv,
+        )
+        monkeypatch.setattr(streaming, "_file_readers", lambda: streaming._FileReaders(
+            read_supplement_index, complained_from_ratings, tally_dossier_csv))
+    parts = split_dossiers(PROVINCE, tmp_path, 3)
+    with dask.config.set(scheduler="synchronous"):  # the batch size set here holds
+        card = score_files(parts, lookups=PROVINCE, period=Q2)
+    assert as_json(card) == province_json()
+    if engine:
+        assert len(counted) > 3 * 2 and sum(counted) > 0  # several batches in every part
+    else:
+        assert counted == []
+
+
+def test_a_supplement_index_of_requests_read_and_what_was_taken() -> None:
+    """score_files' CSV tasks build the index from the requests the client read (in the
+    worker: it keys them by the ids' hashes, so it refuses to be pickled)."""
+    from chiso766.io.rowpath import SupplementIndex
+    from chiso766.records import SupplementRequest
+
+    asked = datetime(2025, 3, 4, 9, 0, 0, 123456)
+    requests = {"A": (SupplementRequest(asked, asked.replace(day=6)),
+                      SupplementRequest(asked.replace(day=7))),
+                "B": (SupplementRequest(asked),)}
+    index = SupplementIndex.of(requests)
+    assert len(index) == 3
+    assert index["A"] == requests["A"] and index["B"] == requests["B"]  # to the microsecond
+    assert not index.taken("A")
+    index.mark_used(index.first("A", hash("A")))
+    assert index.taken("A") and not index.taken("B") and not index.taken("C")
+    with pytest.raises(TypeError, match="process"):
+        pickle.dumps(index)

@@ -41,6 +41,8 @@ from chiso766 import (
 )
 from chiso766.criteria.base import Count
 from chiso766.io import Dataset, read_folder, read_tables
+from chiso766.io.readers import ReportBuilder
+from chiso766.io.rowpath import SupplementIndex
 from chiso766.reports.flagged import FlaggedDossiers
 from chiso766.rules import band
 from tests.budget import examples
@@ -98,6 +100,17 @@ def survives(fn: Callable[[], Any]) -> None:
         fn()
     except Chiso766Error as exc:
         assert str(exc)
+
+
+def _count_csv(**given: Any) -> None:
+    """streaming.count_dossier_csv on the example province's dossiers, ``given`` in place of
+    the defaults."""
+    arguments: dict[str, Any] = {
+        "path": PROVINCE / "dossiers.csv", "tally": Tally(CTX), "builder": ReportBuilder(),
+        "strict": False, "procedures": None, "unit_ids": None, "supplements": SupplementIndex()}
+    arguments.update(given)
+    path, tally, builder = arguments.pop("path"), arguments.pop("tally"), arguments.pop("builder")
+    streaming.count_dossier_csv(path, tally, builder, **arguments)
 
 
 def _progress(call: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -189,6 +202,17 @@ CALLS: dict[str, Callable[[Any], Any]] = {
         lambda j: hcm104.score_folder(MESSY, period=Q2, d_values=j),
     "hcm104.score_folder_with_766(progress)":
         _progress(lambda j: hcm104.score_folder_with_766(MESSY, period=Q2, progress=j)),
+    "count_dossier_csv(path)": lambda j: _count_csv(path=j),
+    "count_dossier_csv(tally)": lambda j: _count_csv(tally=j),
+    "count_dossier_csv(builder)": lambda j: _count_csv(builder=j),
+    "count_dossier_csv(strict)": lambda j: _count_csv(strict=j),
+    "count_dossier_csv(procedures)": lambda j: _count_csv(procedures=j),
+    "count_dossier_csv(unit_ids)": lambda j: _count_csv(unit_ids=j),
+    "count_dossier_csv(supplements)": lambda j: _count_csv(supplements=j),
+    "SupplementIndex.of": lambda j: SupplementIndex.of(j),
+    "SupplementIndex.of({id: x})": lambda j: SupplementIndex.of({"A": j}),
+    "SupplementIndex.of({id: [x]})": lambda j: SupplementIndex.of({"A": [j]}),
+    "SupplementIndex.of({x: ()})": lambda j: SupplementIndex.of(Pairs(j, ())),
     "read_folder(path)": lambda j: read_folder(j),
     "read_folder(progress)": _progress(lambda j: read_folder(PROVINCE, progress=j)),
     "read_tables(progress)": _progress(lambda j: read_tables({"dossiers": []}, progress=j)),

@@ -46,6 +46,7 @@ from .io.readers import (
     detect_format,
     iter_records,
 )
+from .io.rowpath import SupplementIndex
 from .periods import Period
 from .records import (
     Announcement,
@@ -61,6 +62,7 @@ from .records import (
 )
 from .rules import QD766, RuleSet
 from .scoring import Scorecard, score_tally
+from .streaming import count_dossier_csv
 from .tally import Tally, build_context
 
 if TYPE_CHECKING:
@@ -251,18 +253,27 @@ class _FileResult:
 
 
 def _tally_file(path: str, shared: _Shared) -> _FileResult:
-    """Read one dossier file into a tally (runs on a worker)."""
+    """Read one dossier file into a tally (runs on a worker): a CSV file as
+    :func:`~chiso766.streaming.score_folder` reads one (the columnar engine with polars, else
+    the row path), another format record by record."""
     builder = ReportBuilder()
     context = shared.context
     tally = Tally(context)
     wanted = shared.supplements
+    procedures = context.procedures if shared.check_procedures else None
+    if Path(path).suffix.lower() == ".csv":
+        # Built here, in the worker's process: the index keys requests by the ids' hashes,
+        # which differ from one process to another.
+        index = SupplementIndex.of(wanted)
+        count_dossier_csv(Path(path), tally, builder, strict=shared.strict,
+                          procedures=procedures, unit_ids=shared.unit_ids, supplements=index)
+        taken = frozenset(ident for ident in wanted if index.taken(ident))
+        return _FileResult(Tally.empty(context).merge(tally), builder.build(), taken)
     found: set[str] = set()
 
     def accepted() -> Iterator[Dossier]:
         for dossier in iter_records(path, "dossiers", report_builder=builder,
-                                    strict=shared.strict,
-                                    procedures=context.procedures if shared.check_procedures
-                                    else None,
+                                    strict=shared.strict, procedures=procedures,
                                     unit_ids=shared.unit_ids, supplements=wanted):
             if dossier.id in wanted:
                 found.add(dossier.id)
@@ -435,7 +446,10 @@ def score_files(
     (:func:`~chiso766.tally.build_context`, with ``period``, ``as_of``, ``calendar``, ``policy``,
     ``keep_ids``, ``reported_received``, ``last_year_totals`` and ``counting`` as in
     :func:`~chiso766.scoring.score_766`) and sent with the supplement requests to the workers;
-    each task reads one file with :func:`~chiso766.io.readers.iter_records` into a tally.
+    each task reads one file into a tally: a CSV file as
+    :func:`~chiso766.streaming.score_folder` reads its dossiers file (the columnar engine when
+    polars is installed, else the row path; :func:`~chiso766.streaming.count_dossier_csv`), a
+    JSON Lines or JSON file with :func:`~chiso766.io.readers.iter_records`.
 
     The scorecard's input report adds up every file's rows (``read == accepted + rejected``),
     lookups first, with every rejection; a supplement row whose dossier is in no file is

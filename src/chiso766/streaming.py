@@ -24,7 +24,7 @@ import functools
 import importlib.util
 import itertools
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -78,7 +78,8 @@ from .tally import Tally, build_context
 if TYPE_CHECKING:
     import polars as pl
 
-__all__ = ["DossierStream", "score_folder", "stream_dossiers", "stream_score"]
+__all__ = ["DossierStream", "count_dossier_csv", "score_folder", "stream_dossiers",
+           "stream_score"]
 
 
 class _FileReaders(NamedTuple):
@@ -102,6 +103,45 @@ def _file_readers() -> _FileReaders:
     )
     return _FileReaders(read_supplement_columns, complained_from_rating_columns,
                         functools.partial(tally_dossier_columns, counts=FrameCounts))
+
+
+def count_dossier_csv(path: Path, tally: Tally, builder: ReportBuilder, *, strict: bool,
+                      procedures: Mapping[str, Procedure] | None,
+                      unit_ids: Container[str] | None, supplements: SupplementIndex) -> None:
+    """Count a dossiers CSV file into ``tally`` as :func:`score_folder` counts its dossiers
+    file: by the columnar engine when polars is installed, else record by record on the row
+    path, in flat memory either way. Every row is read into ``builder`` (accepted, or
+    rejected with its reason, as read_folder does: ``procedures`` and ``unit_ids`` check the
+    codes when given) and each accepted dossier takes its requests from ``supplements``
+    (:meth:`~chiso766.io.rowpath.SupplementIndex.taken` tells which were taken).
+    :func:`chiso766.distributed.score_files` counts each CSV file of an export this way.
+
+    Raises :class:`~chiso766.errors.PolicyError` for an argument of the wrong kind (before
+    anything is read), :class:`~chiso766.errors.InputError` for a missing or unreadable file
+    (and, with ``strict``, the first rejected row)."""
+    where = "count_dossier_csv"
+    if not isinstance(path, (str, os.PathLike)) or Path(path).suffix.lower() != ".csv":
+        raise PolicyError("must be the path of a dossiers CSV file (.csv)", record=where,
+                          field="path", value=path)
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("no such file", file=os.fspath(path))
+    for name, value, kind, what in (
+            ("tally", tally, Tally, "a Tally"), ("builder", builder, ReportBuilder,
+                                                  "a ReportBuilder"),
+            ("strict", strict, bool, "True or False"),
+            ("supplements", supplements, SupplementIndex, "a SupplementIndex")):
+        if not isinstance(value, kind):
+            raise PolicyError(f"must be {what}", record=where, field=name, value=value)
+    if procedures is not None and not isinstance(procedures, Mapping):
+        raise PolicyError("must be None or a mapping of procedure code to Procedure",
+                          record=where, field="procedures", value=procedures)
+    if unit_ids is not None and (isinstance(unit_ids, (str, bytes))
+                                 or not isinstance(unit_ids, Container)):
+        raise PolicyError("must be None or a set of unit ids", record=where, field="unit_ids",
+                          value=unit_ids)
+    _file_readers().dossiers(path, tally, builder, strict=strict, procedures=procedures,
+                             unit_ids=unit_ids, supplements=supplements)
 
 
 class Observer(Protocol):

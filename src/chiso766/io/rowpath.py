@@ -37,7 +37,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ..errors import InputError
+from ..errors import InputError, PolicyError
 from ..records import Dossier, RatingValue, SupplementRequest
 from . import values as v
 from .readers import (
@@ -383,6 +383,43 @@ class SupplementIndex(Mapping[str, tuple[SupplementRequest, ...]]):
     def mark_used(self, k: int) -> None:
         for j in self.chain(k):
             self.used[j] = 1
+
+    def taken(self, dossier_id: str) -> bool:
+        """Whether a dossier read with this index took the requests of ``dossier_id`` (a
+        dossier takes all its requests or none)."""
+        k = self.first(dossier_id, hash(dossier_id))
+        return k >= 0 and bool(self.used[k])
+
+    def __reduce__(self) -> Any:
+        raise TypeError("a SupplementIndex keys its requests by the ids' hashes, which differ "
+                        "from one process to another: build it (SupplementIndex.of) in the "
+                        "process that reads with it")
+
+    @classmethod
+    def of(cls, requests: Mapping[str, Sequence[SupplementRequest]]) -> SupplementIndex:
+        """The index of requests already read (each dossier's in file order): what the
+        dossier readers of :mod:`chiso766.streaming` take; a request's "line" is its
+        position (the file's lines are not known here). A
+        :class:`~chiso766.errors.PolicyError` for anything but a mapping of dossier id to
+        requests."""
+        where = "SupplementIndex.of"
+        if not isinstance(requests, Mapping):
+            raise PolicyError("must be a mapping of dossier id to its supplement requests",
+                              record=where, field="requests", value=requests)
+        for dossier_id, taken in requests.items():
+            if not isinstance(dossier_id, str) or isinstance(taken, (str, bytes)) \
+                    or not isinstance(taken, Sequence) \
+                    or not all(isinstance(r, SupplementRequest) for r in taken):
+                raise PolicyError("must map each dossier id (text) to a sequence of "
+                                  "SupplementRequest", record=where, field="requests",
+                                  value=dossier_id)
+        index = cls(sum(map(len, requests.values())))
+        for dossier_id, taken in requests.items():
+            for request in taken:
+                supplied = request.supplied_at
+                index.add(dossier_id, to_us(request.requested_at),
+                          None if supplied is None else to_us(supplied), len(index))
+        return index
 
 
 # ---------------------------------------------------------------------------------------------
