@@ -84,6 +84,8 @@ TESTS: dict[str, tuple[str, ...]] = {
         "tests/property/test_due_forms.py::test_hand_cases_in_working_hours_and_the_same_day"),
     "audit_columns": (
         "tests/property/test_audit_forms.py::test_hand_case_restart_after_the_last_answer",),
+    "audit_clean": (
+        "tests/property/test_audit_forms.py::test_hand_case_the_end_against_the_extended_due_date",),
 }
 
 
@@ -181,6 +183,11 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("population.py", "recorded.is_not_null() & (unanswered == 0), start",
       "recorded.is_not_null(), start",
       "audit (columnar): a statutory due date while papers are owed", "audit_columns"),
+    M("population.py", "(end.dt.date() > new_due.dt.date())",
+      "(end.dt.date() >= new_due.dt.date())",
+      "audit (columnar): a dossier ended on its extended due date taken as late", "audit_clean"),
+    M("population.py", "clean = (~later & ~late_on_new)", "clean = (~later)",
+      "audit (columnar): the extended due date ignored", "audit_clean"),
     M("population.py", "d.channel is Channel.ONLINE,",
       "d.channel is not Channel.DIRECT,",
       "3.3: postal dossiers counted as online", "records"),

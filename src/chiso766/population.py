@@ -78,6 +78,7 @@ __all__ = [
     "MOMENT_COLUMNS",
     "DislikeRule",
     "Timing",
+    "audit_columns",
     "audit_flagged",
     "calendar_table",
     "disliked",
@@ -311,21 +312,30 @@ def _dues_from(frame: pl.DataFrame, need: pl.Expr, start: pl.Expr,
                     how="left").sort("_row")["due"]
 
 
-def audit_flagged(frame: pl.DataFrame, limit_of: Callable[[str], TimeLimit | None],
-                  calendar: WorkingCalendar, policy: DeadlinePolicy) -> pl.Series:
-    """Whether the due-date audit flags each dossier of ``frame`` (docs/rules.md "The due-date
-    audit": no
-    recorded due date, or one later than the statutory due date — from the receipt, or under
-    the ``"restart"`` supplement rule from the last answer when every request was answered,
-    Decree 61/2018/NĐ-CP Art. 19.4 — compared by date or by moment as the policy's
-    granularity says); scalar form: :attr:`AuditResult.flagged
-    <chiso766.deadlines.AuditResult.flagged>` of :func:`~chiso766.deadlines.audit`.
+def audit_columns(frame: pl.DataFrame, limit_of: Callable[[str], TimeLimit | None],
+                  calendar: WorkingCalendar, policy: DeadlinePolicy) -> pl.DataFrame:
+    """The due-date audit (docs/rules.md "The due-date audit") over a frame of dossiers, one
+    row per dossier; scalar form: :func:`~chiso766.deadlines.audit`.
 
-    Null (undecided: the caller asks the scalar form) for a dossier with supplement requests
-    under the ``"pause"`` rule, whose due date moves by each request's own wait. ``frame`` has
-    :data:`MOMENT_COLUMNS`, ``code`` and the supplement aggregates (null for a dossier with no
-    request); the due dates are :func:`~chiso766.deadlines.due_from_receipt`'s (its columnar
-    form, :func:`~chiso766.deadlines.due_from_receipt_columns`)."""
+    - ``flagged`` (:attr:`AuditResult.flagged <chiso766.deadlines.AuditResult.flagged>`): no
+      recorded due date (NgayHenTra), or one later than the statutory due date — from the
+      receipt, or under the ``"restart"`` supplement rule from the last answer when every
+      request was answered, Decree 61/2018/NĐ-CP Art. 19.4 — compared by date or by moment as
+      the policy's granularity says;
+    - ``clean``: the audit raises no flag at all — a recorded due date, a time limit, a
+      statutory due date (no request left unanswered), the recorded date not later than it,
+      and the end of processing (finished, else returned, else stopped:
+      :attr:`Dossier.ended_at <chiso766.records.Dossier.ended_at>`) not on a date after the
+      extended due date (NgayHenTraMoi);
+    - ``statutory_due_at``: the audit's statutory due date, where a due date is recorded and
+      no request is unanswered (else null).
+
+    ``flagged``, ``clean`` and ``statutory_due_at`` are null (undecided: the caller asks the
+    scalar form) for a dossier with a recorded due date and supplement requests under the
+    ``"pause"`` rule, whose due date moves by each request's own wait. ``frame`` has
+    :data:`MOMENT_COLUMNS`, ``new_due_at``, ``code`` and the supplement aggregates (null for a
+    dossier with no request); the due dates are :func:`~chiso766.deadlines.due_from_receipt`'s
+    (its columnar form, :func:`~chiso766.deadlines.due_from_receipt_columns`)."""
     import polars as pl
 
     unanswered = pl.col("unanswered").fill_null(0)
@@ -341,9 +351,27 @@ def audit_flagged(frame: pl.DataFrame, limit_of: Callable[[str], TimeLimit | Non
     later = (recorded.dt.date() > statutory.dt.date()) if policy.granularity == "date" \
         else (recorded > statutory)
     flagged = recorded.is_null() | later.fill_null(False)
+    end = pl.coalesce("finished_at", "returned_at", "stopped_at")
+    new_due = pl.col("new_due_at")
+    late_on_new = (new_due.is_not_null() & end.is_not_null()
+                   & (end.dt.date() > new_due.dt.date())).fill_null(False)
+    # ``later`` is null without a recorded or a statutory date (no time limit, a request
+    # unanswered): not clean.
+    clean = (~later & ~late_on_new).fill_null(False)
     if not restart:
-        flagged = pl.when(recorded.is_not_null() & asked).then(None).otherwise(flagged)
-    return frame.select(flagged.alias("flagged"))["flagged"]
+        undecided = recorded.is_not_null() & asked
+        flagged = pl.when(undecided).then(None).otherwise(flagged)
+        clean = pl.when(undecided).then(None).otherwise(clean)
+        statutory = pl.when(undecided).then(None).otherwise(statutory)
+    return frame.select(flagged.alias("flagged"), clean.alias("clean"),
+                        statutory.alias("statutory_due_at"))
+
+
+def audit_flagged(frame: pl.DataFrame, limit_of: Callable[[str], TimeLimit | None],
+                  calendar: WorkingCalendar, policy: DeadlinePolicy) -> pl.Series:
+    """Whether the due-date audit flags each dossier of ``frame``: the ``flagged`` column of
+    :func:`audit_columns` (null: undecided)."""
+    return audit_columns(frame, limit_of, calendar, policy)["flagged"]
 
 
 def calendar_table(ctx: Context, first_year: int, last_year: int) -> pl.DataFrame:
@@ -669,19 +697,21 @@ def procedure_limits(procedures: Mapping[str, Any]) -> Callable[[str], TimeLimit
 def dossier_frame(dossiers: Sequence[Dossier], ctx: Context, *,
                   every_dossier: bool = False) -> pl.DataFrame:
     """Records as :func:`shape_columns` (and :func:`verdict_columns`) read them: one row per
-    dossier, in order — ``key`` (its position), ``code``, the :data:`MOMENT_COLUMNS`, the
-    supplement aggregates at ``ctx.as_of`` (:func:`supplement_aggregates`), ``statutory_due``
-    (:func:`statutory_due`, for ``every_dossier`` or those of the period's population) and
-    ``unit_kind``. The values are the records' own, read as they are: no rule is applied
-    here."""
+    dossier, in order — ``key`` (its position), ``code``, the :data:`MOMENT_COLUMNS` and
+    ``new_due_at`` (as the engine's frames have them), the supplement aggregates at
+    ``ctx.as_of`` (:func:`supplement_aggregates`), ``statutory_due`` (:func:`statutory_due`, for
+    ``every_dossier`` or those of the period's population) and ``unit_kind``. The values are the
+    records' own, read as they are: no rule is applied here."""
     import polars as pl
 
     moment = pl.Datetime("us")
     # A list per column (no tuple per dossier: millions of those would keep the collector busy).
     frame = pl.DataFrame(
         {"key": range(len(dossiers)), "code": [d.procedure_code for d in dossiers],
-         **{name: list(map(operator.attrgetter(name), dossiers)) for name in MOMENT_COLUMNS}},
-        schema={"key": pl.Int64, "code": pl.String, **{name: moment for name in MOMENT_COLUMNS}})
+         **{name: list(map(operator.attrgetter(name), dossiers))
+            for name in (*MOMENT_COLUMNS, "new_due_at")}},
+        schema={"key": pl.Int64, "code": pl.String,
+                **{name: moment for name in (*MOMENT_COLUMNS, "new_due_at")}})
     requests = [(k, s.requested_at, s.supplied_at)
                 for k, d in enumerate(dossiers) if d.supplements for s in d.supplements]
     aggregates = supplement_aggregates(pl.DataFrame(

@@ -22,7 +22,12 @@ from hypothesis import strategies as st
 from chiso766 import DeadlinePolicy, Dossier, Period, Procedure, SupplementRequest, TimeLimit
 from chiso766.calendar import WorkingCalendar
 from chiso766.deadlines import audit
-from chiso766.population import audit_flagged, dossier_frame, procedure_limits
+from chiso766.population import (
+    audit_columns,
+    audit_flagged,
+    dossier_frame,
+    procedure_limits,
+)
 from chiso766.tally import build_context
 from tests.budget import examples
 from tests.extras import need
@@ -39,6 +44,14 @@ def _columnar(batch: list[Dossier], procedures: list[Procedure], policy: Deadlin
     frame = dossier_frame(batch, ctx)
     return audit_flagged(frame, procedure_limits(ctx.procedures), WorkingCalendar.vietnam(),
                          policy).to_list()
+
+
+def _audit_rows(batch: list[Dossier], procedures: list[Procedure], policy: DeadlinePolicy,
+                ) -> list[dict[str, Any]]:
+    need("polars", "fast")
+    ctx = build_context(period=Period.year(YEAR), procedures=procedures, policy=policy)
+    return audit_columns(dossier_frame(batch, ctx), procedure_limits(ctx.procedures),
+                         WorkingCalendar.vietnam(), policy).to_dicts()
 
 
 @st.composite
@@ -70,6 +83,28 @@ def test_columnar_audit_equals_scalar_audit_per_dossier(
             assert flagged == audit(d, by_code.get(d.procedure_code), policy=policy).flagged, d
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@given(cases())
+@settings(max_examples=examples(40), deadline=None)
+def test_a_clean_dossier_in_columns_is_one_the_scalar_audit_flags_nothing(
+        case: tuple[list[Dossier], list[Procedure], DeadlinePolicy]) -> None:
+    """``clean`` is true exactly when the scalar audit raises no flag at all (no recorded
+    date, no time limit, awaiting the applicant, later than the statutory date, late against
+    the extended due date), and the statutory due date beside it is the scalar audit's to the
+    microsecond; undecided (null) exactly where ``flagged`` is."""
+    batch, procedures, policy = case
+    by_code = {p.code: p for p in procedures}
+    for d, row in zip(batch, _audit_rows(batch, procedures, policy), strict=True):
+        assert (row["clean"] is None) == (row["flagged"] is None), d
+        if row["clean"] is None:
+            assert row["statutory_due_at"] is None, d
+            continue
+        result = audit(d, by_code.get(d.procedure_code), policy=policy)
+        assert row["clean"] == (result.flags == ()), (d, result)
+        if row["statutory_due_at"] is not None or row["clean"]:
+            assert row["statutory_due_at"] == result.statutory_due_at, (d, result)
+
+
 def test_hand_case_restart_after_the_last_answer() -> None:
     """Decree 61/2018/NĐ-CP Art. 19.4, the restart rule: a 5-working-day procedure, received
     Mon 02/06/2025 09:00; the due date from the receipt is Mon 09/06 (3, 4, 5, 6, 9 June). Two
@@ -99,3 +134,30 @@ def test_hand_case_restart_after_the_last_answer() -> None:
     policy = DeadlinePolicy()
     assert _columnar(batch, [proc], policy) == [False, True, False, True]
     assert [audit(d, proc).flagged for d in batch] == [False, True, False, True]
+
+
+def test_hand_case_the_end_against_the_extended_due_date() -> None:
+    """docs/rules.md "The due-date audit": a dossier is late against its extended due date
+    (NgayHenTraMoi) when it ended on a later date. A 5-working-day procedure received Mon
+    02/06/2025 09:00 (statutory due Mon 09/06), recorded due 09/06, extended to Fri 13/06:
+
+    - V, finished Fri 13/06 16:00: on the extended date's own day: clean;
+    - W, finished Mon 16/06 08:00: a date after it: flagged late against the extended date
+      (not ``flagged`` in the report's sense: its recorded date is not later than the
+      statutory one);
+    - X, no end yet: clean."""
+    five = TimeLimit.parse("5 ngày làm việc")
+    proc = Procedure(CODES[0], "TTHC", time_limit=five)
+
+    def dossier(ident: str, end: datetime | None) -> Dossier:
+        return Dossier(ident, CODES[0], "U", received_at=datetime(2025, 6, 2, 9, 0),
+                       due_at=datetime(2025, 6, 9, 17, 0),
+                       new_due_at=datetime(2025, 6, 13, 17, 0), finished_at=end)
+
+    batch = [dossier("V", datetime(2025, 6, 13, 16, 0)), dossier("W", datetime(2025, 6, 16, 8)),
+             dossier("X", None)]
+    rows = _audit_rows(batch, [proc], DeadlinePolicy())
+    assert [row["clean"] for row in rows] == [True, False, True]
+    assert [row["flagged"] for row in rows] == [False, False, False]
+    assert [row["statutory_due_at"] for row in rows] == [datetime(2025, 6, 9, 17, 0)] * 3
+    assert [audit(d, proc).flags == () for d in batch] == [True, False, True]
