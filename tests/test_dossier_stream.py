@@ -341,3 +341,23 @@ def test_undated_ratings_count_on_a_stream_as_on_read_folder(tmp_path: Path) -> 
     unit = resolved[0].unit_id
     c, was = (r.unit(unit).part("C").details for r in (from_stream, before))
     assert (c["good"], c["undated_left_out"]) == (was["good"] + 1, was["undated_left_out"] + 1)
+
+
+@pytest.mark.parametrize("name", ["province", "messy"])
+def test_audit_all_lists_from_columns_what_the_records_give(
+        name: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """``chiso766 audit --all`` with the engine (the dossiers the audit says nothing about
+    listed from their columns, in batches of 4 KiB here) reports the same bytes as the row
+    path, where every dossier is a record audited by the scalar audit."""
+    need("polars", "fast")
+    from chiso766.io import columnar, rowpath
+
+    args = ["audit", str(EXAMPLES / name), "--format", "json", "--all", "--lang", "en"]
+    monkeypatch.setattr(columnar, "BATCH_BYTES", 4096)
+    engine = (main(args), capsys.readouterr().out)
+    monkeypatch.setattr(streaming, "_file_readers", lambda: streaming._FileReaders(
+        rowpath.read_supplement_index, rowpath.complained_from_ratings,
+        rowpath.tally_dossier_csv))
+    rows = (main(args), capsys.readouterr().out)
+    assert engine == rows
+    assert json.loads(rows[1])["checked"] == len(read_folder(EXAMPLES / name).dossiers)

@@ -184,6 +184,7 @@ CALLS: dict[str, Callable[[Any], Any]] = {
     "FlaggedDossiers(as_of)": lambda j: FlaggedDossiers({}, None, j),
     "FlaggedDossiers(units)": lambda j: FlaggedDossiers({}, None, None, j),
     "FlaggedDossiers(add)": lambda j: FlaggedDossiers({}, None, None, add=j),
+    "FlaggedDossiers(every)": lambda j: FlaggedDossiers({}, None, None, every=j),
     "stream_dossiers(progress)":
         _progress(lambda j: list(streaming.stream_dossiers(PROVINCE, progress=j))),
     "score_folder(progress)":

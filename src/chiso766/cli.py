@@ -770,29 +770,25 @@ def _flagged(dataset: Any, units: set[str] | None, card: Any) -> list[tuple[Any,
 def _cmd_audit(args: argparse.Namespace) -> int:
     """The due-date audit of every dossier, read as a stream: only the flagged ones (with
     ``--all`` every one) are kept for the report."""
-    from .deadlines import audit
+    from .reports.flagged import FlaggedDossiers
     from .spill import SortedSpill
 
     source = _StreamedSource(args)
     procedures = source.procedures
     # Sorted by unit and id; beyond a run of them, in temporary files (memory stays flat).
     rows: SortedSpill[_Audited] = SortedSpill(key=lambda row: (row.unit_id, row.dossier_id))
-    checked = flagged = 0
-    if args.all:
-        for d in source.dossiers:
-            checked += 1
-            result = audit(d, procedures.get(d.procedure_code))
-            flagged += result.flagged
-            rows.add(_Audited.of(d, result))
-    else:
-        # Only the flagged are listed: with polars the engine picks them in columns and only
-        # they become records (FlaggedDossiers; the scalar audit decides each).
-        from .reports.flagged import FlaggedDossiers
+    flagged = 0
 
-        source.observe(FlaggedDossiers(procedures, None, None,
-                                       add=lambda d, result: rows.add(_Audited.of(d, result))))
-        checked = _accepted_dossiers(source.report)
-        flagged = len(rows)
+    def add(d: Any, result: Any) -> None:
+        nonlocal flagged
+        flagged += result.flagged
+        rows.add(_Audited.of(d, result))
+
+    # With polars the engine reads the dossiers in columns: the flagged ones (with --all, the
+    # ones the audit may say something about) become records, audited by the scalar audit;
+    # with --all the others are listed from their columns (FlaggedDossiers).
+    source.observe(FlaggedDossiers(procedures, None, None, add=add, every=args.all))
+    checked = _accepted_dossiers(source.report)
     source.done(args.lang)
     report = source.report
     text: str | Iterator[str]
@@ -841,6 +837,8 @@ def _audit_json(rows: Iterable[_Audited], flagged: int, checked: int,
     ensure_ascii=False, indent=2)`` (payload: ``dossiers``, ``flagged``, ``checked``,
     ``input``, ``rejected``) without building it whole — at 10M rows half a million flagged
     dossiers, whose dicts and text would cost more than the records."""
+    from .reports.json_report import flat_object
+
     payload = {
         "dossiers": [],
         "flagged": flagged,
@@ -854,8 +852,8 @@ def _audit_json(rows: Iterable[_Audited], flagged: int, checked: int,
     assert whole.startswith(empty)
     n = 0
     for n, row in enumerate(rows, 1):
-        item = json.dumps(_audit_dict(row, row.result), ensure_ascii=False, indent=2)
-        yield ('{\n  "dossiers": [' if n == 1 else ",") + "\n    " + item.replace("\n", "\n    ")
+        item = flat_object(_audit_dict(row, row.result), "    ")
+        yield ('{\n  "dossiers": [' if n == 1 else ",") + "\n    " + item
     yield ("\n  ]," + whole[len(empty):]) if n else whole
 
 

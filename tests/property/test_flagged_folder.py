@@ -25,11 +25,13 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from chiso766 import Period, streaming
+from chiso766.deadlines import audit
 from chiso766.io import read_folder
 from chiso766.reports.flagged import FlaggedDossiers, flagged_dossiers
 from chiso766.reports.json_report import dumps, scorecard_to_dict
 from chiso766.scoring import score_766
 from tests.budget import examples
+from tests.extras import need
 from tests.test_streaming import _counting_with, _write, folders
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,31 +81,64 @@ def test_one_pass_lists_what_the_records_list(
     event(f"flagged: {'some' if rows else 'none'}")
 
 
-def _observed_stream(folder: Path) -> tuple[list[tuple[Any, Any]], Any]:
+def _observed_stream(folder: Path, every: bool = False) -> tuple[list[tuple[Any, Any]], Any]:
     stream = streaming.stream_dossiers(folder)
-    observer = FlaggedDossiers(stream.procedures, None, None)
+    observer = FlaggedDossiers(stream.procedures, None, None, every=every)
     stream.observe(observer)
     return observer.rows(), stream.report
 
 
+def _listed(pairs: list[tuple[Any, Any]]) -> list[tuple[Any, ...]]:
+    """What an audit's report shows of each pair: the dossier's id, unit, procedure and
+    receipt (a record or a ListedDossier), and the whole audit result."""
+    return [(d.id, d.unit_id, d.procedure_code, d.receipt, result) for d, result in pairs]
+
+
+@pytest.mark.parametrize("every", [False, True], ids=["flagged", "every"])
 @pytest.mark.parametrize("path", ["rows", "engine"])
 @given(data=folders(odd_lines=True), batch=st.sampled_from([200, 600, 1 << 20]))
 @settings(max_examples=examples(30), deadline=None)
 def test_a_stream_observed_lists_what_the_records_list(
-        path: str, data: dict[str, list[list[str]]], batch: int) -> None:
+        path: str, every: bool, data: dict[str, list[list[str]]], batch: int) -> None:
     # Invariant: ``chiso766 audit``'s reading (every dossier of the folder, no period: a
-    # stream shown to FlaggedDossiers) lists the flagged dossiers of the folder's records, and
-    # its input report is read_folder's.
+    # stream shown to FlaggedDossiers) lists the flagged dossiers of the folder's records —
+    # with ``every`` (``--all``) every record with its audit result, those the engine lists
+    # from their columns included — and its input report is read_folder's.
     with TemporaryDirectory() as tmp:
         folder = Path(tmp)
         _write(folder, data)
         dataset = read_folder(folder)
-        expected = flagged_dossiers(dataset)
+        if every:
+            expected = sorted(((d, audit(d, dataset.procedures.get(d.procedure_code)))
+                               for d in dataset.dossiers), key=lambda p: (p[0].unit_id, p[0].id))
+        else:
+            expected = flagged_dossiers(dataset)
         with _counting_with(path, batch):
-            rows, report = _observed_stream(folder)
-    assert rows == expected
+            rows, report = _observed_stream(folder, every)
+    assert _listed(rows) == _listed(expected)
     assert report == dataset.report
-    event(f"flagged: {'some' if rows else 'none'}")
+    event(f"listed: {'some' if rows else 'none'}")
+
+
+def test_every_dossier_listed_with_few_records(monkeypatch: pytest.MonkeyPatch) -> None:
+    # chiso766 audit --all on the example province: every accepted dossier listed with the
+    # result its record gets, and on the engine fewer than a fifth of them built as records.
+    need("polars", "fast")
+    shown: list[str] = []
+    real = FlaggedDossiers.dossier
+
+    def dossier(self: FlaggedDossiers, d: Any) -> None:
+        shown.append(d.id)
+        real(self, d)
+
+    monkeypatch.setattr(FlaggedDossiers, "dossier", dossier)
+    folder = ROOT / "examples" / "province"
+    rows, _ = _observed_stream(folder, every=True)
+    dataset = read_folder(folder)
+    expected = sorted(((d, audit(d, dataset.procedures.get(d.procedure_code)))
+                       for d in dataset.dossiers), key=lambda p: (p[0].unit_id, p[0].id))
+    assert _listed(rows) == _listed(expected)
+    assert len(shown) < len(dataset.dossiers) / 5
 
 
 @pytest.mark.parametrize(("name", "at_least"), [("province", 50), ("messy", 0)])

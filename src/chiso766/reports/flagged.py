@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..periods import Period
 
@@ -20,8 +20,19 @@ if TYPE_CHECKING:
 
     from ..records import Dossier
 
-__all__ = ["FlaggedDossiers", "flagged_dossiers", "in_period", "in_population",
-           "in_population_columns", "placement"]
+__all__ = ["FlaggedDossiers", "ListedDossier", "flagged_dossiers", "in_period",
+           "in_population", "in_population_columns", "placement"]
+
+
+class ListedDossier(NamedTuple):
+    """A dossier an audit lists, as the columnar engine's frame gives it: what the audit's
+    reports show of the dossier itself (:class:`FlaggedDossiers` with ``every=True`` hands
+    these, instead of records, for the rows whose audit it decides in columns)."""
+
+    id: str
+    unit_id: str
+    procedure_code: str
+    receipt: datetime
 
 
 def in_period(dossier: Any, period: Period) -> bool:
@@ -109,11 +120,17 @@ class FlaggedDossiers:
     listed. :meth:`rows` gives the pairs, sorted by unit and id (or each flagged pair goes to
     ``add``, when given); :attr:`first_receipt` and :attr:`latest_receipt` span the receipts
     seen (for a report's empty-period warning). With no ``period`` (or ``as_of``), every
-    dossier is audited, as :func:`flagged_dossiers` does without one (``chiso766 audit``)."""
+    dossier is audited, as :func:`flagged_dossiers` does without one (``chiso766 audit``).
+
+    With ``every``, every dossier audited goes to ``add``, flagged or not (``chiso766 audit
+    --all``): those of a frame whose audit raises no flag at all
+    (:func:`chiso766.population.audit_columns`' ``clean``) as a :class:`ListedDossier` with
+    the result the scalar audit would give (no flag, no message, the statutory due date of
+    the columnar form), the others as records audited by the scalar audit."""
 
     def __init__(self, procedures: Mapping[str, Any], period: Period | None,
                  as_of: datetime | None, units: Iterable[str] | None = None, *,
-                 add: Callable[[Any, Any], None] | None = None) -> None:
+                 add: Callable[[Any, Any], None] | None = None, every: bool = False) -> None:
         from ..calendar import WorkingCalendar
         from ..deadlines import DEFAULT_POLICY, audit
         from ..errors import PolicyError
@@ -134,6 +151,8 @@ class FlaggedDossiers:
             refuse("units", units, "unit ids (an iterable of text) or None")
         if add is not None and not callable(add):
             refuse("add", add, "a callable (dossier, result) or None")
+        if not isinstance(every, bool):
+            refuse("every", every, "True or False")
 
         self.procedures = procedures
         self.period, self.as_of = period, as_of
@@ -144,6 +163,7 @@ class FlaggedDossiers:
         # flagged_dossiers audits with the default calendar and policy: so does the frame.
         self.calendar, self.policy = WorkingCalendar.vietnam(), DEFAULT_POLICY
         self.audit = audit
+        self.every = every
         self.pairs: list[tuple[Any, Any]] = []
         self.add = self._keep if add is None else add
         self.first_receipt: datetime | None = None
@@ -157,7 +177,7 @@ class FlaggedDossiers:
                 and not in_population(dossier, self.period, self.as_of)):
             return
         result = self.audit(dossier, self.procedures.get(dossier.procedure_code))
-        if result.flagged:
+        if result.flagged or self.every:
             self.add(dossier, result)
 
     def _keep(self, dossier: Any, result: Any) -> None:
@@ -178,8 +198,31 @@ class FlaggedDossiers:
         if self.keep is not None:
             listed = listed & pl.col("unit").is_in(sorted(self.keep))
         candidates = dossiers.filter(listed)
+        if self.every:
+            return self._every(candidates)
         flagged = audit_flagged(candidates, self.limit_of, self.calendar, self.policy)
         return candidates.filter(pl.lit(flagged.fill_null(True)))["key"].to_list()
+
+    def _every(self, candidates: pl.DataFrame) -> list[int]:
+        """Hand ``add`` the candidates the audit finds nothing about, from their columns; the
+        keys of the others, to be audited as records."""
+        import polars as pl
+
+        from ..deadlines import AuditResult
+        from ..population import audit_columns
+
+        audited = audit_columns(candidates, self.limit_of, self.calendar, self.policy)
+        marked = candidates.with_columns(clean=audited["clean"].fill_null(False),
+                                         statutory=audited["statutory_due_at"])
+        add = self.add
+        for ident, unit, code, receipt, recorded, statutory, end in marked.filter(
+                "clean").select(
+                    "ident", "unit", "code", pl.coalesce("received_at", "submitted_at"),
+                    "due_at", "statutory",
+                    pl.coalesce("finished_at", "returned_at", "stopped_at")).iter_rows():
+            add(ListedDossier(ident, unit, code, receipt),
+                AuditResult(ident, recorded, statutory, 0, (), (), end, ()))
+        return marked.filter(~pl.col("clean"))["key"].to_list()
 
     def rows(self) -> list[tuple[Any, Any]]:
         """The flagged (dossier, audit result) pairs, sorted by unit and id."""

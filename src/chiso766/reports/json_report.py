@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ..scoring import CriterionResult, Scorecard, UnitScorecard
 
-__all__ = ["dumps", "number", "rejection_dict", "scorecard_to_dict", "unit_to_dict", "whole"]
+__all__ = ["dumps", "flat_object", "number", "rejection_dict", "scorecard_to_dict",
+           "unit_to_dict", "whole"]
 
 
 def number(value: Decimal | Fraction | int | None) -> float | int | None:
@@ -134,3 +135,41 @@ def rejection_dict(r: Any) -> dict[str, Any]:
 def dumps(data: dict[str, Any]) -> str:
     """Deterministic JSON text: same input, byte-identical output."""
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+#: How ``json.dumps(..., ensure_ascii=False)`` writes a string (the C encoder when there is one).
+_TEXT = json.encoder.encode_basestring
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, str):
+        return str(_TEXT(value))
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if type(value) is int:
+        return int.__repr__(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def flat_object(item: dict[str, Any], margin: str = "") -> str:
+    """``json.dumps(item, ensure_ascii=False, indent=2)`` with every line after the first
+    prefixed by ``margin``, for an object whose values are text, numbers, booleans, null or
+    lists of those — the same text, without the pure-Python encoder ``indent`` takes (the
+    audit's report writes one such object a dossier, a million of them at 1M rows)."""
+    if not item:
+        return "{}"
+    inner = margin + "  "
+    deeper = inner + "  "
+    parts = []
+    for key, value in item.items():
+        if isinstance(value, list):
+            text = ("[\n" + ",\n".join(deeper + _scalar(v) for v in value) + "\n" + inner + "]"
+                    if value else "[]")
+        else:
+            text = _scalar(value)
+        parts.append(f"{inner}{_TEXT(key)}: {text}")
+    return "{\n" + ",\n".join(parts) + "\n" + margin + "}"
