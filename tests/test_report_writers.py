@@ -349,9 +349,9 @@ def test_xlsx_information_sheet_formats_filters_and_names(province: Dataset) -> 
     assert info["Phiên bản chiso766"] == __version__
     assert (info["Số dòng đọc"], info["Số dòng nhận"], info["Số dòng bị loại"]) == \
         (report.read, report.accepted, report.rejected)
-    # 98 flagged dossiers of Q2's population: 85 received in Q2, 13 carried over.
+    # 97 flagged dossiers of Q2's population: 84 received in Q2, 13 carried over.
     assert str(info["Hồ sơ bất thường liệt kê"]).startswith(
-        "98: 85 tiếp nhận trong kỳ, 13 tồn từ kỳ trước")
+        "97: 84 tiếp nhận trong kỳ, 13 tồn từ kỳ trước")
     assert str(info["Chỉ số hài lòng QĐ 104/2024/QĐ-UBND: chính sách"]).startswith(
         "trễ 1–5 ngày làm việc = 0 điểm")
     for ws in book.worksheets[:-1]:
@@ -427,14 +427,34 @@ def test_a_period_lists_only_its_own_flagged_dossiers() -> None:
     assert "Và 1 hồ sơ tiếp nhận sau kỳ." in page
 
 
+def test_a_dossier_only_submitted_is_not_on_the_periods_list() -> None:
+    """docs/rules.md "Populations": a dossier without ``received_at`` (an online dossier no
+    officer has accepted) is never in the period's population P, so the report for its
+    period does not list it — though the audit flags it (no recorded due date) and
+    ``chiso766 audit``, which checks every dossier, does. SENT was submitted 10/04/2025 (in
+    Q2); IN was received the same day. Both have no recorded due date."""
+    from chiso766.reports.flagged import flagged_dossiers, in_population
+
+    proc = Procedure("P1", time_limit=TimeLimit.working_days(10))
+    sent = Dossier("SENT", "P1", "U1", submitted_at=datetime(2025, 4, 10, 9))
+    received = Dossier("IN", "P1", "U1", received_at=datetime(2025, 4, 10, 9))
+    data = Dataset.from_records(procedures=[proc], dossiers=[sent, received])
+    as_of = datetime(2025, 7, 15)
+    assert [d.id for d, _ in flagged_dossiers(data)] == ["IN", "SENT"]
+    assert [d.id for d, _ in flagged_dossiers(data, Q2, as_of)] == ["IN"]
+    assert not in_population(sent, Q2, as_of) and in_population(received, Q2, as_of)
+
+
 def test_the_q2_page_lists_q2s_population(capsys: pytest.CaptureFixture[str]) -> None:
     from chiso766.cli import main
 
     assert main(["score", str(PROVINCE), "--period", "2025-Q2", "--format", "html"]) == 0
     page = capsys.readouterr().out
-    # Before: 310 flagged dossiers of every period; now Q2's 98 = 85 received + 13 carried over.
-    assert page.count("<tr data-dossier=") == 98
-    assert 'data-received="85" data-carried="13"' in page
+    # Before: 310 flagged dossiers of every period; now Q2's 97 = 84 received + 13 carried
+    # over (98 = 85 + 13 while an online dossier only submitted in Q2, never received, was
+    # listed as received in the period: it is not in 2.1's population).
+    assert page.count("<tr data-dossier=") == 97
+    assert 'data-received="84" data-carried="13"' in page
 
 
 # ---------------------------------------------------------------------------------------------

@@ -64,6 +64,7 @@ from .deadlines import (
     time_of_day_us,
 )
 from .errors import MissingDataError
+from .periods import Period
 from .records import Channel, Dossier, RatingValue, Timeliness
 from .timelimits import TimeLimit
 
@@ -84,6 +85,8 @@ __all__ = [
     "disliked",
     "dossier_frame",
     "dossier_shape",
+    "in_period_population",
+    "period_population",
     "processing_end",
     "recorded_fields",
     "scalar_values",
@@ -135,14 +138,9 @@ def dossier_shape(d: Dossier, ctx: Context) -> tuple[DossierShape, Timing | None
     """
     period = ctx.period
     start = period.start_moment
-    received_at = d.received_at
     receipt = d.receipt
-    received = received_at is not None and start <= received_at \
-        and received_at.date() <= period.end
+    received, in_population = _placed(d, period, ctx.as_of)
     submitted = start <= receipt and receipt.date() <= period.end
-    end, _ = end_of_processing(d, ctx.as_of)
-    in_population = received or (received_at is not None and received_at < start
-                                 and (end is None or end >= start))
     proc = ctx.procedures.get(d.procedure_code)
     verdict = Verdict.OUT
     if in_population:
@@ -162,11 +160,33 @@ def dossier_shape(d: Dossier, ctx: Context) -> tuple[DossierShape, Timing | None
         result = next((m for m in (d.finished_at, d.returned_at)
                        if m is not None and m <= ctx.as_of), None)
         if result is not None:
+            received_at = d.received_at  # received in the period: never None here
             assert received_at is not None
             timing = measure_processing(
                 received_at, result - applicant_time(d, ctx.as_of),
                 proc.time_limit if proc is not None else None, ctx.calendar, ctx.policy)
     return DossierShape(received, submitted, verdict, *recorded_fields(d, ctx)), timing
+
+
+def in_period_population(d: Dossier, period: Period, as_of: datetime) -> bool:
+    """Whether ``d`` is in the period's population P at ``as_of`` (docs/rules.md
+    "Populations"): received in the period, plus received earlier and not ended before the
+    period started (carried over); never without ``received_at``. What :func:`dossier_shape`
+    counts 2.1, 4.1–4.5b and 5.4 over; the reports' flagged dossiers of a period are these.
+    Columnar form: :func:`period_population`."""
+    return _placed(d, period, as_of)[1]
+
+
+def _placed(d: Dossier, period: Period, as_of: datetime) -> tuple[bool, bool]:
+    """(received in the period, in the period's population P) — :func:`in_period_population`."""
+    start = period.start_moment
+    received_at = d.received_at
+    received = received_at is not None and start <= received_at \
+        and received_at.date() <= period.end
+    end, _ = end_of_processing(d, as_of)
+    in_population = received or (received_at is not None and received_at < start
+                                 and (end is None or end >= start))
+    return received, in_population
 
 
 def recorded_fields(d: Dossier, ctx: Context) -> tuple[Any, ...]:
@@ -436,9 +456,12 @@ def _result(as_of: datetime) -> pl.Expr:
 def _received(ctx: Context) -> pl.Expr:
     """docs/rules.md "Populations", *received in the period*: ``received_at`` on a date of the
     period (``submitted_at`` never stands in)."""
+    return _received_in(ctx.period)
+
+
+def _received_in(period: Period) -> pl.Expr:
     import polars as pl
 
-    period = ctx.period
     rec = pl.col("received_at")
     return (rec.is_not_null() & (rec >= period.start_moment)
             & (rec.dt.date() <= period.end)).fill_null(False)
@@ -456,16 +479,21 @@ def _submitted(ctx: Context) -> pl.Expr:
 
 
 def _in_population(ctx: Context) -> pl.Expr:
-    """docs/rules.md "Populations", the period's population P: received in the period, plus
-    received earlier and not ended before the period started; never without ``received_at``.
-    """
+    return period_population(ctx.period, ctx.as_of)
+
+
+def period_population(period: Period, as_of: datetime) -> pl.Expr:
+    """docs/rules.md "Populations", the period's population P at ``as_of``: received in the
+    period, plus received earlier and not ended before the period started; never without
+    ``received_at``. Over a frame with the moment columns and the supplement aggregates;
+    scalar form: :func:`in_period_population`."""
     import polars as pl
 
-    start = ctx.period.start_moment
+    start = period.start_moment
     rec = pl.col("received_at")
-    ended = processing_end(ctx.as_of)
+    ended = processing_end(as_of)
     carried = rec.is_not_null() & (rec < start) & (ended.is_null() | (ended >= start))
-    return (_received(ctx) | carried.fill_null(False)).fill_null(False)
+    return (_received_in(period) | carried.fill_null(False)).fill_null(False)
 
 
 def population_due(ctx: Context) -> pl.Expr:

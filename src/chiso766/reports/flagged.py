@@ -50,35 +50,27 @@ def placement(dossier: Any, period: Period) -> str:
 
 
 def in_population(dossier: Any, period: Period, as_of: datetime) -> bool:
-    """Whether ``dossier`` belongs to the period's population at ``as_of``: received in the
-    period, or received before it and not ended before it started (carried over)."""
-    from ..deadlines import effective_end
+    """Whether ``dossier`` is one of the period's dossiers a report lists at ``as_of``:
+    received by then, and in the period's population P
+    (:func:`chiso766.population.in_period_population`: received in the period, or received
+    before it and not ended before it started; never a dossier only submitted)."""
+    from ..population import in_period_population
 
-    receipt: datetime = dossier.receipt
-    if receipt > as_of:
-        return False
-    if in_period(dossier, period):
-        return True
-    if receipt >= period.start_moment:
-        return False  # received after the period
-    end, _ = effective_end(dossier, as_of)
-    return end is None or end >= period.start_moment
+    received: datetime | None = dossier.received_at
+    return received is not None and received <= as_of \
+        and in_period_population(dossier, period, as_of)
 
 
 def in_population_columns(period: Period, as_of: datetime) -> pl.Expr:
     """:func:`in_population` over a frame of dossiers (the moment columns and the supplement
     aggregates of :func:`chiso766.population.supplement_aggregates`): the columnar form, for
-    the engine's batches (:class:`FlaggedDossiers`)."""
+    the engine's batches (:class:`FlaggedDossiers`), on
+    :func:`chiso766.population.period_population`."""
     import polars as pl
 
-    from ..population import processing_end
+    from ..population import period_population
 
-    receipt = pl.coalesce("received_at", "submitted_at")
-    start = period.start_moment
-    in_it = (receipt >= start) & (receipt.dt.date() <= period.end)
-    ended = processing_end(as_of)
-    carried = (receipt < start) & (ended.is_null() | (ended >= start))
-    return ((receipt <= as_of) & (in_it | carried)).fill_null(False)
+    return ((pl.col("received_at") <= as_of) & period_population(period, as_of)).fill_null(False)
 
 
 def flagged_dossiers(
