@@ -12,7 +12,7 @@ Four steps, each also runnable alone:
 * ``python tests/mutation_check.py`` — the tests catch each mutation of the counting rules.
 
 The machine has two cores: the suite runs as two processes side by side (``--shards``; each
-runs every other test, ``CHISO766_SHARD`` in tests/conftest.py), and the other three run one
+runs half the tests, ``CHISO766_SHARD`` in tests/conftest.py), and the other three run one
 after the other **beside** them, their output kept and printed, step by step, once the suite
 has finished (the first shard's output is shown as it runs, the second's after it). Every
 step runs even when another fails; the exit status is 0 only when all four passed, and the

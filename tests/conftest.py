@@ -12,6 +12,7 @@ chooses a profile by name (``ci``, ``dev``, ``thorough``).
 from __future__ import annotations
 
 import os
+import zlib
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -43,6 +44,13 @@ def _shard_group(item: pytest.Item) -> str:
     return item.nodeid
 
 
+def _shard_number(item: pytest.Item, n: int) -> int:
+    """The shard that runs ``item``: by a checksum of its group's name, the same on every
+    machine and run (every other test in collection order put the heavier case of each
+    two-way parametrisation — the engine beside the row path — in the same shard)."""
+    return zlib.crc32(_shard_group(item).encode("utf-8")) % n
+
+
 def shard_of(text: str) -> tuple[int, int]:
     """``"K/N"`` as ``(K, N)``, with 0 ≤ K < N; a ``ValueError`` naming the value otherwise."""
     k, sep, n = text.partition("/")
@@ -53,9 +61,8 @@ def shard_of(text: str) -> tuple[int, int]:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """With ``CHISO766_SHARD=K/N`` (tests/check.py runs the suite as N processes side by side)
-    keep the K-th of every N collected tests, in collection order (the cases of an
-    ``in_order`` test as one): the shards together run every test exactly once, and each
-    takes its share of a file's slow cases."""
+    keep the tests of shard K (:func:`_shard_number`; the cases of an ``in_order`` test
+    together), in collection order: the shards together run every test exactly once."""
     text = os.environ.get(SHARD_VARIABLE)
     if not text:
         return
@@ -63,11 +70,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         k, n = shard_of(text)
     except ValueError as error:
         raise pytest.UsageError(str(error)) from None
-    groups: dict[str, int] = {}
-    for item in items:
-        groups.setdefault(_shard_group(item), len(groups))
-    kept = [item for item in items if groups[_shard_group(item)] % n == k]
-    dropped = [item for item in items if groups[_shard_group(item)] % n != k]
+    kept = [item for item in items if _shard_number(item, n) == k]
+    dropped = [item for item in items if _shard_number(item, n) != k]
     if dropped:
         config.hook.pytest_deselected(items=dropped)
     items[:] = kept
