@@ -88,6 +88,26 @@ def _observed_stream(folder: Path, every: bool = False) -> tuple[list[tuple[Any,
     return observer.rows(), stream.report
 
 
+def _every_audited(dataset: Any) -> list[tuple[Any, Any]]:
+    """Every dossier of ``dataset`` with its audit result, sorted by unit and id: what
+    ``chiso766 audit --all`` lists."""
+    return sorted(((d, audit(d, dataset.procedures.get(d.procedure_code)))
+                   for d in dataset.dossiers), key=lambda p: (p[0].unit_id, p[0].id))
+
+
+def _records_shown(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the records FlaggedDossiers is shown from now on (filled as it runs)."""
+    shown: list[str] = []
+    real = FlaggedDossiers.dossier
+
+    def dossier(self: FlaggedDossiers, d: Any) -> None:
+        shown.append(d.id)
+        real(self, d)
+
+    monkeypatch.setattr(FlaggedDossiers, "dossier", dossier)
+    return shown
+
+
 def _listed(pairs: list[tuple[Any, Any]]) -> list[tuple[Any, ...]]:
     """What an audit's report shows of each pair: the dossier's id, unit, procedure and
     receipt (a record or a ListedDossier), and the whole audit result."""
@@ -108,11 +128,7 @@ def test_a_stream_observed_lists_what_the_records_list(
         folder = Path(tmp)
         _write(folder, data)
         dataset = read_folder(folder)
-        if every:
-            expected = sorted(((d, audit(d, dataset.procedures.get(d.procedure_code)))
-                               for d in dataset.dossiers), key=lambda p: (p[0].unit_id, p[0].id))
-        else:
-            expected = flagged_dossiers(dataset)
+        expected = _every_audited(dataset) if every else flagged_dossiers(dataset)
         with _counting_with(path, batch):
             rows, report = _observed_stream(folder, every)
     assert _listed(rows) == _listed(expected)
@@ -124,20 +140,11 @@ def test_every_dossier_listed_with_few_records(monkeypatch: pytest.MonkeyPatch) 
     # chiso766 audit --all on the example province: every accepted dossier listed with the
     # result its record gets, and on the engine fewer than a fifth of them built as records.
     need("polars", "fast")
-    shown: list[str] = []
-    real = FlaggedDossiers.dossier
-
-    def dossier(self: FlaggedDossiers, d: Any) -> None:
-        shown.append(d.id)
-        real(self, d)
-
-    monkeypatch.setattr(FlaggedDossiers, "dossier", dossier)
+    shown = _records_shown(monkeypatch)
     folder = ROOT / "examples" / "province"
     rows, _ = _observed_stream(folder, every=True)
     dataset = read_folder(folder)
-    expected = sorted(((d, audit(d, dataset.procedures.get(d.procedure_code)))
-                       for d in dataset.dossiers), key=lambda p: (p[0].unit_id, p[0].id))
-    assert _listed(rows) == _listed(expected)
+    assert _listed(rows) == _listed(_every_audited(dataset))
     assert len(shown) < len(dataset.dossiers) / 5
 
 
@@ -147,14 +154,7 @@ def test_the_example_folders(name: str, at_least: int, monkeypatch: pytest.Monke
     # the engine only the flagged (plus the rows it hands to the row path) become records.
     folder = ROOT / "examples" / name
     period = Period.parse("2025-Q2")
-    shown: list[str] = []
-    real = FlaggedDossiers.dossier
-
-    def dossier(self: FlaggedDossiers, d: Any) -> None:
-        shown.append(d.id)
-        real(self, d)
-
-    monkeypatch.setattr(FlaggedDossiers, "dossier", dossier)
+    shown = _records_shown(monkeypatch)
     card, rows, observer = _one_pass(folder, period, None, None)
     expected_card, expected = _records(folder, period, None, None)
     assert (card, rows) == (expected_card, expected)
