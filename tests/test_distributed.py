@@ -313,7 +313,7 @@ def test_score_files_reads_csv_parts_as_score_folder_does(
         card = score_files(parts, lookups=PROVINCE, period=Q2)
     assert as_json(card) == province_json()
     if engine:
-        assert len(counted) > 3 * 2 and sum(counted) > 0  # several batches in every part
+        assert len(counted) > 3 * 2 and sum(counted) > 0  # batches of 2 KiB, in all parts
     else:
         assert counted == []
 
