@@ -86,6 +86,7 @@ TESTS: dict[str, tuple[str, ...]] = {
         "tests/property/test_audit_forms.py::test_hand_case_restart_after_the_last_answer",),
     "audit_clean": (
         "tests/property/test_audit_forms.py::test_hand_case_the_end_against_the_extended_due_date",),
+    "receipt_order": ("tests/test_receipt_order.py",),
 }
 
 
@@ -336,6 +337,15 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("io/columnar.py", ".join(requests, on=\"h\", how=\"inner\").filter(",
       ".join(requests.head(0), on=\"h\", how=\"inner\").filter(",
       "supplement requests: the engine's dossiers read without their requests", "engine"),
+    # -- a row's checks, declared once (records.AFTER_RECEIPT), read by the record and the engine
+    M("records.py", '"stopped_at", "due_at",\n                                  "new_due_at")',
+      '"stopped_at", "due_at")',
+      "docs/inputs.md: a new due date before the receipt accepted (the declaration)",
+      "receipt_order"),
+    M("io/columnar.py", "before = [pl.col(name) < receipt for name in AFTER_RECEIPT]",
+      "before = [pl.col(name) < receipt for name in AFTER_RECEIPT[:-1]]",
+      "docs/inputs.md: a new due date before the receipt counted by the engine",
+      "receipt_order"),
 )
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import enum
 import itertools
+import operator
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
@@ -27,6 +28,7 @@ from .errors import RecordError
 from .timelimits import TimeLimit
 
 __all__ = [
+    "AFTER_RECEIPT",
     "VIETNAM_TZ",
     "Announcement",
     "AnnouncementKind",
@@ -353,6 +355,15 @@ _DOSSIER_MOMENTS = (
     ("stopped_at", True),
     ("new_due_at", True),
 )
+#: The moments of a dossier that may not come before its receipt (``received_at``, else
+#: ``submitted_at``; docs/inputs.md): no dossier ends, or falls due, before it is received. A
+#: record with one earlier is refused, naming the first of them in this order. Declared once:
+#: the record's checks read it, and so does the engine's reader (``io/columnar.py``), which
+#: leaves such a row to the record and its message.
+AFTER_RECEIPT: tuple[str, ...] = ("finished_at", "returned_at", "stopped_at", "due_at",
+                                  "new_due_at")
+_after_receipt = operator.attrgetter(*AFTER_RECEIPT)
+
 _DOSSIER_FLAGS = (
     "synced_to_portal",
     "submitted_via_portal",
@@ -433,8 +444,7 @@ class Dossier:
         receipt = self.received_at if self.received_at is not None else self.submitted_at
         if receipt is None:
             return False
-        for moment in (self.due_at, self.finished_at, self.returned_at, self.stopped_at,
-                       self.new_due_at):
+        for moment in _after_receipt(self):
             if moment is not None and moment < receipt:
                 return False
         for flag in (self.synced_to_portal, self.submitted_via_portal, self.has_fee_data,
@@ -476,7 +486,7 @@ class Dossier:
             raise RecordError("a dossier needs received_at or submitted_at", record=label,
                               field="received_at", value=None)
         receipt = self.received_at if self.received_at is not None else self.submitted_at
-        for name in ("finished_at", "returned_at", "stopped_at", "due_at", "new_due_at"):
+        for name in AFTER_RECEIPT:
             _not_before(self, label, name, receipt, "received_at",
                         "no dossier ends, or falls due, before it is received")
         sups = self.supplements

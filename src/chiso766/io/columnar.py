@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import InputError
-from ..records import Channel, Dossier
+from ..records import AFTER_RECEIPT, Channel, Dossier
 from . import values as v
 from .readers import (
     _KINDS,
@@ -806,8 +806,7 @@ class _Engine(_Batches):
             pl.all_horizontal(checks).alias("ok") if checks else pl.lit(True).alias("ok"),
         )
         receipt = pl.coalesce("received_at", "submitted_at")
-        before = [pl.col(name) < receipt for name in
-                  ("due_at", "finished_at", "returned_at", "stopped_at", "new_due_at")]
+        before = [pl.col(name) < receipt for name in AFTER_RECEIPT]
         odd = typed.select(
             (~pl.col("ok") | receipt.is_null() | pl.any_horizontal(before).fill_null(False))
             .alias("odd"))["odd"]
