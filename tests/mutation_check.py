@@ -12,7 +12,10 @@ by side: the scalar one over records (``population.py``, ``deadlines.py``, ``tal
 ``records.py``, ``criteria/``; the streaming row path, ``io/rowpath.py``, hands its records to
 it) and the columnar one (``population.py``, counted by the engine in ``io/columnar.py``, which
 also reads the flag cells and the ratings and supplements files; the readers of a ratings
-file apply 5.4's dislike rule, ``population.DislikeRule``, in either form).
+file apply 5.4's dislike rule, ``population.DislikeRule``, in either form). Beside them: the
+edges of the criteria's own rules (``criteria/``: the evaluation moment, a period's first day,
+15 working days…) and the moments no dossier may have before its receipt, declared once in
+``records.AFTER_RECEIPT`` and read by the record and the engine.
 :data:`MUTATIONS` breaks each copy of each rule, one at a time, in a throw-away copy of ``src/``
 (the worktree is never edited), and runs a small chosen set of tests against that copy; every
 mutation must make them fail.
@@ -87,6 +90,9 @@ TESTS: dict[str, tuple[str, ...]] = {
     "audit_clean": (
         "tests/property/test_audit_forms.py::test_hand_case_the_end_against_the_extended_due_date",),
     "receipt_order": ("tests/test_receipt_order.py",),
+    "boundaries": ("tests/test_criteria_boundaries.py",),
+    "hcm_edges": ("tests/test_hcm104.py::test_b_counts_a_request_made_at_the_evaluation_moment",
+                  "tests/test_hcm104.py::test_c_counts_a_rating_made_at_the_evaluation_moment"),
 }
 
 
@@ -337,6 +343,40 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("io/columnar.py", ".join(requests, on=\"h\", how=\"inner\").filter(",
       ".join(requests.head(0), on=\"h\", how=\"inner\").filter(",
       "supplement requests: the engine's dossiers read without their requests", "engine"),
+    # -- the criteria's edges (tests/test_criteria_boundaries.py) -------------------------------
+    M("criteria/transparency.py", "if a.decision_date > today:",
+      "if a.decision_date >= today:",
+      "1.1/1.2: a decision of the evaluation day not counted", "boundaries"),
+    M("criteria/transparency.py", "and (published is None or published >= period.start)",
+      "and (published is None or published > period.start)",
+      "1.2: a carried-over decision published on the period's first day left out",
+      "boundaries"),
+    M("criteria/transparency.py", "if reported and sum(reported) > d_own:",
+      "if reported and sum(reported) >= d_own:",
+      "1.4: an equal national count named as the denominator", "boundaries"),
+    M("criteria/online.py",
+      'seen = fee & acc.proc_set("received" if hit_key == "paid" else "submitted")',
+      'seen = fee & acc.proc_set("submitted")',
+      "3.4: a dossier only submitted makes paid_online missing (no data)", "boundaries"),
+    M("criteria/digitization.py", "none = not individual and missing > 0",
+      "none = missing > 0",
+      "4.5a: no data as soon as one procedure does not say whom it serves", "boundaries"),
+    M("criteria/satisfaction.py",
+      'return verdict(None, spent <= HANDLE_WITHIN, f"đang xử lý',
+      'return verdict(None, spent < HANDLE_WITHIN, f"đang xử lý',
+      "5.2: an open petition late on its 15th working day", "boundaries"),
+    M("criteria/satisfaction.py", "if p.received_at > ctx.as_of:",
+      "if p.received_at >= ctx.as_of:",
+      "5.x: a petition received at the evaluation moment not counted", "boundaries"),
+    M("tally.py", "if pet.dossier_id is not None and pet.received_at <= moment:",
+      "if pet.dossier_id is not None and pet.received_at < moment:",
+      "5.4: a petition received at the evaluation moment not a complaint", "boundaries"),
+    M("hcm104.py", "asked = sum(1 for s in d.supplements if s.requested_at <= as_of)",
+      "asked = sum(1 for s in d.supplements if s.requested_at < as_of)",
+      "HCM 104 B: a request made at the evaluation moment not counted", "hcm_edges"),
+    M("hcm104.py", "counted = r.rated_at <= moment and period.contains(r.rated_at)",
+      "counted = r.rated_at < moment and period.contains(r.rated_at)",
+      "HCM 104 C: a rating made at the evaluation moment not counted", "hcm_edges"),
     # -- a row's checks, declared once (records.AFTER_RECEIPT), read by the record and the engine
     M("records.py", '"stopped_at", "due_at",\n                                  "new_due_at")',
       '"stopped_at", "due_at")',

@@ -385,6 +385,37 @@ def test_c_stops_at_as_of() -> None:
     assert report.unit("U1").c == 1
 
 
+def test_b_counts_a_request_made_at_the_evaluation_moment() -> None:
+    # mục I.2 counts the requests made by the evaluation moment; one made at that very instant
+    # has happened (docs/rules.md "The evaluation moment": only what is dated after it has not).
+    # Finished 16/6; asked 3/6 (answered 4/6) and again at 20/6 12:00; evaluated at 20/6 12:00:
+    # two requests → no point; evaluated a second earlier: one → 1 point.
+    twice = Dossier(id="d1", procedure_code="1.000001", unit_id="U1", received_at=RECEIVED,
+                    due_at=DUE, finished_at=datetime(2025, 6, 16, 15, 0), supplements=(
+                        SupplementRequest(datetime(2025, 6, 3, 9, 0), datetime(2025, 6, 4, 9, 0)),
+                        SupplementRequest(datetime(2025, 6, 20, 12, 0))))
+    at_noon = score(dataset([twice]), period=Q2, as_of=datetime(2025, 6, 20, 12, 0),
+                    d_values={}).unit("U1").part("B")
+    assert (at_noon.value, at_noon.details) == (Fraction(0), {"at_most_once": 0,
+                                                              "twice_or_more": 1})
+    before = score(dataset([twice]), period=Q2, as_of=datetime(2025, 6, 20, 11, 59, 59),
+                   d_values={}).unit("U1").part("B")
+    assert (before.value, before.details) == (Fraction(1), {"at_most_once": 1,
+                                                            "twice_or_more": 0})
+
+
+def test_c_counts_a_rating_made_at_the_evaluation_moment() -> None:
+    # Evaluated at 20/6 10:00: the rating made at 10:00 exactly has happened and counts; good
+    # {20/6} of {10/6 bad, 20/6 good} → 1/2.
+    ds = dataset([dossier("d1")], ratings=[
+        rating(RatingValue.BAD, when=datetime(2025, 6, 10, 8, 0)),
+        rating(RatingValue.GOOD, when=datetime(2025, 6, 20, 10, 0)),
+    ])
+    c = score(ds, period=Q2, as_of=datetime(2025, 6, 20, 10, 0), d_values={}).unit("U1")
+    assert c.part("C").value == Fraction(1, 2)
+    assert c.part("C").details["good"] == 1
+
+
 # ---------------------------------------------------------------------------------------------
 # D — feedback handling (mục I.4)
 
