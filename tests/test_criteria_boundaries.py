@@ -7,8 +7,9 @@ period's first day, exactly 15 working days, a procedure that does not say whom 
 dossier submitted but not received. An exploratory mutation run (2026-12-03) found each of them
 unguarded: the suite (all but the docs, check and benchmark tests) passed with the rule broken;
 ``tests/mutation_check.py`` now breaks each one and requires these tests to fail. (HCM 104's
-own edges, a request and a rating at the evaluation moment, are in ``tests/test_hcm104.py``.) Same period and calendar as that file: Q2
-2025, evaluated at 30/6/2025 23:59:59; days off Mon 7/4, Wed 30/4, Thu 1/5, Fri 2/5.
+own edges, a request and a rating at the evaluation moment, are in ``tests/test_hcm104.py``.)
+Same period and calendar as that file: Q2 2025, evaluated at 30/6/2025 23:59:59; days off
+Mon 7/4, Wed 30/4, Thu 1/5, Fri 2/5.
 """
 
 from __future__ import annotations
