@@ -357,6 +357,25 @@ def test_b_one_supplement_earns_the_point_two_do_not() -> None:
     assert b3.value is None and b3.reason is not None
 
 
+def test_b_counts_a_request_made_at_the_evaluation_moment() -> None:
+    # mục I.2 counts the requests made by the evaluation moment; one made at that very instant
+    # has happened (docs/rules.md "The evaluation moment": only what is dated after it has not).
+    # Finished 16/6; asked 3/6 (answered 4/6) and again at 20/6 12:00; evaluated at 20/6 12:00:
+    # two requests → no point; evaluated a second earlier: one → 1 point.
+    twice = Dossier(id="d1", procedure_code="1.000001", unit_id="U1", received_at=RECEIVED,
+                    due_at=DUE, finished_at=datetime(2025, 6, 16, 15, 0), supplements=(
+                        SupplementRequest(datetime(2025, 6, 3, 9, 0), datetime(2025, 6, 4, 9, 0)),
+                        SupplementRequest(datetime(2025, 6, 20, 12, 0))))
+    at_noon = score(dataset([twice]), period=Q2, as_of=datetime(2025, 6, 20, 12, 0),
+                    d_values={}).unit("U1").part("B")
+    assert (at_noon.value, at_noon.details) == (Fraction(0), {"at_most_once": 0,
+                                                              "twice_or_more": 1})
+    before = score(dataset([twice]), period=Q2, as_of=datetime(2025, 6, 20, 11, 59, 59),
+                   d_values={}).unit("U1").part("B")
+    assert (before.value, before.details) == (Fraction(1), {"at_most_once": 1,
+                                                            "twice_or_more": 0})
+
+
 # ---------------------------------------------------------------------------------------------
 # C — staff attitude (mục I.3)
 
@@ -383,25 +402,6 @@ def test_c_stops_at_as_of() -> None:
     ])
     report = score(ds, period=Q2, as_of=datetime(2025, 6, 20), d_values={})
     assert report.unit("U1").c == 1
-
-
-def test_b_counts_a_request_made_at_the_evaluation_moment() -> None:
-    # mục I.2 counts the requests made by the evaluation moment; one made at that very instant
-    # has happened (docs/rules.md "The evaluation moment": only what is dated after it has not).
-    # Finished 16/6; asked 3/6 (answered 4/6) and again at 20/6 12:00; evaluated at 20/6 12:00:
-    # two requests → no point; evaluated a second earlier: one → 1 point.
-    twice = Dossier(id="d1", procedure_code="1.000001", unit_id="U1", received_at=RECEIVED,
-                    due_at=DUE, finished_at=datetime(2025, 6, 16, 15, 0), supplements=(
-                        SupplementRequest(datetime(2025, 6, 3, 9, 0), datetime(2025, 6, 4, 9, 0)),
-                        SupplementRequest(datetime(2025, 6, 20, 12, 0))))
-    at_noon = score(dataset([twice]), period=Q2, as_of=datetime(2025, 6, 20, 12, 0),
-                    d_values={}).unit("U1").part("B")
-    assert (at_noon.value, at_noon.details) == (Fraction(0), {"at_most_once": 0,
-                                                              "twice_or_more": 1})
-    before = score(dataset([twice]), period=Q2, as_of=datetime(2025, 6, 20, 11, 59, 59),
-                   d_values={}).unit("U1").part("B")
-    assert (before.value, before.details) == (Fraction(1), {"at_most_once": 1,
-                                                            "twice_or_more": 0})
 
 
 def test_c_counts_a_rating_made_at_the_evaluation_moment() -> None:
