@@ -98,6 +98,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("tally", (  # records -> per-unit counts, mergeable
         "chiso766.tally",
         "chiso766.frame_counts",
+        "chiso766.folder_walk",
     )),
     ("scoring", (  # counts -> scorecards and results (data): 766, HCMC 104, portal, reconcile
         "chiso766.scoring",

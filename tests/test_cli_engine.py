@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from chiso766 import cli, streaming
+from chiso766 import cli, folder_walk, streaming
 from chiso766.cli import main
 from tests.extras import need
 
@@ -104,7 +104,7 @@ def test_without_the_engine_the_folder_is_read_once_too(
     # records' (the folder read whole), and the dossiers file is read once.
     from chiso766.io import rowpath
 
-    monkeypatch.setattr(streaming, "_file_readers", lambda: streaming._FileReaders(
+    monkeypatch.setattr(folder_walk, "_file_readers", lambda: folder_walk._FileReaders(
         rowpath.read_supplement_index, rowpath.complained_from_ratings,
         rowpath.tally_dossier_csv))
     reads: list[str] = []

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from chiso766 import Period, cli, streaming
+from chiso766 import Period, cli, folder_walk, streaming
 from chiso766.cli import main
 from chiso766.errors import InputError
 from chiso766.io import readers
@@ -68,9 +68,9 @@ def path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Ite
     if request.param == "engine":
         pytest.importorskip("polars")
     else:
-        readers = streaming._FileReaders(read_supplement_index, complained_from_ratings,
+        readers = folder_walk._FileReaders(read_supplement_index, complained_from_ratings,
                                          tally_dossier_csv)
-        monkeypatch.setattr(streaming, "_file_readers", lambda: readers)
+        monkeypatch.setattr(folder_walk, "_file_readers", lambda: readers)
     yield request.param
 
 

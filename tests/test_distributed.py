@@ -287,7 +287,7 @@ def test_score_files_reads_csv_parts_as_score_folder_does(
     """Each CSV part is counted as score_folder counts its dossiers file: by the columnar
     engine (here in batches of 2 KiB, many per part) when polars is installed, else by the
     row path; the same scorecard as score_766 on the whole folder either way."""
-    from chiso766 import frame_counts, streaming
+    from chiso766 import folder_walk, frame_counts
     from chiso766.io import columnar
 
     need("polars", "fast")
@@ -306,7 +306,7 @@ def test_score_files_reads_csv_parts_as_score_folder_does(
             read_supplement_index,
             tally_dossier_csv,
         )
-        monkeypatch.setattr(streaming, "_file_readers", lambda: streaming._FileReaders(
+        monkeypatch.setattr(folder_walk, "_file_readers", lambda: folder_walk._FileReaders(
             read_supplement_index, complained_from_ratings, tally_dossier_csv))
     parts = split_dossiers(PROVINCE, tmp_path, 3)
     with dask.config.set(scheduler="synchronous"):  # the batch size set here holds

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from chiso766 import Period, hcm104, score_766, streaming
+from chiso766 import Period, folder_walk, hcm104, score_766, streaming
 from chiso766.cli import main
 from chiso766.deadlines import audit
 from chiso766.errors import InputError, PolicyError
@@ -224,7 +224,7 @@ def test_without_a_period_hcm104_and_the_html_report_stream_too(
 def test_a_stream_reports_its_progress_as_it_goes(monkeypatch: pytest.MonkeyPatch) -> None:
     """The progress line moves while the dossiers are read (every ``PROGRESS_EVERY``, here 2),
     not only at the end: ``chiso766 audit`` on millions of rows shows it."""
-    monkeypatch.setattr(streaming, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(folder_walk, "PROGRESS_EVERY", 2)
     calls: list[tuple[str, int]] = []
     stream = stream_dossiers(EXAMPLES / "messy",
                              progress=lambda kind, rows: calls.append((kind, rows)))
@@ -355,7 +355,7 @@ def test_audit_all_lists_from_columns_what_the_records_give(
     args = ["audit", str(EXAMPLES / name), "--format", "json", "--all", "--lang", "en"]
     monkeypatch.setattr(columnar, "BATCH_BYTES", 4096)
     engine = (main(args), capsys.readouterr().out)
-    monkeypatch.setattr(streaming, "_file_readers", lambda: streaming._FileReaders(
+    monkeypatch.setattr(folder_walk, "_file_readers", lambda: folder_walk._FileReaders(
         rowpath.read_supplement_index, rowpath.complained_from_ratings,
         rowpath.tally_dossier_csv))
     rows = (main(args), capsys.readouterr().out)

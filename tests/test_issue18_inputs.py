@@ -35,7 +35,14 @@ from typing import Any
 import attrs
 import pytest
 
-from chiso766 import Chiso766Error, Period, read_folder, score_766, score_folder, streaming
+from chiso766 import (
+    Chiso766Error,
+    Period,
+    folder_walk,
+    read_folder,
+    score_766,
+    score_folder,
+)
 from chiso766.cli import main
 from chiso766.io.rowpath import complained_from_ratings, read_supplement_index, tally_dossier_csv
 from chiso766.io.values import MAX_ID_LENGTH
@@ -104,7 +111,7 @@ def _without_ids(card: dict[str, Any]) -> str:
 
 def _row_path(monkeypatch: pytest.MonkeyPatch) -> None:
     """Streaming as without polars: the row path reads every file."""
-    monkeypatch.setattr(streaming, "_file_readers", lambda: streaming._FileReaders(
+    monkeypatch.setattr(folder_walk, "_file_readers", lambda: folder_walk._FileReaders(
         read_supplement_index, complained_from_ratings, tally_dossier_csv))
 
 

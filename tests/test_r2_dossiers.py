@@ -146,21 +146,21 @@ def small_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @contextmanager
 def row_path() -> Iterator[None]:
     """score_folder with the row path's readers (what it does without polars)."""
-    from chiso766 import streaming
+    from chiso766 import folder_walk
     from chiso766.io.rowpath import (
         complained_from_ratings,
         read_supplement_index,
         tally_dossier_csv,
     )
 
-    saved = streaming._file_readers
-    readers = streaming._FileReaders(read_supplement_index, complained_from_ratings,
+    saved = folder_walk._file_readers
+    readers = folder_walk._FileReaders(read_supplement_index, complained_from_ratings,
                                      tally_dossier_csv)
-    streaming._file_readers = lambda: readers
+    folder_walk._file_readers = lambda: readers
     try:
         yield
     finally:
-        streaming._file_readers = saved
+        folder_walk._file_readers = saved
 
 
 def three_paths(folder: Path, **kwargs: object) -> dict[str, Scorecard]:

@@ -30,7 +30,7 @@ from typing import Any
 
 import pytest
 
-from chiso766 import Period, Scorecard, score_766, streaming
+from chiso766 import Period, Scorecard, folder_walk, score_766
 from chiso766.io import read_folder
 from chiso766.io.rowpath import complained_from_ratings, read_supplement_index, tally_dossier_csv
 from chiso766.streaming import score_folder
@@ -320,14 +320,14 @@ def expected(copies: int = 1) -> tuple[dict[str, tuple[tuple[int, int], ...]], s
 @contextmanager
 def row_path() -> Iterator[None]:
     """``score_folder`` with the row path's readers (what it uses without polars)."""
-    saved = streaming._file_readers
-    readers = streaming._FileReaders(read_supplement_index, complained_from_ratings,
+    saved = folder_walk._file_readers
+    readers = folder_walk._FileReaders(read_supplement_index, complained_from_ratings,
                                      tally_dossier_csv)
-    streaming._file_readers = lambda: readers
+    folder_walk._file_readers = lambda: readers
     try:
         yield
     finally:
-        streaming._file_readers = saved
+        folder_walk._file_readers = saved
 
 
 @contextmanager
@@ -366,11 +366,11 @@ def engine_path(monkeypatch: pytest.MonkeyPatch, batch_bytes: int = 256,
     spy(columnar._SupplementBatches, "supplements")
     spy(columnar._RatingBatches, "ratings")
     monkeypatch.setattr(columnar, "BATCH_BYTES", batch_bytes)
-    readers = streaming._FileReaders(columnar.read_supplement_columns,
+    readers = folder_walk._FileReaders(columnar.read_supplement_columns,
                                      columnar.complained_from_rating_columns,
                                      functools.partial(columnar.tally_dossier_columns,
                                                        counts=frame_counts.FrameCounts))
-    monkeypatch.setattr(streaming, "_file_readers", lambda: readers)
+    monkeypatch.setattr(folder_walk, "_file_readers", lambda: readers)
     yield spied
 
 

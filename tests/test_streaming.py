@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chiso766 import Period, streaming
+from chiso766 import Period, folder_walk
 from chiso766.io import read_folder
 from chiso766.io.rowpath import (
     IdClaims,
@@ -180,26 +180,26 @@ def _both(folder: Path, period: Period, as_of: datetime | None = None) -> tuple[
 def _counting_with(path: str, batch_bytes: int = 1 << 22) -> Iterator[None]:
     """Score folders with the row path ("rows") or the columnar engine ("engine", polars) in
     batches of ``batch_bytes``."""
-    saved = streaming._file_readers
+    saved = folder_walk._file_readers
     if path == "rows":
-        readers = streaming._FileReaders(read_supplement_index, complained_from_ratings,
+        readers = folder_walk._FileReaders(read_supplement_index, complained_from_ratings,
                                          tally_dossier_csv)
-        streaming._file_readers = lambda: readers
+        folder_walk._file_readers = lambda: readers
     else:
         need("polars", "fast")
         from chiso766.frame_counts import FrameCounts
         from chiso766.io import columnar
 
-        readers = streaming._FileReaders(columnar.read_supplement_columns,
+        readers = folder_walk._FileReaders(columnar.read_supplement_columns,
                                          columnar.complained_from_rating_columns,
                                          functools.partial(columnar.tally_dossier_columns,
                                                            counts=FrameCounts))
-        streaming._file_readers = lambda: readers
+        folder_walk._file_readers = lambda: readers
         saved_bytes, columnar.BATCH_BYTES = columnar.BATCH_BYTES, batch_bytes
     try:
         yield
     finally:
-        streaming._file_readers = saved
+        folder_walk._file_readers = saved
         if path != "rows":
             columnar.BATCH_BYTES = saved_bytes
 
