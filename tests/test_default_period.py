@@ -106,7 +106,7 @@ def test_a_json_dossiers_file_gives_no_hint_and_is_counted_for_the_year_it_holds
         passes: list[Period], capsys: pytest.CaptureFixture[str]) -> None:
     default = run(["score", str(NATIONAL), "--format", "json"], capsys)
     year = passes[-1]
-    assert passes[0] == Period.year(streaming.NO_HINT_YEAR) and len(passes) in (1, 2)
+    assert passes[0] == Period.year(folder_walk.NO_HINT_YEAR) and len(passes) in (1, 2)
     named = run(["score", str(NATIONAL), "--period", year.label, "--format", "json"], capsys)
     assert default == named
 

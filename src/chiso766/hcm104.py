@@ -1279,9 +1279,10 @@ def score_folder_with_766(
     year's and ``latest_receipt`` is ``None`` (:func:`score_folder` raises). A folder whose
     supplements or ratings file is not CSV is read whole (``read_folder``), to the same result.
     """
+    from .folder_walk import NO_HINT_YEAR
     from .io.dataset import read_folder
     from .scoring import score_766
-    from .streaming import NO_HINT_YEAR, observed_score
+    from .streaming import observed_score
 
     pol = _check_policy(policy, "score")
     if isinstance(period, str):

@@ -42,7 +42,7 @@ from typing import Any
 
 import pytest
 
-import chiso766.streaming as streaming_module
+import chiso766.folder_walk as folder_walk_module
 from chiso766 import Chiso766Error, Period, read_folder, score_766, score_folder
 from chiso766.cli import main
 from chiso766.io.rowpath import complained_from_ratings, read_supplement_index, tally_dossier_csv
@@ -153,7 +153,7 @@ def _streaming(folder: Path) -> dict[str, Any]:
 def _row_path(folder: Path) -> dict[str, Any]:
     """:func:`_streaming` on the row path, as without polars."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(streaming_module, "_file_readers", lambda: streaming_module._FileReaders(
+        patch.setattr(folder_walk_module, "_file_readers", lambda: folder_walk_module._FileReaders(
             read_supplement_index, complained_from_ratings, tally_dossier_csv))
         return _streaming(folder)
 
