@@ -55,7 +55,7 @@ import json, sys
 from chiso766 import Period, read_folder, score_766
 data = read_folder(sys.argv[1])
 card = score_766(data, period=Period.parse(sys.argv[2]))
-r = data.report
+r = card.input  # the scorecard's read report: data.report would read the records
 with open(sys.argv[3], "w", encoding="utf-8") as f:
     json.dump({"input": {"read": r.read, "accepted": r.accepted, "rejected": r.rejected},
                "units": len(card.units)}, f)

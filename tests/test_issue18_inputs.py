@@ -8,8 +8,9 @@ The paths (:data:`PATHS`):
 * ``chiso766 score FOLDER --period P`` — streaming, on the row path (as without the ``fast``
   extra) and on the columnar engine (polars);
 * ``chiso766 score FOLDER --period P --ids`` — in memory;
-* ``score_766(read_folder(FOLDER), period=P)`` and ``score_folder(FOLDER, period=P)`` (row path
-  and engine).
+* ``score_766(read_folder(FOLDER), period=P)`` (the records left unread, counted by the
+  engine; strict: read into memory), ``score_766(read_folder(FOLDER).load(), period=P)`` (the
+  records) and ``score_folder(FOLDER, period=P)`` (row path and engine).
 
 The engine reads a dossiers file a batch at a time (here made :data:`ENGINE_BATCH` bytes);
 each reproduction is therefore also run with the bad rows placed after some nine
@@ -55,12 +56,13 @@ PROVINCE = ROOT / "examples" / "province"
 H = "MaHoSo,MaTTHC,MaDonVi,NgayTiepNhan"
 PERIOD = "2025"
 PATHS = ["score", "score --period (row path)", "score --period (engine)",
-         "score --period --ids", "read_folder + score_766", "score_folder (row path)",
-         "score_folder (engine)"]
+         "score --period --ids", "read_folder + score_766 (engine)",
+         "read_folder + load + score_766", "score_folder (row path)", "score_folder (engine)"]
 #: The paths a padded folder is also read by: the one that reads it in batches (the
 #: engine, by the command and from Python) beside the record reader and the
 #: row path (the in-memory command and --ids read as read_folder does, tried on every folder).
-LARGE_PATHS = ["read_folder + score_766", "score --period (row path)",
+LARGE_PATHS = ["read_folder + score_766 (engine)", "read_folder + load + score_766",
+               "score --period (row path)",
                "score --period (engine)", "score_folder (engine)"]
 #: Where a reproduction's rows go: right under the header, or after many of the engine's batches.
 AFTER = "after many batches"
@@ -156,8 +158,11 @@ def run_path(path: str, folder: Path, tmp: Path, monkeypatch: pytest.MonkeyPatch
             return _command(folder, out, "--period", PERIOD, "--ids", *flag)
         if path.startswith("score --period"):
             return _command(folder, out, "--period", PERIOD, *flag)
-        if path == "read_folder + score_766":
+        if path == "read_folder + score_766 (engine)":
             return _library(lambda: score_766(read_folder(folder, strict=strict), period=period))
+        if path == "read_folder + load + score_766":
+            return _library(lambda: score_766(read_folder(folder, strict=strict).load(),
+                                              period=period))
         return _library(lambda: score_folder(folder, period=period, strict=strict))
 
 
@@ -312,7 +317,7 @@ def test_4_a_folder_written_as_json_lines_streams(
     written = write_folder(read_folder(PROVINCE), tmp_path / "jsonl", format="jsonl")
     assert {p.suffix for p in written.iterdir()} == {".jsonl"}
     got = every_path(written, tmp_path, monkeypatch)
-    original = run_path("read_folder + score_766", PROVINCE, tmp_path, monkeypatch)
+    original = run_path("read_folder + score_766 (engine)", PROVINCE, tmp_path, monkeypatch)
     assert got.status == 0
     assert got.counts[0] == original.counts[0] - original.counts[2]  # what was accepted
     assert got.card is not None and original.card is not None

@@ -171,7 +171,7 @@ def three_paths(folder: Path, **kwargs: object) -> dict[str, Scorecard]:
     from chiso766 import frame_counts
     from chiso766.io import columnar
 
-    cards = {"records": score_766(read_folder(folder), period=Q2, **kwargs)}  # type: ignore[arg-type]
+    cards = {"records": score_766(read_folder(folder).load(), period=Q2, **kwargs)}  # type: ignore[arg-type]
     counted: list[int] = []
     add = frame_counts.FrameCounts._add
 

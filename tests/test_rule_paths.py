@@ -375,7 +375,7 @@ def engine_path(monkeypatch: pytest.MonkeyPatch, batch_bytes: int = 256,
 
 
 def test_record_path(folder: Path) -> None:
-    assert counts(score_766(read_folder(folder), period=Q2)) == expected()
+    assert counts(score_766(read_folder(folder).load(), period=Q2)) == expected()
 
 
 def test_record_path_counted_in_columns(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -393,7 +393,7 @@ def test_record_path_counted_in_columns(folder: Path, monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(tally, "COLUMNAR_MIN_DOSSIERS", 0)
     monkeypatch.setattr(tally.Tally, "_add_columnar", spy)
-    card = score_766(read_folder(folder), period=Q2)
+    card = score_766(read_folder(folder).load(), period=Q2)
     assert spied["dossiers"] == len(DOSSIERS)
     assert counts(card) == expected()
 

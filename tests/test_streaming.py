@@ -172,7 +172,7 @@ def _both(folder: Path, period: Period, as_of: datetime | None = None) -> tuple[
             [(uid, c.by_procedure if c is not None else None) for uid, c in means])
 
     streamed = text(score_folder(folder, period=period, as_of=as_of))
-    whole = text(score_766(read_folder(folder), period=period, as_of=as_of))
+    whole = text(score_766(read_folder(folder).load(), period=period, as_of=as_of))
     return streamed, whole
 
 
@@ -369,7 +369,7 @@ def test_engine_batches_starting_with_an_odd_line_read_as_in_memory(tmp_path: Pa
     _write(tmp_path, {"dossiers": [DOSSIER_HEADER, *rows], "supplements": requests,
                       "ratings": []})
     line_bytes = len((",".join(rows[0]) + "\n").encode())
-    whole = score_766(read_folder(tmp_path), period=Period.quarter(2025, 2))
+    whole = score_766(read_folder(tmp_path).load(), period=Period.quarter(2025, 2))
     # ragged: both lines rejected, and with HS5 (line 7) the request; short: HS6's line;
     # U+FEFF and a blank line: the request; the long line beside the blank one: it and the
     # request

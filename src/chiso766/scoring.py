@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, overload
+from typing import Any, overload
 
 import attrs
 
@@ -26,14 +26,13 @@ from .criteria.digitization import formality_count
 from .criteria.policy import CountingPolicy
 from .deadlines import DeadlinePolicy
 from .errors import PolicyError
+from .folder_walk import tally_folder
+from .io.dataset import Dataset
 from .periods import Period
 from .records import Unit, UnitLevel
 from .rounding import half_up, percent, portal_float_card
 from .rules import QD766, Band, Conversion, Criterion, RuleSet, ZeroRule, canonical_code
 from .tally import Tally, build_context
-
-if TYPE_CHECKING:
-    from .io.dataset import Dataset
 
 __all__ = [
     "CriterionResult",
@@ -702,7 +701,24 @@ def score_766(
     the national reporting system's count of dossiers received) and ``last_year_totals`` feed
     criterion 1.4's denominator rules. ``counting`` picks the Decision 766 counting policies
     (:class:`~chiso766.criteria.policy.CountingPolicy`; docs/rules.md "Decision 766 counting").
+
+    A dataset whose records :func:`~chiso766.read_folder` left unread (a folder of CSV files) is
+    counted from its files by the columnar engine, to the same scorecard, without making its
+    records; with ``keep_ids=True`` its records are read first.
     """
+    unread = getattr(dataset, "_unread", None) if isinstance(dataset, Dataset) else None
+    if unread is not None and keep_ids is False:
+        # The arguments checked as below, before the files are read.
+        build_context(period=period, as_of=as_of, calendar=calendar, policy=policy,
+                      reported_received=reported_received, last_year_totals=last_year_totals,
+                      counting=counting)
+        unread.check()
+        done = tally_folder(unread.folder, period=period, as_of=as_of, calendar=calendar,
+                            policy=policy, strict=False, reported_received=reported_received,
+                            last_year_totals=last_year_totals, progress=None,
+                            counting=counting)
+        return score_tally(done.tally, units=done.walk.ref.units, rules=rules,
+                           notes=_dataset_notes(dataset), input_report=done.report)
     for name in ("dossiers", "procedures", "petitions", "ratings", "units"):
         if not hasattr(dataset, name):
             raise PolicyError("must be a Dataset (see read_folder or Dataset.from_records)",

@@ -4,7 +4,9 @@ A base folder (the example province, cut to its first dossiers so each case is q
 by a seeded generator — cells truncated, emptied, replaced by junk, made huge or hostile, rows
 duplicated or cut short, line ends changed — and scored by every entry point that reads a folder:
 
-* ``score_766(read_folder(folder), period=…)`` (the in-memory records path),
+* ``score_766(read_folder(folder).load(), period=…)`` (the in-memory records path) and
+  ``score_766(read_folder(folder), period=…)`` (the folder's records left unread: the engine,
+  called from ``score_766``),
 * ``score_folder(folder, period=…)`` (the streaming path, on the columnar engine when installed),
 * ``chiso766 score FOLDER --period … --format json`` (streaming) and the same with ``--ids``
   (in memory);
@@ -143,7 +145,15 @@ def _outcome(run: Callable[[], dict[str, Any]]) -> tuple[str, Any]:
 
 
 def _in_memory(folder: Path) -> dict[str, Any]:
-    return score_766(read_folder(folder), period=Period.parse(PERIOD)).to_dict()
+    return score_766(read_folder(folder).load(), period=Period.parse(PERIOD)).to_dict()
+
+
+def _unread(folder: Path) -> dict[str, Any]:
+    dataset = read_folder(folder)
+    assert not dataset.is_read  # a folder of CSV files: counted from its files
+    card = score_766(dataset, period=Period.parse(PERIOD)).to_dict()
+    assert not dataset.is_read
+    return card
 
 
 def _streaming(folder: Path) -> dict[str, Any]:
@@ -198,6 +208,7 @@ def test_every_path_gives_one_answer(tmp_path: Path, seed: int,
     folder = _base(tmp_path, padded)
     what = _mutate(folder, random.Random(seed), padded)
     memory = _outcome(lambda: _in_memory(folder))
+    unread = _outcome(lambda: _unread(folder))
     streaming = _outcome(lambda: _streaming(folder))  # the engine
     rows = _outcome(lambda: _row_path(folder))
     status, cli, err = _command(folder, tmp_path / "stream.json")
@@ -211,24 +222,24 @@ def test_every_path_gives_one_answer(tmp_path: Path, seed: int,
         assert code in (0, 1, 2) and "internal error" not in message, f"{context}\n{message}"
         assert code != 2 or message.count("\n") == 1, f"{context}\n{message}"
     # 2. all refuse, or none does
-    refused = {memory[0] == "error", streaming[0] == "error", rows[0] == "error", status == 2,
-               status_ids == 2}
-    assert len(refused) == 1, (f"{context}: {memory[0]} {streaming[0]} {rows[0]} {status} "
-                               f"{status_ids}")
+    refused = {memory[0] == "error", unread[0] == "error", streaming[0] == "error",
+               rows[0] == "error", status == 2, status_ids == 2}
+    assert len(refused) == 1, (f"{context}: {memory[0]} {unread[0]} {streaming[0]} {rows[0]} "
+                               f"{status} {status_ids}")
     if memory[0] == "error":
-        assert memory == streaming == rows, context
+        assert memory == unread == streaming == rows, context
         return
     mem, stream, row_path = memory[1], streaming[1], rows[1]
     assert cli is not None and cli_ids is not None
     # 3. read = accepted + rejected
-    for card in (mem, stream, row_path, cli, cli_ids):
+    for card in (mem, unread[1], stream, row_path, cli, cli_ids):
         counts = card["input"]
         assert counts["read"] == counts["accepted"] + counts["rejected"], context
         assert counts["rejected"] == len(card["rejected"]), context
     # 4. the same rows rejected, for the same reasons
-    assert _rows(stream) == _rows(mem) == _rows(row_path), context
+    assert _rows(stream) == _rows(mem) == _rows(row_path) == _rows(unread[1]), context
     assert _rows(cli) == _rows(mem) == _rows(cli_ids), context
     assert status == status_ids == (1 if mem["rejected"] else 0), context
     # 5. the same scorecard
-    assert stream == mem == row_path, context
+    assert stream == mem == row_path == unread[1], context
     assert _without_ids(cli) == _without_ids(cli_ids), context

@@ -52,7 +52,7 @@ def _texts(folder: Path, period: Period, as_of: datetime | None, policy: hcm104.
                                            by_staff=True)
         report, card = got.report, got.scorecard
     else:
-        dataset = read_folder(folder)
+        dataset = read_folder(folder).load()
         card = score_766(dataset, period=period, as_of=as_of)
         report = hcm104.score(dataset, period=period, as_of=as_of, policy=policy,
                               scorecard=card, by_staff=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -39,6 +39,8 @@ from .readers import (
     StrPath,
     SupplementRow,
     _check_file,
+    check_csv_file,
+    database_codes,
     iter_records,
     iter_rows,
 )
@@ -60,6 +62,11 @@ class Dataset:
     ``procedures`` is a dict keyed by procedure code; treat it as read-only. ``notes`` says which
     fallbacks of docs/inputs.md apply (no units file, no authorities file…); file-level notes
     (ignored columns, empty rows) are in ``report.notes``.
+
+    A dataset :func:`read_folder` made of a folder of CSV files holds its records unread until
+    one of its fields (other than ``folder`` and ``notes``) is first used; :func:`score_766
+    <chiso766.score_766>` then counts the files with the columnar engine without making
+    records (docs/inputs.md, "Reading a folder"). :meth:`load` reads them at once.
     """
 
     units: tuple[Unit, ...] = ()
@@ -74,8 +81,37 @@ class Dataset:
     report: ReadReport = attrs.field(factory=ReadReport)
     folder: str | None = None
     notes: tuple[str, ...] = ()
+    #: The folder's records not read yet (:func:`read_folder`), else ``None``.
+    _unread: UnreadFolder | None = attrs.field(default=None, init=False, eq=False, repr=False)
+
+    if not TYPE_CHECKING:
+        def __getattr__(self, name: str) -> Any:
+            # Reached only for a field whose slot is not set: the records of a folder that
+            # read_folder left unread. Reading them sets every slot.
+            unread = object.__getattribute__(self, "_unread")
+            if unread is None or name not in _READ_LATER:
+                raise AttributeError(f"'Dataset' object has no attribute {name!r}")
+            unread.read_into(self)
+            return object.__getattribute__(self, name)
+
+    @property
+    def is_read(self) -> bool:
+        """Whether the records are in memory (``False``: a folder :func:`read_folder` left
+        unread until first used)."""
+        return self._unread is None
+
+    def load(self) -> Dataset:
+        """Read the records now if :func:`read_folder` left them unread, and return the
+        dataset. Raises :class:`~chiso766.errors.InputError` when the folder's files changed
+        since ``read_folder`` looked at them, and any error reading them raises."""
+        if self._unread is not None:
+            self._unread.read_into(self)
+        return self
 
     def __repr__(self) -> str:
+        if self._unread is not None:
+            return (f"Dataset(folder={self.folder!r}, records not read yet: read when first "
+                    "used)")
         # Counts, not records: the example province's dataset printed 3.4 million characters.
         counts = ", ".join(f"{name}={len(getattr(self, name))}" for name in _KINDS_SHOWN)
         folder = f", folder={self.folder!r}" if self.folder is not None else ""
@@ -158,6 +194,57 @@ class Dataset:
             out.append(Authority(unit_id, code,
                                  proc.online_level if proc is not None else OnlineLevel.NONE))
         return tuple(out)
+
+
+#: The fields of a dataset read_folder leaves unread until one of them is used.
+_READ_LATER = frozenset(f.name for f in attrs.fields(Dataset)) - {"folder", "notes", "_unread"}
+
+
+def _fingerprint(folder: Path) -> tuple[tuple[str, ...], tuple[tuple[str, str, int, int], ...]]:
+    """What a folder's reading depends on: its other files' names, and each record file's
+    kind, name, size and modification time."""
+    _, files, others = record_files(folder)
+    stats = []
+    for kind, path in sorted(files.items()):
+        st = path.stat()
+        stats.append((kind, path.name, st.st_size, st.st_mtime_ns))
+    return tuple(others), tuple(stats)
+
+
+@attrs.define(eq=False)
+class UnreadFolder:
+    """The records of a folder of CSV files that :func:`read_folder` checked but did not read
+    yet (docs/inputs.md, "Reading a folder"): where they are, how to read them, and the files
+    as they were when ``read_folder`` looked, so that records read later, or counted by the
+    engine, are the ones ``read_folder`` was asked for."""
+
+    folder: Path
+    population_databases: Collection[str] | None
+    seen: tuple[tuple[str, ...], tuple[tuple[str, str, int, int], ...]]
+
+    def check(self) -> None:
+        """Raise :class:`~chiso766.errors.InputError` when a file of the folder was added,
+        removed or changed since ``read_folder``."""
+        try:
+            same = _fingerprint(self.folder) == self.seen
+        except (InputError, OSError):
+            same = False
+        if not same:
+            raise InputError("the folder's files changed since read_folder looked at them (or "
+                             "the folder is gone): read_folder reads a folder of CSV files "
+                             "when its records are first used; call read_folder again, or "
+                             "dataset.load() while the files are there",
+                             file=os.fspath(self.folder))
+
+    def read_into(self, dataset: Dataset) -> None:
+        """Read the records and set them on ``dataset`` (its fields were left unset)."""
+        self.check()
+        folder, files, others = record_files(self.folder)
+        read = _read_now(folder, files, others, strict=False, progress=None,
+                         population_databases=self.population_databases)
+        for name in _READ_LATER:
+            object.__setattr__(dataset, name, getattr(read, name))
+        object.__setattr__(dataset, "_unread", None)
 
 
 def _typed(records: Iterable[Any], cls: type, kind: str) -> tuple[Any, ...]:
@@ -274,6 +361,36 @@ def read_folder(path: StrPath, *, strict: bool = False,
     also for the first rejected row.
     """
     folder, files, others = record_files(path)
+    if not strict and progress is None and all(p.suffix.lower() == ".csv"
+                                               for p in files.values()):
+        return _unread(folder, files, population_databases)
+    return _read_now(folder, files, others, strict=strict, progress=progress,
+                     population_databases=population_databases)
+
+
+def _unread(folder: Path, files: Mapping[str, Path],
+            population_databases: Collection[str] | None) -> Dataset:
+    """A dataset of a folder of CSV files whose records are read when first used: every error
+    reading the files would raise is raised now (the files' names, kinds and headers, NUL
+    bytes), so that a folder read_folder accepts is one its records can be read from."""
+    if population_databases is not None:
+        database_codes(population_databases)
+    for kind in KINDS:
+        if kind in files:
+            check_csv_file(files[kind], kind)
+    seen = _fingerprint(folder)
+    dataset = object.__new__(Dataset)
+    object.__setattr__(dataset, "folder", os.fspath(folder))
+    object.__setattr__(dataset, "notes", _fallback_notes("units" in files,
+                                                         "authorities" in files, "file"))
+    object.__setattr__(dataset, "_unread", UnreadFolder(folder, population_databases, seen))
+    return dataset
+
+
+def _read_now(folder: Path, files: Mapping[str, Path], others: list[str], *, strict: bool,
+              progress: Callable[[str, int], None] | None,
+              population_databases: Collection[str] | None) -> Dataset:
+    """The records of every file of the folder, read now."""
     builder = ReportBuilder()
     if others:
         builder.note(f"ignored files that are not record files: {', '.join(others)}")

@@ -389,7 +389,8 @@ _KINDS: dict[str, _Kind] = {
 assert tuple(_KINDS) == KINDS
 
 
-def _codes(value: Any) -> frozenset[str]:
+def database_codes(value: Any) -> frozenset[str]:
+    """The ``population_databases`` argument checked: the MaCSDL codes, stripped."""
     if isinstance(value, (str, bytes)) or not isinstance(value, Collection) or not all(
             isinstance(c, str) and c.strip() for c in value):
         raise PolicyError("must be a collection of MaCSDL codes (non-empty strings)",
@@ -838,6 +839,26 @@ def _csv_header(reader: _Reader, lines: Iterator[str], bad: set[int],
         raise InputError(f"the header line cannot be read as CSV ({exc})", file=reader.file,
                          line=header_no) from None
     return header_no, delimiter, _plan(reader, names), len(names)
+
+
+def check_csv_file(path: Path, kind: str) -> None:
+    """Raise, without reading its rows, every error reading the CSV file ``path`` of ``kind``
+    with ``strict=False`` would raise (docs/inputs.md, Formats), in the order reading meets
+    them: a file that cannot be opened, a NUL byte in its first block, a header that is not
+    UTF-8 or not CSV, a required column missing, a NUL byte anywhere after the header."""
+    reader = _Reader(_KINDS[kind], path.name, ReportBuilder(), False, None, None, None)
+    bad: set[int] = set()
+    try:
+        with path.open("rb") as f:
+            lines = itertools.chain.from_iterable(_decoded_blocks(f, reader.file, bad))
+            _csv_header(reader, lines, bad)
+            f.seek(0)
+            while block := f.read(_BLOCK):
+                if b"\x00" in block:
+                    raise nul_bytes(reader.file)
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}",
+                         file=reader.file) from None
 
 
 #: Bytes read from the end of a dossiers file by :func:`receipt_year_hint`.
@@ -1711,7 +1732,7 @@ def iter_records(
     builder = report_builder if report_builder is not None else ReportBuilder()
     reader = _Reader(spec, name, builder, strict, procedures, unit_ids, supplements)
     if population_databases is not None:
-        reader.population_databases = _codes(population_databases)
+        reader.population_databases = database_codes(population_databases)
     return iterate(reader, source)
 
 
