@@ -5,7 +5,8 @@ What a user must not be able to tell, except by the time and memory it takes:
 
 * the scorecard of ``score_766(read_folder(f))`` is byte for byte the one of the records
   (``read_folder(f).load()``), input report included, on the bundled folders and on a folder
-  the engine reads in many batches;
+  the engine reads in many batches; so is the report of ``hcm104.score(read_folder(f))``,
+  staff included, its D from a given scorecard when one is given;
 * every error reading the files would raise is raised by ``read_folder`` itself (a missing
   column, a header that is not UTF-8 or not CSV, a NUL byte deep in a file), with the same
   message as when the records are read at once;
@@ -17,6 +18,7 @@ What a user must not be able to tell, except by the time and memory it takes:
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import shutil
@@ -26,7 +28,8 @@ from pathlib import Path
 import attrs
 import pytest
 
-from chiso766 import Period, read_folder, score_766
+from chiso766 import Period, hcm104, read_folder, score_766
+from chiso766.criteria.policy import CountingPolicy
 from chiso766.errors import InputError, PolicyError
 from chiso766.io.dataset import Dataset
 from chiso766.reports.json_report import dumps, scorecard_to_dict
@@ -188,7 +191,38 @@ def test_files_changed_since_read_folder(tmp_path: Path, change: str) -> None:
         (folder / "announcements.csv").unlink()
     else:
         shutil.rmtree(folder)
-    for use in (lambda: score_766(unread, period=Q2), lambda: unread.dossiers, unread.load):
+    for use in (lambda: score_766(unread, period=Q2), lambda: hcm104.score(unread, period=Q2),
+                lambda: unread.dossiers, unread.load):
         with pytest.raises(InputError, match="changed since read_folder"):
             use()
     assert not unread.is_read
+
+
+def _hcm(report: hcm104.Hcm104Report, staff: bool) -> str:
+    units = {u: [r.to_dict() for r in report.staff_of(u)] for u in report.units} if staff else {}
+    return json.dumps([report.to_dict(), units], sort_keys=True, ensure_ascii=False, default=str)
+
+
+@pytest.mark.parametrize("name", ["province", "messy"])
+@pytest.mark.parametrize("how", ["plain", "by_staff", "as_of", "d_values"])
+def test_hcm104_on_unread_scores_as_the_records(name: str, how: str) -> None:
+    folder = ROOT / "examples" / name
+    choices: dict[str, dict[str, object]] = {
+        "plain": {}, "by_staff": {"by_staff": True}, "as_of": {"as_of": datetime(2025, 5, 3, 10)},
+        "d_values": {"d_values": {_eager(folder).unit_ids()[0]: 7}}}
+    kwargs = choices[how]
+    unread = read_folder(folder)
+    got = hcm104.score(unread, period=Q2, **kwargs)  # type: ignore[arg-type]
+    assert not unread.is_read
+    want = hcm104.score(read_folder(folder).load(), period=Q2, **kwargs)  # type: ignore[arg-type]
+    assert _hcm(got, how == "by_staff") == _hcm(want, how == "by_staff")
+
+
+def test_hcm104_on_unread_takes_d_from_the_scorecard_given() -> None:
+    # A scorecard counted under another petition policy: its group 5, not the pass's own, is D.
+    other = score_766(read_folder(PROVINCE), period=Q2,
+                      counting=CountingPolicy(petition_population="first_received"))
+    got = hcm104.score(read_folder(PROVINCE), period=Q2, scorecard=other)
+    want = hcm104.score(_eager(PROVINCE), period=Q2, scorecard=other)
+    assert _hcm(got, False) == _hcm(want, False)
+    assert _hcm(got, False) != _hcm(hcm104.score(read_folder(PROVINCE), period=Q2), False)

@@ -1055,14 +1055,19 @@ def score(
 
     The dossiers are read once, in order, a chunk at a time, then the ratings: ``dataset`` may
     be a :class:`~chiso766.streaming.DossierStream` (``stream_dossiers(folder)``), with
-    ``scorecard`` or ``d_values`` given (D would need the dossiers again).
+    ``scorecard`` or ``d_values`` given (D would need the dossiers again). A dataset whose
+    records :func:`~chiso766.read_folder` left unread (a folder of CSV files) is scored from
+    its files in one pass, as :func:`score_folder` scores a folder, without making records.
     """
+    from .io.dataset import Dataset as _Dataset
     from .scoring import Scorecard as _Scorecard
     from .scoring import score_766
 
     pol = _check_policy(policy, "score")
+    # Looked at before the fields below, which would read the records.
+    unread = getattr(dataset, "_unread", None) if isinstance(dataset, _Dataset) else None
     for name in ("dossiers", "procedures", "ratings", "units"):
-        if not hasattr(dataset, name):
+        if unread is None and not hasattr(dataset, name):
             raise PolicyError("must be a Dataset (see read_folder or Dataset.from_records)",
                               record="score", field="dataset", value=dataset)
     if isinstance(period, str):
@@ -1084,6 +1089,12 @@ def score(
                               f"not {period} at {moment}", record="score", field="scorecard",
                               value=scorecard.period)
     by_staff = bool(by_staff)
+    if unread is not None:
+        unread.check()
+        return _folder_scores(unread.folder, period=period, as_of=as_of, policy=pol,
+                              calendar=cal, deadline_policy=deadline_policy, d_values=d_values,
+                              by_staff=by_staff, counting=counting, strict=False, progress=None,
+                              scorecard=scorecard).report
 
     if scorecard is None and d_values is None and getattr(dataset, "read_once", False):
         raise PolicyError("its dossiers are read once (a dossier stream), and D would need them "
@@ -1279,6 +1290,28 @@ def score_folder_with_766(
     year's and ``latest_receipt`` is ``None`` (:func:`score_folder` raises). A folder whose
     supplements or ratings file is not CSV is read whole (``read_folder``), to the same result.
     """
+    return _folder_scores(path, period=period, as_of=as_of, policy=policy, calendar=calendar,
+                          deadline_policy=deadline_policy, d_values=d_values, by_staff=by_staff,
+                          counting=counting, strict=strict, progress=progress, scorecard=None)
+
+
+def _folder_scores(
+    path: str | os.PathLike[str],
+    *,
+    period: Period | str | None,
+    as_of: datetime | date | None,
+    policy: Hcm104Policy | None,
+    calendar: WorkingCalendar | None,
+    deadline_policy: DeadlinePolicy | None,
+    d_values: Mapping[str, Fraction | Decimal | int | float] | None,
+    by_staff: bool,
+    counting: CountingPolicy | None,
+    strict: bool,
+    progress: Callable[[str, int], None] | None,
+    scorecard: Scorecard | None,
+) -> FolderScores:
+    """:func:`score_folder_with_766`, D taken from ``scorecard`` when given (:func:`score`
+    checked it is for the same period and moment) instead of the pass's own scorecard."""
     from .folder_walk import NO_HINT_YEAR
     from .io.dataset import read_folder
     from .scoring import score_766
@@ -1319,7 +1352,7 @@ def score_folder_with_766(
         report = score(dataset, period=chosen, as_of=as_of, policy=pol, calendar=cal,
                        deadline_policy=deadline_policy, by_staff=by_staff, counting=counting,
                        **({"d_values": d_values} if d_values is not None
-                          else {"scorecard": card}))
+                          else {"scorecard": scorecard if scorecard is not None else card}))
         return FolderScores(report, card, min(receipts, default=None), latest)
     card, latest, _, rest = done
     marks = made[-1]
@@ -1327,7 +1360,8 @@ def score_folder_with_766(
     report = _report(marks, unit_records=rest.units, ratings=rest.ratings(),
                      postings=rest.postings, petitions=rest.petitions, dataset_notes=rest.notes,
                      input_report=rest.report, d_values=d_values,
-                     card=None if d_values is not None else card)
+                     card=None if d_values is not None else
+                     scorecard if scorecard is not None else card)
     return FolderScores(report, card, marks.first, latest)
 
 
