@@ -25,6 +25,7 @@ from chiso766 import (
     Procedure,
     score_766,
 )
+from chiso766.criteria.policy import CountingPolicy
 from chiso766.io import Dataset
 from tests.test_scoring_criteria import Q2, U, at, check, dossier, score
 
@@ -135,3 +136,78 @@ def test_5_4_a_petition_received_at_the_evaluation_moment_is_a_complaint() -> No
                      as_of=as_of, keep_ids=True)
     check(card, "DOSSIER_RATING_SATISFACTION", 1, 2, "3.33")
     assert card.root.criteria["DOSSIER_RATING_SATISFACTION"].numerator_ids == ("D2",)
+
+
+def test_1_2_a_publication_after_the_evaluation_moment_has_not_happened() -> None:
+    # Decided Mon 16/6; + 5 WD: 17, 18, 19, 20, 23/6 → due Mon 23/6. Evaluated Fri 20/6 at noon.
+    # P1 is published Fri 27/6, after the evaluation moment: not yet published, and 20/6 ≤ 23/6
+    # → still in time (counted on time). Were the future publication read, 27/6 > 23/6 → late.
+    # P2 is not published at all and evaluated on its due day, Mon 23/6 at noon: 23/6 ≤ 23/6
+    # → still in time. 1.2 at 20/6: {P1} / {P1} = 1/1; at 23/6: {P2} / {P2} = 1/1; 4 × 1 = 4.
+    published_later = Announcement("P1", U, date(2025, 6, 16), published_at=date(2025, 6, 27))
+    card = score_766(Dataset.from_records(announcements=[published_later]), period=Q2,
+                     as_of=datetime(2025, 6, 20, 12))
+    check(card, "PUBLIC_UPDATE_ON_TIME", 1, 1, "4.00")
+    unpublished = Announcement("P2", U, date(2025, 6, 16))
+    card = score_766(Dataset.from_records(announcements=[unpublished]), period=Q2,
+                     as_of=datetime(2025, 6, 23, 12))
+    check(card, "PUBLIC_UPDATE_ON_TIME", 1, 1, "4.00")
+
+
+def test_5_2_a_step_at_the_evaluation_moment_has_happened_and_one_after_has_not() -> None:
+    # Evaluated Fri 20/6 at noon; K1 and K2 sent Mon 2/6, both refused. (2/6, 20/6] = 3–6/6 (4)
+    # + 9–13/6 (5) + 16–20/6 (5) = 14 WD.
+    # K1 refused at 12:00 exactly: it has happened, refused after 14 WD > 2 → late.
+    # K2 refused at 12:00:01: not yet; still open after 14 WD ≤ 15 → in time.
+    # {K2} / {K1, K2} = 1/2; 6 × 1/2 = 3
+    as_of = datetime(2025, 6, 20, 12)
+    petitions = [Petition("K1", U, at(6, 2), sent_at=at(6, 2), refused_at=as_of),
+                 Petition("K2", U, at(6, 2), sent_at=at(6, 2),
+                          refused_at=datetime(2025, 6, 20, 12, 0, 1))]
+    card = score_766(Dataset.from_records(petitions=petitions), period=Q2, as_of=as_of,
+                     keep_ids=True)
+    check(card, "PETITION_PROCESSED_ON_TIME", 1, 2, "3.00")
+    assert card.root.criteria["PETITION_PROCESSED_ON_TIME"].numerator_ids == ("K2",)
+
+
+def test_5_2_a_supplement_request_on_the_fifth_working_day_is_in_time() -> None:
+    # counting petition_on_time="all_steps": every step a petition went through must have met
+    # its limit. K1 and K2 sent Mon 2/6, ready Tue 17/6 (11 WD ≤ 15), published Wed 18/6 (1 WD
+    # after ready ≤ 2). K1's first supplement request on Mon 9/6: (2/6, 9/6] = 5 WD ≤ 5 → in
+    # time. K2's on Tue 10/6: 6 WD > 5 → late. {K1} / {K1, K2} = 1/2; 6 × 1/2 = 3
+    petitions = [Petition(ident, U, at(6, 2), sent_at=at(6, 2), ready_at=at(6, 17),
+                          published_at=at(6, 18), supplement_requested_at=asked)
+                 for ident, asked in (("K1", at(6, 9)), ("K2", at(6, 10)))]
+    card = score_766(Dataset.from_records(petitions=petitions), period=Q2, keep_ids=True,
+                     counting=CountingPolicy(petition_on_time="all_steps"))
+    check(card, "PETITION_PROCESSED_ON_TIME", 1, 2, "3.00")
+    assert card.root.criteria["PETITION_PROCESSED_ON_TIME"].numerator_ids == ("K1",)
+
+
+def test_5_2_an_open_petition_awaiting_since_the_evaluation_moment() -> None:
+    # Evaluated Fri 20/6 at noon; K1 and K2 sent Mon 26/5 and still open: from the send date,
+    # (26/5, 20/6] = 27–30/5 (4) + 2–6/6 (5) + 9–13/6 (5) + 16–20/6 (5) = 19 WD > 15 → late.
+    # K2 has been awaiting handling since 20/6 12:00 exactly: its clock runs from then, 0 WD
+    # → in time. K1's awaiting_since, 20/6 12:00:01, has not happened: the send date stands.
+    # {K2} / {K1, K2} = 1/2; 6 × 1/2 = 3
+    as_of = datetime(2025, 6, 20, 12)
+    petitions = [Petition("K1", U, at(5, 26), sent_at=at(5, 26),
+                          awaiting_since=datetime(2025, 6, 20, 12, 0, 1)),
+                 Petition("K2", U, at(5, 26), sent_at=at(5, 26), awaiting_since=as_of)]
+    card = score_766(Dataset.from_records(petitions=petitions), period=Q2, as_of=as_of,
+                     keep_ids=True)
+    check(card, "PETITION_PROCESSED_ON_TIME", 1, 2, "3.00")
+    assert card.root.criteria["PETITION_PROCESSED_ON_TIME"].numerator_ids == ("K2",)
+
+
+def test_a_dossier_received_at_the_evaluation_moment_is_counted() -> None:
+    # Evaluated Fri 20/6 at noon: D1 received at 12:00 exactly has been received; D2 at
+    # 12:00:01 has not (docs/rules.md "The evaluation moment"). 1.4: received in the period
+    # {D1}, synced {D1} → 1/1; 6 × 1 = 6
+    as_of = datetime(2025, 6, 20, 12)
+    dossiers = [dossier("D1", as_of, synced_to_portal=True),
+                dossier("D2", datetime(2025, 6, 20, 12, 0, 1), synced_to_portal=True)]
+    card = score_766(Dataset.from_records(dossiers=dossiers), period=Q2, as_of=as_of,
+                     keep_ids=True)
+    check(card, "DOSSIER_SYNC", 1, 1, "6.00")
+    assert card.root.criteria["DOSSIER_SYNC"].denominator_ids == ("D1",)
