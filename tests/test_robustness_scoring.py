@@ -253,6 +253,38 @@ def test_score_counts_refuses_numerator_over_denominator() -> None:
     assert card.root.criteria["AVERAGE_PROCESSING_TIME"].ratio == Fraction(12, 5)
 
 
+@pytest.mark.parametrize("count", [
+    Count(1, 5, ratio=Fraction(-7, 5), ratio_given=True),    # a negative ratio
+    Count(1, 5, factor=Fraction(-1, 2)),                     # a negative factor
+    Count(0, 5, factor=Fraction(-1, 2)),                     # … even when n/d × it is 0
+    Count(1, 5, factor=Fraction(3, 2)),                      # a factor over 1 (3.3's sync ratio)
+    Count(1, 5, ratio=True, ratio_given=True),               # type: ignore[arg-type]
+    Count(1, 5, factor=True),                                # type: ignore[arg-type]
+    Count(1, 5, factor=0.5),                                 # type: ignore[arg-type]
+    Count(1, 5, notes=("a note that is not a Note",)),       # type: ignore[arg-type]
+    Count(1, 5, notes=[]),                                   # type: ignore[arg-type]
+], ids=["negative ratio", "negative factor", "negative factor, n = 0", "factor over 1",
+        "bool ratio", "bool factor", "float factor", "note not a Note", "notes not a tuple"])
+def test_score_counts_checks_every_part_of_a_count(count: Count) -> None:
+    """A Count given to score_counts is checked whole: its ratio and factor are exact numbers
+    ≥ 0, the factor (a sync ratio) at most 1, its notes Notes — and the error names the
+    criterion."""
+    with pytest.raises(Chiso766Error, match="ONLINE_DOSSIERS"):
+        score_counts({"ONLINE_DOSSIERS": count})
+
+
+def test_score_counts_takes_a_count_at_its_limits() -> None:
+    """The limits themselves are valid: a factor of exactly 1 and of 0, and a given ratio over 1
+    (2.2's mean, 7 working days over 5 dossiers)."""
+    card = score_counts({"ONLINE_DOSSIERS": Count(2, 5, factor=Fraction(1))})
+    assert card.root.criteria["ONLINE_DOSSIERS"].ratio == Fraction(2, 5)
+    card = score_counts({"ONLINE_DOSSIERS": Count(2, 5, factor=Fraction(0))})
+    assert card.root.criteria["ONLINE_DOSSIERS"].ratio == 0
+    card = score_counts({"AVERAGE_PROCESSING_TIME":
+                         Count(7, 5, ratio=Fraction(7, 5), ratio_given=True)})
+    assert card.root.criteria["AVERAGE_PROCESSING_TIME"].ratio == Fraction(7, 5)
+
+
 @pytest.mark.parametrize(
     "as_of",
     [None, datetime(2025, 5, 1, 12), datetime(2025, 5, 1, 5, tzinfo=UTC),
