@@ -513,11 +513,21 @@ class _BatchClaims:
         """Claim one id; ``False`` when its hash was claimed before."""
         import polars as pl
 
-        h = pl.Series([ident], dtype=pl.String).hash(seed=0)
-        if h.item() in self.loose or self._seen(h).item():
+        h: int = pl.Series([ident], dtype=pl.String).hash(seed=0).item()
+        if h in self.loose or self._in_runs(h):
             return False
-        self.loose.add(h.item())
+        self.loose.add(h)
         return True
+
+    def _in_runs(self, h: int) -> bool:
+        """Whether one hash is in a run: a binary search of each (the loose hashes are a
+        set the caller asks; building a frame of them for every row read by the row path
+        made a file that leaves the batches early quadratic in its rows)."""
+        for run in self.runs:
+            at = run.search_sorted(h)
+            if isinstance(at, int) and at < len(run) and run[at] == h:
+                return True
+        return False
 
     def _add(self, hashes: pl.Series) -> None:
         import polars as pl
