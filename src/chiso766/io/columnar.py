@@ -524,8 +524,8 @@ class _BatchClaims:
         set the caller asks; building a frame of them for every row read by the row path
         made a file that leaves the batches early quadratic in its rows)."""
         for run in self.runs:
-            at = run.search_sorted(h)
-            if isinstance(at, int) and at < len(run) and run[at] == h:
+            at = run.search_sorted(h)  # a scalar in, a position out
+            if at < len(run) and run[at] == h:
                 return True
         return False
 
