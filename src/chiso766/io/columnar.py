@@ -476,7 +476,9 @@ class _BatchClaims:
 
     def __init__(self) -> None:
         self.runs: list[pl.Series] = []
-        self.loose: set[int] = set()
+        #: The ids claimed one at a time since the last batch, as they are (hashed when the
+        #: next batch is claimed): a file read row by row hashes an id only to search the runs.
+        self.loose: set[str] = set()
 
     @staticmethod
     def hashes(idents: pl.Series) -> pl.Series:
@@ -485,8 +487,8 @@ class _BatchClaims:
     def _seen(self, hashes: pl.Series) -> pl.Series:
         import polars as pl
 
-        seen = hashes.is_in(pl.Series(list(self.loose), dtype=pl.UInt64).implode()) \
-            if self.loose else pl.repeat(False, len(hashes), eager=True)
+        seen = hashes.is_in(self._loose_hashes().implode()) if self.loose \
+            else pl.repeat(False, len(hashes), eager=True)
         if not self.runs:
             return seen
         # Looked up in sorted order (binary searches that walk the runs forward), then put back.
@@ -510,19 +512,26 @@ class _BatchClaims:
         return claimed
 
     def claim(self, ident: str) -> bool:
-        """Claim one id; ``False`` when its hash was claimed before."""
+        """Claim one id; ``False`` when it was claimed one at a time before, or its hash in a
+        batch."""
         import polars as pl
 
-        h: int = pl.Series([ident], dtype=pl.String).hash(seed=0).item()
-        if h in self.loose or self._in_runs(h):
+        if ident in self.loose:
             return False
-        self.loose.add(h)
+        if self.runs and self._in_runs(self.hashes(pl.Series([ident], dtype=pl.String)).item()):
+            return False
+        self.loose.add(ident)
         return True
 
+    def _loose_hashes(self) -> pl.Series:
+        import polars as pl
+
+        return self.hashes(pl.Series(list(self.loose), dtype=pl.String))
+
     def _in_runs(self, h: int) -> bool:
-        """Whether one hash is in a run: a binary search of each (the loose hashes are a
-        set the caller asks; building a frame of them for every row read by the row path
-        made a file that leaves the batches early quadratic in its rows)."""
+        """Whether one hash is in a run: a binary search of each (building a frame of the
+        loose claims for every row read by the row path made a file that leaves the batches
+        early quadratic in its rows)."""
         for run in self.runs:
             at = run.search_sorted(h)  # a scalar in, a position out
             if at < len(run) and run[at] == h:
@@ -533,7 +542,7 @@ class _BatchClaims:
         import polars as pl
 
         if self.loose:
-            hashes = pl.concat([hashes, pl.Series(list(self.loose), dtype=pl.UInt64)])
+            hashes = pl.concat([hashes, self._loose_hashes()])
             self.loose = set()
         if not len(hashes):
             return
