@@ -435,6 +435,13 @@ def test_batch_claims_first_of_equal_ids() -> None:
         assert not claims.claim(ident), ident
     assert all(claims.claim(f"Y{n}") for n in range(50))
     assert not any(claims.claim(f"Y{n}") for n in range(50))
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        # Many one at a time: hashed into runs every 7 ids, nothing forgotten.
+        monkeypatch.setattr(columnar, "LOOSE_IDS", 7)
+        assert all(claims.claim(f"Z{n}") for n in range(30))
+        assert len(claims.loose) < 7
+        assert not any(claims.claim(f"{c}{n}") for c in "XYZ" for n in range(20))
+    assert batch(["Z3", "Y7", "G"]) == [False, False, True]
 
 
 @pytest.mark.parametrize("junk", [None, 42, "no/such/folder", b"bytes", ["a"]])

@@ -466,6 +466,11 @@ def _lines_from_start(block: bytes, bad: set[int]) -> Iterator[str]:
         start, number = end, number + 1
 
 
+#: Ids claimed one at a time kept as text before they are hashed into a run (memory: about
+#: 100 MB of text at most; after that, each one is hashed to search the runs).
+LOOSE_IDS = 1_000_000
+
+
 class _BatchClaims:
     """The engine's duplicate check: which ids were claimed, as sorted runs of their 64-bit
     polars hashes (8 bytes an id), checked and extended a batch at a time
@@ -521,6 +526,8 @@ class _BatchClaims:
         if self.runs and self._in_runs(self.hashes(pl.Series([ident], dtype=pl.String)).item()):
             return False
         self.loose.add(ident)
+        if len(self.loose) >= LOOSE_IDS:
+            self._add(self.hashes(pl.Series([], dtype=pl.String)))  # hashed into a run
         return True
 
     def _loose_hashes(self) -> pl.Series:
