@@ -428,8 +428,8 @@ def test_batch_claims_first_of_equal_ids() -> None:
     for n in range(20):  # many batches: runs merged, nothing forgotten
         assert batch([f"X{n}", f"X{n}", "A"]) == [True, False, False]
     assert batch([f"X{n}" for n in range(20)] + ["F"]) == [False] * 20 + [True]
-    # One at a time after many batches (the row path once a file leaves the batches): each
-    # run is searched, the first and last of a run too, and the loose claims stay exact.
+    # One at a time after many batches (the row path once a file leaves the batches): every
+    # run is searched, and the loose claims stay exact.
     assert len(claims.runs) > 1
     for ident in ["A", "B", "C", "D", "E", "F"] + [f"X{n}" for n in range(20)]:
         assert not claims.claim(ident), ident

@@ -474,7 +474,8 @@ LOOSE_IDS = 1_000_000
 class _BatchClaims:
     """The engine's duplicate check: which ids were claimed, as sorted runs of their 64-bit
     polars hashes (8 bytes an id), checked and extended a batch at a time
-    (:meth:`claim_batch`) or an id at a time for the rows the row path reads (:meth:`claim`).
+    (:meth:`claim_batch`) or an id at a time for the rows the row path reads (:meth:`claim`;
+    those ids are kept as text until the next batch or :data:`LOOSE_IDS` of them).
     Like :class:`~.rowpath.IdClaims`, "new" is exact and "seen" may be a hash collision, which
     the caller settles exactly (:func:`~.rowpath._settle` re-reads the ids): every claim of a
     file goes through one of these, so that equal ids always have equal hashes."""
@@ -527,7 +528,7 @@ class _BatchClaims:
             return False
         self.loose.add(ident)
         if len(self.loose) >= LOOSE_IDS:
-            self._add(self.hashes(pl.Series([], dtype=pl.String)))  # hashed into a run
+            self._add(pl.Series([], dtype=pl.UInt64))  # the loose ids hashed into a run
         return True
 
     def _loose_hashes(self) -> pl.Series:
@@ -536,9 +537,7 @@ class _BatchClaims:
         return self.hashes(pl.Series(list(self.loose), dtype=pl.String))
 
     def _in_runs(self, h: int) -> bool:
-        """Whether one hash is in a run: a binary search of each (building a frame of the
-        loose claims for every row read by the row path made a file that leaves the batches
-        early quadratic in its rows)."""
+        """Whether one hash is in a run: a binary search of each."""
         for run in self.runs:
             at = run.search_sorted(h)  # a scalar in, a position out
             if at < len(run) and run[at] == h:
