@@ -96,13 +96,23 @@ def folders(draw: st.DrawFn, unique: bool = False, odd_lines: bool = False,
             ) -> dict[str, list[list[str]]]:
     n = draw(st.integers(0, 40))
     dossiers = [draw(dossier_row(i, unique)) for i in range(n)]
-    if odd_lines and dossiers and draw(st.booleans()):
-        # A blank line, or a quoted cell (the rest of the file is then read row by row).
+    for _ in range(draw(st.integers(0, 3)) if odd_lines and dossiers else 0):
+        # A blank line (its batch read row by row); quoted cells, one a line (read in their
+        # batch) or over two lines (the rest of the file is then read row by row); a row
+        # whose every cell is padded with white space (the record reader strips them).
         at = draw(st.integers(0, len(dossiers) - 1))
-        if draw(st.booleans()):
+        odd_line = draw(st.sampled_from(["blank", "quote", "delimiter", "two lines", "padded"]))
+        if odd_line == "blank":
             dossiers[at] = []
-        else:
+        elif odd_line == "quote":
             dossiers[at][3] = 'a "quoted" channel'
+        elif odd_line == "delimiter":
+            dossiers[at][13] = "KQ,1"  # MaKetQua
+        elif odd_line == "two lines":
+            dossiers[at][13] = "KQ\n1"
+        elif dossiers[at]:
+            pad = draw(st.sampled_from([" ", "\t", "\xa0", "  "]))
+            dossiers[at] = [f"{pad}{cell}{pad}" for cell in dossiers[at]]
     sups = []
     for _ in range(draw(st.integers(0, 12))):
         who = draw(st.sampled_from([f"HS{i}" for i in range(max(n, 1))] +
@@ -222,18 +232,23 @@ def test_repeated_column_reads_as_in_memory(tmp_path: Path, path: str) -> None:
 
 
 def _engine_moments(cells: list[str]) -> list[int | None]:
-    """The engine's reading of moment cells, each in the shape of its own first characters
-    (as a batch whose first cell had that shape): microseconds on the row path's scale, or
-    ``None`` for a cell the engine hands to the row path."""
+    """The engine's reading of moment cells, each in the shape of its own characters (as a
+    batch of cells of that shape) and in all shapes at once (as a batch of every shape), which
+    must agree: microseconds on the row path's scale, or ``None`` for a cell the engine hands
+    to the row path."""
     pl = need("polars", "fast")
     from chiso766.io import columnar
 
     out: list[int | None] = []
     for cell in cells:
-        shape = columnar._shape_of(pl.Series([cell]))
-        value, ok = columnar._moment(pl.col("c"), shape)
-        got = pl.DataFrame({"c": [cell]}).select(value.alias("v"), ok.alias("ok")).row(0)
-        out.append(None if got[0] is None or not got[1] else to_us(got[0]))
+        read = []
+        # In its own shape, and in every shape at once (a batch of many shapes): the same.
+        for shapes in (columnar._shapes_of(pl.Series([cell])), columnar._SHAPES):
+            value, ok = columnar._moment(pl.col("c"), shapes)
+            got = pl.DataFrame({"c": [cell]}).select(value.alias("v"), ok.alias("ok")).row(0)
+            read.append(None if got[0] is None or not got[1] else to_us(got[0]))
+        assert read[0] == read[1], cell
+        out.append(read[0])
     return out
 
 
@@ -408,6 +423,57 @@ def test_engine_reads_a_header_whose_first_read_ends_between_cr_and_lf(tmp_path:
         streamed, whole = _both(tmp_path, Period.quarter(2025, 2))
     assert streamed == whole
     assert batches[:1] == [2]  # counted in batches from the first row (line 2) on
+
+
+@pytest.mark.parametrize("odd", ["mid-cell", "after the closing quote", "empty quoted",
+                                 "quoted id", "opens after a mid-cell quote"])
+def test_engine_reads_quoted_lines_as_the_csv_module_does(tmp_path: Path, odd: str) -> None:
+    """Lines with quotes csv.writer never writes, in a file otherwise plain: a quote inside an
+    unquoted cell (a character of the cell), text after a closing quote (part of the cell),
+    an empty quoted cell, a quoted id with a delimiter in it, and a line with two quotes whose
+    second opens a cell that goes on over the next line (the number of quotes on the line is
+    even, the row is not over). The engine reads them in their batch as the csv module splits
+    them, or the rest of the file row by row, with every line starting a batch in turn: the
+    same scorecard, rejections and lines as read_folder."""
+    row = ["P1", "U1", "1", "", "02/04/2025 08:00:00", "09/04/2025 17:00:00",
+           "03/04/2025 09:00:00", "", "", "1", "1", "0", "KQ", "", "1", "1", "1", "1"]
+    lines = [",".join(DOSSIER_HEADER)] + [",".join([f"HS{i}", *row]) for i in range(10)]
+    result = lines[5].split(",")
+    if odd == "mid-cell":
+        result[13] = 'K"Q'
+    elif odd == "after the closing quote":
+        result[13] = '"K"Q'
+    elif odd == "empty quoted":
+        result[13] = '""'
+    elif odd == "quoted id":
+        result[0] = '"HS,4"'
+    else:
+        result[13] = 'K"Q'
+        result[14] = '"f.pdf'  # opens a cell: the next line is part of it
+    lines[5] = ",".join(result)
+    (tmp_path / "dossiers.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for name, header, rows in (("supplements.csv", ["MaHoSo", "NgayYeuCauBoSung",
+                                                     "NgayCongDanBoSung"],
+                                [["HS6", "03/04/2025 08:00:00", ""]]),
+                               ("units.csv", ["MaDonVi", "TenDonVi", "level", "parent_id"],
+                                [["U1", "Tỉnh", "PROVINCE", ""]]),
+                               ("procedures.csv", ["MaTTHC", "TenTTHC", "ThoiHanGiaiQuyet"],
+                                [["P1", "A", "5 ngày làm việc"]])):
+        with open(tmp_path / name, "w", newline="", encoding="utf-8") as fh:
+            csv.writer(fh).writerows([header, *rows])
+    whole = score_766(read_folder(tmp_path).load(), period=Period.quarter(2025, 2))
+    # A unit, a procedure, a request and the dossier rows: the cell HS4's line opens is never
+    # closed, so the rest of the file is that one row (rejected: more cells than the header),
+    # and the request for HS6 finds no dossier (rejected too).
+    opens = odd == "opens after a mid-cell quote"
+    assert (whole.input.read, whole.input.rejected) == (3 + (5 if opens else 10), 2 * opens)
+    line_bytes = len(lines[1]) + 1
+    for batch in (1, 2, 3, 20):
+        with _counting_with("engine", batch_bytes=batch * line_bytes):
+            streamed, in_memory = _both(tmp_path, Period.quarter(2025, 2))
+            card = score_folder(tmp_path, period=Period.quarter(2025, 2))
+        assert streamed == in_memory, batch
+        assert card.input.rejections == whole.input.rejections, batch
 
 
 def test_batch_claims_first_of_equal_ids() -> None:

@@ -11,22 +11,26 @@ suite checks it on generated files, cut into batches of a few lines as well as o
 
 What the reader does with a batch (:data:`BATCH_BYTES` of whole lines):
 
-* every cell is read as text (polars, one row a line: a batch with a quote, an odd line break
-  or a byte that is not UTF-8 sends the rest of the file to the row path, a blank or ragged
-  line sends its batch; the header is resolved by the record reader, national aliases
-  included (:mod:`chiso766.io.columns`));
+* every cell is read as text (polars, one row a line; the lines with a quote are split by
+  the csv module, as the row path splits them: a quoted cell that goes on past its line, an
+  odd line break or a byte that is not UTF-8 sends the rest of the file to the row path, a
+  blank or ragged line sends its batch; the header is resolved by the record reader, national
+  aliases included (:mod:`chiso766.io.columns`));
 * the cells are parsed with the spellings the record reader accepts: moments in the shapes
-  ``dd/MM/yyyy HH:mm[:ss]`` and ``yyyy-MM-dd[ T]HH:mm[:ss]``, words and flags by the exact
-  spellings of the general converters (:mod:`chiso766.io.values`), unit and procedure cells
-  that name a known unit or procedure as they are;
+  ``dd/MM/yyyy HH:mm[:ss]`` and ``yyyy-MM-dd[ T]HH:mm[:ss]`` (each shape met in a sample of
+  the column's cells), words and flags by the exact spellings of the general converters
+  (:mod:`chiso766.io.values`), unit and procedure cells that name a known unit or procedure;
+  cells padded with white space are stripped first, as the record reader strips them, in a
+  batch with a quoted cell padded so and in every batch once a batch has left many padded
+  rows to the row path (:data:`_PADDED_ROWS`);
 * ids are claimed in line order, a batch at a time (:class:`_BatchClaims`, which the rows the
   row path reads claim in too: the first of two equal ids wins, later ones are rejected — a
   hash seen before is settled exactly by the row path's second pass), and the supplement
   requests of the batch's dossiers are found by one join on the requests read with polars
   (else in the index, a dossier at a time);
 * the rows it can vouch for go to the counter as typed columns with their requests; every
-  other row — an odd cell, a moment before the receipt, requests out of order, a
-  whitespace-padded id, an id whose fingerprint was seen before, a 2.2 span the counter's
+  other row — an odd cell, a moment before the receipt, requests out of order, a padded
+  cell in a batch not stripped, an id whose fingerprint was seen before, a 2.2 span the counter's
   calendar table does not cover… — goes with its line number to the row path, which builds
   its record (or names the bad cell) for the tally, so that accepted + rejected = read with
   the same messages.
@@ -44,7 +48,7 @@ import re
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from ..errors import InputError
 from ..records import AFTER_RECEIPT, Channel, Dossier
@@ -91,9 +95,10 @@ __all__ = ["BATCH_BYTES", "complained_from_rating_columns", "read_supplement_col
 #: Bytes of whole lines read per batch (about 35 000 rows of a national export). Tests make it
 #: small to force many batches.
 BATCH_BYTES = 8 << 20
-#: Bytes that make a batch not "one row a line" for the CSV reader: a quote, the line breaks of
-#: str.splitlines other than "\n", and the unit separator the engine joins flag cells with.
-_AWKWARD = (b'"', b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f")
+#: Bytes that make a batch not "one row a line" for the CSV reader: the line breaks of
+#: str.splitlines other than "\n", and the unit separator the engine joins flag cells with. (A
+#: quote does not: the lines with one are split by the csv module, :func:`_quoted_rows`.)
+_AWKWARD = (b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f")
 #: Supplement requests up to which a batch finds its dossiers' requests by a join on a frame
 #: of them (past it, in the index a dossier at a time: the frame and the join's table, built
 #: for every batch, would cost more than they save).
@@ -455,6 +460,46 @@ def _read_batches(path: Path, reader: _Reader,
     return True
 
 
+def _quoted_rows(chunk: bytes, delimiter: str, ncols: int,
+                 ) -> tuple[bytes, list[int], list[list[str]]] | Literal[False] | None:
+    """A batch of whole lines (``chunk``, decodable, every line break a ``\\n``) some of which
+    have a quote: the lines with none (as they are), the positions of those with one and their
+    cells as the row path's csv module splits each (the rows of those lines: the same cells).
+    ``False`` when a quoted cell goes on past its line (the rest of the file is then read row
+    by row: a line no longer starts a row); ``None`` when a quoted line is not a plain row (a
+    cell the csv module refuses, more or fewer cells than the header): the row path reads the
+    batch."""
+    plain: list[bytes] = []
+    at: list[int] = []
+    rows: list[list[str]] = []
+    start = 0  # where the plain lines not yet kept begin
+    number = 0  # the position in the batch of the line that begins at ``start``
+    quote = chunk.find(b'"')
+    while quote >= 0:
+        begin = chunk.rfind(b"\n", 0, quote) + 1
+        end = chunk.index(b"\n", quote) + 1
+        number += chunk.count(b"\n", start, begin)
+        plain.append(chunk[start:begin])
+        # A second line after it: were the row's cells to go on past the line, the csv
+        # module would read that line too (line_num 2).
+        cells = csv.reader((chunk[begin:end].decode("utf-8"), "\n"), delimiter=delimiter)
+        try:
+            row = next(cells)
+        except csv.Error:
+            return None
+        if cells.line_num != 1:
+            return False
+        if len(row) != ncols:
+            return None
+        at.append(number)
+        rows.append(row)
+        number += 1
+        start = end
+        quote = chunk.find(b'"', end)
+    plain.append(chunk[start:])
+    return b"".join(plain), at, rows
+
+
 def _lines_from_start(block: bytes, bad: set[int]) -> Iterator[str]:
     """The lines of ``block`` (a file's first bytes, whole lines) decoded one at a time, as
     :func:`~.readers._decode_block` decodes them: the header is found without decoding a whole
@@ -575,30 +620,42 @@ class _StrClaims(_Claims):
         return default
 
 
-def _moment(column: pl.Expr, shape: tuple[str, str] | None) -> tuple[pl.Expr, pl.Expr]:
+def _moment(column: pl.Expr, shapes: Sequence[tuple[str, str]],
+            ) -> tuple[pl.Expr, pl.Expr]:
     """A moment column's cells as ``pl.Datetime("us")`` (null: empty) and whether each is a
-    cell the engine vouches for (empty, or in ``shape`` and a real moment)."""
+    cell the engine vouches for (empty, or in one of ``shapes`` and a real moment)."""
     import polars as pl
 
-    if shape is None:
+    if not shapes:
         return pl.lit(None, dtype=pl.Datetime("us")), column == ""
-    pattern, fmt = shape
-    parsed = column.str.strptime(pl.Datetime("us"), fmt, strict=False)
-    fits = column.str.contains(pattern)
-    value = pl.when(fits).then(parsed)
+    read = [pl.when(column.str.contains(pattern)).then(
+                column.str.strptime(pl.Datetime("us"), fmt, strict=False))
+            for pattern, fmt in shapes]
+    value = read[0] if len(read) == 1 else pl.coalesce(read)
     return value, (column == "") | value.is_not_null()
 
 
-def _shape_of(cells: pl.Series) -> tuple[str, str] | None:
-    """The moment shape of a column's first non-empty cell in a batch (the cells of another
-    shape are not vouched for: the row path reads them)."""
-    first = cells.filter(cells != "").head(1).to_list()
-    if not first:
-        return None
-    for shape in _SHAPES:
-        if re.match(shape[0], first[0]):
-            return shape
-    return None
+#: Rows of a batch left to the row path with a padded cell that make the engine strip every
+#: cell of the file's later batches (a cell padded with white space reads as the cell stripped).
+_PADDED_ROWS = 64
+#: Non-empty cells of a moment column whose shapes are looked at (:func:`_shapes_of`).
+_SHAPE_SAMPLE = 256
+
+
+def _shapes_of(cells: pl.Series) -> tuple[tuple[str, str], ...]:
+    """The moment shapes of a column in a batch: those of its first :data:`_SHAPE_SAMPLE`
+    non-empty cells, the most frequent first (a cell of another shape is not vouched for: the
+    row path reads it). An export with some cells spelled otherwise (ISO among
+    ``dd/MM/yyyy``) is read in all its shapes whatever its first cell is; a plain export
+    parses one."""
+    sample = cells.filter(cells != "").head(_SHAPE_SAMPLE).to_list()
+    found: dict[tuple[str, str], int] = {}
+    for cell in sample:
+        for shape in _SHAPES:
+            if re.match(shape[0], cell):
+                found[shape] = found.get(shape, 0) + 1
+                break
+    return tuple(sorted(found, key=lambda shape: -found[shape]))
 
 
 class _Batches:
@@ -614,6 +671,12 @@ class _Batches:
         self.delimiter = layout.delimiter
         self.bad = bad
         self.tick = tick
+        #: Whether the cells of the batch being counted are stripped before they are decided
+        #: (:attr:`padded`, or a quoted cell of the batch has white space at an end).
+        self.strip = False
+        #: Whether the file's cells are padded with white space: many rows of a batch were
+        #: left to the row path with a padded cell (every later batch is then stripped).
+        self.padded = False
 
     def row(self, line: int, row: Any, index: list[int] | None) -> None:
         raise NotImplementedError
@@ -646,22 +709,58 @@ class _Batches:
             if "\x85" in text or "\u2028" in text or "\u2029" in text:
                 return False
             del text
-        frame = None
-        # Blank lines, a line with more or fewer cells than the header, a U+FEFF that polars
-        # would take for a byte order mark, a cell the csv module refuses: the row path. With
-        # two columns or more a blank line is a line with too few delimiters, so the count
-        # finds it (or, when another line has too many, polars refuses that line): the search
-        # for a blank line, 40 % of the batch's byte checks, is needed for one column only.
-        if not (chunk.startswith(codecs.BOM_UTF8)
-                or (self.ncols == 1 and (chunk.startswith(b"\n") or b"\n\n" in chunk))
-                or chunk.count(self.delimiter.encode()) != n * (self.ncols - 1)):
-            frame = self._cells(chunk, n)
+        self.strip = self.padded
+        if b'"' in chunk:
+            quoted = _quoted_rows(chunk, self.delimiter, self.ncols)
+            if quoted is False:
+                return False  # a quoted cell over several lines: the rest row by row
+            frame = None if quoted is None else self._with_quoted(*quoted)
+            self.strip = self.strip or quoted is not None and any(
+                cell != cell.strip() for row in quoted[2] for cell in row)
+        else:
+            frame = self._plain(chunk, n)
         if frame is None:
             self.rows(iter(_decode_block(chunk, line, self.bad)), line)
             return True
         self.tick.add(n)
         self._count(frame, line)
         return True
+
+    def _plain(self, chunk: bytes, n: int) -> pl.DataFrame | None:
+        """The cells of ``n`` whole lines with no quote (:meth:`_cells`); ``None`` (the row
+        path reads them) for blank lines, a line with more or fewer cells than the header, a
+        U+FEFF that polars would take for a byte order mark, a cell the csv module refuses.
+        With two columns or more a blank line is a line with too few delimiters, so the count
+        finds it (or, when another line has too many, polars refuses that line): the search
+        for a blank line, 40 % of the batch's byte checks, is needed for one column only."""
+        if (chunk.startswith(codecs.BOM_UTF8)
+                or (self.ncols == 1 and (chunk.startswith(b"\n") or b"\n\n" in chunk))
+                or chunk.count(self.delimiter.encode()) != n * (self.ncols - 1)):
+            return None
+        return self._cells(chunk, n)
+
+    def _with_quoted(self, plain: bytes, at: list[int], rows: list[list[str]],
+                     ) -> pl.DataFrame | None:
+        """The cells of a batch whose lines ``at`` (positions in the batch) had a quote and
+        were split by the csv module into ``rows``, the other lines being ``plain``; ``None``
+        when the plain lines are not (:meth:`_plain`)."""
+        import polars as pl
+
+        n = plain.count(b"\n")
+        names = [f"c{i}" for i in range(self.ncols)]
+        quoted = pl.DataFrame(rows, schema=dict.fromkeys(names, pl.String), orient="row")
+        if not n:
+            return quoted
+        frame = self._plain(plain, n)
+        if frame is None:
+            return None
+        # The plain lines' positions: every position not in ``at``, in order.
+        taken = pl.Series("p", at, dtype=pl.Int64)
+        places = pl.int_range(0, n + len(at), dtype=pl.Int64, eager=True)
+        return pl.concat([
+            frame.with_columns(p=places.filter(~places.is_in(taken.implode()))),
+            quoted.with_columns(p=taken),
+        ]).sort("p").drop("p")
 
     def _cells(self, chunk: bytes, n: int) -> pl.DataFrame | None:
         """The batch's cells as text, a column ``c0``, ``c1``… per column of the header, as
@@ -762,6 +861,12 @@ class _Engine(_Batches):
     def _count(self, frame: pl.DataFrame, line: int) -> None:
         import polars as pl
 
+        # Decided on the cells stripped as the record reader strips every cell (polars'
+        # white space is Python's, but for the separators \x1c-\x1f: _AWKWARD); the rows
+        # left to the row path are handed as they are (``as_read``).
+        as_read = frame
+        if self.strip:
+            frame = frame.with_columns(pl.all().str.strip_chars())
         counter = self.counter
         n = frame.height
         id_col = f"c{self.at['id']}"
@@ -823,7 +928,7 @@ class _Engine(_Batches):
             if i >= self.ncols:
                 moments[name] = pl.lit(None, dtype=pl.Datetime("us"))
                 continue
-            value, ok = _moment(pl.col(f"c{i}"), _shape_of(frame[f"c{i}"]))
+            value, ok = _moment(pl.col(f"c{i}"), _shapes_of(frame[f"c{i}"]))
             moments[name] = value
             checks.append(ok)
         typed = frame.select(
@@ -911,17 +1016,22 @@ class _Engine(_Batches):
             counter.latest = max(counter.latest, to_us(latest))
             self._vouched(dossiers, keys, requested, supplied, chains, special_list)
             if self.wanted:
-                self._show(frame, line)
+                self._show(as_read, line)
 
         # -- the other rows, in line order, to the row path -----------------------------------
         run, index = self.run, self.layout.index
         nameless_list = nameless.to_list()
         others = (pl.Series(special_list, dtype=pl.Boolean) | nameless).arg_true().to_list()
+        if not self.strip and len(others) >= _PADDED_ROWS:
+            left = as_read[others]
+            padded = left.select(pl.any_horizontal(
+                pl.all().str.len_bytes() != pl.all().str.strip_chars().str.len_bytes())).sum()
+            self.padded = padded.item() >= _PADDED_ROWS
         for i in others:
             if nameless_list[i]:
-                run.rebuild(self._row(frame, i), index, line + i, claimed=False)
+                run.rebuild(self._row(as_read, i), index, line + i, claimed=False)
             elif claimed[i]:
-                run.one(line + i, self._row(frame, i), index)
+                run.one(line + i, self._row(as_read, i), index)
         held = self.held
         for i in (~claimed_col).arg_true().to_list():
             if not nameless_list[i]:
@@ -1041,7 +1151,7 @@ def _moment_column(frame: pl.DataFrame, column: int, ncols: int) -> tuple[pl.Ser
         return (pl.Series([None] * frame.height, dtype=pl.Int64),
                 pl.Series([True] * frame.height, dtype=pl.Boolean))
     name = f"c{column}"
-    value, ok = _moment(pl.col(name), _shape_of(frame[name]))
+    value, ok = _moment(pl.col(name), _shapes_of(frame[name]))
     got = frame.select((value.dt.epoch("us") + _EPOCH_US).alias("v"), ok.alias("ok"))
     return got["v"], got["ok"]
 
