@@ -715,8 +715,8 @@ class _Batches:
             if quoted is False:
                 return False  # a quoted cell over several lines: the rest row by row
             frame = None if quoted is None else self._with_quoted(*quoted)
-            self.strip = self.strip or quoted is not None and any(
-                cell != cell.strip() for row in quoted[2] for cell in row)
+            self.strip = self.strip or (quoted is not None and any(
+                cell != cell.strip() for row in quoted[2] for cell in row))
         else:
             frame = self._plain(chunk, n)
         if frame is None:
