@@ -60,7 +60,8 @@ moments = st.builds(lambda minutes, shape: (BASE + timedelta(minutes=minutes), s
                     st.integers(0, 60 * 24 * 150), st.sampled_from([0, 0, 0, 1, 2, 3]))
 odd = st.sampled_from(["", "", "", "31/02/2025 08:00:00", "n/a", " 01/04/2025 08:00:00",
                        "01/04/2025 25:00:00"])
-flag = st.sampled_from(["1", "0", "", "1", "0", "true", "có", "x", "null", "maybe"])
+flag = st.sampled_from(["1", "0", "", "1", "0", "true", "có", "x", "null", "maybe", "Yes",
+                        "KHÔNG", "n/a", " ", " có "])
 
 
 @st.composite
@@ -81,11 +82,13 @@ def dossier_row(draw: st.DrawFn, n: int, unique: bool = False) -> list[str]:
         ident,
         draw(st.sampled_from(PROCS + ("P1", "PX", " P2"))),
         draw(st.sampled_from(UNITS + ("U1", "UX", "U2 "))),
-        draw(st.sampled_from(["1", "2", "3", "", "2", "trực tuyến", "9"])),
+        draw(st.sampled_from(["1", "2", "3", "", "2", "trực tuyến", "9", "truc tuyen",
+                              "Trực Tuyến", "online"])),
         _spell(receipt, rshape) if draw(st.booleans()) else "",
         _spell(receipt, rshape) if draw(st.integers(0, 5)) else draw(odd),
         later(), later(), later(), later(),
-        draw(flag), draw(flag), draw(st.sampled_from(["0", "1", "2", "", "3"])),
+        draw(flag), draw(flag), draw(st.sampled_from(["0", "1", "2", "", "3", "national_portal",
+                                                      "Own Gateway", "none", "n/a"])),
         draw(st.sampled_from(["KQ1", "", " "])), draw(st.sampled_from(["f.pdf", ""])),
         draw(flag), draw(flag), draw(flag), draw(flag),
     ]
@@ -102,6 +105,8 @@ def folders(draw: st.DrawFn, unique: bool = False, odd_lines: bool = False,
         # whose every cell is padded with white space (the record reader strips them).
         at = draw(st.integers(0, len(dossiers) - 1))
         odd_line = draw(st.sampled_from(["blank", "quote", "delimiter", "two lines", "padded"]))
+        if not dossiers[at]:
+            continue  # made blank by an earlier draw
         if odd_line == "blank":
             dossiers[at] = []
         elif odd_line == "quote":
@@ -110,7 +115,7 @@ def folders(draw: st.DrawFn, unique: bool = False, odd_lines: bool = False,
             dossiers[at][13] = "KQ,1"  # MaKetQua
         elif odd_line == "two lines":
             dossiers[at][13] = "KQ\n1"
-        elif dossiers[at]:
+        else:
             pad = draw(st.sampled_from([" ", "\t", "\xa0", "  "]))
             dossiers[at] = [f"{pad}{cell}{pad}" for cell in dossiers[at]]
     sups = []
@@ -474,6 +479,40 @@ def test_engine_reads_quoted_lines_as_the_csv_module_does(tmp_path: Path, odd: s
             card = score_folder(tmp_path, period=Period.quarter(2025, 2))
         assert streamed == in_memory, batch
         assert card.input.rejections == whole.input.rejections, batch
+
+
+@pytest.mark.parametrize("cells", [
+    {"channel": "Trực Tuyến", "paid": "national_portal", "flag": "KHÔNG"},
+    {"channel": "online", "paid": "Own Gateway", "flag": " "},  # blank: False
+    {"channel": "truc tuyen", "paid": "none", "flag": "n/a"},  # n/a: not reported
+    {"channel": "2", "paid": "n/a", "flag": " có "},
+])
+def test_engine_reads_words_its_tables_do_not_hold(tmp_path: Path,
+                                                   cells: dict[str, str]) -> None:
+    """Word and flag cells the exact-spelling tables do not hold but the converters read
+    (other case or accents, underscores, a blank cell with a space, "n/a"): the engine reads
+    them as the record reader does, in its batches — no row left to the row path — to the
+    same scorecard."""
+    need("polars", "fast")
+    from chiso766.io import rowpath
+
+    row = ["P1", "U1", cells["channel"], "", "02/04/2025 08:00:00", "09/04/2025 17:00:00",
+           "03/04/2025 09:00:00", "", "", cells["flag"], cells["flag"], cells["paid"], "KQ1",
+           "f.pdf", cells["flag"], "1", cells["flag"], "0"]
+    rows = [[f"HS{i}", *row] for i in range(4)]
+    _write(tmp_path, {"dossiers": [DOSSIER_HEADER, *rows], "supplements": [], "ratings": []})
+    left: list[int] = []
+    one = rowpath._Rows.one
+
+    def spy(self: rowpath._Rows, line: int, *args: object) -> None:
+        left.append(line)
+        one(self, line, *args)  # type: ignore[arg-type]
+
+    with _counting_with("engine"), pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(rowpath._Rows, "one", spy)
+        streamed, whole = _both(tmp_path, Period.quarter(2025, 2))
+    assert streamed == whole
+    assert left == []
 
 
 def test_batch_claims_first_of_equal_ids() -> None:

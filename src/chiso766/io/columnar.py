@@ -152,22 +152,44 @@ def unread_checks(kind: Any, cols: list[int], absent: int) -> list[tuple[int, An
             if fs.name not in _PICKED and cols[n] < absent and fs.conv is not v.text]
 
 
+#: What the engine knows of the word and flag columns (:func:`_flag_tables`).
+FlagParts = tuple[tuple[dict[Any, Any], ...], bool, tuple[Any, ...]]
+
+
 def _flag_tables(kind: Any, cols: list[int], pos: Mapping[str, int], absent: int,
-                 ) -> tuple[tuple[dict[Any, Any], ...], bool]:
+                 ) -> FlagParts:
     """Exact spelling → value for each word and flag column (from the general converters), the
-    missing column (``None``) meaning not reported; and whether has_electronic_result comes from
-    MaKetQua + DuongDanTepTinKetQua."""
+    missing column (``None``) meaning not reported; whether has_electronic_result comes from
+    MaKetQua + DuongDanTepTinKetQua; and each column's field, whose converter reads a spelling
+    the table does not hold (:func:`_spelled`)."""
     ncols_marker = absent
     tables = []
+    fields = []
     for name in _FLAG_FIELDS:
         fs = kind.fields[pos[name]]
         table = dict(_fast_table(fs) or {})
         table[None] = fs.default  # no such column: not reported (channel: DIRECT)
         tables.append(table)
+        fields.append(fs)
     derived = (cols[pos["has_electronic_result"]] == ncols_marker
                and cols[pos["result_code"]] != ncols_marker
                and cols[pos["result_file"]] != ncols_marker)
-    return tuple(tables), derived
+    return tuple(tables), derived, tuple(fields)
+
+
+def _spelled(fs: Any, cell: str, table: Mapping[Any, Any]) -> Any:
+    """A word or flag cell the exact table does not hold, read as the record reader reads it
+    (stripped; empty: the table's empty cell; the field's converter, folding case and
+    accents; a word meaning "not reported": the field's default); ``_MISSING`` when the
+    converter refuses it (the row path names it)."""
+    item = cell.strip()
+    if not item:
+        return table.get("", _MISSING)
+    try:
+        value = fs.conv(item)
+    except v.CellError:
+        return _MISSING
+    return fs.default if value is v.ABSENT else value
 
 
 class _Counts:
@@ -189,14 +211,16 @@ class _Counts:
     def _proc(self, raw: str) -> str | None:
         return _named(raw, self.procedures)
 
-    def _flags(self, key: tuple[Any, ...], parts: tuple[tuple[dict[Any, Any], ...], bool],
-               ) -> tuple[Any, ...] | None:
-        tables, derived = parts
+    def _flags(self, key: tuple[Any, ...], parts: FlagParts) -> tuple[Any, ...] | None:
+        tables, derived, fields = parts
         values = []
-        for cell, table in zip(key, tables, strict=False):
+        for cell, table, fs in zip(key, tables, fields, strict=False):
             value = table.get(cell, _MISSING)
-            if value is _MISSING:
-                value = None if cell is None else _MISSING
+            if value is _MISSING and cell is not None:
+                value = _spelled(fs, cell, table)
+                if value is not _MISSING and len(table) < _FLAG_MEMO_LIMIT \
+                        and len(cell) <= _MEMO_CELL:
+                    table[cell] = value
             if value is _MISSING:
                 if len(self.flags) < _FLAG_MEMO_LIMIT and len(cell) <= _MEMO_CELL:
                     self.flags[key] = None
