@@ -130,7 +130,8 @@ def folders(draw: st.DrawFn, unique: bool = False, odd_lines: bool = False,
                 draw(st.sampled_from(UNITS + ("UX",))),
                 draw(st.sampled_from(["", "05/06/2025 10:00:00", "2026-01-05 10:00:00",
                                       "bad date"])),
-                draw(st.sampled_from(["tốt", "không tốt", "bình thường", "??"]))]
+                draw(st.sampled_from(["tốt", "không tốt", "bình thường", "??", "khong tot",
+                                      "KHÔNG TỐT", " tốt", "n/a"]))]
                for _ in range(draw(st.integers(0, 8)))]
     for rows in (sups, ratings):
         if odd_lines and rows and draw(st.booleans()):

@@ -1285,8 +1285,8 @@ class _RatingBatches(_Batches):
         self.rule = rule
         self.take = rating_rows(reader, unit_ids, rule, moments, into)
         kind = reader.kind
-        self.table = _fast_table(kind.fields[[fs.name for fs in kind.fields]
-                                             .index("rating")]) or {}
+        self.field = kind.fields[[fs.name for fs in kind.fields].index("rating")]
+        self.table = _fast_table(self.field) or {}
         self.value_of: dict[str, str | None] = {}  # rating spelling -> its value (None: odd)
         self.unit_ok: dict[str, bool] = {}
 
@@ -1301,6 +1301,10 @@ class _RatingBatches(_Batches):
         for cell in ratings.unique().to_list():
             if cell not in self.value_of:
                 value = self.table.get(cell)
+                if value is None and len(cell) <= _MEMO_CELL:
+                    # Another spelling the converter reads (case, accents): as the record does.
+                    value = _spelled(self.field, cell, self.table)
+                    value = None if value is _MISSING else value
                 self.value_of[cell] = None if value is None else value.value
         units = frame[f"c{at['unit_id']}"]
         unit_ids = self.unit_ids
