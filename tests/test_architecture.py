@@ -4,17 +4,16 @@ Every module of ``src/chiso766`` is placed in one layer of :data:`LAYERS`, lowes
 imports of every module are read with :mod:`ast` (nothing is imported) and three things are
 checked:
 
-(a) no module imports a module of a higher layer, except the pairs of :data:`KNOWN_UPWARD`, each
-    with its reason — and every pair there must still be a real upward import, so the list can
-    only shrink (a paid debt whose entry is left behind fails);
-(b) no import cycles: the strongly connected components of the import graph have one module
-    each, except the components of :data:`KNOWN_CYCLES` (today's cycles, each closed by a
-    :data:`KNOWN_UPWARD` import), which must match exactly, so they too can only go away;
+(a) no module imports a module of a higher layer;
+(b) no import cycles: every strongly connected component of the import graph is one module;
 (c) every module is in :data:`LAYERS` (a new module must be placed), and every name there is a
     module.
 
 and the picture in docs/architecture.md places every module in the same layer as
-:data:`LAYERS`, so the page and the test cannot drift apart.
+:data:`LAYERS`, so the page and the test cannot drift apart. The results' convenience methods
+(``card.to_dict()``, ``card.explain(code)``) reach the reports layer through
+:mod:`chiso766.renderers`, by name: only the package's top installs that table, and every name a
+module calls is installed (a lower module cannot wire itself to a higher one through it).
 
 What counts as an import, for all three:
 
@@ -41,8 +40,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
 PACKAGE = "chiso766"
@@ -61,6 +58,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "chiso766.rules",
         "chiso766.criteria.policy",
         "chiso766.spill",
+        "chiso766.renderers",
     )),
     ("io", (  # files, tables and databases -> records (or column batches), and back
         "chiso766.io",
@@ -133,37 +131,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "chiso766.cli_progress",
     )),
 )
-
-#: (importer, imported) imports that go up a layer today, each with why it is there and how it
-#: goes. Only removals are allowed: a pair that is no longer an upward import fails
-#: ``test_every_known_upward_import_is_still_there``.
-KNOWN_UPWARD: dict[tuple[str, str], str] = {
-    # scorecards that render and explain themselves
-    ("chiso766.scoring", "chiso766.explain"):
-        "UnitScorecard.explain / next_band call explain.py; make them functions over the card",
-    ("chiso766.scoring", "chiso766.reports.json_report"):
-        "Scorecard.to_dict / UnitScorecard.to_dict call the JSON report",
-    ("chiso766.scoring", "chiso766.reports.notebook"):
-        "Scorecard._repr_html_ / to_frame call the notebook renderer",
-    ("chiso766.hcm104", "chiso766.reports.json_report"):
-        "Hcm104Result/Hcm104Report format their numbers with the JSON report's number()",
-    ("chiso766.hcm104", "chiso766.reports.hcm104_report"):
-        "Hcm104Result.to_dict / Hcm104Report.to_dict, to_frame, _repr_html_ call the report",
-    ("chiso766.hcm104", "chiso766.reports.notebook"):
-        "Hcm104Report.to_frame calls the notebook renderer",
-    ("chiso766.portal", "chiso766.reports.reconcile_report"):
-        "Verification.to_dict calls the reconcile report",
-    ("chiso766.reconcile", "chiso766.reports.reconcile_report"):
-        "Reconciliation.to_dict calls the reconcile report",
-}
-
-#: The import cycles of today (strongly connected components of more than one module). Each is
-#: closed by an import of KNOWN_UPWARD; the test requires this exact list.
-KNOWN_CYCLES: tuple[frozenset[str], ...] = (
-    # scoring -> explain (UnitScorecard.explain) -> scoring (assemble, NextBandStep)
-    frozenset({"chiso766.scoring", "chiso766.explain"}),
-)
-
 
 class Import(NamedTuple):
     """One import statement's dependency: ``importer`` line ``line`` imports ``imported``."""
@@ -319,9 +286,9 @@ def test_every_module_is_placed_in_a_layer() -> None:
 
 
 def test_no_module_imports_a_higher_layer() -> None:
-    """(a) Imports go down or sideways, never up, beyond the debts of KNOWN_UPWARD."""
+    """(a) Imports go down or sideways, never up."""
     edges = graph()
-    new = upward(run_time(edges)) - set(KNOWN_UPWARD)
+    new = upward(run_time(edges))
     lines = sorted(
         f"{i.importer} ({layer(i.importer)}) line {i.line} imports {i.imported} "
         f"({layer(i.imported)})"
@@ -329,24 +296,10 @@ def test_no_module_imports_a_higher_layer() -> None:
     assert not new, "upward imports:\n" + "\n".join(lines)
 
 
-def test_every_known_upward_import_is_still_there() -> None:
-    """(a) KNOWN_UPWARD can only shrink: an entry that is no longer an upward import (paid, or
-    a module moved or gone) must be removed."""
-    still = upward(run_time(graph()))
-    stale = sorted(pair for pair in KNOWN_UPWARD if pair not in still)
-    assert not stale, f"no longer upward imports: remove them from KNOWN_UPWARD: {stale}"
-
-
 def test_no_import_cycles() -> None:
-    """(b) Every strongly connected component of the run-time import graph is one module,
-    except today's KNOWN_CYCLES (exactly those)."""
-    pairs = run_time(graph())
-    found = sorted(sorted(c) for c in components(pairs))
-    known = sorted(sorted(c) for c in KNOWN_CYCLES)
-    assert found == known, f"import cycles now: {found}\nKNOWN_CYCLES: {known}"
-    for cycle in KNOWN_CYCLES:
-        inside = {(a, b) for a, b in pairs if a in cycle and b in cycle}
-        assert inside & set(KNOWN_UPWARD), f"a known cycle with no known upward import: {cycle}"
+    """(b) Every strongly connected component of the run-time import graph is one module."""
+    found = sorted(sorted(c) for c in components(run_time(graph())))
+    assert not found, f"import cycles: {found}"
 
 
 def test_the_picture_in_docs_architecture_is_this_table() -> None:
@@ -408,7 +361,54 @@ def test_upward_and_cycles_on_a_small_graph() -> None:
     assert components(pairs) == [frozenset({"chiso766.tally", "chiso766.scoring"})]
 
 
-@pytest.mark.parametrize(("pair", "reason"), sorted(KNOWN_UPWARD.items()))
-def test_known_upward_entries_name_placed_modules(pair: tuple[str, str], reason: str) -> None:
-    """Every debt names two placed modules and says why it is there."""
-    assert pair[0] in LAYER_OF and pair[1] in LAYER_OF and reason.strip()
+def renderer_calls(name: str, path: Path) -> Iterator[tuple[str, int, str | None]]:
+    """Each ``renderers.install(...)`` and ``renderers.call(...)`` of a module: ("install" or
+    "call", line, the renderer's name when it is written as a string)."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == "renderers"
+                and node.func.attr in ("install", "call")):
+            first = node.args[0] if node.args else None
+            named = first.value if isinstance(first, ast.Constant) and isinstance(
+                first.value, str) else None
+            yield node.func.attr, node.lineno, named
+
+
+def installed_renderers() -> dict[str, str]:
+    """The table ``chiso766/__init__.py`` installs (a dict of string constants)."""
+    tree = ast.parse((SRC / PACKAGE / "__init__.py").read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "install" and node.args
+                and isinstance(node.args[0], ast.Dict)):
+            table = ast.literal_eval(node.args[0])
+            assert isinstance(table, dict)
+            return {str(k): str(v) for k, v in table.items()}
+    return {}
+
+
+def test_only_the_top_installs_renderers_and_every_called_one_is_installed() -> None:
+    """The table of :mod:`chiso766.renderers` is filled by the package's top only (the layer
+    that may import every other); each name a module calls is in it, written as a string,
+    and each entry names a module of the reports layer or below that has that function."""
+    table = installed_renderers()
+    assert table, "chiso766/__init__.py installs no renderers"
+    installers, unnamed, missing = [], [], []
+    for name, path in modules().items():
+        for what, line, named in renderer_calls(name, path):
+            if what == "install" and name != PACKAGE:
+                installers.append(f"{name} line {line}")
+            if what == "call" and named is None:
+                unnamed.append(f"{name} line {line}")
+            if what == "call" and named is not None and named not in table:
+                missing.append(f"{name} line {line}: {named}")
+    assert not installers, f"renderers installed below the top: {installers}"
+    assert not unnamed, f"renderers called by a name that is not a string: {unnamed}"
+    assert not missing, f"renderers called but not installed: {missing}"
+    placed = modules()
+    for name, reference in table.items():
+        module, _, function = reference.partition(":")
+        assert module in LAYER_OF and LAYER_OF[module] < LAYER_OF[PACKAGE], (name, reference)
+        tree = ast.parse(placed[module].read_text(encoding="utf-8"))
+        defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+        assert function in defined, f"{name}: {module} has no function {function}"

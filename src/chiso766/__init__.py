@@ -5,7 +5,7 @@ Chấm điểm Bộ chỉ số phục vụ người dân, doanh nghiệp theo Qu
 theo Quyết định 104/2024/QĐ-UBND của UBND TP. Hồ Chí Minh.
 """
 
-from . import hcm104
+from . import hcm104, renderers
 from ._version import __version__
 from .calendar import DayInfo, DayKind, WorkingCalendar
 from .criteria.policy import CountingPolicy
@@ -90,6 +90,28 @@ from .scoring import (
 from .streaming import score_folder
 from .tally import Tally, build_context
 from .timelimits import LimitKind, TimeLimit
+
+# The results are data; the functions of the reports layer over them, which their convenience
+# methods call (``card.to_dict()``, ``card.explain(code)``, a notebook's display), are named
+# here, at the top, the one module that may reach every layer (docs/architecture.md "Results
+# are data"). Each module is imported on its renderer's first call.
+renderers.install({
+    "unit.explain": "chiso766.explain:explain_code",
+    "unit.to_next_band": "chiso766.explain:next_band_steps",
+    "unit.to_dict": "chiso766.reports.json_report:unit_to_dict",
+    "unit.html": "chiso766.reports.notebook:unit_html",
+    "scorecard.to_dict": "chiso766.reports.json_report:scorecard_to_dict",
+    "scorecard.html": "chiso766.reports.notebook:scorecard_html",
+    "scorecard.rows": "chiso766.reports.notebook:summary_rows",
+    "criteria.rows": "chiso766.reports.notebook:criteria_rows",
+    "frame": "chiso766.reports.notebook:to_frame",
+    "hcm104.result.to_dict": "chiso766.reports.hcm104_report:result_to_dict",
+    "hcm104.report.to_dict": "chiso766.reports.hcm104_report:report_to_dict",
+    "hcm104.report.rows": "chiso766.reports.hcm104_report:frame_rows",
+    "hcm104.report.html": "chiso766.reports.hcm104_report:report_html",
+    "verification.to_dict": "chiso766.reports.reconcile_report:verification_to_dict",
+    "reconciliation.to_dict": "chiso766.reports.reconcile_report:reconciliation_to_dict",
+})
 
 __all__ = [
     "PORTAL_CODES",

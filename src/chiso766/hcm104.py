@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import attrs
 
+from . import renderers
 from .calendar import WorkingCalendar
 from .criteria.base import Note, calendar_notes
 from .criteria.policy import CountingPolicy
@@ -49,7 +50,7 @@ from .deadlines import DeadlinePolicy, classify, effective_end
 from .errors import Chiso766Error, InputError, MissingDataError, PolicyError
 from .periods import Period
 from .records import Dossier, Posting, Procedure, Rating, RatingValue, Unit, UnitLevel, to_local
-from .rounding import half_up
+from .rounding import half_up, json_number
 
 if TYPE_CHECKING:
     import polars as pl
@@ -298,14 +299,12 @@ class PartScore:
         return en if lang == "en" else vi
 
     def to_dict(self, lang: str = "vi") -> dict[str, Any]:
-        from .reports.json_report import number
-
         out: dict[str, Any] = {
-            "value": number(self.rounded),
+            "value": json_number(self.rounded),
             "max": self.max_points,
             "points": None if self.points is None else (
                 self.points.numerator if self.points.denominator == 1
-                else number(_shown(self.points))),
+                else json_number(_shown(self.points))),
             "count": self.count,
         }
         out.update(self.details)
@@ -330,10 +329,8 @@ class Combined:
         return _shown(self.k)
 
     def to_dict(self, lang: str = "vi") -> dict[str, Any]:
-        from .reports.json_report import number
-
         return {
-            "K": number(self.rounded),
+            "K": json_number(self.rounded),
             "verdict": None if self.verdict is None else self.verdict.value,
             "reason": None if self.reason is None else self.reason.text(lang),
             "zero_parts": list(self.zero_parts),
@@ -399,9 +396,7 @@ class Hcm104Result:
         return self.parts["A"].details.get("late_within_5_working_days", 0)
 
     def to_dict(self, lang: str = "vi") -> dict[str, Any]:
-        from .reports.hcm104_report import result_to_dict
-
-        return result_to_dict(self, lang)
+        return cast("dict[str, Any]", renderers.call("hcm104.result.to_dict", self, lang))
 
 
 @attrs.define(frozen=True, slots=True)
@@ -447,23 +442,18 @@ class Hcm104Report:
 
     def to_dict(self, lang: str = "vi", units: list[str] | None = None) -> dict[str, Any]:
         """The JSON envelope of docs/api.md."""
-        from .reports.hcm104_report import report_to_dict
-
-        return report_to_dict(self, lang=lang, units=units)
+        return cast("dict[str, Any]", renderers.call("hcm104.report.to_dict", self, lang=lang,
+                                                     units=units))
 
     def to_frame(self, staff: bool = False, backend: str = "pandas") -> Any:
         """A DataFrame, one row per unit (and per staff member with ``staff=True``): unit id
         and name, A–E and K rounded half-up to 2 decimals, the verdict. ``backend`` is
         ``"pandas"`` (the ``pandas`` extra) or ``"polars"``, imported only here."""
-        from .reports.hcm104_report import frame_rows
-        from .reports.notebook import to_frame
-
-        return to_frame(frame_rows(self, staff=staff), backend)
+        return renderers.call("frame", renderers.call("hcm104.report.rows", self, staff=staff),
+                              backend)
 
     def _repr_html_(self) -> str:
-        from .reports.hcm104_report import report_html
-
-        return report_html(self)
+        return cast(str, renderers.call("hcm104.report.html", self))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -25,10 +25,11 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
+from . import renderers
 from .criteria.base import Note
 from .errors import PolicyError, PortalError
 from .records import UnitLevel
@@ -228,9 +229,7 @@ class Verification:
         return not self.differences
 
     def to_dict(self, lang: str = "vi") -> dict[str, Any]:
-        from .reports.reconcile_report import verification_to_dict
-
-        return verification_to_dict(self, lang)
+        return cast("dict[str, Any]", renderers.call("verification.to_dict", self, lang))
 
 
 @attrs.define(frozen=True, slots=True)

@@ -14,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
+from . import renderers
 from .criteria.base import Note
 from .errors import PolicyError
 from .portal import PortalCard, PortalSnapshot, PortalUnit, PortalValue
@@ -197,9 +198,8 @@ class Reconciliation:
         return tuple(r for r in self.rows if r.unit_id == unit_id)
 
     def to_dict(self, lang: str = "vi", include_ids: bool = False) -> dict[str, Any]:
-        from .reports.reconcile_report import reconciliation_to_dict
-
-        return reconciliation_to_dict(self, lang=lang, include_ids=include_ids)
+        return cast("dict[str, Any]", renderers.call("reconciliation.to_dict", self, lang=lang,
+                                                     include_ids=include_ids))
 
 
 def reconcile(

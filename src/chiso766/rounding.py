@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-__all__ = ["half_up", "percent", "portal_float_card", "to_decimal"]
+__all__ = ["half_up", "json_number", "percent", "portal_float_card", "to_decimal"]
 
 _CENT = Decimal("0.01")
 
@@ -61,3 +61,16 @@ def portal_float_card(
         cap_dec = half_up(cap)
         rounded.append(min(term, cap_dec))
     return sum(rounded, Decimal("0.00")), rounded
+
+
+def json_number(value: Decimal | Fraction | int | None) -> float | int | None:
+    """A JSON number: ints stay ints, Decimals become the float with the same digits."""
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, Fraction):
+        if value.denominator == 1:
+            return value.numerator
+        return float(value)
+    return float(value)

@@ -15,10 +15,11 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, overload
+from typing import Any, cast, overload
 
 import attrs
 
+from . import renderers
 from .calendar import WorkingCalendar
 from .criteria import COUNTERS
 from .criteria.base import Acc, Count, Note, calendar_notes
@@ -177,42 +178,31 @@ class UnitScorecard:
 
     def explain(self, code: str, lang: str = "vi") -> str:
         """Why ``code`` has the points it has, in Vietnamese (default) or English."""
-        from .explain import explain_code
-
-        return explain_code(self, code, lang)
+        return cast(str, renderers.call("unit.explain", self, code, lang))
 
     def to_next_band(self) -> list[NextBandStep]:
         """Per scored criterion: how many more records of the numerator's kind (taken from the
         denominator: e.g. late dossiers handled on time instead) would, on their own, lift the
         total to the next band — or that no amount can."""
-        from .explain import next_band_steps
-
-        return next_band_steps(self)
+        return cast("list[NextBandStep]", renderers.call("unit.to_next_band", self))
 
     def to_dict(self, lang: str = "vi", include_ids: bool = False) -> dict[str, Any]:
-        from .reports.json_report import unit_to_dict
-
-        return unit_to_dict(self, lang=lang, include_ids=include_ids)
+        return cast("dict[str, Any]", renderers.call("unit.to_dict", self, lang=lang,
+                                                     include_ids=include_ids))
 
     def _repr_html_(self) -> str:
-        from .reports.notebook import unit_html
-
-        return unit_html(self)
+        return cast(str, renderers.call("unit.html", self))
 
     def rows(self, lang: str = "vi") -> list[dict[str, Any]]:
         """One plain row per criterion: ``unit_id, unit_name, group, part, code, number, name,
         numerator, denominator, ratio`` (0–1), ``days`` (2.2's mean working days), ``points,
         max, note``."""
-        from .reports.notebook import criteria_rows
-
-        return criteria_rows([self], lang)
+        return cast("list[dict[str, Any]]", renderers.call("criteria.rows", [self], lang))
 
     def criteria_frame(self, lang: str = "vi", backend: str = "pandas") -> Any:
         """The criteria as a DataFrame (one row per criterion, the columns of :meth:`rows`);
         ``backend`` is ``"pandas"`` (the ``pandas`` extra) or ``"polars"``."""
-        from .reports.notebook import to_frame
-
-        return to_frame(self.rows(lang), backend)
+        return renderers.call("frame", self.rows(lang), backend)
 
     def to_frame(self, lang: str = "vi", backend: str = "pandas") -> Any:
         """A unit's frame is its criteria: the same as :meth:`criteria_frame`."""
@@ -293,30 +283,24 @@ class Scorecard:
         return self.root.to_next_band()
 
     def to_dict(self, lang: str = "vi", include_ids: bool = False) -> dict[str, Any]:
-        from .reports.json_report import scorecard_to_dict
-
-        return scorecard_to_dict(self, lang=lang, include_ids=include_ids)
+        return cast("dict[str, Any]", renderers.call("scorecard.to_dict", self, lang=lang,
+                                                     include_ids=include_ids))
 
     def _repr_html_(self) -> str:
-        from .reports.notebook import scorecard_html
-
-        return scorecard_html(self)
+        return cast(str, renderers.call("scorecard.html", self))
 
     def to_frame(self, lang: str = "vi", backend: str = "pandas") -> Any:
         """One row per unit (tree pre-order): ``unit_id, name, level, parent_id, total, band,
         band_label`` and each group's points in a column named by its code. ``backend`` is
         ``"pandas"`` (the ``pandas`` extra) or ``"polars"``; either is imported only here."""
-        from .reports.notebook import summary_rows, to_frame
-
-        return to_frame(summary_rows(self, lang), backend)
+        return renderers.call("frame", renderers.call("scorecard.rows", self, lang), backend)
 
     def criteria_frame(self, lang: str = "vi", backend: str = "pandas") -> Any:
         """One row per unit and criterion (see :meth:`UnitScorecard.rows`): the unit's id and
         name, the counts, the ratio as a 0–1 number, 2.2's mean working days in ``days``,
         the points and the maximum."""
-        from .reports.notebook import criteria_rows, to_frame
-
-        return to_frame(criteria_rows(self.units.values(), lang), backend)
+        return renderers.call("frame", renderers.call("criteria.rows", self.units.values(),
+                                                      lang), backend)
 
 
 # ---------------------------------------------------------------------------------------------

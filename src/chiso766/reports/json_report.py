@@ -8,6 +8,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from ..rounding import json_number
+
 if TYPE_CHECKING:
     from ..scoring import CriterionResult, Scorecard, UnitScorecard
 
@@ -15,17 +17,9 @@ __all__ = ["dumps", "flat_object", "number", "rejection_dict", "scorecard_to_dic
            "unit_to_dict", "whole"]
 
 
-def number(value: Decimal | Fraction | int | None) -> float | int | None:
-    """A JSON number: ints stay ints, Decimals become the float with the same digits."""
-    if value is None:
-        return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, Fraction):
-        if value.denominator == 1:
-            return value.numerator
-        return float(value)
-    return float(value)
+#: A JSON number: ints stay ints, Decimals become the float with the same digits
+#: (:func:`chiso766.rounding.json_number`, beside the rounding the results use).
+number = json_number
 
 
 def whole(value: Decimal | Fraction | int) -> float | int | None:
