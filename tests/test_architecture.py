@@ -412,3 +412,17 @@ def test_only_the_top_installs_renderers_and_every_called_one_is_installed() -> 
         tree = ast.parse(placed[module].read_text(encoding="utf-8"))
         defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
         assert function in defined, f"{name}: {module} has no function {function}"
+
+
+def test_no_module_imports_another_modules_private_name() -> None:
+    """No module imports a private name of another (``from m import _x``): a name two modules
+    share is public in the module that defines it (docs/architecture.md "Debts")."""
+    found = []
+    for name, path in modules().items():
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                found += [f"{name} line {node.lineno}: {node.module or '.'}.{alias.name}"
+                          for alias in node.names
+                          if alias.name.startswith("_") and not alias.name.startswith("__")]
+    assert not found, "private names imported:\n" + "\n".join(found)

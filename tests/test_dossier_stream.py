@@ -51,7 +51,7 @@ def test_ratings_not_in_csv_are_read_with_read_folder(tmp_path: Path,
     def no_walk(*args: object) -> None:
         raise AssertionError("the streaming readers read a JSON Lines ratings file")
 
-    monkeypatch.setattr(streaming, "_Walk", no_walk)
+    monkeypatch.setattr(streaming, "Walk", no_walk)
     _same_as_read_folder(folder)
 
 

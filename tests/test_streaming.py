@@ -503,14 +503,14 @@ def test_engine_reads_words_its_tables_do_not_hold(tmp_path: Path,
     rows = [[f"HS{i}", *row] for i in range(4)]
     _write(tmp_path, {"dossiers": [DOSSIER_HEADER, *rows], "supplements": [], "ratings": []})
     left: list[int] = []
-    one = rowpath._Rows.one
+    one = rowpath.RowPath.one
 
-    def spy(self: rowpath._Rows, line: int, *args: object) -> None:
+    def spy(self: rowpath.RowPath, line: int, *args: object) -> None:
         left.append(line)
         one(self, line, *args)  # type: ignore[arg-type]
 
     with _counting_with("engine"), pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setattr(rowpath._Rows, "one", spy)
+        monkeypatch.setattr(rowpath.RowPath, "one", spy)
         streamed, whole = _both(tmp_path, Period.quarter(2025, 2))
     assert streamed == whole
     assert left == []

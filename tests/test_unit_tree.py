@@ -9,7 +9,7 @@ from types import FrameType
 from typing import Any
 
 from chiso766 import Dataset, Period, Unit, score_766
-from chiso766.scoring import _subtrees, _tree
+from chiso766.scoring import _subtrees, unit_tree
 
 Q2 = Period.quarter(2025, 2)
 
@@ -25,7 +25,7 @@ def test_a_chain_of_5000_units_builds_in_linear_steps() -> None:
     # 25 s for 2,000 units; this one finishes in milliseconds.)
     n = 5000
     units = _chain(n)
-    tree = _tree(units, ())
+    tree = unit_tree(units, ())
     assert tree.roots == ("U00000",)
     assert tree.order == tuple(u.id for u in units)
     assert tree.notes == ()
@@ -36,9 +36,9 @@ def test_a_chain_of_5000_units_builds_in_linear_steps() -> None:
 
 
 def _steps(n: int) -> int:
-    """The Python lines `_tree` and `_subtrees` run for a chain of n units (a count of
+    """The Python lines `unit_tree` and `_subtrees` run for a chain of n units (a count of
     operations, not a time: the same on any machine)."""
-    codes = {_tree.__code__, _subtrees.__code__}
+    codes = {unit_tree.__code__, _subtrees.__code__}
     steps = 0
 
     def tracer(frame: FrameType, event: str, arg: Any) -> Any:
@@ -53,7 +53,7 @@ def _steps(n: int) -> int:
     before = sys.gettrace()  # a coverage tool's or a debugger's, put back after
     sys.settrace(tracer)
     try:
-        _subtrees(_tree(units, ()))
+        _subtrees(unit_tree(units, ()))
     finally:
         sys.settrace(before)
     return steps
@@ -70,7 +70,7 @@ def test_a_parent_cycle_is_broken_at_its_smallest_id_and_named() -> None:
     # C → A → B → C is a cycle; X hangs below it (X's parent is B) and keeps its parent.
     units = [Unit("B", parent_id="A"), Unit("A", parent_id="C"), Unit("C", parent_id="B"),
              Unit("X", parent_id="B")]
-    tree = _tree(units, ())
+    tree = unit_tree(units, ())
     assert tree.roots == ("A",)
     assert tree.units["X"].parent_id == "B" and "X" in tree.children["B"]
     (note,) = tree.notes
@@ -84,7 +84,7 @@ def test_two_cycles_each_get_their_note() -> None:
     # (A unit that is its own parent is refused by Unit itself.)
     units = [Unit("P", parent_id="Q"), Unit("Q", parent_id="P"), Unit("S", parent_id="R"),
              Unit("R", parent_id="S"), Unit("T")]
-    tree = _tree(units, ())
+    tree = unit_tree(units, ())
     assert tree.roots == ("P", "R", "T")
     assert [n.en for n in tree.notes] == [
         "unit P: parent cycle (P → Q → P), P taken as top-level",

@@ -36,7 +36,7 @@ from .criteria.base import Context, Note
 from .criteria.policy import CountingPolicy
 from .deadlines import DeadlinePolicy
 from .errors import InputError, PolicyError
-from .io.dataset import NO_AUTHORITIES, NO_UNITS, Dataset, _kind_files, read_reference
+from .io.dataset import NO_AUTHORITIES, NO_UNITS, Dataset, kind_files, read_reference
 from .io.readers import (
     ReadReport,
     Rejection,
@@ -341,7 +341,7 @@ def _lookups_from_folder(path: StrPath, dossier_paths: Sequence[Path], strict: b
     folder = Path(path)
     if not folder.is_dir():
         raise InputError(f"no such folder: {folder}", file=os.fspath(folder))
-    files, others = _kind_files(folder)
+    files, others = kind_files(folder)
     given = {p.resolve() for p in dossier_paths}
     others = [name for name in others if (folder / name).resolve() not in given]
     before = ReportBuilder()

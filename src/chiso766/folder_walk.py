@@ -25,7 +25,7 @@ from .criteria.base import Context
 from .criteria.policy import CountingPolicy
 from .deadlines import DeadlinePolicy
 from .errors import InputError, PolicyError
-from .io.dataset import _fallback_notes, _kind_files, read_reference
+from .io.dataset import fallback_notes, kind_files, read_reference
 from .io.readers import ReadReport, Rejection, ReportBuilder, iter_records
 from .io.rowpath import (
     DossierRows,
@@ -122,7 +122,7 @@ class Observer(Protocol):
     def frame(self, dossiers: pl.DataFrame) -> Iterable[int] | None: ...
 
 
-def _checked_observer(observer: Any, where: str) -> Observer:
+def checked_observer(observer: Any, where: str) -> Observer:
     """``observer`` when it has the :class:`Observer` methods, else :class:`PolicyError`."""
     if not (callable(getattr(observer, "dossier", None))
             and callable(getattr(observer, "frame", None))):
@@ -140,7 +140,7 @@ Progress = Callable[[str, int], None]
 PROGRESS_EVERY = 50_000
 
 
-#: Records read before they are shown to an observer, without the engine (:meth:`_Walk.show`).
+#: Records read before they are shown to an observer, without the engine (:meth:`Walk.show`).
 SHOW_CHUNK = 20_000
 
 #: The year tried first when the end of the dossiers file gives no hint (JSON files): the
@@ -148,7 +148,7 @@ SHOW_CHUNK = 20_000
 NO_HINT_YEAR = 2025
 
 
-def _ratings_again(files: Mapping[str, Path], checks: Mapping[str, Any],
+def ratings_again(files: Mapping[str, Path], checks: Mapping[str, Any],
                    ) -> Callable[[], Iterator[Rating]]:
     """read_folder's ratings, read again from their file each time the result is called
     (their rejections are in the report already: the walk read the file)."""
@@ -161,7 +161,7 @@ def _ratings_again(files: Mapping[str, Path], checks: Mapping[str, Any],
     return ratings
 
 
-class _Undated:
+class UndatedRatings:
     """Picks the ratings that carry no date (any value): a dossier stream's
     ``undated_rated``. Undated, such a rating counts for HCM 104's part C when its dossier
     was resolved in the period."""
@@ -175,7 +175,7 @@ class _Undated:
         return pl.col("rated_at").is_null()
 
 
-class _Walk:
+class Walk:
     """:func:`~chiso766.io.read_folder`'s reading of a folder in the order a stream needs it:
     on creation the reference files, the supplement requests (into a compact index), the
     petitions and the ratings (``picked``: the dossiers whose ratings ``rule`` picks — those
@@ -188,7 +188,7 @@ class _Walk:
 
     def __init__(self, folder: Path, strict: bool, progress: Progress | None,
                  rule: RatingRule) -> None:
-        self.files, others = _kind_files(folder)
+        self.files, others = kind_files(folder)
         self.strict, self.progress = strict, progress
         # One builder per step, joined by finish() in read_folder's order.
         self.head, self.sup_builder, self.dossier_builder, self.orphan_builder, self.tail = (
@@ -360,7 +360,7 @@ def _joined(head: ReportBuilder, sups: ReportBuilder, dossiers: ReportBuilder,
 
 class _CountsNothing(Tally):
     """A tally that counts nothing, for a reading of the dossiers that only shows them to an
-    observer (:meth:`_Walk.show`: the records go to ``also``, the frames to ``frames``)."""
+    observer (:meth:`Walk.show`: the records go to ``also``, the frames to ``frames``)."""
 
     __slots__ = ()
 
@@ -377,7 +377,7 @@ class FolderTally(NamedTuple):
     tally: Tally
     latest: datetime | None
     report: ReadReport
-    walk: _Walk
+    walk: Walk
     observer: Observer | None
     notes: tuple[str, ...]
 
@@ -400,7 +400,7 @@ def tally_folder(
     the dossiers (the context built as :func:`~chiso766.scoring.score_766` builds it; every
     row accepted or rejected as read_folder does), showing each accepted dossier to the
     observer ``observe`` makes, if any. The caller scores the tally."""
-    walk = _Walk(folder, strict, progress,
+    walk = Walk(folder, strict, progress,
                  DislikeRule(build_context(period=period, as_of=as_of).as_of))
     ref, supplements = walk.ref, walk.supplements
     ctx = build_context(
@@ -420,8 +420,8 @@ def tally_folder(
         undated: set[str] = set()
         if "ratings" in walk.files:
             walk.readers.ratings(walk.files["ratings"], ReportBuilder(), strict,
-                                 ref.checks["unit_ids"], _Undated(), MomentCells(), undated)
-        observer = _checked_observer(observe(ctx, frozenset(undated)), "observed_score")
+                                 ref.checks["unit_ids"], UndatedRatings(), MomentCells(), undated)
+        observer = checked_observer(observe(ctx, frozenset(undated)), "observed_score")
         extra = {"also": observer.dossier, "frames": observer.frame}
     dossiers = walk.files["dossiers"]
     if dossiers.suffix.lower() == ".csv":
@@ -447,5 +447,5 @@ def tally_folder(
     report, announcements = walk.finish()
     tally.update(announcements)
     tally.update(walk.petitions)
-    notes = _fallback_notes("units" in walk.files, "authorities" in walk.files, "file")
+    notes = fallback_notes("units" in walk.files, "authorities" in walk.files, "file")
     return FolderTally(tally, latest, report, walk, observer, tuple(notes))

@@ -1121,7 +1121,7 @@ def _report(marks: _Marks, *, unit_records: Iterable[Unit], ratings: Iterable[Ra
             ) -> Hcm104Report:
     """The report from the dossiers' marks, then the ratings (part C), the petitions (units
     seen), the units' tree, D (``d_values``, else ``card``'s group 5) and the postings (E)."""
-    from .scoring import _tree
+    from .scoring import unit_tree
 
     period, moment, pol, by_staff = marks.period, marks.as_of, marks.policy, marks.by_staff
     own, staff_acc, resolved = marks.own, marks.staff_acc, marks.resolved
@@ -1150,7 +1150,7 @@ def _report(marks: _Marks, *, unit_records: Iterable[Unit], ratings: Iterable[Ra
     for p in petitions:
         seen.add(p.unit_id)
 
-    tree = _tree(unit_records, seen)
+    tree = unit_tree(unit_records, seen)
     pooled: dict[str, _Acc] = {}
     depth: dict[str, int] = {}
     for uid in tree.order:

@@ -426,7 +426,7 @@ class _Tree:
     notes: tuple[Note, ...]
 
 
-def _tree(units: Iterable[Unit], seen_ids: Iterable[str]) -> _Tree:
+def unit_tree(units: Iterable[Unit], seen_ids: Iterable[str]) -> _Tree:
     by_id: dict[str, Unit] = {}
     if isinstance(units, (str, bytes)) or not isinstance(units, Iterable):
         raise PolicyError("must be an iterable of Unit records", record="score", field="units",
@@ -591,7 +591,7 @@ def score_tally(
     if not isinstance(rules, RuleSet):
         raise PolicyError("must be a RuleSet", record="score_tally", field="rules", value=rules)
     ctx = tally.context
-    tree = _tree(units, tally.units)
+    tree = unit_tree(units, tally.units)
     pooled: dict[str, Acc] = {}
     for uid in reversed(tree.order):  # children before parents
         acc = tally.units[uid].copy() if uid in tally.units else Acc()
@@ -651,7 +651,7 @@ def no_receipts_note(label: str) -> Note:
                 "and from the criteria not counted on dossiers — check the period and the data")
 
 
-def _dataset_notes(dataset: Any) -> tuple[str | Note, ...]:
+def notes_of_dataset(dataset: Any) -> tuple[str | Note, ...]:
     """The dataset's notes, minus the no-units / no-authorities fallbacks that the scorecard
     states itself (in both languages)."""
     from .io.dataset import NO_AUTHORITIES, NO_UNITS
@@ -702,7 +702,7 @@ def score_766(
                             last_year_totals=last_year_totals, progress=None,
                             counting=counting)
         return score_tally(done.tally, units=done.walk.ref.units, rules=rules,
-                           notes=_dataset_notes(dataset), input_report=done.report)
+                           notes=notes_of_dataset(dataset), input_report=done.report)
     for name in ("dossiers", "procedures", "petitions", "ratings", "units"):
         if not hasattr(dataset, name):
             raise PolicyError("must be a Dataset (see read_folder or Dataset.from_records)",
@@ -716,7 +716,7 @@ def score_766(
     )
     tally = Tally.from_dataset(dataset, ctx)
     return score_tally(tally, units=dataset.units, rules=rules,
-                       notes=_dataset_notes(dataset),
+                       notes=notes_of_dataset(dataset),
                        input_report=getattr(dataset, "report", None))
 
 

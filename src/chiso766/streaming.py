@@ -36,18 +36,18 @@ from .folder_walk import (
     Observe,
     Observer,
     Progress,
-    _checked_observer,
-    _ratings_again,
-    _Undated,
-    _Walk,
+    UndatedRatings,
+    Walk,
+    checked_observer,
     count_dossier_csv,
+    ratings_again,
     tally_folder,
 )
 from .io.dataset import (
     Dataset,
     Reference,
-    _fallback_notes,
     check_progress,
+    fallback_notes,
     record_files,
 )
 from .io.readers import ReadReport, receipt_year_hint
@@ -63,7 +63,7 @@ from .records import (
     Unit,
 )
 from .rules import QD766, RuleSet
-from .scoring import Scorecard, _dataset_notes, score_tally
+from .scoring import Scorecard, notes_of_dataset, score_tally
 
 if TYPE_CHECKING:
     pass
@@ -258,20 +258,20 @@ class DossierStream:
         self.folder = folder
         self._report: ReadReport | None = None
         self._started = False
-        self._walk: _Walk | None = None
+        self._walk: Walk | None = None
         self._held: tuple[Dossier, ...] = ()
-        self.notes = _fallback_notes("units" in files, "authorities" in files, "file")
+        self.notes = fallback_notes("units" in files, "authorities" in files, "file")
         self._ratings: Callable[[], Iterable[Rating]]
         self._postings: Callable[[], Iterable[Posting]]
         if _streamable(files):
             # The ratings are read for their rejections and for the dossiers an undated
             # rating names (HCM 104 keeps only those of its resolved ids).
-            walk = self._walk = _Walk(folder, bool(strict), progress, _Undated())
+            walk = self._walk = Walk(folder, bool(strict), progress, UndatedRatings())
             self.undated_rated: frozenset[str] = frozenset(walk.picked)
             walk.picked.clear()
             ref: Reference | Dataset = walk.ref
             self.petitions = tuple(walk.petitions)
-            self._ratings = _ratings_again(files, walk.ref.checks)
+            self._ratings = ratings_again(files, walk.ref.checks)
             self._postings = lambda: walk.postings
         else:
             from .io.dataset import read_folder
@@ -303,7 +303,7 @@ class DossierStream:
         Then :attr:`report` is read_folder's, as after iterating. What ``chiso766 audit``
         reads a folder with: the flagged dossiers are picked in columns and only they become
         records."""
-        _checked_observer(observer, "DossierStream.observe")
+        checked_observer(observer, "DossierStream.observe")
         if self._started:
             raise InputError("a dossier stream is read once: open the folder again",
                              file=os.fspath(self.folder), field="dossiers")
@@ -408,10 +408,10 @@ def _score_folder(
                         counting=counting, observe=observe)
     walk, ref = done.walk, done.walk.ref
     card = score_tally(done.tally, units=ref.units, rules=rules,
-                       notes=_dataset_notes(SimpleNamespace(notes=done.notes)),
+                       notes=notes_of_dataset(SimpleNamespace(notes=done.notes)),
                        input_report=done.report)
     if done.observer is None:
         return card, done.latest, None
     rest = FolderRest(tuple(ref.units), tuple(walk.petitions), tuple(walk.postings),
-                      _ratings_again(walk.files, ref.checks), done.notes, done.report)
+                      ratings_again(walk.files, ref.checks), done.notes, done.report)
     return card, done.latest, (done.observer, rest)

@@ -150,7 +150,7 @@ def datasets(draw: Any) -> Dataset:
     )
 
 
-_KINDS = ("units", "authorities", "communes", "dossiers", "petitions", "ratings",
+RECORD_KINDS = ("units", "authorities", "communes", "dossiers", "petitions", "ratings",
           "announcements", "postings")
 
 
@@ -163,6 +163,6 @@ def test_write_then_read_gives_the_same_records(ds: Dataset, fmt: str) -> None:
         assert back.report.rejections == ()
         assert back.report.read == back.report.accepted
         assert back.procedures == ds.procedures
-        for kind in _KINDS:
+        for kind in RECORD_KINDS:
             assert getattr(back, kind) == getattr(ds, kind), kind
         assert back.unit_ids() == ds.unit_ids()

@@ -54,31 +54,31 @@ from ..errors import InputError
 from ..records import AFTER_RECEIPT, Channel, Dossier
 from . import values as v
 from .readers import (
-    _KINDS,
+    RECORD_KINDS,
+    RecordReader,
     ReportBuilder,
-    _csv_header,
-    _decode_block,
-    _decoded_blocks,
-    _fast_table,
-    _Reader,
+    csv_header,
+    decode_block,
+    decoded_blocks,
+    fast_table,
     nul_bytes,
 )
 from .rowpath import (
+    Claims,
+    FileLayout,
     Held,
     MomentCells,
     RatingRule,
+    RowPath,
     SupplementIndex,
-    _Claims,
-    _expected_rows,
-    _FileLayout,
-    _in_line_order,
-    _row_items,
-    _Rows,
-    _settle,
-    _Ticker,
+    Ticker,
     complained_from_ratings,
+    expected_rows,
+    in_line_order,
     rating_rows,
     read_supplement_index,
+    row_items,
+    settle_held,
     supplement_rows,
     tally_dossier_csv,
     to_us,
@@ -167,7 +167,7 @@ def _flag_tables(kind: Any, cols: list[int], pos: Mapping[str, int], absent: int
     fields = []
     for name in _FLAG_FIELDS:
         fs = kind.fields[pos[name]]
-        table = dict(_fast_table(fs) or {})
+        table = dict(fast_table(fs) or {})
         table[None] = fs.default  # no such column: not reported (channel: DIRECT)
         tables.append(table)
         fields.append(fs)
@@ -320,12 +320,12 @@ def _count_file(path: Path, tally: Tally, builder: ReportBuilder,
     none); ``None``, having read and reported nothing, when its header does not suit the
     engine (a repeated column; no id, unit or procedure column; lines ending with a lone
     CR)."""
-    kind = _KINDS["dossiers"]
-    reader = _Reader(kind, path.name, builder, False, procedures, unit_ids, supplements)
+    kind = RECORD_KINDS["dossiers"]
+    reader = RecordReader(kind, path.name, builder, False, procedures, unit_ids, supplements)
     pos = {fs.name: n for n, fs in enumerate(kind.fields)}
-    runs: list[tuple[_Counts, _Rows]] = []
+    runs: list[tuple[_Counts, RowPath]] = []
 
-    def start(layout: _FileLayout, bad: set[int], tick: _Ticker) -> _Engine | None:
+    def start(layout: FileLayout, bad: set[int], tick: Ticker) -> _Engine | None:
         at = dict(zip((fs.name for fs in kind.fields), layout.index, strict=True))
         if any(at[name] >= layout.ncols for name in ("id", "unit_id", "procedure_code")):
             return None
@@ -339,7 +339,7 @@ def _count_file(path: Path, tally: Tally, builder: ReportBuilder,
                 count(record)
                 show(record)
             add = add_and_show
-        run = _Rows(reader, adapter, add, supplements)
+        run = RowPath(reader, adapter, add, supplements)
         runs.append((counter, run))
         return _Engine(path, counter, counts(tally), run, layout, at, claims, pos, reader, bad,
                        tick, also)
@@ -357,11 +357,11 @@ def read_supplement_columns(path: Path, builder: ReportBuilder, strict: bool,
     the file."""
     if strict:
         return read_supplement_index(path, builder, strict, moments)
-    kind = _KINDS["supplements"]
-    reader = _Reader(kind, path.name, builder, False, None, None, None)
-    index = _ColumnIndex(_expected_rows(path))
+    kind = RECORD_KINDS["supplements"]
+    reader = RecordReader(kind, path.name, builder, False, None, None, None)
+    index = _ColumnIndex(expected_rows(path))
 
-    def start(layout: _FileLayout, bad: set[int], tick: _Ticker) -> _Batches | None:
+    def start(layout: FileLayout, bad: set[int], tick: Ticker) -> _Batches | None:
         at = dict(zip((fs.name for fs in kind.fields), layout.index, strict=True))
         if at["dossier_id"] >= layout.ncols or at["requested_at"] >= layout.ncols:
             return None
@@ -381,10 +381,10 @@ def complained_from_rating_columns(path: Path, builder: ReportBuilder, strict: b
     if strict:
         complained_from_ratings(path, builder, strict, unit_ids, rule, moments, into)
         return
-    kind = _KINDS["ratings"]
-    reader = _Reader(kind, path.name, builder, False, None, unit_ids, None)
+    kind = RECORD_KINDS["ratings"]
+    reader = RecordReader(kind, path.name, builder, False, None, unit_ids, None)
 
-    def start(layout: _FileLayout, bad: set[int], tick: _Ticker) -> _Batches | None:
+    def start(layout: FileLayout, bad: set[int], tick: Ticker) -> _Batches | None:
         at = dict(zip((fs.name for fs in kind.fields), layout.index, strict=True))
         if at["unit_id"] >= layout.ncols or at["rating"] >= layout.ncols:
             return None
@@ -395,8 +395,8 @@ def complained_from_rating_columns(path: Path, builder: ReportBuilder, strict: b
         complained_from_ratings(path, builder, strict, unit_ids, rule, moments, into)
 
 
-def _read_batches(path: Path, reader: _Reader,
-                  start: Callable[[_FileLayout, set[int], _Ticker], _Batches | None],
+def _read_batches(path: Path, reader: RecordReader,
+                  start: Callable[[FileLayout, set[int], Ticker], _Batches | None],
                   progress: Callable[[int], None] | None = None) -> bool:
     """Read a CSV file a batch of whole lines at a time into the :class:`_Batches` that
     ``start`` makes from the file's header; ``False``, having read and reported nothing, when
@@ -404,7 +404,7 @@ def _read_batches(path: Path, reader: _Reader,
     character, lines ending with a lone CR) or ``start`` says so (``None``). The rejections of
     ``reader`` come out in line order."""
     bad: set[int] = set()
-    tick = _Ticker(progress)
+    tick = Ticker(progress)
     suited = False
     try:
         with path.open("rb") as f:
@@ -426,11 +426,11 @@ def _read_batches(path: Path, reader: _Reader,
             cut = first.rfind(b"\n") + 1
             if not cut:
                 return False
-            head = _csv_header(reader, _lines_from_start(first[:cut], bad), bad)
+            head = csv_header(reader, _lines_from_start(first[:cut], bad), bad)
             if head is None:
                 suited = True
                 return True
-            layout = _FileLayout(reader, head)
+            layout = FileLayout(reader, head)
             if not layout.single or len(layout.delimiter) != 1:
                 return False
             target = start(layout, bad, tick)
@@ -460,8 +460,8 @@ def _read_batches(path: Path, reader: _Reader,
                 lines = chunk.count(b"\n")
                 if not target.batch(chunk, line, lines):
                     # From here on, row by row (a quote may open a cell over several lines).
-                    later = _decoded_blocks(f, reader.file, bad, line + lines, pending)
-                    rest = itertools.chain(_decode_block(chunk, line, bad),
+                    later = decoded_blocks(f, reader.file, bad, line + lines, pending)
+                    rest = itertools.chain(decode_block(chunk, line, bad),
                                            itertools.chain.from_iterable(later))
                     target.rows(rest, line)
                     pending = b""
@@ -470,7 +470,7 @@ def _read_batches(path: Path, reader: _Reader,
             if pending:
                 if b"\x00" in pending:
                     raise nul_bytes(reader.file)
-                target.rows(iter(_decode_block(pending, line, bad)), line)
+                target.rows(iter(decode_block(pending, line, bad)), line)
             target.finish()
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}",
@@ -480,7 +480,7 @@ def _read_batches(path: Path, reader: _Reader,
             reader.read += tick.read
             reader.close()
     rejections = reader.builder.rejections
-    rejections[:] = _in_line_order(rejections, reader.file)
+    rejections[:] = in_line_order(rejections, reader.file)
     return True
 
 
@@ -526,12 +526,12 @@ def _quoted_rows(chunk: bytes, delimiter: str, ncols: int,
 
 def _lines_from_start(block: bytes, bad: set[int]) -> Iterator[str]:
     """The lines of ``block`` (a file's first bytes, whole lines) decoded one at a time, as
-    :func:`~.readers._decode_block` decodes them: the header is found without decoding a whole
+    :func:`~.readers.decode_block` decodes them: the header is found without decoding a whole
     batch of rows first."""
     start, number = 0, 1
     while start < len(block):
         end = block.find(b"\n", start) + 1 or len(block)
-        yield from _decode_block(block[start:end], number, bad)
+        yield from decode_block(block[start:end], number, bad)
         start, number = end, number + 1
 
 
@@ -546,7 +546,7 @@ class _BatchClaims:
     (:meth:`claim_batch`) or an id at a time for the rows the row path reads (:meth:`claim`;
     those ids are kept as text until the next batch or :data:`LOOSE_IDS` of them).
     Like :class:`~.rowpath.IdClaims`, "new" is exact and "seen" may be a hash collision, which
-    the caller settles exactly (:func:`~.rowpath._settle` re-reads the ids): every claim of a
+    the caller settles exactly (:func:`~.rowpath.settle_held` re-reads the ids): every claim of a
     file goes through one of these, so that equal ids always have equal hashes."""
 
     def __init__(self) -> None:
@@ -630,9 +630,9 @@ class _BatchClaims:
             runs[-1] = pl.concat([runs[-1], last]).sort()
 
 
-class _StrClaims(_Claims):
+class _StrClaims(Claims):
     """The general reader's duplicate check routed to :class:`_BatchClaims` (see
-    :class:`~.rowpath._Claims`)."""
+    :class:`~.rowpath.Claims`)."""
 
     def __init__(self, claims: _BatchClaims) -> None:
         super().__init__(lambda h: None)
@@ -687,8 +687,8 @@ class _Batches:
     with the header's cells) to :meth:`_count` as a frame of their cells (text), every other row to
     :meth:`row` as the row path's reader yields it."""
 
-    def __init__(self, reader: _Reader, layout: _FileLayout, bad: set[int],
-                 tick: _Ticker) -> None:
+    def __init__(self, reader: RecordReader, layout: FileLayout, bad: set[int],
+                 tick: Ticker) -> None:
         self.reader = reader
         self.layout = layout
         self.ncols = layout.ncols
@@ -713,7 +713,7 @@ class _Batches:
 
     def rows(self, lines: Any, line: int) -> None:
         """Lines (text) whose first is ``line``, row by row as the row path reads them."""
-        for item in _row_items(self.reader, self.layout, lines, line - 1, self.bad, self.tick):
+        for item in row_items(self.reader, self.layout, lines, line - 1, self.bad, self.tick):
             self.row(*item)
 
     def batch(self, chunk: bytes, line: int, n: int) -> bool:
@@ -744,7 +744,7 @@ class _Batches:
         else:
             frame = self._plain(chunk, n)
         if frame is None:
-            self.rows(iter(_decode_block(chunk, line, self.bad)), line)
+            self.rows(iter(decode_block(chunk, line, self.bad)), line)
             return True
         self.tick.add(n)
         self._count(frame, line)
@@ -818,9 +818,9 @@ class _Engine(_Batches):
     (``counts``); the rows it cannot vouch for go to the row path (``run``), as they would if
     that path read the whole file."""
 
-    def __init__(self, path: Path, counter: _Counts, counts: FrameCounter, run: _Rows,
-                 layout: _FileLayout, at: Mapping[str, int], claims: _BatchClaims,
-                 pos: Mapping[str, int], reader: _Reader, bad: set[int], tick: _Ticker,
+    def __init__(self, path: Path, counter: _Counts, counts: FrameCounter, run: RowPath,
+                 layout: FileLayout, at: Mapping[str, int], claims: _BatchClaims,
+                 pos: Mapping[str, int], reader: RecordReader, bad: set[int], tick: Ticker,
                  show: Callable[[Dossier], None] | None = None) -> None:
         super().__init__(reader, layout, bad, tick)
         self.path = path
@@ -878,7 +878,7 @@ class _Engine(_Batches):
     def finish(self) -> None:
         self.counts.finish()
         if self.held:
-            _settle(self.path, self.reader, self.held, self.run, self.pos)
+            settle_held(self.path, self.reader, self.held, self.run, self.pos)
 
     # -- batches -------------------------------------------------------------------------------
 
@@ -1237,7 +1237,7 @@ class _SupplementBatches(_Batches):
     at a time: a plain row (an id, a request moment, no answer or a later one) is added as it
     is, any other goes to the row path's handling of one row, in line order."""
 
-    def __init__(self, reader: _Reader, layout: _FileLayout, bad: set[int], tick: _Ticker,
+    def __init__(self, reader: RecordReader, layout: FileLayout, bad: set[int], tick: Ticker,
                  at: Mapping[str, int], moments: MomentCells, index: SupplementIndex) -> None:
         super().__init__(reader, layout, bad, tick)
         self.at = at
@@ -1275,7 +1275,7 @@ class _RatingBatches(_Batches):
     """Reads the dossiers a rule picks (criterion 5.4's dislikes) out of batches of a ratings
     file."""
 
-    def __init__(self, reader: _Reader, layout: _FileLayout, bad: set[int], tick: _Ticker,
+    def __init__(self, reader: RecordReader, layout: FileLayout, bad: set[int], tick: Ticker,
                  at: Mapping[str, int], unit_ids: Container[str] | None,
                  rule: RatingRule, moments: MomentCells, into: set[str]) -> None:
         super().__init__(reader, layout, bad, tick)
@@ -1286,7 +1286,7 @@ class _RatingBatches(_Batches):
         self.take = rating_rows(reader, unit_ids, rule, moments, into)
         kind = reader.kind
         self.field = kind.fields[[fs.name for fs in kind.fields].index("rating")]
-        self.table = _fast_table(self.field) or {}
+        self.table = fast_table(self.field) or {}
         self.value_of: dict[str, str | None] = {}  # rating spelling -> its value (None: odd)
         self.unit_ok: dict[str, bool] = {}
 

@@ -38,8 +38,8 @@ from .readers import (
     ReportBuilder,
     StrPath,
     SupplementRow,
-    _check_file,
     check_csv_file,
+    check_file,
     database_codes,
     iter_records,
     iter_rows,
@@ -158,7 +158,7 @@ class Dataset:
                                       record=f"Dataset.{kind}", field=label, value=value)
                 seen.add(value)
         procs = {p.code: p for p in got["procedures"]}
-        fallback = _fallback_notes(bool(got["units"]), bool(got["authorities"]), "given")
+        fallback = fallback_notes(bool(got["units"]), bool(got["authorities"]), "given")
         return cls(
             units=got["units"], procedures=procs, authorities=got["authorities"],
             communes=got["communes"], dossiers=got["dossiers"], petitions=got["petitions"],
@@ -267,7 +267,7 @@ _UNIQUE: tuple[tuple[str, Any, str], ...] = (
 )
 
 
-def _fallback_notes(has_units: bool, has_authorities: bool, how: str) -> tuple[str, ...]:
+def fallback_notes(has_units: bool, has_authorities: bool, how: str) -> tuple[str, ...]:
     notes = []
     if not has_units:
         notes.append(f"no units {how}: {NO_UNITS}")
@@ -276,7 +276,7 @@ def _fallback_notes(has_units: bool, has_authorities: bool, how: str) -> tuple[s
     return tuple(notes)
 
 
-def _kind_files(folder: Path) -> tuple[dict[str, Path], list[str]]:
+def kind_files(folder: Path) -> tuple[dict[str, Path], list[str]]:
     """``kind → file`` for the folder, and the names of other files (ignored, but noted).
 
     docs/inputs.md (r2): a file named for a record kind (``dossiers.xlsx``, ``Units.csv``,
@@ -309,7 +309,7 @@ def _kind_files(folder: Path) -> tuple[dict[str, Path], list[str]]:
                     "of the folder")
             raise InputError(f"a {kind} file in a format the library cannot read ({hint})",
                              file=os.fspath(entry))
-        _check_file(entry)
+        check_file(entry)
         found.setdefault(kind, []).append(entry)
     for kind, paths in found.items():
         if len(paths) > 1:
@@ -328,7 +328,7 @@ def record_files(path: Any) -> tuple[Path, dict[str, Path], list[str]]:
     folder = Path(path)
     if not folder.is_dir():
         raise InputError(f"no such folder: {folder}", file=os.fspath(folder))
-    files, others = _kind_files(folder)
+    files, others = kind_files(folder)
     if "dossiers" not in files:
         raise InputError(f"no dossiers file (dossiers.csv, .jsonl, .json, .xlsx or .parquet) "
                          f"in {folder}", file=os.fspath(folder))
@@ -381,7 +381,7 @@ def _unread(folder: Path, files: Mapping[str, Path],
     seen = _fingerprint(folder)
     dataset = object.__new__(Dataset)
     object.__setattr__(dataset, "folder", os.fspath(folder))
-    object.__setattr__(dataset, "notes", _fallback_notes("units" in files,
+    object.__setattr__(dataset, "notes", fallback_notes("units" in files,
                                                          "authorities" in files, "file"))
     object.__setattr__(dataset, "_unread", UnreadFolder(folder, population_databases, seen))
     return dataset
@@ -562,7 +562,7 @@ def _assemble(labels: Mapping[str, str], records: Callable[..., Iterator[Any]],
         communes=tuple(communes), dossiers=tuple(dossiers), petitions=tuple(petitions),
         ratings=tuple(ratings), announcements=tuple(announcements), postings=tuple(postings),
         report=builder.build(), folder=folder,
-        notes=_fallback_notes("units" in files, "authorities" in files, how),
+        notes=fallback_notes("units" in files, "authorities" in files, how),
     )
 
 

@@ -356,7 +356,7 @@ def _kind(name: str, *, required: tuple[tuple[str, ...], ...], key: tuple[str, .
 _SHARED = frozenset({"unit_id", "procedure_code", "staff_id"})
 
 
-_KINDS: dict[str, _Kind] = {
+RECORD_KINDS: dict[str, _Kind] = {
     "units": _kind("units", required=(("id",),), key=("id",), key_label="unit id",
                    id_fields=("id",)),
     "procedures": _kind("procedures", required=(("code",),), key=("code",),
@@ -386,7 +386,7 @@ _KINDS: dict[str, _Kind] = {
                       key=("unit_id", "period"), key_label="unit and period",
                       id_fields=("unit_id", "period"), unit_ref="unit_id"),
 }
-assert tuple(_KINDS) == KINDS
+assert tuple(RECORD_KINDS) == KINDS
 
 
 def database_codes(value: Any) -> frozenset[str]:
@@ -416,7 +416,7 @@ class _Blank:
     """A row with no value at all (a spreadsheet's empty line): skipped, counted in a note."""
 
 
-_BLANK: Final = _Blank()
+BLANK: Final = _Blank()
 _UNSET: Final[Any] = object()
 Cells = dict[str, list[tuple[str, Any]]]  # field → [(column as spelled, raw value)]
 
@@ -446,7 +446,7 @@ def _time_limit(text: str, unit: str | None) -> TimeLimit:
         raise v.CellError(exc.rule) from None
 
 
-class _Reader:
+class RecordReader:
     """State for reading one file: where rejections go, what to check, the ids seen so far."""
 
     def __init__(self, kind: _Kind, file: str, builder: ReportBuilder, strict: bool,
@@ -751,7 +751,7 @@ def _split_exact(text: str) -> list[str]:
     return lines
 
 
-def _decode_block(block: bytes, first_line: int, bad: set[int]) -> list[str]:
+def decode_block(block: bytes, first_line: int, bad: set[int]) -> list[str]:
     try:
         text = block.decode("utf-8")
     except UnicodeDecodeError:
@@ -777,7 +777,7 @@ def _split_exact_bytes(block: bytes) -> list[bytes]:
     return lines
 
 
-def _decoded_blocks(f: IO[bytes], file: str, bad: set[int], line: int = 1,
+def decoded_blocks(f: IO[bytes], file: str, bad: set[int], line: int = 1,
                     carry: bytes = b"") -> Iterator[list[str]]:
     """The file's physical lines, a block at a time, decoded as UTF-8 (a BOM is dropped).
 
@@ -801,11 +801,11 @@ def _decoded_blocks(f: IO[bytes], file: str, bad: set[int], line: int = 1,
         carry = block[cut:]
         if cut:
             block = block[:cut]
-            yield _decode_block(block, line, bad)
+            yield decode_block(block, line, bad)
             line += block.count(b"\n")
         block = f.read(_BLOCK)
     if carry:
-        yield _decode_block(carry, line, bad)
+        yield decode_block(carry, line, bad)
 
 
 def nul_bytes(file: str) -> InputError:
@@ -816,7 +816,7 @@ def nul_bytes(file: str) -> InputError:
                       file=file)
 
 
-def _csv_header(reader: _Reader, lines: Iterator[str], bad: set[int],
+def csv_header(reader: RecordReader, lines: Iterator[str], bad: set[int],
                 ) -> tuple[int, str, _Plan, int] | None:
     """Read up to the header (the first non-blank line) and resolve it: ``(header line number,
     delimiter, plan, number of columns)``, or ``None`` (noted) for an empty file."""
@@ -846,12 +846,12 @@ def check_csv_file(path: Path, kind: str) -> None:
     with ``strict=False`` would raise (docs/inputs.md, Formats), in the order reading meets
     them: a file that cannot be opened, a NUL byte in its first block, a header that is not
     UTF-8 or not CSV, a required column missing, a NUL byte anywhere after the header."""
-    reader = _Reader(_KINDS[kind], path.name, ReportBuilder(), False, None, None, None)
+    reader = RecordReader(RECORD_KINDS[kind], path.name, ReportBuilder(), False, None, None, None)
     bad: set[int] = set()
     try:
         with path.open("rb") as f:
-            lines = itertools.chain.from_iterable(_decoded_blocks(f, reader.file, bad))
-            _csv_header(reader, lines, bad)
+            lines = itertools.chain.from_iterable(decoded_blocks(f, reader.file, bad))
+            csv_header(reader, lines, bad)
             f.seek(0)
             while block := f.read(_BLOCK):
                 if b"\x00" in block:
@@ -872,11 +872,12 @@ def receipt_year_hint(path: Path) -> int | None:
     readable moment there)."""
     if path.suffix.lower() != ".csv":
         return None
-    reader = _Reader(_KINDS["dossiers"], path.name, ReportBuilder(), False, None, None, None)
+    reader = RecordReader(RECORD_KINDS["dossiers"], path.name, ReportBuilder(), False, None,
+                          None, None)
     try:
         with path.open("rb") as f:
-            head_lines = itertools.chain.from_iterable(_decoded_blocks(f, reader.file, set()))
-            head = _csv_header(reader, head_lines, set())
+            head_lines = itertools.chain.from_iterable(decoded_blocks(f, reader.file, set()))
+            head = csv_header(reader, head_lines, set())
             f.seek(0, os.SEEK_END)
             f.seek(max(0, f.tell() - _HINT_BYTES))
             tail = f.read().decode("utf-8", errors="replace").splitlines()[1:]
@@ -897,19 +898,19 @@ def receipt_year_hint(path: Path) -> int | None:
     return max(years, default=None)
 
 
-def _iter_csv(reader: _Reader, path: Path | FileObject) -> RecordStream[Any]:
+def _iter_csv(reader: RecordReader, path: Path | FileObject) -> RecordStream[Any]:
     bad: set[int] = set()
     read = 0
     try:
         with _binary(path) as f:
-            lines = itertools.chain.from_iterable(_decoded_blocks(f, reader.file, bad))
-            head = _csv_header(reader, lines, bad)
+            lines = itertools.chain.from_iterable(decoded_blocks(f, reader.file, bad))
+            head = csv_header(reader, lines, bad)
             if head is None:
                 return
             header_no, delimiter, plan, ncols = head
-            fast = _compile_fast(reader, plan.columns)
+            fast = compile_fast(reader, plan.columns)
             rows = csv.reader(lines, delimiter=delimiter)
-            # The checks of _Reader.accept, inlined for the common case of a record that passes
+            # The checks of RecordReader.accept, inlined for the common case of a record that passes
             # them; any failure goes to accept(), which names it.
             key_of, claim = reader.key_of, reader.seen.setdefault
             procedures, procedure_of = reader.procedures, reader.procedure_of
@@ -930,11 +931,11 @@ def _iter_csv(reader: _Reader, path: Path | FileObject) -> RecordStream[Any]:
                             except Exception:
                                 record = None
                         if record is None:
-                            record = _slow_csv_row(reader, plan, row, ncols, start, last, bad,
+                            record = slow_csv_row(reader, plan, row, ncols, start, last, bad,
                                                    delimiter)
                             if record is None:
                                 continue
-                            if record is _BLANK:
+                            if record is BLANK:
                                 read -= 1
                                 reader.blank += 1
                                 continue
@@ -962,7 +963,7 @@ class _Plan:
     columns: dict[str, list[tuple[Any, str]]]  # field → [(index, column as spelled)]
 
 
-def _plan(reader: _Reader, names: list[str]) -> _Plan:
+def _plan(reader: RecordReader, names: list[str]) -> _Plan:
     """Resolve the header once (docs/inputs.md: English or national names, folded)."""
     kind = reader.kind
     columns: dict[str, list[tuple[Any, str]]] = {}
@@ -992,7 +993,7 @@ def _plan(reader: _Reader, names: list[str]) -> _Plan:
     return _Plan(columns)
 
 
-def _slow_csv_row(reader: _Reader, plan: _Plan, row: list[str], ncols: int, start: int,
+def slow_csv_row(reader: RecordReader, plan: _Plan, row: list[str], ncols: int, start: int,
                   end: int, bad: set[int], delimiter: str) -> Any:
     if bad and any(n in bad for n in range(start, end + 1)):
         reader.reject(start, None, _clip(delimiter.join(row)),
@@ -1000,14 +1001,14 @@ def _slow_csv_row(reader: _Reader, plan: _Plan, row: list[str], ncols: int, star
         return None
     if len(row) != ncols and (len(row) < ncols or any(cell.strip() for cell in row[ncols:])):
         if not any(cell.strip() for cell in row):
-            return _BLANK
+            return BLANK
         reader.reject(start, None, _clip(delimiter.join(row)),
                       f"the row has {len(row)} cells but the header has {ncols}")
         return None
     cells: Cells = {field: [(name, row[index]) for index, name in found]
                     for field, found in plan.columns.items()}
     if not any(cell.strip() for cell in row):
-        return _BLANK
+        return BLANK
     return reader.build(cells, start)
 
 
@@ -1016,7 +1017,7 @@ def _slow_csv_row(reader: _Reader, plan: _Plan, row: list[str], ncols: int, star
 _FastReader = Callable[..., Any]
 
 
-def _compile_fast(reader: _Reader, columns: Mapping[str, list[tuple[Any, str]]],
+def compile_fast(reader: RecordReader, columns: Mapping[str, list[tuple[Any, str]]],
                   json_mode: bool = False, numbers: bool = False) -> _FastReader | None:
     """Generate ``row -> record`` for one header (a CSV row by position) or one key set (a JSON
     object by key), each needed cell converted inline (``(row, line) -> record`` for records
@@ -1058,7 +1059,7 @@ def _compile_fast(reader: _Reader, columns: Mapping[str, list[tuple[Any, str]]],
                     f"else _id({src}.strip())) or _d{n})")
         elif fs.conv is v.moment:
             expr = f"_mom({src})" if json_mode else f"(_pm(c) if (c := {src}) else None)"
-        elif table := _fast_table(fs, json_mode, numbers):
+        elif table := fast_table(fs, json_mode, numbers):
             ns[f"_t{n}"] = table
             expr = f"_t{n}[{src}]"
             if numbers:
@@ -1137,7 +1138,7 @@ def _json_other(conv: v.Converter, value: Any, default: Any) -> Any:
     return result
 
 
-def _fast_table(fs: _Field, json_mode: bool = False,
+def fast_table(fs: _Field, json_mode: bool = False,
                 numbers: bool = False) -> dict[Any, Any] | None:
     """Exact spelling → value, computed by the general converter so both paths agree.
 
@@ -1181,7 +1182,7 @@ def _read_cell(fs: _Field, cell: Any) -> Any:
 # JSON Lines and JSON arrays
 
 
-def _object_cells(reader: _Reader, obj: dict[str, Any], keys: dict[str, str | None]) -> Cells:
+def _object_cells(reader: RecordReader, obj: dict[str, Any], keys: dict[str, str | None]) -> Cells:
     cells: Cells = {}
     for key, raw in obj.items():
         field = keys.get(key, "")
@@ -1201,7 +1202,7 @@ class _JsonRows:
 
     _MAX_SHAPES = 64
 
-    def __init__(self, reader: _Reader) -> None:
+    def __init__(self, reader: RecordReader) -> None:
         self.reader = reader
         self.keys: dict[str, str | None] = {}
         self.shapes: dict[tuple[str, ...], _FastReader | None] = {}
@@ -1215,7 +1216,7 @@ class _JsonRows:
             columns: dict[str, list[tuple[Any, str]]] = {}
             for field, entries in _object_cells(self.reader, obj, self.keys).items():
                 columns[field] = [(key, key) for key, _ in entries]
-            fast = _compile_fast(self.reader, columns, json_mode=True)
+            fast = compile_fast(self.reader, columns, json_mode=True)
             self.shapes[shape] = fast
         return fast
 
@@ -1249,11 +1250,11 @@ class _JsonRows:
             return None
         if all(raw is None or (isinstance(raw, str) and not raw.strip())
                for raw in obj.values()):
-            return _BLANK
+            return BLANK
         return reader.build(_object_cells(reader, obj, self.keys), line)
 
 
-def _iter_jsonl(reader: _Reader, path: Path | FileObject) -> RecordStream[Any]:
+def _iter_jsonl(reader: RecordReader, path: Path | FileObject) -> RecordStream[Any]:
     rows = _JsonRows(reader)
     read = 0
     try:
@@ -1287,7 +1288,7 @@ def _iter_jsonl(reader: _Reader, path: Path | FileObject) -> RecordStream[Any]:
                 record = rows.build(obj, line)
                 if record is None:
                     continue
-                if record is _BLANK:
+                if record is BLANK:
                     read -= 1
                     reader.blank += 1
                     continue
@@ -1305,7 +1306,7 @@ def _iter_jsonl(reader: _Reader, path: Path | FileObject) -> RecordStream[Any]:
 _JSON_BLOCK = 1 << 20
 
 
-def _json_items(reader: _Reader, path: Path | FileObject) -> Iterator[Any]:
+def _json_items(reader: RecordReader, path: Path | FileObject) -> Iterator[Any]:
     """The items of a JSON array file, in order: a file on disk is read a block at a time and
     decoded an item at a time (memory stays flat however long the array); anything unusual (not
     an array, a syntax error, bytes that are not UTF-8, a file object) is read whole, as
@@ -1395,7 +1396,7 @@ def _json_stream(f: Any) -> Iterator[Any]:
         raise _NotPlain  # something after the array
 
 
-def _json_whole(reader: _Reader, data: bytes) -> Iterator[Any]:
+def _json_whole(reader: RecordReader, data: bytes) -> Iterator[Any]:
     """The items of a JSON array file read whole (the refusals name the problem)."""
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
@@ -1418,7 +1419,7 @@ def _json_whole(reader: _Reader, data: bytes) -> Iterator[Any]:
     yield from items
 
 
-def _iter_json(reader: _Reader, path: Path | FileObject) -> RecordStream[Any]:
+def _iter_json(reader: RecordReader, path: Path | FileObject) -> RecordStream[Any]:
     read = 0
     try:
         rows = _JsonRows(reader)
@@ -1427,7 +1428,7 @@ def _iter_json(reader: _Reader, path: Path | FileObject) -> RecordStream[Any]:
             record = rows.build(obj, line)
             if record is None:
                 continue
-            if record is _BLANK:
+            if record is BLANK:
                 read -= 1
                 reader.blank += 1
                 continue
@@ -1452,7 +1453,7 @@ def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _iter_table(reader: _Reader, rows: Iterator[TableRow], missing: Any = None,
+def _iter_table(reader: RecordReader, rows: Iterator[TableRow], missing: Any = None,
                 ) -> RecordStream[Any]:
     """Records from rows whose first non-empty row is the header, as a CSV file's: the same
     column names, the same cell parsers (typed cells made plain first, :mod:`.cells`), the same
@@ -1476,7 +1477,7 @@ def _iter_table(reader: _Reader, rows: Iterator[TableRow], missing: Any = None,
         # Cells made plain are the values of a JSON object (text, numbers, booleans, None): the
         # generated reader of JSON objects reads a row by position, as a JSON Lines file's
         # object by key; anything it does not read plainly goes the general way below.
-        fast = _compile_fast(reader, plan.columns, json_mode=True, numbers=True)
+        fast = compile_fast(reader, plan.columns, json_mode=True, numbers=True)
         for line, row in rows:
             read += 1
             if isinstance(row, BadCell):
@@ -1542,12 +1543,12 @@ def iter_rows(
     made plain as :mod:`chiso766.io.cells` says. This is the one way in for spreadsheets,
     Parquet, DataFrames and databases; use it for any other source of rows.
     """
-    spec = _KINDS.get(kind)
+    spec = RECORD_KINDS.get(kind)
     if spec is None:
         raise PolicyError(f"unknown record kind (expected one of {', '.join(KINDS)})",
                           field="kind", value=kind)
     builder = report_builder if report_builder is not None else ReportBuilder()
-    reader = _Reader(spec, file, builder, strict, procedures, unit_ids, supplements)
+    reader = RecordReader(spec, file, builder, strict, procedures, unit_ids, supplements)
     return _iter_table(reader, iter(rows))
 
 
@@ -1559,14 +1560,14 @@ def _seekable(source: Path | FileObject) -> Any:
     return io.BytesIO(source.read())  # type: ignore[arg-type]
 
 
-def _iter_xlsx(reader: _Reader, source: Path | FileObject) -> RecordStream[Any]:
+def _iter_xlsx(reader: RecordReader, source: Path | FileObject) -> RecordStream[Any]:
     from .excel import xlsx_rows
 
     return _iter_table(reader, xlsx_rows(_seekable(source), reader.file, reader.builder.note),
                        "")
 
 
-def _iter_parquet(reader: _Reader, source: Path | FileObject) -> RecordStream[Any]:
+def _iter_parquet(reader: RecordReader, source: Path | FileObject) -> RecordStream[Any]:
     from .parquet import parquet_rows
 
     return _iter_table(reader, parquet_rows(_seekable(source), reader.file))
@@ -1700,7 +1701,7 @@ def iter_records(
     are the ``MaCSDL`` codes read as the national population database (default
     :data:`~chiso766.io.national.POPULATION_DATABASES`).
     """
-    spec = _KINDS.get(kind)
+    spec = RECORD_KINDS.get(kind)
     if spec is None:
         raise PolicyError(f"unknown record kind (expected one of {', '.join(KINDS)})",
                           field="kind", value=kind)
@@ -1728,15 +1729,15 @@ def iter_records(
         raise PolicyError("unknown format (expected csv, jsonl, json, xlsx or parquet)",
                           field="format", value=fmt)
     if isinstance(source, Path):
-        _check_file(source)
+        check_file(source)
     builder = report_builder if report_builder is not None else ReportBuilder()
-    reader = _Reader(spec, name, builder, strict, procedures, unit_ids, supplements)
+    reader = RecordReader(spec, name, builder, strict, procedures, unit_ids, supplements)
     if population_databases is not None:
         reader.population_databases = database_codes(population_databases)
     return iterate(reader, source)
 
 
-def _check_file(path: Path) -> None:
+def check_file(path: Path) -> None:
     """A path that is not a readable regular file is an error naming it (docs/inputs.md): missing, a
     broken or looping link, a folder, a device."""
     try:

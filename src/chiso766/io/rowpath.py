@@ -41,17 +41,17 @@ from ..errors import InputError, PolicyError
 from ..records import Dossier, RatingValue, SupplementRequest
 from . import values as v
 from .readers import (
-    _BLANK,
-    _KINDS,
+    BLANK,
+    RECORD_KINDS,
+    RecordReader,
     Rejection,
     ReportBuilder,
     SupplementRow,
-    _compile_fast,
-    _csv_header,
-    _decoded_blocks,
-    _fast_table,
-    _Reader,
-    _slow_csv_row,
+    compile_fast,
+    csv_header,
+    decoded_blocks,
+    fast_table,
+    slow_csv_row,
 )
 
 if TYPE_CHECKING:
@@ -426,21 +426,21 @@ class SupplementIndex(Mapping[str, tuple[SupplementRequest, ...]]):
 # plain rows of the small files
 
 
-def _plain_rows(reader: _Reader, path: Path, progress: Callable[[int], None] | None = None,
+def _plain_rows(reader: RecordReader, path: Path, progress: Callable[[int], None] | None = None,
                 ) -> Generator[tuple[int, Any, list[int] | None], None, None]:
     """Rows of a CSV file as ``(line, row, index)`` where ``index`` gives each field's column
     (``None`` when the row is not plain and was built by the general path: ``row`` is then the
     record). Rejections, blank rows and CSV errors are handled here, as ``_iter_csv`` does."""
     bad: set[int] = set()
-    tick = _Ticker(progress)
+    tick = Ticker(progress)
     try:
         with path.open("rb") as f:
-            lines = itertools.chain.from_iterable(_decoded_blocks(f, reader.file, bad))
-            head = _csv_header(reader, lines, bad)
+            lines = itertools.chain.from_iterable(decoded_blocks(f, reader.file, bad))
+            head = csv_header(reader, lines, bad)
             if head is None:
                 return
-            layout = _FileLayout(reader, head)
-            yield from _row_items(reader, layout, lines, layout.header_no, bad, tick)
+            layout = FileLayout(reader, head)
+            yield from row_items(reader, layout, lines, layout.header_no, bad, tick)
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}",
                          file=reader.file) from None
@@ -449,7 +449,7 @@ def _plain_rows(reader: _Reader, path: Path, progress: Callable[[int], None] | N
         reader.close()
 
 
-class _Ticker:
+class Ticker:
     """Rows read so far, with the progress callback every :data:`_PROGRESS_EVERY` rows."""
 
     __slots__ = ("progress", "read")
@@ -466,10 +466,10 @@ class _Ticker:
             self.progress(self.read - self.read % _PROGRESS_EVERY)
 
 
-class _FileLayout:
+class FileLayout:
     """A CSV file's header resolved: delimiter, plan, column count, and each field's column."""
 
-    def __init__(self, reader: _Reader, head: tuple[int, str, Any, int]) -> None:
+    def __init__(self, reader: RecordReader, head: tuple[int, str, Any, int]) -> None:
         self.header_no, self.delimiter, self.plan, self.ncols = head
         self.single = all(len(found) == 1 for found in self.plan.columns.values())
         self.index = [self.ncols] * len(reader.kind.fields)
@@ -479,8 +479,8 @@ class _FileLayout:
                 self.index[n] = found[0][0]
 
 
-def _row_items(reader: _Reader, layout: _FileLayout, lines: Iterator[str], base: int,
-               bad: set[int], tick: _Ticker) -> Iterator[tuple[int, Any, list[int] | None]]:
+def row_items(reader: RecordReader, layout: FileLayout, lines: Iterator[str], base: int,
+               bad: set[int], tick: Ticker) -> Iterator[tuple[int, Any, list[int] | None]]:
     """The rows of ``lines`` (whose first is line ``base + 1``) as :func:`_plain_rows` yields
     them."""
     ncols, delimiter, plan, index = layout.ncols, layout.delimiter, layout.plan, layout.index
@@ -498,8 +498,8 @@ def _row_items(reader: _Reader, layout: _FileLayout, lines: Iterator[str], base:
                 if single and len(row) == ncols and not bad:
                     yield start, row, index
                     continue
-                record = _slow_csv_row(reader, plan, row, ncols, start, last, bad, delimiter)
-                if record is _BLANK:
+                record = slow_csv_row(reader, plan, row, ncols, start, last, bad, delimiter)
+                if record is BLANK:
                     tick.read -= 1
                     reader.blank += 1
                 elif record is not None:
@@ -512,27 +512,27 @@ def _row_items(reader: _Reader, layout: _FileLayout, lines: Iterator[str], base:
             reader.reject(start, None, "", f"unreadable CSV row: {exc}")
 
 
-def _rebuild(reader: _Reader, row: list[str], index: list[int], line: int) -> Any:
+def _rebuild(reader: RecordReader, row: list[str], index: list[int], line: int) -> Any:
     """The general path for a plain-looking row the row path could not take."""
     cells = {fs.name: [(reader.columns.get(fs.name, fs.name), row[i])]
              for fs, i in zip(reader.kind.fields, index, strict=True) if i < len(row)}
     if not any(cell.strip() for cell in row):
-        return _BLANK
+        return BLANK
     return reader.build(cells, line)
 
 
 def read_supplement_index(path: Path, builder: ReportBuilder, strict: bool,
                           moments: MomentCells) -> SupplementIndex:
     """Read a supplements file (docs/inputs.md) into a :class:`SupplementIndex`."""
-    reader = _Reader(_KINDS["supplements"], path.name, builder, strict, None, None, None)
-    index = SupplementIndex(_expected_rows(path))
+    reader = RecordReader(RECORD_KINDS["supplements"], path.name, builder, strict, None, None, None)
+    index = SupplementIndex(expected_rows(path))
     take = supplement_rows(reader, moments, index.add)
     for item in _plain_rows(reader, path):
         take(*item)
     return index
 
 
-def supplement_rows(reader: _Reader, moments: MomentCells,
+def supplement_rows(reader: RecordReader, moments: MomentCells,
                     add: Callable[[str, int, int | None, int], None],
                     ) -> Callable[[int, Any, list[int] | None], None]:
     """What the row path does with one row of a supplements file, as :func:`_plain_rows`
@@ -554,8 +554,8 @@ def supplement_rows(reader: _Reader, moments: MomentCells,
                 add(ident, req, sup, line)
                 return
             record = _rebuild(reader, row, cols, line)
-            if record is None or record is _BLANK:
-                if record is _BLANK:
+            if record is None or record is BLANK:
+                if record is BLANK:
                     reader.read -= 1
                     reader.blank += 1
                 return
@@ -585,13 +585,13 @@ def complained_from_ratings(path: Path, builder: ReportBuilder, strict: bool,
     """Read a ratings file (docs/inputs.md) for what the index needs of it: the dossiers of the
     ratings ``rule`` picks (criterion 5.4's dislikes), added to ``into``. Every row is
     accepted or rejected as by :func:`~chiso766.io.readers.iter_records`."""
-    reader = _Reader(_KINDS["ratings"], path.name, builder, strict, None, unit_ids, None)
+    reader = RecordReader(RECORD_KINDS["ratings"], path.name, builder, strict, None, unit_ids, None)
     take = rating_rows(reader, unit_ids, rule, moments, into)
     for item in _plain_rows(reader, path):
         take(*item)
 
 
-def rating_rows(reader: _Reader, unit_ids: Container[str] | None, rule: RatingRule,
+def rating_rows(reader: RecordReader, unit_ids: Container[str] | None, rule: RatingRule,
                 moments: MomentCells, into: set[str],
                 ) -> Callable[[int, Any, list[int] | None], None]:
     """What the row path does with one row of a ratings file, as :func:`_plain_rows` yields
@@ -599,7 +599,7 @@ def rating_rows(reader: _Reader, unit_ids: Container[str] | None, rule: RatingRu
     reader's rejection when the row is bad."""
     kind = reader.kind
     pos = {fs.name: n for n, fs in enumerate(kind.fields)}
-    table = _fast_table(kind.fields[pos["rating"]]) or {}
+    table = fast_table(kind.fields[pos["rating"]]) or {}
 
     def take(line: int, row: Any, cols: list[int] | None) -> None:
         if cols is not None:
@@ -618,8 +618,8 @@ def rating_rows(reader: _Reader, unit_ids: Container[str] | None, rule: RatingRu
                     into.add(ident)
                 return
             record = _rebuild(reader, row, cols, line)
-            if record is None or record is _BLANK:
-                if record is _BLANK:
+            if record is None or record is BLANK:
+                if record is BLANK:
                     reader.read -= 1
                     reader.blank += 1
                 return
@@ -639,9 +639,9 @@ def rating_rows(reader: _Reader, unit_ids: Container[str] | None, rule: RatingRu
 # dossiers
 
 
-class _Claims(dict[Any, int]):
+class Claims(dict[Any, int]):
     """The general reader's duplicate check, routed to :class:`IdClaims`: a row the general
-    path rejects still claims its id (as ``_Reader._remember`` does). Never reports a duplicate
+    path rejects still claims its id (as ``RecordReader._remember`` does). Never reports a duplicate
     itself: the row path claims each id before a row is counted and settles collisions."""
 
     def __init__(self, claim: Callable[[int], object]) -> None:
@@ -721,20 +721,20 @@ class DossierRows:
         self.builder = builder
         self.strict = strict
         self.progress = progress
-        self.reader = _Reader(_KINDS["dossiers"], path.name, builder, strict, procedures,
+        self.reader = RecordReader(RECORD_KINDS["dossiers"], path.name, builder, strict, procedures,
                               unit_ids, supplements)
         self.supplements = supplements
         self.latest = -1
 
     def __iter__(self) -> Iterator[Dossier]:
         path, reader, strict = self.path, self.reader, self.strict
-        claims = IdClaims(_expected_rows(path))
-        adapter = reader.seen = _Claims(claims.claim)
+        claims = IdClaims(expected_rows(path))
+        adapter = reader.seen = Claims(claims.claim)
         pos = {fs.name: n for n, fs in enumerate(reader.kind.fields)}
         held = Held()
         out: list[Dossier] = []
         sups = self.supplements
-        run = _Rows(reader, adapter, out.append, sups)
+        run = RowPath(reader, adapter, out.append, sups)
         claim = claims.claim
         id_at = -1
         fast: Callable[[list[str]], Any] | bool | None = None
@@ -760,8 +760,8 @@ class DossierRows:
                     continue
                 if cols is not None:
                     # The common case inline, as iter_records reads a row: the generated
-                    # reader, then the reference checks of _Reader.accept; anything else
-                    # (a bad cell, an unknown unit or procedure) through _Rows, which names it.
+                    # reader, then the reference checks of RecordReader.accept; anything else
+                    # (a bad cell, an unknown unit or procedure) through RowPath, which names it.
                     if fast is None:
                         fast = run.compiled(row, cols)
                     if fast is not False:
@@ -787,24 +787,24 @@ class DossierRows:
             # Strict mode stops at the first bad row in file order: a held row before this
             # one may be a duplicate, named first (docs/inputs.md).
             if strict and held:
-                _settle(path, reader, held, run, pos)
+                settle_held(path, reader, held, run, pos)
             raise
         finally:
             self.latest = max(run.latest, -1 if latest is None else to_us(latest))
         if held:
-            _settle(path, reader, held, run, pos)
+            settle_held(path, reader, held, run, pos)
             self.latest = max(self.latest, run.latest)
             yield from out
-        self.builder.rejections[:] = _in_line_order(self.builder.rejections, path.name)
+        self.builder.rejections[:] = in_line_order(self.builder.rejections, path.name)
 
 
-class _Rows:
+class RowPath:
     """The rows whose id is claimed (or that have none): each built by the general reader into
     a validated record (rejected there with its reason) and the accepted ones handed to ``add``
     — the tally, which counts them by the rules of docs/rules.md in their one home
     (:mod:`chiso766.population`). Nothing here decides how a dossier counts."""
 
-    def __init__(self, reader: _Reader, adapter: _Claims, add: Callable[[Dossier], object],
+    def __init__(self, reader: RecordReader, adapter: Claims, add: Callable[[Dossier], object],
                  supplements: SupplementIndex) -> None:
         self.reader = reader
         self.adapter = adapter
@@ -829,7 +829,7 @@ class _Rows:
         them), made once; ``False`` when the header has none."""
         fast = self.fast
         if fast is None:
-            fast = self.fast = _compile_fast(self.reader, {
+            fast = self.fast = compile_fast(self.reader, {
                 fs.name: [(i, self.reader.columns.get(fs.name, fs.name))]
                 for fs, i in zip(self.reader.kind.fields, cols, strict=True) if i < len(row)
             }) or False
@@ -864,7 +864,7 @@ class _Rows:
         self.adapter.skip = claimed
         try:
             record = self._build(row, cols, line)
-            if record is _BLANK:
+            if record is BLANK:
                 self.reader.read -= 1
                 self.reader.blank += 1
             elif record is not None:
@@ -887,7 +887,7 @@ class _Rows:
         self.add(record)
 
 
-def _expected_rows(path: Path) -> int:
+def expected_rows(path: Path) -> int:
     """Rows to size the id table for: the file size over the mean length of its first lines."""
     with path.open("rb") as f:
         head = f.read(1 << 20)
@@ -897,7 +897,7 @@ def _expected_rows(path: Path) -> int:
     return max(1024, path.stat().st_size * lines // len(head) + 1)
 
 
-def _in_line_order(rejections: list[Rejection], file: str) -> list[Rejection]:
+def in_line_order(rejections: list[Rejection], file: str) -> list[Rejection]:
     """This file's rejections in line order (a held row is settled after the pass), the
     others where they were."""
     mine = sorted((r for r in rejections if r.file == file), key=lambda r: r.line)
@@ -906,7 +906,7 @@ def _in_line_order(rejections: list[Rejection], file: str) -> list[Rejection]:
 
 
 class Held:
-    """Rows whose id's fingerprint was seen before, to be settled by :func:`_settle`: only their
+    """Rows whose id's fingerprint was seen before, to be settled by :func:`settle_held`: only their
     line numbers (8 bytes a row) and the distinct hashes of their ids are kept, never the rows,
     so that a file of many copies of one id needs memory for its line numbers only (the rows
     are read again)."""
@@ -925,7 +925,8 @@ class Held:
         return len(self.lines)
 
 
-def _settle(path: Path, reader: _Reader, held: Held, run: _Rows, pos: Mapping[str, int]) -> None:
+def settle_held(path: Path, reader: RecordReader, held: Held, run: RowPath,
+                pos: Mapping[str, int]) -> None:
     """Decide the held rows exactly: a second pass finds the first line that claimed each of
     their ids; a row that is not that line is a duplicate (docs/inputs.md), the others are counted.
     The held rows are taken again from that pass, in line order, which ends at the last one."""
@@ -933,7 +934,7 @@ def _settle(path: Path, reader: _Reader, held: Held, run: _Rows, pos: Mapping[st
     if any(lines[k] >= lines[k + 1] for k in range(len(lines) - 1)):
         lines = array("q", sorted(set(lines)))
     # The same records as the first pass (with their supplement requests); its own report.
-    shadow = _Reader(reader.kind, reader.file, ReportBuilder(), False, None, None,
+    shadow = RecordReader(reader.kind, reader.file, ReportBuilder(), False, None, None,
                      reader.supplements)
     first = shadow.seen = _FirstLines(held.hashes)
     todo = iter(lines)
@@ -954,7 +955,7 @@ def _settle(path: Path, reader: _Reader, held: Held, run: _Rows, pos: Mapping[st
         rows.close()
 
 
-def _settle_one(reader: _Reader, run: _Rows, first: Mapping[str, int], line: int, ident: str,
+def _settle_one(reader: RecordReader, run: RowPath, first: Mapping[str, int], line: int, ident: str,
                 row: Any, cols: list[int] | None) -> None:
     if first.get(ident, line) == line:
         run.one(line, row, cols)
@@ -968,7 +969,7 @@ def _settle_one(reader: _Reader, run: _Rows, first: Mapping[str, int], line: int
             record = _rebuild(reader, row, cols, line)
         finally:
             run.adapter.skip = False
-    if record is _BLANK:
+    if record is BLANK:
         reader.read -= 1
         reader.blank += 1
     elif record is not None:

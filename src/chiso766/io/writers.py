@@ -26,8 +26,8 @@ from typing import Any, Literal
 from ..errors import InputError, PolicyError
 from ..timelimits import TimeLimit
 from .columns import FIELDS, KINDS
-from .dataset import Dataset, _kind_files
-from .readers import _KINDS, StrPath
+from .dataset import Dataset, kind_files
+from .readers import RECORD_KINDS, StrPath
 
 __all__ = ["write_folder"]
 
@@ -83,7 +83,7 @@ def _csv_cell(value: Any, is_flag: bool) -> str:
 
 
 def _flags(kind: str) -> set[str]:
-    return {f.name for f in _KINDS[kind].fields if f.is_flag}
+    return {f.name for f in RECORD_KINDS[kind].fields if f.is_flag}
 
 
 def _write_csv(target: Path, kind: str, rows: list[dict[str, Any]]) -> None:
@@ -125,7 +125,7 @@ def write_folder(dataset: Dataset, path: StrPath, *,
         rows = _rows(dataset, kind)
         if rows or kind == "dossiers":
             planned[kind] = rows
-    existing, _ = _kind_files(folder)
+    existing, _ = kind_files(folder)
     stale = [p.name for kind, p in existing.items()
              if kind not in planned or p.name != f"{kind}.{format}"]
     if stale:

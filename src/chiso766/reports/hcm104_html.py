@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import html as page
 from .fmt import fmt, note_text
-from .hcm104_report import _policy_text
+from .hcm104_report import policy_text
 from .reasons import reason_text
 
 if TYPE_CHECKING:
@@ -141,7 +141,7 @@ def render_hcm104_html(
            f"<h1>{_e(t['title'])}</h1>",
            f'<p class="meta">{t["period"]}: {_e(p.label)} ({p.start:%d/%m/%Y} – '
            f"{p.end:%d/%m/%Y}); {t['as_of']}: {report.as_of:%d/%m/%Y %H:%M}</p>",
-           f'<p class="meta">{t["policy"]}: {_e(_policy_text(report, lang))}</p>']
+           f'<p class="meta">{t["policy"]}: {_e(policy_text(report, lang))}</p>']
     inp = report.input
     if inp is not None:
         out.append(f'<p class="meta" data-read="{inp.read}" data-accepted="{inp.accepted}" '

@@ -175,7 +175,7 @@ def _points(value: Any, lang: str) -> str:
     return number_text(value, lang, places=None)
 
 
-def _policy_text(report: Hcm104Report, lang: str) -> str:
+def policy_text(report: Hcm104Report, lang: str) -> str:
     p = report.policy
     if lang == "en":
         return (f"late by 1–5 working days = {_points(p.late_within_5_working_days, lang)} "
@@ -198,7 +198,7 @@ def render_table(report: Hcm104Report, lang: str = "vi", units: list[str] | None
     out = [lab["title"],
            f"{lab['period']} {p.label} ({p.start:%d/%m/%Y}–{p.end:%d/%m/%Y}), "
            f"{lab['as_of']} {report.as_of:%d/%m/%Y %H:%M}",
-           f"{lab['policy']}: {_policy_text(report, lang)}"]
+           f"{lab['policy']}: {policy_text(report, lang)}"]
     inp = report.input
     if inp is not None:
         out.append(f"{lab['input']}: {lab['read']} {inp.read}, {lab['accepted']} "

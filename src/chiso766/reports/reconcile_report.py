@@ -308,9 +308,9 @@ def reconciliation_xlsx(rec: Reconciliation, lang: str = "vi", include_ids: bool
     """The reconciliation as a workbook: one row per unit and criterion, then the units found
     on one side only. Text is stored as text (never a formula), the bytes are the same for the
     same input (:func:`chiso766.reports.xlsx.workbook_bytes`)."""
-    from .xlsx import _openpyxl, add_row, finish, new_sheet, workbook_bytes
+    from .xlsx import add_row, finish, load_openpyxl, new_sheet, workbook_bytes
 
-    openpyxl = _openpyxl()
+    openpyxl = load_openpyxl()
     lab = _lab(lang)
     book = openpyxl.Workbook()
     ws = new_sheet(book, "Đối chiếu" if lang != "en" else "Reconciliation", CSV_HEADER,

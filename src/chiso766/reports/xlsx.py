@@ -200,7 +200,7 @@ def finish(book: Any, tables: Sequence[Any]) -> None:
             ws.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
 
 
-def _openpyxl() -> Any:
+def load_openpyxl() -> Any:
     try:
         import openpyxl
     except ImportError:
@@ -225,7 +225,7 @@ def render_xlsx(
     hcm: Any = None,
 ) -> bytes:
     """The workbook as bytes (write them to a ``.xlsx`` file)."""
-    openpyxl = _openpyxl()
+    openpyxl = load_openpyxl()
     from .._version import __version__
     from .flagged import placement
 
@@ -320,9 +320,9 @@ def render_xlsx(
         (info["units"], len(chosen), _WHOLE),
     ]
     if hcm is not None:
-        from .hcm104_report import _policy_text
+        from .hcm104_report import policy_text
 
-        rows.append((info["hcm"], _policy_text(hcm, lang), None))
+        rows.append((info["hcm"], policy_text(hcm, lang), None))
     if listed is not None:
         after = f", {listed['after']} {h['placement']['after']}" if listed["after"] else ""
         rows.append((info["audit"], f"{sum(listed.values())}: {listed['in']} "
