@@ -26,7 +26,11 @@ targets are printed as met, MISSED or "not judged at this size".
 
 Targets (issue 15): with the engine (polars importable) ``score`` ≤ 1.0× the floor at 1M rows,
 the other entries ≤ 1.5×, peak RSS ≤ 600 MB at 10M rows; the record path (no polars) ≤ 8× the
-floor and ≤ 250 MB at 10M rows.
+floor and ≤ 250 MB at 10M rows. ``--record-path`` measures the record path on a machine that
+has polars: each command runs with polars hidden from its interpreter (``import polars``
+fails there, as without the ``fast`` extra), and the record path's targets are judged.
+
+    python benchmarks/bench_entry.py --dossiers 1000000 --entry score --record-path
 """
 
 from __future__ import annotations
@@ -49,7 +53,8 @@ import _checkout  # noqa: F401  (this checkout's src/ first)
 import generate
 
 #: ``python -c`` for the ``python`` entry: argv is FOLDER PERIOD OUTPUT; it writes the read
-#: report's counts as the CLI's JSON does (``{"input": {...}}``) and exits 0.
+#: report's counts as the CLI's JSON does (``{"input": {...}}``), and whether polars was loaded
+#: (the engine's dependency: loaded when the engine counted), and exits 0.
 PYTHON_ENTRY = """\
 import json, sys
 from chiso766 import Period, read_folder, score_766
@@ -58,7 +63,18 @@ card = score_766(data, period=Period.parse(sys.argv[2]))
 r = card.input  # the scorecard's read report: data.report would read the records
 with open(sys.argv[3], "w", encoding="utf-8") as f:
     json.dump({"input": {"read": r.read, "accepted": r.accepted, "rejected": r.rejected},
-               "units": len(card.units)}, f)
+               "units": len(card.units),
+               "polars_loaded": sys.modules.get("polars") is not None}, f)
+"""
+
+#: Put before a command's code with ``--record-path``: ``import polars`` then fails in that
+#: interpreter, so the library takes the record path, as on a machine without the ``fast`` extra.
+HIDE_POLARS = "import sys; sys.modules['polars'] = None\n"
+#: The command line's ``python -m chiso766`` as ``python -c`` code (after HIDE_POLARS).
+CLI_CODE = """\
+import runpy, sys
+sys.argv[0] = "chiso766"
+runpy.run_module("chiso766", run_name="__main__", alter_sys=True)
 """
 
 ENTRIES = ("score", "python", "hcm104", "audit")
@@ -84,22 +100,27 @@ def engine() -> bool:
     return importlib.util.find_spec("polars") is not None
 
 
-def command() -> list[str]:
+def command(record_path: bool = False) -> list[str]:
     # This checkout's code (benchmarks/_checkout.py puts its src/ on PYTHONPATH), never a
     # `chiso766` installed elsewhere on PATH.
+    if record_path:
+        return [sys.executable, "-c", HIDE_POLARS + CLI_CODE]
     return [sys.executable, "-m", "chiso766"]
 
 
-def entry_argv(entry: str, folder: Path, period: str, out: Path) -> list[str]:
+def entry_argv(entry: str, folder: Path, period: str, out: Path,
+               record_path: bool = False) -> list[str]:
     f, o = os.fspath(folder), os.fspath(out)
+    cli = command(record_path)
     if entry == "score":
-        return [*command(), "score", f, "--period", period, "--format", "json", "--output", o]
+        return [*cli, "score", f, "--period", period, "--format", "json", "--output", o]
     if entry == "python":
-        return [sys.executable, "-c", PYTHON_ENTRY, f, period, o]
+        code = (HIDE_POLARS if record_path else "") + PYTHON_ENTRY
+        return [sys.executable, "-c", code, f, period, o]
     if entry == "hcm104":
-        return [*command(), "hcm104", f, "--period", period, "--format", "json", "--output", o]
+        return [*cli, "hcm104", f, "--period", period, "--format", "json", "--output", o]
     if entry == "audit":
-        return [*command(), "audit", f, "--format", "json", "--output", o]
+        return [*cli, "audit", f, "--format", "json", "--output", o]
     raise ValueError(f"unknown entry {entry!r} (expected one of {', '.join(ENTRIES)})")
 
 
@@ -161,15 +182,18 @@ def measure(argv: Sequence[str], out: Path) -> tuple[float, int, dict[str, Any]]
     code = got["exit"]
     if code not in (0, 1) or not out.is_file():
         raise EntryError(f"{' '.join(argv[:3])} … exited {code}: {message[-2000:]}")
-    counts = dict(json.loads(out.read_text(encoding="utf-8"))["input"])
+    written = json.loads(out.read_text(encoding="utf-8"))
+    counts = dict(written["input"])
     counts["exit"] = code
+    if "polars_loaded" in written:
+        counts["polars_loaded"] = written["polars_loaded"]
     # ru_maxrss is in kilobytes on Linux, bytes on macOS.
     rss = got["maxrss"] * (1 if sys.platform == "darwin" else 1024)
     return float(got["seconds"]), int(rss), counts
 
 
-def run_entry(entry: str, folder: Path, period: str,
-              repeat: int = 1) -> tuple[float, int, dict[str, Any]]:
+def run_entry(entry: str, folder: Path, period: str, repeat: int = 1,
+              record_path: bool = False) -> tuple[float, int, dict[str, Any]]:
     """Best wall time and highest peak RSS of ``repeat`` runs of one entry point."""
     best, peak = float("inf"), 0
     counts: dict[str, Any] = {}
@@ -177,7 +201,8 @@ def run_entry(entry: str, folder: Path, period: str,
         out = Path(tmp) / "out.json"
         for _ in range(repeat):
             out.unlink(missing_ok=True)
-            seconds, rss, counts = measure(entry_argv(entry, folder, period, out), out)
+            seconds, rss, counts = measure(entry_argv(entry, folder, period, out, record_path),
+                                           out)
             best, peak = min(best, seconds), max(peak, rss)
     return best, peak, counts
 
@@ -197,11 +222,12 @@ def targets(entry: str, with_engine: bool) -> tuple[float, int, int]:
 
 def run(folders: Sequence[tuple[str, Path]], entries: Sequence[str] = ENTRIES,
         period: str = generate.PERIOD, repeat: int = 1, out: IO[str] = sys.stdout,
-        table: bool = True) -> list[dict[str, Any]]:
+        table: bool = True, record_path: bool = False) -> list[dict[str, Any]]:
     """Measure every entry on every ``(shape, folder)``; print one block per folder, then (with
     ``table``) the table of ratios. A row whose command failed or rejected the wrong number of
-    rows has ``ok`` False (and ``error``)."""
-    with_engine = engine()
+    rows has ``ok`` False (and ``error``). With ``record_path`` the commands run with polars
+    hidden (:data:`HIDE_POLARS`)."""
+    with_engine = engine() and not record_path
     mode = "engine (polars importable)" if with_engine else "record path (no polars)"
     results: list[dict[str, Any]] = []
     for shape, folder in folders:
@@ -215,10 +241,11 @@ def run(folders: Sequence[tuple[str, Path]], entries: Sequence[str] = ENTRIES,
         for entry in entries:
             ratio_target, ratio_at, rss_target = targets(entry, with_engine)
             res: dict[str, Any] = {"shape": shape, "entry": entry, "rows": rows,
-                                   "floor_s": t_floor, "expected_rejected": expected}
+                                   "floor_s": t_floor, "expected_rejected": expected,
+                                   "path": "engine" if with_engine else "record"}
             results.append(res)
             try:
-                seconds, rss, counts = run_entry(entry, folder, period, repeat)
+                seconds, rss, counts = run_entry(entry, folder, period, repeat, record_path)
             except EntryError as exc:
                 res.update(ok=False, error=str(exc))
                 print(f"  {LABELS[entry]:<46} ERROR: {exc}", file=out)
@@ -231,6 +258,7 @@ def run(folders: Sequence[tuple[str, Path]], entries: Sequence[str] = ENTRIES,
             ratio = seconds / t_floor
             res.update(ok=ok, seconds=seconds, ratio=ratio, peak_rss_mb=mb,
                        bytes_per_row=rss / rows, read=counts.get("read", 0), rejected=rejected,
+                       polars_loaded=counts.get("polars_loaded"),
                        ratio_target=ratio_target, rss_target_mb=rss_target,
                        ratio_verdict=_verdict(ratio <= ratio_target, rows >= ratio_at),
                        rss_verdict=_verdict(mb <= rss_target, rows >= RSS_AT or mb > rss_target))
@@ -293,6 +321,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--period", default=generate.PERIOD)
     ap.add_argument("--repeat", type=int, default=1, help="best of this many runs per entry")
     ap.add_argument("--json", type=Path, help="also write the results to this JSON file")
+    ap.add_argument("--record-path", action="store_true",
+                    help="run each command with polars hidden: the record path, as without "
+                         "the fast extra (its targets are judged)")
     args = ap.parse_args(argv)
     entries = list(ENTRIES) if not args.entry or "all" in args.entry else list(
         dict.fromkeys(args.entry))
@@ -303,7 +334,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         folders = [(s, generate.ensure(args.dossiers, args.workdir, shape=s))
                    for s in shape_names(args.shape)]
-    results = run(folders, entries, args.period, args.repeat)
+    results = run(folders, entries, args.period, args.repeat, record_path=args.record_path)
     if args.json is not None:
         args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     return 0 if all(r["ok"] for r in results) else 1

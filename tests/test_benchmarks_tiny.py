@@ -8,6 +8,7 @@ never a ``chiso766`` installed elsewhere or first on ``PATH``.
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import subprocess
 import sys
@@ -66,3 +67,35 @@ def test_generated_shape_rejects_exactly_its_bad_rows(tmp_path: Path) -> None:
                    "unknown yes/no value", "before received_at", "needs received_at"):
         assert reason in err, f"{reason!r} missing from:\n{err}"
     assert not (tmp_path / "mixed" / "units.csv").exists()
+
+
+BENCH_ENTRY = ROOT / "benchmarks" / "bench_entry.py"
+
+
+@pytest.mark.skipif(not BENCH_ENTRY.is_file(), reason="benchmarks/ is not in this checkout")
+def test_bench_entry_measures_the_record_path_with_polars_hidden(tmp_path: Path) -> None:
+    """``--record-path`` runs the commands with ``import polars`` failing in their interpreter
+    (the ``python`` entry says whether polars was loaded: never), the record path's targets are
+    the ones judged (8×, 250 MB), and every generated row is still accepted. Without the flag,
+    where polars is installed, the same entry loads it (the engine counts)."""
+    def bench(*extra: str) -> list[dict[str, object]]:
+        out = tmp_path / "out.json"
+        done = subprocess.run(
+            [sys.executable, str(BENCH_ENTRY), "--dossiers", "2000", "--workdir", str(tmp_path),
+             "--entry", "score", "--entry", "python", "--json", str(out), *extra],
+            capture_output=True, text=True, encoding="utf-8", cwd=tmp_path, check=False,
+        )
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+        results: list[dict[str, object]] = json.loads(out.read_text(encoding="utf-8"))
+        return results
+
+    hidden = bench("--record-path")
+    assert [(r["entry"], r["path"], r["ratio_target"], r["rss_target_mb"], r["rejected"])
+            for r in hidden] == [("score", "record", 8.0, 250, 0),
+                                 ("python", "record", 8.0, 250, 0)]
+    assert hidden[1]["polars_loaded"] is False
+    if importlib.util.find_spec("polars") is not None:
+        shown = bench()
+        assert [(r["path"], r["ratio_target"]) for r in shown] == [("engine", 1.0),
+                                                                  ("engine", 1.5)]
+        assert shown[1]["polars_loaded"] is True
