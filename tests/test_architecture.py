@@ -1,13 +1,14 @@
 """The layers of chiso766 (docs/architecture.md; issue 15, item 5 "Architecture you can see").
 
 Every module of ``src/chiso766`` is placed in one layer of :data:`LAYERS`, lowest first. The
-imports of every module are read with :mod:`ast` (nothing is imported) and three things are
+imports of every module are read with :mod:`ast` (nothing is imported) and four things are
 checked:
 
 (a) no module imports a module of a higher layer;
 (b) no import cycles: every strongly connected component of the import graph is one module;
 (c) every module is in :data:`LAYERS` (a new module must be placed), and every name there is a
-    module.
+    module;
+(d) no module imports another module's private (``_x``) name.
 
 and the picture in docs/architecture.md places every module in the same layer as
 :data:`LAYERS`, so the page and the test cannot drift apart. The results' convenience methods
@@ -15,7 +16,7 @@ and the picture in docs/architecture.md places every module in the same layer as
 :mod:`chiso766.renderers`, by name: only the package's top installs that table, and every name a
 module calls is installed (a lower module cannot wire itself to a higher one through it).
 
-What counts as an import, for all three:
+What counts as an import, for (a) and (b):
 
 * ``import chiso766.x`` and ``from chiso766.x import y`` (or the relative forms) anywhere in a
   module — at the top, in a function, a class, a ``try`` — are dependencies: an import inside a
