@@ -72,8 +72,7 @@ with open(sys.argv[3], "w", encoding="utf-8") as f:
 HIDE_POLARS = "import sys; sys.modules['polars'] = None\n"
 #: The command line's ``python -m chiso766`` as ``python -c`` code (after HIDE_POLARS).
 CLI_CODE = """\
-import runpy, sys
-sys.argv[0] = "chiso766"
+import runpy
 runpy.run_module("chiso766", run_name="__main__", alter_sys=True)
 """
 
