@@ -540,9 +540,7 @@ def classify(
     limit = _limit_of(procedure, time_limit) if d.due_at is None else None
     status, due, due_source, end, end_source, adjusted, applicant, asked = judge(
         d, limit, cal, pol, moment, always)
-    late_days = 0
-    if status is Timeliness.LATE or status is Timeliness.PENDING_LATE:
-        late_days = max(0, cal.working_days_between(due.date(), adjusted.date()))
+    late_days = late_working_days(status, due, adjusted, cal)
 
     late_new: bool | None = None
     if d.new_due_at is not None:
@@ -583,7 +581,8 @@ def judge(d: Dossier, limit: TimeLimit | None, cal: WorkingCalendar, pol: Deadli
         due = due_from_receipt(d.receipt, limit, cal, pol)
         due_source = "statutory"
 
-    asked = sum(1 for s in d.supplements if moment is None or s.requested_at <= moment)
+    asked = (sum(1 for s in d.supplements if moment is None or s.requested_at <= moment)
+             if d.supplements else 0)
     applicant = applicant_time(d, moment)  # an answer comes after its request
 
     end, end_source = end_of_processing(d, moment)
@@ -613,6 +612,17 @@ def judge(d: Dossier, limit: TimeLimit | None, cal: WorkingCalendar, pol: Deadli
     else:
         status = Timeliness.ON_TIME
     return status, due, due_source, end, end_source, adjusted, applicant, asked
+
+
+def late_working_days(status: Timeliness, due: datetime, adjusted: datetime,
+                      cal: WorkingCalendar) -> int:
+    """How many working days late a verdict of :func:`judge` is (``Verdict.late_working_days``;
+    docs/rules.md "Was a dossier handled on time?"): from the due date to the end less the
+    applicant's time, for ``LATE`` or ``PENDING_LATE``; 0 otherwise. What HCM 104's part A
+    reads besides the status (:mod:`chiso766.hcm104`), without the verdict object."""
+    if status is Timeliness.LATE or status is Timeliness.PENDING_LATE:
+        return max(0, cal.working_days_between(due.date(), adjusted.date()))
+    return 0
 
 
 def _reasons(v: Verdict, limit_text: str, always: bool) -> tuple[str, ...]:

@@ -46,7 +46,8 @@ from . import renderers
 from .calendar import WorkingCalendar
 from .criteria.base import Note, calendar_notes
 from .criteria.policy import CountingPolicy
-from .deadlines import DeadlinePolicy, classify, effective_end
+from .deadlines import DEFAULT_POLICY as DEFAULT_DEADLINE_POLICY
+from .deadlines import DeadlinePolicy, end_of_processing, judge, late_working_days
 from .errors import Chiso766Error, InputError, MissingDataError, PolicyError
 from .periods import Period
 from .records import Dossier, Posting, Procedure, Rating, RatingValue, Unit, UnitLevel, to_local
@@ -586,18 +587,22 @@ def _mark_dossier(d: Dossier, proc: Procedure | None, *, period: Period, as_of: 
     "từng hồ sơ đã có kết quả" and divides by "tổng hồ sơ đã giải quyết": its processing ended
     (finished, returned or stopped) within the period, by the evaluation moment. One that is
     only waiting for the applicant's papers has no result yet, so it is not resolved."""
-    end, source = effective_end(d, as_of)
+    end, source = end_of_processing(d, as_of)  # effective_end's rule (as_of checked by score)
     if end is None or source not in _ENDED or not period.contains(end):
         return None
+    # classify's rule (judge) and its late working days, without its checks (score checked
+    # the settings once) or its verdict object.
     try:
-        verdict = classify(d, proc, calendar=calendar, as_of=as_of, policy=deadline_policy,
-                           counting=counting, explain=False)
+        status, due, _, _, _, adjusted, _, _ = judge(
+            d, proc.time_limit if proc is not None else None, calendar,
+            deadline_policy if deadline_policy is not None else DEFAULT_DEADLINE_POLICY,
+            as_of, counting is not None and counting.multiple_supplements_late == "always")
     except MissingDataError:
         a = "unclassified"
     else:
-        if verdict.status.in_time:
+        if status.in_time:
             a = "on_time"
-        elif verdict.late_working_days > LATE_LIMIT_WORKING_DAYS:
+        elif late_working_days(status, due, adjusted, calendar) > LATE_LIMIT_WORKING_DAYS:
             a = "over"
         else:
             a = "band"
@@ -736,11 +741,12 @@ class _Marks:
         self.first: datetime | None = None
         self.last: datetime | None = None
         self.pending: list[Dossier] = []
+        self.chunk = _chunk_size()
         self.named_series: pl.Series | None = None
 
     def dossier(self, d: Dossier) -> None:
         self.pending.append(d)
-        if len(self.pending) >= _chunk_size():
+        if len(self.pending) >= self.chunk:
             self._flush()
 
     def done(self) -> None:

@@ -65,7 +65,7 @@ from .deadlines import (
 )
 from .errors import MissingDataError
 from .periods import Period
-from .records import Channel, Dossier, RatingValue, Timeliness
+from .records import Channel, Dossier, Procedure, RatingValue, Timeliness
 from .timelimits import TimeLimit
 
 if TYPE_CHECKING:
@@ -139,7 +139,7 @@ def dossier_shape(d: Dossier, ctx: Context) -> tuple[DossierShape, Timing | None
     period = ctx.period
     start = period.start_moment
     receipt = d.receipt
-    received, in_population = _placed(d, period, ctx.as_of)
+    received, in_population = _placed(d, period, ctx.as_of, start)
     submitted = start <= receipt and receipt.date() <= period.end
     proc = ctx.procedures.get(d.procedure_code)
     verdict = Verdict.OUT
@@ -157,15 +157,19 @@ def dossier_shape(d: Dossier, ctx: Context) -> tuple[DossierShape, Timing | None
     timing: Timing | None = None
     if received:
         # The result: finished, else returned — whichever had happened by the evaluation moment.
-        result = next((m for m in (d.finished_at, d.returned_at)
-                       if m is not None and m <= ctx.as_of), None)
+        as_of = ctx.as_of
+        result = d.finished_at
+        if result is None or result > as_of:
+            result = d.returned_at
+            if result is not None and result > as_of:
+                result = None
         if result is not None:
             received_at = d.received_at  # received in the period: never None here
             assert received_at is not None
             timing = measure_processing(
                 received_at, result - applicant_time(d, ctx.as_of),
                 proc.time_limit if proc is not None else None, ctx.calendar, ctx.policy)
-    return DossierShape(received, submitted, verdict, *recorded_fields(d, ctx)), timing
+    return DossierShape(received, submitted, verdict, *_recorded(d, ctx, proc)), timing
 
 
 def in_period_population(d: Dossier, period: Period, as_of: datetime) -> bool:
@@ -174,12 +178,13 @@ def in_period_population(d: Dossier, period: Period, as_of: datetime) -> bool:
     period started (carried over); never without ``received_at``. What :func:`dossier_shape`
     counts 2.1, 4.1–4.5b and 5.4 over; the reports' flagged dossiers of a period are these.
     Columnar form: :func:`period_population`."""
-    return _placed(d, period, as_of)[1]
+    return _placed(d, period, as_of, period.start_moment)[1]
 
 
-def _placed(d: Dossier, period: Period, as_of: datetime) -> tuple[bool, bool]:
-    """(received in the period, in the period's population P) — :func:`in_period_population`."""
-    start = period.start_moment
+def _placed(d: Dossier, period: Period, as_of: datetime, start: datetime,
+            ) -> tuple[bool, bool]:
+    """(received in the period, in the period's population P) — :func:`in_period_population`;
+    ``start`` is the period's first moment."""
     received_at = d.received_at
     received = received_at is not None and start <= received_at \
         and received_at.date() <= period.end
@@ -193,7 +198,11 @@ def recorded_fields(d: Dossier, ctx: Context) -> tuple[Any, ...]:
     """The fields of ``d``'s :class:`~chiso766.criteria.base.DossierShape` that no rule of this
     module decides, in the shape's order after ``verdict``: what the dossier and its procedure
     report (complained about, paper result, fee, channel, flags), read as they are."""
-    proc = ctx.procedures.get(d.procedure_code)
+    return _recorded(d, ctx, ctx.procedures.get(d.procedure_code))
+
+
+def _recorded(d: Dossier, ctx: Context, proc: Procedure | None) -> tuple[Any, ...]:
+    """:func:`recorded_fields`, ``proc`` being ``d``'s procedure (``None``: unknown)."""
     paid = d.paid_online
     return (
         d.id in ctx.complained,
