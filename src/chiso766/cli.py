@@ -784,9 +784,10 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         flagged += result.flagged
         rows.add(_Audited.of(d, result))
 
-    # With polars the engine reads the dossiers in columns: the flagged ones (with --all, the
-    # ones the audit may say something about) become records, audited by the scalar audit;
-    # with --all the others are listed from their columns (FlaggedDossiers).
+    # With polars the engine reads the dossiers in columns: the flagged ones (with --all, every
+    # one) are listed from their columns with the audit's findings where the columnar form
+    # settles the statutory due date, else become records audited by the scalar audit
+    # (FlaggedDossiers).
     source.observe(FlaggedDossiers(procedures, None, None, add=add, every=args.all))
     checked = _accepted_dossiers(source.report)
     source.done(args.lang)

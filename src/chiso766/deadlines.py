@@ -952,15 +952,27 @@ def audit(
     pol = policy if policy is not None else DEFAULT_POLICY
     cal = calendar if calendar is not None else WorkingCalendar.vietnam()
     limit = _limit_of(procedure, time_limit)
-    statutory = statutory_due_at(d, limit, cal, pol)
+    return audit_findings(d.id, d.due_at, statutory_due_at(d, limit, cal, pol),
+                          limit is not None, d.ended_at, d.new_due_at, cal, pol)
+
+
+def audit_findings(dossier_id: str, recorded: datetime | None, statutory: datetime | None,
+                   has_limit: bool, end: datetime | None, new_due: datetime | None,
+                   cal: WorkingCalendar, pol: DeadlinePolicy) -> AuditResult:
+    """The rule of :func:`audit` once the statutory due date is known (docs/rules.md "The
+    due-date audit"): its flags, the working days the recorded date is later and the messages,
+    from the dossier's recorded due date (NgayHenTra), statutory due date
+    (:func:`statutory_due_at`), whether its procedure has a time limit, its end of processing
+    (:attr:`Dossier.ended_at <chiso766.records.Dossier.ended_at>`) and extended due date
+    (NgayHenTraMoi). The engine's audit lists the dossiers whose statutory due date its
+    columnar form settles (:func:`~chiso766.population.audit_columns`) with it too (not in
+    ``__all__``: its arguments are not checked)."""
     flags: list[str] = []
     values: dict[str, Any] = {}
     extra = 0
-    recorded = d.due_at
-    end = d.ended_at
     if recorded is None:
         flags.append(MISSING_RECORDED_DUE)
-    if limit is None:
+    if not has_limit:
         flags.append(NO_TIME_LIMIT)
     elif statutory is None:
         flags.append(AWAITING_APPLICANT)
@@ -974,13 +986,13 @@ def audit(
             if end is not None and end.date() > statutory.date() and end.date() <= recorded.date():
                 flags.append(HIDES_LATENESS)
                 values["end"] = end
-    if d.new_due_at is not None and end is not None and end.date() > d.new_due_at.date():
+    if new_due is not None and end is not None and end.date() > new_due.date():
         flags.append(LATE_AGAINST_NEW_DUE)
-        values["new_due"] = d.new_due_at
+        values["new_due"] = new_due
     messages = tuple(_AUDIT_TEXT[f][0].format(**values) for f in flags)
     messages_en = tuple(_AUDIT_TEXT[f][1].format(**values) for f in flags)
     return AuditResult(
-        dossier_id=d.id, recorded_due_at=recorded, statutory_due_at=statutory,
+        dossier_id=dossier_id, recorded_due_at=recorded, statutory_due_at=statutory,
         extra_working_days=extra, flags=tuple(flags), messages=messages, end_at=end,
         messages_en=messages_en,
     )

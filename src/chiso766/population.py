@@ -356,8 +356,12 @@ def audit_columns(frame: pl.DataFrame, limit_of: Callable[[str], TimeLimit | Non
       and the end of processing (finished, else returned, else stopped:
       :attr:`Dossier.ended_at <chiso766.records.Dossier.ended_at>`) not on a date after the
       extended due date (NgayHenTraMoi);
-    - ``statutory_due_at``: the audit's statutory due date, where a due date is recorded and
-      no request is unanswered (else null).
+    - ``statutory_due_at``: the audit's statutory due date
+      (:func:`~chiso766.deadlines.statutory_due_at`) where ``settled`` and no request is
+      unanswered (else null: none, or not found here);
+    - ``settled``: whether ``statutory_due_at`` is the scalar audit's, so that its findings
+      follow from the columns (:func:`~chiso766.deadlines.audit_findings`): under the
+      ``"restart"`` rule always, under ``"pause"`` for a dossier with no request.
 
     ``flagged``, ``clean`` and ``statutory_due_at`` are null (undecided: the caller asks the
     scalar form) for a dossier with a recorded due date and supplement requests under the
@@ -375,8 +379,9 @@ def audit_columns(frame: pl.DataFrame, limit_of: Callable[[str], TimeLimit | Non
     start = pl.when(asked & (last > receipt)).then(last).otherwise(receipt) if restart \
         else receipt
     recorded = pl.col("due_at")
-    statutory = pl.lit(_dues_from(frame, recorded.is_not_null() & (unanswered == 0), start,
-                                  limit_of, calendar, policy))
+    settled = pl.lit(True) if restart else ~asked
+    statutory = pl.lit(_dues_from(frame, settled & (unanswered == 0), start, limit_of,
+                                  calendar, policy))
     later = (recorded.dt.date() > statutory.dt.date()) if policy.granularity == "date" \
         else (recorded > statutory)
     flagged = recorded.is_null() | later.fill_null(False)
@@ -393,7 +398,7 @@ def audit_columns(frame: pl.DataFrame, limit_of: Callable[[str], TimeLimit | Non
         clean = pl.when(undecided).then(None).otherwise(clean)
         statutory = pl.when(undecided).then(None).otherwise(statutory)
     return frame.select(flagged.alias("flagged"), clean.alias("clean"),
-                        statutory.alias("statutory_due_at"))
+                        statutory.alias("statutory_due_at"), settled.alias("settled"))
 
 
 def audit_flagged(frame: pl.DataFrame, limit_of: Callable[[str], TimeLimit | None],

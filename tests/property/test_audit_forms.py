@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from chiso766 import DeadlinePolicy, Dossier, Period, Procedure, SupplementRequest, TimeLimit
 from chiso766.calendar import WorkingCalendar
-from chiso766.deadlines import audit
+from chiso766.deadlines import audit, audit_findings
 from chiso766.population import (
     audit_columns,
     audit_flagged,
@@ -103,6 +103,33 @@ def test_a_clean_dossier_in_columns_is_one_the_scalar_audit_flags_nothing(
         assert row["clean"] == (result.flags == ()), (d, result)
         if row["statutory_due_at"] is not None or row["clean"]:
             assert row["statutory_due_at"] == result.statutory_due_at, (d, result)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@given(cases())
+@settings(max_examples=examples(40), deadline=None)
+def test_a_settled_dossier_has_the_scalar_audit_findings_from_its_columns(
+        case: tuple[list[Dossier], list[Procedure], DeadlinePolicy]) -> None:
+    """Where the columnar form says ``settled`` (every dossier under ``"restart"``, one with no
+    request under ``"pause"``), its statutory due date is the scalar audit's, with or without
+    a recorded due date, and the audit's findings from the dossier's columns
+    (:func:`~chiso766.deadlines.audit_findings`: what the engine's audit lists) are the scalar
+    audit's result, field for field, messages included; unsettled exactly where the
+    ``"pause"`` rule meets a request."""
+    batch, procedures, policy = case
+    by_code = {p.code: p for p in procedures}
+    cal = WorkingCalendar.vietnam()
+    for d, row in zip(batch, _audit_rows(batch, procedures, policy), strict=True):
+        assert row["settled"] == (policy.supplement_rule == "restart" or not d.supplements), d
+        if not row["settled"]:
+            continue
+        proc = by_code.get(d.procedure_code)
+        result = audit(d, proc, policy=policy)
+        assert row["statutory_due_at"] == result.statutory_due_at, (d, result)
+        found = audit_findings(d.id, d.due_at, row["statutory_due_at"],
+                               proc is not None and proc.time_limit is not None, d.ended_at,
+                               d.new_due_at, cal, policy)
+        assert found == result, d
 
 
 def test_hand_case_restart_after_the_last_answer() -> None:

@@ -7,9 +7,11 @@ scorecard is ``score_766``'s.
 The folders are test_streaming's drawn exports (odd and bad cells, duplicate and padded ids,
 unknown units and codes, supplement requests unsorted, orphaned or unanswered). On the row
 path every dossier is shown as a record; on the columnar engine, in batches of a few lines,
-the flagged ones are picked in columns (:func:`~chiso766.population.audit_flagged`,
-:func:`~chiso766.reports.flagged.in_population_columns`) and asked for as records — so a
-dossier the columnar forms missed would be missing from the list.
+the flagged ones are picked in columns (:func:`~chiso766.population.audit_columns`,
+:func:`~chiso766.reports.flagged.in_population_columns`) and listed from their columns with
+the audit's findings (:func:`~chiso766.deadlines.audit_findings`), or asked for as records
+where the columns do not settle their statutory due date — so a dossier the columnar forms
+missed, or a finding they got wrong, would show in the list.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from hypothesis import strategies as st
 from chiso766 import Period, streaming
 from chiso766.deadlines import audit
 from chiso766.io import read_folder
-from chiso766.reports.flagged import FlaggedDossiers, flagged_dossiers
+from chiso766.reports.flagged import FlaggedDossiers, ListedDossier, flagged_dossiers
 from chiso766.reports.json_report import dumps, scorecard_to_dict
 from chiso766.scoring import score_766
 from tests.budget import examples
@@ -66,9 +68,10 @@ def _records(folder: Path, period: Period, as_of: datetime | None,
 def test_one_pass_lists_what_the_records_list(
         path: str, data: dict[str, list[list[str]]], quarter: int, as_of: datetime | None,
         units: set[str] | None, batch: int) -> None:
-    # Invariant: whichever way each dossier reaches the audit (a record shown by the row path,
-    # or a row of an engine frame the columnar forms pick), the list is the records' own —
-    # the same dossiers, the same audit results, in the same order — and so is the scorecard.
+    # Invariant: whichever way each dossier reaches the audit (a record shown by the row path
+    # and audited by the scalar audit, or a row of an engine frame listed from its columns),
+    # the list is the records' own — the same dossiers as the reports show them, the same
+    # audit results, in the same order — and so is the scorecard.
     period = Period.quarter(2025, quarter)
     with TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -77,7 +80,7 @@ def test_one_pass_lists_what_the_records_list(
         with _counting_with(path, batch):
             got_card, got_rows, _ = _one_pass(folder, period, as_of, units)
     assert got_card == card
-    assert got_rows == rows
+    assert _listed(got_rows) == _listed(rows)
     event(f"flagged: {'some' if rows else 'none'}")
 
 
@@ -151,17 +154,20 @@ def test_every_dossier_listed_with_few_records(monkeypatch: pytest.MonkeyPatch) 
 @pytest.mark.parametrize(("name", "at_least"), [("province", 50), ("messy", 0)])
 def test_the_example_folders(name: str, at_least: int, monkeypatch: pytest.MonkeyPatch) -> None:
     # The bundled provinces (thousands of dossiers, hundreds flagged): the same list, and on
-    # the engine only the flagged (plus the rows it hands to the row path) become records.
+    # the engine the flagged dossiers are listed from their columns: only the rows it hands
+    # to the row path (and a flagged one whose statutory due date it cannot settle) become
+    # records.
     folder = ROOT / "examples" / name
     period = Period.parse("2025-Q2")
     shown = _records_shown(monkeypatch)
     card, rows, observer = _one_pass(folder, period, None, None)
     expected_card, expected = _records(folder, period, None, None)
-    assert (card, rows) == (expected_card, expected)
+    assert card == expected_card
+    assert _listed(rows) == _listed(expected)
     assert len(rows) >= at_least
     dataset = read_folder(folder)
     receipts = [d.receipt for d in dataset.dossiers]
     assert (observer.first_receipt, observer.latest_receipt) == (min(receipts), max(receipts))
     if at_least and importlib.util.find_spec("polars") is not None:
-        assert len(shown) < len(dataset.dossiers) / 2
-        assert {d.id for d, _ in rows} <= set(shown)
+        assert len(shown) < len(rows) / 2
+        assert all(isinstance(d, ListedDossier) for d, _ in rows if d.id not in shown)

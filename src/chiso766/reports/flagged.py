@@ -107,18 +107,20 @@ class FlaggedDossiers:
     (an observer of :func:`chiso766.streaming.observed_score`): the records the pass shows are
     audited as :func:`flagged_dossiers` audits them; of the frames of the rows the columnar
     engine counts, the ones the columnar forms (:func:`in_population_columns`,
-    :func:`chiso766.population.audit_flagged`) pick — or leave undecided — are asked for as
-    records and audited the same way, so the scalar audit has the last word on every dossier
-    listed. :meth:`rows` gives the pairs, sorted by unit and id (or each flagged pair goes to
-    ``add``, when given); :attr:`first_receipt` and :attr:`latest_receipt` span the receipts
-    seen (for a report's empty-period warning). With no ``period`` (or ``as_of``), every
+    :func:`chiso766.population.audit_columns`) flag are listed from their columns as a
+    :class:`ListedDossier` with the audit's findings
+    (:func:`chiso766.deadlines.audit_findings`, the scalar audit's rule once the statutory due
+    date is known) where the columnar form settles that date (``settled``), and the flagged or
+    undecided others are asked for as records and audited by the scalar audit: every dossier
+    listed has the result the scalar audit gives its record. :meth:`rows` gives the pairs,
+    sorted by unit and id (or each flagged pair goes to ``add``, when given);
+    :attr:`first_receipt` and :attr:`latest_receipt` span the receipts seen (for a report's
+    empty-period warning). With no ``period`` (or ``as_of``), every
     dossier is audited, as :func:`flagged_dossiers` does without one (``chiso766 audit``).
 
     With ``every``, every dossier audited goes to ``add``, flagged or not (``chiso766 audit
-    --all``): those of a frame whose audit raises no flag at all
-    (:func:`chiso766.population.audit_columns`' ``clean``) as a :class:`ListedDossier` with
-    the result the scalar audit would give (no flag, no message, the statutory due date of
-    the columnar form), the others as records audited by the scalar audit."""
+    --all``): every settled one of a frame from its columns, the others as records audited
+    by the scalar audit."""
 
     def __init__(self, procedures: Mapping[str, Any], period: Period | None,
                  as_of: datetime | None, units: Iterable[str] | None = None, *,
@@ -178,7 +180,7 @@ class FlaggedDossiers:
     def frame(self, dossiers: pl.DataFrame) -> list[int]:
         import polars as pl
 
-        from ..population import audit_flagged
+        from ..population import audit_columns
 
         receipt = pl.coalesce("received_at", "submitted_at")
         first, latest = dossiers.select(receipt.min().alias("first"),
@@ -190,31 +192,40 @@ class FlaggedDossiers:
         if self.keep is not None:
             listed = listed & pl.col("unit").is_in(sorted(self.keep))
         candidates = dossiers.filter(listed)
-        if self.every:
-            return self._every(candidates)
-        flagged = audit_flagged(candidates, self.limit_of, self.calendar, self.policy)
-        return candidates.filter(pl.lit(flagged.fill_null(True)))["key"].to_list()
+        audited = audit_columns(candidates, self.limit_of, self.calendar, self.policy)
+        # Listed from the columns: the dossiers whose statutory due date the columnar form
+        # settles (the audit's findings follow from it), the flagged ones (with ``every``, all);
+        # the flagged or undecided others are asked for as records, for the scalar audit.
+        listed_here = audited["settled"]
+        wanted = audited["flagged"].fill_null(True)
+        if not self.every:
+            listed_here = listed_here & wanted
+        marked = candidates.with_columns(here=listed_here, wanted=wanted,
+                                         statutory=audited["statutory_due_at"])
+        self._list(marked.filter("here"))
+        asked = marked.filter(~pl.col("here"))
+        if not self.every:
+            asked = asked.filter("wanted")
+        return asked["key"].to_list()
 
-    def _every(self, candidates: pl.DataFrame) -> list[int]:
-        """Hand ``add`` the candidates the audit finds nothing about, from their columns; the
-        keys of the others, to be audited as records."""
+    def _list(self, settled: pl.DataFrame) -> None:
+        """Hand ``add`` each dossier of ``settled`` with the audit's findings from its columns
+        (:func:`~chiso766.deadlines.audit_findings`, as the scalar audit finds them)."""
         import polars as pl
 
-        from ..deadlines import AuditResult
-        from ..population import audit_columns
+        from ..deadlines import audit_findings
 
-        audited = audit_columns(candidates, self.limit_of, self.calendar, self.policy)
-        marked = candidates.with_columns(clean=audited["clean"].fill_null(False),
-                                         statutory=audited["statutory_due_at"])
-        add = self.add
-        for ident, unit, code, receipt, recorded, statutory, end in marked.filter(
-                "clean").select(
-                    "ident", "unit", "code", pl.coalesce("received_at", "submitted_at"),
-                    "due_at", "statutory",
-                    pl.coalesce("finished_at", "returned_at", "stopped_at")).iter_rows():
+        add, limit_of, cal, pol = self.add, self.limit_of, self.calendar, self.policy
+        has_limit: dict[str, bool] = {}
+        for ident, unit, code, receipt, recorded, statutory, end, new_due in settled.select(
+                "ident", "unit", "code", pl.coalesce("received_at", "submitted_at"),
+                "due_at", "statutory", pl.coalesce("finished_at", "returned_at", "stopped_at"),
+                "new_due_at").iter_rows():
+            limited = has_limit.get(code)
+            if limited is None:
+                limited = has_limit[code] = limit_of(code) is not None
             add(ListedDossier(ident, unit, code, receipt),
-                AuditResult(ident, recorded, statutory, 0, (), (), end, ()))
-        return marked.filter(~pl.col("clean"))["key"].to_list()
+                audit_findings(ident, recorded, statutory, limited, end, new_due, cal, pol))
 
     def rows(self) -> list[tuple[Any, Any]]:
         """The flagged (dossier, audit result) pairs, sorted by unit and id."""
