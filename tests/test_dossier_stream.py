@@ -284,7 +284,8 @@ def test_the_audit_json_is_written_a_dossier_at_a_time_as_json_dumps_writes_it(
     }
     expected = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
     flagged = sum(1 for row in rows if row.result.flagged)
-    assert "".join(cli._audit_json(rows, flagged, 7, report)) == expected
+    items = (cli._audit_json_item(row) for row in rows)
+    assert "".join(cli._audit_json(items, flagged, 7, report)) == expected
 
 
 def test_the_audit_csv_is_written_ten_thousand_rows_at_a_time() -> None:
@@ -298,7 +299,8 @@ def test_the_audit_csv_is_written_ten_thousand_rows_at_a_time() -> None:
     procedures = stream.procedures
     few = [cli._Audited.of(d, audit(d, procedures.get(d.procedure_code))) for d in stream]
     rows = (few * (25_000 // len(few) + 1))[:25_000]
-    pieces = list(cli._audit_csv(rows, "en"))
+    line = cli._AuditCsvLine("en")
+    pieces = list(cli._audit_csv(line(row) for row in rows))
     assert len(pieces) == 3
     buf = io.StringIO()
     w = CsvWriter(buf)

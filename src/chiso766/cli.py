@@ -8,6 +8,7 @@ no traceback.
 from __future__ import annotations
 
 import argparse
+import functools
 import io
 import itertools
 import json
@@ -777,16 +778,22 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
     source = _StreamedSource(args)
     procedures = source.procedures
-    # Sorted by unit and id; beyond a run of them, in temporary files (memory stays flat).
-    rows: SortedSpill[_Audited] = SortedSpill(key=lambda row: (row.unit_id, row.dossier_id))
+    # Each dossier's part of the report is written when it is audited and kept as text (cheap
+    # to write to a temporary file and read back), sorted by unit and id; beyond a run of
+    # them, in temporary files (memory stays flat).
+    rows: SortedSpill[tuple[str, str, str]] = SortedSpill(key=lambda row: row[:2])
     flagged = 0
     # An audit result's fields in order (attrs.astuple's), read by one getter.
     fields_of = operator.attrgetter(*(f.name for f in attrs.fields(AuditResult)))
+    render: Callable[[_Audited], str] = (
+        _audit_json_item if args.format == "json"
+        else _AuditCsvLine(args.lang) if args.format == "csv"
+        else functools.partial(_audit_table_row, lang=args.lang))
 
     def add(d: Any, result: Any) -> None:
         nonlocal flagged
         flagged += result.flagged
-        rows.add(_Audited.of(d, result, fields_of))
+        rows.add((d.unit_id, d.id, render(_Audited.of(d, result, fields_of))))
 
     # With polars the engine reads the dossiers in columns: the flagged ones (with --all, every
     # one) are listed from their columns with the audit's findings where the columnar form
@@ -797,12 +804,13 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     source.done(args.lang)
     report = source.report
     text: str | Iterator[str]
+    parts = (part for _, _, part in rows)
     if args.format == "json":
-        text = _audit_json(rows, flagged, checked, report)
+        text = _audit_json(parts, flagged, checked, report)
     elif args.format == "csv":
-        text = _audit_csv(rows, args.lang)
+        text = _audit_csv(parts)
     else:
-        text = _audit_table(rows, flagged, checked, args.lang)
+        text = _audit_table(parts, flagged, checked, args.lang)
         if report.rejected:
             text = itertools.chain(text, (rejections_text(report, args.lang),))
     _write(text, args.output, args.lang)
@@ -840,14 +848,13 @@ class _Audited(NamedTuple):
         return AuditResult(*self.fields)
 
 
-def _audit_json(rows: Iterable[_Audited], flagged: int, checked: int,
+def _audit_json(items: Iterable[str], flagged: int, checked: int,
                 report: Any) -> Iterator[str]:
-    """The audit as JSON, a dossier at a time: the text of ``json.dumps(payload,
+    """The audit as JSON, a dossier at a time (``items``: each dossier's object,
+    :func:`_audit_json_item`, in order): the text of ``json.dumps(payload,
     ensure_ascii=False, indent=2)`` (payload: ``dossiers``, ``flagged``, ``checked``,
     ``input``, ``rejected``) without building it whole — at 10M rows half a million flagged
     dossiers, whose dicts and text would cost more than the records."""
-    from .reports.json_report import flat_object
-
     payload = {
         "dossiers": [],
         "flagged": flagged,
@@ -860,29 +867,56 @@ def _audit_json(rows: Iterable[_Audited], flagged: int, checked: int,
     empty = '{\n  "dossiers": [],'
     assert whole.startswith(empty)
     n = 0
-    for n, row in enumerate(rows, 1):
-        item = flat_object(_audit_dict(row, row.result), "    ")
+    for n, item in enumerate(items, 1):
         yield ('{\n  "dossiers": [' if n == 1 else ",") + "\n    " + item
     yield ("\n  ]," + whole[len(empty):]) if n else whole
 
 
-def _audit_csv(rows: Iterable[_Audited], lang: str) -> Iterator[str]:
-    """The audit as CSV, 10,000 rows of text at a time."""
-    buf = io.StringIO()
-    w = CsvWriter(buf)
-    w.writerow(["dossier_id", "unit_id", "procedure_code", "received_at", "recorded_due_at",
-                "statutory_due_at", "extra_working_days", "ended_at", "flags", "message"])
-    for n, row in enumerate(rows, 1):
+def _audit_json_item(row: _Audited) -> str:
+    """One dossier of the audit's JSON, as ``json.dumps(…, indent=2)`` writes it inside the
+    ``dossiers`` list."""
+    from .reports.json_report import flat_object
+
+    return flat_object(_audit_dict(row, row.result), "    ")
+
+
+_AUDIT_CSV_HEAD = ["dossier_id", "unit_id", "procedure_code", "received_at", "recorded_due_at",
+                   "statutory_due_at", "extra_working_days", "ended_at", "flags", "message"]
+
+
+class _AuditCsvLine:
+    """One dossier of the audit's CSV, as the report's CSV writer writes its row."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.buf = io.StringIO()
+        self.writer = CsvWriter(self.buf)
+
+    def __call__(self, row: _Audited) -> str:
         r = row.result
         a = _audit_dict(row, r)
-        w.writerow([a["dossier_id"], a["unit_id"], a["procedure_code"], a["received_at"],
-                    a["recorded_due_at"], a["statutory_due_at"], a["extra_working_days"],
-                    a["ended_at"], " ".join(a["flags"]), "; ".join(r.texts(lang))])
+        self.writer.writerow([a["dossier_id"], a["unit_id"], a["procedure_code"],
+                              a["received_at"], a["recorded_due_at"], a["statutory_due_at"],
+                              a["extra_working_days"], a["ended_at"], " ".join(a["flags"]),
+                              "; ".join(r.texts(self.lang))])
+        line = self.buf.getvalue()
+        self.buf.seek(0)
+        self.buf.truncate()
+        return line
+
+
+def _audit_csv(lines: Iterable[str]) -> Iterator[str]:
+    """The audit as CSV (``lines``: each dossier's row, :class:`_AuditCsvLine`, in order),
+    10,000 rows of text at a time."""
+    buf = io.StringIO()
+    CsvWriter(buf).writerow(_AUDIT_CSV_HEAD)
+    chunk = [buf.getvalue()]
+    for n, line in enumerate(lines, 1):
+        chunk.append(line)
         if n % 10_000 == 0:
-            yield buf.getvalue()
-            buf.seek(0)
-            buf.truncate()
-    yield buf.getvalue()
+            yield "".join(chunk)
+            chunk = []
+    yield "".join(chunk)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -900,29 +934,36 @@ def _audit_dict(row: _Audited, r: Any) -> dict[str, Any]:
     }
 
 
-def _audit_table(rows: Iterable[_Audited], flagged: int, checked: int,
+_AUDIT_TABLE_ROW = "{:<28} {:<16} {:<10} {:<10} {:<13} {:<13} {:>4} {:<10}"
+
+
+def _audit_table(rows: Iterable[str], flagged: int, checked: int,
                  lang: str) -> Iterator[str]:
-    """The audit as a text table, a dossier at a time."""
+    """The audit as a text table, a dossier at a time (``rows``: each dossier's lines,
+    :func:`_audit_table_row`, in order)."""
     vi = lang == "vi"
     title = (f"Kiểm tra ngày hẹn trả: {flagged}/{checked} hồ sơ có bất thường" if vi
              else f"Due-date audit: {flagged} of {checked} dossiers flagged")
     head = ("Mã hồ sơ", "Đơn vị", "TTHC", "Tiếp nhận", "Hẹn trả (ghi)", "Hạn luật định",
             "+NLV", "Kết thúc") if vi else ("Dossier", "Unit", "Procedure", "Received",
                                              "Recorded due", "Statutory due", "+WD", "Ended")
-    fmt = "{:<28} {:<16} {:<10} {:<10} {:<13} {:<13} {:>4} {:<10}"
-    yield f"{title}\n\n{fmt.format(*head)}\n"
+    yield f"{title}\n\n{_AUDIT_TABLE_ROW.format(*head)}\n"
+    yield from rows
+
+
+def _audit_table_row(row: _Audited, lang: str) -> str:
+    """One dossier of the audit's text table: its row, then each message."""
 
     def day(m: datetime | None) -> str:
         return "—" if m is None else f"{m:%d/%m/%Y}"
 
-    for row in rows:
-        r = row.result
-        lines = [fmt.format(terminal_text(row.dossier_id)[:28], terminal_text(row.unit_id)[:16],
-                            terminal_text(row.procedure_code)[:10], day(row.received_at),
-                            day(r.recorded_due_at), day(r.statutory_due_at),
-                            r.extra_working_days, day(r.end_at))]
-        lines += [f"    ↳ {terminal_text(m)}" for m in r.texts(lang)]
-        yield "\n".join(lines) + "\n"
+    r = row.result
+    lines = [_AUDIT_TABLE_ROW.format(
+        terminal_text(row.dossier_id)[:28], terminal_text(row.unit_id)[:16],
+        terminal_text(row.procedure_code)[:10], day(row.received_at), day(r.recorded_due_at),
+        day(r.statutory_due_at), r.extra_working_days, day(r.end_at))]
+    lines += [f"    ↳ {terminal_text(m)}" for m in r.texts(lang)]
+    return "\n".join(lines) + "\n"
 
 
 def _cmd_calendar(args: argparse.Namespace) -> int:
