@@ -8,7 +8,8 @@ checked:
 (b) no import cycles: every strongly connected component of the import graph is one module;
 (c) every module is in :data:`LAYERS` (a new module must be placed), and every name there is a
     module;
-(d) no module imports another module's private (``_x``) name.
+(d) no module imports another module's private (``_x``) name, nor reads one through a
+    module it imported (``from . import html as page`` then ``page._e``).
 
 and the picture in docs/architecture.md places every module in the same layer as
 :data:`LAYERS`, so the page and the test cannot drift apart. The results' convenience methods
@@ -427,3 +428,44 @@ def test_no_module_imports_another_modules_private_name() -> None:
                           for alias in node.names
                           if alias.name.startswith("_") and not alias.name.startswith("__")]
     assert not found, "private names imported:\n" + "\n".join(found)
+
+
+def module_aliases(name: str, path: Path, known: set[str]) -> dict[str, str]:
+    """The local names ``name`` binds to package modules (``import chiso766.x as y``,
+    ``from . import x``, ``from .. import x as y``): local name -> module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    is_package = path.name == "__init__.py"
+    bound: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname and alias.name in known:
+                    bound[alias.asname] = alias.name
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = name.split(".") if is_package else name.split(".")[:-1]
+                base = base[:len(base) - (node.level - 1)]
+                target = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                target = node.module or ""
+            for alias in node.names:
+                if f"{target}.{alias.name}" in known:
+                    bound[alias.asname or alias.name] = f"{target}.{alias.name}"
+    return bound
+
+
+def test_no_module_reads_a_private_name_through_a_module_it_imported() -> None:
+    """No module reads another module's private name as an attribute of that module
+    (``page._e`` after ``from . import html as page``): the import check (d) would not see
+    it."""
+    known = set(modules())
+    found = []
+    for name, path in modules().items():
+        bound = module_aliases(name, path, known)
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                    and node.value.id in bound and node.attr.startswith("_")
+                    and not node.attr.startswith("__") and bound[node.value.id] != name):
+                found.append(f"{name} line {node.lineno}: {bound[node.value.id]}.{node.attr}")
+    assert not found, "private names read through a module:\n" + "\n".join(found)

@@ -45,7 +45,7 @@ from chiso766.reports import reconcile_report as rr
 from chiso766.reports.csv_report import scorecard_csv
 from chiso766.reports.fmt import note_text, number_text
 from chiso766.reports.hcm104_html import render_hcm104_html
-from chiso766.reports.html import _CSS, render_html
+from chiso766.reports.html import CSS, render_html
 from chiso766.reports.json_report import dumps, scorecard_to_dict
 from chiso766.reports.table import rejections_text, render_scorecard
 from chiso766.reports.text import DANGEROUS_STARTS, cell_text, terminal_text, xlsx_text
@@ -521,18 +521,18 @@ def test_contrast_formula() -> None:
 
 
 def test_band_badges_meet_4_5_to_1() -> None:
-    text = re.search(r"\.band \{[^}]*color: (#[0-9a-f]{6})", _CSS)
+    text = re.search(r"\.band \{[^}]*color: (#[0-9a-f]{6})", CSS)
     assert text is not None
     for band in Band:
-        m = re.search(rf"\.band-{band.value} \{{ background: (#[0-9a-f]{{6}}); \}}", _CSS)
+        m = re.search(rf"\.band-{band.value} \{{ background: (#[0-9a-f]{{6}}); \}}", CSS)
         assert m is not None, band
         assert contrast(text.group(1), m.group(1)) >= 4.5, (band, m.group(1))
 
 
 def test_print_css_fits_a4() -> None:
-    assert "@page { size: A4" in _CSS and "@media print" in _CSS
-    assert "table-layout: fixed" in _CSS and "overflow-wrap: anywhere" in _CSS
-    assert "break-inside: avoid" in _CSS
+    assert "@page { size: A4" in CSS and "@media print" in CSS
+    assert "table-layout: fixed" in CSS and "overflow-wrap: anywhere" in CSS
+    assert "break-inside: avoid" in CSS
 
 
 def test_every_header_cell_has_a_scope(province: Dataset) -> None:

@@ -92,12 +92,12 @@ section.cards > h2 { break-before: page; }
 
 
 def _e(text: object) -> str:
-    return page._e(text)
+    return page.escape(text)
 
 
 def _row(label: str, r: Hcm104Result, lang: str, depth: int, uid: str) -> str:
     cells = "".join(f'<td class="num" data-part="{p}" '
-                    f'data-value="{page._attr(r.parts[p].rounded)}">'
+                    f'data-value="{page.attr(r.parts[p].rounded)}">'
                     f"{fmt(r.parts[p].rounded, lang)}</td>" for p in _PARTS)
     comb = r.combined
     if comb.verdict is None:
@@ -107,7 +107,7 @@ def _row(label: str, r: Hcm104Result, lang: str, depth: int, uid: str) -> str:
                    f"{_e(comb.verdict.label(lang))}</td>")
     pad = "&nbsp;" * 3 * depth
     staff = f' data-staff="{_e(r.staff_id)}"' if r.staff_id is not None else ""
-    return (f'<tr data-unit="{_e(uid)}"{staff} data-k="{page._attr(comb.rounded)}" '
+    return (f'<tr data-unit="{_e(uid)}"{staff} data-k="{page.attr(comb.rounded)}" '
             f'data-verdict="{_e("" if comb.verdict is None else comb.verdict.value)}">'
             f'<th scope="row">{pad}{_e(label)}</th>{cells}'
             f'<td class="num">{fmt(comb.rounded, lang)}</td>{verdict}'
@@ -137,7 +137,7 @@ def render_hcm104_html(
     chosen = list(units) if units is not None else list(report.units)
     p = report.period
     out = [f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
-           f"<title>{_e(t['title'])}</title><style>{page._CSS}{_CSS_EXTRA}</style></head><body>",
+           f"<title>{_e(t['title'])}</title><style>{page.CSS}{_CSS_EXTRA}</style></head><body>",
            f"<h1>{_e(t['title'])}</h1>",
            f'<p class="meta">{t["period"]}: {_e(p.label)} ({p.start:%d/%m/%Y} – '
            f"{p.end:%d/%m/%Y}); {t['as_of']}: {report.as_of:%d/%m/%Y %H:%M}</p>",
@@ -192,7 +192,7 @@ def render_hcm104_html(
 
     if card is not None:
         out.append(f'<section class="cards"><h2>{_e(t["cards"])}</h2>')
-        out.extend(page._unit_section(card.units[u], lang) for u in chosen if u in card.units)
+        out.extend(page.unit_section(card.units[u], lang) for u in chosen if u in card.units)
         out.append("</section>")
     # One element per line, so that a changed number is a one-line diff in a golden file.
     return "\n".join(out) + "\n</body></html>\n"

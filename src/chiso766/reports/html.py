@@ -63,7 +63,8 @@ _T = {
     },
 }
 
-_CSS = """
+#: The page's style sheet (the HCM 104 page adds its own rules to it).
+CSS = """
 @page { size: A4; margin: 14mm 12mm; }
 * { box-sizing: border-box; }
 body { font-family: "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif; font-size: 10.5pt;
@@ -112,12 +113,13 @@ thead { display: table-header-group; }
 
 
 
-def _attr(value: Any) -> str:
+def attr(value: Any) -> str:
+    """A value for a ``data-*`` attribute: a number as the JSON report writes it, escaped."""
     n = number(value) if isinstance(value, (Decimal, Fraction, int)) else value
     return "" if n is None else html.escape(str(n), quote=True)
 
 
-def _e(text: Any) -> str:
+def escape(text: Any) -> str:
     """Text for the page: HTML-escaped, and control and bidirectional-override characters from
     the input shown escaped as in the text table (``\\x1b``, ``\\u202e``), so that a name
     cannot hide or reverse what follows it."""
@@ -126,7 +128,7 @@ def _e(text: Any) -> str:
 
 def _th(label: str, scope: str = "col") -> str:
     """A header cell with its ``scope`` (WCAG H63)."""
-    return f'<th scope="{scope}">{_e(label)}</th>'
+    return f'<th scope="{scope}">{escape(label)}</th>'
 
 
 def _bar_chart(card: UnitScorecard, lang: str) -> str:
@@ -134,7 +136,7 @@ def _bar_chart(card: UnitScorecard, lang: str) -> str:
     label_w, bar_w, row_h = 230, 380, 22
     height = row_h * len(rows) + 8
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 90}" '
-             f'height="{height}" role="img" aria-label="{_e(_T[lang]["groups"])}">']
+             f'height="{height}" role="img" aria-label="{escape(_T[lang]["groups"])}">']
     scale = bar_w / 22  # the largest cap is 22
     for i, g in enumerate(rows):
         y = 4 + i * row_h
@@ -143,12 +145,12 @@ def _bar_chart(card: UnitScorecard, lang: str) -> str:
         got = float(g.points) * scale
         ratio = float(g.points) / float(g.max_points) if g.max_points else 0.0
         colour = "#2e8b57" if ratio >= 0.8 else "#c28a00" if ratio >= 0.5 else "#b22222"
-        parts.append(f'<text x="0" y="{y + 14}" font-size="11">{g.number}. {_e(name)}</text>')
+        parts.append(f'<text x="0" y="{y + 14}" font-size="11">{g.number}. {escape(name)}</text>')
         parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{cap:.1f}" height="14" '
                      f'fill="#e4e9ef"/>')
         parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{got:.1f}" height="14" '
-                     f'fill="{colour}" data-group="{_e(g.code)}" '
-                     f'data-points="{_attr(g.points)}" data-max="{_attr(g.max_points)}"/>')
+                     f'fill="{colour}" data-group="{escape(g.code)}" '
+                     f'data-points="{attr(g.points)}" data-max="{attr(g.max_points)}"/>')
         parts.append(f'<text x="{label_w + cap + 6:.1f}" y="{y + 14}" font-size="11">'
                      f'{fmt(g.points, lang)} / {count(int(g.max_points), lang)}</text>')
     parts.append("</svg>")
@@ -163,27 +165,29 @@ def _criterion_row(r: CriterionResult, lang: str) -> str:
     else:
         ratio = percent_text(r.percent, lang)
     notes = "; ".join(note_text(n, lang) for n in r.notes)
-    note_html = f'<div class="note">{_e(notes)}</div>' if notes else ""
+    note_html = f'<div class="note">{escape(notes)}</div>' if notes else ""
     points = fmt(r.points, lang) if c.scored else ""
     maximum = count(c.max_points, lang) if c.scored else ""
-    return (f'<tr data-criterion="{_e(c.code)}" data-numerator="{_attr(r.shown_numerator)}" '
-            f'data-denominator="{_attr(r.shown_denominator)}" data-points="{_attr(r.points)}">'
-            f"<td>{_e(c.number)} {_e(name)}{note_html}</td>"
+    return (f'<tr data-criterion="{escape(c.code)}" data-numerator="{attr(r.shown_numerator)}" '
+            f'data-denominator="{attr(r.shown_denominator)}" data-points="{attr(r.points)}">'
+            f"<td>{escape(c.number)} {escape(name)}{note_html}</td>"
             f'<td class="num">{count(r.shown_numerator, lang)} / '
             f'{count(r.shown_denominator, lang)}</td>'
             f'<td class="num">{ratio}</td><td class="num">{points}</td>'
             f'<td class="num">{maximum}</td></tr>')
 
 
-def _unit_section(card: UnitScorecard, lang: str) -> str:
+def unit_section(card: UnitScorecard, lang: str) -> str:
+    """One unit's section of the page: its score, band and criteria (the HCM 104 page shows
+    the 766 scorecards with it)."""
     t = _T[lang]
     band = card.band.label(lang)
-    out = [f'<section class="unit" data-unit="{_e(card.unit_id)}" '
-           f'data-total="{_attr(card.total)}" data-band="{_e(card.band.value)}">',
-           f"<h2>{_e(card.name or card.unit_id)} <small>({_e(card.unit_id)})</small></h2>",
+    out = [f'<section class="unit" data-unit="{escape(card.unit_id)}" '
+           f'data-total="{attr(card.total)}" data-band="{escape(card.band.value)}">',
+           f"<h2>{escape(card.name or card.unit_id)} <small>({escape(card.unit_id)})</small></h2>",
            f'<div class="headline"><span>{t["total"]}:</span>'
            f'<span class="total">{fmt(card.total, lang)}</span><span>/ 100</span>'
-           f'<span class="band band-{_e(card.band.value)}">{_e(band)}</span></div>',
+           f'<span class="band band-{escape(card.band.value)}">{escape(band)}</span></div>',
            f"<h3>{t['groups']}</h3>", _bar_chart(card, lang),
            '<table class="card"><colgroup><col class="name"><col class="nd"><col class="ratio">'
            '<col class="pts"><col class="max"></colgroup>'
@@ -191,16 +195,16 @@ def _unit_section(card: UnitScorecard, lang: str) -> str:
            f"{_th(t['points'])}{_th(t['max'])}</tr></thead>"]
     for g in card.groups.values():
         name = g.name_en if lang == "en" else g.name_vi
-        out.append(f'<tbody class="grp"><tr class="group" data-group="{_e(g.code)}" '
-                   f'data-points="{_attr(g.points)}">'
-                   f'<td colspan="3">{g.number}. {_e(name)}</td>'
+        out.append(f'<tbody class="grp"><tr class="group" data-group="{escape(g.code)}" '
+                   f'data-points="{attr(g.points)}">'
+                   f'<td colspan="3">{g.number}. {escape(name)}</td>'
                    f'<td class="num">{fmt(g.points, lang)}</td>'
                    f'<td class="num">{count(int(g.max_points), lang)}</td></tr>')
         if g.parts:
             for p in g.parts:
                 pname = p.name_en if lang == "en" else p.name_vi
-                out.append(f'<tr class="part" data-part="{_e(p.code)}" '
-                           f'data-points="{_attr(p.points)}"><td colspan="3">{_e(pname)}</td>'
+                out.append(f'<tr class="part" data-part="{escape(p.code)}" '
+                           f'data-points="{attr(p.points)}"><td colspan="3">{escape(pname)}</td>'
                            f'<td class="num">{fmt(p.points, lang)}</td>'
                            f'<td class="num">{count(int(p.max_points), lang)}</td></tr>')
                 out.extend(_criterion_row(card.criteria[c], lang) for c in p.criteria)
@@ -220,7 +224,7 @@ def _audit_section(audits: Sequence[tuple[Any, Any]], lang: str, period: Any = N
     t = _T[lang]
     title = t["audit"] if period is None else f"{t['audit']} — {t['period'].lower()} " \
         f"{period.label}"
-    out = [f'<section class="audit"><h2>{_e(title)} ({len(audits)})</h2>']
+    out = [f'<section class="audit"><h2>{escape(title)} ({len(audits)})</h2>']
     if period is not None:
         where = [placement(d, period) for d, _ in audits]
         received, carried = where.count("in"), where.count("before")
@@ -229,7 +233,7 @@ def _audit_section(audits: Sequence[tuple[Any, Any]], lang: str, period: Any = N
         if after:  # (a list not taken from the period's population)
             which += " " + t["after"].format(n=after)
         out.append(f'<p class="meta" data-received="{received}" data-carried="{carried}">'
-                   f"{_e(which)}</p>")
+                   f"{escape(which)}</p>")
     if not audits:
         out.append(f"<p>{t['none']}</p></section>")
         return "\n".join(out)
@@ -243,16 +247,16 @@ def _audit_section(audits: Sequence[tuple[Any, Any]], lang: str, period: Any = N
         return "—" if m is None else f"{m:%d/%m/%Y}"
 
     for d, r in audits[:limit]:
-        out.append(f'<tr data-dossier="{_e(d.id)}" data-flags="{_e(" ".join(r.flags))}">'
-                   f"<td>{_e(d.id)}</td><td>{_e(d.unit_id)}</td>"
+        out.append(f'<tr data-dossier="{escape(d.id)}" data-flags="{escape(" ".join(r.flags))}">'
+                   f"<td>{escape(d.id)}</td><td>{escape(d.unit_id)}</td>"
                    f'<td class="num">{day(d.receipt)}</td>'
                    f'<td class="num">{day(r.recorded_due_at)}</td>'
                    f'<td class="num">{day(r.statutory_due_at)}</td>'
                    f'<td class="num">{r.extra_working_days}</td>'
-                   f"<td>{_e('; '.join(r.texts(lang)))}</td></tr>")
+                   f"<td>{escape('; '.join(r.texts(lang)))}</td></tr>")
     out.append("</tbody></table>")
     if len(audits) > limit:
-        out.append(f"<p>{_e(t['more'].format(n=len(audits) - limit))}</p>")
+        out.append(f"<p>{escape(t['more'].format(n=len(audits) - limit))}</p>")
     out.append("</section>")
     return "\n".join(out)
 
@@ -268,9 +272,9 @@ def _hcm_section(hcm: Any, lang: str) -> str:
         cells = "".join(
             f'<td class="num" data-part="{p}">{fmt(_dec(u.get(p)), lang)}</td>'
             for p in ("A", "B", "C", "D", "E", "K"))
-        out.append(f'<tr data-unit="{_e(u.get("unit_id"))}" data-k="{_attr(u.get("K"))}">'
-                   f'<td>{_e(u.get("name") or u.get("unit_id"))}</td>{cells}'
-                   f'<td>{_e(u.get("verdict") or "—")}</td></tr>')
+        out.append(f'<tr data-unit="{escape(u.get("unit_id"))}" data-k="{attr(u.get("K"))}">'
+                   f'<td>{escape(u.get("name") or u.get("unit_id"))}</td>{cells}'
+                   f'<td>{escape(u.get("verdict") or "—")}</td></tr>')
     out.append("</tbody></table></section>")
     return "\n".join(out)
 
@@ -299,32 +303,32 @@ def render_html(
     t = _T[lang]
     chosen = list(units) if units is not None else list(card.units)
     head = [f"<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">"
-            f"<title>{_e(t['title'])}</title><style>{_CSS}</style></head><body>",
-            f"<h1>{_e(t['title'])}</h1>"]
+            f"<title>{escape(t['title'])}</title><style>{CSS}</style></head><body>",
+            f"<h1>{escape(t['title'])}</h1>"]
     if card.period is not None and card.as_of is not None:
-        head.append(f'<p class="meta">{t["period"]}: {_e(card.period.label)} '
+        head.append(f'<p class="meta">{t["period"]}: {escape(card.period.label)} '
                     f"({card.period.start:%d/%m/%Y} – {card.period.end:%d/%m/%Y}); "
                     f"{t['as_of']}: {card.as_of:%d/%m/%Y %H:%M}; "
-                    f"{t['ruleset']}: {_e(card.rules.name)}</p>")
+                    f"{t['ruleset']}: {escape(card.rules.name)}</p>")
     report = card.input
     if report is not None:
         head.append(f'<p class="meta" data-read="{report.read}" data-accepted="{report.accepted}"'
                     f' data-rejected="{report.rejected}">{t["input"]}: {t["read"]} {report.read}'
                     f", {t['accepted']} {report.accepted}, {t['rejected']} {report.rejected}</p>")
-    body = [_unit_section(card.units[u], lang) for u in chosen]
+    body = [unit_section(card.units[u], lang) for u in chosen]
     if hcm is not None:
         body.append(_hcm_section(hcm, lang))
     if audits is not None:
         body.append(_audit_section(audits, lang, card.period))
     if report is not None and report.rejected:
         rows = "\n".join(
-            f"<tr><td>{_e(r.file)}</td><td class='num'>{r.line}</td><td>{_e(r.field)}</td>"
-            f"<td>{_e(r.value)}</td><td>{_e(reason_text(r.reason, lang))}</td></tr>"
+            f"<tr><td>{escape(r.file)}</td><td class='num'>{r.line}</td><td>{escape(r.field)}</td>"
+            f"<td>{escape(r.value)}</td><td>{escape(reason_text(r.reason, lang))}</td></tr>"
             for r in report.rejections[:500])
         body.append(f'<section class="rejected"><h2>{t["rejected_rows"]} ({report.rejected})</h2>'
                     f"<table>{rejected_head(t)}<tbody>{rows}</tbody></table></section>")
     if card.notes:
-        items = "\n".join(f"<li>{_e(note_text(n, lang))}</li>" for n in card.notes)
+        items = "\n".join(f"<li>{escape(note_text(n, lang))}</li>" for n in card.notes)
         body.append(f"<section class='notes'><h2>{t['general']}</h2><ul>{items}</ul></section>")
     # One element per line, so that a changed number is a one-line diff in a golden file.
     return "\n".join(head + body) + "\n</body></html>\n"
