@@ -173,6 +173,15 @@ def _type_checking_nodes(tree: ast.AST) -> set[int]:
     return inside
 
 
+def import_target(name: str, is_package: bool, node: ast.ImportFrom) -> str:
+    """The module a ``from … import`` in module ``name`` reads from, relative forms resolved."""
+    if not node.level:
+        return node.module or ""
+    base = name.split(".") if is_package else name.split(".")[:-1]
+    base = base[:len(base) - (node.level - 1)]
+    return ".".join([*base, *([node.module] if node.module else [])])
+
+
 def imports(name: str, path: Path, known: set[str]) -> Iterator[Import]:
     """The package modules ``name`` (at ``path``) imports, one per imported name."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
@@ -185,12 +194,7 @@ def imports(name: str, path: Path, known: set[str]) -> Iterator[Import]:
                 if alias.name == PACKAGE or alias.name.startswith(PACKAGE + "."):
                     yield Import(name, alias.name, node.lineno, hidden)
         elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = name.split(".") if is_package else name.split(".")[:-1]
-                base = base[:len(base) - (node.level - 1)]
-                target = ".".join([*base, *([node.module] if node.module else [])])
-            else:
-                target = node.module or ""
+            target = import_target(name, is_package, node)
             if not (target == PACKAGE or target.startswith(PACKAGE + ".")):
                 continue
             for alias in node.names:
@@ -442,12 +446,7 @@ def module_aliases(name: str, path: Path, known: set[str]) -> dict[str, str]:
                 if alias.asname and alias.name in known:
                     bound[alias.asname] = alias.name
         elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = name.split(".") if is_package else name.split(".")[:-1]
-                base = base[:len(base) - (node.level - 1)]
-                target = ".".join([*base, *([node.module] if node.module else [])])
-            else:
-                target = node.module or ""
+            target = import_target(name, is_package, node)
             for alias in node.names:
                 if f"{target}.{alias.name}" in known:
                     bound[alias.asname or alias.name] = f"{target}.{alias.name}"
