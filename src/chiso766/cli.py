@@ -12,15 +12,12 @@ import functools
 import io
 import itertools
 import json
-import operator
 import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple, NoReturn
-
-import attrs
 
 from . import __version__
 from .calendar import WorkingCalendar
@@ -772,7 +769,6 @@ def _flagged(dataset: Any, units: set[str] | None, card: Any) -> list[tuple[Any,
 def _cmd_audit(args: argparse.Namespace) -> int:
     """The due-date audit of every dossier, read as a stream: only the flagged ones (with
     ``--all`` every one) are kept for the report."""
-    from .deadlines import AuditResult
     from .reports.flagged import FlaggedDossiers
     from .spill import SortedSpill
 
@@ -784,8 +780,6 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     # flat).
     rows: SortedSpill[tuple[str, str, bytes]] = SortedSpill(key=lambda row: row[:2])
     flagged = 0
-    # An audit result's fields in order (attrs.astuple's), read by one getter.
-    fields_of = operator.attrgetter(*(f.name for f in attrs.fields(AuditResult)))
     render: Callable[[_Audited], str] = (
         _audit_json_item if args.format == "json"
         else _AuditCsvLine(args.lang) if args.format == "csv"
@@ -794,7 +788,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     def add(d: Any, result: Any) -> None:
         nonlocal flagged
         flagged += result.flagged
-        rows.add((d.unit_id, d.id, render(_Audited.of(d, result, fields_of)).encode()))
+        rows.add((d.unit_id, d.id, render(_Audited.of(d, result)).encode()))
 
     # With polars the engine reads the dossiers in columns: the flagged ones (with --all, every
     # one) are listed from their columns with the audit's findings where the columnar form
@@ -825,28 +819,18 @@ def _accepted_dossiers(report: Any) -> int:
 
 
 class _Audited(NamedTuple):
-    """An audited dossier as the audit's report shows it: what its sort keeps (plain values,
-    cheap to write to a temporary file and read back)."""
+    """An audited dossier as the audit's report shows it: the dossier's own columns and its
+    audit result (each is written out as text as soon as it is audited)."""
 
     dossier_id: str
     unit_id: str
     procedure_code: str
     received_at: datetime | None
-    fields: tuple[Any, ...]  #: the AuditResult's fields, in order
+    result: Any  #: the dossier's AuditResult
 
     @classmethod
-    def of(cls, d: Any, r: Any,
-           fields: Callable[[Any], tuple[Any, ...]] | None = None) -> _Audited:
-        """``fields``: ``r``'s fields in order (``attrs.astuple``'s; the audit passes a getter
-        made once, cheaper for hundreds of thousands of results)."""
-        return cls(d.id, d.unit_id, d.procedure_code, d.receipt,
-                   attrs.astuple(r, recurse=False) if fields is None else fields(r))
-
-    @property
-    def result(self) -> Any:
-        from .deadlines import AuditResult
-
-        return AuditResult(*self.fields)
+    def of(cls, d: Any, r: Any) -> _Audited:
+        return cls(d.id, d.unit_id, d.procedure_code, d.receipt, r)
 
 
 def _audit_json(items: Iterable[str], flagged: int, checked: int,
