@@ -237,7 +237,7 @@ def _read_both_ways(folder: Path, name: str, text: str,
         path = put(folder, name, text)
         builder = ReportBuilder()
         if patch:
-            with mock.patch.object(readers, "compile_fast", lambda *a, **k: None):
+            with mock.patch.object(readers, "plain_reader", lambda *a, **k: None):
                 got = list(iter_records(path, kind, report_builder=builder))
         else:
             got = list(iter_records(path, kind, report_builder=builder))

@@ -104,7 +104,7 @@ def _tables_both_ways(rows: list[dict[str, Any]]) -> tuple[Any, Any]:
         return dataset.dossiers, dataset.report
 
     fast = read()
-    with mock.patch.object(readers, "compile_fast", lambda *a, **k: None):
+    with mock.patch.object(readers, "plain_reader", lambda *a, **k: None):
         general = read()
     return fast, general
 

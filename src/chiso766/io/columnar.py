@@ -1051,11 +1051,13 @@ class _Engine(_Batches):
             padded = left.select(pl.any_horizontal(
                 pl.all().str.len_bytes() != pl.all().str.strip_chars().str.len_bytes())).sum()
             self.padded = padded.item() >= _PADDED_ROWS
-        for i in others:
+        handed = [i for i in others if nameless_list[i] or claimed[i]]
+        rows = [self._row(as_read, i) for i in handed]
+        for i, row, plain in zip(handed, rows, run.plain_rows(rows, index), strict=True):
             if nameless_list[i]:
-                run.rebuild(self._row(as_read, i), index, line + i, claimed=False)
-            elif claimed[i]:
-                run.one(line + i, self._row(as_read, i), index)
+                run.rebuild(row, index, line + i, claimed=False, plain=plain)
+            else:
+                run.one(line + i, row, index, plain=plain)
         held = self.held
         for i in (~claimed_col).arg_true().to_list():
             if not nameless_list[i]:
@@ -1100,8 +1102,9 @@ class _Engine(_Batches):
         if show is None:
             return
         wanted, self.wanted = sorted(self.wanted), []
-        for i, cells in zip(wanted, frame[wanted].rows(), strict=True):
-            show(run.record(list(cells), index, line + i))
+        rows = [list(cells) for cells in frame[wanted].rows()]
+        for i, row, plain in zip(wanted, rows, run.plain_rows(rows, index), strict=True):
+            show(run.record(row, index, line + i, plain=plain))
 
     def _staff(self, frame: pl.DataFrame) -> pl.Series:
         """Each row's staff member as the record reader reads the cell (a text cell: stripped,

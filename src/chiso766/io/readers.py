@@ -48,7 +48,7 @@ from collections.abc import (
     Mapping,
     Sequence,
 )
-from operator import attrgetter
+from operator import attrgetter, getitem, itemgetter
 from pathlib import Path
 from typing import IO, Any, Final, Literal, TypeVar, overload
 
@@ -908,54 +908,90 @@ def _iter_csv(reader: RecordReader, path: Path | FileObject) -> RecordStream[Any
             if head is None:
                 return
             header_no, delimiter, plan, ncols = head
-            fast = compile_fast(reader, plan.columns)
-            rows = csv.reader(lines, delimiter=delimiter)
+            plain_rows = plain_reader(reader, plan.columns)
+            items = _numbered_rows(csv.reader(lines, delimiter=delimiter), header_no)
             # The checks of RecordReader.accept, inlined for the common case of a record that passes
             # them; any failure goes to accept(), which names it.
             key_of, claim = reader.key_of, reader.seen.setdefault
             procedures, procedure_of = reader.procedures, reader.procedure_of
             unit_ids, unit_of = reader.unit_ids, reader.unit_of
-            last = header_no
-            while True:
-                try:
-                    for row in rows:
-                        start = last + 1
-                        last = header_no + rows.line_num
-                        if not row:
-                            continue
+            for batch in batches(items, PLAIN_BATCH):
+                # The plain rows of the batch read at once (never on a file with an undecodable
+                # line: the general path rejects that line); None for the others.
+                plain = iter(plain_rows.csv_rows(
+                    [row for _, _, row in batch if type(row) is list and len(row) == ncols],
+                    [start for start, _, row in batch
+                     if type(row) is list and len(row) == ncols])
+                    if plain_rows is not None and not bad else ())
+                for start, last, row in batch:
+                    if type(row) is not list:  # a csv.Error
                         read += 1
-                        record = None
-                        if fast is not None and len(row) == ncols and not bad:
-                            try:
-                                record = fast(row, start)
-                            except Exception:
-                                record = None
-                        if record is None:
-                            record = slow_csv_row(reader, plan, row, ncols, start, last, bad,
-                                                   delimiter)
-                            if record is None:
-                                continue
-                            if record is BLANK:
-                                read -= 1
-                                reader.blank += 1
-                                continue
-                        if (((key_of is None or claim(key_of(record), start) == start)
-                                and (procedures is None or procedure_of(record) in procedures)
-                                and (unit_ids is None or unit_of(record) in unit_ids))
-                                or reader.accept(record, start)):
-                            yield record
-                    break
-                except csv.Error as exc:
-                    start = last + 1
-                    last = header_no + rows.line_num
+                        reader.reject(start, None, "", f"unreadable CSV row: {row}")
+                        continue
+                    record = next(plain, None) if len(row) == ncols else None
+                    if not row:
+                        continue
                     read += 1
-                    reader.reject(start, None, "", f"unreadable CSV row: {exc}")
+                    if record is None:
+                        record = slow_csv_row(reader, plan, row, ncols, start, last, bad,
+                                               delimiter)
+                        if record is None:
+                            continue
+                        if record is BLANK:
+                            read -= 1
+                            reader.blank += 1
+                            continue
+                    if (((key_of is None or claim(key_of(record), start) == start)
+                            and (procedures is None or procedure_of(record) in procedures)
+                            and (unit_ids is None or unit_of(record) in unit_ids))
+                            or reader.accept(record, start)):
+                        yield record
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}",
                          file=reader.file) from None
     finally:
         reader.read += read
         reader.close()
+
+
+def _numbered_rows(rows: Any, header_no: int) -> Iterator[tuple[int, int, list[str] | csv.Error]]:
+    """A ``csv.reader``'s rows as ``(first line, last line, row)``; an unreadable row as its
+    ``csv.Error`` in place of the row, and reading goes on."""
+    last = header_no
+    while True:
+        try:
+            for row in rows:
+                start = last + 1
+                last = header_no + rows.line_num
+                yield start, last, row
+            return
+        except csv.Error as exc:
+            start = last + 1
+            last = header_no + rows.line_num
+            yield start, last, exc
+
+
+#: Rows read at once by :meth:`PlainRows.csv_rows` (a few hundred: the cost of a batch is paid
+#: once for them, and the rows of one batch stay small in memory).
+PLAIN_BATCH = 256
+
+def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``items`` in lists of ``size`` (the last may be shorter). When taking an item raises,
+    the items taken before it come first, as a batch, and then the error: a reader that stops
+    at a bad row (strict mode) still handles every row before it, in order."""
+    batch: list[T] = []
+    try:
+        for item in items:
+            batch.append(item)
+            if len(batch) == size:
+                yield batch
+                batch = []
+    except Exception:
+        if batch:
+            yield batch
+        raise
+    if batch:
+        yield batch
 
 
 @attrs.frozen
@@ -1012,121 +1048,270 @@ def slow_csv_row(reader: RecordReader, plan: _Plan, row: list[str], ncols: int, 
     return reader.build(cells, start)
 
 
-#: A generated reader: ``(row) -> record``, or ``(row, line) -> record`` for records that keep
-#: their line (a supplement request); raises on anything the general path must answer.
-_FastReader = Callable[..., Any]
+def plain_reader(reader: RecordReader, columns: Mapping[str, list[tuple[Any, str]]],
+                 json_mode: bool = False, numbers: bool = False) -> PlainRows | None:
+    """The reader of plain rows for one header or key set (:class:`PlainRows`), or ``None``
+    when the kind has none (procedures: several columns make one time limit) or a field has
+    several columns (the general path chooses among them).
 
-
-def compile_fast(reader: RecordReader, columns: Mapping[str, list[tuple[Any, str]]],
-                  json_mode: bool = False, numbers: bool = False) -> _FastReader | None:
-    """Generate ``row -> record`` for one header (a CSV row by position) or one key set (a JSON
-    object by key), each needed cell converted inline (``(row, line) -> record`` for records
-    that keep their line: the callers pass it).
-
-    Only when each field has one column. The generated code raises on anything unusual (an
-    unknown word, an odd date, a number where text is expected, a record error) and the row is
-    then redone by the general path, which names the cell; so the fast path never decides a
-    rejection, and gives the general path's answer whenever it answers.
+    ``json_mode``: the row is a JSON object read by key (``null`` is a cell, ``true``/``false``
+    a flag); ``numbers``: cells made plain (:func:`~.cells.plain`), where a whole number may
+    spell a word (a DataFrame's integer column).
     """
     kind = reader.kind
     if not kind.fast or any(len(found) > 1 for found in columns.values()):
         return None
-    ns: dict[str, Any] = {"_make": kind.make, "_pm": v.parse_moment, "_txt": _json_text,
-                          "_mom": _json_moment, "_other": _json_other, "_id": v.ident,
-                          "_idt": _json_ident, "_in": sys.intern}
-    body: list[str] = []
-    args: dict[str, str] = {}
+    if kind.name == "dossiers" and reader.supplements is not None and not columns.get("id"):
+        return None  # the supplements are found by the id
+    return PlainRows(reader, columns, json_mode, numbers)
 
-    def cell(n: int, where: Any) -> str:
-        if json_mode:
-            ns[f"_k{n}"] = where  # keys come from the file: passed as values, never as code
-            return f"o[_k{n}]"
-        return f"r[{int(where)}]"
 
-    for n, fs in enumerate(kind.fields):
-        found = columns.get(fs.name)
-        if not found:
-            continue
-        src = cell(n, found[0][0])
-        ns[f"_d{n}"] = fs.default
-        if fs.conv is v.text:
-            expr = f"_txt({src}, _d{n})" if json_mode else f"({src}.strip() or _d{n})"
-        elif fs.conv is v.ident:
-            # The length check inline: only a cell longer than an id may be goes to v.ident,
-            # which raises (and the general path names the cell).
-            expr = (f"_idt({src}, _d{n})" if json_mode else
-                    f"(({src}.strip() if len({src}) <= {v.MAX_ID_LENGTH} "
-                    f"else _id({src}.strip())) or _d{n})")
-        elif fs.conv is v.moment:
-            expr = f"_mom({src})" if json_mode else f"(_pm(c) if (c := {src}) else None)"
-        elif table := fast_table(fs, json_mode, numbers):
-            ns[f"_t{n}"] = table
-            expr = f"_t{n}[{src}]"
-            if numbers:
+#: The kinds of cell :class:`PlainRows` converts, one step per field.
+_STRIPPED, _MOMENT, _LOOKED_UP, _CONVERTED = "stripped", "moment", "looked up", "converted"
+
+
+class PlainRows:
+    """The reader of plain rows for one header (CSV rows by position) or one key set (JSON
+    objects by key), made from the record kind's schema (:data:`RECORD_KINDS`): each field's
+    converter, default and column, with no code of its own about a cell.
+
+    CSV rows are read a batch at a time, column by column (:meth:`csv_rows`): text and ids
+    stripped (an empty cell the field's default), moments parsed, spellings looked up in a
+    table made by the field's own converter (:func:`fast_table`), other cells converted; a JSON
+    object is read by key (:meth:`json_row`), where ``null`` is a cell and a number has no
+    ``.strip``. Anything unusual (an unknown word, an odd date, a number where text is expected,
+    an id too long, a record error) leaves the row to the general path, which names the cell;
+    so this reader never decides a rejection, and gives the general path's answer whenever it
+    answers. Helper columns are converted too, so a bad value there leaves the row to the
+    general path as it fails there, even when it is not used.
+    """
+
+    __slots__ = ("_arrange", "_blanks", "_bools", "_cells", "_constants", "_defaults",
+                 "_derived_result", "_positions", "_steps",
+                 "_id_at", "_id_slots", "_keywords", "_make", "_moments", "_other", "_shared",
+                 "_supplements", "_tables", "_texts", "_with_line")
+
+    def __init__(self, reader: RecordReader, columns: Mapping[str, list[tuple[Any, str]]],
+                 json_mode: bool, numbers: bool) -> None:
+        kind = reader.kind
+        texts: list[_Field] = []
+        moments: list[_Field] = []
+        looked_up: list[_Field] = []
+        other: list[_Field] = []
+        tables: list[dict[Any, Any]] = []
+        bools: list[dict[Any, Any]] = []
+        where: dict[str, Any] = {}
+        for fs in kind.fields:
+            found = columns.get(fs.name)
+            if not found:
+                continue
+            where[fs.name] = found[0][0] if json_mode else int(found[0][0])
+            if fs.conv is v.text or fs.conv is v.ident:
+                texts.append(fs)
+            elif fs.conv is v.moment:
+                moments.append(fs)
+            elif table := fast_table(fs, json_mode, numbers):
+                looked_up.append(fs)
+                tables.append(table)
                 # true and false would find the keys 1 and 0: a boolean has its own table
-                ns[f"_b{n}"] = {b: value for b in (True, False)
-                                if (value := _read_cell(fs, b)) is not v.ABSENT}
-                expr = f"(_b{n}[c] if (c := {src}).__class__ is bool else _t{n}[c])"
-        else:
-            ns[f"_c{n}"] = fs.conv
-            expr = (f"_other(_c{n}, {src}, _d{n})" if json_mode
-                    else f"(_c{n}(c) if (c := {src}) else _d{n})")
-        if fs.shared:
-            expr = f"(_in(c) if (c := {expr}) else c)"  # one copy of each code
-        # Helper columns are converted too, so a bad value there fails here as it does in the
-        # general path, even when it is not used.
-        body.append(f"    v{n} = {expr}")
-        if fs.passed:
-            args[fs.name] = f"v{n}"
-    if kind.name == "dossiers":
-        if ("has_electronic_result" not in columns and "result_code" in columns
-                and "result_file" in columns):
-            a, b = (f"v{n}" for n, fs in enumerate(kind.fields)
-                    if fs.name in ("result_code", "result_file"))
-            args["has_electronic_result"] = f"bool({a} and {b})"
-        if reader.supplements is not None:
-            ns["_sup"] = reader.supplements.get
-            id_var = next(f"v{n}" for n, fs in enumerate(kind.fields) if fs.name == "id")
-            args["supplements"] = f"_sup({id_var} or '', ())"
-    if kind.line_arg:
-        args["line"] = "_line"  # the row's line, as the general path passes it
-    param = "o" if json_mode else "r"
-    source = (f"def _fast({param}, _line=0):\n" + "\n".join(body)
-              + f"\n    return _make({_call_args(kind.make, args, ns)})\n")
-    exec(compile(source, f"<chiso766 fast reader for {kind.name}>", "exec"), ns)
-    fast: _FastReader = ns["_fast"]
-    return fast
+                bools.append({b: value for b in (True, False)
+                              if (value := _read_cell(fs, b)) is not v.ABSENT})
+            else:
+                other.append(fs)
+        order = texts + moments + looked_up + other  # the converted values, in this order
 
+        def pick(fields: list[_Field]) -> Callable[[Any], tuple[Any, ...]]:
+            return _picker([where[fs.name] for fs in fields])
 
-def _call_args(make: Callable[..., Any], args: Mapping[str, str], ns: dict[str, Any]) -> str:
-    """Positional arguments for an attrs record (keyword matching is a measurable share of the
-    cost of building a dossier), keywords otherwise."""
-    if isinstance(make, type) and attrs.has(make):
-        fields = attrs.fields(make)
-        if all(f.init and not f.kw_only and not hasattr(f.default, "factory") for f in fields):
-            out = []
-            for n, f in enumerate(fields):
-                if f.name in args:
-                    out.append(args[f.name])
+        self._texts = pick(texts)
+        self._defaults = tuple(fs.default for fs in texts)
+        self._blanks = tuple({"": fs.default} for fs in texts)
+        self._id_slots = tuple(n for n, fs in enumerate(texts) if fs.conv is v.ident)
+        self._moments = pick(moments)
+        self._tables = pick(looked_up), tuple(tables)
+        self._bools = tuple(bools) if numbers else None
+        self._other = (pick(other), tuple(fs.conv for fs in other),
+                       tuple(fs.default for fs in other)) if other else None
+        at = {fs.name: n for n, fs in enumerate(order)}
+        self._shared = tuple(n for n, fs in enumerate(order) if fs.shared)
+        passed = {fs.name: at[fs.name] for fs in order if fs.passed}
+        extra: list[str] = []
+        self._derived_result: tuple[int, int] | None = None
+        self._supplements: Callable[[str, Any], Any] | None = None
+        if kind.name == "dossiers":
+            if ("has_electronic_result" not in columns and "result_code" in at
+                    and "result_file" in at):
+                self._derived_result = at["result_code"], at["result_file"]
+                extra.append("has_electronic_result")
+            if reader.supplements is not None:
+                self._supplements = reader.supplements.get
+                extra.append("supplements")
+        self._id_at = at.get("id", 0)
+        self._with_line = kind.line_arg
+        if kind.line_arg:
+            extra.append("line")
+        for n, name in enumerate(extra):
+            passed[name] = len(order) + n
+        # Positional arguments for an attrs record (keyword matching is a measurable share of
+        # the cost of building a dossier), keywords otherwise.
+        make = kind.make
+        constants: list[Any] = []
+        positions: list[int] = []
+        self._keywords: tuple[str, ...] | None = None
+        fields = attrs.fields(make) if isinstance(make, type) and attrs.has(make) else None
+        if fields is not None and all(f.init and not f.kw_only
+                                      and not hasattr(f.default, "factory") for f in fields):
+            for f in fields:
+                if f.name in passed:
+                    positions.append(passed[f.name])
                 else:
-                    ns[f"_z{n}"] = None if f.default is attrs.NOTHING else f.default
-                    out.append(f"_z{n}")
-            return ", ".join(out)
-    return ", ".join(f"{name}={expr}" for name, expr in args.items())
+                    positions.append(len(order) + len(extra) + len(constants))
+                    constants.append(None if f.default is attrs.NOTHING else f.default)
+        else:
+            self._keywords = tuple(passed)
+            positions = list(passed.values())
+        self._constants = constants
+        self._arrange = _picker(positions)
+        self._positions = positions
+        self._make = make
+        self._cells = _picker([where[fs.name] for fs in order])
+        self._steps = tuple(
+            (_STRIPPED, {"": fs.default}, (fs.conv is v.ident, fs.shared)) if fs in texts
+            else (_MOMENT, None, None) if fs in moments
+            else (_LOOKED_UP, tables[looked_up.index(fs)], None) if fs in looked_up
+            else (_CONVERTED, fs.conv, fs.default) for fs in order)
+
+    def csv_row(self, row: Sequence[str], line: int = 0) -> Any:
+        """The record of one CSV row (its cells by position), or ``None`` (see
+        :meth:`csv_rows`)."""
+        return self.csv_rows((row,), (line,))[0]
+
+    def csv_rows(self, rows: Sequence[Sequence[str]],
+                 lines: Iterable[int] | None = None) -> list[Any]:
+        """The records of CSV rows (cells by position; ``lines`` their lines, for a record that
+        keeps its line), in order, ``None`` for each row this reader does not vouch for: the
+        general path reads those and names what is wrong.
+
+        Column by column: each field's cells are taken from every row at once, converted in
+        one pass (a failing pass is redone cell by cell, and only the rows with a failing cell
+        are left out), and each record is made from its row's values.
+        """
+        n = len(rows)
+        if not n:
+            return []
+        try:
+            columns = list(zip(*map(self._cells, rows), strict=True))
+        except (IndexError, KeyError, ValueError):  # a short row
+            return [None] if n == 1 else [self.csv_row(row) for row in rows]
+        left_out: set[int] = set()
+        values: list[Iterable[Any]] = []
+        parse = v.parse_moment
+        for (kind, a, b), cells in zip(self._steps, columns, strict=True):
+            try:
+                if kind is _STRIPPED:  # a: {"": default}; b: (an id, a shared code)
+                    stripped = list(map(str.strip, cells))
+                    if b[0] and max(map(len, stripped)) > v.MAX_ID_LENGTH:
+                        raise v.CellError("an id longer than an id may be")
+                    if b[1]:
+                        stripped = list(map(sys.intern, stripped))  # one copy of each code
+                    values.append(list(map(a.get, stripped, stripped)))  # "" → the default
+                elif kind is _MOMENT:
+                    values.append([parse(c) if c else None for c in cells])
+                elif kind is _LOOKED_UP:  # a: spelling → value
+                    values.append(list(map(a.__getitem__, cells)))
+                else:  # a: the converter, b: the default
+                    values.append([a(c) if c else b for c in cells])
+            except Exception:
+                values.append(self._cell_by_cell(kind, a, b, cells, left_out))
+        if (derived := self._derived_result) is not None:
+            values.append([bool(x and y) for x, y in zip(values[derived[0]],
+                                                             values[derived[1]])])
+        if (supplements := self._supplements) is not None:
+            values.append([supplements(x or "", ()) for x in values[self._id_at]])
+        if self._with_line:
+            values.append(list(lines) if lines is not None else [0] * n)
+        values += [itertools.repeat(c, n) for c in self._constants]
+        arranged = [values[p] for p in self._positions]
+        make, keywords = self._make, self._keywords
+        out: list[Any] = []
+        for args in zip(*arranged):
+            try:
+                out.append(make(*args) if keywords is None
+                           else make(**dict(zip(keywords, args, strict=True))))
+            except Exception:
+                out.append(None)
+        for i in left_out:
+            out[i] = None
+        return out
+
+    @staticmethod
+    def _cell_by_cell(kind: object, a: Any, b: Any, cells: Sequence[str],
+                      left_out: set[int]) -> list[Any]:
+        """A column whose pass failed, a cell at a time: a failing cell's row is left out."""
+        out: list[Any] = []
+        for i, c in enumerate(cells):
+            try:
+                if kind is _STRIPPED:
+                    c = c.strip()
+                    if b[0]:
+                        v.ident(c)  # an id longer than an id may be raises
+                    out.append(a.get(c, sys.intern(c) if b[1] else c))
+                elif kind is _MOMENT:
+                    out.append(v.parse_moment(c) if c else None)
+                elif kind is _LOOKED_UP:
+                    out.append(a[c])
+                else:
+                    out.append(a(c) if c else b)
+            except Exception:
+                out.append(None)
+                left_out.add(i)
+        return out
+
+    def json_row(self, row: Any, line: int = 0) -> Any:
+        """The record of a JSON object (by key), or of a row of plain cells (by position)."""
+        values = [d if c is None else (c.strip() or d)  # a number has no .strip: it raises
+                  for c, d in zip(self._texts(row), self._defaults)]
+        for n in self._id_slots:
+            v.ident(values[n] or "")
+        parse = v.parse_moment
+        values += [None if c is None or c == "" else parse(c) for c in self._moments(row)]
+        pick, tables = self._tables
+        cells = pick(row)
+        if self._bools is not None and bool in set(map(type, cells)):
+            values += [b[c] if c.__class__ is bool else t[c]
+                       for c, t, b in zip(cells, tables, self._bools)]
+        else:
+            values += map(getitem, tables, cells)
+        if (other := self._other) is not None:
+            pick, convs, defaults = other
+            values += [_json_other(f, c, d) for c, f, d in zip(pick(row), convs, defaults)]
+        return self._finish(values, line)
+
+    def _finish(self, values: list[Any], line: int) -> Any:
+        for n in self._shared:
+            if c := values[n]:
+                values[n] = sys.intern(c)  # one copy of each code
+        if (derived := self._derived_result) is not None:
+            values.append(bool(values[derived[0]] and values[derived[1]]))
+        if (supplements := self._supplements) is not None:
+            values.append(supplements(values[self._id_at] or "", ()))
+        if self._with_line:
+            values.append(line)
+        values += self._constants
+        args = self._arrange(values)
+        if self._keywords is None:
+            return self._make(*args)
+        return self._make(**dict(zip(self._keywords, args, strict=True)))
 
 
-def _json_text(value: Any, default: Any) -> Any:
-    # A number where text is expected raises here (no .strip) and goes the general way.
-    return default if value is None else (value.strip() or default)
-
-
-def _json_ident(value: Any, default: Any) -> Any:
-    # As _json_text, and v.ident's length check.
-    return default if value is None else (v.ident(value.strip()) or default)
-
-
-def _json_moment(value: Any) -> Any:
-    return None if value is None or value == "" else v.parse_moment(value)
+def _picker(keys: Sequence[Any]) -> Callable[[Any], tuple[Any, ...]]:
+    """The cells at ``keys`` (positions of a list, keys of a dict) as a tuple, in one call."""
+    if len(keys) > 1:
+        return itemgetter(*keys)
+    if keys:
+        only = keys[0]
+        return lambda row: (row[only],)
+    return lambda row: ()
 
 
 def _json_other(conv: v.Converter, value: Any, default: Any) -> Any:
@@ -1146,7 +1331,7 @@ def fast_table(fs: _Field, json_mode: bool = False,
     takes JSON ``true``/``false`` (which also match the numbers 1 and 0, as the converter does).
     With ``numbers`` (cells made plain, :func:`~.cells.plain`: a whole float is an ``int``), a
     number whose digits are a spelling (a channel ``2``, a payment ``1``: a DataFrame's integer
-    column) is looked up as the converter reads it; the generated reader then looks a boolean
+    column) is looked up as the converter reads it; the reader of plain rows then looks a boolean
     up in a table of its own, since ``True`` and ``False`` would find the keys 1 and 0. Not for
     a JSON file, whose ``2.0`` would find the key ``2`` (equal numbers are one key) where the
     converter refuses a float.
@@ -1205,18 +1390,20 @@ class _JsonRows:
     def __init__(self, reader: RecordReader) -> None:
         self.reader = reader
         self.keys: dict[str, str | None] = {}
-        self.shapes: dict[tuple[str, ...], _FastReader | None] = {}
+        self.shapes: dict[tuple[str, ...], Callable[[Any, int], Any] | None] = {}
         self.nested = reader.kind.name == "dossiers"  # docs/inputs.md r2: national nested lists
         # Key sets known to hold no nested list (nothing to flatten), as many as ``shapes``.
         self.flat: set[tuple[str, ...]] = set()
 
-    def _compile(self, shape: tuple[str, ...], obj: dict[str, Any]) -> _FastReader | None:
+    def _compile(self, shape: tuple[str, ...], obj: dict[str, Any],
+                 ) -> Callable[[Any, int], Any] | None:
         fast = None
         if len(self.shapes) < self._MAX_SHAPES:
             columns: dict[str, list[tuple[Any, str]]] = {}
             for field, entries in _object_cells(self.reader, obj, self.keys).items():
                 columns[field] = [(key, key) for key, _ in entries]
-            fast = compile_fast(self.reader, columns, json_mode=True)
+            rows = plain_reader(self.reader, columns, json_mode=True)
+            fast = None if rows is None else rows.json_row
             self.shapes[shape] = fast
         return fast
 
@@ -1475,9 +1662,10 @@ def _iter_table(reader: RecordReader, rows: Iterator[TableRow], missing: Any = N
         plan = _plan(reader, names)
         ncols = len(names)
         # Cells made plain are the values of a JSON object (text, numbers, booleans, None): the
-        # generated reader of JSON objects reads a row by position, as a JSON Lines file's
+        # reader of plain JSON objects reads a row by position, as a JSON Lines file's
         # object by key; anything it does not read plainly goes the general way below.
-        fast = compile_fast(reader, plan.columns, json_mode=True, numbers=True)
+        plain_rows = plain_reader(reader, plan.columns, json_mode=True, numbers=True)
+        fast = None if plain_rows is None else plain_rows.json_row
         for line, row in rows:
             read += 1
             if isinstance(row, BadCell):

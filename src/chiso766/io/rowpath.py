@@ -1,8 +1,9 @@
 """The streaming row path: a dossiers file read a row at a time into records, in flat memory.
 
 Without polars (the ``fast`` extra), :func:`~chiso766.streaming.score_folder` reads the dossiers
-file here: each row becomes a validated :class:`~chiso766.records.Dossier` — by the reader's own
-generated code for a plain row, by the general reader (which names the bad cell) otherwise, the
+file here: each row becomes a validated :class:`~chiso766.records.Dossier` — by the reader of
+plain rows (:class:`~chiso766.io.readers.PlainRows`, a few hundred rows at once, column by
+column) for a plain row, by the general reader (which names the bad cell) otherwise, the
 same records and rejections as :func:`~chiso766.io.readers.iter_records` — and is handed to
 :meth:`~chiso766.tally.Tally.add_dossier`, which counts it by the rules in their one home
 (:mod:`chiso766.population`, :mod:`chiso766.deadlines`). Nothing here decides how a dossier
@@ -47,10 +48,13 @@ from .readers import (
     Rejection,
     ReportBuilder,
     SupplementRow,
-    compile_fast,
     csv_header,
     decoded_blocks,
+    PLAIN_BATCH,
+    PlainRows,
+    batches,
     fast_table,
+    plain_reader,
     slow_csv_row,
 )
 
@@ -63,6 +67,8 @@ __all__ = ["DossierRows", "IdClaims", "MomentCells", "RatingRule", "SupplementIn
            "complained_from_ratings", "read_supplement_index", "tally_dossier_csv"]
 
 DAY_US = 86_400_000_000
+#: "The plain reader was not asked yet" (its answer may be ``None``).
+UNREAD: Any = object()
 _EPOCH = datetime(1, 1, 1)  # ordinal 1: ordinal o starts at o * DAY_US
 _PROGRESS_EVERY = 50_000
 
@@ -737,52 +743,53 @@ class DossierRows:
         run = RowPath(reader, adapter, out.append, sups)
         claim = claims.claim
         id_at = -1
-        fast: Callable[[list[str]], Any] | bool | None = None
         procedures, unit_ids = reader.procedures, reader.unit_ids
         any_sups = len(sups) > 0
         latest: datetime | None = None  # of the records taken inline below
         try:
-            for line, row, cols in _plain_rows(reader, path, self.progress):
-                if cols is None:  # built by the general path (an unusual row)
-                    ident = row.id
-                else:
-                    if id_at < 0:
-                        id_at = cols[pos["id"]]
-                    ident = row[id_at].strip()
-                    if not ident:
-                        run.rebuild(row, cols, line, claimed=False)
-                        if out:
-                            yield out.pop()
-                        continue
-                h = hash(ident)
-                if not claim(h):
-                    held.add(line, h)
-                    continue
-                if cols is not None:
-                    # The common case inline, as iter_records reads a row: the generated
-                    # reader, then the reference checks of RecordReader.accept; anything else
-                    # (a bad cell, an unknown unit or procedure) through RowPath, which names it.
-                    if fast is None:
-                        fast = run.compiled(row, cols)
-                    if fast is not False:
-                        try:
-                            record = fast(row)  # type: ignore[operator]
-                        except Exception:
-                            record = None
-                        if record is not None and (
-                                procedures is None or record.procedure_code in procedures) and (
-                                unit_ids is None or record.unit_id in unit_ids):
-                            if any_sups:
-                                k = sups.first(ident, h)
-                                if k >= 0:
-                                    sups.mark_used(k)
-                            if latest is None or record.receipt > latest:
-                                latest = record.receipt
-                            yield record
+            for batch in batches(_plain_rows(reader, path, self.progress), PLAIN_BATCH):
+                # The plain rows of the batch read at once, None for a row the plain reader
+                # does not vouch for.
+                # (Every plain row of a file has the same columns.)
+                plain_rows = [row for _, row, cols in batch if cols is not None]
+                plain = iter(run.plain_rows(
+                    plain_rows, next(c for _, _, c in batch if c is not None))
+                    if plain_rows else ())
+                for line, row, cols in batch:
+                    if cols is None:  # built by the general path (an unusual row)
+                        ident = row.id
+                        record = None
+                    else:
+                        record = next(plain)
+                        if id_at < 0:
+                            id_at = cols[pos["id"]]
+                        ident = row[id_at].strip()
+                        if not ident:
+                            run.rebuild(row, cols, line, claimed=False, plain=record)
+                            if out:
+                                yield out.pop()
                             continue
-                run.one(line, row, cols)
-                if out:
-                    yield out.pop()
+                    h = hash(ident)
+                    if not claim(h):
+                        held.add(line, h)
+                        continue
+                    # The common case inline, as iter_records reads a row: the plain reader,
+                    # then the reference checks of RecordReader.accept; anything else (a bad
+                    # cell, an unknown unit or procedure) through RowPath, which names it.
+                    if record is not None and (
+                            procedures is None or record.procedure_code in procedures) and (
+                            unit_ids is None or record.unit_id in unit_ids):
+                        if any_sups:
+                            k = sups.first(ident, h)
+                            if k >= 0:
+                                sups.mark_used(k)
+                        if latest is None or record.receipt > latest:
+                            latest = record.receipt
+                        yield record
+                        continue
+                    run.one(line, row, cols, plain=record)
+                    if out:
+                        yield out.pop()
         except InputError:
             # Strict mode stops at the first bad row in file order: a held row before this
             # one may be a duplicate, named first (docs/inputs.md).
@@ -810,60 +817,64 @@ class RowPath:
         self.adapter = adapter
         self.add = add
         self.supplements = supplements
-        #: The reader's generated ``row -> record`` for this file's plain rows (read_folder's
-        #: own), made at the first plain row; ``False`` when the header has none.
-        self.fast: Callable[[list[str]], Any] | bool | None = None
+        #: The reader of this file's plain rows (read_folder's own), made at the first plain
+        #: row; ``False`` when the header has none.
+        self.plain_reader: PlainRows | bool | None = None
         #: The latest receipt (microseconds) of the records accepted so far, -1 before any:
         #: the default period of a run that names none (:func:`~chiso766.streaming.score_folder`).
         self.latest = -1
 
-    def one(self, line: int, row: Any, cols: list[int] | None) -> None:
-        """A row whose id was claimed: ``cols`` ``None`` when ``row`` is already the record."""
+    def one(self, line: int, row: Any, cols: list[int] | None, *, plain: Any = UNREAD) -> None:
+        """A row whose id was claimed: ``cols`` ``None`` when ``row`` is already the record;
+        ``plain``: the plain reader's answer for the row, when already asked."""
         if cols is None:
             self.feed(row, line)
         else:
-            self.rebuild(row, cols, line, claimed=True)
+            self.rebuild(row, cols, line, claimed=True, plain=plain)
 
-    def compiled(self, row: list[str], cols: list[int]) -> Callable[[list[str]], Any] | bool:
-        """The reader's generated ``row -> record`` for this file's plain rows (``row`` one of
-        them), made once; ``False`` when the header has none."""
-        fast = self.fast
-        if fast is None:
-            fast = self.fast = compile_fast(self.reader, {
+    def plain_rows(self, rows: Sequence[list[str]], cols: list[int]) -> list[Any]:
+        """The plain reader's records of plain rows of this file (:meth:`PlainRows.csv_rows`:
+        ``None`` for a row it does not vouch for)."""
+        if not rows:
+            return []
+        reader = self.plain_reader
+        if reader is None:
+            reader = self.plain_reader = plain_reader(self.reader, {
                 fs.name: [(i, self.reader.columns.get(fs.name, fs.name))]
-                for fs, i in zip(self.reader.kind.fields, cols, strict=True) if i < len(row)
+                for fs, i in zip(self.reader.kind.fields, cols, strict=True) if i < len(rows[0])
             }) or False
-        return fast
+        if reader is False:
+            return [None] * len(rows)
+        return reader.csv_rows(rows)  # type: ignore[union-attr]
 
-    def _build(self, row: list[str], cols: list[int], line: int) -> Any:
-        """The row as a record, as iter_records reads it: the generated reader raises on
-        anything unusual, and the general one then names the bad cell (None: rejected)."""
-        fast = self.compiled(row, cols)
-        if fast is not False:
-            try:
-                record = fast(row)  # type: ignore[operator]
-            except Exception:
-                record = None
-            if record is not None:
-                return record
+    def _build(self, row: list[str], cols: list[int], line: int, plain: Any = UNREAD) -> Any:
+        """The row as a record, as iter_records reads it: the plain reader's (``plain``, when
+        already asked), or else the general reader's, which names the bad cell (None:
+        rejected)."""
+        if plain is UNREAD:
+            plain = self.plain_rows([row], cols)[0]
+        if plain is not None:
+            return plain
         return _rebuild(self.reader, row, cols, line)
 
-    def record(self, row: list[str], cols: list[int], line: int) -> Dossier:
+    def record(self, row: list[str], cols: list[int], line: int, *,
+               plain: Any = UNREAD) -> Dossier:
         """A row the columnar engine has vouched for (and counted), as a record: read as
         :meth:`rebuild` reads it, its id not claimed again."""
         self.adapter.skip = True
         try:
-            record = self._build(row, cols, line)
+            record = self._build(row, cols, line, plain)
         finally:
             self.adapter.skip = False
         if not isinstance(record, Dossier):
             raise AssertionError(f"line {line}: a vouched row did not read as a record")
         return record
 
-    def rebuild(self, row: list[str], cols: list[int], line: int, *, claimed: bool) -> None:
+    def rebuild(self, row: list[str], cols: list[int], line: int, *, claimed: bool,
+                plain: Any = UNREAD) -> None:
         self.adapter.skip = claimed
         try:
-            record = self._build(row, cols, line)
+            record = self._build(row, cols, line, plain)
             if record is BLANK:
                 self.reader.read -= 1
                 self.reader.blank += 1
