@@ -1086,7 +1086,7 @@ class PlainRows:
     general path as it fails there, even when it is not used.
     """
 
-    __slots__ = ("_arrange", "_blanks", "_bools", "_cells", "_constants", "_defaults",
+    __slots__ = ("_arrange", "_bools", "_cells", "_constants", "_defaults",
                  "_derived_result", "_positions", "_steps",
                  "_id_at", "_id_slots", "_keywords", "_make", "_moments", "_other", "_shared",
                  "_supplements", "_tables", "_texts", "_with_line")
@@ -1125,7 +1125,6 @@ class PlainRows:
 
         self._texts = pick(texts)
         self._defaults = tuple(fs.default for fs in texts)
-        self._blanks = tuple({"": fs.default} for fs in texts)
         self._id_slots = tuple(n for n, fs in enumerate(texts) if fs.conv is v.ident)
         self._moments = pick(moments)
         self._tables = pick(looked_up), tuple(tables)
