@@ -918,17 +918,19 @@ def _iter_csv(reader: RecordReader, path: Path | FileObject) -> RecordStream[Any
             for batch in batches(items, PLAIN_BATCH):
                 # The plain rows of the batch read at once (never on a file with an undecodable
                 # line: the general path rejects that line); None for the others.
-                plain = iter(plain_rows.csv_rows(
+                # Reversed and popped, so a record handed on is held by nothing here.
+                plain = (plain_rows.csv_rows(
                     [row for _, _, row in batch if type(row) is list and len(row) == ncols],
                     [start for start, _, row in batch
                      if type(row) is list and len(row) == ncols])
-                    if plain_rows is not None and not bad else ())
+                    if plain_rows is not None and not bad else [])
+                plain.reverse()
                 for start, last, row in batch:
                     if type(row) is not list:  # a csv.Error
                         read += 1
                         reader.reject(start, None, "", f"unreadable CSV row: {row}")
                         continue
-                    record = next(plain, None) if len(row) == ncols else None
+                    record = plain.pop() if plain and len(row) == ncols else None
                     if not row:
                         continue
                     read += 1
@@ -1086,10 +1088,27 @@ class PlainRows:
     general path as it fails there, even when it is not used.
     """
 
-    __slots__ = ("_arrange", "_bools", "_cells", "_constants", "_defaults",
-                 "_derived_result", "_positions", "_steps",
-                 "_id_at", "_id_slots", "_keywords", "_make", "_moments", "_other", "_shared",
-                 "_supplements", "_tables", "_texts", "_with_line")
+    __slots__ = (
+        "_arrange",
+        "_bools",
+        "_cells",
+        "_constants",
+        "_defaults",
+        "_derived_result",
+        "_id_at",
+        "_id_slots",
+        "_keywords",
+        "_make",
+        "_moments",
+        "_other",
+        "_positions",
+        "_shared",
+        "_steps",
+        "_supplements",
+        "_tables",
+        "_texts",
+        "_with_line",
+    )
 
     def __init__(self, reader: RecordReader, columns: Mapping[str, list[tuple[Any, str]]],
                  json_mode: bool, numbers: bool) -> None:
@@ -1174,7 +1193,7 @@ class PlainRows:
         self._positions = positions
         self._make = make
         self._cells = _picker([where[fs.name] for fs in order])
-        self._steps = tuple(
+        self._steps: tuple[tuple[str, Any, Any], ...] = tuple(
             (_STRIPPED, {"": fs.default}, (fs.conv is v.ident, fs.shared)) if fs in texts
             else (_MOMENT, None, None) if fs in moments
             else (_LOOKED_UP, tables[looked_up.index(fs)], None) if fs in looked_up
@@ -1201,7 +1220,10 @@ class PlainRows:
         try:
             columns = list(zip(*map(self._cells, rows), strict=True))
         except (IndexError, KeyError, ValueError):  # a short row
-            return [None] if n == 1 else [self.csv_row(row) for row in rows]
+            if n == 1:
+                return [None]
+            at = list(lines) if lines is not None else [0] * n
+            return [self.csv_row(row, line) for row, line in zip(rows, at, strict=True)]
         left_out: set[int] = set()
         values: list[Iterable[Any]] = []
         parse = v.parse_moment
@@ -1224,7 +1246,7 @@ class PlainRows:
                 values.append(self._cell_by_cell(kind, a, b, cells, left_out))
         if (derived := self._derived_result) is not None:
             values.append([bool(x and y) for x, y in zip(values[derived[0]],
-                                                             values[derived[1]])])
+                                                             values[derived[1]], strict=True)])
         if (supplements := self._supplements) is not None:
             values.append([supplements(x or "", ()) for x in values[self._id_at]])
         if self._with_line:
@@ -1233,7 +1255,7 @@ class PlainRows:
         arranged = [values[p] for p in self._positions]
         make, keywords = self._make, self._keywords
         out: list[Any] = []
-        for args in zip(*arranged):
+        for args in zip(*arranged, strict=False):  # the constants repeat without end
             try:
                 out.append(make(*args) if keywords is None
                            else make(**dict(zip(keywords, args, strict=True))))
@@ -1269,7 +1291,7 @@ class PlainRows:
     def json_row(self, row: Any, line: int = 0) -> Any:
         """The record of a JSON object (by key), or of a row of plain cells (by position)."""
         values = [d if c is None else (c.strip() or d)  # a number has no .strip: it raises
-                  for c, d in zip(self._texts(row), self._defaults)]
+                  for c, d in zip(self._texts(row), self._defaults, strict=True)]
         for n in self._id_slots:
             v.ident(values[n] or "")
         parse = v.parse_moment
@@ -1278,12 +1300,13 @@ class PlainRows:
         cells = pick(row)
         if self._bools is not None and bool in set(map(type, cells)):
             values += [b[c] if c.__class__ is bool else t[c]
-                       for c, t, b in zip(cells, tables, self._bools)]
+                       for c, t, b in zip(cells, tables, self._bools, strict=True)]
         else:
             values += map(getitem, tables, cells)
         if (other := self._other) is not None:
             pick, convs, defaults = other
-            values += [_json_other(f, c, d) for c, f, d in zip(pick(row), convs, defaults)]
+            values += [_json_other(f, c, d)
+                       for c, f, d in zip(pick(row), convs, defaults, strict=True)]
         return self._finish(values, line)
 
     def _finish(self, values: list[Any], line: int) -> Any:

@@ -43,16 +43,16 @@ from ..records import Dossier, RatingValue, SupplementRequest
 from . import values as v
 from .readers import (
     BLANK,
+    PLAIN_BATCH,
     RECORD_KINDS,
+    PlainRows,
     RecordReader,
     Rejection,
     ReportBuilder,
     SupplementRow,
+    batches,
     csv_header,
     decoded_blocks,
-    PLAIN_BATCH,
-    PlainRows,
-    batches,
     fast_table,
     plain_reader,
     slow_csv_row,
@@ -752,15 +752,17 @@ class DossierRows:
                 # does not vouch for.
                 # (Every plain row of a file has the same columns.)
                 plain_rows = [row for _, row, cols in batch if cols is not None]
-                plain = iter(run.plain_rows(
-                    plain_rows, next(c for _, _, c in batch if c is not None))
-                    if plain_rows else ())
+                # Reversed and popped, so a dossier handed on is held by nothing here.
+                plain = run.plain_rows(
+                    plain_rows, next(c for _, _, c in batch if c is not None)
+                ) if plain_rows else []
+                plain.reverse()
                 for line, row, cols in batch:
                     if cols is None:  # built by the general path (an unusual row)
                         ident = row.id
                         record = None
                     else:
-                        record = next(plain)
+                        record = plain.pop()
                         if id_at < 0:
                             id_at = cols[pos["id"]]
                         ident = row[id_at].strip()

@@ -1,0 +1,46 @@
+"""The plain-row reader (:class:`chiso766.io.readers.PlainRows`) reads a batch of CSV rows
+column by column; a row it cannot vouch for is ``None`` (the general path then reads it and
+names what is wrong), and no other row of the batch is lost or changed by it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from chiso766.io import readers
+
+
+def _supplements_reader() -> readers.PlainRows:
+    reader = readers.RecordReader(readers.RECORD_KINDS["supplements"], "supplements.csv",
+                                  readers.ReportBuilder(), False, None, None, None)
+    plain = readers.plain_reader(reader, {"dossier_id": [(0, "dossier_id")],
+                                          "requested_at": [(1, "requested_at")]})
+    assert plain is not None
+    return plain
+
+
+def test_a_short_row_is_left_to_the_general_path_and_the_others_keep_their_lines() -> None:
+    """A supplement request keeps the line it was read from (docs/inputs.md names a bad one by
+    its line): a short row among others must not cost the others their lines."""
+    rows = [["H-1", "2025-01-02 08:00"], ["H-2"], ["H-3", "2025-01-03 09:30"]]
+    first, short, third = _supplements_reader().csv_rows(rows, [5, 6, 9])
+    assert short is None
+    assert (first.dossier_id, first.line) == ("H-1", 5)
+    assert (third.dossier_id, third.line) == ("H-3", 9)
+    assert third.request.requested_at == datetime(2025, 1, 3, 9, 30)
+
+
+def test_a_bad_cell_leaves_out_its_row_only() -> None:
+    rows = [["H-1", "2025-01-02 08:00"], ["H-2", "not a moment"], ["H-3", "2025-01-03 09:30"]]
+    got = _supplements_reader().csv_rows(rows, [2, 3, 4])
+    assert got[1] is None
+    assert [r.dossier_id for r in (got[0], got[2])] == ["H-1", "H-3"]
+    assert [r.line for r in (got[0], got[2])] == [2, 4]
+
+
+def test_one_row_reads_as_it_reads_in_a_batch() -> None:
+    plain = _supplements_reader()
+    rows = [["  H-1 ", "2025-01-02 08:00"], ["H-2", ""], ["H-3", "2025-01-03 09:30"]]
+    batch = plain.csv_rows(rows, [2, 3, 4])
+    assert [plain.csv_row(row, line) for row, line in zip(rows, [2, 3, 4], strict=True)] == batch
+    assert batch[0].dossier_id == "H-1"  # stripped
+    assert batch[1] is None  # a request needs its moment (docs/inputs.md)
