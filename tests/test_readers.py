@@ -902,7 +902,7 @@ def test_time_of_day_is_kept(tmp_path: Path) -> None:
 @pytest.mark.parametrize("folder", ["province", "province-national", "messy"])
 def test_each_code_many_rows_repeat_is_kept_once(folder: str, tmp_path: Path) -> None:
     """A unit, procedure or staff code read on many rows is one string in memory, not one a
-    row (about 170 bytes a dossier at 1M rows), on the generated reader, the general one
+    row (about 170 bytes a dossier at 1M rows), on the plain-row reader, the general one
     and JSON (``province-national``)."""
     from chiso766.io import read_folder
 
@@ -913,7 +913,7 @@ def test_each_code_many_rows_repeat_is_kept_once(folder: str, tmp_path: Path) ->
     for field in ("unit_id", "procedure_code", "staff_id"):
         values = [getattr(r, field) for r in records if getattr(r, field, None) is not None]
         assert len({id(x) for x in values}) == len(set(values)), field
-    # A row the generated reader leaves to the general one ("n/a" for a due date: not
+    # A row the plain-row reader leaves to the general one ("n/a" for a due date: not
     # reported) shares the same copy.
     rows = (root / "dossiers.csv").read_text(encoding="utf-8").splitlines() \
         if (root / "dossiers.csv").exists() else []

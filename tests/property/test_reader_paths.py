@@ -5,7 +5,7 @@ cell each (and, in JSON, a missing key), reading it with the fast path and with 
 turned off gives the same records, the same rejections with the same reasons, and the same
 counts; the same for a supplements file, whose records keep their line number (the general
 path passes it, and so must the fast one); and the same for rows held in memory (a table of
-typed cells: dates, times, numbers, decimals, NaN, booleans, None), which take the generated
+typed cells: dates, times, numbers, decimals, NaN, booleans, None), which take the plain-row
 reader of JSON objects by position. The row strategy and the reader are shared with
 tests/test_readers.py.
 """
@@ -89,7 +89,7 @@ def test_supplement_requests_read_alike_with_their_lines(rows: list[dict[str, st
 
 
 def _tables_both_ways(rows: list[dict[str, Any]]) -> tuple[Any, Any]:
-    """``read_tables`` of ``rows`` with the generated reader and with the general path only:
+    """``read_tables`` of ``rows`` with the plain-row reader and with the general path only:
     (dossiers, report) each, or the error's text when the header lacks a required column."""
     from unittest import mock
 
@@ -125,7 +125,7 @@ def test_a_true_payment_is_refused_by_both_paths_and_a_1_read() -> None:
 def test_table_rows_read_alike_by_both_paths(objects: list[dict[str, Any]],
                                              data: st.DataObject) -> None:
     """Rows in memory (``read_tables``: a list of mappings, as a DataFrame's rows arrive): the
-    generated reader and the general path give the same records, rejections and counts."""
+    plain-row reader and the general path give the same records, rejections and counts."""
     rows = [dict(o) for o in objects]
     for row in rows:
         if data.draw(st.booleans()):
