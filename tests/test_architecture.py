@@ -468,3 +468,64 @@ def test_no_module_reads_a_private_name_through_a_module_it_imported() -> None:
                     and not node.attr.startswith("__") and bound[node.value.id] != name):
                 found.append(f"{name} line {node.lineno}: {bound[node.value.id]}.{node.attr}")
     assert not found, "private names read through a module:\n" + "\n".join(found)
+
+
+#: A named tuple's own API, public despite its underscore.
+_NAMEDTUPLE_API = frozenset({"_replace", "_asdict", "_fields", "_make", "_field_defaults"})
+
+
+def private_names_owned(tree: ast.AST) -> set[str]:
+    """The private attribute names a module's own code defines: methods and class-level names
+    of its classes, names in their ``__slots__``, and ``self.x`` / ``cls.x`` it assigns."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+                    names.add(item.name)
+                elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+                    names.add(item.target.id)
+                elif isinstance(item, ast.Assign):
+                    for target in item.targets:
+                        if isinstance(target, ast.Name):
+                            names.add(target.id)
+                            if target.id == "__slots__":
+                                names |= {c.value for c in ast.walk(item.value)
+                                          if isinstance(c, ast.Constant)
+                                          and isinstance(c.value, str)}
+        elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names |= {x.attr for t in targets for x in ast.walk(t)
+                      if isinstance(x, ast.Attribute) and isinstance(x.value, ast.Name)
+                      and x.value.id in ("self", "cls")}
+    return names
+
+
+def private_attributes_read(source: str) -> list[tuple[int, str]]:
+    """``(line, expression)`` for each private attribute the module reads on an object that is
+    not ``self``/``cls`` and that no class of the module defines (an object of another module's
+    class), a named tuple's ``_replace`` and its kin aside."""
+    tree = ast.parse(source)
+    owned = private_names_owned(tree) | _NAMEDTUPLE_API
+    return [(node.lineno, ast.unparse(node)) for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and node.attr.startswith("_")
+            and not node.attr.startswith("__") and node.attr not in owned
+            and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))]
+
+
+def test_the_private_attribute_check_sees_a_foreign_one() -> None:
+    source = ("class Own:\n    __slots__ = ('_kept',)\n    def _helper(self) -> None:\n"
+              "        self._mine = 1\n\n"
+              "def f(own, other, point):\n"
+              "    return own._kept, own._helper(), own._mine, other._read, point._replace()\n")
+    assert private_attributes_read(source) == [(7, "other._read")]
+
+
+def test_no_module_reads_a_private_attribute_of_another_modules_object() -> None:
+    """No module reads a private attribute of an object of another module's class
+    (``part._read`` of a ``ReportBuilder`` outside ``io.readers``): what two modules share is
+    public in the class that holds it (docs/architecture.md "Debts")."""
+    found = [f"{name} line {line}: {expression}"
+             for name, path in modules().items()
+             for line, expression in private_attributes_read(path.read_text(encoding="utf-8"))]
+    assert not found, "private attributes of other modules' objects read:\n" + "\n".join(found)

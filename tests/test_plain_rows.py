@@ -1,6 +1,7 @@
 """The plain-row reader (:class:`chiso766.io.readers.PlainRows`) reads a batch of CSV rows
 column by column; a row it cannot vouch for is ``None`` (the general path then reads it and
-names what is wrong), and no other row of the batch is lost or changed by it."""
+names what is wrong), and no other row of the batch is lost or changed by it; and the read
+report of several readings, which the readers' reports are joined into."""
 
 from __future__ import annotations
 
@@ -44,3 +45,26 @@ def test_one_row_reads_as_it_reads_in_a_batch() -> None:
     assert [plain.csv_row(row, line) for row, line in zip(rows, [2, 3, 4], strict=True)] == batch
     assert batch[0].dossier_id == "H-1"  # stripped
     assert batch[1] is None  # a request needs its moment (docs/inputs.md)
+
+
+def test_a_builder_adds_another_builders_counts_rejections_and_notes() -> None:
+    """The report of several readings (``ReportBuilder.add_all``): read = accepted + rejected
+    still holds per file and in all, rejections keep their order, a note is not repeated."""
+    first, second = readers.ReportBuilder(), readers.ReportBuilder()
+    first.add_read("dossiers.csv", 4)
+    first.reject(readers.Rejection("dossiers.csv", 3, "id", "", "the id is empty",
+                                   column="MaHoSo"))
+    first.note("read as UTF-8")
+    second.add_read("dossiers.csv", 2)
+    second.add_read("ratings.csv", 5)
+    second.reject(readers.Rejection("ratings.csv", 2, None, "", "unreadable CSV row"))
+    second.note("read as UTF-8")
+    second.note("ratings: no units file")
+    first.add_all(second)
+    report = first.build()
+    assert (report.read, report.accepted, report.rejected) == (11, 9, 2)
+    assert report.files["dossiers.csv"].read == 6
+    assert report.files["dossiers.csv"].rejected == 1
+    assert report.files["ratings.csv"].accepted == 4
+    assert [r.file for r in report.rejections] == ["dossiers.csv", "ratings.csv"]
+    assert report.notes == ("read as UTF-8", "ratings: no units file")

@@ -349,12 +349,7 @@ def _joined(head: ReportBuilder, sups: ReportBuilder, dossiers: ReportBuilder,
             orphans: ReportBuilder, tail: ReportBuilder) -> ReportBuilder:
     out = ReportBuilder()
     for part in (head, sups, dossiers, orphans, tail):
-        for name, rows in part._read.items():
-            out.add_read(name, rows)
-        for rejection in part.rejections:
-            out.reject(rejection)
-        for note in part.notes:
-            out.note(note)
+        out.add_all(part)
     return out
 
 

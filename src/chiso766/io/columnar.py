@@ -899,7 +899,6 @@ class _Engine(_Batches):
         # -- ids claimed in line order (the first of two equal ids is the one claimed) -------
         sups = self.supplements
         any_sups = len(sups) > 0
-        slots, size = sups._slots, sups._size
         ident_list = idents.to_list()
         nameless = idents == ""
         id_hashes = _BatchClaims.hashes(idents)
@@ -909,8 +908,7 @@ class _Engine(_Batches):
         if requests is None and any_sups:
             hashes = list(map(hash, ident_list))
             # Rows whose id may have supplement requests (its hash's first slot is taken).
-            maybe = [i for i, (h, c) in enumerate(zip(hashes, claimed, strict=True))
-                     if c and slots[h % size]]
+            maybe = sups.may_have_requests(hashes, claimed)
         else:
             hashes = None
             maybe = []

@@ -208,6 +208,16 @@ class ReportBuilder:
         if text not in self.notes:
             self.notes.append(text)
 
+    def add_all(self, other: ReportBuilder) -> None:
+        """Add what ``other`` collected (its files' read counts, rejections and notes) after
+        what this builder holds: the report of several readings, in their order."""
+        for name, rows in other._read.items():
+            self.add_read(name, rows)
+        for rejection in other.rejections:
+            self.reject(rejection)
+        for note in other.notes:
+            self.note(note)
+
     def build(self) -> ReadReport:
         files = {
             name: FileCount(read, read - self._rejected.get(name, 0),

@@ -344,6 +344,14 @@ class SupplementIndex(Mapping[str, tuple[SupplementRequest, ...]]):
                 return k1 - 1
             i = (i + 1) % size
 
+    def may_have_requests(self, hashes: Sequence[int], wanted: Sequence[bool]) -> list[int]:
+        """The positions ``i`` with ``wanted[i]`` whose dossier id (hash ``hashes[i]``) may
+        have requests: its first slot is taken. A quick filter for a batch; :meth:`first`
+        settles each one."""
+        slots, size = self._slots, self._size
+        return [i for i, (h, w) in enumerate(zip(hashes, wanted, strict=True))
+                if w and slots[h % size]]
+
     def first(self, dossier_id: str, h: int) -> int:
         """Position of the first request of ``dossier_id`` (hash ``h``), or -1: one look-up in
         the slot table for the (usual) dossier without requests."""
