@@ -144,7 +144,7 @@ MUTATIONS: tuple[Mutation, ...] = (
       "for m in (d.finished_at,))",
       "more than one supplement request is late (unfinished_only): a returned dossier taken "
       "as unfinished", "records"),
-    M("criteria/policy.py",
+    M("policy.py",
       'multiple_supplements_late: str = attrs.field(default="unfinished_only"',
       'multiple_supplements_late: str = attrs.field(default="always"',
       "more than one supplement request is late: the default policy \"always\"", "records"),

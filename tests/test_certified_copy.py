@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from chiso766 import Period, Scorecard, read_folder, read_portal, reconcile, score_766
-from chiso766.criteria.policy import CountingPolicy
+from chiso766.policy import CountingPolicy
 from chiso766.reports.csv_report import scorecard_csv
 from chiso766.reports.html import render_html
 from chiso766.reports.json_report import scorecard_to_dict

@@ -25,8 +25,8 @@ from chiso766 import (
     Procedure,
     score_766,
 )
-from chiso766.criteria.policy import CountingPolicy
 from chiso766.io import Dataset
+from chiso766.policy import CountingPolicy
 from tests.test_scoring_criteria import Q2, U, at, check, dossier, score
 
 

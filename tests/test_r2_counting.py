@@ -291,3 +291,14 @@ def test_portal_codes_are_aliases() -> None:
                       "PETITION_PROCESSED_ON_TIME": (1, 2)})
     with pytest.raises(PolicyError, match="not a criterion"):
         score_counts({"PETITION_PROCESSING_LATE": (1, 2)})
+
+
+def test_the_counting_policies_are_also_where_earlier_code_imports_them() -> None:
+    """``chiso766.policy`` is their home; ``chiso766.criteria.policy`` (their address before
+    2026-12-05) and ``chiso766`` hand out the same class and default."""
+    import chiso766
+    from chiso766 import policy
+    from chiso766.criteria import policy as earlier
+
+    assert earlier.CountingPolicy is policy.CountingPolicy is chiso766.CountingPolicy
+    assert earlier.DEFAULT_COUNTING is policy.DEFAULT_COUNTING

@@ -36,8 +36,8 @@ from chiso766 import (
     UnitLevel,
     score_766,
 )
-from chiso766.criteria.policy import CountingPolicy
 from chiso766.io import Dataset
+from chiso766.policy import CountingPolicy
 
 Q2 = Period.quarter(2025, 2)
 U = "U1"

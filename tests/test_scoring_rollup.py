@@ -29,8 +29,8 @@ from chiso766 import (
     score_766,
     score_counts,
 )
-from chiso766.criteria.policy import CountingPolicy
 from chiso766.io import Dataset
+from chiso766.policy import CountingPolicy
 
 Q2 = Period.quarter(2025, 2)
 UNITS = [

@@ -29,9 +29,9 @@ import attrs
 import pytest
 
 from chiso766 import Period, hcm104, read_folder, score_766
-from chiso766.criteria.policy import CountingPolicy
 from chiso766.errors import InputError, PolicyError
 from chiso766.io.dataset import Dataset
+from chiso766.policy import CountingPolicy
 from chiso766.reports.json_report import dumps, scorecard_to_dict
 from tests.extras import need
 

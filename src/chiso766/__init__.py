@@ -8,7 +8,6 @@ theo Quyết định 104/2024/QĐ-UBND của UBND TP. Hồ Chí Minh.
 from . import hcm104, renderers
 from ._version import __version__
 from .calendar import DayInfo, DayKind, WorkingCalendar
-from .criteria.policy import CountingPolicy
 from .deadlines import (
     AuditResult,
     DeadlinePolicy,
@@ -45,6 +44,7 @@ from .io import (
 )
 from .live import LiveTally
 from .periods import Period
+from .policy import CountingPolicy
 from .portal import PortalSnapshot, read_portal
 from .reconcile import Reconciliation, reconcile
 from .records import (

@@ -384,7 +384,7 @@ def _dataset(args: argparse.Namespace, period: Period | None) -> tuple[Any, Peri
 
 def _counting(args: argparse.Namespace) -> Any:
     """The ``--policy NAME=VALUE`` options as a :class:`CountingPolicy` (``None``: none given)."""
-    from .criteria.policy import CountingPolicy
+    from .policy import CountingPolicy
 
     pairs = getattr(args, "policy", None)
     return CountingPolicy.from_pairs(pairs) if pairs else None

@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from fractions import Fraction
@@ -18,6 +17,7 @@ import attrs
 
 from .calendar import WorkingCalendar
 from .errors import MissingDataError, PolicyError, RecordError
+from .policy import CountingPolicy
 from .records import Dossier, Procedure, SupplementRequest, Timeliness, to_local
 from .timelimits import LimitKind, TimeLimit
 
@@ -25,8 +25,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     import polars as pl
-
-    from .criteria.policy import CountingPolicy
 
 __all__ = [
     "AuditResult",
@@ -664,20 +662,11 @@ def _reasons(v: Verdict, limit_text: str, always: bool) -> tuple[str, ...]:
     return tuple(reasons)
 
 
-@functools.cache
-def _counting_policy() -> type[CountingPolicy]:
-    """:class:`~chiso766.criteria.policy.CountingPolicy`, imported once, when first needed
-    (``criteria`` imports this module)."""
-    from .criteria.policy import CountingPolicy as policy_class
-
-    return policy_class
-
-
 def _multiple_supplements_always(counting: Any) -> bool:
     """Policy ``multiple_supplements_late`` of a :class:`CountingPolicy` (``None``: default)."""
     if counting is None:
         return False
-    if not isinstance(counting, _counting_policy()):
+    if not isinstance(counting, CountingPolicy):
         raise PolicyError("must be a CountingPolicy", record="classify", field="counting",
                           value=counting)
     return counting.multiple_supplements_late == "always"

@@ -33,7 +33,6 @@ import attrs
 
 from .calendar import WorkingCalendar
 from .criteria.base import Context, Note
-from .criteria.policy import CountingPolicy
 from .deadlines import DeadlinePolicy
 from .errors import InputError, PolicyError
 from .io.dataset import NO_AUTHORITIES, NO_UNITS, Dataset, kind_files, read_reference
@@ -48,6 +47,7 @@ from .io.readers import (
 )
 from .io.rowpath import SupplementIndex
 from .periods import Period
+from .policy import CountingPolicy
 from .records import (
     Announcement,
     Authority,

@@ -22,7 +22,6 @@ import attrs
 
 from .calendar import WorkingCalendar
 from .criteria.base import Context
-from .criteria.policy import CountingPolicy
 from .deadlines import DeadlinePolicy
 from .errors import InputError, PolicyError
 from .io.dataset import fallback_notes, kind_files, read_reference
@@ -38,6 +37,7 @@ from .io.rowpath import (
     tally_dossier_csv,
 )
 from .periods import Period
+from .policy import CountingPolicy
 from .population import DislikeRule
 from .records import Announcement, Dossier, Petition, Posting, Procedure, Rating, RatingValue
 from .tally import Tally, build_context

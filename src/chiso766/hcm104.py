@@ -45,11 +45,11 @@ import attrs
 from . import renderers
 from .calendar import WorkingCalendar
 from .criteria.base import Note, calendar_notes
-from .criteria.policy import CountingPolicy
 from .deadlines import DEFAULT_POLICY as DEFAULT_DEADLINE_POLICY
 from .deadlines import DeadlinePolicy, end_of_processing, judge, late_working_days
 from .errors import Chiso766Error, InputError, MissingDataError, PolicyError
 from .periods import Period
+from .policy import CountingPolicy
 from .records import Dossier, Posting, Procedure, Rating, RatingValue, Unit, UnitLevel, to_local
 from .rounding import half_up, json_number
 

@@ -63,10 +63,10 @@ import attrs
 
 from .calendar import WorkingCalendar
 from .criteria.base import Context, DossierShape, Note
-from .criteria.policy import CountingPolicy
 from .deadlines import DeadlinePolicy
 from .errors import PolicyError, RecordError
 from .periods import Period
+from .policy import CountingPolicy
 from .population import disliked
 from .records import (
     Announcement,

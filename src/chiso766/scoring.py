@@ -24,12 +24,12 @@ from .calendar import WorkingCalendar
 from .criteria import COUNTERS
 from .criteria.base import Acc, Count, Note, calendar_notes
 from .criteria.digitization import formality_count
-from .criteria.policy import CountingPolicy
 from .deadlines import DeadlinePolicy
 from .errors import PolicyError
 from .folder_walk import tally_folder
 from .io.dataset import Dataset
 from .periods import Period
+from .policy import CountingPolicy
 from .records import Unit, UnitLevel
 from .rounding import half_up, percent, portal_float_card
 from .rules import QD766, Band, Conversion, Criterion, RuleSet, ZeroRule, canonical_code
@@ -684,7 +684,7 @@ def score_766(
     denominator (memory grows with the data; off by default). ``reported_received`` (per unit,
     the national reporting system's count of dossiers received) and ``last_year_totals`` feed
     criterion 1.4's denominator rules. ``counting`` picks the Decision 766 counting policies
-    (:class:`~chiso766.criteria.policy.CountingPolicy`; docs/rules.md "Decision 766 counting").
+    (:class:`~chiso766.policy.CountingPolicy`; docs/rules.md "Decision 766 counting").
 
     A dataset whose records :func:`~chiso766.read_folder` left unread (a folder of CSV files) is
     counted from its files by the columnar engine, to the same scorecard, without making its

@@ -28,7 +28,6 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .calendar import WorkingCalendar
-from .criteria.policy import CountingPolicy
 from .deadlines import DeadlinePolicy
 from .errors import InputError, PolicyError
 from .folder_walk import (
@@ -52,6 +51,7 @@ from .io.dataset import (
 )
 from .io.readers import ReadReport, receipt_year_hint
 from .periods import Period
+from .policy import CountingPolicy
 from .records import (
     Authority,
     Commune,

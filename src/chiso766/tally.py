@@ -19,10 +19,10 @@ from . import population
 from .calendar import WorkingCalendar
 from .criteria import digitization, online, progress, satisfaction, transparency
 from .criteria.base import PROCEDURE_SETS, Acc, Context, Contribution, DossierShape
-from .criteria.policy import DEFAULT_COUNTING, CountingPolicy
 from .deadlines import DEFAULT_POLICY, DeadlinePolicy
 from .errors import PolicyError, RecordError
 from .periods import Period
+from .policy import DEFAULT_COUNTING, CountingPolicy
 from .population import Timing, disliked, dossier_shape
 from .records import (
     Announcement,

@@ -19,8 +19,8 @@ import attrs
 from ..calendar import WorkingCalendar
 from ..deadlines import DeadlinePolicy
 from ..periods import Period
+from ..policy import DEFAULT_COUNTING, CountingPolicy
 from ..records import Procedure
-from .policy import DEFAULT_COUNTING, CountingPolicy
 
 __all__ = [
     "IN_TIME",
