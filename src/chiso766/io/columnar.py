@@ -48,7 +48,7 @@ import re
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
 from ..errors import InputError
 from ..records import AFTER_RECEIPT, Channel, Dossier
@@ -65,6 +65,7 @@ from .readers import (
 )
 from .rowpath import (
     Claims,
+    DossierCounter,
     FileLayout,
     Held,
     MomentCells,
@@ -87,10 +88,8 @@ from .rowpath import (
 if TYPE_CHECKING:
     import polars as pl
 
-    from ..tally import Tally
-
-__all__ = ["BATCH_BYTES", "complained_from_rating_columns", "read_supplement_columns",
-           "tally_dossier_columns"]
+__all__ = ["BATCH_BYTES", "EngineCounter", "complained_from_rating_columns",
+           "read_supplement_columns", "tally_dossier_columns"]
 
 #: Bytes of whole lines read per batch (about 35 000 rows of a national export). Tests make it
 #: small to force many batches.
@@ -272,9 +271,34 @@ class FrameCounter(Protocol):
     def finish(self) -> None: ...
 
 
+class _DeadlineSettings(Protocol):
+    @property
+    def granularity(self) -> str: ...
+
+
+class _CountingContext(Protocol):
+    @property
+    def policy(self) -> _DeadlineSettings: ...
+
+    @property
+    def keep_ids(self) -> bool: ...
+
+
+class EngineCounter(DossierCounter, Protocol):
+    """What :func:`tally_dossier_columns` counts into (:class:`chiso766.tally.Tally`): the
+    records it hands on, and the counting context whose verdict granularity and kept ids
+    decide whether the engine suits the run (it compares dates and keeps no ids)."""
+
+    @property
+    def context(self) -> _CountingContext: ...
+
+
+Counter = TypeVar("Counter", bound=EngineCounter)
+
+
 def tally_dossier_columns(
     path: Path,
-    tally: Tally,
+    tally: Counter,
     builder: ReportBuilder,
     *,
     strict: bool,
@@ -282,7 +306,7 @@ def tally_dossier_columns(
     unit_ids: Container[str] | None,
     supplements: SupplementIndex,
     progress: Callable[[int], None] | None = None,
-    counts: Callable[[Tally, Frames | None], FrameCounter],
+    counts: Callable[[Counter, Frames | None], FrameCounter],
     also: Callable[[Dossier], None] | None = None,
     frames: Frames | None = None,
 ) -> int:
@@ -303,7 +327,7 @@ def tally_dossier_columns(
     latest = None
     if not (strict or ctx.policy.granularity != "date" or ctx.keep_ids):
         latest = _count_file(path, tally, builder, procedures, unit_ids, supplements, progress,
-                             lambda t: counts(t, frames), also)
+                             lambda: counts(tally, frames), also)
     if latest is None:
         latest = tally_dossier_csv(path, tally, builder, strict=strict, procedures=procedures,
                                    unit_ids=unit_ids, supplements=supplements,
@@ -311,10 +335,10 @@ def tally_dossier_columns(
     return latest
 
 
-def _count_file(path: Path, tally: Tally, builder: ReportBuilder,
+def _count_file(path: Path, tally: DossierCounter, builder: ReportBuilder,
                 procedures: Mapping[str, Any] | None, unit_ids: Container[str] | None,
                 supplements: SupplementIndex, progress: Callable[[int], None] | None,
-                counts: Callable[[Tally], FrameCounter],
+                counts: Callable[[], FrameCounter],
                 also: Callable[[Dossier], None] | None = None) -> int | None:
     """Count the file and give the latest receipt of its accepted rows (microseconds, -1:
     none); ``None``, having read and reported nothing, when its header does not suit the
@@ -341,7 +365,7 @@ def _count_file(path: Path, tally: Tally, builder: ReportBuilder,
             add = add_and_show
         run = RowPath(reader, adapter, add, supplements)
         runs.append((counter, run))
-        return _Engine(path, counter, counts(tally), run, layout, at, claims, pos, reader, bad,
+        return _Engine(path, counter, counts(), run, layout, at, claims, pos, reader, bad,
                        tick, also)
 
     if not _read_batches(path, reader, start, progress):

@@ -61,10 +61,9 @@ from .readers import (
 if TYPE_CHECKING:
     import polars as pl
 
-    from ..tally import Tally
-
-__all__ = ["DossierRows", "IdClaims", "MomentCells", "RatingRule", "SupplementIndex",
-           "complained_from_ratings", "read_supplement_index", "tally_dossier_csv"]
+__all__ = ["DossierCounter", "DossierRows", "IdClaims", "MomentCells", "RatingRule",
+           "SupplementIndex", "complained_from_ratings", "read_supplement_index",
+           "tally_dossier_csv"]
 
 DAY_US = 86_400_000_000
 #: "The plain reader was not asked yet" (its answer may be ``None``).
@@ -682,9 +681,16 @@ class _FirstLines(dict[Any, int]):
         return default
 
 
+class DossierCounter(Protocol):
+    """What the accepted dossiers are handed to (:class:`chiso766.tally.Tally`, which counts
+    them by the rules): this module reads them and decides nothing about how they count."""
+
+    def add_dossier(self, dossier: Dossier, /) -> None: ...
+
+
 def tally_dossier_csv(
     path: Path,
-    tally: Tally,
+    tally: DossierCounter,
     builder: ReportBuilder,
     *,
     strict: bool,
@@ -701,7 +707,7 @@ def tally_dossier_csv(
 
     The same rows are accepted and rejected, with the same messages, as
     :func:`~chiso766.io.readers.iter_records` with ``procedures``, ``unit_ids`` and
-    ``supplements``; the accepted ones are counted by :meth:`Tally.add_dossier` (and shown to
+    ``supplements``; the accepted ones are counted by ``tally.add_dossier`` (and shown to
     ``also``, when given; ``frames`` and ``counts`` are the engine's way of showing and
     counting them, unused here: every record goes to ``also``).
     """
