@@ -919,7 +919,7 @@ def _iter_csv(reader: RecordReader, path: Path | FileObject) -> RecordStream[Any
                 return
             header_no, delimiter, plan, ncols = head
             plain_rows = plain_reader(reader, plan.columns)
-            items = _numbered_rows(csv.reader(lines, delimiter=delimiter), header_no)
+            items = numbered_rows(csv.reader(lines, delimiter=delimiter), header_no)
             # The checks of RecordReader.accept, inlined for the common case of a record that passes
             # them; any failure goes to accept(), which names it.
             key_of, claim = reader.key_of, reader.seen.setdefault
@@ -966,8 +966,9 @@ def _iter_csv(reader: RecordReader, path: Path | FileObject) -> RecordStream[Any
         reader.close()
 
 
-def _numbered_rows(rows: Any, header_no: int) -> Iterator[tuple[int, int, list[str] | csv.Error]]:
-    """A ``csv.reader``'s rows as ``(first line, last line, row)``; an unreadable row as its
+def numbered_rows(rows: Any, header_no: int) -> Iterator[tuple[int, int, list[str] | csv.Error]]:
+    """A ``csv.reader``'s rows (its first line is line ``header_no + 1``) as ``(first line,
+    last line, row)``, a row over several lines named by its first; an unreadable row as its
     ``csv.Error`` in place of the row, and reading goes on."""
     last = header_no
     while True:

@@ -54,6 +54,7 @@ from .readers import (
     csv_header,
     decoded_blocks,
     fast_table,
+    numbered_rows,
     plain_reader,
     slow_csv_row,
 )
@@ -498,31 +499,23 @@ def row_items(reader: RecordReader, layout: FileLayout, lines: Iterator[str], ba
     them."""
     ncols, delimiter, plan, index = layout.ncols, layout.delimiter, layout.plan, layout.index
     single = layout.single
-    rows = csv.reader(lines, delimiter=delimiter)
-    last = base
-    while True:
-        try:
-            for row in rows:
-                start = last + 1
-                last = base + rows.line_num
-                if not row:
-                    continue
-                tick.add(1)
-                if single and len(row) == ncols and not bad:
-                    yield start, row, index
-                    continue
-                record = slow_csv_row(reader, plan, row, ncols, start, last, bad, delimiter)
-                if record is BLANK:
-                    tick.read -= 1
-                    reader.blank += 1
-                elif record is not None:
-                    yield start, record, None
-            break
-        except csv.Error as exc:
-            start = last + 1
-            last = base + rows.line_num
+    for start, last, row in numbered_rows(csv.reader(lines, delimiter=delimiter), base):
+        if type(row) is not list:  # a csv.Error
             tick.add(1)
-            reader.reject(start, None, "", f"unreadable CSV row: {exc}")
+            reader.reject(start, None, "", f"unreadable CSV row: {row}")
+            continue
+        if not row:
+            continue
+        tick.add(1)
+        if single and len(row) == ncols and not bad:
+            yield start, row, index
+            continue
+        record = slow_csv_row(reader, plan, row, ncols, start, last, bad, delimiter)
+        if record is BLANK:
+            tick.read -= 1
+            reader.blank += 1
+        elif record is not None:
+            yield start, record, None
 
 
 def _rebuild(reader: RecordReader, row: list[str], index: list[int], line: int) -> Any:
