@@ -988,6 +988,7 @@ def numbered_rows(rows: Any, header_no: int) -> Iterator[tuple[int, int, list[st
 #: once for them, and the rows of one batch stay small in memory).
 PLAIN_BATCH = 256
 
+
 def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
     """``items`` in lists of ``size`` (the last may be shorter). When taking an item raises,
     the items taken before it come first, as a batch, and then the error: a reader that stops

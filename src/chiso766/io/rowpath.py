@@ -36,7 +36,7 @@ from array import array
 from collections.abc import Callable, Container, Generator, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from ..errors import InputError, PolicyError
 from ..records import Dossier, RatingValue, SupplementRequest
@@ -828,7 +828,7 @@ class RowPath:
         self.supplements = supplements
         #: The reader of this file's plain rows (read_folder's own), made at the first plain
         #: row; ``False`` when the header has none.
-        self.plain_reader: PlainRows | bool | None = None
+        self.plain_reader: PlainRows | Literal[False] | None = None
         #: The latest receipt (microseconds) of the records accepted so far, -1 before any:
         #: the default period of a run that names none (:func:`~chiso766.streaming.score_folder`).
         self.latest = -1
@@ -854,7 +854,7 @@ class RowPath:
             }) or False
         if reader is False:
             return [None] * len(rows)
-        return reader.csv_rows(rows)  # type: ignore[union-attr]
+        return reader.csv_rows(rows)
 
     def _build(self, row: list[str], cols: list[int], line: int, plain: Any = UNREAD) -> Any:
         """The row as a record, as iter_records reads it: the plain reader's (``plain``, when
