@@ -196,21 +196,36 @@ class ReportBuilder:
 
     def add_read(self, file: str, rows: int) -> None:
         """Count ``rows`` data rows read from ``file`` (registers the file even for 0)."""
+        if not isinstance(file, str):
+            raise PolicyError("must be a file name (text)", record="ReportBuilder",
+                              field="file", value=file)
+        if not isinstance(rows, int) or isinstance(rows, bool) or rows < 0:
+            raise PolicyError("must be a whole number of rows, 0 or more",
+                              record="ReportBuilder", field="rows", value=rows)
         self._read[file] = self._read.get(file, 0) + rows
         self._rejected.setdefault(file, 0)
 
     def reject(self, rejection: Rejection) -> None:
         """Record a rejected row (a row already counted as read, or about to be)."""
+        if not isinstance(rejection, Rejection):
+            raise PolicyError("must be a Rejection", record="ReportBuilder", field="rejection",
+                              value=rejection)
         self.rejections.append(rejection)
         self._rejected[rejection.file] = self._rejected.get(rejection.file, 0) + 1
 
     def note(self, text: str) -> None:
+        """Add a note to the report (once: a note already there is not repeated)."""
+        if not isinstance(text, str):
+            raise PolicyError("must be text", record="ReportBuilder", field="note", value=text)
         if text not in self.notes:
             self.notes.append(text)
 
     def add_all(self, other: ReportBuilder) -> None:
         """Add what ``other`` collected (its files' read counts, rejections and notes) after
         what this builder holds: the report of several readings, in their order."""
+        if not isinstance(other, ReportBuilder):
+            raise PolicyError("must be a ReportBuilder", record="ReportBuilder", field="other",
+                              value=other)
         for name, rows in other._read.items():
             self.add_read(name, rows)
         for rejection in other.rejections:
