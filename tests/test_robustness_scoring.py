@@ -6,6 +6,7 @@ KeyError or ValueError from inside. Naive and aware moments and the years 1900 a
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -40,9 +41,18 @@ from chiso766 import (
     streaming,
 )
 from chiso766.criteria.base import Count
-from chiso766.io import Dataset, read_folder, read_tables
+from chiso766.io import (
+    Dataset,
+    iter_records,
+    iter_rows,
+    read_files,
+    read_folder,
+    read_tables,
+    write_folder,
+)
 from chiso766.io.readers import ReportBuilder
 from chiso766.io.rowpath import SupplementIndex
+from chiso766.policy import CountingPolicy
 from chiso766.reports.flagged import FlaggedDossiers
 from chiso766.rules import band
 from tests.budget import examples
@@ -55,6 +65,8 @@ JUNK: list[Any] = [
     1 + 2j, Dossier, "DOSSIER_ON_TIME", {"a": 1}, {1, 2},
 ]
 IDS = [f"{type(j).__name__}:{j!r}"[:40] for j in JUNK]
+#: A folder junk datasets are "written" to: refused before anything is written.
+NEVER_WRITTEN = Path(tempfile.gettempdir()) / "chiso766-junk-never-written"
 
 
 def at(month: int, day: int, hour: int = 9, year: int = 2025) -> datetime:
@@ -222,6 +234,13 @@ CALLS: dict[str, Callable[[Any], Any]] = {
     "ReportBuilder.reject": lambda j: ReportBuilder().reject(j),
     "ReportBuilder.note": lambda j: ReportBuilder().note(j),
     "ReportBuilder.add_all": lambda j: ReportBuilder().add_all(j),
+    "CountingPolicy.from_pairs": lambda j: CountingPolicy.from_pairs(j),
+    "iter_records(kind)": lambda j: list(iter_records(PROVINCE / "units.csv", j)),
+    "iter_rows(kind)": lambda j: list(iter_rows([(0, ["MaDonVi"]), (1, ["U1"])], j,
+                                                  file="units")),
+    "read_files(files)": lambda j: read_files(j),
+    "read_tables(tables)": lambda j: read_tables(j),
+    "write_folder(dataset)": lambda j: write_folder(j, NEVER_WRITTEN),
     "Tally + x": lambda j: Tally(CTX) + j,
     "score_tally(tally)": lambda j: score_tally(j),
     "score_tally(units)": lambda j: score_tally(Tally(CTX), units=j),
@@ -240,6 +259,18 @@ CALLS: dict[str, Callable[[Any], Any]] = {
 @pytest.mark.parametrize("junk", JUNK, ids=IDS)
 def test_junk_gives_library_errors(call: str, junk: Any) -> None:
     survives(lambda: CALLS[call](junk))
+
+
+@pytest.mark.parametrize("junk", JUNK, ids=IDS)
+def test_write_folder_takes_a_folder_or_refuses(junk: Any, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Junk for the folder: written there when it names one (``"abc"``: a folder of that name),
+    else a library error, and nothing written where the caller stands (an empty text is not
+    the current folder)."""
+    monkeypatch.chdir(tmp_path)
+    survives(lambda: write_folder(DATASET, junk))
+    if not (isinstance(junk, str) and junk.strip()):
+        assert list(tmp_path.iterdir()) == []
 
 
 def test_merge_of_tallies_with_different_contexts_is_refused() -> None:

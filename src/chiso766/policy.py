@@ -71,6 +71,9 @@ class CountingPolicy:
     def from_pairs(cls, pairs: Iterable[str]) -> CountingPolicy:
         """A policy from ``name=value`` texts (the command line's ``--policy``): booleans as
         ``true``/``false``/``1``/``0``; an unknown name or value is a :class:`PolicyError`."""
+        if isinstance(pairs, str | bytes) or not isinstance(pairs, Iterable):
+            raise PolicyError("must be a list of name=value texts", record="CountingPolicy",
+                              field="pairs", value=pairs)
         fields = {a.name: a for a in attrs.fields(cls)}
         values: dict[str, Any] = {}
         for pair in pairs:

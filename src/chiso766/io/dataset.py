@@ -404,6 +404,10 @@ def _read_now(folder: Path, files: Mapping[str, Path], others: list[str], *, str
 
 
 def _check_kinds(kinds: Iterable[str], what: str) -> None:
+    """Each of ``kinds`` (the keys of the mapping given as ``what``) a record kind."""
+    if not isinstance(kinds, Mapping):
+        raise PolicyError("must be a mapping of record kind to its source",
+                          field=what, value=kinds)
     for kind in kinds:
         if kind not in KINDS:
             raise PolicyError(f"unknown record kind (expected one of {', '.join(KINDS)})",

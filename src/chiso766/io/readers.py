@@ -1780,7 +1780,7 @@ def iter_rows(
     made plain as :mod:`chiso766.io.cells` says. This is the one way in for spreadsheets,
     Parquet, DataFrames and databases; use it for any other source of rows.
     """
-    spec = RECORD_KINDS.get(kind)
+    spec = RECORD_KINDS.get(kind) if isinstance(kind, str) else None
     if spec is None:
         raise PolicyError(f"unknown record kind (expected one of {', '.join(KINDS)})",
                           field="kind", value=kind)
@@ -1938,7 +1938,7 @@ def iter_records(
     are the ``MaCSDL`` codes read as the national population database (default
     :data:`~chiso766.io.national.POPULATION_DATABASES`).
     """
-    spec = RECORD_KINDS.get(kind)
+    spec = RECORD_KINDS.get(kind) if isinstance(kind, str) else None
     if spec is None:
         raise PolicyError(f"unknown record kind (expected one of {', '.join(KINDS)})",
                           field="kind", value=kind)

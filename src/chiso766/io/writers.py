@@ -116,6 +116,12 @@ def write_folder(dataset: Dataset, path: StrPath, *,
     this write would not replace (another format, or a kind the dataset does not have), since
     :func:`~chiso766.io.dataset.read_folder` would then read them too.
     """
+    if not isinstance(dataset, Dataset):
+        raise PolicyError("must be a Dataset", record="write_folder", field="dataset",
+                          value=dataset)
+    if not isinstance(path, str | os.PathLike) or (isinstance(path, str) and not path.strip()):
+        raise PolicyError("must be a folder path (text or a Path; an empty text is not one)",
+                          record="write_folder", field="path", value=path)
     if format not in ("csv", "jsonl"):
         raise PolicyError("unknown format (expected csv or jsonl)", field="format", value=format)
     folder = Path(path)
