@@ -41,8 +41,11 @@ from chiso766 import (
     streaming,
 )
 from chiso766.criteria.base import Count
+from chiso766.distributed import merge_tallies
 from chiso766.io import (
     Dataset,
+    detect_format,
+    fold_name,
     iter_records,
     iter_rows,
     read_files,
@@ -235,6 +238,9 @@ CALLS: dict[str, Callable[[Any], Any]] = {
     "ReportBuilder.note": lambda j: ReportBuilder().note(j),
     "ReportBuilder.add_all": lambda j: ReportBuilder().add_all(j),
     "CountingPolicy.from_pairs": lambda j: CountingPolicy.from_pairs(j),
+    "detect_format": lambda j: detect_format(j),
+    "fold_name": lambda j: fold_name(j),
+    "merge_tallies": lambda j: merge_tallies(j),
     "iter_records(kind)": lambda j: list(iter_records(PROVINCE / "units.csv", j)),
     "iter_rows(kind)": lambda j: list(iter_rows([(0, ["MaDonVi"]), (1, ["U1"])], j,
                                                   file="units")),

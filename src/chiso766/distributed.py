@@ -108,7 +108,7 @@ def merge_tallies(tallies: Iterable[Tally], *, context: Context | None = None) -
     their configuration). With no tallies, the result is ``Tally.empty(context)``; tallies
     built with a different context raise :class:`~chiso766.errors.PolicyError`.
     """
-    if isinstance(tallies, Tally):
+    if isinstance(tallies, Tally | str | bytes) or not isinstance(tallies, Iterable):
         raise PolicyError("must be an iterable of tallies (e.g. [a, b])", record="merge_tallies",
                           field="tallies", value=tallies)
     items = list(tallies)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from ..errors import PolicyError
+
 __all__ = ["FIELDS", "KINDS", "fold_name"]
 
 #: record kind → field → accepted column names (English first).
@@ -144,7 +146,10 @@ _FOLDED_SIZE = 4096
 def fold_name(name: str) -> str:
     """``"Ngày_Tiếp Nhận"`` → ``"ngaytiepnhan"``: lower case, no accents, no separators."""
     if type(name) is not str:
-        return _fold(name)  # a str subclass, or not text: decided (or refused) each time
+        if not isinstance(name, str):
+            raise PolicyError("must be a column name (text)", record="fold_name", field="name",
+                              value=name)
+        return _fold(name)  # a str subclass: decided each time
     folded = _FOLDED.get(name)
     if folded is None:
         folded = _fold(name)

@@ -426,6 +426,9 @@ def database_codes(value: Any) -> frozenset[str]:
 def detect_format(path: StrPath) -> Format:
     """``csv``, ``jsonl``, ``json``, ``xlsx`` or ``parquet`` from the file name; InputError for
     anything else."""
+    if not isinstance(path, str | os.PathLike):
+        raise PolicyError("must be a file name or path", record="detect_format", field="path",
+                          value=path)
     fmt = FORMATS.get(Path(path).suffix.lower())
     if fmt is None:
         raise InputError("cannot tell the format from the file name (expected .csv, .jsonl, "
