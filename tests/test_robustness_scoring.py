@@ -40,7 +40,7 @@ from chiso766 import (
     score_tally,
     streaming,
 )
-from chiso766.criteria.base import Count
+from chiso766.criteria.base import Count, DossierShape
 from chiso766.distributed import merge_tallies
 from chiso766.io import (
     Dataset,
@@ -89,6 +89,8 @@ DATASET = Dataset.from_records(
 )
 CARD = score_766(DATASET, period=Q2)
 CTX = build_context(period=Q2, procedures=DATASET.procedures)
+GIVEN_AUTHORITIES = build_context(period=Q2, procedures=DATASET.procedures,
+                                  authorities_given=True)
 
 
 class Pairs(Mapping[Any, Any]):
@@ -247,6 +249,19 @@ CALLS: dict[str, Callable[[Any], Any]] = {
     "read_files(files)": lambda j: read_files(j),
     "read_tables(tables)": lambda j: read_tables(j),
     "write_folder(dataset)": lambda j: write_folder(j, NEVER_WRITTEN),
+    "Tally.add_petition": lambda j: Tally(CTX).add_petition(j),
+    "Tally.add_announcement": lambda j: Tally(CTX).add_announcement(j),
+    "Tally.add_commune": lambda j: Tally(CTX).add_commune(j),
+    "Tally.add_authority": lambda j: Tally(GIVEN_AUTHORITIES).add_authority(j),
+    "Tally.shape_contribution": lambda j: Tally(CTX).shape_contribution(j),
+    "Tally.shape_contribution((x,) * n)":
+        lambda j: Tally(CTX).shape_contribution((j,) * len(DossierShape._fields)),
+    "Tally.add_contribution(unit_id)": lambda j: Tally(CTX).add_contribution(j, ((), (), ())),
+    "Tally.add_contribution(contrib)": lambda j: Tally(CTX).add_contribution("U1", j),
+    "Tally.add_contribution(((x, 1, 1),), (), ())":
+        lambda j: Tally(CTX).add_contribution("U1", (((j, 1, 1),), (), ())),
+    "Tally.add_contribution((('2.1', x, 1),), (), ())":
+        lambda j: Tally(CTX).add_contribution("U1", ((("2.1", j, 1),), (), ())),
     "Tally + x": lambda j: Tally(CTX) + j,
     "score_tally(tally)": lambda j: score_tally(j),
     "score_tally(units)": lambda j: score_tally(Tally(CTX), units=j),

@@ -154,6 +154,22 @@ COLUMNAR_CHUNK = 100_000
 FOLD_CELLS = 50_000
 
 
+def _is_whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_contribution(contrib: Any) -> bool:
+    """Whether ``contrib`` has the form of a :data:`~chiso766.criteria.base.Contribution`."""
+    if not (isinstance(contrib, tuple) and len(contrib) == 3
+            and all(isinstance(part, tuple) for part in contrib)):
+        return False
+    nd_items, unreported, misc = contrib
+    return (all(isinstance(item, tuple) and len(item) == 3 and isinstance(item[0], str)
+                and _is_whole(item[1]) and _is_whole(item[2]) for item in nd_items)
+            and all(isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)
+                    and _is_whole(item[1]) for item in (*unreported, *misc)))
+
+
 def count_shape(acc: Acc, shape: DossierShape, ident: str | None = None) -> None:
     """Count one dossier of this shape in every dossier criterion (docs/rules.md "The criteria",
     groups 1–5)."""
@@ -430,12 +446,27 @@ class Tally:
     def shape_contribution(self, shape: tuple[Any, ...]) -> Contribution:
         """What one dossier of this shape (the fields of :class:`DossierShape`) adds to its
         unit's counts, for readers that sum many shapes at once (:meth:`add_contribution`)."""
-        return self._contribution(shape)[0]
+        if not isinstance(shape, tuple) or len(shape) != len(DossierShape._fields):
+            raise RecordError(f"must be a tuple of the {len(DossierShape._fields)} fields of a "
+                              "DossierShape", record="Tally", field="shape", value=shape)
+        try:
+            return self._contribution(shape)[0]
+        except (TypeError, ValueError, KeyError, AttributeError, IndexError,
+                ArithmeticError) as exc:
+            raise RecordError(f"not a dossier shape the criteria can count ({exc})",
+                              record="Tally", field="shape", value=shape) from None
 
     def add_contribution(self, unit_id: str, contrib: Contribution) -> None:
         """Add counts summed elsewhere over many dossiers of one unit, as a contribution
         (:meth:`shape_contribution` times each shape's count, added up); the procedure sets and
         2.2 sums of those dossiers go through :meth:`add_counted`."""
+        if not isinstance(unit_id, str):
+            raise RecordError("must be a unit id (text)", record="Tally", field="unit_id",
+                              value=unit_id)
+        if not _is_contribution(contrib):
+            raise RecordError("must be a contribution: ((code, hits, total), …), ((field, "
+                              "count), …), ((key, count), …) with whole numbers",
+                              record="Tally", field="contrib", value=contrib)
         self._acc(unit_id).add_scaled(contrib, 1)
 
     def _fold(self) -> None:
@@ -462,19 +493,29 @@ class Tally:
         self._kept = 0
 
     def add_petition(self, p: Petition) -> None:
+        if not isinstance(p, Petition):
+            raise RecordError("must be a Petition", record="Tally", field="petition", value=p)
         if p.received_at > self.context.as_of:
             return  # not yet received: no unit entry either (a unit is known by what it did)
         satisfaction.add_petition(self._acc(p.unit_id), p, self.context)
 
     def add_announcement(self, a: Announcement) -> None:
+        if not isinstance(a, Announcement):
+            raise RecordError("must be an Announcement", record="Tally", field="announcement",
+                              value=a)
         if a.decision_date > self.context.as_of.date():
             return  # not yet decided at the evaluation moment
         transparency.add_announcement(self._acc(a.unit_id), a, self.context)
 
     def add_commune(self, c: Commune) -> None:
+        if not isinstance(c, Commune):
+            raise RecordError("must be a Commune", record="Tally", field="commune", value=c)
         digitization.add_commune(self._acc(c.unit_id), c, self.context)
 
     def add_authority(self, a: Authority) -> None:
+        if not isinstance(a, Authority):
+            raise RecordError("must be an Authority", record="Tally", field="authority",
+                              value=a)
         if self.context.authorities_given:
             self._acc(a.unit_id).authorize(a.procedure_code, int(a.online_level))
 
