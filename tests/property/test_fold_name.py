@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from chiso766.errors import PolicyError
 from chiso766.io import columns
 from chiso766.io.columns import fold_name
 from tests.budget import examples
@@ -30,7 +31,7 @@ def test_a_name_folds_the_same_the_first_time_and_later(name: str, folded: str) 
 
 
 def test_what_is_not_text_is_refused_and_not_kept() -> None:
-    with pytest.raises(AttributeError):
+    with pytest.raises(PolicyError, match="must be a column name"):
         fold_name(7)  # type: ignore[arg-type]
     assert 7 not in columns._FOLDED  # type: ignore[comparison-overlap]
 
