@@ -246,7 +246,28 @@ CALLS: dict[str, Callable[[Any], Any]] = {
     "iter_records(kind)": lambda j: list(iter_records(PROVINCE / "units.csv", j)),
     "iter_rows(kind)": lambda j: list(iter_rows([(0, ["MaDonVi"]), (1, ["U1"])], j,
                                                   file="units")),
+    "iter_records(format)":
+        lambda j: list(iter_records(PROVINCE / "units.csv", "units", format=j)),
+    "iter_records(report_builder)":
+        lambda j: list(iter_records(PROVINCE / "units.csv", "units", report_builder=j)),
+    "iter_records(procedures)":
+        lambda j: list(iter_records(PROVINCE / "dossiers.csv", "dossiers", procedures=j)),
+    "iter_records(unit_ids)":
+        lambda j: list(iter_records(PROVINCE / "dossiers.csv", "dossiers", unit_ids=j)),
+    "iter_records(supplements)":
+        lambda j: list(iter_records(PROVINCE / "dossiers.csv", "dossiers", supplements=j)),
+    "iter_rows(rows)": lambda j: list(iter_rows(j, "units", file="units")),
+    "iter_rows([(0, x)])": lambda j: list(iter_rows([(0, j)], "units", file="units")),
+    "iter_rows([header, x])":
+        lambda j: list(iter_rows([(0, ["MaDonVi"]), j], "units", file="units")),
+    "iter_rows([header, (1, x)])":
+        lambda j: list(iter_rows([(0, ["MaDonVi"]), (1, j)], "units", file="units")),
+    "iter_rows(file)": lambda j: list(iter_rows([(0, ["MaDonVi"]), (1, ["U1"])], "units",
+                                                file=j)),
     "read_files(files)": lambda j: read_files(j),
+    "read_files({dossiers: x})": lambda j: read_files({"dossiers": j}),
+    "read_files(formats)":
+        lambda j: read_files({"dossiers": PROVINCE / "dossiers.csv"}, formats=j),
     "read_tables(tables)": lambda j: read_tables(j),
     "write_folder(dataset)": lambda j: write_folder(j, NEVER_WRITTEN),
     "Tally.add_petition": lambda j: Tally(CTX).add_petition(j),

@@ -429,6 +429,9 @@ def read_files(files: Mapping[str, StrPath | FileObject], *, strict: bool = Fals
     _check_kinds(files, "files")
     if "dossiers" not in files:
         raise InputError("no dossiers file given", field="files")
+    if formats is not None and not isinstance(formats, Mapping):
+        raise PolicyError("must be a mapping of record kind to format or None", field="formats",
+                          value=formats)
     formats = formats or {}
     builder = ReportBuilder()
     labels = {kind: _source_name(source, kind) for kind, source in files.items()}

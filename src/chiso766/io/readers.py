@@ -480,6 +480,17 @@ class RecordReader:
     def __init__(self, kind: _Kind, file: str, builder: ReportBuilder, strict: bool,
                  procedures: Container[str] | None, unit_ids: Container[str] | None,
                  supplements: Mapping[str, Sequence[SupplementRequest]] | None) -> None:
+        if not isinstance(builder, ReportBuilder):
+            raise PolicyError("must be a ReportBuilder or None", field="report_builder",
+                              value=builder)
+        for name, given in (("procedures", procedures), ("unit_ids", unit_ids)):
+            if given is not None and (isinstance(given, str | bytes)
+                                      or not isinstance(given, Container)):
+                raise PolicyError("must be a collection of codes (a set, a mapping) or None",
+                                  field=name, value=given)
+        if supplements is not None and not isinstance(supplements, Mapping):
+            raise PolicyError("must be a mapping of dossier id to its requests or None",
+                              field="supplements", value=supplements)
         self.kind = kind
         self.file = file
         self.builder = builder
@@ -1787,9 +1798,29 @@ def iter_rows(
     if spec is None:
         raise PolicyError(f"unknown record kind (expected one of {', '.join(KINDS)})",
                           field="kind", value=kind)
+    if isinstance(rows, str | bytes | Mapping) or not isinstance(rows, Iterable):
+        raise PolicyError("must be an iterable of (row number, cells) pairs", field="rows",
+                          value=rows)
+    if not isinstance(file, str):
+        raise PolicyError("must be the name rejections give the rows (text)", field="file",
+                          value=file)
     builder = report_builder if report_builder is not None else ReportBuilder()
     reader = RecordReader(spec, file, builder, strict, procedures, unit_ids, supplements)
-    return _iter_table(reader, iter(rows))
+    return _iter_table(reader, _table_rows(rows))
+
+
+def _table_rows(rows: Iterable[Any]) -> Iterator[TableRow]:
+    """``rows`` as given to :func:`iter_rows`, each checked to be a ``(row number, cells)`` pair
+    (cells: a sequence of values, or a :class:`~.cells.BadCell`)."""
+    for item in rows:
+        if not (isinstance(item, tuple | list) and len(item) == 2
+                and isinstance(item[0], int) and not isinstance(item[0], bool)
+                and (isinstance(item[1], BadCell)
+                     or (isinstance(item[1], Sequence)
+                         and not isinstance(item[1], str | bytes)))):
+            raise PolicyError("must be a (row number, cells) pair: a whole number and a list "
+                              "of cells", field="rows", value=item)
+        yield item[0], item[1]
 
 
 def _seekable(source: Path | FileObject) -> Any:
@@ -1945,6 +1976,9 @@ def iter_records(
     if spec is None:
         raise PolicyError(f"unknown record kind (expected one of {', '.join(KINDS)})",
                           field="kind", value=kind)
+    if format is not None and not isinstance(format, str):
+        raise PolicyError("unknown format (expected csv, jsonl, json, xlsx or parquet)",
+                          field="format", value=format)
     source: Path | FileObject
     if isinstance(path, str | os.PathLike):
         source = Path(path)
