@@ -1813,6 +1813,10 @@ def _table_rows(rows: Iterable[Any]) -> Iterator[TableRow]:
     """``rows`` as given to :func:`iter_rows`, each checked to be a ``(row number, cells)`` pair
     (cells: a sequence of values, or a :class:`~.cells.BadCell`)."""
     for item in rows:
+        if (type(item) is tuple and len(item) == 2 and type(item[0]) is int
+                and type(item[1]) is list):
+            yield item  # what every reader of the library gives: checked at a glance
+            continue
         if not (isinstance(item, tuple | list) and len(item) == 2
                 and isinstance(item[0], int) and not isinstance(item[0], bool)
                 and (isinstance(item[1], BadCell)
