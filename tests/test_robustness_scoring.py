@@ -57,7 +57,7 @@ from chiso766.io.readers import ReportBuilder
 from chiso766.io.rowpath import SupplementIndex
 from chiso766.policy import CountingPolicy
 from chiso766.reports.flagged import FlaggedDossiers
-from chiso766.rules import band
+from chiso766.rules import band, canonical_code
 from tests.budget import examples
 
 Q2 = Period.quarter(2025, 2)
@@ -241,6 +241,7 @@ CALLS: dict[str, Callable[[Any], Any]] = {
     "ReportBuilder.add_all": lambda j: ReportBuilder().add_all(j),
     "CountingPolicy.from_pairs": lambda j: CountingPolicy.from_pairs(j),
     "detect_format": lambda j: detect_format(j),
+    "canonical_code": lambda j: canonical_code(j),
     "fold_name": lambda j: fold_name(j),
     "merge_tallies": lambda j: merge_tallies(j),
     "iter_records(kind)": lambda j: list(iter_records(PROVINCE / "units.csv", j)),

@@ -51,6 +51,9 @@ PORTAL_CODES: dict[str, str] = {
 def canonical_code(code: str) -> str:
     """The library's code for ``code``: a portal alias (:data:`PORTAL_CODES`) becomes the
     library's code; any other string is returned unchanged."""
+    if not isinstance(code, str):
+        raise PolicyError("must be a criterion code (text)", record="canonical_code",
+                          field="code", value=code)
     return PORTAL_CODES.get(code, code)
 
 
