@@ -56,9 +56,14 @@ from chiso766.io import (
 from chiso766.io.readers import ReportBuilder
 from chiso766.io.rowpath import SupplementIndex
 from chiso766.policy import CountingPolicy
+from chiso766.reports import write_html, write_xlsx
 from chiso766.reports.flagged import FlaggedDossiers
+from chiso766.reports.fmt import number_text
+from chiso766.reports.text import cell_text, terminal_text, xlsx_text
+from chiso766.reports.xlsx import workbook_bytes
 from chiso766.rules import band, canonical_code
 from tests.budget import examples
+from tests.extras import need
 
 Q2 = Period.quarter(2025, 2)
 JUNK: list[Any] = [
@@ -242,6 +247,13 @@ CALLS: dict[str, Callable[[Any], Any]] = {
     "CountingPolicy.from_pairs": lambda j: CountingPolicy.from_pairs(j),
     "detect_format": lambda j: detect_format(j),
     "canonical_code": lambda j: canonical_code(j),
+    "reports.text.cell_text": lambda j: cell_text(j),
+    "reports.text.xlsx_text": lambda j: xlsx_text(j),
+    "reports.text.terminal_text": lambda j: terminal_text(j),
+    "reports.fmt.number_text(value)": lambda j: number_text(j),
+    "reports.fmt.number_text(lang)": lambda j: number_text(1, j),
+    "reports.fmt.number_text(places)": lambda j: number_text(Fraction(1, 3), "vi", j),
+    "reports.fmt.number_text(places=None)": lambda j: number_text(j, "en", None, True),
     "fold_name": lambda j: fold_name(j),
     "merge_tallies": lambda j: merge_tallies(j),
     "iter_records(kind)": lambda j: list(iter_records(PROVINCE / "units.csv", j)),
@@ -312,6 +324,26 @@ def test_write_folder_takes_a_folder_or_refuses(junk: Any, tmp_path: Path,
     the current folder)."""
     monkeypatch.chdir(tmp_path)
     survives(lambda: write_folder(DATASET, junk))
+    if not (isinstance(junk, str) and junk.strip()):
+        assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("junk", JUNK, ids=IDS)
+def test_workbook_bytes_takes_a_workbook_and_a_moment(junk: Any) -> None:
+    openpyxl = need("openpyxl", "excel")
+    survives(lambda: workbook_bytes(junk))
+    survives(lambda: workbook_bytes(openpyxl.Workbook(), junk))
+
+
+@pytest.mark.parametrize("junk", JUNK, ids=IDS)
+def test_a_report_is_written_to_a_file_or_refused(junk: Any, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Junk for a report's file: written there when it names one, else a library error, and
+    nothing written where the caller stands for an empty or blank text."""
+    need("openpyxl", "excel")
+    monkeypatch.chdir(tmp_path)
+    survives(lambda: write_html(CARD, junk))
+    survives(lambda: write_xlsx(CARD, junk))
     if not (isinstance(junk, str) and junk.strip()):
         assert list(tmp_path.iterdir()) == []
 

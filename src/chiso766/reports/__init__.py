@@ -27,6 +27,14 @@ from .flagged import flagged_dossiers
 __all__ = ["flagged_dossiers", "render_report_html", "write_html", "write_xlsx"]
 
 
+def _target(path: Any, record: str) -> Path:
+    """The file a report is written to: a path, as text (not empty) or a ``PathLike``."""
+    if not isinstance(path, str | os.PathLike) or (isinstance(path, str) and not path.strip()):
+        raise PolicyError("must be a file path (text or a Path; an empty text is not one)",
+                          record=record, field="path", value=path)
+    return Path(path)
+
+
 def _kind(result: Any) -> str:
     from ..hcm104 import Hcm104Report
     from ..scoring import Scorecard
@@ -92,9 +100,9 @@ def write_html(
     766 cards of ``scorecard`` when given — the one D was taken from). ``units`` keeps only
     those units, in the unit tree's order. Same page as the command line's ``--format html``.
     """
+    target = _target(path, "write_html")
     text = render_report_html(result, lang=lang, units=units, audits=audits,
                               scorecard=scorecard)
-    target = Path(path)
     try:
         target.write_text(text, encoding="utf-8", newline="")
     except OSError as exc:
@@ -119,10 +127,10 @@ def write_xlsx(
         raise PolicyError("write_xlsx takes the Scorecard; pass the HCMC report as hcm=",
                           record="write_xlsx", field="result", value=type(result).__name__)
     chosen = _check(lang, units, result.units)
+    target = _target(path, "write_xlsx")
     from .xlsx import render_xlsx
 
     data = render_xlsx(result, lang=lang, units=chosen, audits=audits, hcm=hcm)
-    target = Path(path)
     try:
         target.write_bytes(data)
     except OSError as exc:

@@ -11,9 +11,11 @@ No value is shown as ``"—"``.
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 from typing import Any
+
+from ..errors import PolicyError
 
 __all__ = ["count", "cut", "decimal_mark", "fmt", "note_text", "number_text", "percent_text"]
 
@@ -24,6 +26,10 @@ def _marks(lang: str) -> tuple[str, str]:
     return _MARKS["en" if lang == "en" else "vi"]
 
 
+#: The most decimal places :func:`number_text` writes.
+_MAX_PLACES = 20
+
+
 def number_text(value: Decimal | Fraction | int | float | None, lang: str = "vi",
                 places: int | None = 2, group: bool = False) -> str:
     """``value`` in the reader's language: ``Decimal("15.675")`` → ``"15,68"`` (vi, rounded
@@ -32,17 +38,29 @@ def number_text(value: Decimal | Fraction | int | float | None, lang: str = "vi"
     ``"184,513"`` en); ``None`` → ``"—"``."""
     if value is None:
         return "—"
+    if places is not None and (not isinstance(places, int) or isinstance(places, bool)
+                               or not 0 <= places <= _MAX_PLACES):
+        raise PolicyError(f"must be None or a whole number from 0 to {_MAX_PLACES}",
+                          record="number_text", field="places", value=places)
     if isinstance(value, bool):
         value = int(value)
     if isinstance(value, Fraction):
         dec = Decimal(value.numerator) / Decimal(value.denominator)
     elif isinstance(value, float):
         dec = Decimal(repr(value))
-    else:
+    elif isinstance(value, Decimal | int):
         dec = Decimal(value)
+    else:
+        raise PolicyError("must be a number (int, Fraction, Decimal or float) or None",
+                          record="number_text", field="value", value=value)
+    if not dec.is_finite():
+        raise PolicyError("must be a finite number", record="number_text", field="value",
+                          value=value)
     if places is None:
         places = 0 if dec == dec.to_integral_value() else 2
-    dec = dec.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    with localcontext() as context:  # room for every digit of a large value
+        context.prec = max(context.prec, dec.adjusted() + places + 2)
+        dec = dec.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     sign = "-" if dec < 0 else ""
     whole, _, frac = f"{abs(dec):f}".partition(".")
     point, sep = _marks(lang)

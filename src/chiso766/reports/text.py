@@ -25,6 +25,8 @@ import re
 from collections.abc import Iterable
 from typing import TextIO
 
+from ..errors import PolicyError
+
 __all__ = ["DANGEROUS_STARTS", "XLSX_MAX_CHARS", "CsvWriter", "cell_text", "csv_cells",
            "terminal_text", "xlsx_text"]
 
@@ -49,6 +51,8 @@ def cell_text(text: str) -> str:
     :data:`DANGEROUS_STARTS` (``"=HYPERLINK(…)"`` → ``"'=HYPERLINK(…)"``, ``"-2+3"`` →
     ``"'-2+3"``), else unchanged. The text after the quote is the original, character for
     character."""
+    if not isinstance(text, str):
+        raise PolicyError("must be text", record="cell_text", field="text", value=text)
     if text.startswith(DANGEROUS_STARTS):
         return "'" + text
     return text
@@ -102,6 +106,8 @@ def terminal_text(text: object) -> str:
 def xlsx_text(text: str) -> str:
     """``text`` for an Excel cell: the characters XML cannot hold escaped as
     :func:`terminal_text` does, cut to :data:`XLSX_MAX_CHARS`, then :func:`cell_text`."""
+    if not isinstance(text, str):
+        raise PolicyError("must be text", record="xlsx_text", field="text", value=text)
     text = _NOT_XML.sub(_escape, text)
     text = cell_text(text)
     if len(text) > XLSX_MAX_CHARS:

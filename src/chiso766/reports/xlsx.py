@@ -149,8 +149,15 @@ def workbook_bytes(book: Any, moment: datetime | None = None) -> bytes:
     document's created and modified times and every zip entry's time are ``moment`` (the
     evaluation moment, Vietnam time, written as UTC in the document properties), or
     :data:`FIXED_MOMENT` when there is none — never the clock."""
+    from openpyxl import Workbook
     from openpyxl.writer.excel import ExcelWriter
 
+    if not isinstance(book, Workbook):
+        raise PolicyError("must be an openpyxl Workbook", record="workbook_bytes", field="book",
+                          value=book)
+    if moment is not None and not isinstance(moment, datetime):
+        raise PolicyError("must be a datetime or None", record="workbook_bytes",
+                          field="moment", value=moment)
     local = moment if moment is not None else FIXED_MOMENT
     local = local.replace(tzinfo=None, microsecond=0)
     utc = local - timedelta(hours=7) if moment is not None else local
