@@ -5,6 +5,9 @@ OverflowError from inside."""
 
 from __future__ import annotations
 
+import enum
+import importlib
+import pkgutil
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any, cast
@@ -25,6 +28,7 @@ from chiso766 import (
     Posting,
     Procedure,
     Rating,
+    RecordError,
     SupplementRequest,
     TimeLimit,
     Unit,
@@ -256,3 +260,54 @@ def test_library_errors_are_value_errors_with_fields() -> None:
 )
 def test_extremes_inside_the_range_work(call: Callable[[], object]) -> None:
     call()
+
+
+def _library_enums() -> list[type[enum.Enum]]:
+    """Every public enumeration defined in the package (found by walking its modules)."""
+    import chiso766
+
+    found: dict[str, type[enum.Enum]] = {}
+    for info in pkgutil.walk_packages(chiso766.__path__, "chiso766."):
+        if info.name.endswith("__main__"):
+            continue  # runs the command line
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if (isinstance(value, type) and issubclass(value, enum.Enum)
+                    and not name.startswith("_")
+                    and value.__module__.startswith("chiso766")):
+                found[f"{value.__module__}.{value.__qualname__}"] = value
+    return [found[key] for key in sorted(found)]
+
+
+LIBRARY_ENUMS = _library_enums()
+
+
+def test_every_public_enumeration_is_found() -> None:
+    # The walk must see the enumerations a reader converts to (else the test below is empty).
+    names = {cls.__name__ for cls in LIBRARY_ENUMS}
+    assert {"Channel", "RatingValue", "LimitKind", "Band", "Satisfaction"} <= names
+
+
+@pytest.mark.parametrize("cls", LIBRARY_ENUMS, ids=lambda cls: cls.__qualname__)
+def test_an_enumeration_refuses_a_non_member_with_a_record_error(cls: type[enum.Enum]) -> None:
+    """Looking up a value that is none of an enumeration's members is a RecordError naming the
+    enumeration and the value, not Python's bare ValueError; each member's value still finds
+    the member."""
+    values = [member.value for member in cls]
+    for member in cls:
+        assert cls(member.value) is member
+    for junk in [*JUNK, "not-a-member", 999]:
+        if any(junk is value or (type(junk) is type(value) and junk == value)
+               for value in values):
+            continue
+        try:
+            cls(junk)
+        except Chiso766Error as error:
+            assert isinstance(error, RecordError)
+            assert error.record == cls.__name__ and error.value is junk
+            assert cls.__name__ in str(error)
+        except ValueError as error:  # pragma: no cover - the defect this test guards
+            pytest.fail(f"{cls.__qualname__}({junk!r}) leaked a bare ValueError: {error}")
+        else:
+            # An IntEnum finds its member by an equal int (True == 1, 1.0 == 1): Python's rule.
+            assert any(junk == value for value in values), (cls, junk)

@@ -27,7 +27,7 @@ from typing import Any
 
 import attrs
 
-from .errors import CalendarError
+from .errors import CalendarError, StrictLookup
 
 __all__ = ["DayInfo", "DayKind", "WorkingCalendar"]
 
@@ -36,7 +36,7 @@ MAX_YEAR = 2199
 _WEEKDAY_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 
 
-class DayKind(enum.Enum):
+class DayKind(StrictLookup, enum.Enum):
     """Why a date is or is not a working day."""
 
     WORKING_DAY = "WORKING_DAY"  #: ngày làm việc bình thường

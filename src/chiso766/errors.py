@@ -16,6 +16,7 @@ __all__ = [
     "PolicyError",
     "PortalError",
     "RecordError",
+    "StrictLookup",
 ]
 
 _UNSET: Any = object()
@@ -97,3 +98,16 @@ def _short(value: Any) -> str:
 class PortalError(InputError):
     """A saved portal response cannot be read: the message names the file and the key (its JSON
     path, e.g. ``data.evaluation[2].metrics[0].numerator``)."""
+
+
+class StrictLookup:
+    """Mixed into each of the library's enumerations (``class Channel(StrictLookup,
+    enum.IntEnum)``): looking up a value that is not a member (``Channel(7)``,
+    ``RatingValue("good")``) raises a :class:`RecordError` naming the enumeration, the value and
+    the values it has, instead of Python's bare :class:`ValueError` (still a ``ValueError``)."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        members = ", ".join(repr(member.value) for member in cls)  # type: ignore[attr-defined]
+        raise RecordError(f"not a value of {cls.__name__} (its values: {members})",
+                          record=cls.__name__, value=value)

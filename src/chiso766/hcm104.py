@@ -47,7 +47,7 @@ from .calendar import WorkingCalendar
 from .criteria.base import Note, calendar_notes
 from .deadlines import DEFAULT_POLICY as DEFAULT_DEADLINE_POLICY
 from .deadlines import DeadlinePolicy, end_of_processing, judge, late_working_days
-from .errors import Chiso766Error, InputError, MissingDataError, PolicyError
+from .errors import Chiso766Error, InputError, MissingDataError, PolicyError, StrictLookup
 from .periods import Period
 from .policy import CountingPolicy
 from .records import Dossier, Posting, Procedure, Rating, RatingValue, Unit, UnitLevel, to_local
@@ -111,7 +111,7 @@ _ENDED = ("finished_at", "returned_at", "stopped_at")
 NO_RESOLVED_EN = "no dossier was resolved in period"
 
 
-class Satisfaction(enum.Enum):
+class Satisfaction(StrictLookup, enum.Enum):
     """The verdict of QĐ 104/2024/QĐ-UBND, Phụ lục, mục II.2 ("xếp hạng mức độ hài lòng")."""
 
     SATISFIED = "SATISFIED"  #: hài lòng (K trên 20)

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from .errors import RecordError
+from .errors import RecordError, StrictLookup
 from .timelimits import TimeLimit
 
 __all__ = [
@@ -57,7 +57,7 @@ _RECEIPT_TIME = time(0, 0)
 _COMPLETION_TIME = time(17, 0)
 
 
-class Channel(enum.IntEnum):
+class Channel(StrictLookup, enum.IntEnum):
     """Kênh thực hiện: how the dossier was submitted (``KenhThucHien``)."""
 
     DIRECT = 1  #: trực tiếp
@@ -65,7 +65,7 @@ class Channel(enum.IntEnum):
     POSTAL = 3  #: bưu chính công ích
 
 
-class OnlineLevel(enum.IntEnum):
+class OnlineLevel(StrictLookup, enum.IntEnum):
     """Mức độ dịch vụ công trực tuyến (Decree 42/2022/NĐ-CP Art. 11): none, partial, end-to-end."""
 
     NONE = 0
@@ -73,7 +73,7 @@ class OnlineLevel(enum.IntEnum):
     FULL = 2  #: DVCTT toàn trình
 
 
-class OnlinePayment(enum.IntEnum):
+class OnlinePayment(StrictLookup, enum.IntEnum):
     """``DuocThanhToanTrucTuyen``: 0 not paid online, 1 national portal, 2 own payment gateway."""
 
     NONE = 0
@@ -81,7 +81,7 @@ class OnlinePayment(enum.IntEnum):
     OWN_GATEWAY = 2
 
 
-class UnitLevel(enum.Enum):
+class UnitLevel(StrictLookup, enum.Enum):
     """Cấp cơ quan: bộ, tỉnh, sở/ngành, huyện, xã."""
 
     MINISTRY = "MINISTRY"
@@ -91,7 +91,7 @@ class UnitLevel(enum.Enum):
     COMMUNE = "COMMUNE"
 
 
-class Timeliness(enum.Enum):
+class Timeliness(StrictLookup, enum.Enum):
     """A dossier's status against its due date (docs/rules.md "Was a dossier handled on time?")."""
 
     EARLY = "EARLY"  #: trước hạn
@@ -110,7 +110,7 @@ class Timeliness(enum.Enum):
         return self in (Timeliness.PENDING_IN_TIME, Timeliness.PENDING_LATE)
 
 
-class PetitionClass(enum.Enum):
+class PetitionClass(StrictLookup, enum.Enum):
     """Phân loại PAKN (criterion 5.1)."""
 
     PROCEDURE_REGULATION = "PROCEDURE_REGULATION"  #: về quy định, TTHC
@@ -118,7 +118,7 @@ class PetitionClass(enum.Enum):
     OTHER = "OTHER"
 
 
-class AnnouncementKind(enum.Enum):
+class AnnouncementKind(StrictLookup, enum.Enum):
     """Loại công bố TTHC."""
 
     NEW = "NEW"  #: ban hành mới
@@ -126,7 +126,7 @@ class AnnouncementKind(enum.Enum):
     ABOLISHED = "ABOLISHED"  #: bãi bỏ
 
 
-class RatingValue(enum.Enum):
+class RatingValue(StrictLookup, enum.Enum):
     """A rating of a dossier's handling (docs/inputs.md): good (1 point for HCM C, a like for 766
     5.4),
     normal (0), bad (0; a dislike for 5.4)."""

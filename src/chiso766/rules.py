@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 
-from .errors import PolicyError
+from .errors import PolicyError, StrictLookup
 
 __all__ = [
     "PORTAL_CODES",
@@ -57,7 +57,7 @@ def canonical_code(code: str) -> str:
     return PORTAL_CODES.get(code, code)
 
 
-class Conversion(enum.Enum):
+class Conversion(StrictLookup, enum.Enum):
     """How a ratio becomes points (docs/rules.md "The criteria")."""
 
     LINEAR = "linear"  #: points = max × r
@@ -65,7 +65,7 @@ class Conversion(enum.Enum):
     ANALYSIS = "analysis"  #: shown for analysis, no points
 
 
-class ZeroRule(enum.Enum):
+class ZeroRule(StrictLookup, enum.Enum):
     """What a criterion gives when its denominator is 0 (docs/rules.md "The criteria": d = 0 is not
     a zero ratio)."""
 
@@ -74,7 +74,7 @@ class ZeroRule(enum.Enum):
     FULL = "full"  #: the maximum ("not applicable" = full, as the portal shows)
 
 
-class Band(enum.Enum):
+class Band(StrictLookup, enum.Enum):
     """Xếp loại (VnEconomy report of QĐ 766, docs/rules.md "The criteria")."""
 
     XUAT_SAC = "XUAT_SAC"  #: xuất sắc, ≥ 90

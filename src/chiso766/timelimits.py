@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from .errors import RecordError
+from .errors import RecordError, StrictLookup
 
 __all__ = ["HOURS_PER_WORKING_DAY", "LimitKind", "TimeLimit"]
 
@@ -27,7 +27,7 @@ __all__ = ["HOURS_PER_WORKING_DAY", "LimitKind", "TimeLimit"]
 HOURS_PER_WORKING_DAY = 8
 
 
-class LimitKind(enum.Enum):
+class LimitKind(StrictLookup, enum.Enum):
     """How a time limit is counted."""
 
     WORKING_DAYS = "working_days"
