@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from .calendar import WorkingCalendar
 from .deadlines import DeadlinePolicy
@@ -64,9 +64,6 @@ from .records import (
 )
 from .rules import QD766, RuleSet
 from .scoring import Scorecard, notes_of_dataset, score_tally
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["DossierStream", "count_dossier_csv", "score_folder", "stream_dossiers",
            "stream_score"]
