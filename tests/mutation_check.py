@@ -77,7 +77,9 @@ TESTS: dict[str, tuple[str, ...]] = {
     "engine": ("tests/test_rule_paths.py::test_engine",
                "tests/property/test_population_forms.py::test_hand_case_two_requests",
                "tests/property/test_population_forms.py::test_hand_cases_at_the_evaluation_moment",
-               "tests/property/test_population_forms.py::test_hand_case_last_day_and_carried_over"),
+               "tests/property/test_population_forms.py::test_hand_case_last_day_and_carried_over",
+               "tests/property/test_population_forms.py::"
+               "test_hand_case_office_time_in_working_hours"),
     "claims": ("tests/test_streaming.py::test_batch_claims_first_of_equal_ids",
                "tests/test_streaming.py::test_duplicate_ids_are_rejected_in_line_order"),
     "classify": ("tests/test_deadlines.py::test_classify_by_date",),
@@ -261,6 +263,10 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("hcm104.py", '(pl.col("end_kind") != population.END_REQUEST)', "pl.lit(True)",
       "HCM 104 A/B: a dossier waiting for papers counted as resolved (columnar)", "hcm"),
     # -- columnar engine: the columnar form of the rules (population.py) -----------------------
+    M("population.py", 'hours = pl.col("timed") & (kind == WORKING_HOURS)',
+      'hours = pl.col("timed") & (kind == WORKING_DAYS)',
+      "2.2 (columnar): office time measured for working-day limits, not working-hour ones",
+      "engine"),
     M("population.py", 'too_many = (pl.col("asked") > 1)', 'too_many = (pl.col("asked") > 2)',
       "more than one supplement request is late: two allowed (columnar)", "engine"),
     M("population.py", '(pl.col("asked") > 1) & (pl.lit(always) | result.is_null())',

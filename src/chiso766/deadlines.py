@@ -237,12 +237,20 @@ def due_from_receipt_columns(starts: pl.DataFrame, limit_of: Callable[[str], Tim
     frame = frame.with_columns(_k=pl.when(same_day).then(
         pl.when((pl.col("_w") == 1) & (tod <= pl.col("_cut"))).then(pl.col("_i"))
         .otherwise(pl.col("_i") + 1)).otherwise(pl.col("_k")))
-    # Working hours: office time consumed from the receipt (its own time of day).
-    k_hours, tod_hours = _working_hours_columns(tod, pol)
+    # Working hours: office time consumed from the receipt (its own time of day); the other
+    # limits end at office close. Computed only on the rows whose limit is in working hours
+    # (a large expression: evaluated over every row it cost more than the rest together).
     hours = pl.col("_kind") == LimitKind.WORKING_HOURS.value
-    frame = frame.with_columns(
-        _k=pl.when(hours).then(k_hours).otherwise(pl.col("_k")),
-        _tod=pl.when(hours).then(tod_hours).otherwise(time_of_day_us(close)))
+    frame = frame.with_columns(_tod=pl.lit(time_of_day_us(close), dtype=pl.Int64))
+    if LimitKind.WORKING_HOURS.value in kinds["_kind"].to_list():
+        timed = frame.filter(hours).with_columns(_tod0=tod)
+        for stage in _working_hours_stages(pol):
+            timed = timed.with_columns(**stage)
+        frame = frame.join(timed.select("_row", _hours_k="_k", _hours_tod="_tod"), on="_row",
+                           how="left", maintain_order="left").with_columns(
+            _k=pl.when(hours).then("_hours_k").otherwise("_k"),
+            _tod=pl.when(hours).then("_hours_tod").otherwise("_tod"),
+        ).drop("_hours_k", "_hours_tod")
     frame = frame.join(workdays, on="_k", how="left").sort("_row")
     due = pl.col("_day").cast(pl.Datetime("us")) + pl.duration(microseconds=pl.col("_tod"))
     frame = frame.with_columns(_due=due)
@@ -272,36 +280,51 @@ def _whole_us(seconds: Fraction) -> int | None:
     return int(us) if us.denominator == 1 else None
 
 
-def _working_hours_columns(tod: pl.Expr, pol: DeadlinePolicy) -> tuple[pl.Expr, pl.Expr]:
+def _working_hours_stages(pol: DeadlinePolicy) -> list[dict[str, pl.Expr]]:
     """:func:`_add_working_hours` over columns (``_i``, ``_w``: the receipt day's working index
-    and flag; ``_h``: the hours in microseconds; ``tod``: the receipt's time of day in
-    microseconds): the working index of the due day and the due time of day."""
+    and flag; ``_h``: the hours in microseconds; ``_tod0``: the receipt's time of day in
+    microseconds), as stages of columns to add in order (``frame.with_columns(**stage)``): the
+    last gives ``_k``, the working index of the due day, and ``_tod``, the due time of day.
+    In stages because one expression repeats its parts: polars took milliseconds a batch to
+    plan it, whatever the rows."""
     import polars as pl
 
     windows = [(time_of_day_us(a), time_of_day_us(b)) for a, b in pol.office_hours]
     opening, close = windows[0][0], windows[-1][1]
     day_len = sum(b - a for a, b in windows)
-    hours = pl.col("_h")
+    hours, now = pl.col("_h"), pl.col("_wh_now")
     # Moved into office hours: a day off, or at or after office close, starts at the next
     # working day's opening.
-    moved = (pl.col("_w") != 1) | (tod >= close)
-    first = pl.when(moved).then(pl.col("_i") + 1).otherwise(pl.col("_i"))
-    now = pl.when(moved).then(opening).otherwise(tod)
-    # The first (possibly partial) day: the first window where what is left fits.
-    before: pl.Expr = pl.lit(0, dtype=pl.Int64)
+    moved = (pl.col("_w") != 1) | (pl.col("_tod0") >= close)
+    stages: list[dict[str, pl.Expr]] = [{
+        "_wh_first": pl.when(moved).then(pl.col("_i") + 1).otherwise(pl.col("_i")),
+        "_wh_now": pl.when(moved).then(opening).otherwise(pl.col("_tod0")),
+    }]
+    # Each window: where the day's time begins in it and how much of it is left.
+    stages.append({name: expr for i, (a, b) in enumerate(windows) for name, expr in (
+        (f"_wh_begin{i}", pl.max_horizontal(now, pl.lit(a, dtype=pl.Int64))),
+        (f"_wh_free{i}", (b - pl.max_horizontal(now, pl.lit(a, dtype=pl.Int64)))
+         .clip(lower_bound=0)))})
+    # The time left before each window, and after the first (possibly partial) day.
+    free = [pl.col(f"_wh_free{i}") for i in range(len(windows))]
+    before: list[pl.Expr] = [pl.lit(0, dtype=pl.Int64)]
+    for column in free:
+        before.append(before[-1] + column)
+    stages.append({**{f"_wh_before{i}": before[i] for i in range(len(windows))},
+                   "_wh_rest": hours - before[-1]})
+    # The first day: the first window where what is left fits; whole days in between, by the
+    # calendar index; the rest lands in the last day.
     in_first: Any = None
-    for a, b in windows:
-        begin = pl.max_horizontal(now, pl.lit(a, dtype=pl.Int64))
-        available = (b - begin).clip(lower_bound=0)
-        fits = (now < b) & (hours - before <= available)
-        step = begin + hours - before
+    for i, (_, b) in enumerate(windows):
+        left = hours - pl.col(f"_wh_before{i}")
+        fits = (now < b) & (left <= pl.col(f"_wh_free{i}"))
+        step = pl.col(f"_wh_begin{i}") + left
         in_first = pl.when(fits).then(step) if in_first is None \
             else in_first.when(fits).then(step)
-        before = before + available
-    first_tod = in_first.otherwise(None)
-    # Whole days in between, by the calendar index; the rest lands in the last day.
-    rest = hours - before
-    full = (rest + day_len - 1) // day_len - 1
+    rest = pl.col("_wh_rest")
+    stages.append({"_wh_in_first": in_first.otherwise(None),
+                   "_wh_full": (rest + day_len - 1) // day_len - 1})
+    full = pl.col("_wh_full")
     last = rest - full * day_len
     done = 0
     in_last: Any = None
@@ -310,8 +333,10 @@ def _working_hours_columns(tod: pl.Expr, pol: DeadlinePolicy) -> tuple[pl.Expr, 
         step = a + last - done
         in_last = pl.when(fits).then(step) if in_last is None else in_last.when(fits).then(step)
         done += b - a
-    return (pl.when(first_tod.is_not_null()).then(first).otherwise(first + full + 1),
-            pl.coalesce(first_tod, in_last.otherwise(None)))
+    first_tod, first = pl.col("_wh_in_first"), pl.col("_wh_first")
+    stages.append({"_k": pl.when(first_tod.is_not_null()).then(first).otherwise(first + full + 1),
+                   "_tod": pl.coalesce(first_tod, in_last.otherwise(None))})
+    return stages
 
 
 def _add_working_hours(received: datetime, hours: Fraction, cal: WorkingCalendar,

@@ -590,14 +590,22 @@ def shape_columns(frame: pl.DataFrame, ctx: Context, table: pl.DataFrame | None 
     days = pl.when(pl.col("_i").is_not_null() & pl.col("_j").is_not_null()).then(
         pl.max_horizontal(pl.col("_j") - pl.col("_i"), pl.lit(0)))
     kind = pl.col("unit_kind")
-    return out.with_columns(
+    out = out.with_columns(
         days=pl.when(pl.col("timed")).then(days),
         value=pl.when(pl.col("timed") & (kind == WORKING_DAYS)).then(days)
         .when(pl.col("timed") & (kind == CALENDAR_DAYS)).then(
             (pl.col("_to") - pl.col("_from")).dt.total_days()),
-        office_us=pl.when(pl.col("timed") & (kind == WORKING_HOURS)).then(
-            _office_us(ctx, rec, pl.col("_done"))),
-    ).drop("_row", "_from", "_to", "_done", "_i", "_j", "_w0", "_w1")
+    )
+    # Office time only where it is the value (a large expression: over every row it cost as
+    # much as the rest of these rules).
+    hours = pl.col("timed") & (kind == WORKING_HOURS)
+    office = out.filter(hours).select(
+        "_row", "_w0", "_w1", "_i", "_j", _start=rec, _end=pl.col("_done"),
+        _t0=_time_of_day_us(rec), _t1=_time_of_day_us(pl.col("_done")))
+    office = office.select("_row", office_us=_office_us(ctx, pl.col("_start"), pl.col("_end"),
+                                                        pl.col("_t0"), pl.col("_t1")))
+    return out.join(office, on="_row", how="left", maintain_order="left").drop(
+        "_row", "_from", "_to", "_done", "_i", "_j", "_w0", "_w1")
 
 
 def _judgement(ctx: Context) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
@@ -684,10 +692,12 @@ def _time_of_day_us(moment: pl.Expr) -> pl.Expr:
             + moment.dt.microsecond().cast(pl.Int64))
 
 
-def _office_us(ctx: Context, start: pl.Expr, end: pl.Expr) -> pl.Expr:
+def _office_us(ctx: Context, start: pl.Expr, end: pl.Expr, t0: pl.Expr, t1: pl.Expr,
+               ) -> pl.Expr:
     """Office time between two moments in microseconds (docs/rules.md "2.2", working hours:
     the policy's office hours on working days; 0 when ``end`` is not after ``start``); the
-    scalar form is :func:`~chiso766.deadlines.office_hours_between`. Reads the calendar
+    scalar form is :func:`~chiso766.deadlines.office_hours_between`. ``t0``, ``t1``: the
+    moments' times of day in microseconds (:func:`_time_of_day_us`). Reads the calendar
     columns ``_i``, ``_j`` (working-day index of each date) and ``_w0``, ``_w1`` (working day
     or not) that :func:`shape_columns` joined."""
     import polars as pl
@@ -701,7 +711,6 @@ def _office_us(ctx: Context, start: pl.Expr, end: pl.Expr) -> pl.Expr:
                 lower_bound=0) for a, b in windows)
         return working * open_us
 
-    t0, t1 = _time_of_day_us(start), _time_of_day_us(end)
     w0, w1 = pl.col("_w0"), pl.col("_w1")
     between = pl.col("_j") - pl.col("_i") - w1
     return (pl.when(end <= start).then(pl.lit(0, dtype=pl.Int64))

@@ -182,6 +182,39 @@ def test_hand_case_last_day_and_carried_over() -> None:
     assert [tuple(dossier_shape(d, ctx)[0][:3]) for d in batch] == got
 
 
+def test_hand_case_office_time_in_working_hours() -> None:
+    """2.2 in working hours is the office time from receipt to result (docs/rules.md "2.2";
+    office hours 07:30–11:30 and 13:00–17:00). Period 2025-Q2; Mon 02/06 and Tue 03/06/2025
+    are working days.
+
+    - H1, "4 giờ làm việc", received Mon 09:00, finished Mon 15:00: 09:00–11:30 (2.5 h) and
+      13:00–15:00 (2 h) = 4.5 h = 9/2; 0 working days.
+    - H2, the same limit, received Mon 16:00, finished Tue 09:00: 16:00–17:00 (1 h) and Tue
+      07:30–09:00 (1.5 h) = 2.5 h = 5/2; 1 working day.
+    - D, "5 ngày làm việc", received Mon 09:00, finished Wed 04/06 10:00: 2 working days, its
+      value in days; no office time."""
+    from chiso766 import TimeLimit
+
+    procedures = [Procedure("H", time_limit=TimeLimit.parse("4 giờ làm việc")),
+                  Procedure("D", time_limit=TimeLimit.parse("5 ngày làm việc"))]
+    ctx = build_context(period=Period.quarter(YEAR, 2), procedures=procedures)
+    monday = datetime(2025, 6, 2)
+    batch = [
+        Dossier("H1", "H", "U", received_at=monday.replace(hour=9),
+                finished_at=monday.replace(hour=15)),
+        Dossier("H2", "H", "U", received_at=monday.replace(hour=16),
+                finished_at=datetime(2025, 6, 3, 9, 0)),
+        Dossier("D", "D", "U", received_at=monday.replace(hour=9),
+                finished_at=datetime(2025, 6, 4, 10, 0)),
+    ]
+    rows = _frame(batch, ctx).to_dicts()
+    assert [(r["unit_kind"] == WORKING_HOURS, r["days"], r["office_us"]) for r in rows] == [
+        (True, 0, 9 * HOUR_US // 2), (True, 1, 5 * HOUR_US // 2), (False, 2, None)]
+    assert rows[2]["value"] == 2
+    assert [dossier_shape(d, ctx)[1] for d in batch] == [
+        (0, Fraction(9, 2)), (1, Fraction(5, 2)), (2, Fraction(2))]
+
+
 def test_polars_is_imported_only_when_a_columnar_form_runs() -> None:
     """polars is an optional extra: importing the library, the rules module, the engine and
     the streaming scorer does not import it (a fresh interpreter, so other tests' imports do not
