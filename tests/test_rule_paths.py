@@ -414,6 +414,31 @@ def test_engine(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert counts(card) == expected()
 
 
+def test_engine_with_the_requests_looked_up_in_the_index(
+        folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past ``_JOIN_REQUESTS`` supplement requests (500,000: a large export) the engine finds a
+    batch's requests in the index a dossier at a time instead of joining a frame of them, and
+    the frame is not kept; lowered to 0 here, the same counts."""
+    from chiso766.io import columnar
+
+    asked: list[int] = []
+    original = columnar._ColumnIndex.may_have_requests
+
+    def spy(self: Any, hashes: Any, wanted: Any) -> list[int]:
+        assert not self.framed and not self.parts and not self.ids
+        found = original(self, hashes, wanted)
+        asked.extend(found)
+        return found
+
+    monkeypatch.setattr(columnar, "_JOIN_REQUESTS", 0)
+    monkeypatch.setattr(columnar._ColumnIndex, "may_have_requests", spy)
+    with engine_path(monkeypatch) as spied:
+        card = score_folder(folder, period=Q2)
+    assert spied["rows"] == len(DOSSIERS)
+    assert asked  # the dossiers with requests were found in the index
+    assert counts(card) == expected()
+
+
 def test_province_pools_its_dossiers(folder: Path) -> None:
     # The province T pools its 33 units: 2.1 n = 18 + 3 (FINISHED_TWO_REQUESTS,
     # STATUTORY_FINISHED_TWO, RETURNED_TWO_REQUESTS) = 21 in time of d = 27 + 3 = 30 in P

@@ -1207,7 +1207,9 @@ def _moment_column(frame: pl.DataFrame, column: int, ncols: int) -> tuple[pl.Ser
 
 class _ColumnIndex(SupplementIndex):
     """A :class:`~.rowpath.SupplementIndex` that also keeps its requests for a polars frame
-    (:meth:`frame`): what :func:`read_supplement_columns` builds."""
+    (:meth:`frame`), up to :data:`_JOIN_REQUESTS` of them (past it the engine looks requests
+    up in the index, so the frame is dropped as soon as it would not be used): what
+    :func:`read_supplement_columns` builds."""
 
     def __init__(self, expected: int = 0) -> None:
         super().__init__(expected)
@@ -1215,22 +1217,31 @@ class _ColumnIndex(SupplementIndex):
         self.ids: list[str] = []
         self.req: list[int] = []
         self.sup: list[int | None] = []
+        #: Whether the requests are still kept for the frame.
+        self.framed = True
 
     def add(self, dossier_id: str, requested: int, supplied: int | None, line: int) -> None:
-        self.ids.append(dossier_id)
-        self.req.append(requested)
-        self.sup.append(supplied)
         super().add(dossier_id, requested, supplied, line)
-        if len(self.ids) >= 100_000:
-            self._flush()
+        if self.framed:
+            self.ids.append(dossier_id)
+            self.req.append(requested)
+            self.sup.append(supplied)
+            self._kept()
 
     def add_many(self, dossier_ids: Sequence[str], requested: Sequence[int],
                  supplied: Sequence[int | None], first_line: int) -> None:
-        self.ids.extend(dossier_ids)
-        self.req.extend(requested)
-        self.sup.extend(supplied)
         super().add_many(dossier_ids, requested, supplied, first_line)
-        if len(self.ids) >= 100_000:
+        if self.framed:
+            self.ids.extend(dossier_ids)
+            self.req.extend(requested)
+            self.sup.extend(supplied)
+            self._kept()
+
+    def _kept(self) -> None:
+        if len(self) > _JOIN_REQUESTS:
+            self.framed = False
+            self.parts, self.ids, self.req, self.sup = [], [], [], []
+        elif len(self.ids) >= 100_000:
             self._flush()
 
     def _flush(self) -> None:
@@ -1244,9 +1255,11 @@ class _ColumnIndex(SupplementIndex):
 
     def frame(self) -> pl.DataFrame:
         """The requests: hash of the id (as :class:`_BatchClaims` hashes), id, position ``k``
-        in the index, request and answer in the row path's microseconds (null: no answer)."""
+        in the index, request and answer in the row path's microseconds (null: no answer).
+        Only while :attr:`framed` (at most :data:`_JOIN_REQUESTS` requests)."""
         import polars as pl
 
+        assert self.framed, "past _JOIN_REQUESTS requests are looked up in the index"
         self._flush()
         if self.parts:
             self.parts = [pl.concat(self.parts)]
